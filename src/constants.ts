@@ -1,0 +1,62 @@
+/** Names of the action's inputs and outputs, in one place (action.yml lists the same). */
+export const Input = {
+  Command: 'command',
+  OptimizeUrl: 'optimize-url',
+  AccessToken: 'access-token',
+  ClientId: 'client-id',
+  ClientSecret: 'client-secret',
+  OauthUrl: 'oauth-url',
+  Audience: 'audience',
+  DashboardIds: 'dashboard-ids',
+  ReportIds: 'report-ids',
+  CollectionId: 'collection-id',
+  Path: 'path',
+  Timeout: 'timeout',
+  Retries: 'retries',
+  Concurrency: 'concurrency',
+  BatchSize: 'batch-size',
+  Commit: 'commit',
+  GithubToken: 'github-token',
+  Branch: 'branch',
+  Base: 'base',
+  CommitMessage: 'commit-message',
+  PrTitle: 'pr-title',
+  PrLabels: 'pr-labels',
+  OptimizeVersion: 'optimize-version',
+  DefinitionsUrl: 'definitions-url',
+  Prune: 'prune',
+  PlanFile: 'plan-file',
+  Output: 'output',
+  Limit: 'limit',
+  PaginationTimeout: 'pagination-timeout',
+  Format: 'format'
+} as const
+export type InputName = (typeof Input)[keyof typeof Input]
+
+export const Output = {
+  Changed: 'changed',
+  Files: 'files',
+  Summary: 'summary',
+  PullRequestNumber: 'pull-request-number',
+  PullRequestUrl: 'pull-request-url',
+  CommitSha: 'commit-sha',
+  Plan: 'plan',
+  HasChanges: 'has-changes',
+  ImportedIds: 'imported-ids',
+  Records: 'records'
+} as const
+
+export const Commands = ['export', 'validate', 'plan', 'import', 'export-data'] as const
+export type Command = (typeof Commands)[number]
+
+/** Environment variables the CLI reads secrets from, so they stay out of shell history. */
+export const SecretEnv: Partial<Record<InputName, string>> = {
+  'access-token': 'OPTIMIZE_ACCESS_TOKEN',
+  'client-secret': 'OPTIMIZE_CLIENT_SECRET',
+  'client-id': 'OPTIMIZE_CLIENT_ID',
+  'github-token': 'GITHUB_TOKEN'
+}
+
+export const SAAS_HOST_SUFFIX = 'optimize.camunda.io'
+export const SAAS_OAUTH_URL = 'https://login.cloud.camunda.io/oauth/token'
+export const SAAS_AUDIENCE = 'optimize.camunda.io'

@@ -1,0 +1,138 @@
+/**
+ * Pure file layout: which file each normalized entity lives in, and the text of
+ * every file the action manages under `path`. No I/O.
+ *
+ *   optimize-as-code.json          manifest: what the action manages (no timestamps)
+ *   dashboards/<slug>.json         one dashboard
+ *   dashboards/<slug>.svg          a picture of its tile grid
+ *   reports/<slug>.json            one report (stored once, however many dashboards use it)
+ *   reports/<slug>.dmn             the DMN XML of a decision report
+ *
+ * A slug is the entity's name made safe for Linux, macOS and Windows. Entities
+ * whose slugs collide in a folder (same name, names differing only in case or
+ * punctuation) all get a suffix derived from their id, so a file name never
+ * depends on the order Optimize returned entities in.
+ */
+import {createHash} from 'node:crypto'
+import slugify from '@sindresorhus/slugify'
+import type {Dashboard, Entity, Report} from '../optimize/schemas.js'
+import {toCanonicalJson} from './canonical-json.js'
+import {compareStrings, type NormalizedEntity} from './normalize.js'
+
+export const MANIFEST_FILE = 'optimize-as-code.json'
+export const DASHBOARD_DIR = 'dashboards'
+export const REPORT_DIR = 'reports'
+export const MANIFEST_FORMAT_VERSION = 1
+
+const MAX_SLUG_LENGTH = 60
+/** Names Windows reserves in every folder, whatever the extension. */
+const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])$/
+
+/** The entities of one export, normalized. */
+export interface EntityTree {
+  dashboards: NormalizedEntity<Dashboard>[]
+  reports: NormalizedEntity<Report>[]
+}
+
+/** A file the action writes, relative to `path`, with POSIX separators. */
+export interface ManagedFile {
+  path: string
+  content: string
+}
+
+export interface ManifestEntry {
+  id: string
+  type: Entity['exportEntityType']
+  name: string
+  file: string
+}
+
+export interface Manifest {
+  formatVersion: number
+  entities: ManifestEntry[]
+  files: string[]
+}
+
+/** Renders extra files for a dashboard (its SVG picture), given its file's path without `.json`. */
+export type DashboardExtras = (
+  dashboard: Dashboard,
+  reportsById: ReadonlyMap<string, Report>
+) => {extension: string; content: string}[]
+
+export function slugFor(name: string, fallback: string): string {
+  let slug = slugify(name).slice(0, MAX_SLUG_LENGTH).replace(/-+$/, '')
+  if (slug === '') slug = fallback
+  if (WINDOWS_RESERVED.test(slug)) slug = `${fallback}-${slug}`
+  return slug
+}
+
+export function shortId(id: string): string {
+  return createHash('sha256').update(id).digest('hex').slice(0, 8)
+}
+
+/** File base names (no extension) for entities of one folder, keyed by id. */
+export function assignFileNames(
+  entities: readonly {id: string; name: string}[],
+  fallback: string
+): Map<string, string> {
+  const bySlug = new Map<string, string[]>()
+  for (const {id, name} of entities) {
+    const slug = slugFor(name, fallback)
+    bySlug.set(slug, [...(bySlug.get(slug) ?? []), id])
+  }
+  const names = new Map<string, string>()
+  for (const [slug, ids] of bySlug) {
+    const unique = new Set(ids)
+    for (const id of unique) names.set(id, unique.size === 1 ? slug : `${slug}-${shortId(id)}`)
+  }
+  return names
+}
+
+/** Every file of the tree, the manifest included, sorted by path. */
+export function layoutTree(tree: EntityTree, extras?: DashboardExtras): ManagedFile[] {
+  const files: ManagedFile[] = []
+  const entries: ManifestEntry[] = []
+  const reportsById = new Map(tree.reports.map(({entity}) => [entity.id, entity]))
+
+  const reportNames = assignFileNames(
+    tree.reports.map(r => r.entity),
+    'report'
+  )
+  for (const {entity, decisionXml} of tree.reports) {
+    const base = `${REPORT_DIR}/${reportNames.get(entity.id)}`
+    files.push({path: `${base}.json`, content: toCanonicalJson(entity)})
+    if (decisionXml !== undefined)
+      files.push({path: `${base}.dmn`, content: withNewline(decisionXml)})
+    entries.push(entryFor(entity, `${base}.json`))
+  }
+
+  const dashboardNames = assignFileNames(
+    tree.dashboards.map(d => d.entity),
+    'dashboard'
+  )
+  for (const {entity} of tree.dashboards) {
+    const base = `${DASHBOARD_DIR}/${dashboardNames.get(entity.id)}`
+    files.push({path: `${base}.json`, content: toCanonicalJson(entity)})
+    for (const extra of extras?.(entity, reportsById) ?? []) {
+      files.push({path: `${base}.${extra.extension}`, content: extra.content})
+    }
+    entries.push(entryFor(entity, `${base}.json`))
+  }
+
+  files.sort((a, b) => compareStrings(a.path, b.path))
+  const manifest: Manifest = {
+    formatVersion: MANIFEST_FORMAT_VERSION,
+    entities: entries.sort((a, b) => compareStrings(a.file, b.file)),
+    files: files.map(f => f.path)
+  }
+  files.push({path: MANIFEST_FILE, content: toCanonicalJson(manifest)})
+  return files
+}
+
+function entryFor(entity: Entity, file: string): ManifestEntry {
+  return {id: entity.id, type: entity.exportEntityType, name: entity.name, file}
+}
+
+function withNewline(text: string): string {
+  return text.endsWith('\n') ? text : `${text}\n`
+}

@@ -1,0 +1,100 @@
+/**
+ * Pure normalization: an entity as Optimize exports it → the canonical entity we
+ * commit, and back to an import payload. No I/O.
+ *
+ * What changes, and why (README "File format"):
+ * - `collectionId` is dropped: it names the source environment, and import takes
+ *   the target collection from the query (optimize-api.md §4.1 step 12).
+ * - `data.userTaskReport` is dropped: a derived getter, ignored on import (§3.2).
+ * - `data.configuration.xml` of process reports is dropped: Optimize refills it
+ *   from the target's definition on import (§4.1 step 9g). Decision reports keep
+ *   their DMN XML, moved to a sidecar file so diffs stay readable.
+ * - Dashboard tiles are ordered by position; set-like arrays (definition
+ *   versions and tenants) are sorted. Key order is the serializer's job.
+ */
+import type {Dashboard, Entity, Report, Tile} from '../optimize/schemas.js'
+import {toCanonicalJson} from './canonical-json.js'
+
+export interface NormalizedEntity<T extends Entity = Entity> {
+  entity: T
+  /** DMN XML of a decision report, kept beside its JSON file. */
+  decisionXml?: string
+}
+
+export function normalizeEntity<T extends Entity>(input: T): NormalizedEntity<T> {
+  const entity = structuredClone(input)
+  delete entity.collectionId
+  if (entity.exportEntityType === 'dashboard') {
+    normalizeDashboard(entity)
+    return {entity}
+  }
+  return {entity, decisionXml: normalizeReport(entity)}
+}
+
+function normalizeReport(report: Report): string | undefined {
+  const data = report.data as Record<string, unknown>
+  delete data.userTaskReport
+  if (report.exportEntityType === 'combined_report') return undefined
+  for (const definition of report.data.definitions ?? []) {
+    if (definition.versions) definition.versions = [...definition.versions].sort(compareVersions)
+    if (definition.tenantIds) definition.tenantIds = [...definition.tenantIds].sort(compareTenants)
+  }
+  const configuration = report.data.configuration
+  if (!configuration || !('xml' in configuration)) return undefined
+  const xml = configuration.xml
+  delete configuration.xml
+  return report.exportEntityType === 'single_decision_report' && typeof xml === 'string'
+    ? xml
+    : undefined
+}
+
+function normalizeDashboard(dashboard: Dashboard): void {
+  dashboard.tiles = [...dashboard.tiles].sort(compareTiles)
+}
+
+/** Tiles in reading order: top to bottom, left to right; ties broken by content. */
+export function compareTiles(a: Tile, b: Tile): number {
+  return (
+    a.position.y - b.position.y ||
+    a.position.x - b.position.x ||
+    compareStrings(a.type ?? '', b.type ?? '') ||
+    compareStrings(a.id, b.id) ||
+    compareStrings(toCanonicalJson(a), toCanonicalJson(b))
+  )
+}
+
+/** Numeric versions in numeric order after the keywords ("all", "latest"). */
+function compareVersions(a: string, b: string): number {
+  const numA = /^\d+$/.test(a) ? Number(a) : undefined
+  const numB = /^\d+$/.test(b) ? Number(b) : undefined
+  if (numA !== undefined && numB !== undefined) return numA - numB
+  if (numA !== undefined) return 1
+  if (numB !== undefined) return -1
+  return compareStrings(a, b)
+}
+
+/** `null` (Camunda 7's "not defined" tenant) first, then by code unit. */
+function compareTenants(a: string | null, b: string | null): number {
+  if (a === b) return 0
+  if (a === null) return -1
+  if (b === null) return 1
+  return compareStrings(a, b)
+}
+
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}
+
+/**
+ * The import payload for a committed entity: the decision XML goes back into
+ * the configuration. Nothing else is needed: Optimize ignores `collectionId`
+ * in files and refills process XML itself.
+ */
+export function toImportPayload(entity: Entity, decisionXml?: string): Entity {
+  const payload = structuredClone(entity)
+  if (payload.exportEntityType === 'single_decision_report' && decisionXml !== undefined) {
+    const data = payload.data
+    data.configuration = {...(data.configuration ?? {}), xml: decisionXml}
+  }
+  return payload
+}

@@ -1,0 +1,200 @@
+/**
+ * One description per input and output: action.yml, the README tables and
+ * the CLI's --help are generated from or checked against this list
+ * (scripts/generate-docs.ts; test/docs.test.ts fails when they drift).
+ */
+import {Input, Output, type InputName} from './constants.js'
+
+export interface InputDoc {
+  name: InputName
+  description: string
+  /** The default as action.yml states it. */
+  default?: string
+  /** Commands the input applies to; all when absent. */
+  commands?: string[]
+  secret?: boolean
+}
+
+export const INPUT_DOCS: InputDoc[] = [
+  {
+    name: Input.Command,
+    description: 'What to do: export, validate, plan, import or export-data.',
+    default: 'export'
+  },
+  {
+    name: Input.OptimizeUrl,
+    description: 'Base URL of Optimize, including the /<clusterId> part on Camunda SaaS.',
+    commands: ['export', 'plan', 'import', 'export-data']
+  },
+  {
+    name: Input.AccessToken,
+    description: "Static API token (Optimize's api.accessToken). Not together with client-id.",
+    secret: true
+  },
+  {
+    name: Input.ClientId,
+    description:
+      'OAuth2 client ID for the client-credentials grant (Camunda SaaS, Identity/Keycloak).'
+  },
+  {name: Input.ClientSecret, description: 'OAuth2 client secret.', secret: true},
+  {
+    name: Input.OauthUrl,
+    description:
+      'Token endpoint. Default on Camunda SaaS: https://login.cloud.camunda.io/oauth/token.'
+  },
+  {
+    name: Input.Audience,
+    description:
+      'Token audience. Default on Camunda SaaS: optimize.camunda.io; Identity/Keycloak setups usually use optimize-api.'
+  },
+  {
+    name: Input.DashboardIds,
+    description: 'Dashboard IDs to export, separated by newlines or commas.',
+    commands: ['export']
+  },
+  {
+    name: Input.ReportIds,
+    description:
+      'Report IDs to export (export: standalone reports; export-data: reports whose results to fetch).',
+    commands: ['export', 'export-data']
+  },
+  {
+    name: Input.CollectionId,
+    description:
+      'export: export every dashboard of this collection and its reports on no dashboard. plan/import: the target collection.',
+    commands: ['export', 'plan', 'import']
+  },
+  {
+    name: Input.Path,
+    description: 'Folder of the entity files, relative to the workspace.',
+    default: 'optimize'
+  },
+  {
+    name: Input.Timeout,
+    description: 'Seconds to wait for one HTTP request (1-600).',
+    default: '30'
+  },
+  {
+    name: Input.Retries,
+    description: 'Retries of a read-only request after a transient failure (0-10).',
+    default: '4'
+  },
+  {
+    name: Input.Concurrency,
+    description: 'Most requests to Optimize in flight at once (1-32).',
+    default: '4'
+  },
+  {
+    name: Input.BatchSize,
+    description: 'Most IDs per bulk export request, and dashboards per import request (1-1000).',
+    default: '100'
+  },
+  {
+    name: Input.Commit,
+    description:
+      'export: pull-request (commit to a branch and open or update one pull request), push (commit to the current branch) or none (write files only).',
+    default: 'pull-request',
+    commands: ['export']
+  },
+  {
+    name: Input.GithubToken,
+    description:
+      'Token for pushing and pull requests (needs contents: write and pull-requests: write).',
+    default: '${{ github.token }}',
+    secret: true
+  },
+  {
+    name: Input.Branch,
+    description: 'Branch the export is committed to in pull-request mode.',
+    default: 'optimize-as-code/export',
+    commands: ['export']
+  },
+  {
+    name: Input.Base,
+    description: "Base branch of the pull request; the repository's default branch when empty.",
+    commands: ['export']
+  },
+  {
+    name: Input.CommitMessage,
+    description: 'Commit message.',
+    default: 'Update Optimize dashboards',
+    commands: ['export']
+  },
+  {
+    name: Input.PrTitle,
+    description: 'Pull request title.',
+    default: 'Update Optimize dashboards',
+    commands: ['export']
+  },
+  {
+    name: Input.PrLabels,
+    description: 'Labels added to the pull request, separated by newlines or commas.',
+    commands: ['export']
+  },
+  {
+    name: Input.OptimizeVersion,
+    description:
+      "The target's Optimize version (e.g. 8.6 or 3.10), when its index versions cannot be learned from the target.",
+    commands: ['plan', 'import']
+  },
+  {
+    name: Input.DefinitionsUrl,
+    description:
+      'REST API of the Camunda 7 engine or Camunda 8 cluster, to check that the definitions the reports need exist.',
+    commands: ['plan', 'import']
+  },
+  {
+    name: Input.Prune,
+    description: 'Delete dashboards and reports of the target collection that are not in git.',
+    default: 'false',
+    commands: ['plan', 'import']
+  },
+  {
+    name: Input.PlanFile,
+    description: 'Where plan writes plan.json. Default: $RUNNER_TEMP/optimize-as-code-plan.json.',
+    commands: ['plan', 'import']
+  },
+  {
+    name: Input.Output,
+    description: 'Folder export-data writes result files to, relative to the workspace.',
+    default: 'optimize-data',
+    commands: ['export-data']
+  },
+  {
+    name: Input.Limit,
+    description: 'Records per page of a raw-data export (1-10000).',
+    default: '1000',
+    commands: ['export-data']
+  },
+  {
+    name: Input.PaginationTimeout,
+    description: 'Seconds Optimize keeps a paginated export open between pages (at least 60).',
+    default: '120',
+    commands: ['export-data']
+  },
+  {
+    name: Input.Format,
+    description: 'export-data file format: ndjson (one record a line) or csv.',
+    default: 'ndjson',
+    commands: ['export-data']
+  }
+]
+
+export const OUTPUT_DOCS: {name: string; description: string}[] = [
+  {name: Output.Changed, description: "export: 'true' when any file changed."},
+  {name: Output.Files, description: 'JSON list of the files written, relative to the workspace.'},
+  {name: Output.Summary, description: 'Markdown summary of what the command did.'},
+  {
+    name: Output.PullRequestNumber,
+    description: 'export: number of the pull request opened or updated.'
+  },
+  {name: Output.PullRequestUrl, description: 'export: URL of that pull request.'},
+  {name: Output.CommitSha, description: 'export: the commit made, if any.'},
+  {name: Output.Plan, description: 'plan/import: path of plan.json.'},
+  {
+    name: Output.HasChanges,
+    description: "plan/import: 'true' when the plan creates, replaces or deletes anything."
+  },
+  {name: Output.ImportedIds, description: 'import: JSON object of file path → ID in the target.'},
+  {name: Output.Records, description: 'export-data: number of records written.'}
+]

@@ -1,0 +1,83 @@
+/**
+ * Where a command's messages, secrets and outputs go. The action sends them to
+ * the runner through @actions/core; the CLI prints plain text. Commands take an
+ * `Io` and never import @actions/core themselves, so both front ends behave alike.
+ */
+import * as core from '@actions/core'
+
+/** A place in a file, for GitHub annotations. */
+export interface Annotation {
+  file?: string
+  line?: number
+  column?: number
+  title?: string
+}
+
+export interface Io {
+  info(message: string): void
+  debug(message: string): void
+  warning(message: string, where?: Annotation): void
+  error(message: string, where?: Annotation): void
+  /** Runs `fn` in a collapsible log group. */
+  group<T>(title: string, fn: () => Promise<T>): Promise<T>
+  /** Masks a secret in every later log line. Call it the moment a secret is known. */
+  setSecret(secret: string): void
+  setOutput(name: string, value: string): void
+  /** Appends Markdown to the job summary. */
+  appendSummary(markdown: string): Promise<void>
+}
+
+export const actionIo: Io = {
+  info: message => core.info(message),
+  debug: message => core.debug(message),
+  warning: (message, where) => core.warning(message, toProperties(where)),
+  error: (message, where) => core.error(message, toProperties(where)),
+  group: async (title, fn) => core.group(title, fn),
+  setSecret: secret => core.setSecret(secret),
+  setOutput: (name, value) => core.setOutput(name, value),
+  appendSummary: async markdown => {
+    // The summary file only exists on a runner; elsewhere there is nothing to append to.
+    if (!process.env.GITHUB_STEP_SUMMARY) return
+    await core.summary.addRaw(markdown, true).write()
+  }
+}
+
+function toProperties(where?: Annotation): core.AnnotationProperties | undefined {
+  if (!where) return undefined
+  return {file: where.file, startLine: where.line, startColumn: where.column, title: where.title}
+}
+
+/** Plain text on stdout/stderr for the CLI; secrets are redacted from every line it prints. */
+export function createCliIo(
+  options: {verbose?: boolean} = {}
+): Io & {outputs: Map<string, string>} {
+  const secrets = new Set<string>()
+  const outputs = new Map<string, string>()
+  const redact = (text: string): string => {
+    let result = text
+    for (const secret of secrets) result = result.split(secret).join('***')
+    return result
+  }
+  const where = (w?: Annotation): string =>
+    w?.file ? `${w.file}${w.line ? `:${w.line}` : ''}${w.column ? `:${w.column}` : ''}: ` : ''
+  return {
+    outputs,
+    info: message => process.stdout.write(`${redact(message)}\n`),
+    debug: message => {
+      if (options.verbose) process.stderr.write(`debug: ${redact(message)}\n`)
+    },
+    warning: (message, w) => process.stderr.write(`warning: ${where(w)}${redact(message)}\n`),
+    error: (message, w) => process.stderr.write(`error: ${where(w)}${redact(message)}\n`),
+    group: async (title, fn) => {
+      process.stdout.write(`== ${redact(title)}\n`)
+      return fn()
+    },
+    setSecret: secret => {
+      if (secret) secrets.add(secret)
+    },
+    setOutput: (name, value) => {
+      outputs.set(name, redact(value))
+    },
+    appendSummary: async () => {}
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * The one error type of the Optimize client. Its message names the call and
+ * says what Optimize answered, parsed defensively: a 401 has no body, some
+ * builds answer plain text (optimize-api.md §2.1, §4.2). It never carries a
+ * token: requests never put one in the URL, and headers are not kept.
+ */
+
+export type FailureKind = 'http' | 'network' | 'timeout' | 'invalid-response' | 'auth'
+
+/** The optional detail arrays of Optimize's error bodies (§4.2). */
+export interface OptimizeErrorBody {
+  errorCode?: string
+  errorMessage?: string
+  detailedMessage?: string
+  mismatchingIndices?: {
+    indexName?: string
+    sourceIndexVersion?: number
+    targetIndexVersion?: number
+  }[]
+  definitions?: {type?: string; key?: string; versions?: string[]; tenantIds?: (string | null)[]}[]
+  conflictedItems?: {id?: string; type?: string; name?: string}[]
+}
+
+export class OptimizeApiError extends Error {
+  override name = 'OptimizeApiError'
+  readonly method: string
+  readonly path: string
+  readonly kind: FailureKind
+  readonly status?: number
+  readonly body?: OptimizeErrorBody
+  readonly retryAfterMs?: number
+
+  constructor(options: {
+    method: string
+    path: string
+    kind: FailureKind
+    message: string
+    status?: number
+    body?: OptimizeErrorBody
+    retryAfterMs?: number
+    cause?: unknown
+  }) {
+    super(`${options.method} ${options.path} failed: ${options.message}`, {cause: options.cause})
+    this.method = options.method
+    this.path = options.path
+    this.kind = options.kind
+    this.status = options.status
+    this.body = options.body
+    this.retryAfterMs = options.retryAfterMs
+  }
+
+  /** Worth another try: the server may answer differently in a moment. */
+  get isTransient(): boolean {
+    if (this.kind === 'network' || this.kind === 'timeout' || this.kind === 'invalid-response')
+      return true
+    return this.status === 429 || this.status === 502 || this.status === 503 || this.status === 504
+  }
+}
+
+/** Parses an error body that may be JSON, plain text or nothing. */
+export function parseErrorBody(text: string): OptimizeErrorBody | undefined {
+  if (!text.trim()) return undefined
+  try {
+    const parsed: unknown = JSON.parse(text)
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed
+  } catch {
+    // Not JSON: some Spring builds answer with a plain string (§4.2).
+  }
+  return {detailedMessage: text.trim().slice(0, 500)}
+}
+
+/** One readable sentence out of an error body, with the detail lists spelled out. */
+export function describeErrorBody(body: OptimizeErrorBody | undefined): string {
+  if (!body) return ''
+  const parts: string[] = []
+  if (body.errorCode) parts.push(body.errorCode)
+  const text = body.detailedMessage || body.errorMessage
+  if (text) parts.push(text)
+  for (const index of body.mismatchingIndices ?? []) {
+    parts.push(
+      `index ${index.indexName}: the file has version ${index.sourceIndexVersion}, the target expects ${index.targetIndexVersion}`
+    )
+  }
+  if (body.definitions?.length) {
+    const defs = body.definitions.map(
+      d =>
+        `${d.type ?? 'definition'} '${d.key}' (versions ${(d.versions ?? []).join(', ') || '-'}; tenants ${(d.tenantIds ?? []).map(t => t ?? 'none').join(', ') || '-'})`
+    )
+    parts.push(`definitions: ${defs.join('; ')}`)
+  }
+  if (body.conflictedItems?.length) {
+    parts.push(
+      `conflicts with: ${body.conflictedItems.map(c => `${c.type} '${c.name ?? c.id}'`).join(', ')}`
+    )
+  }
+  return parts.join(' — ')
+}

@@ -1,0 +1,157 @@
+/**
+ * Schemas of the entities Optimize's public API exports and imports
+ * (optimize-api.md §3). They are loose on purpose: Optimize adds fields between
+ * versions and ignores unknown ones on import (§4.1 step 3), so we validate what
+ * we rely on and carry the rest through unchanged.
+ */
+import {z} from 'zod'
+
+export const EntityTypes = [
+  'single_process_report',
+  'single_decision_report',
+  'combined_report',
+  'dashboard'
+] as const
+export type EntityType = (typeof EntityTypes)[number]
+export type ReportType = Exclude<EntityType, 'dashboard'>
+
+export const TileTypes = ['optimize_report', 'external_url', 'text'] as const
+
+/** Optimize only treats lower-case UUID tile ids as report references (§3.3). */
+export const REPORT_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+
+const description = z.string().nullable().optional()
+
+export const DefinitionSchema = z.looseObject({
+  key: z.string(),
+  versions: z.array(z.string()).optional(),
+  tenantIds: z.array(z.string().nullable()).optional()
+})
+
+const reportBase = {
+  id: z.string(),
+  name: z.string(),
+  description,
+  sourceIndexVersion: z.number().int().nullable().optional(),
+  collectionId: z.string().nullable().optional()
+}
+
+export const SingleReportDataSchema = z.looseObject({
+  definitions: z.array(DefinitionSchema).optional(),
+  configuration: z.looseObject({}).nullable().optional(),
+  view: z.looseObject({}).nullable().optional(),
+  groupBy: z.looseObject({}).nullable().optional(),
+  distributedBy: z.looseObject({}).nullable().optional(),
+  filter: z.array(z.looseObject({})).nullable().optional(),
+  visualization: z.string().nullable().optional(),
+  managementReport: z.boolean().optional(),
+  instantPreviewReport: z.boolean().optional()
+})
+
+export const ProcessReportSchema = z.looseObject({
+  ...reportBase,
+  exportEntityType: z.literal('single_process_report'),
+  data: SingleReportDataSchema
+})
+
+export const DecisionReportSchema = z.looseObject({
+  ...reportBase,
+  exportEntityType: z.literal('single_decision_report'),
+  data: SingleReportDataSchema
+})
+
+export const CombinedReportSchema = z.looseObject({
+  ...reportBase,
+  exportEntityType: z.literal('combined_report'),
+  data: z.looseObject({
+    configuration: z.looseObject({}).nullable().optional(),
+    visualization: z.string().nullable().optional(),
+    reports: z.array(z.looseObject({id: z.string(), color: z.string().nullable().optional()}))
+  })
+})
+
+export const TileSchema = z.looseObject({
+  id: z.string(),
+  position: z.object({x: z.number().int(), y: z.number().int()}),
+  dimensions: z.object({width: z.number().int(), height: z.number().int()}),
+  type: z.enum(TileTypes).optional(),
+  configuration: z.unknown().optional()
+})
+
+export const DashboardSchema = z.looseObject({
+  id: z.string(),
+  exportEntityType: z.literal('dashboard'),
+  name: z.string(),
+  description,
+  sourceIndexVersion: z.number().int().nullable().optional(),
+  collectionId: z.string().nullable().optional(),
+  tiles: z.array(TileSchema),
+  availableFilters: z.array(z.looseObject({type: z.string()})),
+  instantPreviewDashboard: z.boolean().optional()
+})
+
+export const ReportSchema = z.discriminatedUnion('exportEntityType', [
+  ProcessReportSchema,
+  DecisionReportSchema,
+  CombinedReportSchema
+])
+
+export const EntitySchema = z.discriminatedUnion('exportEntityType', [
+  ProcessReportSchema,
+  DecisionReportSchema,
+  CombinedReportSchema,
+  DashboardSchema
+])
+
+export type ProcessReport = z.infer<typeof ProcessReportSchema>
+export type DecisionReport = z.infer<typeof DecisionReportSchema>
+export type CombinedReport = z.infer<typeof CombinedReportSchema>
+export type Report = z.infer<typeof ReportSchema>
+export type Tile = z.infer<typeof TileSchema>
+export type Dashboard = z.infer<typeof DashboardSchema>
+export type Entity = z.infer<typeof EntitySchema>
+
+export function isDashboard(entity: Entity): entity is Dashboard {
+  return entity.exportEntityType === 'dashboard'
+}
+
+export function isReport(entity: Entity): entity is Report {
+  return entity.exportEntityType !== 'dashboard'
+}
+
+/** The report ids a dashboard's tiles reference (only UUID ids count, §3.3). */
+export function tileReportIds(dashboard: Dashboard): string[] {
+  return dashboard.tiles.map(tile => tile.id).filter(id => REPORT_ID_PATTERN.test(id))
+}
+
+/** Index versions per entity type, as a target Optimize expects them (§3.4). */
+export type IndexVersions = Record<EntityType, number>
+
+export const INDEX_VERSIONS: Record<'8.x' | '3.10', IndexVersions> = {
+  '8.x': {single_process_report: 11, single_decision_report: 10, combined_report: 5, dashboard: 8},
+  '3.10': {single_process_report: 10, single_decision_report: 9, combined_report: 4, dashboard: 7}
+}
+
+/** One entry of the import response (§1 row 6); 3.7 answers `{id}` only. */
+export const ImportedEntitySchema = z.object({
+  id: z.string(),
+  entityType: z.enum(['report', 'dashboard']).optional()
+})
+export type ImportedEntity = z.infer<typeof ImportedEntitySchema>
+
+/** One page of `GET export/report/{id}/result/json` (§5.2). */
+export const DataPageSchema = z.looseObject({
+  searchRequestId: z.string().nullable().optional(),
+  numberOfRecordsInResponse: z.number().int(),
+  totalNumberOfRecords: z.number().int(),
+  reportId: z.string().optional(),
+  message: z.string().optional(),
+  data: z.unknown().optional()
+})
+export type DataPage = z.infer<typeof DataPageSchema>
+
+export const CollectionSchema = z.looseObject({
+  id: z.string(),
+  name: z.string().nullable().optional()
+})
+export type Collection = z.infer<typeof CollectionSchema>

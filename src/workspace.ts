@@ -1,0 +1,242 @@
+/**
+ * The entity files on disk: reading a tree back (with file and line for every
+ * problem), and writing a new one so that a run that fails halfway leaves the
+ * folder as it was. Only files listed in the manifest are ever replaced or
+ * removed; files the action did not write are never touched.
+ */
+import {lstat, mkdir, readdir, readFile, rename, rm, rmdir, writeFile} from 'node:fs/promises'
+import * as path from 'node:path'
+import type {z} from 'zod'
+import {parseJsonDocument, type JsonDocument} from './entities/json-document.js'
+import {
+  DASHBOARD_DIR,
+  MANIFEST_FILE,
+  REPORT_DIR,
+  type EntityTree,
+  type ManagedFile,
+  type Manifest
+} from './entities/layout.js'
+import {
+  DashboardSchema,
+  ReportSchema,
+  type Dashboard,
+  type Entity,
+  type Report
+} from './optimize/schemas.js'
+
+/** Larger entity files are refused: real ones are well under 1 MB. */
+export const MAX_FILE_BYTES = 10 * 1024 * 1024
+
+export interface TreeProblem {
+  /** Relative to the tree's folder, POSIX separators. */
+  file: string
+  line?: number
+  column?: number
+  message: string
+}
+
+export interface EntityFile {
+  file: string
+  entity: Entity
+  decisionXml?: string
+  document: JsonDocument
+}
+
+export interface LoadedTree {
+  tree: EntityTree
+  files: EntityFile[]
+  problems: TreeProblem[]
+  manifest?: Manifest
+}
+
+export class WorkspaceError extends Error {
+  override name = 'WorkspaceError'
+}
+
+export async function readManifest(root: string): Promise<Manifest | undefined> {
+  const text = await readText(path.join(root, MANIFEST_FILE))
+  if (text === undefined) return undefined
+  const document = parseJsonDocument(text)
+  const value = document.value as Partial<Manifest> | undefined
+  if (!value || !Array.isArray(value.files) || !Array.isArray(value.entities)) {
+    const where = document.problems[0]
+    throw new WorkspaceError(
+      `${MANIFEST_FILE}${where ? `:${where.line}` : ''} is not a valid optimize-as-code manifest${where ? ` (${where.message})` : ''}.`
+    )
+  }
+  return value as Manifest
+}
+
+/** Reads every entity file under `root` (dashboards/*.json, reports/*.json). */
+export async function readEntityTree(root: string): Promise<LoadedTree> {
+  const problems: TreeProblem[] = []
+  const files: EntityFile[] = []
+  const tree: EntityTree = {dashboards: [], reports: []}
+  let manifest: Manifest | undefined
+  try {
+    manifest = await readManifest(root)
+  } catch (error) {
+    problems.push({file: MANIFEST_FILE, message: (error as Error).message})
+  }
+  for (const [dir, schema] of [
+    [REPORT_DIR, ReportSchema],
+    [DASHBOARD_DIR, DashboardSchema]
+  ] as const) {
+    for (const name of await listJson(path.join(root, dir))) {
+      const file = `${dir}/${name}`
+      const loaded = await readEntityFile(root, file, schema, problems)
+      if (!loaded) continue
+      files.push(loaded)
+      if (loaded.entity.exportEntityType === 'dashboard')
+        tree.dashboards.push({entity: loaded.entity})
+      else tree.reports.push({entity: loaded.entity, decisionXml: loaded.decisionXml})
+    }
+  }
+  return {tree, files, problems, manifest}
+}
+
+async function readEntityFile(
+  root: string,
+  file: string,
+  schema: z.ZodType<Report> | z.ZodType<Dashboard>,
+  problems: TreeProblem[]
+): Promise<EntityFile | undefined> {
+  const absolute = path.join(root, file)
+  const stats = await lstat(absolute)
+  if (stats.isSymbolicLink()) {
+    problems.push({file, message: 'is a symbolic link; entity files must be regular files'})
+    return undefined
+  }
+  if (stats.size > MAX_FILE_BYTES) {
+    problems.push({
+      file,
+      message: `is ${stats.size} bytes; entity files may have at most ${MAX_FILE_BYTES} bytes`
+    })
+    return undefined
+  }
+  const document = parseJsonDocument(await readFile(absolute, 'utf8'))
+  if (document.problems.length) {
+    for (const problem of document.problems) problems.push({file, ...problem})
+    return undefined
+  }
+  const result = schema.safeParse(document.value)
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const where = document.locate(issue.path as (string | number)[])
+      const at = issue.path.length ? ` at ${issue.path.join('.')}` : ''
+      problems.push({file, ...where, message: `${issue.message}${at}`})
+    }
+    return undefined
+  }
+  const entity = result.data
+  let decisionXml: string | undefined
+  if (entity.exportEntityType === 'single_decision_report') {
+    decisionXml = await readText(absolute.replace(/\.json$/, '.dmn'))
+  }
+  return {file, entity, decisionXml, document}
+}
+
+export interface WriteResult {
+  /** Every managed file, relative to the tree's folder. */
+  files: string[]
+  /** Files created or whose content changed. */
+  changed: string[]
+  /** Managed files of the previous run that are gone now. */
+  removed: string[]
+}
+
+/**
+ * Replaces the managed files under `root` with `files`. All new contents are
+ * staged next to their targets first; only when every one is on disk are they
+ * renamed into place, and only then are files of the previous run removed.
+ */
+export async function writeManagedFiles(
+  root: string,
+  files: readonly ManagedFile[],
+  previous?: Manifest
+): Promise<WriteResult> {
+  const managed = new Set([...(previous?.files ?? []), ...(previous ? [MANIFEST_FILE] : [])])
+  const changed: ManagedFile[] = []
+  for (const file of files) {
+    const target = await safeTarget(root, file.path)
+    const current = await readText(target)
+    if (current === file.content) continue
+    if (current !== undefined && !managed.has(file.path)) {
+      throw new WorkspaceError(
+        `${path.join(root, file.path)} exists but was not written by optimize-as-code; move it away or delete it.`
+      )
+    }
+    changed.push(file)
+  }
+  const next = new Set(files.map(f => f.path))
+  const removed = [...managed].filter(file => !next.has(file)).sort()
+
+  const staged: {temp: string; target: string}[] = []
+  try {
+    for (const file of changed) {
+      const target = path.join(root, file.path)
+      await mkdir(path.dirname(target), {recursive: true})
+      const temp = `${target}.${process.pid}.tmp`
+      await writeFile(temp, file.content, 'utf8')
+      staged.push({temp, target})
+    }
+  } catch (error) {
+    await Promise.all(staged.map(async ({temp}) => rm(temp, {force: true})))
+    throw error
+  }
+  for (const {temp, target} of staged) await rename(temp, target)
+  for (const file of removed) {
+    const target = await safeTarget(root, file)
+    await rm(target, {force: true})
+    await removeEmptyParents(root, path.dirname(target))
+  }
+  return {files: files.map(f => f.path), changed: changed.map(f => f.path), removed}
+}
+
+/** The absolute path of a managed file, refusing names and symlinks that lead out of `root`. */
+async function safeTarget(root: string, file: string): Promise<string> {
+  const target = path.resolve(root, file)
+  const relative = path.relative(root, target)
+  if (relative.startsWith('..') || path.isAbsolute(relative)) {
+    throw new WorkspaceError(`Refusing to write '${file}': it is outside '${root}'.`)
+  }
+  let current = root
+  for (const part of relative.split(path.sep)) {
+    current = path.join(current, part)
+    const stats = await lstat(current).catch(() => undefined)
+    if (!stats) break
+    if (stats.isSymbolicLink()) {
+      throw new WorkspaceError(
+        `Refusing to write '${file}': '${path.relative(root, current)}' is a symbolic link.`
+      )
+    }
+  }
+  return target
+}
+
+async function removeEmptyParents(root: string, dir: string): Promise<void> {
+  let current = dir
+  while (current.startsWith(root) && current !== root) {
+    const entries = await readdir(current).catch(() => undefined)
+    if (!entries || entries.length) return
+    await rmdir(current)
+    current = path.dirname(current)
+  }
+}
+
+async function listJson(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, {withFileTypes: true}).catch(() => [])
+  return entries
+    .filter(entry => entry.name.endsWith('.json') && !entry.isDirectory())
+    .map(entry => entry.name)
+    .sort()
+}
+
+async function readText(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw error
+  }
+}

@@ -1,0 +1,217 @@
+import {execFileSync} from 'node:child_process'
+import {readdir, readFile, writeFile, mkdir} from 'node:fs/promises'
+import * as path from 'node:path'
+import {afterEach, describe, expect, it} from 'vitest'
+import {startEmulator, type Emulator, type EmulatorOptions} from '../../emulator/index.js'
+import type {InputName} from '../../src/constants.js'
+import {runExport} from '../../src/export.js'
+import {OptimizeClient} from '../../src/optimize/client.js'
+import {recordingIo} from '../helpers/io.js'
+import {makeSettings} from '../helpers/settings.js'
+import {tempDir} from '../helpers/temp.js'
+import {templateExport} from '../helpers/fixtures.js'
+
+const emulators: Emulator[] = []
+afterEach(async () => {
+  await Promise.all(emulators.splice(0).map(async e => e.close()))
+})
+
+async function emulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const emu = await startEmulator(options)
+  emulators.push(emu)
+  return emu
+}
+
+async function exportOnce(emu: Emulator, workspace: string, inputs: Partial<Record<InputName, string>>) {
+  const io = recordingIo()
+  const settings = makeSettings(
+    {'optimize-url': emu.url, 'access-token': emu.token, commit: 'none', ...inputs},
+    {workspace, io}
+  )
+  const client = OptimizeClient.create(settings.connection!, io, {retryBaseMs: 5})
+  const outcome = await runExport(settings, io, {client})
+  return {outcome, io, client}
+}
+
+async function snapshot(dir: string): Promise<Record<string, string>> {
+  const files: Record<string, string> = {}
+  for (const entry of await readdir(dir, {recursive: true, withFileTypes: true})) {
+    if (!entry.isFile()) continue
+    const full = path.join(entry.parentPath, entry.name)
+    files[path.relative(dir, full)] = await readFile(full, 'utf8')
+  }
+  return files
+}
+
+describe('export', () => {
+  it('exports listed dashboards with all their reports, one file each', async () => {
+    const emu = await emulator()
+    emu.state.addCollection({id: 'dev', name: 'Dev'})
+    const {dashboardIds, reportIds} = emu.state.generate({collectionId: 'dev', dashboards: 3, reportsPerDashboard: 4, seed: 7})
+    const workspace = await tempDir()
+    const {outcome} = await exportOnce(emu, workspace, {'dashboard-ids': dashboardIds.slice(0, 2).join('\n')})
+    const files = Object.keys(await snapshot(path.join(workspace, 'optimize')))
+    expect(files.filter(f => f.startsWith('dashboards/') && f.endsWith('.json'))).toHaveLength(2)
+    expect(outcome.after.reports.length).toBeGreaterThan(0)
+    expect(outcome.after.reports.every(r => reportIds.includes(r.entity.id))).toBe(true)
+    expect(outcome.result.outputs.changed).toBe('true')
+    expect(JSON.parse(outcome.result.outputs.files)).toContain('optimize/optimize-as-code.json')
+  })
+
+  it('exports a whole collection in 2 + ceil(dashboards / batch size) requests', async () => {
+    const emu = await emulator()
+    emu.state.addCollection({id: 'dev', name: 'Dev'})
+    emu.state.generate({collectionId: 'dev', dashboards: 25, reportsPerDashboard: 3, seed: 3})
+    const workspace = await tempDir()
+    const {outcome, client} = await exportOnce(emu, workspace, {'collection-id': 'dev', 'batch-size': '10'})
+    expect(outcome.after.dashboards).toHaveLength(25)
+    const standalone = emu.state.listReports('dev').length - outcome.after.reports.length
+    expect(standalone).toBe(0)
+    expect(client.requestCount).toBe(2 + 3)
+    expect(emu.requests.count('exportDashboards')).toBe(3)
+  })
+
+  it('exports reports that sit on no dashboard of the collection', async () => {
+    const emu = await emulator()
+    emu.state.addCollection({id: 'dev', name: 'Dev'})
+    emu.state.generate({collectionId: 'dev', dashboards: 1, reportsPerDashboard: 2, seed: 1})
+    const [report] = emu.state.listReports('dev')
+    const loose = {...structuredClone(report), id: '11111111-2222-4333-8444-555555555555', name: 'Loose report'}
+    emu.state.putEntity(loose, 'dev')
+    const workspace = await tempDir()
+    const {outcome} = await exportOnce(emu, workspace, {'collection-id': 'dev'})
+    expect(outcome.after.reports.map(r => r.entity.name)).toContain('Loose report')
+    expect(emu.requests.count('exportReports')).toBe(1)
+  })
+
+  it('is byte-stable: a second export with shuffled responses changes no byte', async () => {
+    const emu = await emulator({shuffleSeed: 1})
+    emu.state.addCollection({id: 'dev', name: 'Dev'})
+    emu.state.generate({collectionId: 'dev', dashboards: 5, reportsPerDashboard: 4, seed: 11})
+    const workspace = await tempDir()
+    await exportOnce(emu, workspace, {'collection-id': 'dev'})
+    const first = await snapshot(path.join(workspace, 'optimize'))
+
+    const shuffled = await emulator({shuffleSeed: 99})
+    shuffled.state.addCollection({id: 'dev', name: 'Dev'})
+    shuffled.state.generate({collectionId: 'dev', dashboards: 5, reportsPerDashboard: 4, seed: 11})
+    const {outcome} = await exportOnce(shuffled, workspace, {'collection-id': 'dev'})
+    expect(await snapshot(path.join(workspace, 'optimize'))).toEqual(first)
+    expect(outcome.result.outputs.changed).toBe('false')
+    expect(outcome.changedFiles).toEqual([])
+  })
+
+  it('gives an empty git diff when nothing changed', async () => {
+    const emu = await emulator()
+    emu.state.addCollection({id: 'dev', name: 'Dev'})
+    emu.state.generate({collectionId: 'dev', dashboards: 2, reportsPerDashboard: 2, seed: 5})
+    const workspace = await tempDir()
+    const git = (...args: string[]) =>
+      execFileSync('git', args, {cwd: workspace, env: {...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t'}}).toString()
+    git('init', '-q', '-b', 'main')
+    await exportOnce(emu, workspace, {'collection-id': 'dev'})
+    git('add', '-A')
+    git('commit', '-q', '-m', 'export')
+    await exportOnce(emu, workspace, {'collection-id': 'dev'})
+    expect(git('status', '--porcelain')).toBe('')
+  })
+
+  it('moves the file of a renamed dashboard and leaves no orphan', async () => {
+    const emu = await emulator()
+    emu.state.addCollection({id: 'dev', name: 'Dev'})
+    const {dashboardIds} = emu.state.generate({collectionId: 'dev', dashboards: 1, reportsPerDashboard: 2, seed: 2})
+    const workspace = await tempDir()
+    await exportOnce(emu, workspace, {'collection-id': 'dev'})
+    emu.state.updateDashboard(dashboardIds[0], d => {
+      d.name = 'Renamed board'
+    })
+    const {outcome} = await exportOnce(emu, workspace, {'collection-id': 'dev'})
+    const dashboards = await readdir(path.join(workspace, 'optimize', 'dashboards'))
+    expect(dashboards.filter(f => f.endsWith('.json'))).toEqual(['renamed-board.json'])
+    expect(outcome.changedFiles.some(f => f.endsWith('renamed-board.json'))).toBe(true)
+  })
+
+  it('never touches files it did not write, and refuses to overwrite one', async () => {
+    const emu = await emulator()
+    emu.state.addCollection({id: 'dev', name: 'Dev'})
+    emu.state.generate({collectionId: 'dev', dashboards: 1, reportsPerDashboard: 1, seed: 4})
+    const workspace = await tempDir()
+    const root = path.join(workspace, 'optimize')
+    await mkdir(path.join(root, 'reports'), {recursive: true})
+    await writeFile(path.join(root, 'README.md'), 'ours\n')
+    await exportOnce(emu, workspace, {'collection-id': 'dev'})
+    await exportOnce(emu, workspace, {'collection-id': 'dev'})
+    expect(await readFile(path.join(root, 'README.md'), 'utf8')).toBe('ours\n')
+
+    const other = await tempDir()
+    const {outcome} = await exportOnce(emu, other, {'collection-id': 'dev'})
+    const reportFile = outcome.result.outputs.files && JSON.parse(outcome.result.outputs.files).find((f: string) => f.includes('/reports/'))
+    await mkdir(path.join(workspace, 'fresh', 'reports'), {recursive: true})
+    await writeFile(path.join(workspace, 'fresh', reportFile.replace('optimize/', '')), 'hand-made\n')
+    await expect(exportOnce(emu, workspace, {'collection-id': 'dev', path: 'fresh'})).rejects.toThrow(
+      /exists but was not written by optimize-as-code/
+    )
+  })
+
+  it('leaves the folder as it was when a request fails halfway', async () => {
+    const emu = await emulator()
+    emu.state.addCollection({id: 'dev', name: 'Dev'})
+    emu.state.generate({collectionId: 'dev', dashboards: 6, reportsPerDashboard: 2, seed: 9})
+    const workspace = await tempDir()
+    await exportOnce(emu, workspace, {'collection-id': 'dev', 'batch-size': '2'})
+    const before = await snapshot(path.join(workspace, 'optimize'))
+    for (const dashboard of emu.state.listDashboards('dev')) {
+      emu.state.updateDashboard(String(dashboard.id), d => {
+        d.name = `${String(d.name)} v2`
+      })
+    }
+    emu.faults.add({route: 'exportDashboards', skip: 2, status: 500, times: Infinity})
+    await expect(exportOnce(emu, workspace, {'collection-id': 'dev', 'batch-size': '2'})).rejects.toThrow(
+      /POST \/api\/public\/export\/dashboard\/definition\/json failed: 500/
+    )
+    expect(await snapshot(path.join(workspace, 'optimize'))).toEqual(before)
+  })
+
+  it('names the missing IDs when Optimize fails a batch with 404', async () => {
+    const emu = await emulator()
+    emu.state.addCollection({id: 'dev', name: 'Dev'})
+    emu.state.generate({collectionId: 'dev', dashboards: 1, reportsPerDashboard: 1, seed: 4})
+    const [dashboard] = emu.state.listDashboards('dev')
+    await expect(
+      exportOnce(emu, await tempDir(), {'dashboard-ids': `${String(dashboard.id)}, no-such-dashboard`})
+    ).rejects.toThrow(/404 notFoundError — Could not find dashboards with IDs \[no-such-dashboard\]/)
+  })
+
+  it('stores a report shared by names safely: the real fixture exports and files are unique', async () => {
+    const emu = await emulator()
+    emu.state.seedEntities(templateExport(), {collectionId: 'dev', createCollection: true})
+    const workspace = await tempDir()
+    const {outcome} = await exportOnce(emu, workspace, {'collection-id': 'dev'})
+    expect(outcome.after.dashboards).toHaveLength(1)
+    expect(outcome.after.reports).toHaveLength(8)
+    const files = await snapshot(path.join(workspace, 'optimize'))
+    expect(Object.keys(files).filter(f => f.startsWith('reports/'))).toHaveLength(8)
+    for (const content of Object.values(files)) {
+      expect(content).not.toContain('"collectionId"')
+      expect(content).not.toContain('"userTaskReport"')
+    }
+  })
+
+  it('writes hostile names under safe, distinct file names and keeps the names faithfully', async () => {
+    const emu = await emulator()
+    emu.state.addCollection({id: 'dev', name: 'Dev'})
+    const {dashboardIds} = emu.state.generate({collectionId: 'dev', dashboards: 6, reportsPerDashboard: 1, seed: 8})
+    const names = ['../../etc/passwd', 'a/b\\c', 'Sales', 'sales', '\u202Egnp.exe\u0007', 'x'.repeat(10_000)]
+    dashboardIds.forEach((id, i) =>
+      emu.state.updateDashboard(id, d => {
+        d.name = names[i]
+      })
+    )
+    const workspace = await tempDir()
+    const {outcome} = await exportOnce(emu, workspace, {'collection-id': 'dev'})
+    const files = (await readdir(path.join(workspace, 'optimize', 'dashboards'))).filter(f => f.endsWith('.json'))
+    expect(files).toHaveLength(6)
+    for (const file of files) expect(file).toMatch(/^[a-z0-9-]{1,80}\.json$/)
+    expect(outcome.after.dashboards.map(d => d.entity.name).sort()).toEqual([...names].sort())
+  })
+})
