@@ -10,8 +10,15 @@ import * as path from 'node:path'
 import {z} from 'zod'
 import type {CommandResult} from './command.js'
 import {Output} from './constants.js'
+import {renderDashboardSvg} from './entities/dashboard-svg.js'
 import {layoutTree, type DashboardExtras, type EntityTree} from './entities/layout.js'
 import {compareStrings, normalizeEntity} from './entities/normalize.js'
+import {
+  escapeMarkdown,
+  hasChanges,
+  renderSummaryMarkdown,
+  summarizeChanges
+} from './github/summary.js'
 import type {Io} from './io.js'
 import {OptimizeClient} from './optimize/client.js'
 import {
@@ -35,11 +42,15 @@ export interface ExportOutcome {
 
 export interface ExportHooks {
   client?: OptimizeClient
-  /** Extra files per dashboard (its SVG picture). */
-  dashboardExtras?: DashboardExtras
-  /** Markdown describing the change, for the summary and the pull request. */
-  describeChanges?: (before: EntityTree, after: EntityTree) => string
 }
+
+/** Beside each dashboard's JSON: a picture of its tile grid, so GitHub's image diff shows layout changes. */
+const dashboardPicture: DashboardExtras = (dashboard, reportsById) => [
+  {extension: 'svg', content: renderDashboardSvg(dashboard, reportsById)}
+]
+
+/** Markdown budget of the summary: a pull-request body holds 65,536 characters. */
+const SUMMARY_BUDGET = 60_000
 
 export async function runExport(
   settings: Settings,
@@ -57,39 +68,28 @@ export async function runExport(
     `Fetched ${after.dashboards.length} dashboards and ${after.reports.length} reports in ${client.requestCount} requests`
   )
 
-  const {before, written, previousManifest} = await io.group(
-    'Reading the current files',
-    async () => {
-      const loaded = await readEntityTree(settings.path)
-      return {before: loaded.tree, written: loaded, previousManifest: loaded.manifest}
-    }
+  // What git holds now: the "before" of the change summary.
+  const current = await io.group('Reading the current files', async () =>
+    readEntityTree(settings.path)
   )
-  for (const problem of written.problems) {
+  for (const problem of current.problems) {
     io.debug(`existing file ${problem.file}: ${problem.message} (it will be replaced)`)
   }
+  const before = current.tree
 
-  const files = layoutTree(after, hooks.dashboardExtras)
-  const result = await io.group(
+  const files = layoutTree(after, dashboardPicture)
+  const written = await io.group(
     `Writing ${files.length} files to ${settings.relativePath}`,
-    async () => writeManagedFiles(settings.path, files, previousManifest)
+    async () => writeManagedFiles(settings.path, files, current.manifest)
   )
   const toWorkspace = (file: string): string => path.posix.join(settings.relativePath, file)
-  const changedFiles = [...result.changed, ...result.removed].map(toWorkspace).sort(compareStrings)
-  for (const file of result.changed) io.info(`wrote ${toWorkspace(file)}`)
-  for (const file of result.removed) io.info(`removed ${toWorkspace(file)}`)
+  const changedFiles = [...written.changed, ...written.removed]
+    .map(toWorkspace)
+    .sort(compareStrings)
+  for (const file of written.changed) io.info(`wrote ${toWorkspace(file)}`)
+  for (const file of written.removed) io.info(`removed ${toWorkspace(file)}`)
 
-  const changes =
-    hooks.describeChanges?.(before, after) ?? describeFileChanges(result.changed, result.removed)
-  const summary = [
-    `## Optimize export`,
-    ``,
-    `Exported **${after.dashboards.length}** dashboards and **${after.reports.length}** reports into \`${settings.relativePath}\`.`,
-    ``,
-    changedFiles.length ? changes : 'Nothing changed: the files already match Optimize.',
-    ``,
-    exportedTable(after)
-  ].join('\n')
-
+  const summary = exportSummary(settings, before, after, changedFiles.length > 0)
   return {
     before,
     after,
@@ -97,12 +97,40 @@ export async function runExport(
     result: {
       outputs: {
         [Output.Changed]: String(changedFiles.length > 0),
-        [Output.Files]: JSON.stringify(result.files.map(toWorkspace)),
+        [Output.Files]: JSON.stringify(written.files.map(toWorkspace)),
         [Output.Summary]: summary
       },
       summary
     }
   }
+}
+
+function exportSummary(
+  settings: Settings,
+  before: EntityTree,
+  after: EntityTree,
+  filesChanged: boolean
+): string {
+  const table = exportedTable(after)
+  const changeSummary = summarizeChanges(before, after)
+  let changes = 'Nothing changed: the files already match Optimize.'
+  if (hasChanges(changeSummary)) {
+    changes = renderSummaryMarkdown(changeSummary, {
+      title: 'What changed',
+      maxLength: SUMMARY_BUDGET - table.length - 500
+    })
+  } else if (filesChanged) {
+    changes = 'The files changed, but no dashboard or report did (file format or layout only).'
+  }
+  return [
+    '## Optimize export',
+    '',
+    `Exported **${after.dashboards.length}** dashboards and **${after.reports.length}** reports into \`${settings.relativePath}\`.`,
+    '',
+    changes.trimEnd(),
+    '',
+    table
+  ].join('\n')
 }
 
 /** Fetches the selection: listed dashboards and reports, or a collection's. */
@@ -172,26 +200,11 @@ export function toTree(entities: readonly Entity[]): EntityTree {
   return tree
 }
 
-function describeFileChanges(changed: string[], removed: string[]): string {
-  const lines = [...changed.map(f => `- wrote \`${f}\``), ...removed.map(f => `- removed \`${f}\``)]
-  return ['### Changed files', '', ...lines].join('\n')
-}
-
 function exportedTable(tree: EntityTree): string {
   if (!tree.dashboards.length) return ''
   const rows = tree.dashboards
     .map(({entity}) => entity)
     .sort((a, b) => compareStrings(a.name, b.name) || compareStrings(a.id, b.id))
-    .map(d => `| ${escapeCell(d.name)} | ${tileReportIds(d).length} | \`${d.id}\` |`)
+    .map(d => `| ${escapeMarkdown(d.name)} | ${tileReportIds(d).length} | \`${d.id}\` |`)
   return ['| Dashboard | Reports | ID |', '| --- | --- | --- |', ...rows].join('\n')
-}
-
-function escapeCell(text: string): string {
-  // Names are data: keep them from breaking the table or injecting Markdown/HTML.
-  return (
-    text
-      // eslint-disable-next-line no-control-regex -- removing control characters is the point
-      .replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, '')
-      .replace(/[|\\`*_[\]<>]/g, c => `\\${c}`)
-  )
 }

@@ -4,7 +4,9 @@
  */
 import * as core from '@actions/core'
 import {CommandFailedError, type CommandResult} from './command.js'
+import {Output} from './constants.js'
 import {runExport} from './export.js'
+import {publishChanges, type PublishResult} from './github/publish.js'
 import {actionIo, type Io} from './io.js'
 import {getActionSettings, type Settings} from './settings.js'
 
@@ -24,12 +26,29 @@ export async function run(io: Io = actionIo): Promise<void> {
 export async function runCommand(settings: Settings, io: Io): Promise<CommandResult> {
   switch (settings.command) {
     case 'export': {
-      const outcome = await runExport(settings, io)
-      return outcome.result
+      const {result} = await runExport(settings, io)
+      if (settings.github.mode === 'none') return result
+      const published = await io.group('Publishing the change', async () =>
+        publishChanges(settings, io, {
+          summaryMarkdown: result.summary,
+          title: settings.github.prTitle
+        })
+      )
+      return withPublication(result, published)
     }
     default:
       throw new Error(`Command '${settings.command}' is not available yet.`)
   }
+}
+
+function withPublication(result: CommandResult, published: PublishResult): CommandResult {
+  const outputs = {...result.outputs}
+  if (published.commitSha) outputs[Output.CommitSha] = published.commitSha
+  if (published.pullRequestNumber)
+    outputs[Output.PullRequestNumber] = String(published.pullRequestNumber)
+  if (published.pullRequestUrl) outputs[Output.PullRequestUrl] = published.pullRequestUrl
+  const link = published.pullRequestUrl ? `\n\nPull request: ${published.pullRequestUrl}` : ''
+  return {outputs, summary: result.summary + link}
 }
 
 /** Sets every output in one place, then writes the job summary. */

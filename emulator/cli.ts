@@ -1,0 +1,84 @@
+// `npm run emulator -- --port 8090 --seed <dir-or-file> [--profile 8.x|8.7|3.10|3.7]
+//   [--saas <clusterId>] [--generate 20x5] [--collection <id>]`
+// The FIRST stdout line is one JSON object {url, token, oauthUrl, collectionId}; the process
+// stays up until SIGINT/SIGTERM.
+import {readdirSync, readFileSync, statSync} from 'node:fs'
+import {join} from 'node:path'
+import {parseArgs} from 'node:util'
+import {startEmulator} from './index.js'
+import type {Profile} from './types.js'
+
+const PROFILES: Profile[] = ['8.x', '8.7', '3.10', '3.7']
+
+function seedFiles(path: string): string[] {
+  if (!statSync(path).isDirectory()) return [path]
+  return readdirSync(path, {withFileTypes: true})
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .flatMap(entry => {
+      const full = join(path, entry.name)
+      if (entry.isDirectory()) return seedFiles(full)
+      return entry.name.endsWith('.json') ? [full] : []
+    })
+}
+
+async function main(): Promise<void> {
+  const {values} = parseArgs({
+    options: {
+      port: {type: 'string', default: '8090'},
+      seed: {type: 'string', multiple: true},
+      profile: {type: 'string', default: '8.x'},
+      saas: {type: 'string'},
+      generate: {type: 'string'},
+      collection: {type: 'string', default: 'emulator-collection'}
+    }
+  })
+  const profile = values.profile as Profile
+  if (!PROFILES.includes(profile))
+    throw new Error(`--profile must be one of ${PROFILES.join(', ')}`)
+  const emulator = await startEmulator({
+    profile,
+    port: Number(values.port),
+    saasClusterId: values.saas
+  })
+  const collectionId = values.collection
+  emulator.state.addCollection({id: collectionId, name: 'Emulator collection'})
+  for (const path of values.seed ?? []) {
+    const files = seedFiles(path)
+    for (const file of files) {
+      const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'))
+      const entities = (Array.isArray(parsed) ? parsed : [parsed]) as Record<string, unknown>[]
+      const isExport = entities.every(
+        e => typeof e === 'object' && e !== null && 'exportEntityType' in e
+      )
+      if (!isExport && files.length > 1) {
+        // A folder may hold other JSON (fixtures, notes): skip what is not an export file.
+        process.stderr.write(`skipping ${file}: not an Optimize export file\n`)
+        continue
+      }
+      emulator.state.seedEntities(entities, {collectionId})
+    }
+  }
+  if (values.generate) {
+    const match = /^(\d+)x(\d+)$/.exec(values.generate)
+    if (!match)
+      throw new Error('--generate must look like 20x5 (dashboards x reports per dashboard)')
+    emulator.state.generate({
+      collectionId,
+      dashboards: Number(match[1]),
+      reportsPerDashboard: Number(match[2]),
+      seed: 1
+    })
+  }
+  const {url, token, oauthUrl} = emulator
+  process.stdout.write(`${JSON.stringify({url, token, oauthUrl, collectionId})}\n`)
+  const stop = (): void => {
+    void emulator.close().then(() => process.exit(0))
+  }
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`)
+  process.exit(1)
+})

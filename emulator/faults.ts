@@ -1,0 +1,146 @@
+// Fault injection and the request log. Faults model what a real network and a real Optimize do
+// to a client: slow or reset connections, truncated bodies, 429 with Retry-After, failing
+// writes in the middle of a non-transactional import (§4.1 step 12) and expiring or rotating
+// scroll ids (§5.3).
+import type {RouteName} from './types.js'
+
+export interface FaultRule {
+  route: RouteName
+  method?: string
+  /** Let the first n matching requests through. */
+  skip?: number
+  /** How often the rule fires (default 1; Infinity allowed). */
+  times?: number
+  status?: number
+  body?: string
+  headers?: Record<string, string>
+  delayMs?: number
+  /** Destroy the socket without a response. */
+  reset?: boolean
+  /** Send a valid status + headers, then half of the body, then end. */
+  truncate?: boolean
+}
+
+interface ActiveRule extends FaultRule {
+  skipLeft: number
+  timesLeft: number
+}
+
+export interface FaultAction {
+  delayMs: number
+  reset: boolean
+  truncate: boolean
+  status?: number
+  body?: string
+  headers?: Record<string, string>
+}
+
+export class Faults {
+  private rules: ActiveRule[] = []
+  private importWriteFailure: number | undefined
+  /** expireScrollAfterPages(n): every scroll expires after serving n pages. */
+  scrollPageLimit: number | undefined
+  /** rotateSearchRequestId(true): each page returns a new searchRequestId. */
+  rotateScrollIds = false
+
+  add(rule: FaultRule): void {
+    this.rules.push({...rule, skipLeft: rule.skip ?? 0, timesLeft: rule.times ?? 1})
+  }
+
+  retryAfter(route: RouteName, seconds: number, times = 1): void {
+    this.add({
+      route,
+      times,
+      status: 429,
+      headers: {'retry-after': String(seconds), 'content-type': 'application/json'},
+      body: JSON.stringify({
+        errorCode: 'tooManyRequests',
+        errorMessage: 'Too many requests',
+        detailedMessage: `Rate limit exceeded, retry after ${seconds} seconds.`,
+        reportDefinition: null
+      })
+    })
+  }
+
+  failImportWrite(k: number): void {
+    this.importWriteFailure = k
+  }
+
+  /** Consumed by the next import that reaches its write phase. */
+  takeImportWriteFailure(): number | undefined {
+    const k = this.importWriteFailure
+    this.importWriteFailure = undefined
+    return k
+  }
+
+  expireScrollAfterPages(n: number): void {
+    this.scrollPageLimit = n
+  }
+
+  rotateSearchRequestId(on: boolean): void {
+    this.rotateScrollIds = on
+  }
+
+  clear(): void {
+    this.rules = []
+    this.importWriteFailure = undefined
+    this.scrollPageLimit = undefined
+    this.rotateScrollIds = false
+  }
+
+  /** Rules apply in order; a delay-only rule delays, then later rules and the handler run. */
+  match(route: RouteName | 'unknown', method: string): FaultAction | undefined {
+    let action: FaultAction | undefined
+    for (const rule of this.rules) {
+      if (rule.route !== route || rule.timesLeft <= 0) continue
+      if (rule.method && rule.method.toUpperCase() !== method) continue
+      if (rule.skipLeft > 0) {
+        rule.skipLeft--
+        continue
+      }
+      rule.timesLeft--
+      action ??= {delayMs: 0, reset: false, truncate: false}
+      action.delayMs += rule.delayMs ?? 0
+      const delayOnly =
+        rule.status === undefined && !rule.reset && !rule.truncate && rule.body === undefined
+      if (delayOnly) continue
+      action.reset = rule.reset === true
+      action.truncate = rule.truncate === true
+      action.status = rule.status
+      action.body = rule.body
+      action.headers = rule.headers
+      break
+    }
+    return action
+  }
+}
+
+export interface LoggedRequest {
+  method: string
+  path: string
+  route: RouteName | 'unknown'
+  status: number
+  query: Record<string, string>
+}
+
+export class RequestLog {
+  private entries: LoggedRequest[] = []
+
+  record(entry: LoggedRequest): void {
+    this.entries.push(entry)
+  }
+
+  all(): LoggedRequest[] {
+    return [...this.entries]
+  }
+
+  count(route?: RouteName): number {
+    return route === undefined
+      ? this.entries.length
+      : this.entries.filter(e => e.route === route).length
+  }
+
+  clear(): void {
+    this.entries = []
+  }
+}

@@ -1,0 +1,202 @@
+// Handlers of the smaller endpoints (optimize-api.md §1 rows 1, 2, 7–12 and the 8.6+
+// collection endpoints). Exports, import and data export live in their own modules.
+import {ApiError, badRequest, notFound} from './errors.js'
+import type {ProfileSpec} from './profiles.js'
+import type {EmulatorState} from './state.js'
+import {SYSTEM_USER} from './state.js'
+import {tileReportIds} from './tiles.js'
+import type {Collection, JsonObject, Reply, ScopeEntry, VariableLabel} from './types.js'
+import {empty, isObject, json} from './types.js'
+
+/** §1 rows 1–2: collectionId required; an unknown collection is 200 []. */
+export function listIds(entities: JsonObject[], collectionId: string | null): Reply {
+  if (collectionId === null) throw badRequest('Must specify a collection ID for this request.')
+  return json(
+    200,
+    entities.filter(e => e.collectionId === collectionId).map(e => ({id: e.id}))
+  )
+}
+
+/** §1 row 7: also removes the report from dashboards' tiles and combined reports. */
+export function deleteReport(state: EmulatorState, profile: ProfileSpec, id: string): Reply {
+  const report = state.getReport(id)
+  if (!report) throw notFound(`Report with id [${id}] does not exist.`)
+  const data = isObject(report.data) ? report.data : {}
+  if (data.managementReport === true || data.instantPreviewReport === true) {
+    throw badRequest('System-generated reports cannot be deleted manually')
+  }
+  state.removeReport(id)
+  for (const dashboard of state.dashboards.values()) {
+    if (!tileReportIds(dashboard).includes(id)) continue
+    dashboard.tiles = (dashboard.tiles as JsonObject[]).filter(t => t.id !== id)
+  }
+  for (const other of state.reports.values()) {
+    if (other.exportEntityType !== 'combined_report' || !isObject(other.data)) continue
+    const items = Array.isArray(other.data.reports) ? other.data.reports : []
+    other.data.reports = items.filter(item => !isObject(item) || item.id !== id)
+  }
+  return empty(profile.voidStatus)
+}
+
+/** §1 row 8: the dashboard's reports stay. */
+export function deleteDashboard(state: EmulatorState, profile: ProfileSpec, id: string): Reply {
+  if (!state.removeDashboard(id)) throw notFound(`Dashboard with id [${id}] does not exist.`)
+  return empty(profile.voidStatus)
+}
+
+function collectionDto(c: Collection): JsonObject {
+  // [inferred] CollectionDefinitionRestDto-like shape; the public docs do not describe it.
+  return {
+    id: c.id,
+    name: c.name,
+    owner: c.owner,
+    created: c.created,
+    lastModified: c.lastModified,
+    lastModifier: c.owner,
+    data: {
+      configuration: {},
+      scope: c.scope.map(s => ({
+        ...s,
+        id: `${s.definitionType}:${s.definitionKey}`
+      })) as unknown as JsonObject[]
+    }
+  }
+}
+
+export function listCollections(state: EmulatorState): Reply {
+  return json(200, [...state.collections.values()].map(collectionDto))
+}
+
+export function getCollection(state: EmulatorState, id: string): Reply {
+  const collection = state.collections.get(id)
+  if (!collection)
+    throw notFound(`Collection does not exist! Tried to retrieve collection with id [${id}].`)
+  return json(200, collectionDto(collection))
+}
+
+export function createCollection(state: EmulatorState, body: string): Reply {
+  const parsed = parseBody(body)
+  const name = isObject(parsed) && typeof parsed.name === 'string' ? parsed.name : 'New Collection'
+  const created = state.addCollection({name})
+  const collection = state.collections.get(created.id)
+  if (collection && isObject(parsed) && typeof parsed.ownerId === 'string')
+    collection.owner = parsed.ownerId
+  else if (collection) collection.owner = SYSTEM_USER
+  return json(200, {id: created.id})
+}
+
+export function setCollectionScope(
+  state: EmulatorState,
+  profile: ProfileSpec,
+  id: string,
+  body: string
+): Reply {
+  if (!state.collections.has(id))
+    throw notFound(`Collection does not exist! Tried to retrieve collection with id [${id}].`)
+  const parsed = parseBody(body)
+  const list = Array.isArray(parsed) ? parsed : [parsed]
+  const scope: ScopeEntry[] = list.map(entry => {
+    if (
+      !isObject(entry) ||
+      (entry.definitionType !== 'process' && entry.definitionType !== 'decision') ||
+      typeof entry.definitionKey !== 'string'
+    ) {
+      throw badRequest(
+        'Each scope entry needs definitionType (process|decision) and definitionKey.'
+      )
+    }
+    const tenants = Array.isArray(entry.tenants)
+      ? entry.tenants.map(t => (typeof t === 'string' ? t : null))
+      : [null]
+    return {definitionType: entry.definitionType, definitionKey: entry.definitionKey, tenants}
+  })
+  state.setScope(id, scope)
+  return empty(profile.voidStatus)
+}
+
+export function setSharing(state: EmulatorState, profile: ProfileSpec, enabled: boolean): Reply {
+  state.setSharing(enabled) // re-enabling is a no-op; shares are never deleted (§1 row 11)
+  return empty(profile.voidStatus)
+}
+
+const VARIABLE_TYPES = [
+  'String',
+  'Integer',
+  'Long',
+  'Short',
+  'Double',
+  'Date',
+  'Boolean',
+  'Json',
+  'Object'
+]
+
+/** §1 row 9: POST /api/public/variables/labels. */
+export function variableLabels(state: EmulatorState, profile: ProfileSpec, body: string): Reply {
+  if (profile.labelsBodyUnbound) {
+    // Spring commits ea081044/046a6d22: no @RequestBody, the DTO stays empty → validation fails.
+    throw badRequest('must not be blank')
+  }
+  const parsed = parseBody(body)
+  if (!isObject(parsed)) throw badRequest('The request body must be a JSON object.')
+  if (typeof parsed.definitionKey !== 'string' || parsed.definitionKey.trim() === '') {
+    // JAX-RS bean validation → ValidationErrorResponseDto (§4.2).
+    return json(400, {
+      errorMessage: 'The request body was invalid.',
+      validationErrors: [{property: 'definitionKey', errorMessage: 'must not be blank'}]
+    })
+  }
+  const labels = Array.isArray(parsed.labels) ? parsed.labels : []
+  const seen = new Set<string>()
+  const clean: VariableLabel[] = []
+  for (const label of labels) {
+    if (
+      !isObject(label) ||
+      typeof label.variableName !== 'string' ||
+      typeof label.variableType !== 'string'
+    ) {
+      throw badRequest('Each label needs variableName and variableType.')
+    }
+    const type = VARIABLE_TYPES.find(
+      t => t.toLowerCase() === String(label.variableType).toLowerCase()
+    )
+    if (!type)
+      throw badRequest(
+        `Cannot deserialize value of type \`VariableType\` from String "${label.variableType}"`
+      )
+    const key = `${label.variableName}\u0000${type}`
+    if (seen.has(key)) throw badRequest('Each variable can only have a single label!')
+    seen.add(key)
+    clean.push({
+      variableName: label.variableName,
+      variableType: type,
+      variableLabel: typeof label.variableLabel === 'string' ? label.variableLabel : ''
+    })
+  }
+  const key = parsed.definitionKey
+  if (!state.getDefinition('process', key))
+    throw notFound(`Process definition with key [${key}] does not exist.`)
+  const current = new Map(
+    state.variableLabels[key]?.map(l => [`${l.variableName}\u0000${l.variableType}`, l])
+  )
+  for (const label of clean) {
+    const id = `${label.variableName}\u0000${label.variableType}`
+    // An empty or blank label deletes the existing one.
+    if (label.variableLabel.trim() === '') current.delete(id)
+    else current.set(id, label)
+  }
+  state.setVariableLabels(key, [...current.values()])
+  return empty(profile.voidStatus)
+}
+
+function parseBody(body: string): unknown {
+  try {
+    return JSON.parse(body)
+  } catch (error) {
+    throw new ApiError(
+      400,
+      'badRequestError',
+      `Could not parse the request body: ${(error as Error).message}`
+    )
+  }
+}

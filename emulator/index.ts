@@ -1,0 +1,96 @@
+// Public entry point of the Optimize emulator: a faithful local Optimize public REST API
+// (see emulator/README.md and /work/shared/optimize-api.md).
+import type {AddressInfo} from 'node:net'
+import {Auth} from './auth.js'
+import {DataExport} from './data-export.js'
+import {Shuffler} from './export.js'
+import {Faults, RequestLog} from './faults.js'
+import {PROFILES} from './profiles.js'
+import {createEmulatorServer} from './server.js'
+import {EmulatorState} from './state.js'
+import type {Profile} from './types.js'
+
+export {EmulatorState} from './state.js'
+export {Faults, RequestLog, type FaultRule, type LoggedRequest} from './faults.js'
+export type {GenerateOptions, GenerateResult} from './generator.js'
+export type {SeedOptions} from './seed.js'
+export type {Json, JsonObject, Profile, RouteName, ScopeEntry, VariableLabel} from './types.js'
+
+export interface EmulatorOptions {
+  profile?: Profile
+  saasClusterId?: string
+  accessToken?: string
+  clients?: {clientId: string; clientSecret: string}[]
+  audience?: string
+  tokenTtlSeconds?: number
+  port?: number
+  shuffleSeed?: number
+  idSeed?: number
+}
+
+export interface Emulator {
+  url: string
+  token: string
+  oauthUrl: string
+  state: EmulatorState
+  faults: Faults
+  requests: RequestLog
+  close(): Promise<void>
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const profile = PROFILES[options.profile ?? '8.x']
+  if (!profile) throw new Error(`unknown profile ${String(options.profile)}`)
+  const saas = options.saasClusterId
+  const clients = options.clients ?? [
+    {clientId: 'optimize-as-code', clientSecret: 'emulator-client-secret'}
+  ]
+  const state = new EmulatorState(options.idSeed)
+  const faults = new Faults()
+  const requests = new RequestLog()
+  let issuer = 'http://127.0.0.1/oauth/token'
+  const authConfig = {
+    accessToken: options.accessToken ?? 'emulator-static-token',
+    clients,
+    audience: options.audience ?? (saas ? 'optimize.camunda.io' : 'optimize'),
+    tokenTtlSeconds: options.tokenTtlSeconds ?? 300,
+    saasClusterId: saas,
+    get issuer() {
+      return issuer
+    },
+    profile
+  }
+  const auth = new Auth(authConfig)
+  const server = createEmulatorServer({
+    state,
+    profile,
+    auth,
+    faults,
+    log: requests,
+    dataExport: new DataExport(state, profile, faults),
+    shuffler: new Shuffler(options.shuffleSeed),
+    saasClusterId: saas
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve())
+  })
+  const {port} = server.address() as AddressInfo
+  const origin = `http://127.0.0.1:${port}`
+  issuer = `${origin}/oauth/token`
+  return {
+    url: saas ? `${origin}/${saas}` : origin,
+    token: saas
+      ? auth.issue(clients[0]?.clientId ?? 'emulator', authConfig.audience)
+      : authConfig.accessToken,
+    oauthUrl: issuer,
+    state,
+    faults,
+    requests,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close(error => (error ? reject(error) : resolve()))
+        server.closeAllConnections()
+      })
+  }
+}

@@ -1,0 +1,214 @@
+// In-memory Optimize: collections, definitions, reports, dashboards, settings. Reports and
+// dashboards are stored in the export format plus the fields Optimize keeps internally but
+// never exports (owner, lastModifier, created, lastModified, refreshRateSeconds,
+// managementDashboard — optimize-api.md §3.3).
+import {generateBpmn, generateDmn} from './bpmn.js'
+import {generateContent, type GenerateOptions, type GenerateResult} from './generator.js'
+import {hashString, uuidSource} from './random.js'
+import {seedEntities, type SeedOptions} from './seed.js'
+import {legacyReportsToTiles} from './tiles.js'
+import type {
+  Collection,
+  Definition,
+  DefinitionType,
+  JsonObject,
+  ScopeEntry,
+  VariableLabel
+} from './types.js'
+import {clone, isObject, optimizeDate} from './types.js'
+
+export const SYSTEM_USER = 'System User'
+const REPORT_TYPES = new Set(['single_process_report', 'single_decision_report', 'combined_report'])
+
+export interface RawDataSpec {
+  rows: number
+  seed: number
+}
+
+export class EmulatorState {
+  readonly collections = new Map<string, Collection>()
+  readonly definitions = new Map<string, Definition>()
+  readonly reports = new Map<string, JsonObject>()
+  readonly dashboards = new Map<string, JsonObject>()
+  readonly rawData = new Map<string, RawDataSpec>()
+  private labels = new Map<string, VariableLabel[]>()
+  private sharing = false
+  /** Source of new entity ids (idSeed → deterministic, §4.1 step 12: always new UUIDs). */
+  readonly newId: () => string
+
+  constructor(idSeed?: number) {
+    this.newId = uuidSource(idSeed)
+  }
+
+  get sharingEnabled(): boolean {
+    return this.sharing
+  }
+
+  setSharing(enabled: boolean): void {
+    this.sharing = enabled
+  }
+
+  get variableLabels(): Record<string, VariableLabel[]> {
+    return Object.fromEntries([...this.labels].map(([k, v]) => [k, v.map(l => ({...l}))]))
+  }
+
+  setVariableLabels(definitionKey: string, labels: VariableLabel[]): void {
+    this.labels.set(definitionKey, labels)
+  }
+
+  addCollection(input: {id?: string; name: string; scope?: ScopeEntry[]}): {
+    id: string
+    name: string
+    scope: ScopeEntry[]
+  } {
+    const now = optimizeDate(Date.now())
+    const collection: Collection = {
+      id: input.id ?? this.newId(),
+      name: input.name,
+      scope: clone(input.scope ?? []),
+      owner: SYSTEM_USER,
+      created: now,
+      lastModified: now
+    }
+    this.collections.set(collection.id, collection)
+    return {id: collection.id, name: collection.name, scope: clone(collection.scope)}
+  }
+
+  setScope(collectionId: string, scope: ScopeEntry[]): void {
+    const collection = this.collections.get(collectionId)
+    if (!collection) throw new Error(`unknown collection ${collectionId}`)
+    collection.scope = clone(scope)
+    collection.lastModified = optimizeDate(Date.now())
+  }
+
+  /** Adds `key` (+ its tenants) to a collection's scope, merging with an existing entry. */
+  addToScope(collectionId: string, type: DefinitionType, key: string, tenants: (string | null)[]) {
+    const collection = this.collections.get(collectionId)
+    if (!collection) throw new Error(`unknown collection ${collectionId}`)
+    const entry = collection.scope.find(s => s.definitionType === type && s.definitionKey === key)
+    if (!entry)
+      collection.scope.push({definitionType: type, definitionKey: key, tenants: [...tenants]})
+    else for (const t of tenants) if (!entry.tenants.includes(t)) entry.tenants.push(t)
+  }
+
+  addDefinition(input: {
+    type: DefinitionType
+    key: string
+    name?: string
+    versions: string[]
+    tenants: (string | null)[]
+    xml?: string
+  }): void {
+    const name = input.name ?? input.key
+    const existing = this.definitions.get(defKey(input.type, input.key))
+    if (existing) {
+      // Registering again merges versions/tenants so seeding several files is additive.
+      for (const v of input.versions) if (!existing.versions.includes(v)) existing.versions.push(v)
+      for (const t of input.tenants) if (!existing.tenants.includes(t)) existing.tenants.push(t)
+      if (input.xml) existing.xml = input.xml
+      return
+    }
+    this.definitions.set(defKey(input.type, input.key), {
+      type: input.type,
+      key: input.key,
+      name,
+      versions: [...input.versions],
+      tenants: [...input.tenants],
+      xml:
+        input.xml ??
+        (input.type === 'process' ? generateBpmn(input.key, name) : generateDmn(input.key, name))
+    })
+  }
+
+  getDefinition(type: DefinitionType, key: string): Definition | undefined {
+    return this.definitions.get(defKey(type, key))
+  }
+
+  putEntity(entity: object, collectionId: string | null): void {
+    if (!isObject(entity) || typeof entity.id !== 'string') throw new Error('entity needs an id')
+    const copy = clone(entity)
+    const now = optimizeDate(Date.now())
+    copy.collectionId = collectionId
+    copy.owner ??= SYSTEM_USER
+    copy.lastModifier ??= SYSTEM_USER
+    copy.created ??= now
+    copy.lastModified ??= now
+    if (copy.exportEntityType === 'dashboard') {
+      if (!Array.isArray(copy.tiles) && Array.isArray(copy.reports)) {
+        copy.tiles = legacyReportsToTiles(copy.reports)
+        delete copy.reports
+      }
+      copy.refreshRateSeconds ??= null
+      copy.managementDashboard ??= false
+      this.dashboards.set(entity.id, copy)
+    } else if (REPORT_TYPES.has(String(copy.exportEntityType))) {
+      this.reports.set(entity.id, copy)
+    } else {
+      throw new Error(`unknown exportEntityType ${String(copy.exportEntityType)}`)
+    }
+  }
+
+  getReport(id: string): JsonObject | undefined {
+    return this.reports.get(id)
+  }
+
+  getDashboard(id: string): JsonObject | undefined {
+    return this.dashboards.get(id)
+  }
+
+  listReports(collectionId?: string): JsonObject[] {
+    return [...this.reports.values()].filter(
+      r => collectionId === undefined || r.collectionId === collectionId
+    )
+  }
+
+  listDashboards(collectionId?: string): JsonObject[] {
+    return [...this.dashboards.values()].filter(
+      d => collectionId === undefined || d.collectionId === collectionId
+    )
+  }
+
+  updateReport(id: string, mutate: (report: JsonObject) => void): void {
+    const report = this.reports.get(id)
+    if (!report) throw new Error(`unknown report ${id}`)
+    mutate(report)
+    report.lastModified = optimizeDate(Date.now())
+  }
+
+  updateDashboard(id: string, mutate: (dashboard: JsonObject) => void): void {
+    const dashboard = this.dashboards.get(id)
+    if (!dashboard) throw new Error(`unknown dashboard ${id}`)
+    mutate(dashboard)
+    dashboard.lastModified = optimizeDate(Date.now())
+  }
+
+  removeReport(id: string): boolean {
+    this.rawData.delete(id)
+    return this.reports.delete(id)
+  }
+
+  removeDashboard(id: string): boolean {
+    return this.dashboards.delete(id)
+  }
+
+  seedEntities(entities: object[], options: SeedOptions): void {
+    seedEntities(this, entities, options)
+  }
+
+  generate(options: GenerateOptions): GenerateResult {
+    return generateContent(this, options)
+  }
+
+  setRawData(reportId: string, spec: {rows: number; seed?: number}): void {
+    this.rawData.set(reportId, {rows: spec.rows, seed: spec.seed ?? 0})
+  }
+
+  /** Rows of a raw-data report: setRawData's value, else a few hundred derived from the id. */
+  rawDataFor(reportId: string): RawDataSpec {
+    return this.rawData.get(reportId) ?? {rows: 200 + (hashString(reportId) % 300), seed: 0}
+  }
+}
+
+function defKey(type: DefinitionType, key: string): string {
+  return `${type}:${key}`
+}

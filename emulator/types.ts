@@ -1,0 +1,91 @@
+// Shared types of the emulator. Entities are kept as plain JSON objects in the export format
+// (optimize-api.md §3) plus the internal fields Optimize stores but never exports (§3.3).
+
+export type Json = null | boolean | number | string | Json[] | JsonObject
+export interface JsonObject {
+  [key: string]: Json
+}
+
+export type Profile = '8.x' | '8.7' | '3.10' | '3.7'
+export type DefinitionType = 'process' | 'decision'
+
+export type RouteName =
+  | 'readyz'
+  | 'token'
+  | 'listReports'
+  | 'listDashboards'
+  | 'exportReports'
+  | 'exportDashboards'
+  | 'exportResult'
+  | 'import'
+  | 'deleteReport'
+  | 'deleteDashboard'
+  | 'listCollections'
+  | 'getCollection'
+  | 'createCollection'
+  | 'collectionScope'
+  | 'shareEnable'
+  | 'shareDisable'
+  | 'variableLabels'
+
+export interface ScopeEntry {
+  definitionType: DefinitionType
+  definitionKey: string
+  tenants: (string | null)[]
+}
+
+export interface Collection {
+  id: string
+  name: string
+  scope: ScopeEntry[]
+  owner: string
+  created: string
+  lastModified: string
+}
+
+export interface Definition {
+  type: DefinitionType
+  key: string
+  name: string
+  versions: string[]
+  tenants: (string | null)[]
+  xml: string
+}
+
+export interface VariableLabel {
+  variableName: string
+  variableType: string
+  variableLabel: string
+}
+
+/** What a handler answers; the server turns it into bytes (and may truncate it, see faults). */
+export interface Reply {
+  status: number
+  headers?: Record<string, string>
+  body?: string | Buffer
+}
+
+export function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+export function json(status: number, body: unknown, headers?: Record<string, string>): Reply {
+  return {
+    status,
+    headers: {'content-type': 'application/json', ...headers},
+    body: JSON.stringify(body)
+  }
+}
+
+export function empty(status: number, headers?: Record<string, string>): Reply {
+  return {status, headers, body: ''}
+}
+
+/** Optimize's date format `yyyy-MM-dd'T'HH:mm:ss.SSSZ`: UTC is written +0000, never Z (§5.3). */
+export function optimizeDate(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 23) + '+0000'
+}
+
+export function clone<T>(value: T): T {
+  return structuredClone(value)
+}

@@ -1,0 +1,185 @@
+/**
+ * The few GitHub REST calls publishing needs: the default branch, the open
+ * pull request of a branch, create/update it, add labels. Every failure is
+ * turned into a message that says what to change (usually the workflow's
+ * `permissions:` block), because a bare "Resource not accessible by
+ * integration" leaves users guessing.
+ */
+import {getOctokit} from '@actions/github'
+import {retry} from '@octokit/plugin-retry'
+import type {GitHubSettings} from '../settings.js'
+
+export type Octokit = ReturnType<typeof getOctokit>
+
+export interface PullRequest {
+  number: number
+  url: string
+  base: string
+}
+
+export interface Repository {
+  owner: string
+  repo: string
+}
+
+/** The block to paste into a workflow; `contents` for the push, `pull-requests` for the PR. */
+export const PERMISSIONS_BLOCK = 'permissions:\n  contents: write\n  pull-requests: write'
+
+export function createOctokit(
+  github: GitHubSettings,
+  token: string,
+  options: {retryAfterBaseMs?: number} = {}
+): Octokit {
+  // getOctokit reads GITHUB_API_URL when @actions/github is first imported;
+  // passing baseUrl makes GitHub Enterprise Server and tests work regardless.
+  return getOctokit(
+    token,
+    {baseUrl: github.apiUrl, retry: {retryAfterBaseValue: options.retryAfterBaseMs ?? 1000}},
+    retry
+  )
+}
+
+export async function defaultBranch(octokit: Octokit, repository: Repository): Promise<string> {
+  const response = await call('read the repository', 'contents: read', repository, () =>
+    octokit.rest.repos.get({...repository})
+  )
+  return response.data.default_branch
+}
+
+export async function findOpenPullRequest(
+  octokit: Octokit,
+  repository: Repository,
+  branch: string
+): Promise<PullRequest | undefined> {
+  const response = await call('list pull requests', 'pull-requests: read', repository, () =>
+    octokit.rest.pulls.list({
+      ...repository,
+      head: `${repository.owner}:${branch}`,
+      state: 'open',
+      per_page: 10
+    })
+  )
+  const pull = response.data[0]
+  return pull ? {number: pull.number, url: pull.html_url, base: pull.base.ref} : undefined
+}
+
+/** Opens the pull request of `branch`, or updates the open one in place. */
+export async function upsertPullRequest(
+  octokit: Octokit,
+  repository: Repository,
+  request: {branch: string; base: string; title: string; body: string; labels: string[]},
+  existing?: PullRequest
+): Promise<PullRequest & {created: boolean}> {
+  let pull: PullRequest
+  const created = !existing
+  if (existing) {
+    const response = await call('update the pull request', 'pull-requests: write', repository, () =>
+      octokit.rest.pulls.update({
+        ...repository,
+        pull_number: existing.number,
+        title: request.title,
+        body: request.body,
+        ...(existing.base === request.base ? {} : {base: request.base})
+      })
+    )
+    pull = {number: response.data.number, url: response.data.html_url, base: response.data.base.ref}
+  } else {
+    const response = await call('create the pull request', 'pull-requests: write', repository, () =>
+      octokit.rest.pulls.create({
+        ...repository,
+        head: request.branch,
+        base: request.base,
+        title: request.title,
+        body: request.body,
+        maintainer_can_modify: false
+      })
+    )
+    pull = {number: response.data.number, url: response.data.html_url, base: response.data.base.ref}
+  }
+  if (request.labels.length) {
+    await call('add labels to the pull request', 'pull-requests: write', repository, () =>
+      octokit.rest.issues.addLabels({
+        ...repository,
+        issue_number: pull.number,
+        labels: request.labels
+      })
+    )
+  }
+  return {...pull, created}
+}
+
+/** Runs one API call; a failure becomes an error saying what to fix. */
+async function call<T>(
+  action: string,
+  permission: string,
+  repository: Repository,
+  request: () => Promise<T>
+): Promise<T> {
+  try {
+    return await request()
+  } catch (error) {
+    throw explainApiError(error, action, permission, repository)
+  }
+}
+
+export function explainApiError(
+  error: unknown,
+  action: string,
+  permission: string,
+  repository: Repository
+): Error {
+  const status = statusOf(error)
+  const detail = error instanceof Error ? error.message : String(error)
+  const where = `${repository.owner}/${repository.repo}`
+  const headers = headersOf(error)
+  if (status === 403 && (headers['x-ratelimit-remaining'] === '0' || /rate limit/i.test(detail))) {
+    const reset = Number(headers['x-ratelimit-reset'])
+    const when = reset ? ` It resets at ${new Date(reset * 1000).toISOString()}.` : ''
+    return new Error(
+      `Could not ${action} in ${where}: the GitHub API rate limit is exhausted.${when}`,
+      {
+        cause: error
+      }
+    )
+  }
+  if (status === 403 && /not permitted to create or approve pull requests/i.test(detail)) {
+    return new Error(
+      `Could not ${action} in ${where}: GitHub Actions may not create pull requests in this repository. ` +
+        `Enable "Allow GitHub Actions to create and approve pull requests" under Settings → Actions → General ` +
+        `(and in the organization's settings), or pass a different token in 'github-token'.`,
+      {cause: error}
+    )
+  }
+  if (status === 401) {
+    return new Error(
+      `Could not ${action} in ${where}: the GitHub token was rejected (401 ${detail}).`,
+      {
+        cause: error
+      }
+    )
+  }
+  if (status === 403 || status === 404) {
+    const missing =
+      status === 404
+        ? `the repository was not found or the token cannot see it (check GITHUB_REPOSITORY and the API URL), or the token lacks '${permission}'`
+        : `the token lacks the '${permission}' permission`
+    return new Error(
+      `Could not ${action} in ${where} (${status} ${detail}): ${missing}. ` +
+        `Give the job these permissions:\n\n${PERMISSIONS_BLOCK}`,
+      {cause: error}
+    )
+  }
+  return new Error(`Could not ${action} in ${where}: ${detail}`, {cause: error})
+}
+
+function statusOf(error: unknown): number | undefined {
+  const status = (error as {status?: unknown} | null)?.status
+  return typeof status === 'number' ? status : undefined
+}
+
+function headersOf(error: unknown): Record<string, string | undefined> {
+  const headers = (error as {response?: {headers?: unknown}} | null)?.response?.headers
+  return headers && typeof headers === 'object'
+    ? (headers as Record<string, string | undefined>)
+    : {}
+}
