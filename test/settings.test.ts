@@ -7,7 +7,11 @@ import {recordingIo} from './helpers/io.js'
 import {makeSettings} from './helpers/settings.js'
 import {tempDir} from './helpers/temp.js'
 
-const base = {'optimize-url': 'https://optimize.example.com/', 'access-token': 'tok3n', 'dashboard-ids': 'a'}
+const base = {
+  'optimize-url': 'https://optimize.example.com/',
+  'access-token': 'tok3n',
+  'dashboard-ids': 'a'
+}
 
 async function settingsWith(inputs: Partial<Record<InputName, string>>) {
   const workspace = await tempDir()
@@ -46,7 +50,9 @@ describe('parseSettings', () => {
   })
 
   it('splits ID lists on newlines and commas, trims and dedupes', async () => {
-    const settings = await settingsWith({'dashboard-ids': ' a, b\nc\n\na ,AnalysisTestingProcess\n'})
+    const settings = await settingsWith({
+      'dashboard-ids': ' a, b\nc\n\na ,AnalysisTestingProcess\n'
+    })
     expect(settings.dashboardIds).toEqual(['a', 'b', 'c', 'AnalysisTestingProcess'])
   })
 
@@ -63,20 +69,31 @@ describe('parseSettings', () => {
       audience: 'optimize.camunda.io'
     })
     if (settings.connection?.credentials.kind === 'client-credentials') {
-      expect(settings.connection.credentials.oauthUrl.href).toBe('https://login.cloud.camunda.io/oauth/token')
+      expect(settings.connection.credentials.oauthUrl.href).toBe(
+        'https://login.cloud.camunda.io/oauth/token'
+      )
     }
   })
 
   it('warns about plain http to a non-loopback host', async () => {
     const io = recordingIo()
-    makeSettings({...base, 'optimize-url': 'http://optimize.corp'}, {workspace: await tempDir(), io})
+    makeSettings(
+      {...base, 'optimize-url': 'http://optimize.corp'},
+      {workspace: await tempDir(), io}
+    )
     expect(io.warnings[0].message).toMatch(/plain http:\/\/ to optimize\.corp/)
-    makeSettings({...base, 'optimize-url': 'http://127.0.0.1:8090'}, {workspace: await tempDir(), io})
+    makeSettings(
+      {...base, 'optimize-url': 'http://127.0.0.1:8090'},
+      {workspace: await tempDir(), io}
+    )
     expect(io.warnings).toHaveLength(1)
   })
 
   it.each<[Partial<Record<InputName, string>>, RegExp]>([
-    [{command: 'deploy'}, /Input 'command' must be one of 'export', 'validate', 'plan', 'import', 'export-data', got 'deploy'/],
+    [
+      {command: 'deploy'},
+      /Input 'command' must be one of 'export', 'validate', 'plan', 'import', 'export-data', got 'deploy'/
+    ],
     [{'optimize-url': ''}, /Input 'optimize-url' is required/],
     [{'optimize-url': 'optimize.example.com'}, /Input 'optimize-url' is not a valid URL/],
     [{'optimize-url': 'ftp://x'}, /must be an http:\/\/ or https:\/\/ URL/],
@@ -85,7 +102,10 @@ describe('parseSettings', () => {
     [{'client-id': 'id', 'client-secret': 's'}, /contradict each other/],
     [{'access-token': '', 'client-id': 'id'}, /go together/],
     [{'access-token': ''}, /No credentials/],
-    [{'access-token': 'has space'}, /Input 'access-token' has characters a bearer token cannot have/],
+    [
+      {'access-token': 'has space'},
+      /Input 'access-token' has characters a bearer token cannot have/
+    ],
     [{'access-token': '', 'client-id': 'i', 'client-secret': 's'}, /Input 'oauth-url' is required/],
     [{'dashboard-ids': 'a,,b'}, /Input 'dashboard-ids' has an empty ID at position 2/],
     [{'dashboard-ids': 'a b'}, /Input 'dashboard-ids' has an invalid ID at position 1: "a b"/],
@@ -105,7 +125,10 @@ describe('parseSettings', () => {
     [{path: '/etc'}, /Input 'path' must be a folder inside the workspace/],
     [{output: '.'}, /Input 'output' must be a folder inside the workspace/],
     [{command: 'plan'}, /Input 'collection-id' is required for 'plan'/],
-    [{command: 'export-data', 'dashboard-ids': ''}, /Input 'report-ids' is required for 'export-data'/],
+    [
+      {command: 'export-data', 'dashboard-ids': ''},
+      /Input 'report-ids' is required for 'export-data'/
+    ],
     [{'optimize-version': 'latest'}, /Input 'optimize-version' must look like '8.6'/]
   ])('refuses %j', async (inputs, message) => {
     expect(await errorOf(inputs)).toMatch(message)

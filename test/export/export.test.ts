@@ -22,7 +22,11 @@ async function emulator(options: EmulatorOptions = {}): Promise<Emulator> {
   return emu
 }
 
-async function exportOnce(emu: Emulator, workspace: string, inputs: Partial<Record<InputName, string>>) {
+async function exportOnce(
+  emu: Emulator,
+  workspace: string,
+  inputs: Partial<Record<InputName, string>>
+) {
   const io = recordingIo()
   const settings = makeSettings(
     {'optimize-url': emu.url, 'access-token': emu.token, commit: 'none', ...inputs},
@@ -47,9 +51,16 @@ describe('export', () => {
   it('exports listed dashboards with all their reports, one file each', async () => {
     const emu = await emulator()
     emu.state.addCollection({id: 'dev', name: 'Dev'})
-    const {dashboardIds, reportIds} = emu.state.generate({collectionId: 'dev', dashboards: 3, reportsPerDashboard: 4, seed: 7})
+    const {dashboardIds, reportIds} = emu.state.generate({
+      collectionId: 'dev',
+      dashboards: 3,
+      reportsPerDashboard: 4,
+      seed: 7
+    })
     const workspace = await tempDir()
-    const {outcome} = await exportOnce(emu, workspace, {'dashboard-ids': dashboardIds.slice(0, 2).join('\n')})
+    const {outcome} = await exportOnce(emu, workspace, {
+      'dashboard-ids': dashboardIds.slice(0, 2).join('\n')
+    })
     const files = Object.keys(await snapshot(path.join(workspace, 'optimize')))
     expect(files.filter(f => f.startsWith('dashboards/') && f.endsWith('.json'))).toHaveLength(2)
     expect(outcome.after.reports.length).toBeGreaterThan(0)
@@ -63,7 +74,10 @@ describe('export', () => {
     emu.state.addCollection({id: 'dev', name: 'Dev'})
     emu.state.generate({collectionId: 'dev', dashboards: 25, reportsPerDashboard: 3, seed: 3})
     const workspace = await tempDir()
-    const {outcome, client} = await exportOnce(emu, workspace, {'collection-id': 'dev', 'batch-size': '10'})
+    const {outcome, client} = await exportOnce(emu, workspace, {
+      'collection-id': 'dev',
+      'batch-size': '10'
+    })
     expect(outcome.after.dashboards).toHaveLength(25)
     const standalone = emu.state.listReports('dev').length - outcome.after.reports.length
     expect(standalone).toBe(0)
@@ -76,7 +90,11 @@ describe('export', () => {
     emu.state.addCollection({id: 'dev', name: 'Dev'})
     emu.state.generate({collectionId: 'dev', dashboards: 1, reportsPerDashboard: 2, seed: 1})
     const [report] = emu.state.listReports('dev')
-    const loose = {...structuredClone(report), id: '11111111-2222-4333-8444-555555555555', name: 'Loose report'}
+    const loose = {
+      ...structuredClone(report),
+      id: '11111111-2222-4333-8444-555555555555',
+      name: 'Loose report'
+    }
     emu.state.putEntity(loose, 'dev')
     const workspace = await tempDir()
     const {outcome} = await exportOnce(emu, workspace, {'collection-id': 'dev'})
@@ -107,7 +125,17 @@ describe('export', () => {
     emu.state.generate({collectionId: 'dev', dashboards: 2, reportsPerDashboard: 2, seed: 5})
     const workspace = await tempDir()
     const git = (...args: string[]) =>
-      execFileSync('git', args, {cwd: workspace, env: {...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t'}}).toString()
+      execFileSync('git', args, {
+        cwd: workspace,
+        env: {
+          ...process.env,
+          GIT_CONFIG_GLOBAL: '/dev/null',
+          GIT_AUTHOR_NAME: 't',
+          GIT_AUTHOR_EMAIL: 't@t',
+          GIT_COMMITTER_NAME: 't',
+          GIT_COMMITTER_EMAIL: 't@t'
+        }
+      }).toString()
     git('init', '-q', '-b', 'main')
     await exportOnce(emu, workspace, {'collection-id': 'dev'})
     git('add', '-A')
@@ -119,7 +147,12 @@ describe('export', () => {
   it('moves the file of a renamed dashboard and leaves no orphan', async () => {
     const emu = await emulator()
     emu.state.addCollection({id: 'dev', name: 'Dev'})
-    const {dashboardIds} = emu.state.generate({collectionId: 'dev', dashboards: 1, reportsPerDashboard: 2, seed: 2})
+    const {dashboardIds} = emu.state.generate({
+      collectionId: 'dev',
+      dashboards: 1,
+      reportsPerDashboard: 2,
+      seed: 2
+    })
     const workspace = await tempDir()
     await exportOnce(emu, workspace, {'collection-id': 'dev'})
     emu.state.updateDashboard(dashboardIds[0], d => {
@@ -145,12 +178,17 @@ describe('export', () => {
 
     const other = await tempDir()
     const {outcome} = await exportOnce(emu, other, {'collection-id': 'dev'})
-    const reportFile = outcome.result.outputs.files && JSON.parse(outcome.result.outputs.files).find((f: string) => f.includes('/reports/'))
+    const reportFile =
+      outcome.result.outputs.files &&
+      JSON.parse(outcome.result.outputs.files).find((f: string) => f.includes('/reports/'))
     await mkdir(path.join(workspace, 'fresh', 'reports'), {recursive: true})
-    await writeFile(path.join(workspace, 'fresh', reportFile.replace('optimize/', '')), 'hand-made\n')
-    await expect(exportOnce(emu, workspace, {'collection-id': 'dev', path: 'fresh'})).rejects.toThrow(
-      /exists but was not written by optimize-as-code/
+    await writeFile(
+      path.join(workspace, 'fresh', reportFile.replace('optimize/', '')),
+      'hand-made\n'
     )
+    await expect(
+      exportOnce(emu, workspace, {'collection-id': 'dev', path: 'fresh'})
+    ).rejects.toThrow(/exists but was not written by optimize-as-code/)
   })
 
   it('leaves the folder as it was when a request fails halfway', async () => {
@@ -166,9 +204,9 @@ describe('export', () => {
       })
     }
     emu.faults.add({route: 'exportDashboards', skip: 2, status: 500, times: Infinity})
-    await expect(exportOnce(emu, workspace, {'collection-id': 'dev', 'batch-size': '2'})).rejects.toThrow(
-      /POST \/api\/public\/export\/dashboard\/definition\/json failed: 500/
-    )
+    await expect(
+      exportOnce(emu, workspace, {'collection-id': 'dev', 'batch-size': '2'})
+    ).rejects.toThrow(/POST \/api\/public\/export\/dashboard\/definition\/json failed: 500/)
     expect(await snapshot(path.join(workspace, 'optimize'))).toEqual(before)
   })
 
@@ -178,8 +216,12 @@ describe('export', () => {
     emu.state.generate({collectionId: 'dev', dashboards: 1, reportsPerDashboard: 1, seed: 4})
     const [dashboard] = emu.state.listDashboards('dev')
     await expect(
-      exportOnce(emu, await tempDir(), {'dashboard-ids': `${String(dashboard.id)}, no-such-dashboard`})
-    ).rejects.toThrow(/404 notFoundError — Could not find dashboards with IDs \[no-such-dashboard\]/)
+      exportOnce(emu, await tempDir(), {
+        'dashboard-ids': `${String(dashboard.id)}, no-such-dashboard`
+      })
+    ).rejects.toThrow(
+      /404 notFoundError — Could not find dashboards with IDs \[no-such-dashboard\]/
+    )
   })
 
   it('stores a report shared by names safely: the real fixture exports and files are unique', async () => {
@@ -200,8 +242,20 @@ describe('export', () => {
   it('writes hostile names under safe, distinct file names and keeps the names faithfully', async () => {
     const emu = await emulator()
     emu.state.addCollection({id: 'dev', name: 'Dev'})
-    const {dashboardIds} = emu.state.generate({collectionId: 'dev', dashboards: 6, reportsPerDashboard: 1, seed: 8})
-    const names = ['../../etc/passwd', 'a/b\\c', 'Sales', 'sales', '\u202Egnp.exe\u0007', 'x'.repeat(10_000)]
+    const {dashboardIds} = emu.state.generate({
+      collectionId: 'dev',
+      dashboards: 6,
+      reportsPerDashboard: 1,
+      seed: 8
+    })
+    const names = [
+      '../../etc/passwd',
+      'a/b\\c',
+      'Sales',
+      'sales',
+      '\u202Egnp.exe\u0007',
+      'x'.repeat(10_000)
+    ]
     dashboardIds.forEach((id, i) =>
       emu.state.updateDashboard(id, d => {
         d.name = names[i]
@@ -209,7 +263,9 @@ describe('export', () => {
     )
     const workspace = await tempDir()
     const {outcome} = await exportOnce(emu, workspace, {'collection-id': 'dev'})
-    const files = (await readdir(path.join(workspace, 'optimize', 'dashboards'))).filter(f => f.endsWith('.json'))
+    const files = (await readdir(path.join(workspace, 'optimize', 'dashboards'))).filter(f =>
+      f.endsWith('.json')
+    )
     expect(files).toHaveLength(6)
     for (const file of files) expect(file).toMatch(/^[a-z0-9-]{1,80}\.json$/)
     expect(outcome.after.dashboards.map(d => d.entity.name).sort()).toEqual([...names].sort())

@@ -9,5 +9,9 @@ export function makeSettings(
   options: {workspace: string; env?: NodeJS.ProcessEnv; io?: Io}
 ): Settings {
   const io = options.io ?? recordingIo()
-  return parseSettings(name => inputs[name] ?? '', {GITHUB_WORKSPACE: options.workspace, ...options.env}, io)
+  return parseSettings(
+    name => inputs[name] ?? '',
+    {GITHUB_WORKSPACE: options.workspace, ...options.env},
+    io
+  )
 }
