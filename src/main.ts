@@ -6,6 +6,7 @@ import * as core from '@actions/core'
 import {CommandFailedError, type CommandResult} from './command.js'
 import {Output} from './constants.js'
 import {runExport} from './export.js'
+import {runExportData} from './export-data.js'
 import {publishChanges, type PublishResult} from './github/publish.js'
 import {actionIo, type Io} from './io.js'
 import {getActionSettings, type Settings} from './settings.js'
@@ -36,6 +37,8 @@ export async function runCommand(settings: Settings, io: Io): Promise<CommandRes
       )
       return withPublication(result, published)
     }
+    case 'export-data':
+      return runExportData(settings, io)
     default:
       throw new Error(`Command '${settings.command}' is not available yet.`)
   }

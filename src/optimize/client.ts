@@ -304,10 +304,7 @@ export class OptimizeClient {
   private dispatcherFor(url: string): Dispatcher | undefined {
     const origin = new URL(url).origin
     if (!this.#dispatchers.has(origin)) {
-      this.#dispatchers.set(
-        origin,
-        new HttpClient('optimize-as-code').getAgentDispatcher(origin)
-      )
+      this.#dispatchers.set(origin, new HttpClient('optimize-as-code').getAgentDispatcher(origin))
     }
     return this.#dispatchers.get(origin)
   }
@@ -315,8 +312,8 @@ export class OptimizeClient {
   /**
    * One page of a report's result data (§5) as `decode` reads it from the body
    * text, for export-data, which splits the rows without parsing them (10,000-row
-   * pages). A body `decode` rejects is treated like a truncated one: fetched
-   * again, as `json` does through its transient `invalid-response`.
+   * pages). A body `decode` rejects is treated like a truncated one: a transient
+   * `invalid-response`, fetched again like any other read.
    */
   async exportResultPageText<T>(
     reportId: string,
@@ -324,23 +321,19 @@ export class OptimizeClient {
     decode: (text: string) => T
   ): Promise<T> {
     const path = `/api/public/export/report/${encodeURIComponent(reportId)}/result/json`
-    for (let attempt = 0; ; attempt++) {
-      const text = await this.send('GET', path, {query, idempotent: true})
+    return this.send('GET', path, {query, idempotent: true}, text => {
       try {
         return decode(text)
       } catch (cause) {
-        const error = new OptimizeApiError({
+        throw new OptimizeApiError({
           method: 'GET',
           path,
           kind: 'invalid-response',
           message: `the response is not a whole data page (truncated?): ${(cause as Error).message}`,
           cause
         })
-        if (attempt >= this.connection.retries) throw error
-        this.io.info(`${error.message}; trying again`)
-        await sleep(this.#retryBaseMs * 2 ** attempt)
       }
-    }
+    })
   }
 
   /** All collections; undefined when this Optimize has no collection endpoints (before 8.6). */
