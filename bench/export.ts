@@ -1,0 +1,157 @@
+/**
+ * Export of 200 dashboards × 10 reports from the emulator (in its own process):
+ * - requests: at most 2 + ⌈dashboards / batch size⌉
+ * - wall time against a floor: a bare `fetch` of the same export payloads
+ *   (list + the same batched bulk exports, bodies read, nothing parsed)
+ * - a naive exporter that makes one call per dashboard, for comparison
+ * - cold start of `node dist/index.js` (the bundled action) to its first request
+ */
+import {execFile} from 'node:child_process'
+import {mkdtemp, rm, writeFile} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import * as path from 'node:path'
+import {promisify} from 'node:util'
+import {runExport} from '../src/export.js'
+import {createCliIo} from '../src/io.js'
+import {OptimizeClient} from '../src/optimize/client.js'
+import {parseSettings} from '../src/settings.js'
+import {median, ms, ratio, ROOT, spawnEmulator} from './support.js'
+
+const DASHBOARDS = 200
+const REPORTS_PER_DASHBOARD = 10
+const BATCH_SIZE = 100
+const RUNS = 5
+
+export interface ExportBenchFigures {
+  dashboards: number
+  reports: number
+  requests: number
+  requestLimit: number
+  floorMs: number
+  exportMs: number
+  naiveMs: number
+  ratio: number
+  coldStartMs: number
+}
+
+export async function runExportBench(): Promise<ExportBenchFigures> {
+  const emulator = await spawnEmulator([
+    '--generate',
+    `${DASHBOARDS}x${REPORTS_PER_DASHBOARD}`,
+    '--collection',
+    'bench'
+  ])
+  const work = await mkdtemp(path.join(tmpdir(), 'oac-bench-'))
+  try {
+    const headers = {authorization: `Bearer ${emulator.token}`, 'content-type': 'application/json'}
+    const list = async (kind: 'dashboard' | 'report'): Promise<{id: string}[]> =>
+      (await (
+        await fetch(`${emulator.url}/api/public/${kind}?collectionId=bench`, {headers})
+      ).json()) as {id: string}[]
+    const dashboardIds = (await list('dashboard')).map(d => d.id)
+
+    // The floor: the same requests with bare fetch, bodies read as text and thrown away.
+    const floorMs = await median(RUNS, async () => {
+      const ids = (await Promise.all([list('dashboard'), list('report')]))[0].map(d => d.id)
+      const batches = []
+      for (let i = 0; i < ids.length; i += BATCH_SIZE) batches.push(ids.slice(i, i + BATCH_SIZE))
+      await Promise.all(
+        batches.map(async batch => {
+          const response = await fetch(
+            `${emulator.url}/api/public/export/dashboard/definition/json`,
+            {
+              method: 'POST',
+              headers,
+              body: JSON.stringify(batch)
+            }
+          )
+          await response.text()
+        })
+      )
+    })
+
+    const io = {...createCliIo(), info: () => {}}
+    const settings = parseSettings(
+      name =>
+        ({
+          'optimize-url': emulator.url,
+          'access-token': emulator.token,
+          'collection-id': 'bench',
+          'batch-size': String(BATCH_SIZE),
+          commit: 'none'
+        })[name as string] ?? '',
+      {GITHUB_WORKSPACE: work},
+      io
+    )
+    let requests = 0
+    const exportMs = await median(RUNS, async () => {
+      await rm(path.join(work, 'optimize'), {recursive: true, force: true})
+      const client = OptimizeClient.create(settings.connection!, io)
+      await runExport(settings, io, {client})
+      requests = client.requestCount
+    })
+
+    // A naive exporter: one export call per dashboard.
+    const naiveMs = await median(1, async () => {
+      for (const id of dashboardIds) {
+        const response = await fetch(
+          `${emulator.url}/api/public/export/dashboard/definition/json`,
+          {
+            method: 'POST',
+            headers,
+            body: JSON.stringify([id])
+          }
+        )
+        await response.json()
+      }
+    })
+
+    const coldStartMs = await coldStart(work, emulator.url, emulator.token)
+    return {
+      dashboards: DASHBOARDS,
+      reports: DASHBOARDS * REPORTS_PER_DASHBOARD,
+      requests,
+      requestLimit: 2 + Math.ceil(DASHBOARDS / BATCH_SIZE),
+      floorMs,
+      exportMs,
+      naiveMs,
+      ratio: exportMs / floorMs,
+      coldStartMs
+    }
+  } finally {
+    await emulator.stop()
+    await rm(work, {recursive: true, force: true})
+  }
+}
+
+/** Wall time of `node dist/index.js` validating a tree: start-up cost of the bundle, no network. */
+async function coldStart(work: string, _url: string, _token: string): Promise<number> {
+  const workspace = path.join(work, 'cold')
+  await rm(workspace, {recursive: true, force: true})
+  await promisify(execFile)('mkdir', ['-p', workspace])
+  const outputFile = path.join(work, 'cold-output')
+  await writeFile(outputFile, '')
+  const env = {
+    ...process.env,
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_OUTPUT: outputFile,
+    INPUT_COMMAND: 'validate'
+  }
+  return median(RUNS, async () => {
+    await promisify(execFile)(process.execPath, [path.join(ROOT, 'dist/index.js')], {env}).catch(
+      () => undefined
+    )
+  })
+}
+
+export function formatExportBench(f: ExportBenchFigures): string[] {
+  return [
+    `export ${f.dashboards} dashboards × ${f.reports / f.dashboards} reports: ${f.requests} requests (limit ${f.requestLimit})`,
+    `  bare fetch floor ${ms(f.floorMs)}, export ${ms(f.exportMs)} = ${ratio(f.exportMs, f.floorMs)} (target ≤ 1.5×), naive one-call-per-dashboard ${ms(f.naiveMs)} = ${ratio(f.naiveMs, f.floorMs)}`,
+    `  cold start of node dist/index.js: ${ms(f.coldStartMs)}`
+  ]
+}
+
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {
+  console.log(formatExportBench(await runExportBench()).join('\n'))
+}
