@@ -8,8 +8,12 @@ import {Output} from './constants.js'
 import {runExport} from './export.js'
 import {runExportData} from './export-data.js'
 import {publishChanges, type PublishResult} from './github/publish.js'
+import {upsertPlanComment} from './github/plan-comment.js'
+import {runImport} from './import.js'
 import {actionIo, type Io} from './io.js'
+import {runPlan} from './plan.js'
 import {getActionSettings, type Settings} from './settings.js'
+import {runValidate} from './validate.js'
 
 export async function run(io: Io = actionIo): Promise<void> {
   try {
@@ -30,17 +34,21 @@ export async function runCommand(settings: Settings, io: Io): Promise<CommandRes
       const {result} = await runExport(settings, io)
       if (settings.github.mode === 'none') return result
       const published = await io.group('Publishing the change', async () =>
-        publishChanges(settings, io, {
-          summaryMarkdown: result.summary,
-          title: settings.github.prTitle
-        })
+        publishChanges(settings, io, {summaryMarkdown: result.summary})
       )
       return withPublication(result, published)
     }
+    case 'validate':
+      return runValidate(settings, io)
+    case 'plan': {
+      const result = await runPlan(settings, io)
+      await upsertPlanComment(settings, io, result.summary)
+      return result
+    }
+    case 'import':
+      return runImport(settings, io)
     case 'export-data':
       return runExportData(settings, io)
-    default:
-      throw new Error(`Command '${settings.command}' is not available yet.`)
   }
 }
 

@@ -226,6 +226,12 @@ export class OptimizeClient {
           if (error.retryAfterMs && error.retryAfterMs <= this.#maxRetryAfterMs)
             await sleep(error.retryAfterMs)
         }
+      }).catch((error: unknown) => {
+        // Out of tries on a transient failure: the bare status does not tell the user what to do.
+        if (error instanceof OptimizeApiError && error.isTransient) {
+          error.message += `; gave up after ${this.connection.retries} retries. Optimize may be down or overloaded: run again later, or raise 'retries' or 'timeout'.`
+        }
+        throw error
       })
     })
   }

@@ -1,0 +1,358 @@
+/**
+ * Pure: identity and comparison of dashboards and reports across two Optimize
+ * instances, where ids mean nothing (import always makes new ones,
+ * optimize-api.md §4).
+ *
+ * - A *unit* is what a release creates or replaces as a whole: a dashboard with
+ *   every report its tiles reach (combined reports bring their children), or a
+ *   standalone report (one that nothing references) with its children.
+ * - A *fingerprint* is a unit's normalized content with every id abstracted
+ *   away: a report tile holds the referenced report's fingerprint instead of its
+ *   id. Fields Optimize sets itself on import (ids, collection, index version,
+ *   process XML, derived flags) are left out, so a fresh import of a file has
+ *   the same fingerprint as the file.
+ */
+import microdiff from 'microdiff'
+import {
+  REPORT_ID_PATTERN,
+  isDashboard,
+  tileReportIds,
+  type Dashboard,
+  type Entity,
+  type Report
+} from '../optimize/schemas.js'
+import {createHash} from 'node:crypto'
+import {configure} from 'safe-stable-stringify'
+import {toCanonicalJson} from './canonical-json.js'
+import {compareStrings} from './normalize.js'
+
+type Json = unknown
+
+/** Entities of one side, normalized, reports by id. */
+export interface EntityIndex {
+  dashboards: Dashboard[]
+  reports: Map<string, Report>
+}
+
+/** Entities by kind; not copied (fingerprints normalize what they compare). */
+export function indexEntities(entities: readonly Entity[]): EntityIndex {
+  const index: EntityIndex = {dashboards: [], reports: new Map()}
+  for (const entity of entities) {
+    const current = fromLegacy(entity)
+    if (isDashboard(current)) index.dashboards.push(current)
+    else index.reports.set(current.id, current)
+  }
+  return index
+}
+
+/** Dashboards ≤ v7 (Optimize 3.10) carry `reports` instead of `tiles` (§3.3). */
+export function fromLegacy(entity: Entity): Entity {
+  const raw = entity as Record<string, unknown>
+  if (raw.exportEntityType !== 'dashboard' || Array.isArray(raw.tiles)) return entity
+  const items = Array.isArray(raw.reports) ? (raw.reports as Record<string, unknown>[]) : []
+  const {reports: _legacy, ...rest} = raw
+  const tiles = items.map(item => {
+    const id = typeof item.id === 'string' ? item.id : ''
+    const isUrl = /^https?:\/\//.test(id)
+    return {
+      ...item,
+      id: isUrl ? '' : id,
+      type: REPORT_ID_PATTERN.test(id) ? 'optimize_report' : isUrl ? 'external_url' : 'text',
+      configuration: isUrl ? {external: id} : (item.configuration ?? null)
+    }
+  })
+  return {...rest, tiles} as unknown as Entity
+}
+
+/** The ids an entity references: UUID tile ids of a dashboard, children of a combined report. */
+export function referencedIds(entity: Entity): string[] {
+  if (isDashboard(entity)) return tileReportIds(entity)
+  if (entity.exportEntityType === 'combined_report') return entity.data.reports.map(r => r.id)
+  return []
+}
+
+/** Every report id reachable from `roots`, the roots' own reports included. */
+export function reachableReports(
+  roots: readonly Entity[],
+  reports: ReadonlyMap<string, Report>
+): Set<string> {
+  const seen = new Set<string>()
+  const stack = roots.flatMap(referencedIds)
+  for (const root of roots) if (!isDashboard(root)) stack.push(root.id)
+  while (stack.length) {
+    const id = stack.pop() as string
+    if (seen.has(id)) continue
+    seen.add(id)
+    const report = reports.get(id)
+    if (report) stack.push(...referencedIds(report))
+  }
+  return seen
+}
+
+/** Reports that no dashboard and no combined report references, sorted by name then id. */
+export function standaloneReports(index: EntityIndex): Report[] {
+  const referenced = new Set<string>()
+  for (const dashboard of index.dashboards)
+    for (const id of tileReportIds(dashboard)) referenced.add(id)
+  for (const report of index.reports.values())
+    for (const id of referencedIds(report)) referenced.add(id)
+  return [...index.reports.values()]
+    .filter(report => !referenced.has(report.id))
+    .sort((a, b) => compareStrings(a.name, b.name) || compareStrings(a.id, b.id))
+}
+
+/** Compact deterministic JSON, for hashing only (the canonical text is indented). */
+const stableStringify = configure({deterministic: true, bigint: false, circularValue: Error})
+
+function hashOf(value: unknown): string {
+  return createHash('sha256')
+    .update(stableStringify(value) ?? 'undefined')
+    .digest('hex')
+}
+
+/**
+ * Fingerprints of one side, cached per report (reports are shared by
+ * dashboards). `of` gives the full content, for describing differences;
+ * `hash` gives its digest, where every report is stood for by its own digest,
+ * so each report is serialized once however many dashboards show it.
+ */
+export class Fingerprinter {
+  readonly #prints = new Map<string, Json>()
+  readonly #hashes = new Map<string, string>()
+  readonly #dashboardHashes = new Map<string, string>()
+
+  constructor(private readonly index: Pick<EntityIndex, 'reports'>) {}
+
+  /** A unit's content without ids: dashboard or report. */
+  of(entity: Entity): Json {
+    return isDashboard(entity)
+      ? this.dashboard(entity, id => this.report(id))
+      : this.report(entity.id)
+  }
+
+  /** Same content as `entity` of another side: a structural walk, no serialization. */
+  equals(entity: Entity, other: Fingerprinter, otherEntity: Entity): boolean {
+    if (entity.exportEntityType !== otherEntity.exportEntityType) return false
+    return deepEqual(this.of(entity), other.of(otherEntity))
+  }
+
+  hash(entity: Entity): string {
+    if (!isDashboard(entity)) return this.reportHash(entity.id)
+    let hash = this.#dashboardHashes.get(entity.id)
+    if (hash === undefined) {
+      hash = hashOf(this.dashboard(entity, id => ({hash: this.reportHash(id)})))
+      this.#dashboardHashes.set(entity.id, hash)
+    }
+    return hash
+  }
+
+  report(id: string, trail: ReadonlySet<string> = new Set()): Json {
+    let print = this.#prints.get(id)
+    if (print === undefined) {
+      const inner = new Set([...trail, id])
+      print = this.reportContent(id, trail, child => this.report(child, inner))
+      this.#prints.set(id, print)
+    }
+    return print
+  }
+
+  reportHash(id: string, trail: ReadonlySet<string> = new Set()): string {
+    let hash = this.#hashes.get(id)
+    if (hash === undefined) {
+      const inner = new Set([...trail, id])
+      hash = hashOf(this.reportContent(id, trail, child => ({hash: this.reportHash(child, inner)})))
+      this.#hashes.set(id, hash)
+    }
+    return hash
+  }
+
+  /** A report without ids, with what Optimize sets on import left out; children through `child`. */
+  private reportContent(id: string, trail: ReadonlySet<string>, child: (id: string) => Json): Json {
+    const report = this.index.reports.get(id)
+    // A dangling reference (validate catches it in files) still compares stably.
+    if (!report || trail.has(id)) return {missingReport: true}
+    const {id: _id, collectionId: _c, sourceIndexVersion: _v, ...rest} = report
+    const {userTaskReport: _u, ...data} = report.data as Record<string, unknown>
+    const configuration = data.configuration as Record<string, unknown> | null | undefined
+    if (configuration && typeof configuration === 'object') {
+      // Optimize fills the definition XML from the target on import (§4.1 step 9g).
+      const {xml: _x, ...withoutXml} = configuration
+      data.configuration = withoutXml
+    }
+    if (report.exportEntityType === 'combined_report') {
+      data.reports = report.data.reports.map(({id: childId, ...item}) => ({
+        ...item,
+        report: child(childId)
+      }))
+    } else if (Array.isArray(data.definitions)) {
+      data.definitions = (data.definitions as Record<string, unknown>[]).map(sortedDefinition)
+    }
+    return {...rest, description: report.description ?? null, data}
+  }
+
+  private dashboard(dashboard: Dashboard, report: (id: string) => Json): Json {
+    const {id: _id, collectionId: _c, sourceIndexVersion: _v, tiles, ...rest} = dashboard
+    const keyed = tiles.map(tile => {
+      const {id, ...other} = tile
+      const base = {...other, configuration: tile.configuration ?? null}
+      const isReport = REPORT_ID_PATTERN.test(id)
+      const abstract: AbstractTile = isReport ? {...base, report: report(id)} : {...base, id}
+      // Ties (same cell) are broken by content, never by id: the report's name stands for it.
+      const name = isReport ? (this.index.reports.get(id)?.name ?? '') : ''
+      let key: string | undefined
+      const tieKey = (): string =>
+        (key ??= stableStringify({...base, id: isReport ? '' : id, name}) ?? '')
+      return {tile: abstract, tieKey}
+    })
+    keyed.sort(
+      (a, b) =>
+        a.tile.position.y - b.tile.position.y ||
+        a.tile.position.x - b.tile.position.x ||
+        compareStrings(a.tieKey(), b.tieKey())
+    )
+    return {
+      ...rest,
+      description: dashboard.description ?? null,
+      instantPreviewDashboard: dashboard.instantPreviewDashboard ?? false,
+      tiles: keyed.map(k => k.tile)
+    }
+  }
+}
+
+/** JSON values equal; `undefined` object members count as absent, like in JSON. */
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false
+    for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], b[i])) return false
+    return true
+  }
+  if (Array.isArray(b)) return false
+  const x = a as Record<string, unknown>
+  const y = b as Record<string, unknown>
+  let count = 0
+  for (const key in x) {
+    if (x[key] === undefined) continue
+    count++
+    if (!deepEqual(x[key], y[key])) return false
+  }
+  for (const key in y) if (y[key] !== undefined) count--
+  return count === 0
+}
+
+/** Versions and tenants are sets: compared in a fixed order (as normalize.ts writes them). */
+function sortedDefinition(definition: Record<string, unknown>): Record<string, unknown> {
+  const sorted = {...definition}
+  if (Array.isArray(definition.versions))
+    sorted.versions = [...(definition.versions as string[])].sort(compareStrings)
+  if (Array.isArray(definition.tenantIds))
+    sorted.tenantIds = [...(definition.tenantIds as (string | null)[])].sort((a, b) =>
+      compareStrings(a ?? '', b ?? '')
+    )
+  return sorted
+}
+
+interface AbstractTile {
+  position: {x: number; y: number}
+  dimensions: {width: number; height: number}
+  type?: string
+  configuration: unknown
+  id?: string
+  report?: Json
+}
+
+/** Most difference lines per unit; the rest is counted. */
+export const MAX_DIFFERENCES = 12
+
+/**
+ * What differs between the file's fingerprint (`wanted`) and the target's
+ * (`current`), in short lines: "tile (0, 4) report 'Cycle time': data.visualization 'line' → 'bar'".
+ */
+export function describeDifferences(current: Json, wanted: Json): string[] {
+  const lines: string[] = []
+  const a = current as Record<string, unknown>
+  const b = wanted as Record<string, unknown>
+  if (Array.isArray(a.tiles) && Array.isArray(b.tiles)) {
+    const {tiles: tilesA, ...restA} = a
+    const {tiles: tilesB, ...restB} = b
+    lines.push(...diffLines(restA, restB, ''))
+    lines.push(...describeTiles(tilesA as AbstractTile[], tilesB as AbstractTile[]))
+  } else {
+    lines.push(...diffLines(a, b, ''))
+  }
+  if (lines.length <= MAX_DIFFERENCES) return lines
+  return [
+    ...lines.slice(0, MAX_DIFFERENCES),
+    `… and ${lines.length - MAX_DIFFERENCES} more differences`
+  ]
+}
+
+function describeTiles(current: AbstractTile[], wanted: AbstractTile[]): string[] {
+  const lines: string[] = []
+  const remaining = [...current]
+  const pending: AbstractTile[] = []
+  // Identical tiles first; then pair the rest by what they show (same report name or content).
+  for (const tile of wanted) {
+    const key = toCanonicalJson(tile)
+    const at = remaining.findIndex(other => toCanonicalJson(other) === key)
+    if (at >= 0) remaining.splice(at, 1)
+    else pending.push(tile)
+  }
+  for (const tile of pending) {
+    const at = remaining.findIndex(other => tileLabel(other) === tileLabel(tile))
+    if (at < 0) {
+      lines.push(`tile added at ${cell(tile)}: ${tileLabel(tile)}`)
+      continue
+    }
+    const [old] = remaining.splice(at, 1)
+    const where = `tile ${cell(tile)} ${tileLabel(tile)}`
+    if (cell(old) !== cell(tile)) lines.push(`${where}: moved from ${cell(old)}`)
+    if (size(old) !== size(tile)) lines.push(`${where}: resized ${size(old)} → ${size(tile)}`)
+    const {position: _p, dimensions: _d, ...restOld} = old
+    const {position: _q, dimensions: _e, ...restNew} = tile
+    lines.push(...diffLines(restOld, restNew, '').map(line => `${where}: ${line}`))
+  }
+  for (const tile of remaining) lines.push(`tile removed at ${cell(tile)}: ${tileLabel(tile)}`)
+  return lines
+}
+
+function tileLabel(tile: AbstractTile): string {
+  if (tile.report) {
+    const name = (tile.report as {name?: unknown}).name
+    return `report '${typeof name === 'string' ? name : '?'}'`
+  }
+  return tile.type === 'external_url' ? 'external URL' : (tile.type ?? 'tile')
+}
+
+function cell(tile: AbstractTile): string {
+  return `(${tile.position.x}, ${tile.position.y})`
+}
+
+function size(tile: AbstractTile): string {
+  return `${tile.dimensions.width}×${tile.dimensions.height}`
+}
+
+function diffLines(current: object, wanted: object, prefix: string): string[] {
+  return microdiff(current as Record<string, unknown>, wanted as Record<string, unknown>).map(
+    change => {
+      const where = prefix + renderPath(change.path)
+      if (change.type === 'CREATE') return `${where}: added ${show(change.value)}`
+      if (change.type === 'REMOVE') return `${where}: removed (was ${show(change.oldValue)})`
+      return `${where}: ${show(change.oldValue)} → ${show(change.value)}`
+    }
+  )
+}
+
+function renderPath(path: readonly (string | number)[]): string {
+  let text = ''
+  for (const part of path) text += typeof part === 'number' ? `[${part}]` : text ? `.${part}` : part
+  return text || '(value)'
+}
+
+const MAX_VALUE_CHARS = 60
+
+function show(value: unknown): string {
+  const text = typeof value === 'string' ? `'${value}'` : JSON.stringify(value ?? null)
+  return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS - 1)}…` : text
+}

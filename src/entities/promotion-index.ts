@@ -1,0 +1,100 @@
+/**
+ * Pure: which index versions the target expects and whether the files carry
+ * them. Optimize refuses an import unless every entity's `sourceIndexVersion`
+ * equals the target's index version for its type (optimize-api.md §3.4), so
+ * the plan checks it first and explains a mismatch in words.
+ */
+import {
+  EntityTypes,
+  INDEX_VERSIONS,
+  type Entity,
+  type EntityType,
+  type IndexVersions
+} from '../optimize/schemas.js'
+
+export interface TargetIndexVersions {
+  /** Per type; missing when nothing tells. */
+  versions: Partial<IndexVersions>
+  /** Where they come from, in words, for the plan. */
+  source: string
+  /** A doubt worth a warning (e.g. 'optimize-version' contradicts the target). */
+  warning?: string
+}
+
+const TYPE_WORDS: Record<EntityType, string> = {
+  single_process_report: 'process report',
+  single_decision_report: 'decision report',
+  combined_report: 'combined report',
+  dashboard: 'dashboard'
+}
+
+/** The Optimize generation of a version string: '8.6', '3.11' → '8.x'; '3.10' → '3.10'. */
+export function generationOf(version: string): keyof typeof INDEX_VERSIONS | undefined {
+  const [major, minor] = version.split('.').map(Number)
+  if (major >= 8 || (major === 3 && minor >= 11)) return '8.x'
+  if (major === 3 && minor === 10) return '3.10'
+  return undefined
+}
+
+/**
+ * Learns the target's index versions from entities it exported (they carry its
+ * current versions), completed from the generation they belong to, or from
+ * `optimizeVersion` when the target has nothing to export.
+ */
+export function targetIndexVersions(
+  exported: readonly Entity[],
+  optimizeVersion?: string
+): TargetIndexVersions {
+  const observed: Partial<IndexVersions> = {}
+  for (const entity of exported) {
+    if (typeof entity.sourceIndexVersion === 'number')
+      observed[entity.exportEntityType] ??= entity.sourceIndexVersion
+  }
+  const configured = optimizeVersion ? generationOf(optimizeVersion) : undefined
+  const types = Object.keys(observed) as EntityType[]
+  if (types.length > 0) {
+    const generation = (Object.keys(INDEX_VERSIONS) as (keyof typeof INDEX_VERSIONS)[]).find(g =>
+      types.every(type => INDEX_VERSIONS[g][type] === observed[type])
+    )
+    const versions = {...(generation ? INDEX_VERSIONS[generation] : {}), ...observed}
+    const warning =
+      configured && generation && configured !== generation
+        ? `'optimize-version' ${optimizeVersion} does not match the index versions the target exports (those of Optimize ${generation}); the target's own versions are used`
+        : undefined
+    return {versions, source: 'learned from entities the target exported', warning}
+  }
+  if (configured) {
+    return {
+      versions: INDEX_VERSIONS[configured],
+      source: `from 'optimize-version' ${optimizeVersion}`
+    }
+  }
+  return {
+    versions: {},
+    source: optimizeVersion
+      ? `unknown: the collection is empty and the index versions of Optimize ${optimizeVersion} are not known`
+      : "unknown: the collection is empty and 'optimize-version' is not set"
+  }
+}
+
+/** One sentence per entity type whose files carry another version than the target expects. */
+export function indexVersionMismatches(
+  files: readonly Entity[],
+  target: Partial<IndexVersions>
+): string[] {
+  const messages: string[] = []
+  for (const type of EntityTypes) {
+    const expected = target[type]
+    if (expected === undefined) continue
+    const versions = new Set(
+      files.filter(f => f.exportEntityType === type).map(f => f.sourceIndexVersion ?? 0)
+    )
+    for (const version of [...versions].sort((a, b) => a - b)) {
+      if (version !== expected)
+        messages.push(
+          `files were exported from Optimize with ${TYPE_WORDS[type]} index ${version}, the target expects ${expected}`
+        )
+    }
+  }
+  return messages
+}

@@ -1,0 +1,100 @@
+/**
+ * Pure: the plan as Markdown, for the job summary and the pull-request
+ * comment. Deterministic: the same plan gives the same text.
+ */
+import type {PlanDocument, PlanItem, PrerequisiteStatus, TargetRef} from './promotion-plan.js'
+
+const STATUS_ICONS: Record<PrerequisiteStatus, string> = {
+  ok: '✅',
+  failed: '❌',
+  warning: '⚠️',
+  skipped: '➖'
+}
+
+const ACTION_WORDS: Record<PlanItem['action'], string> = {
+  create: '🆕 create',
+  replace: '🔁 replace',
+  delete: '🗑️ delete',
+  unchanged: 'unchanged'
+}
+
+/** Longest list of unchanged or unmanaged entities shown before it is cut. */
+const MAX_LISTED = 50
+
+export function renderPlanMarkdown(plan: PlanDocument, options: {title?: string} = {}): string {
+  const {counts} = plan
+  const lines: string[] = []
+  const title = options.title ?? 'Optimize plan'
+  const failed = plan.prerequisites.some(p => p.status === 'failed')
+  const totals = `${counts.create} to create, ${counts.replace} to replace, ${counts.delete} to delete, ${counts.unchanged} unchanged`
+  lines.push(
+    `### ${failed ? '❌' : plan.hasChanges ? '📝' : '✅'} ${title} for collection \`${plan.collectionId}\`: ${totals}`,
+    ''
+  )
+
+  lines.push('**Prerequisites**', '')
+  for (const p of plan.prerequisites)
+    lines.push(`- ${STATUS_ICONS[p.status]} **${p.check}**: ${escapeMarkdown(p.message)}`)
+  lines.push('')
+
+  const items = plan.items ?? []
+  const changing = items.filter(i => i.action !== 'unchanged')
+  if (changing.length > 0) {
+    lines.push('| Action | Kind | Name | File | Details |', '| --- | --- | --- | --- | --- |')
+    for (const item of changing) {
+      const details = [...item.reasons, ...item.changes.map(c => `• ${c}`)]
+      if (item.targetIds.length) details.push(`target: ${item.targetIds.join(', ')}`)
+      lines.push(
+        `| ${ACTION_WORDS[item.action]} | ${item.kind} | ${escapeMarkdown(item.name)} | ${item.file ? `\`${item.file}\`` : ''} | ${details.map(escapeMarkdown).join('<br>')} |`
+      )
+    }
+    lines.push('')
+  } else if (plan.items) {
+    lines.push('Nothing to create, replace or delete.', '')
+  }
+
+  if (plan.orphanedReports?.length) {
+    lines.push(
+      `${plan.orphanedReports.length} reports that nothing references any more are deleted after the dashboards that used them: ${refList(plan.orphanedReports)}`,
+      ''
+    )
+  }
+  const unchanged = items.filter(i => i.action === 'unchanged')
+  if (unchanged.length > 0) {
+    lines.push(
+      `<details><summary>${unchanged.length} unchanged (ids stay)</summary>`,
+      '',
+      ...cut(unchanged.map(i => `- ${i.kind} ${escapeMarkdown(i.name)} (\`${i.targetIds[0]}\`)`)),
+      '',
+      '</details>',
+      ''
+    )
+  }
+  if (plan.unmanaged?.length) {
+    lines.push(
+      `<details><summary>${plan.unmanaged.length} in the collection but not in git (kept; set prune to delete them)</summary>`,
+      '',
+      ...cut(plan.unmanaged.map(r => `- ${r.kind} ${escapeMarkdown(r.name)} (\`${r.id}\`)`)),
+      '',
+      '</details>',
+      ''
+    )
+  }
+  return `${lines.join('\n').trimEnd()}\n`
+}
+
+function refList(refs: TargetRef[]): string {
+  const shown = refs.slice(0, MAX_LISTED).map(r => `${escapeMarkdown(r.name)} (\`${r.id}\`)`)
+  const more = refs.length > MAX_LISTED ? `, … and ${refs.length - MAX_LISTED} more` : ''
+  return shown.join(', ') + more
+}
+
+function cut(lines: string[]): string[] {
+  if (lines.length <= MAX_LISTED) return lines
+  return [...lines.slice(0, MAX_LISTED), `- … and ${lines.length - MAX_LISTED} more`]
+}
+
+/** Markdown table cells: pipes, backticks and line breaks would break the table. */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_[\]<>|]/g, c => `\\${c}`).replace(/\r?\n/g, ' ')
+}

@@ -1,0 +1,266 @@
+/**
+ * Pure: the release plan. Which dashboards and standalone reports of the files
+ * are created, replaced or unchanged in the target collection, and what is
+ * deleted, with reasons.
+ *
+ * Identity is the name: a dashboard in git is the one of the target collection
+ * with the same name (standalone reports likewise), compared by fingerprint
+ * (promotion-compare.ts). Several target dashboards with one name are resolved
+ * deterministically: if one equals the file it is kept (the smallest id among
+ * equal ones) and the others are deleted as leftovers of an interrupted or
+ * replaced release; if none equals, all of them are replaced. This is what
+ * makes a rerun after any crash converge.
+ */
+import type {Entity} from '../optimize/schemas.js'
+import {compareStrings} from './normalize.js'
+import {
+  Fingerprinter,
+  describeDifferences,
+  reachableReports,
+  standaloneReports,
+  type EntityIndex
+} from './promotion-compare.js'
+
+export const PLAN_FORMAT_VERSION = 1
+
+export type PlanAction = 'create' | 'replace' | 'unchanged' | 'delete'
+export type UnitKind = 'dashboard' | 'report'
+
+export interface PlanItem {
+  kind: UnitKind
+  action: PlanAction
+  name: string
+  /** The entity file, relative to `path` (not for deletions). */
+  file?: string
+  /** unchanged: the kept id; replace: the ids replaced; delete: the id deleted. */
+  targetIds: string[]
+  reasons: string[]
+  /** replace: what differs, target → file. */
+  changes: string[]
+}
+
+export interface TargetRef {
+  kind: UnitKind
+  id: string
+  name: string
+}
+
+export interface PlanBody {
+  items: PlanItem[]
+  /** Target reports deleted because nothing references them once the plan is applied. */
+  orphanedReports: TargetRef[]
+  /** In the target collection, not in git, kept because prune is off. */
+  unmanaged: TargetRef[]
+}
+
+export type PrerequisiteStatus = 'ok' | 'failed' | 'warning' | 'skipped'
+
+export interface Prerequisite {
+  check: string
+  status: PrerequisiteStatus
+  message: string
+}
+
+/** plan.json: canonical JSON, deterministic (no timestamps), read by people and by `import`. */
+export interface PlanDocument extends Partial<PlanBody> {
+  formatVersion: number
+  collectionId: string
+  prune: boolean
+  prerequisites: Prerequisite[]
+  counts: Record<PlanAction, number> & {orphanedReports: number}
+  hasChanges: boolean
+}
+
+export function planDocument(
+  collectionId: string,
+  prune: boolean,
+  prerequisites: Prerequisite[],
+  body?: PlanBody
+): PlanDocument {
+  const counts = {create: 0, replace: 0, unchanged: 0, delete: 0, orphanedReports: 0}
+  for (const item of body?.items ?? []) counts[item.action]++
+  counts.orphanedReports = body?.orphanedReports.length ?? 0
+  const hasChanges = counts.create + counts.replace + counts.delete + counts.orphanedReports > 0
+  return {
+    formatVersion: PLAN_FORMAT_VERSION,
+    collectionId,
+    prune,
+    prerequisites,
+    ...body,
+    counts,
+    hasChanges
+  }
+}
+
+export interface PlanInput {
+  git: EntityIndex
+  /** Entity id → file of the git side. */
+  files: ReadonlyMap<string, string>
+  target: EntityIndex
+  /** Report ids listed in the target collection: the only reports ever deleted. */
+  targetReportIds: ReadonlySet<string>
+  prune: boolean
+}
+
+export function computePlan(input: PlanInput): PlanBody {
+  const {git, target} = input
+  const gitPrints = new Fingerprinter(git)
+  const targetPrints = new Fingerprinter(target)
+  const items: PlanItem[] = []
+  const unmanaged: TargetRef[] = []
+
+  const gitStandalone = standaloneReports(git)
+  const targetStandalone = standaloneReports(target)
+  const units: {kind: UnitKind; gitUnits: Entity[]; targetUnits: Entity[]}[] = [
+    {kind: 'dashboard', gitUnits: git.dashboards, targetUnits: target.dashboards},
+    {kind: 'report', gitUnits: gitStandalone, targetUnits: targetStandalone}
+  ]
+
+  // Reports on git dashboards, by content: an unreferenced target copy is a leftover.
+  // Hashed only when the target has unreferenced reports git does not name.
+  const standaloneIds = new Set(gitStandalone.map(r => r.id))
+  let onDashboards: Map<string, string> | undefined
+  const leftoverOf = (report: Entity): string | undefined => {
+    if (!onDashboards) {
+      onDashboards = new Map()
+      for (const r of git.reports.values())
+        if (!standaloneIds.has(r.id)) onDashboards.set(gitPrints.hash(r), r.name)
+    }
+    return onDashboards.get(targetPrints.hash(report))
+  }
+
+  for (const {kind, gitUnits, targetUnits} of units) {
+    const byName = groupByName(targetUnits)
+    const label = kind === 'dashboard' ? 'dashboard' : 'standalone report'
+    for (const unit of gitUnits) {
+      const file = input.files.get(unit.id)
+      const same = byName.get(unit.name) ?? []
+      byName.delete(unit.name)
+      const item = {kind, name: unit.name, file, changes: [] as string[]}
+      if (same.length === 0) {
+        items.push({
+          ...item,
+          action: 'create',
+          targetIds: [],
+          reasons: [`no ${label} named '${unit.name}' in the target collection`]
+        })
+        continue
+      }
+      const equal = same.filter(t => gitPrints.equals(unit, targetPrints, t))
+      if (equal.length > 0) {
+        const [kept, ...extra] = equal
+        items.push({
+          ...item,
+          action: 'unchanged',
+          targetIds: [kept.id],
+          reasons: [`equals the file (${label} ${kept.id})`]
+        })
+        for (const other of [...extra, ...same.filter(t => !equal.includes(t))]) {
+          items.push({
+            kind,
+            action: 'delete',
+            name: unit.name,
+            targetIds: [other.id],
+            changes: [],
+            reasons: [
+              `another ${label} named '${unit.name}' (${kept.id}) equals the file and is kept; this one is a leftover of an interrupted or earlier release`
+            ]
+          })
+        }
+        continue
+      }
+      const reasons = ['differs from the file']
+      if (same.length > 1)
+        reasons.push(
+          `${same.length} ${label}s in the target are named '${unit.name}' and none equals the file: all are replaced`
+        )
+      const changes = describeDifferences(targetPrints.of(same[0]), gitPrints.of(unit))
+      items.push({...item, action: 'replace', targetIds: same.map(t => t.id), reasons, changes})
+    }
+    // What is left is in the target only.
+    for (const [name, others] of byName) {
+      for (const other of others) {
+        const copyOf = kind === 'report' ? leftoverOf(other) : undefined
+        if (copyOf !== undefined) {
+          items.push({
+            kind,
+            action: 'delete',
+            name,
+            targetIds: [other.id],
+            changes: [],
+            reasons: [
+              `nothing references it and it equals report '${copyOf}' of a dashboard in git: a leftover of an interrupted release`
+            ]
+          })
+        } else if (input.prune) {
+          items.push({
+            kind,
+            action: 'delete',
+            name,
+            targetIds: [other.id],
+            changes: [],
+            reasons: [`not in git, and prune is on`]
+          })
+        } else {
+          unmanaged.push({kind, id: other.id, name})
+        }
+      }
+    }
+  }
+
+  items.sort(compareItems)
+  unmanaged.sort(compareRefs)
+  return {items, orphanedReports: orphanedReports(items, input), unmanaged}
+}
+
+/** Reports only the replaced or deleted entities reach; reports other entities use stay. */
+function orphanedReports(items: PlanItem[], input: PlanInput): TargetRef[] {
+  const {target} = input
+  const removed = new Set(
+    items.filter(i => i.action === 'replace' || i.action === 'delete').flatMap(i => i.targetIds)
+  )
+  const roots: Entity[] = [...target.dashboards, ...standaloneReports(target)]
+  const gone = roots.filter(root => removed.has(root.id))
+  const kept = roots.filter(root => !removed.has(root.id))
+  const keep = reachableReports(kept, target.reports)
+  const orphans: TargetRef[] = []
+  for (const id of reachableReports(gone, target.reports)) {
+    if (keep.has(id) || removed.has(id) || !input.targetReportIds.has(id)) continue
+    orphans.push({kind: 'report', id, name: target.reports.get(id)?.name ?? id})
+  }
+  return orphans.sort(compareRefs)
+}
+
+function groupByName(entities: Entity[]): Map<string, Entity[]> {
+  const groups = new Map<string, Entity[]>()
+  for (const entity of [...entities].sort((a, b) => compareStrings(a.id, b.id)))
+    groups.set(entity.name, [...(groups.get(entity.name) ?? []), entity])
+  return groups
+}
+
+const ACTION_ORDER: Record<PlanAction, number> = {create: 0, replace: 1, delete: 2, unchanged: 3}
+
+function compareItems(a: PlanItem, b: PlanItem): number {
+  return (
+    compareStrings(a.kind, b.kind) ||
+    compareStrings(a.name, b.name) ||
+    ACTION_ORDER[a.action] - ACTION_ORDER[b.action] ||
+    compareStrings(a.targetIds.join(), b.targetIds.join())
+  )
+}
+
+function compareRefs(a: TargetRef, b: TargetRef): number {
+  return (
+    compareStrings(a.kind, b.kind) || compareStrings(a.name, b.name) || compareStrings(a.id, b.id)
+  )
+}
+
+/** The target entities a unit's action removes once its new version is verified. */
+export function replacedIds(item: PlanItem): string[] {
+  return item.action === 'replace' || item.action === 'delete' ? item.targetIds : []
+}
+
+/** Every report id the git unit `root` needs in an import payload (itself included). */
+export function unitReportIds(root: Entity, git: EntityIndex): string[] {
+  return [...reachableReports([root], git.reports)].sort(compareStrings)
+}
