@@ -4,7 +4,7 @@
  * an error names the input and says what was expected. The CLI builds the same
  * settings from its flags through `parseSettings`.
  */
-import {existsSync, realpathSync} from 'node:fs'
+import {existsSync, readFileSync, realpathSync} from 'node:fs'
 import * as path from 'node:path'
 import * as core from '@actions/core'
 import {
@@ -61,6 +61,8 @@ export interface GitHubSettings {
   apiUrl: string
   serverUrl: string
   repository?: {owner: string; repo: string}
+  /** The pull request the workflow runs on (pull_request events), for the plan comment. */
+  pullRequestNumber?: number
 }
 
 export type DataFormat = 'ndjson' | 'csv'
@@ -306,7 +308,22 @@ function github(
     prLabels: list(get(Input.PrLabels)),
     apiUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
     serverUrl: (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, ''),
-    repository: owner && repo ? {owner, repo} : undefined
+    repository: owner && repo ? {owner, repo} : undefined,
+    pullRequestNumber: pullRequestOfEvent(env)
+  }
+}
+
+/** The pull request number of a pull_request(_target) event, from the event payload. */
+function pullRequestOfEvent(env: NodeJS.ProcessEnv): number | undefined {
+  if (!env.GITHUB_EVENT_NAME?.startsWith('pull_request') || !env.GITHUB_EVENT_PATH) return undefined
+  try {
+    const event = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8')) as {
+      pull_request?: {number?: unknown}
+    }
+    const number = event.pull_request?.number
+    return typeof number === 'number' ? number : undefined
+  } catch {
+    return undefined
   }
 }
 

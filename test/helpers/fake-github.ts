@@ -43,14 +43,30 @@ export interface RecordedRequest {
 }
 
 export type Operation =
-  'repos/get' | 'pulls/list' | 'pulls/create' | 'pulls/update' | 'issues/add-labels'
+  | 'repos/get'
+  | 'pulls/list'
+  | 'pulls/create'
+  | 'pulls/update'
+  | 'issues/add-labels'
+  | 'issues/list-comments'
+  | 'issues/create-comment'
+  | 'issues/update-comment'
+
+export interface FakeComment {
+  id: number
+  issue: number
+  body: string
+}
 
 const ROUTES: [Operation, string, RegExp][] = [
   ['repos/get', 'GET', /^\/repos\/([^/]+)\/([^/]+)$/],
   ['pulls/list', 'GET', /^\/repos\/([^/]+)\/([^/]+)\/pulls$/],
   ['pulls/create', 'POST', /^\/repos\/([^/]+)\/([^/]+)\/pulls$/],
   ['pulls/update', 'PATCH', /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)$/],
-  ['issues/add-labels', 'POST', /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/labels$/]
+  ['issues/add-labels', 'POST', /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/labels$/],
+  ['issues/list-comments', 'GET', /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/],
+  ['issues/create-comment', 'POST', /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/],
+  ['issues/update-comment', 'PATCH', /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/]
 ]
 
 interface CompiledOperation {
@@ -160,6 +176,8 @@ export interface FakeGitHub {
   repo: string
   defaultBranch: string
   pulls: FakePull[]
+  /** Comments on issues and pull requests. */
+  comments: FakeComment[]
   requests: RecordedRequest[]
   /** Every way a request or response strayed from GitHub's description. */
   violations: string[]
@@ -184,6 +202,7 @@ export async function startFakeGitHub(
     repo: options.repo ?? 'dashboards',
     defaultBranch: options.defaultBranch ?? 'main',
     pulls: [],
+    comments: [],
     requests: [],
     violations: [],
     fail: (operation, failure) => failures.set(operation, {...failure, times: failure.times ?? 1}),
@@ -290,6 +309,28 @@ export async function startFakeGitHub(
         if (body?.state === 'open' || body?.state === 'closed') pull.state = body.state
         return send(res, op, 200, pullJson(pull))
       }
+      case 'issues/list-comments':
+        return send(
+          res,
+          op,
+          200,
+          fake.comments.filter(c => c.issue === Number(match[3])).map(commentJson)
+        )
+      case 'issues/create-comment': {
+        const comment = {
+          id: 5000 + fake.comments.length,
+          issue: Number(match[3]),
+          body: String(body?.body)
+        }
+        fake.comments.push(comment)
+        return send(res, op, 201, commentJson(comment))
+      }
+      case 'issues/update-comment': {
+        const comment = fake.comments.find(c => c.id === Number(match[3]))
+        if (!comment) return send(res, op, 404, {message: 'Not Found'})
+        comment.body = String(body?.body)
+        return send(res, op, 200, commentJson(comment))
+      }
       case 'issues/add-labels': {
         const pull = find(match[3])
         if (!pull) return send(res, op, 404, {message: 'Not Found'})
@@ -393,6 +434,18 @@ export async function startFakeGitHub(
       head: {ref: pull.head, label: `${fake.owner}:${pull.head}`, repo: repository()},
       base: {ref: pull.base, label: `${fake.owner}:${pull.base}`, repo: repository()},
       labels: pull.labels.map((name, i) => labelJson(name, i + 1))
+    }
+  }
+
+  function commentJson(comment: FakeComment): Json {
+    return {
+      id: comment.id,
+      body: comment.body,
+      html_url: `https://github.test/${fake.owner}/${fake.repo}/pull/${comment.issue}#issuecomment-${comment.id}`,
+      issue_url: `${fake.url}/repos/${fake.owner}/${fake.repo}/issues/${comment.issue}`,
+      url: `${fake.url}/repos/${fake.owner}/${fake.repo}/issues/comments/${comment.id}`,
+      user: {login: 'github-actions[bot]', id: 41898282, type: 'Bot'},
+      author_association: 'NONE'
     }
   }
 
