@@ -21,7 +21,8 @@ const benches: Record<string, () => Promise<string[]>> = {
     const f = await runExportDataBench()
     return [
       `export-data ${f.exportData.rows} rows (limit ${f.limit}): ${Math.round(f.exportData.recordsPerSecond)} records/s vs bare paginated fetch ${Math.round(f.baseline.recordsPerSecond)} records/s = ${f.throughputRatio.toFixed(2)}× (target ≥ 0.8×)`,
-      `  peak RSS ${f.exportData.maxRssMb.toFixed(0)} MB at ${f.exportData.rows} rows, ${f.exportDataSmall.maxRssMb.toFixed(0)} MB at ${f.exportDataSmall.rows} rows (process floor ${f.idleRssMb.toFixed(0)} MB)`,
+      `  bundled CLI (node dist/cli/index.js): ${Math.round(f.bundle.recordsPerSecond)} records/s, peak RSS ${f.bundle.maxRssMb.toFixed(0)} MB at ${f.bundle.rows} rows, ${f.bundleSmall.maxRssMb.toFixed(0)} MB at ${f.bundleSmall.rows} rows (target ≤ 150 MB)`,
+      `  under tsx: peak RSS ${f.exportData.maxRssMb.toFixed(0)} MB at ${f.exportData.rows} rows, ${f.exportDataSmall.maxRssMb.toFixed(0)} MB at ${f.exportDataSmall.rows} rows (tsx process floor ${f.idleRssMb.toFixed(0)} MB)`,
       `  memory held after GC: ${f.live.small.liveMb?.toFixed(1)} MB at ${f.live.small.rows} rows, ${f.live.big.liveMb?.toFixed(1)} MB at ${f.live.big.rows} rows`
     ]
   },

@@ -40,6 +40,13 @@ export interface GenerateResult {
 export function generateContent(state: EmulatorState, options: GenerateOptions): GenerateResult {
   const rng = mulberry32(options.seed ?? 1)
   const newId = (): string => seededUuid(rng)
+  // Dashboard names are unique within a collection, as promotion requires (names are identities).
+  const usedNames = new Map<string, number>()
+  const uniqueName = (name: string): string => {
+    const count = (usedNames.get(name) ?? 0) + 1
+    usedNames.set(name, count)
+    return count === 1 ? name : `${name} ${count}`
+  }
   if (!state.collections.has(options.collectionId)) {
     state.addCollection({
       id: options.collectionId,
@@ -111,7 +118,7 @@ export function generateContent(state: EmulatorState, options: GenerateOptions):
       {
         id: dashboardId,
         exportEntityType: 'dashboard',
-        name: `${pick(rng, TEAMS)}: ${processName} ${pick(rng, TOPICS)}`,
+        name: uniqueName(`${pick(rng, TEAMS)}: ${processName} ${pick(rng, TOPICS)}`),
         description: rng() < 0.5 ? null : `Reviewed every Monday by the ${pick(rng, TEAMS)} team.`,
         sourceIndexVersion: 8,
         tiles,
