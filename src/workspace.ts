@@ -13,7 +13,7 @@ import {
   writeFileSync,
   type Stats
 } from 'node:fs'
-import {lstat, readdir, readFile, rmdir} from 'node:fs/promises'
+import {readdir, rmdir} from 'node:fs/promises'
 import * as path from 'node:path'
 import type {z} from 'zod'
 import {parseJsonDocument, type JsonDocument} from './entities/json-document.js'
@@ -63,7 +63,7 @@ export class WorkspaceError extends Error {
 }
 
 export async function readManifest(root: string): Promise<Manifest | undefined> {
-  const text = await readText(path.join(root, MANIFEST_FILE))
+  const text = readTextSync(path.join(root, MANIFEST_FILE))
   if (text === undefined) return undefined
   const document = parseJsonDocument(text)
   const value = document.value as Partial<Manifest> | undefined
@@ -111,7 +111,8 @@ async function readEntityFile(
   problems: TreeProblem[]
 ): Promise<EntityFile | undefined> {
   const absolute = path.join(root, file)
-  const stats = await lstat(absolute)
+  // Synchronous reads: thousands of small files read several times faster than through the thread pool.
+  const stats = lstatSync(absolute)
   if (stats.isSymbolicLink()) {
     problems.push({file, message: 'is a symbolic link; entity files must be regular files'})
     return undefined
@@ -123,7 +124,7 @@ async function readEntityFile(
     })
     return undefined
   }
-  const document = parseJsonDocument(await readFile(absolute, 'utf8'))
+  const document = parseJsonDocument(readFileSync(absolute, 'utf8'))
   if (document.problems.length) {
     for (const problem of document.problems) problems.push({file, ...problem})
     return undefined
@@ -140,7 +141,7 @@ async function readEntityFile(
   const entity = result.data
   let decisionXml: string | undefined
   if (entity.exportEntityType === 'single_decision_report') {
-    decisionXml = await readText(absolute.replace(/\.json$/, '.dmn'))
+    decisionXml = readTextSync(absolute.replace(/\.json$/, '.dmn'))
   }
   return {file, entity, decisionXml, document}
 }
@@ -269,9 +270,9 @@ async function listJson(dir: string): Promise<string[]> {
     .sort()
 }
 
-async function readText(file: string): Promise<string | undefined> {
+function readTextSync(file: string): string | undefined {
   try {
-    return await readFile(file, 'utf8')
+    return readFileSync(file, 'utf8')
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
     throw error

@@ -12,6 +12,7 @@ import {
   type Node,
   type ParseError
 } from 'jsonc-parser'
+import {hasSuspiciousKeys} from './json-keys.js'
 
 export interface Position {
   line: number
@@ -32,6 +33,26 @@ export interface JsonDocument {
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
 
 export function parseJsonDocument(text: string): JsonDocument {
+  // Most files are fine: JSON.parse plus a one-pass key check is far cheaper than
+  // a position-tracking parse, which is then only built if a position is asked for.
+  const fast = parseFast(text)
+  if (fast) return fast
+  return parseWithPositions(text)
+}
+
+function parseFast(text: string): JsonDocument | undefined {
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    return undefined
+  }
+  if (hasSuspiciousKeys(text)) return undefined
+  let slow: JsonDocument | undefined
+  return {value, problems: [], locate: path => (slow ??= parseWithPositions(text)).locate(path)}
+}
+
+function parseWithPositions(text: string): JsonDocument {
   const lineStarts = computeLineStarts(text)
   const position = (offset: number): Position => positionOf(lineStarts, offset)
   const problems: JsonProblem[] = []
