@@ -5,6 +5,8 @@
  * 1. a "dev" Optimize seeded with realistic dashboards
  * 2. export them into a fresh git repository
  * 3. change one report in dev, export again, show the diff and the summary
+ * 4. validate, then plan and import into a "prod" Optimize, and import again (no change)
+ * 5. export a raw-data report's results to CSV
  */
 import {execFile, execFileSync} from 'node:child_process'
 import {promisify} from 'node:util'
@@ -12,7 +14,7 @@ import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import * as path from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {startEmulator} from '../emulator/index.js'
+import {startEmulator, type Emulator} from '../emulator/index.js'
 import {templateExportPath} from './demo-support.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -73,6 +75,7 @@ function parseOutputs(text: string): Record<string, string> {
 async function main(): Promise<void> {
   const work = await mkdtemp(path.join(tmpdir(), 'optimize-as-code-demo-'))
   const dev = await startEmulator({idSeed: 1})
+  let prod: Emulator | undefined
   try {
     heading('Starting a "dev" Optimize (emulator) with realistic dashboards')
     dev.state.addCollection({id: 'team-analytics', name: 'Team analytics'})
@@ -123,9 +126,85 @@ async function main(): Promise<void> {
     console.log(git(repo, '-c', 'color.ui=always', 'diff', '--stat').trimEnd())
     console.log(git(repo, '-c', 'color.ui=always', 'diff', '--', '*.json').trimEnd())
 
-    heading('The summary a reviewer sees')
+    heading('The summary a reviewer sees (pull-request body and job summary)')
     console.log(changed.summary)
+    git(repo, 'add', '-A')
+    git(repo, 'commit', '-q', '-m', 'Update Optimize dashboards')
+
+    heading('Validating the files (offline, as on a pull request)')
+    await runAction(repo, {command: 'validate'})
+
+    heading('Starting a "prod" Optimize whose collection has the same definitions in scope')
+    prod = await startEmulator({idSeed: 2})
+    prod.state.addCollection({id: 'production', name: 'Production'})
+    for (const definition of dev.state.definitions.values()) {
+      prod.state.addDefinition({
+        type: definition.type,
+        key: definition.key,
+        versions: definition.versions,
+        tenants: definition.tenants
+      })
+      prod.state.addToScope('production', definition.type, definition.key, definition.tenants)
+    }
+    const prodInputs = {
+      'optimize-url': prod.url,
+      'access-token': prod.token,
+      'collection-id': 'production',
+      'plan-file': path.join(work, 'plan.json')
+    }
+
+    heading('plan: the dry run against prod')
+    const plan = await runAction(repo, {...prodInputs, command: 'plan'})
+    console.log(plan.summary)
+
+    heading('import: promote into prod')
+    const imported = await runAction(repo, {...prodInputs, command: 'import'})
+    const ids = JSON.parse(imported['imported-ids'] ?? '{}') as Record<string, string>
+    const prodIds = (): string[] =>
+      prod!.state
+        .listDashboards('production')
+        .map(d => String(d.id))
+        .sort()
+    const afterFirst = prodIds()
+    console.log(
+      `prod now has ${afterFirst.length} dashboards and ${prod.state.listReports('production').length} reports; ${Object.keys(ids).length} files mapped to new IDs`
+    )
+
+    heading('import again: nothing to do, no duplicate, IDs unchanged')
+    const second = await runAction(repo, {...prodInputs, command: 'import'})
+    console.log(
+      `has-changes=${second['has-changes']}; prod has ${prodIds().length} dashboards; IDs unchanged: ${JSON.stringify(prodIds()) === JSON.stringify(afterFirst)}`
+    )
+
+    heading('export-data: a raw-data report to CSV, page by page')
+    const rawReport = dev.state
+      .listReports('team-analytics')
+      .find(r => JSON.stringify((r.data as {view?: unknown}).view).includes('rawData'))
+    if (rawReport) {
+      dev.state.setRawData(String(rawReport.id), {rows: 2500, seed: 1})
+      const data = await runAction(repo, {
+        command: 'export-data',
+        'optimize-url': dev.url,
+        'access-token': dev.token,
+        'report-ids': String(rawReport.id),
+        format: 'csv',
+        limit: '1000'
+      })
+      console.log(`records=${data.records}; files=${data.files}`)
+      const csv = await readFile(
+        path.join(repo, 'optimize-data', `${String(rawReport.id)}.csv`),
+        'utf8'
+      )
+      console.log(
+        csv
+          .split('\r\n')
+          .slice(0, 3)
+          .map(line => (line.length > 160 ? `${line.slice(0, 160)}…` : line))
+          .join('\n')
+      )
+    }
   } finally {
+    await prod?.close()
     await dev.close()
     await rm(work, {recursive: true, force: true})
   }

@@ -5,7 +5,7 @@
  * environment variables, so they stay out of shell history.
  */
 import {parseArgs} from 'node:util'
-import {CommandFailedError} from './command.js'
+import {CommandFailedError, type CommandResult} from './command.js'
 import {Commands, SecretEnv, type InputName} from './constants.js'
 import {INPUT_DOCS, OUTPUT_DOCS} from './input-docs.js'
 import {createCliIo} from './io.js'
@@ -84,22 +84,25 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       io
     )
     const result = await runCommand(settings, io)
-    printOutputs(result.outputs, Boolean(values.json), io)
+    printResult(result, Boolean(values.json), io)
     return 0
   } catch (error) {
     if (error instanceof CommandFailedError && error.result)
-      printOutputs(error.result.outputs, Boolean(values.json), io)
+      printResult(error.result, Boolean(values.json), io)
     io.error(error instanceof Error ? error.message : String(error))
     return 1
   }
 }
 
-function printOutputs(
-  outputs: Record<string, string>,
+/** The outputs (and the summary) on stdout: `name: value` lines, or one JSON object. */
+function printResult(
+  result: CommandResult,
   asJson: boolean,
   io: ReturnType<typeof createCliIo>
 ): void {
-  for (const [name, value] of Object.entries(outputs)) io.setOutput(name, value)
+  for (const [name, value] of Object.entries({summary: result.summary, ...result.outputs})) {
+    io.setOutput(name, value)
+  }
   if (asJson) {
     process.stdout.write(`${JSON.stringify(Object.fromEntries(io.outputs))}\n`)
     return
@@ -107,6 +110,7 @@ function printOutputs(
   for (const [name, value] of io.outputs) {
     if (name !== 'summary') io.info(`${name}: ${value}`)
   }
+  io.info(`\n${io.outputs.get('summary') ?? ''}`)
 }
 
 // Run when executed, not when imported by tests.

@@ -64,8 +64,10 @@ function withPublication(result: CommandResult, published: PublishResult): Comma
 
 /** Sets every output in one place, then writes the job summary. */
 export async function publish(result: CommandResult, io: Io): Promise<void> {
+  // Every command's summary is also the `summary` output.
+  const outputs = {[Output.Summary]: result.summary, ...result.outputs}
   await io.group('Setting outputs', async () => {
-    for (const [name, value] of Object.entries(result.outputs)) {
+    for (const [name, value] of Object.entries(outputs)) {
       io.info(`${name} = ${value.length > 200 ? `${value.slice(0, 200)}…` : value}`)
       io.setOutput(name, value)
     }
