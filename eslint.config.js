@@ -15,7 +15,10 @@ export default defineConfig(
       '@typescript-eslint/no-floating-promises': 'error',
       // Interfaces (Io, TokenProvider) have async members that some implementations fulfil synchronously.
       '@typescript-eslint/require-await': 'off',
-      '@typescript-eslint/no-unused-vars': ['error', {argsIgnorePattern: '^_', varsIgnorePattern: '^_'}]
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        {argsIgnorePattern: '^_', varsIgnorePattern: '^_'}
+      ]
     }
   },
   {

@@ -117,9 +117,18 @@ async function importAll(
       await io.group(`Importing ${batch.length} units (${label})`, async () => {
         const payload = batchPayload(batch, git, context.decisionXml)
         let failure: Error | undefined
-        await client.importEntities(collectionId, payload).catch((error: unknown) => {
-          failure = error instanceof Error ? error : new Error(String(error))
-        })
+        const answer = await client
+          .importEntities(collectionId, payload)
+          .catch((error: unknown) => {
+            failure = error instanceof Error ? error : new Error(String(error))
+            return []
+          })
+        // Kept for the rollback, should the listing below fail too. Without a type, both
+        // deletes are tried: the wrong one answers 404, which counts as already gone.
+        for (const {id, entityType} of answer) {
+          if (entityType !== 'report') created.dashboards.add(id)
+          if (entityType !== 'dashboard') created.reports.add(id)
+        }
         // Whatever the call answered, the listing tells what it created.
         const appeared = await newIds(context, known)
         for (const id of appeared.dashboards) created.dashboards.add(id)

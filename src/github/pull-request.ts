@@ -169,6 +169,13 @@ export function explainApiError(
       {cause: error}
     )
   }
+  if (status !== undefined && status >= 500) {
+    // Octokit has already retried; a bare "Service Unavailable" leaves users guessing what to do.
+    return new Error(
+      `Could not ${action} in ${where}: GitHub answered ${status} (${detail}), also on retrying. GitHub may be having an incident (https://www.githubstatus.com): run the job again later.`,
+      {cause: error}
+    )
+  }
   return new Error(`Could not ${action} in ${where}: ${detail}`, {cause: error})
 }
 

@@ -1,0 +1,354 @@
+/**
+ * Bad input through the real CLI entry `main(argv, env)`: refused before
+ * anything is written or sent, with a message that names the input (or file)
+ * and says what was expected. The workspace holds a previous export, which
+ * must come out byte-for-byte the same, and Optimize must see no request.
+ */
+import {mkdir, mkdtemp, rm, symlink, writeFile} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import * as path from 'node:path'
+import {afterAll, afterEach, beforeAll, describe, expect, it, vi} from 'vitest'
+import {startEmulator, type Emulator} from '../../emulator/index.js'
+import {main} from '../../src/cli.js'
+import {tempDir} from '../helpers/temp.js'
+import {snapshot} from './helpers.js'
+
+let emu: Emulator
+let outside: string
+const TOKEN = 'bad-input-t0ken-1234'
+
+beforeAll(async () => {
+  emu = await startEmulator({accessToken: TOKEN})
+  emu.state.generate({collectionId: 'sales', dashboards: 2, reportsPerDashboard: 2, seed: 5})
+  outside = await mkdtemp(path.join(tmpdir(), 'oac-outside-'))
+})
+afterAll(async () => {
+  await emu.close()
+  await rm(outside, {recursive: true, force: true})
+})
+afterEach(() => vi.restoreAllMocks())
+
+/** A workspace with a previous export in it, and a symbolic link that leads out of it. */
+async function workspace(): Promise<string> {
+  const dir = await tempDir('oac-bad-input-')
+  const code = await quiet(() =>
+    main(['export', '--optimize-url', emu.url, '--collection-id', 'sales'], {
+      GITHUB_WORKSPACE: dir,
+      OPTIMIZE_ACCESS_TOKEN: TOKEN
+    })
+  )
+  expect(code).toBe(0)
+  await symlink(outside, path.join(dir, 'escape'))
+  return dir
+}
+
+async function quiet<T>(fn: () => Promise<T>): Promise<T> {
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true)
+  try {
+    return await fn()
+  } finally {
+    out.mockRestore()
+    err.mockRestore()
+  }
+}
+
+/** Runs the CLI; returns its exit code and everything it printed. */
+async function cli(
+  argv: string[],
+  dir: string
+): Promise<{code: number; stderr: string; stdout: string}> {
+  const out: string[] = []
+  const err: string[] = []
+  vi.spyOn(process.stdout, 'write').mockImplementation(chunk => (out.push(String(chunk)), true))
+  vi.spyOn(process.stderr, 'write').mockImplementation(chunk => (err.push(String(chunk)), true))
+  const code = await main(argv, {GITHUB_WORKSPACE: dir, RUNNER_TEMP: dir})
+  vi.restoreAllMocks()
+  return {code, stdout: out.join(''), stderr: err.join('')}
+}
+
+interface Case {
+  name: string
+  /** Options after the command; `--optimize-url` and the token are added unless given. */
+  args: string[]
+  command?: string
+  expected: RegExp
+  /** 2 for usage errors (parseArgs), 1 for invalid values. */
+  code?: number
+}
+
+const CASES: Case[] = [
+  {
+    name: 'an unknown command',
+    command: 'exprot',
+    args: [],
+    expected:
+      /Input 'command' must be one of 'export', 'validate', 'plan', 'import', 'export-data', got 'exprot'/
+  },
+  {
+    name: 'two commands',
+    command: 'export import',
+    args: [],
+    expected: /Expected one command, got: export import/,
+    code: 2
+  },
+  {
+    name: 'an unknown option',
+    args: ['--dashbaord-ids', 'x'],
+    expected: /Unknown option '--dashbaord-ids'.*\n.*--help/,
+    code: 2
+  },
+  {
+    name: 'a URL without a scheme',
+    args: ['--optimize-url', 'optimize.example.com'],
+    expected:
+      /Input 'optimize-url' is not a valid URL: 'optimize.example.com'\. Expected e\.g\. https:\/\/host\/path/
+  },
+  {
+    name: 'a URL with another scheme',
+    args: ['--optimize-url', 'ftp://optimize.example.com'],
+    expected: /Input 'optimize-url' must be an http:\/\/ or https:\/\/ URL, got 'ftp:'/
+  },
+  {
+    name: 'a URL with a query',
+    args: ['--optimize-url', 'https://optimize.example.com/?x=1'],
+    expected: /Input 'optimize-url' must not have a query or fragment/
+  },
+  {
+    name: 'credentials inside the URL',
+    args: ['--optimize-url', 'https://me:hunter2pass@optimize.example.com'],
+    expected:
+      /Input 'optimize-url' must not carry credentials in the URL; use the credential inputs/
+  },
+  {
+    name: 'an invalid OAuth URL',
+    args: [
+      '--access-token',
+      '',
+      '--client-id',
+      'c',
+      '--client-secret',
+      's3cret-value',
+      '--oauth-url',
+      'keycloak/token'
+    ],
+    expected: /Input 'oauth-url' is not a valid URL/
+  },
+  {
+    name: 'a static token and client credentials at once',
+    args: ['--client-id', 'c', '--client-secret', 's3cret-value'],
+    expected: /Inputs 'access-token' and 'client-id'\/'client-secret' contradict each other/
+  },
+  {
+    name: 'a client id without its secret',
+    args: ['--access-token', '', '--client-id', 'c'],
+    expected: /Inputs 'client-id' and 'client-secret' go together/
+  },
+  {
+    name: 'a token with a space in it',
+    args: ['--access-token', 'abc def'],
+    expected:
+      /Input 'access-token' has characters a bearer token cannot have .*check for spaces or quotes/
+  },
+  {
+    name: 'an ID with whitespace',
+    args: ['--dashboard-ids', 'abc def'],
+    expected:
+      /Input 'dashboard-ids' has an invalid ID at position 1: "abc def"\. Optimize IDs are letters, digits and -\._: without spaces, slashes or quotes/
+  },
+  {
+    name: 'an ID with a tab',
+    args: ['--dashboard-ids', 'a\tb'],
+    expected: /Input 'dashboard-ids' has an invalid ID at position 1: "a\\tb"/
+  },
+  {
+    name: 'an ID with a slash',
+    args: ['--report-ids', 'ok-1,../etc/passwd'],
+    expected: /Input 'report-ids' has an invalid ID at position 2: "\.\.\/etc\/passwd"/
+  },
+  {
+    name: 'an ID in quotes',
+    args: ['--dashboard-ids', '"d-1"'],
+    expected: /Input 'dashboard-ids' has an invalid ID at position 1: "\\"d-1\\""/
+  },
+  {
+    name: 'an ID with an apostrophe',
+    args: ['--collection-id', "sales'"],
+    expected: /Input 'collection-id' is not a valid Optimize ID: "sales'"/
+  },
+  {
+    name: 'an empty ID between commas',
+    args: ['--dashboard-ids', 'a,,b'],
+    expected: /Input 'dashboard-ids' has an empty ID at position 2/
+  },
+  {
+    name: 'a timeout of 0',
+    args: ['--timeout', '0'],
+    expected: /Input 'timeout' must be from 1 to 600, got 0/
+  },
+  {
+    name: 'a fractional timeout',
+    args: ['--timeout', '1.5'],
+    expected: /Input 'timeout' must be a whole number from 1 to 600, got '1\.5'/
+  },
+  {
+    name: 'negative retries',
+    args: ['--retries=-1'],
+    expected: /Input 'retries' must be from 0 to 10, got -1/
+  },
+  {
+    name: 'too much concurrency',
+    args: ['--concurrency', '33'],
+    expected: /Input 'concurrency' must be from 1 to 32, got 33/
+  },
+  {
+    name: 'a batch size in words',
+    args: ['--batch-size', 'ten'],
+    expected: /Input 'batch-size' must be a whole number from 1 to 1000, got 'ten'/
+  },
+  {
+    name: 'a data limit over 10000',
+    command: 'export-data',
+    args: ['--report-ids', 'r1', '--limit', '10001'],
+    expected: /Input 'limit' must be from 1 to 10000, got 10001/
+  },
+  {
+    name: 'a pagination timeout under 60 s',
+    command: 'export-data',
+    args: ['--report-ids', 'r1', '--pagination-timeout', '59'],
+    expected: /Input 'pagination-timeout' must be from 60 to 86400, got 59/
+  },
+  {
+    name: 'a boolean that is not one',
+    command: 'plan',
+    args: ['--prune', 'yes'],
+    expected: /Input 'prune' must be 'true' or 'false', got 'yes'/
+  },
+  {
+    name: 'an unknown commit mode',
+    args: ['--commit', 'maybe'],
+    expected: /Input 'commit' must be one of 'pull-request', 'push', 'none', got 'maybe'/
+  },
+  {
+    name: 'an unknown data format',
+    command: 'export-data',
+    args: ['--report-ids', 'r1', '--format', 'xml'],
+    expected: /Input 'format' must be one of 'ndjson', 'csv', got 'xml'/
+  },
+  {
+    name: 'an invalid branch name',
+    args: ['--branch', 'feature..x'],
+    expected: /Input 'branch' is not a valid branch name: 'feature\.\.x'/
+  },
+  {
+    name: 'an invalid Optimize version',
+    command: 'plan',
+    args: ['--optimize-version', 'eight'],
+    expected: /Input 'optimize-version' must look like '8\.6' or '3\.10\.0', got 'eight'/
+  },
+  {
+    name: 'nothing to export',
+    args: ['--collection-id', ''],
+    expected: /Nothing to export: set input 'dashboard-ids', 'report-ids' or 'collection-id'/
+  },
+  {
+    name: 'export-data without reports',
+    command: 'export-data',
+    args: [],
+    expected: /Input 'report-ids' is required for 'export-data'/
+  },
+  {
+    name: 'plan without a target collection',
+    command: 'plan',
+    args: ['--collection-id', ''],
+    expected: /Input 'collection-id' is required for 'plan': the target collection/
+  },
+  {
+    name: 'a path that climbs out of the workspace',
+    args: ['--path', '../elsewhere'],
+    expected: /Input 'path' must be a folder inside the workspace '.*', got '\.\.\/elsewhere'/
+  },
+  {
+    name: 'an absolute path elsewhere',
+    args: ['--path', '/tmp/optimize'],
+    expected: /Input 'path' must be a folder inside the workspace '.*', got '\/tmp\/optimize'/
+  },
+  {
+    name: 'the workspace itself as path',
+    args: ['--path', '.'],
+    expected: /Input 'path' must be a folder inside the workspace/
+  },
+  {
+    name: 'a path through a symbolic link out of the workspace',
+    args: ['--path', 'escape/optimize'],
+    expected:
+      /Input 'path' \('escape\/optimize'\) goes through a symbolic link that leads out of the workspace/
+  },
+  {
+    name: 'an output through a symbolic link out of the workspace',
+    command: 'export-data',
+    args: ['--report-ids', 'r1', '--output', 'escape'],
+    expected:
+      /Input 'output' \('escape'\) goes through a symbolic link that leads out of the workspace/
+  },
+  {
+    name: 'an output that climbs out of the workspace',
+    command: 'export-data',
+    args: ['--report-ids', 'r1', '--output', 'data/../../x'],
+    expected: /Input 'output' must be a folder inside the workspace/
+  },
+  {
+    name: 'a NUL character in the path',
+    args: ['--path', 'opt\0imize'],
+    expected: /Input 'path' contains a NUL character/
+  }
+]
+
+describe('bad input is refused before anything is written or sent', () => {
+  it.each(CASES)('$name', async ({args, command, expected, code}) => {
+    const dir = await workspace()
+    const before = await snapshot(dir)
+    emu.requests.clear()
+    const given = new Set(args.filter(a => a.startsWith('--')))
+    const defaults = [
+      ...(given.has('--optimize-url') ? [] : ['--optimize-url', emu.url]),
+      ...(given.has('--access-token') ? [] : ['--access-token', TOKEN]),
+      ...(given.has('--collection-id') || command === 'export-data'
+        ? []
+        : ['--collection-id', 'sales'])
+    ]
+    const argv = [...(command ?? 'export').split(' '), ...defaults, ...args]
+
+    const run = await cli(argv, dir)
+
+    expect(run.stderr).toMatch(expected)
+    expect(run.code).toBe(code ?? 1)
+    expect(await snapshot(dir)).toEqual(before)
+    expect(emu.requests.count()).toBe(0)
+    // Secrets given on the command line are not repeated in the refusal.
+    for (const secret of [TOKEN, 's3cret-value', 'hunter2pass']) {
+      expect(run.stderr + run.stdout).not.toContain(secret)
+    }
+  })
+
+  it('refuses a symbolic link inside the exported folder instead of writing through it', async () => {
+    const dir = await workspace()
+    // Someone replaced the dashboards folder by a link to a folder outside the workspace.
+    await rm(path.join(dir, 'optimize', 'dashboards'), {recursive: true})
+    await mkdir(path.join(outside, 'victim'), {recursive: true})
+    await writeFile(path.join(outside, 'victim', 'keep.txt'), 'keep\n')
+    await symlink(path.join(outside, 'victim'), path.join(dir, 'optimize', 'dashboards'))
+    const before = await snapshot(dir)
+    const victim = await snapshot(path.join(outside, 'victim'))
+
+    const run = await cli(
+      ['export', '--optimize-url', emu.url, '--access-token', TOKEN, '--collection-id', 'sales'],
+      dir
+    )
+
+    expect(run.code).toBe(1)
+    expect(run.stderr).toMatch(/Refusing to write into 'dashboards': it is a symbolic link/)
+    expect(await snapshot(dir)).toEqual(before)
+    expect(await snapshot(path.join(outside, 'victim'))).toEqual(victim)
+  })
+})
