@@ -23,7 +23,7 @@ import {fetch} from 'undici'
 import {startEmulator, type Emulator} from '../emulator/index.js'
 import {runExport} from '../src/export.js'
 import {runImport} from '../src/import.js'
-import type {Io} from '../src/io.js'
+import {silentIo} from '../src/io.js'
 import {runPlan} from '../src/plan.js'
 import {parseSettings, type Settings} from '../src/settings.js'
 
@@ -56,16 +56,7 @@ export interface PlanBenchFigures {
   targets: {planRatio: boolean; importCalls: boolean}
 }
 
-const quietIo: Io = {
-  info: () => {},
-  debug: () => {},
-  warning: () => {},
-  error: () => {},
-  group: async (_title, fn) => fn(),
-  setSecret: () => {},
-  setOutput: () => {},
-  appendSummary: async () => {}
-}
+const quietIo = silentIo
 
 /** The two emulators, wherever they run: URLs, tokens, request counts, a change in dev. */
 interface Remote {

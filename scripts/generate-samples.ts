@@ -9,20 +9,11 @@ import * as path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {startEmulator} from '../emulator/index.js'
 import {runExport} from '../src/export.js'
-import type {Io} from '../src/io.js'
+import {silentIo} from '../src/io.js'
 import {parseSettings} from '../src/settings.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
-const quiet: Io = {
-  info: () => {},
-  debug: () => {},
-  warning: () => {},
-  error: () => {},
-  group: async (_title, fn) => fn(),
-  setSecret: () => {},
-  setOutput: () => {},
-  appendSummary: async () => {}
-}
+const quiet = silentIo
 
 export async function renderSamples(): Promise<{summary: string; svg: string}> {
   const emu = await startEmulator({idSeed: 3})

@@ -47,6 +47,18 @@ function toProperties(where?: Annotation): core.AnnotationProperties | undefined
   return {file: where.file, startLine: where.line, startColumn: where.column, title: where.title}
 }
 
+/** Says nothing: for benchmarks and scripts that run commands as a library. */
+export const silentIo: Io = {
+  info: () => {},
+  debug: () => {},
+  warning: () => {},
+  error: () => {},
+  group: async (_title, fn) => fn(),
+  setSecret: () => {},
+  setOutput: () => {},
+  appendSummary: async () => {}
+}
+
 /** Plain text on stdout/stderr for the CLI; secrets are redacted from every line it prints. */
 export function createCliIo(
   options: {verbose?: boolean} = {}
