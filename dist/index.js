@@ -59264,6 +59264,17 @@ function toProperties(where) {
         return undefined;
     return { file: where.file, startLine: where.line, startColumn: where.column, title: where.title };
 }
+/** Says nothing: for benchmarks and scripts that run commands as a library. */
+const silentIo = {
+    info: () => { },
+    debug: () => { },
+    warning: () => { },
+    error: () => { },
+    group: async (_title, fn) => fn(),
+    setSecret: () => { },
+    setOutput: () => { },
+    appendSummary: async () => { }
+};
 /** Plain text on stdout/stderr for the CLI; secrets are redacted from every line it prints. */
 function createCliIo(options = {}) {
     const secrets = new Set();

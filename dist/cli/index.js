@@ -33476,7 +33476,7 @@ async function main(argv, env = process.env) {
         process.stderr.write(`Expected one command, got: ${positionals.join(' ')}\n`);
         return 2;
     }
-    const io = (0,_io_js__WEBPACK_IMPORTED_MODULE_4__/* .createCliIo */ .j)({ verbose: Boolean(values.verbose) });
+    const io = (0,_io_js__WEBPACK_IMPORTED_MODULE_4__/* .createCliIo */ .jz)({ verbose: Boolean(values.verbose) });
     const flags = values;
     const read = (name) => {
         if (name === 'command')
@@ -33814,9 +33814,9 @@ const OUTPUT_DOCS = [
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   j: () => (/* binding */ createCliIo)
+/* harmony export */   jz: () => (/* binding */ createCliIo)
 /* harmony export */ });
-/* unused harmony export actionIo */
+/* unused harmony exports actionIo, silentIo */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3340);
 /**
  * Where a command's messages, secrets and outputs go. The action sends them to
@@ -33844,6 +33844,17 @@ function toProperties(where) {
         return undefined;
     return { file: where.file, startLine: where.line, startColumn: where.column, title: where.title };
 }
+/** Says nothing: for benchmarks and scripts that run commands as a library. */
+const silentIo = {
+    info: () => { },
+    debug: () => { },
+    warning: () => { },
+    error: () => { },
+    group: async (_title, fn) => fn(),
+    setSecret: () => { },
+    setOutput: () => { },
+    appendSummary: async () => { }
+};
 /** Plain text on stdout/stderr for the CLI; secrets are redacted from every line it prints. */
 function createCliIo(options = {}) {
     const secrets = new Set();
