@@ -1,13 +1,6 @@
 import * as path from 'node:path'
 
-/** Optimize's own export file, shipped in the shared fixtures beside the repository. */
+/** Optimize's own export file (instant-preview template1), kept in the repository so the demo needs nothing beside it. */
 export function templateExportPath(root: string): string {
-  return path.join(
-    root,
-    '..',
-    'shared',
-    'fixtures',
-    'optimize',
-    'instant-preview-template1.export.json'
-  )
+  return path.join(root, 'test', 'emulator', 'fixtures', 'instant-preview-template1.export.json')
 }
