@@ -119,18 +119,7 @@ export async function devWorkspace(
   })
   shapeDev(dev, options)
   const workspace = await tempDir('oac-promo-')
-  const settings = makeSettings(
-    {
-      command: 'export',
-      path: TREE,
-      'optimize-url': dev.url,
-      'access-token': dev.token,
-      'collection-id': 'dev',
-      commit: 'none'
-    },
-    {workspace}
-  )
-  await runExport(settings, recordingIo())
+  await reexport(dev, workspace)
   return {workspace, dev}
 }
 
