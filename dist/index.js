@@ -33400,7 +33400,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6673);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7251);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -33409,7 +33409,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6673:
+/***/ 7251:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -48908,6 +48908,43 @@ const CollectionSchema = looseObject({
     name: schemas_string().nullable().optional()
 });
 
+;// CONCATENATED MODULE: ./src/entities/json-equal.ts
+/**
+ * Pure: equality of JSON values by content, whatever the key order; a property
+ * holding `undefined` counts as absent, as in JSON. Much cheaper than comparing
+ * canonical texts, because nothing is serialized.
+ */
+function deepEqual(a, b) {
+    if (a === b)
+        return true;
+    if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null)
+        return false;
+    if (Array.isArray(a)) {
+        if (!Array.isArray(b) || a.length !== b.length)
+            return false;
+        for (let i = 0; i < a.length; i++)
+            if (!deepEqual(a[i], b[i]))
+                return false;
+        return true;
+    }
+    if (Array.isArray(b))
+        return false;
+    const x = a;
+    const y = b;
+    let count = 0;
+    for (const key in x) {
+        if (x[key] === undefined)
+            continue;
+        count++;
+        if (!deepEqual(x[key], y[key]))
+            return false;
+    }
+    for (const key in y)
+        if (y[key] !== undefined)
+            count--;
+    return count === 0;
+}
+
 ;// CONCATENATED MODULE: ./node_modules/microdiff/dist/index.js
 const richTypes = ["Date", "RegExp", "String", "Number"];
 const temporalTypes = Object.getOwnPropertyNames(globalThis.Temporal || {});
@@ -49614,6 +49651,7 @@ function escapeMarkdown(text) {
 
 
 
+
 /** The changes from `before` (what git holds) to `after` (this export). */
 function summarizeChanges(before, after) {
     const oldDashboards = byId(before.dashboards.map(d => d.entity));
@@ -49650,7 +49688,7 @@ function summarizeChanges(before, after) {
             });
             continue;
         }
-        if (toCanonicalJson(oldReport) === toCanonicalJson(newReport))
+        if (deepEqual(oldReport, newReport))
             continue;
         reports.push({
             ...base,
@@ -49674,7 +49712,7 @@ function diffDashboard(before, after, reportName) {
     };
     if (!before || !after)
         return change;
-    if (toCanonicalJson(before) === toCanonicalJson(after))
+    if (deepEqual(before, after))
         return undefined;
     if (before.name !== after.name)
         change.previousName = before.name;
@@ -49725,7 +49763,7 @@ function unionIds(a, b) {
     return [...new Set([...a.keys(), ...b.keys()])].sort(normalize_compareStrings);
 }
 function sameJson(a, b) {
-    return toCanonicalJson(a ?? null) === toCanonicalJson(b ?? null);
+    return deepEqual(a ?? null, b ?? null);
 }
 function field(entity, key) {
     return entity[key];
@@ -57652,6 +57690,7 @@ async function upsertPlanComment(settings, io, markdown) {
 
 
 
+
 /** Entities by kind; not copied (fingerprints normalize what they compare). */
 function indexEntities(entities) {
     const index = { dashboards: [], reports: new Map() };
@@ -57831,37 +57870,6 @@ class Fingerprinter {
             tiles: keyed.map(k => k.tile)
         };
     }
-}
-/** JSON values equal; `undefined` object members count as absent, like in JSON. */
-function deepEqual(a, b) {
-    if (a === b)
-        return true;
-    if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null)
-        return false;
-    if (Array.isArray(a)) {
-        if (!Array.isArray(b) || a.length !== b.length)
-            return false;
-        for (let i = 0; i < a.length; i++)
-            if (!deepEqual(a[i], b[i]))
-                return false;
-        return true;
-    }
-    if (Array.isArray(b))
-        return false;
-    const x = a;
-    const y = b;
-    let count = 0;
-    for (const key in x) {
-        if (x[key] === undefined)
-            continue;
-        count++;
-        if (!deepEqual(x[key], y[key]))
-            return false;
-    }
-    for (const key in y)
-        if (y[key] !== undefined)
-            count--;
-    return count === 0;
 }
 /** Versions and tenants are sets: compared in a fixed order (as normalize.ts writes them). */
 function sortedDefinition(definition) {

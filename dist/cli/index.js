@@ -33411,7 +33411,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7242);
 /* harmony import */ var _input_docs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(503);
 /* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5027);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1939);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5637);
 /* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8750);
 /**
  * The command line beside the action: `optimize-as-code <command> --option value`.
@@ -33893,7 +33893,7 @@ function createCliIo(options = {}) {
 
 /***/ }),
 
-/***/ 1939:
+/***/ 5637:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -46380,6 +46380,43 @@ const CollectionSchema = looseObject({
     name: schemas_string().nullable().optional()
 });
 
+;// CONCATENATED MODULE: ./src/entities/json-equal.ts
+/**
+ * Pure: equality of JSON values by content, whatever the key order; a property
+ * holding `undefined` counts as absent, as in JSON. Much cheaper than comparing
+ * canonical texts, because nothing is serialized.
+ */
+function deepEqual(a, b) {
+    if (a === b)
+        return true;
+    if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null)
+        return false;
+    if (Array.isArray(a)) {
+        if (!Array.isArray(b) || a.length !== b.length)
+            return false;
+        for (let i = 0; i < a.length; i++)
+            if (!deepEqual(a[i], b[i]))
+                return false;
+        return true;
+    }
+    if (Array.isArray(b))
+        return false;
+    const x = a;
+    const y = b;
+    let count = 0;
+    for (const key in x) {
+        if (x[key] === undefined)
+            continue;
+        count++;
+        if (!deepEqual(x[key], y[key]))
+            return false;
+    }
+    for (const key in y)
+        if (y[key] !== undefined)
+            count--;
+    return count === 0;
+}
+
 ;// CONCATENATED MODULE: ./node_modules/microdiff/dist/index.js
 const richTypes = ["Date", "RegExp", "String", "Number"];
 const temporalTypes = Object.getOwnPropertyNames(globalThis.Temporal || {});
@@ -47086,6 +47123,7 @@ function escapeMarkdown(text) {
 
 
 
+
 /** The changes from `before` (what git holds) to `after` (this export). */
 function summarizeChanges(before, after) {
     const oldDashboards = byId(before.dashboards.map(d => d.entity));
@@ -47122,7 +47160,7 @@ function summarizeChanges(before, after) {
             });
             continue;
         }
-        if (toCanonicalJson(oldReport) === toCanonicalJson(newReport))
+        if (deepEqual(oldReport, newReport))
             continue;
         reports.push({
             ...base,
@@ -47146,7 +47184,7 @@ function diffDashboard(before, after, reportName) {
     };
     if (!before || !after)
         return change;
-    if (toCanonicalJson(before) === toCanonicalJson(after))
+    if (deepEqual(before, after))
         return undefined;
     if (before.name !== after.name)
         change.previousName = before.name;
@@ -47197,7 +47235,7 @@ function unionIds(a, b) {
     return [...new Set([...a.keys(), ...b.keys()])].sort(normalize_compareStrings);
 }
 function sameJson(a, b) {
-    return toCanonicalJson(a ?? null) === toCanonicalJson(b ?? null);
+    return deepEqual(a ?? null, b ?? null);
 }
 function field(entity, key) {
     return entity[key];
@@ -55132,6 +55170,7 @@ async function upsertPlanComment(settings, io, markdown) {
 
 
 
+
 /** Entities by kind; not copied (fingerprints normalize what they compare). */
 function indexEntities(entities) {
     const index = { dashboards: [], reports: new Map() };
@@ -55311,37 +55350,6 @@ class Fingerprinter {
             tiles: keyed.map(k => k.tile)
         };
     }
-}
-/** JSON values equal; `undefined` object members count as absent, like in JSON. */
-function deepEqual(a, b) {
-    if (a === b)
-        return true;
-    if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null)
-        return false;
-    if (Array.isArray(a)) {
-        if (!Array.isArray(b) || a.length !== b.length)
-            return false;
-        for (let i = 0; i < a.length; i++)
-            if (!deepEqual(a[i], b[i]))
-                return false;
-        return true;
-    }
-    if (Array.isArray(b))
-        return false;
-    const x = a;
-    const y = b;
-    let count = 0;
-    for (const key in x) {
-        if (x[key] === undefined)
-            continue;
-        count++;
-        if (!deepEqual(x[key], y[key]))
-            return false;
-    }
-    for (const key in y)
-        if (y[key] !== undefined)
-            count--;
-    return count === 0;
 }
 /** Versions and tenants are sets: compared in a fixed order (as normalize.ts writes them). */
 function sortedDefinition(definition) {

@@ -10,6 +10,7 @@
 import type {Dashboard, Report} from '../optimize/schemas.js'
 import {tileReportIds} from '../optimize/schemas.js'
 import {toCanonicalJson} from '../entities/canonical-json.js'
+import {deepEqual} from '../entities/json-equal.js'
 import type {EntityTree} from '../entities/layout.js'
 import {compareStrings} from '../entities/normalize.js'
 import {diffReport} from './summary-reports.js'
@@ -71,7 +72,7 @@ export function summarizeChanges(before: EntityTree, after: EntityTree): ChangeS
       })
       continue
     }
-    if (toCanonicalJson(oldReport) === toCanonicalJson(newReport)) continue
+    if (deepEqual(oldReport, newReport)) continue
     reports.push({
       ...base,
       ...diffReport(oldReport, newReport, reportName),
@@ -98,7 +99,7 @@ function diffDashboard(
     tiles: []
   }
   if (!before || !after) return change
-  if (toCanonicalJson(before) === toCanonicalJson(after)) return undefined
+  if (deepEqual(before, after)) return undefined
   if (before.name !== after.name) change.previousName = before.name
   if (!sameJson(before.description, after.description)) change.description = true
   change.tiles = diffTiles(before.tiles, after.tiles, reportName)
@@ -151,7 +152,7 @@ function unionIds(a: ReadonlyMap<string, unknown>, b: ReadonlyMap<string, unknow
 }
 
 function sameJson(a: unknown, b: unknown): boolean {
-  return toCanonicalJson(a ?? null) === toCanonicalJson(b ?? null)
+  return deepEqual(a ?? null, b ?? null)
 }
 
 function field(entity: object, key: string): unknown {
