@@ -50481,7 +50481,7 @@ class OptimizeClient {
         this.connection = connection;
         this.io = io;
         this.#limit = pLimit(connection.concurrency);
-        this.#retryBaseMs = options.retryBaseMs ?? 1000;
+        this.#retryBaseMs = options.retryBaseMs ?? connection.retryBaseMs ?? 1000;
         this.#maxRetryAfterMs = options.maxRetryAfterMs ?? 120_000;
         this.#auth = createTokenProvider(connection.credentials, this.transport, io);
     }
@@ -57381,7 +57381,10 @@ const PERMISSIONS_BLOCK = 'permissions:\n  contents: write\n  pull-requests: wri
 function createOctokit(github, token, options = {}) {
     // getOctokit reads GITHUB_API_URL when @actions/github is first imported;
     // passing baseUrl makes GitHub Enterprise Server and tests work regardless.
-    return getOctokit(token, { baseUrl: github.apiUrl, retry: { retryAfterBaseValue: options.retryAfterBaseMs ?? 1000 } }, retry);
+    return getOctokit(token, {
+        baseUrl: github.apiUrl,
+        retry: { retryAfterBaseValue: options.retryAfterBaseMs ?? github.retryBaseMs ?? 1000 }
+    }, retry);
 }
 async function defaultBranch(octokit, repository) {
     const response = await call('read the repository', 'contents: read', repository, () => octokit.rest.repos.get({ ...repository }));

@@ -43,6 +43,8 @@ export interface ConnectionSettings {
   concurrency: number
   /** Most IDs per bulk export request. */
   batchSize: number
+  /** First retry delay (1 s); not an input: tests shorten it instead of waiting. */
+  retryBaseMs?: number
 }
 
 export type CommitMode = 'pull-request' | 'push' | 'none'
@@ -61,6 +63,8 @@ export interface GitHubSettings {
   apiUrl: string
   serverUrl: string
   repository?: {owner: string; repo: string}
+  /** First retry delay of GitHub API calls (1 s); not an input: tests shorten it. */
+  retryBaseMs?: number
   /** The pull request the workflow runs on (pull_request events), for the plan comment. */
   pullRequestNumber?: number
 }

@@ -34,7 +34,10 @@ export function createOctokit(
   // passing baseUrl makes GitHub Enterprise Server and tests work regardless.
   return getOctokit(
     token,
-    {baseUrl: github.apiUrl, retry: {retryAfterBaseValue: options.retryAfterBaseMs ?? 1000}},
+    {
+      baseUrl: github.apiUrl,
+      retry: {retryAfterBaseValue: options.retryAfterBaseMs ?? github.retryBaseMs ?? 1000}
+    },
     retry
   )
 }

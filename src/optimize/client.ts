@@ -70,7 +70,7 @@ export class OptimizeClient {
     options: ClientOptions
   ) {
     this.#limit = pLimit(connection.concurrency)
-    this.#retryBaseMs = options.retryBaseMs ?? 1000
+    this.#retryBaseMs = options.retryBaseMs ?? connection.retryBaseMs ?? 1000
     this.#maxRetryAfterMs = options.maxRetryAfterMs ?? 120_000
     this.#auth = createTokenProvider(connection.credentials, this.transport, io)
   }

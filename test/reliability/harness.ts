@@ -4,8 +4,9 @@
  * runs the real `runCommand` (the code path of the action and the CLI), then
  * checks the outcome, the row's guarantee and that no secret leaked.
  *
- * Backoff is shortened by wrapping `OptimizeClient.create` (5 ms instead of
- * 1 s); everything else is the production path.
+ * Backoff is shortened through the settings' `retryBaseMs` fields (5 ms for
+ * Optimize, 1 ms for GitHub, instead of 1 s); everything else is the
+ * production path, with no module mocked.
  */
 import {createHash} from 'node:crypto'
 import {cp, mkdtemp, readFile, rm} from 'node:fs/promises'
@@ -16,7 +17,7 @@ import {startEmulator, type Emulator, type FaultRule, type RouteName} from '../.
 import {CommandFailedError, type CommandResult} from '../../src/command.js'
 import type {InputName} from '../../src/constants.js'
 import {publish, runCommand} from '../../src/main.js'
-import {OptimizeClient} from '../../src/optimize/client.js'
+import type {Settings} from '../../src/settings.js'
 import {createGitFixture, isolateGit, type GitFixture} from '../github/git-fixture.js'
 import {startFakeGitHub, type FakeGitHub} from '../helpers/fake-github.js'
 import {recordingIo, type RecordingIo} from '../helpers/io.js'
@@ -45,15 +46,11 @@ const BRANCH = 'optimize-as-code/export'
 let issued: ReturnType<typeof captureIssuedTokens> | undefined
 
 /**
- * Once per test file (beforeAll): short backoff for every client the commands
- * create, the token capture, and git without the machine's configuration.
- * Rows run concurrently, so nothing here may change between rows.
+ * Once per test file (beforeAll): the token capture, and git without the
+ * machine's configuration. Rows run concurrently, so nothing here may change
+ * between rows.
  */
 export function prepareMatrix(): void {
-  const create = OptimizeClient.create.bind(OptimizeClient)
-  vi.spyOn(OptimizeClient, 'create').mockImplementation((connection, io, options) =>
-    create(connection, io, {retryBaseMs: 5, ...options})
-  )
   issued = captureIssuedTokens()
   isolateGit()
 }
@@ -62,6 +59,15 @@ export function finishMatrix(): void {
   issued?.restore()
   vi.restoreAllMocks()
   vi.unstubAllEnvs()
+}
+
+/** The same retries, 5 ms (Optimize) and 1 ms (GitHub) apart instead of seconds: the rows need the behaviour, not the patience. */
+function shortBackoff(settings: Settings): Settings {
+  return {
+    ...settings,
+    connection: settings.connection && {...settings.connection, retryBaseMs: 5},
+    github: {...settings.github, retryBaseMs: 1}
+  }
 }
 
 interface RunOutcome {
@@ -76,7 +82,7 @@ async function runLikeTheAction(inputs: Inputs, workspace: string, env: NodeJS.P
   const io = recordingIo()
   const started = Date.now()
   try {
-    const settings = makeSettings(inputs, {workspace, env, io})
+    const settings = shortBackoff(makeSettings(inputs, {workspace, env, io}))
     const result = await runCommand(settings, io)
     await publish(result, io)
     return {result, io, elapsedMs: Date.now() - started}
