@@ -33411,7 +33411,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7242);
 /* harmony import */ var _input_docs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(503);
 /* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5027);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5637);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3940);
 /* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8750);
 /**
  * The command line beside the action: `optimize-as-code <command> --option value`.
@@ -33893,7 +33893,7 @@ function createCliIo(options = {}) {
 
 /***/ }),
 
-/***/ 5637:
+/***/ 3940:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -47795,6 +47795,15 @@ class OptimizeApiError extends Error {
         return this.status === 429 || this.status === 502 || this.status === 503 || this.status === 504;
     }
 }
+/**
+ * Thrown by a consumer of a streamed response body when the body is not what
+ * the call expects (cut short, malformed). The client turns it into a
+ * transient `invalid-response` OptimizeApiError, retried like a dropped
+ * connection.
+ */
+class InvalidBodyError extends Error {
+    name = 'InvalidBodyError';
+}
 /** Parses an error body that may be JSON, plain text or nothing. */
 function parseErrorBody(text) {
     if (!text.trim())
@@ -47911,6 +47920,92 @@ function safeJson(text) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/optimize/http.ts
+
+const TLS_CODES = new Set([
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'CERT_HAS_EXPIRED',
+    'ERR_TLS_CERT_ALTNAME_INVALID'
+]);
+/**
+ * Runs `run` with a signal that aborts after `ms`, and stops the clock when it
+ * settles. Not `AbortSignal.timeout`: its timer keeps the signal, and through
+ * its listeners the whole request, alive for the full timeout after the
+ * request is done, which at hundreds of data pages a second adds up.
+ */
+async function withTimeout(ms, run) {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new DOMException('The operation timed out.', 'TimeoutError')), ms);
+    try {
+        return await run(controller.signal);
+    }
+    finally {
+        clearTimeout(timer);
+    }
+}
+async function readText(response, label, timeoutMs) {
+    try {
+        return await response.text();
+    }
+    catch (cause) {
+        throw networkError(label, cause, timeoutMs);
+    }
+}
+/** The body's chunks; a connection that breaks off or times out becomes OptimizeApiError. */
+async function* readChunks(body, label, timeoutMs) {
+    if (!body)
+        return;
+    try {
+        for await (const chunk of body)
+            yield chunk;
+    }
+    catch (cause) {
+        throw networkError(label, cause, timeoutMs);
+    }
+}
+function networkError(label, cause, timeoutMs) {
+    const error = cause;
+    if (error?.name === 'TimeoutError' || error?.name === 'AbortError') {
+        return new OptimizeApiError({
+            ...label,
+            kind: 'timeout',
+            message: `no answer within ${timeoutMs / 1000} s (input 'timeout')`,
+            cause
+        });
+    }
+    const code = error?.cause?.code;
+    if (code && TLS_CODES.has(code)) {
+        return new OptimizeApiError({
+            ...label,
+            kind: 'auth',
+            message: `TLS certificate not trusted (${code}). For a self-signed or corporate CA, set NODE_EXTRA_CA_CERTS to the CA's PEM file in the step's env.`,
+            cause
+        });
+    }
+    const reason = error?.cause?.message ?? error?.message ?? String(cause);
+    return new OptimizeApiError({
+        ...label,
+        kind: 'network',
+        message: `network error: ${reason}${code ? ` (${code})` : ''}`,
+        cause
+    });
+}
+/** `Retry-After` as milliseconds: delay-seconds or an HTTP date. */
+function retryAfter(header) {
+    if (!header)
+        return undefined;
+    if (/^\d+$/.test(header.trim()))
+        return Number(header) * 1000;
+    const date = Date.parse(header);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+async function sleep(ms) {
+    return new Promise(resolve => setTimeout(resolve, ms));
+}
+
 ;// CONCATENATED MODULE: ./src/optimize/client.ts
 /**
  * The Optimize client: the only caller of `fetch` in the action.
@@ -47934,14 +48029,7 @@ function safeJson(text) {
 
 
 
-const TLS_CODES = new Set([
-    'SELF_SIGNED_CERT_IN_CHAIN',
-    'DEPTH_ZERO_SELF_SIGNED_CERT',
-    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-    'CERT_HAS_EXPIRED',
-    'ERR_TLS_CERT_ALTNAME_INVALID'
-]);
+
 const IdListSchema = array(object({ id: schemas_string() }));
 class OptimizeClient {
     connection;
@@ -48016,13 +48104,6 @@ class OptimizeClient {
             throw error;
         }
     }
-    /** One page of a report's result data (§5). */
-    async exportResultPage(reportId, query) {
-        return this.json('GET', `/api/public/export/report/${encodeURIComponent(reportId)}/result/json`, DataPageSchema, {
-            query,
-            idempotent: true
-        });
-    }
     async exportInBatches(path, ids) {
         const batches = [];
         for (let i = 0; i < ids.length; i += this.batchSize)
@@ -48032,7 +48113,8 @@ class OptimizeClient {
     }
     async deleteEntity(path) {
         try {
-            await this.send('DELETE', path, { idempotent: true });
+            const options = { idempotent: true };
+            await this.send(options, async () => this.attempt('DELETE', path, options));
             return true;
         }
         catch (error) {
@@ -48043,16 +48125,19 @@ class OptimizeClient {
         }
     }
     async json(method, path, schema, options) {
-        return this.send(method, path, options, text => parseJson(method, path, text, schema));
+        return this.send(options, async () => parseJson(method, path, await this.attempt(method, path, options), schema));
     }
-    /** Sends a request within the concurrency limit, with retries when it is idempotent. */
-    async send(method, path, options, 
-    // Parsing is part of the attempt: a truncated body is retried like a dropped connection.
-    parse = text => text) {
+    /**
+     * Runs `once` (one request, its body read and parsed) within the concurrency
+     * limit, again after a transient failure when the request is idempotent.
+     * Parsing is part of the attempt: a truncated body is retried like a dropped
+     * connection.
+     */
+    async send(options, once) {
         return this.#limit(async () => {
             if (!options.idempotent)
-                return parse(await this.attempt(method, path, options));
-            return pRetry(async () => parse(await this.attempt(method, path, options)), {
+                return once();
+            return pRetry(once, {
                 retries: this.connection.retries,
                 minTimeout: this.#retryBaseMs,
                 factor: 2,
@@ -48076,8 +48161,36 @@ class OptimizeClient {
             });
         });
     }
-    /** One request; a 401 renews an OAuth token and repeats it once. */
-    async attempt(method, path, options, renewed = false) {
+    /** One request, its body as text. */
+    async attempt(method, path, options) {
+        return this.exchange(method, path, options, async (response) => readText(response, { method, path }, this.connection.timeoutMs));
+    }
+    /** One request, its body handed to `consume` as it arrives (see streamResultPage). */
+    async attemptStream(method, path, options, consume) {
+        const label = { method, path };
+        return this.exchange(method, path, options, async (response) => {
+            const body = response.body;
+            try {
+                return await consume(readChunks(body, label, this.connection.timeoutMs));
+            }
+            catch (error) {
+                if (!(error instanceof InvalidBodyError))
+                    throw error;
+                throw new OptimizeApiError({
+                    ...label,
+                    kind: 'invalid-response',
+                    message: `the response is not a whole data page (truncated?): ${error.message}`,
+                    cause: error
+                });
+            }
+            finally {
+                // A consumer that stopped early leaves the rest unread: release the connection.
+                await body?.cancel().catch(() => undefined);
+            }
+        });
+    }
+    /** One request, its successful response read by `read`; a 401 renews an OAuth token and repeats it once. */
+    async exchange(method, path, options, read, renewed = false) {
         const url = new URL(this.connection.baseUrl + path);
         for (const [key, value] of Object.entries(options.query ?? {})) {
             if (value !== undefined)
@@ -48090,14 +48203,22 @@ class OptimizeClient {
         if (options.body !== undefined)
             headers['content-type'] = 'application/json';
         const body = options.body === undefined ? undefined : JSON.stringify(options.body);
-        const response = await this.transport(url.toString(), { method, headers, body }, { method, path });
-        if (response.status === 401 && !renewed && this.#auth.invalidate()) {
+        const label = { method, path };
+        // The timeout covers reading the body too, and ends with it (see withTimeout).
+        const outcome = await withTimeout(this.connection.timeoutMs, async (signal) => {
+            const response = await this.open(url.toString(), { method, headers, body }, label, signal);
+            if (response.status < 400)
+                return { ok: true, value: await read(response) };
+            const text = await readText(response, label, this.connection.timeoutMs);
+            return { ok: false, status: response.status, text, headers: response.headers };
+        });
+        if (outcome.ok)
+            return outcome.value;
+        if (outcome.status === 401 && !renewed && this.#auth.invalidate()) {
             this.io.info(`${method} ${path}: Optimize answered 401; renewing the token once`);
-            return this.attempt(method, path, options, true);
+            return this.exchange(method, path, options, read, true);
         }
-        if (response.status >= 400)
-            throw this.httpError(method, path, response);
-        return response.text;
+        throw this.httpError(method, path, outcome);
     }
     httpError(method, path, response) {
         const body = parseErrorBody(response.text);
@@ -48125,23 +48246,22 @@ class OptimizeClient {
             retryAfterMs: retryAfter(response.headers.get('retry-after'))
         });
     }
-    /** Fetch with a timeout and the proxy rules; network failures become OptimizeApiError. */
-    transport = async (url, init, label) => {
+    /** Fetch with the proxy rules; network failures and timeouts become OptimizeApiError. */
+    async open(url, init, label, signal) {
         this.requestCount++;
-        const signal = AbortSignal.timeout(this.connection.timeoutMs);
         try {
-            const response = await (0,undici.fetch)(url, {
-                ...init,
-                signal,
-                dispatcher: this.dispatcherFor(url)
-            });
-            const text = await response.text();
-            return { status: response.status, text, headers: response.headers };
+            return await (0,undici.fetch)(url, { ...init, signal, dispatcher: this.dispatcherFor(url) });
         }
         catch (cause) {
             throw networkError(label, cause, this.connection.timeoutMs);
         }
-    };
+    }
+    /** The token requests' transport: one request, its body as text. */
+    transport = async (url, init, label) => withTimeout(this.connection.timeoutMs, async (signal) => {
+        const response = await this.open(url, init, label, signal);
+        const text = await readText(response, label, this.connection.timeoutMs);
+        return { status: response.status, text, headers: response.headers };
+    });
     dispatcherFor(url) {
         const origin = new URL(url).origin;
         if (!this.#dispatchers.has(origin)) {
@@ -48150,27 +48270,17 @@ class OptimizeClient {
         return this.#dispatchers.get(origin);
     }
     /**
-     * One page of a report's result data (§5) as `decode` reads it from the body
-     * text, for export-data, which splits the rows without parsing them (10,000-row
-     * pages). A body `decode` rejects is treated like a truncated one: a transient
-     * `invalid-response`, fetched again like any other read.
+     * One page of a report's result data (§5), its body handed to `consume` as
+     * it arrives, for export-data (10,000-row pages are never held whole).
+     * `consume` runs within the request's timeout and retries: a body that
+     * breaks off, or that `consume` rejects with an InvalidBodyError, is fetched
+     * again like any other read, so `consume` must undo what it did before it
+     * throws.
      */
-    async exportResultPageText(reportId, query, decode) {
+    async streamResultPage(reportId, query, consume) {
         const path = `/api/public/export/report/${encodeURIComponent(reportId)}/result/json`;
-        return this.send('GET', path, { query, idempotent: true }, text => {
-            try {
-                return decode(text);
-            }
-            catch (cause) {
-                throw new OptimizeApiError({
-                    method: 'GET',
-                    path,
-                    kind: 'invalid-response',
-                    message: `the response is not a whole data page (truncated?): ${cause.message}`,
-                    cause
-                });
-            }
-        });
+        const options = { query, idempotent: true };
+        return this.send(options, async () => this.attemptStream('GET', path, options, consume));
     }
     /** All collections; undefined when this Optimize has no collection endpoints (before 8.6). */
     async listCollections() {
@@ -48233,45 +48343,6 @@ function parseJson(method, path, text, schema) {
         });
     }
     return result.data;
-}
-function networkError(label, cause, timeoutMs) {
-    const error = cause;
-    if (error?.name === 'TimeoutError' || error?.name === 'AbortError') {
-        return new OptimizeApiError({
-            ...label,
-            kind: 'timeout',
-            message: `no answer within ${timeoutMs / 1000} s (input 'timeout')`,
-            cause
-        });
-    }
-    const code = error?.cause?.code;
-    if (code && TLS_CODES.has(code)) {
-        return new OptimizeApiError({
-            ...label,
-            kind: 'auth',
-            message: `TLS certificate not trusted (${code}). For a self-signed or corporate CA, set NODE_EXTRA_CA_CERTS to the CA's PEM file in the step's env.`,
-            cause
-        });
-    }
-    const reason = error?.cause?.message ?? error?.message ?? String(cause);
-    return new OptimizeApiError({
-        ...label,
-        kind: 'network',
-        message: `network error: ${reason}${code ? ` (${code})` : ''}`,
-        cause
-    });
-}
-/** `Retry-After` as milliseconds: delay-seconds or an HTTP date. */
-function retryAfter(header) {
-    if (!header)
-        return undefined;
-    if (/^\d+$/.test(header.trim()))
-        return Number(header) * 1000;
-    const date = Date.parse(header);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
-async function sleep(ms) {
-    return new Promise(resolve => setTimeout(resolve, ms));
 }
 
 // EXTERNAL MODULE: external "node:fs"
@@ -48817,22 +48888,26 @@ function exportedTable(tree) {
  * A file written under a temporary name and hashed as it is written. It gets
  * its final name only once it is complete (`commit`), so a reader, a commit or
  * a later run never sees half a file; `discard` removes every trace.
+ *
+ * Bytes are appended synchronously into one reusable buffer and written out a
+ * megabyte at a time. `mark` and `rollback` take the file back to an earlier
+ * length, hash included, so a page that fails halfway leaves nothing behind.
  */
 
 
-/** Initial size of the reusable encoding buffer; it grows to the largest page seen. */
-const INITIAL_BUFFER_BYTES = 4 << 20;
-/** UTF-8 needs at most 3 bytes per UTF-16 code unit. */
-const MAX_BYTES_PER_UNIT = 3;
+/** Bytes gathered before one write call. */
+const FLUSH_BYTES = 1 << 20;
 class FileSink {
     tempPath;
     handle;
     hash;
-    #bytes = 0;
+    /** Bytes on disk. */
+    #written = 0;
     #closed = false;
-    // One buffer reused for every page: a fresh multi-megabyte Buffer per page is
-    // garbage the GC collects late, and that is what drives the peak RSS up.
-    #buffer;
+    // One buffer for the whole file: a fresh Buffer per page is garbage the GC
+    // collects late, and that is what drives the peak RSS up.
+    #buffer = Buffer.allocUnsafeSlow(FLUSH_BYTES * 2);
+    #buffered = 0;
     constructor(
     /** Where the content is written until it is committed. */
     tempPath, handle, hash) {
@@ -48844,40 +48919,65 @@ class FileSink {
     static async open(tempPath) {
         return new FileSink(tempPath, await (0,promises_namespaceObject.open)(tempPath, 'w'), (0,external_node_crypto_.createHash)('sha256'));
     }
+    /** Bytes in the file, buffered ones included. */
     get bytes() {
-        return this.#bytes;
+        return this.#written + this.#buffered;
     }
+    /** Copies `bytes[start, end)` into the buffer; `flushIfFull` writes it out. */
+    append(bytes, start, end) {
+        const length = end - start;
+        if (this.#buffered + length > this.#buffer.length) {
+            const grown = Buffer.allocUnsafeSlow(Math.max(this.#buffer.length * 2, this.#buffered + length));
+            this.#buffer.copy(grown, 0, 0, this.#buffered);
+            this.#buffer = grown;
+        }
+        this.#buffer.set(bytes.subarray(start, end), this.#buffered);
+        this.#buffered += length;
+    }
+    appendText(text) {
+        const bytes = Buffer.from(text, 'utf8');
+        this.append(bytes, 0, bytes.length);
+    }
+    /** Appends `text` and writes out what is buffered once it reaches a megabyte. */
     async write(text) {
-        // One encoding for both, so the hash is of exactly the bytes on disk.
-        await this.writeBytes(Buffer.from(text, 'utf8'));
+        this.appendText(text);
+        await this.flushIfFull();
     }
-    async writeBytes(bytes) {
+    async flushIfFull() {
+        if (this.#buffered >= FLUSH_BYTES)
+            await this.flush();
+    }
+    /** Writes out everything buffered. */
+    async flush() {
+        const bytes = this.#buffer.subarray(0, this.#buffered);
+        // One encoding for both, so the hash is of exactly the bytes on disk.
         this.hash.update(bytes);
-        this.#bytes += bytes.length;
         // A write may be partial (a full disk, a signal): go on until every byte is down.
         for (let done = 0; done < bytes.length;) {
-            const { bytesWritten } = await this.handle.write(bytes, done, bytes.length - done);
+            const { bytesWritten } = await this.handle.write(bytes, done, bytes.length - done, this.#written + done);
             done += bytesWritten;
         }
+        this.#written += bytes.length;
+        this.#buffered = 0;
     }
-    /** Writes each text followed by a line feed (NDJSON lines), in one write call. */
-    async writeLines(lines) {
-        let needed = 0;
-        for (const line of lines)
-            needed += line.length * MAX_BYTES_PER_UNIT + 1;
-        if (!this.#buffer || this.#buffer.length < needed)
-            this.#buffer = Buffer.allocUnsafeSlow(Math.max(needed, INITIAL_BUFFER_BYTES));
-        const buffer = this.#buffer;
-        let offset = 0;
-        for (const line of lines) {
-            offset += buffer.write(line, offset, 'utf8');
-            buffer[offset++] = 0x0a;
+    /** The current length and hash, after writing out what is buffered. */
+    async mark() {
+        await this.flush();
+        return { bytes: this.#written, hash: this.hash.copy() };
+    }
+    /** Takes the file back to `mark`: what was appended since is gone, from disk and hash. */
+    async rollback(mark) {
+        this.#buffered = 0;
+        if (this.#written !== mark.bytes) {
+            await this.handle.truncate(mark.bytes);
+            this.#written = mark.bytes;
         }
-        await this.writeBytes(buffer.subarray(0, offset));
+        this.hash = mark.hash.copy();
     }
     /** Closes the file; its content stays under the temporary name. Returns the SHA-256 (hex). */
     async close() {
         if (!this.#closed) {
+            await this.flush();
             this.#closed = true;
             await this.handle.close();
         }
@@ -49016,16 +49116,25 @@ const external_node_readline_namespaceObject = __WEBPACK_EXTERNAL_createRequire(
 
 
 
-/** The columns seen so far; memory grows with distinct column names, not with records. */
-class ColumnCollector {
-    #columns = new Set();
-    add(recordJson) {
-        for (const column of flatten(JSON.parse(recordJson)).keys())
-            this.#columns.add(column);
-    }
-    sorted() {
-        return [...this.#columns].sort(normalize_compareStrings);
-    }
+/**
+ * First pass: the columns of the NDJSON records in `recordsFile`, sorted.
+ * Memory grows with distinct column names, not with records.
+ */
+async function collectColumns(recordsFile) {
+    const columns = new Set();
+    for await (const record of readRecords(recordsFile))
+        for (const column of flatten(record).keys())
+            columns.add(column);
+    return [...columns].sort(normalize_compareStrings);
+}
+async function* readRecords(recordsFile) {
+    const lines = (0,external_node_readline_namespaceObject.createInterface)({
+        input: (0,external_node_fs_.createReadStream)(recordsFile, { encoding: 'utf8' }),
+        crlfDelay: Infinity
+    });
+    for await (const line of lines)
+        if (line !== '')
+            yield JSON.parse(line);
 }
 /** The cells of one record, by column name. */
 function flatten(record) {
@@ -49074,16 +49183,10 @@ async function writeCsv(recordsFile, columns, sink) {
     // No columns means no records: an empty file rather than a blank line.
     if (columns.length > 0)
         await sink.write(csvLine(columns));
-    const lines = (0,external_node_readline_namespaceObject.createInterface)({
-        input: (0,external_node_fs_.createReadStream)(recordsFile, { encoding: 'utf8' }),
-        crlfDelay: Infinity
-    });
     let buffer = '';
     let records = 0;
-    for await (const line of lines) {
-        if (line === '')
-            continue;
-        const cells = flatten(JSON.parse(line));
+    for await (const record of readRecords(recordsFile)) {
+        const cells = flatten(record);
         buffer += csvLine(columns.map(column => cells.get(column) ?? ''));
         records++;
         // Batched writes: one syscall per megabyte, not per record.
@@ -49097,76 +49200,328 @@ async function writeCsv(recordsFile, columns, sink) {
     return records;
 }
 
-;// CONCATENATED MODULE: ./src/data/page-text.ts
+;// CONCATENATED MODULE: ./src/data/page-stream.ts
 /**
- * Splits one data page (optimize-api.md §5.2) into its envelope and the JSON
- * text of each row, without parsing the rows.
+ * Reads one data page (optimize-api.md §5.2) from the response body as its
+ * bytes arrive, and hands each element of `data` on as one NDJSON line, as
+ * bytes, without decoding or parsing the rows.
  *
- * Why not `JSON.parse` then `JSON.stringify` each row: a 10,000-row page is
- * several megabytes, and building then re-serializing every row object costs
- * more than the HTTP round trip itself. NDJSON only needs each row's text, so
- * the scanner finds the boundaries of the `data` array's elements (skipping
- * strings with native `indexOf`) and the envelope is parsed on its own. A body
- * cut short never balances, so a truncated page still fails here.
+ * Why: a 10,000-row page is several megabytes. Holding it whole as text, then
+ * as rows, then as encoded lines, while the next page arrives, is what drove
+ * the process's peak memory up; building and re-serializing every row object
+ * would cost more than the HTTP round trip. Here a page never exists in memory:
+ * each network chunk is scanned (strings skipped with native `indexOf`), the
+ * byte ranges of rows are copied to the output, and the chunk is dropped.
+ *
+ * Everything outside the `data` array (the envelope: counts, searchRequestId,
+ * message, a number report's value) is kept as text and parsed at the end,
+ * which checks its syntax too. A body cut short never closes its object, so a
+ * truncated page fails in `end()`. Whitespace between the tokens of a row is
+ * dropped, so the rows of a pretty-printing server still take one line each
+ * (line breaks inside strings are always escaped in JSON).
  */
-class PageFormatError extends Error {
+
+class PageFormatError extends InvalidBodyError {
     name = 'PageFormatError';
 }
-const page_text_QUOTE = 0x22;
-const page_text_BACKSLASH = 0x5c;
+const page_stream_QUOTE = 0x22;
+const page_stream_BACKSLASH = 0x5c;
 const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
 const COMMA = 0x2c;
-const COLON = 0x3a;
-/** Decodes a page's body text; throws PageFormatError when it is not a whole page. */
-function decodePage(text) {
-    let i = skipSpace(text, 0);
-    if (text.charCodeAt(i) !== OPEN_BRACE)
-        throw new PageFormatError('the page is not a JSON object');
-    i = skipSpace(text, i + 1);
-    let dataStart = -1;
-    let dataEnd = -1;
-    let rows;
-    while (text.charCodeAt(i) !== CLOSE_BRACE) {
-        if (text.charCodeAt(i) !== page_text_QUOTE)
-            throw new PageFormatError(`expected a key at offset ${i}`);
-        const keyEnd = stringEnd(text, i);
-        const key = text.slice(i + 1, keyEnd - 1);
-        i = skipSpace(text, keyEnd);
-        if (text.charCodeAt(i) !== COLON)
-            throw new PageFormatError(`expected ':' at offset ${i}`);
-        const valueStart = skipSpace(text, i + 1);
-        let valueEnd;
-        if (key === 'data' && text.charCodeAt(valueStart) === OPEN_BRACKET) {
-            const split = splitArray(text, valueStart);
-            rows = split.rows;
-            valueEnd = split.end;
-            dataStart = valueStart;
-            dataEnd = valueEnd;
+const NEWLINE = Uint8Array.of(0x0a);
+/** Depth of the `data` array's elements: inside the page object (1) and the array (2). */
+const ROW_DEPTH = 2;
+const DATA_KEY = /"data"\s*:\s*$/;
+function isSpace(c) {
+    return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+/** How the bytes of a row outside its strings matter to the scanner. */
+const ORDINARY = 0;
+const STRING_START = 1;
+const OPENS = 2;
+const CLOSES = 3;
+const SPACE = 4;
+const ROW_BYTE = new Uint8Array(256);
+ROW_BYTE[page_stream_QUOTE] = STRING_START;
+ROW_BYTE[OPEN_BRACE] = OPENS;
+ROW_BYTE[OPEN_BRACKET] = OPENS;
+ROW_BYTE[CLOSE_BRACE] = CLOSES;
+ROW_BYTE[CLOSE_BRACKET] = CLOSES;
+for (const c of [0x20, 0x0a, 0x0d, 0x09])
+    ROW_BYTE[c] = SPACE;
+class PageDecoder {
+    sink;
+    onHead;
+    /** Nesting depth of objects and arrays at the current byte. */
+    #depth = 0;
+    #inString = false;
+    /** The chunk ended right after a backslash inside a string. */
+    #escaped = false;
+    /** Inside the `data` array (its elements are the rows). */
+    #inData = false;
+    #sawData = false;
+    /** Inside a row (at depth 2 outside a string, a bare number or literal). */
+    #inRow = false;
+    /** Between rows: a value must come next (after `[` or `,`). */
+    #expectRow = false;
+    #started = false;
+    #finished = false;
+    #rows = 0;
+    #envelope = '';
+    #text = new TextDecoder('utf-8');
+    /** Where, in the current chunk, the pending envelope text or row segment starts. */
+    #from = 0;
+    /**
+     * `onHead` is told the envelope as soon as the `data` array opens, when the
+     * counts come before it (they do in Optimize's field order), so the next
+     * page can be asked for while this one is still arriving.
+     */
+    constructor(sink, onHead) {
+        this.sink = sink;
+        this.onHead = onHead;
+    }
+    /** Scans one chunk of the body; row bytes go to the sink before this returns. */
+    push(chunk) {
+        const n = chunk.length;
+        this.#from = 0;
+        let i = 0;
+        while (i < n) {
+            if (this.#inString) {
+                i = this.skipString(chunk, i);
+                // A row that is a bare string ends with its closing quote.
+                if (!this.#inString && this.#inRow && this.#depth === ROW_DEPTH)
+                    this.endRow(chunk, i);
+            }
+            else if (!this.#inData) {
+                i = this.envelopeByte(chunk, i);
+            }
+            else if (this.#inRow) {
+                i = this.#depth > ROW_DEPTH ? this.scanRow(chunk, i) : this.scanScalarRow(chunk, i);
+            }
+            else {
+                i = this.betweenRows(chunk, i);
+            }
         }
-        else {
-            valueEnd = valueEndAt(text, valueStart);
+        const from = this.#from;
+        if (this.#inData) {
+            if (this.#inRow && from < n)
+                this.sink.append(chunk, from, n);
         }
-        i = skipSpace(text, valueEnd);
-        if (text.charCodeAt(i) === COMMA)
-            i = skipSpace(text, i + 1);
-        else if (text.charCodeAt(i) !== CLOSE_BRACE)
-            throw new PageFormatError(`expected ',' or '}' at offset ${i}`);
+        else if (from < n) {
+            this.#envelope += this.#text.decode(chunk.subarray(from, n), { stream: true });
+        }
     }
-    if (skipSpace(text, i + 1) !== text.length)
-        throw new PageFormatError('unexpected text after the page');
-    // The envelope is tiny once the rows are cut out; parsing it checks its syntax too.
-    const envelopeText = dataStart < 0 ? text : `${text.slice(0, dataStart)}null${text.slice(dataEnd)}`;
-    let envelope;
-    try {
-        envelope = JSON.parse(envelopeText);
+    /** The envelope, once the whole body has been pushed; throws when it is not a whole page. */
+    end() {
+        if (!this.#finished || this.#inString || this.#inData)
+            throw new PageFormatError('the page ends before its closing brace (truncated?)');
+        this.#envelope += this.#text.decode();
+        let envelope;
+        try {
+            envelope = JSON.parse(this.#envelope);
+        }
+        catch (error) {
+            throw new PageFormatError(`the page is not valid JSON: ${error.message}`);
+        }
+        return {
+            ...checkEnvelope(envelope),
+            rows: this.#sawData ? this.#rows : undefined,
+            value: this.#sawData ? undefined : (envelope.data ?? undefined)
+        };
     }
-    catch (error) {
-        throw new PageFormatError(`the page is not valid JSON: ${error.message}`);
+    /**
+     * Runs to the end of the string the scanner is in; returns the offset after
+     * its closing quote, or the chunk's length when the string goes on. A plain
+     * loop: the strings of raw data are short, shorter than a native call pays off.
+     */
+    skipString(chunk, start) {
+        const n = chunk.length;
+        let i = start;
+        if (this.#escaped) {
+            this.#escaped = false;
+            i++;
+        }
+        while (i < n) {
+            const c = chunk[i];
+            if (c === page_stream_QUOTE) {
+                this.#inString = false;
+                return i + 1;
+            }
+            if (c === page_stream_BACKSLASH) {
+                i += 2;
+                if (i > n) {
+                    this.#escaped = true;
+                    return n;
+                }
+            }
+            else
+                i++;
+        }
+        return n;
     }
-    return { ...checkEnvelope(envelope), rows, value: rows ? undefined : (envelope.data ?? undefined) };
+    /**
+     * Inside an object or array row, outside strings: the hot loop. Strings are
+     * skipped inline; it returns at the row's end or the chunk's.
+     */
+    scanRow(chunk, start) {
+        const n = chunk.length;
+        let depth = this.#depth;
+        for (let i = start; i < n; i++) {
+            const kind = ROW_BYTE[chunk[i]];
+            if (kind === ORDINARY)
+                continue;
+            if (kind === STRING_START) {
+                // Inline skipString: most strings end in this chunk.
+                for (i++; i < n; i++) {
+                    const c = chunk[i];
+                    if (c === page_stream_QUOTE)
+                        break;
+                    if (c === page_stream_BACKSLASH)
+                        i++;
+                }
+                if (i >= n) {
+                    this.#depth = depth;
+                    this.#inString = true;
+                    // The chunk ended inside the string, maybe right after a backslash.
+                    this.#escaped = i > n;
+                    return n;
+                }
+            }
+            else if (kind === OPENS) {
+                depth++;
+            }
+            else if (kind === CLOSES) {
+                if (--depth === ROW_DEPTH) {
+                    this.#depth = depth;
+                    this.endRow(chunk, i + 1);
+                    return i + 1;
+                }
+            }
+            else {
+                // Whitespace between a row's tokens is dropped: the segment stops here.
+                if (this.#from < i)
+                    this.sink.append(chunk, this.#from, i);
+                this.#from = i + 1;
+            }
+        }
+        this.#depth = depth;
+        return n;
+    }
+    /** A bare number or literal row runs to the next delimiter. */
+    scanScalarRow(chunk, start) {
+        for (let i = start; i < chunk.length; i++) {
+            const c = chunk[i];
+            if (c === COMMA || c === CLOSE_BRACKET || isSpace(c)) {
+                this.endRow(chunk, i);
+                return i;
+            }
+            if (ROW_BYTE[c] !== ORDINARY)
+                throw new PageFormatError(`unexpected '${String.fromCharCode(c)}' in a value of data`);
+        }
+        return chunk.length;
+    }
+    /** One byte between rows of `data`: a separator, the end of the array, or a row's first byte. */
+    betweenRows(chunk, i) {
+        const c = chunk[i];
+        this.#from = i + 1;
+        if (isSpace(c))
+            return i + 1;
+        if (c === COMMA) {
+            if (this.#expectRow)
+                throw new PageFormatError("unexpected ',' in data");
+            this.#expectRow = true;
+            return i + 1;
+        }
+        if (c === CLOSE_BRACKET) {
+            if (this.#expectRow && this.#rows > 0)
+                throw new PageFormatError("unexpected ']' in data");
+            this.#inData = false;
+            this.#depth--;
+            this.#envelope += ']';
+            return i + 1;
+        }
+        if (!this.#expectRow)
+            throw new PageFormatError("expected ',' or ']' between rows");
+        if (c === CLOSE_BRACE)
+            throw new PageFormatError("unexpected '}' in data");
+        this.#expectRow = false;
+        this.#inRow = true;
+        this.#from = i;
+        if (c === page_stream_QUOTE)
+            this.#inString = true;
+        else if (c === OPEN_BRACE || c === OPEN_BRACKET)
+            this.#depth++;
+        return c === page_stream_QUOTE || c === OPEN_BRACE || c === OPEN_BRACKET ? i + 1 : i;
+    }
+    /** One byte of the envelope (kept as text), outside strings. */
+    envelopeByte(chunk, i) {
+        const c = chunk[i];
+        if (this.#finished) {
+            if (!isSpace(c))
+                throw new PageFormatError('unexpected text after the page');
+        }
+        else if (c === page_stream_QUOTE) {
+            this.#inString = true;
+        }
+        else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+            if (!this.#started) {
+                if (c !== OPEN_BRACE)
+                    throw new PageFormatError('the page is not a JSON object');
+                this.#started = true;
+            }
+            if (c === OPEN_BRACKET && this.#depth === 1 && !this.#sawData && this.isDataKey(chunk, i)) {
+                this.tellHead();
+                this.#envelope += '[';
+                this.#inData = true;
+                this.#sawData = true;
+                this.#expectRow = true;
+                this.#from = i + 1;
+            }
+            this.#depth++;
+        }
+        else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+            if (--this.#depth === 0)
+                this.#finished = true;
+            if (this.#depth < 0)
+                throw new PageFormatError('unbalanced brackets in the page');
+        }
+        else if (!this.#started && !isSpace(c)) {
+            throw new PageFormatError('the page is not a JSON object');
+        }
+        return i + 1;
+    }
+    /** Whether the array opening at `i` is the value of the key `data` (envelope text so far). */
+    isDataKey(chunk, i) {
+        this.#envelope += this.#text.decode(chunk.subarray(this.#from, i), { stream: true });
+        this.#from = i;
+        return DATA_KEY.test(this.#envelope);
+    }
+    /** The envelope before `data`, when it already holds the counts, to `onHead`. */
+    tellHead() {
+        if (!this.onHead)
+            return;
+        let head;
+        try {
+            const text = this.#envelope.replace(/,?\s*"data"\s*:\s*$/, '}');
+            head = checkEnvelope(JSON.parse(text));
+        }
+        catch {
+            return; // the counts come later, or the envelope is broken: end() will say so
+        }
+        this.onHead(head);
+    }
+    /** Ends the row whose last byte is before `end`. */
+    endRow(chunk, end) {
+        if (this.#from < end)
+            this.sink.append(chunk, this.#from, end);
+        this.sink.append(NEWLINE, 0, 1);
+        this.#from = end;
+        this.#rows++;
+        this.#inRow = false;
+    }
 }
 function checkEnvelope(raw) {
     const { searchRequestId, numberOfRecordsInResponse, totalNumberOfRecords, reportId, message } = raw;
@@ -49181,81 +49536,6 @@ function checkEnvelope(raw) {
         reportId: typeof reportId === 'string' ? reportId : undefined,
         message: typeof message === 'string' ? message : undefined
     };
-}
-/** The elements of the array opening at `start`, and the offset after its `]`. */
-function splitArray(text, start) {
-    const rows = [];
-    let i = skipSpace(text, start + 1);
-    if (text.charCodeAt(i) === CLOSE_BRACKET)
-        return { rows, end: i + 1 };
-    for (;;) {
-        const end = valueEndAt(text, i);
-        let row = text.slice(i, end);
-        // Compact JSON has no line breaks outside strings (they are escaped inside);
-        // a pretty-printing server's rows are re-serialized to stay one line each.
-        if (row.includes('\n') || row.includes('\r'))
-            row = JSON.stringify(JSON.parse(row));
-        rows.push(row);
-        i = skipSpace(text, end);
-        const c = text.charCodeAt(i);
-        if (c === CLOSE_BRACKET)
-            return { rows, end: i + 1 };
-        if (c !== COMMA)
-            throw new PageFormatError(`expected ',' or ']' at offset ${i}`);
-        i = skipSpace(text, i + 1);
-    }
-}
-/** The offset just after the JSON value starting at `start`. */
-function valueEndAt(text, start) {
-    const first = text.charCodeAt(start);
-    if (first === page_text_QUOTE)
-        return stringEnd(text, start);
-    if (first !== OPEN_BRACE && first !== OPEN_BRACKET) {
-        // A scalar: runs to the next delimiter; the envelope parse checks its syntax.
-        let i = start;
-        for (; i < text.length; i++) {
-            const c = text.charCodeAt(i);
-            if (c === COMMA || c === CLOSE_BRACE || c === CLOSE_BRACKET || c <= 0x20)
-                break;
-        }
-        if (i === start || i >= text.length)
-            throw new PageFormatError(`bad value at offset ${start}`);
-        return i;
-    }
-    let depth = 0;
-    for (let i = start; i < text.length; i++) {
-        const c = text.charCodeAt(i);
-        if (c === page_text_QUOTE)
-            i = stringEnd(text, i) - 1;
-        else if (c === OPEN_BRACE || c === OPEN_BRACKET)
-            depth++;
-        else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
-            if (--depth === 0)
-                return i + 1;
-        }
-    }
-    throw new PageFormatError('the page ends inside a value (truncated?)');
-}
-/** The offset just after the string whose opening quote is at `start`. */
-function stringEnd(text, start) {
-    let i = start + 1;
-    for (;;) {
-        const quote = text.indexOf('"', i);
-        if (quote < 0)
-            throw new PageFormatError('the page ends inside a string (truncated?)');
-        let backslashes = 0;
-        while (text.charCodeAt(quote - 1 - backslashes) === page_text_BACKSLASH)
-            backslashes++;
-        if (backslashes % 2 === 0)
-            return quote + 1;
-        i = quote + 1;
-    }
-}
-function skipSpace(text, start) {
-    let i = start;
-    while (i < text.length && text.charCodeAt(i) <= 0x20)
-        i++;
-    return i;
 }
 
 ;// CONCATENATED MODULE: ./src/data/pagination.ts
@@ -49284,69 +49564,142 @@ class CombinedReportError extends Error {
 }
 const SCROLL_MISSING = /no search context found|search_context_missing_exception/i;
 const COMBINED = /combined reports cannot be exported/i;
-/** Reads every record of `reportId`, in order, handing them to `onRecords` page by page. */
-async function readReport(client, reportId, options, onRecords) {
+/**
+ * The next page was asked for on the strength of an attempt at this page that
+ * then failed: what it brings may follow a scroll the retry replaced. It is
+ * dropped unread and asked for again.
+ */
+class StalePrefetchError extends Error {
+    name = 'StalePrefetchError';
+}
+/**
+ * Writes every record of `reportId` to `sink` as NDJSON lines, in order, page
+ * by page: each page goes from the response body to the sink as it arrives,
+ * and the next page is asked for as soon as this one's envelope has arrived,
+ * so Optimize prepares it while this process writes.
+ */
+async function readReport(client, reportId, options, sink, onPage) {
+    const reader = new PageReader(client, reportId, options, sink);
     let done = 0;
-    let total = 0;
+    let total;
     let message;
-    let next = fetchPage(client, reportId, options, undefined);
-    while (next) {
-        const page = await next;
-        next = undefined;
+    let fetched = reader.fetch(undefined, 0, Promise.resolve(true));
+    for (;;) {
+        const { page, next } = await fetched;
         if (page.message !== undefined)
             message ??= page.message;
         // ES fixes a scroll's total when the scroll opens; a new first page may bring a new one.
         total = page.totalNumberOfRecords;
-        const records = recordsOf(page);
-        done += records.length;
-        if (records.length > 0 && done < total) {
-            if (!page.searchRequestId) {
-                throw new Error(`Report ${reportId}: Optimize sent ${done} of ${total} records and no searchRequestId to ask for the rest.`);
-            }
-            // Ask for the next page before writing this one: Optimize prepares it
-            // while this process writes, so writing costs (almost) no time. Its
-            // failure surfaces at the `await` above, in order.
-            next = fetchPage(client, reportId, options, page.searchRequestId);
-            next.catch(() => undefined);
+        const records = recordCount(page);
+        done += records;
+        if (records > 0)
+            onPage(done, total);
+        if (records === 0 || done >= total)
+            break;
+        const searchRequestId = page.searchRequestId;
+        if (!searchRequestId) {
+            throw new Error(`Report ${reportId}: Optimize sent ${done} of ${total} records and no searchRequestId to ask for the rest.`);
         }
-        if (records.length > 0)
-            await onRecords(records, done, total);
+        fetched =
+            next?.searchRequestId === searchRequestId
+                ? next.fetched.catch(async (error) => {
+                    if (!(error instanceof StalePrefetchError))
+                        throw error;
+                    return reader.fetch(searchRequestId, done, Promise.resolve(true));
+                })
+                : reader.fetch(searchRequestId, done, Promise.resolve(true));
     }
     if (done !== total) {
         throw new RestartableError(`Optimize delivered ${done} records but announced ${total}: a page was lost or repeated (a retried scroll request moves the scroll on)`);
     }
     return { records: done, message };
 }
-async function fetchPage(client, reportId, options, searchRequestId) {
-    try {
-        return await client.exportResultPageText(reportId, { limit: options.limit, paginationTimeout: options.paginationTimeout, searchRequestId }, checkedPage);
+class PageReader {
+    client;
+    reportId;
+    options;
+    sink;
+    constructor(client, reportId, options, sink) {
+        this.client = client;
+        this.reportId = reportId;
+        this.options = options;
+        this.sink = sink;
     }
-    catch (error) {
-        if (searchRequestId && isScrollExpired(error)) {
-            throw new RestartableError(`the scroll expired (Optimize: "No search context found"), e.g. because more than 'pagination-timeout' (${options.paginationTimeout} s) passed between two pages`, { cause: error });
+    /**
+     * One page, its records appended to the sink as they arrive, once `after`
+     * (the page before it, written) says true. A page that fails (cut short,
+     * malformed, a count that disagrees with its rows) is taken back out of the
+     * sink before the client fetches it again.
+     */
+    async fetch(searchRequestId, doneBefore, after) {
+        const { limit, paginationTimeout } = this.options;
+        const query = { limit, paginationTimeout, searchRequestId };
+        try {
+            return await this.client.streamResultPage(this.reportId, query, async (body) => {
+                if (!(await after))
+                    throw new StalePrefetchError('the page before failed');
+                const written = deferred();
+                let next;
+                const startNext = (head) => {
+                    const count = head.numberOfRecordsInResponse;
+                    if (!head.searchRequestId || count === 0)
+                        return;
+                    if (doneBefore + count >= head.totalNumberOfRecords)
+                        return;
+                    const fetched = this.fetch(head.searchRequestId, doneBefore + count, written.promise);
+                    fetched.catch(() => undefined); // awaited (or dropped) by readReport
+                    next = { searchRequestId: head.searchRequestId, fetched };
+                };
+                const mark = await this.sink.mark();
+                try {
+                    const page = await this.decode(body, startNext);
+                    written.resolve(true);
+                    return { page, next };
+                }
+                catch (error) {
+                    await this.sink.rollback(mark);
+                    written.resolve(false);
+                    throw error;
+                }
+            });
         }
-        if (isCombinedRefusal(error)) {
-            throw new CombinedReportError(`Report ${reportId} is a combined report: Optimize cannot export the data of combined reports. List its single reports in 'report-ids' instead.`, { cause: error });
+        catch (error) {
+            if (searchRequestId && isScrollExpired(error)) {
+                throw new RestartableError(`the scroll expired (Optimize: "No search context found"), e.g. because more than 'pagination-timeout' (${paginationTimeout} s) passed between two pages`, { cause: error });
+            }
+            if (isCombinedRefusal(error)) {
+                throw new CombinedReportError(`Report ${this.reportId} is a combined report: Optimize cannot export the data of combined reports. List its single reports in 'report-ids' instead.`, { cause: error });
+            }
+            throw error;
         }
-        throw error;
+    }
+    async decode(body, onHead) {
+        const decoder = new PageDecoder(this.sink, onHead);
+        for await (const chunk of body) {
+            decoder.push(chunk);
+            await this.sink.flushIfFull();
+        }
+        const page = decoder.end();
+        // A number report's value is one record `{"value": …}` (§5.4).
+        if (page.value !== undefined)
+            this.sink.appendText(`${JSON.stringify({ value: page.value })}\n`);
+        const count = recordCount(page);
+        if (count !== page.numberOfRecordsInResponse) {
+            throw new PageFormatError(`numberOfRecordsInResponse is ${page.numberOfRecordsInResponse} but the page holds ${count} records`);
+        }
+        return page;
     }
 }
-/** A page whose record count disagrees with its rows is as broken as a truncated one. */
-function checkedPage(text) {
-    const page = decodePage(text);
-    const count = recordsOf(page).length;
-    if (count !== page.numberOfRecordsInResponse) {
-        throw new Error(`numberOfRecordsInResponse is ${page.numberOfRecordsInResponse} but the page holds ${count} records`);
-    }
-    return page;
+function deferred() {
+    let resolve;
+    const promise = new Promise(r => (resolve = r));
+    return { promise, resolve };
 }
-/** A number report's value is one record `{"value": …}`; a map's entries are one record each (§5.4). */
-function recordsOf(page) {
-    if (page.rows)
+/** Rows of `data`, or one record for a number report's value; a map's entries are rows (§5.4). */
+function recordCount(page) {
+    if (page.rows !== undefined)
         return page.rows;
-    if (page.value === undefined)
-        return [];
-    return [JSON.stringify({ value: page.value })];
+    return page.value === undefined ? 0 : 1;
 }
 /** 400 (≤ 8.6) or 500 (8.7+ wraps every failure) naming Elasticsearch's missing scroll context. */
 function isScrollExpired(error) {
@@ -49373,9 +49726,9 @@ function hasBodyText(error, pattern) {
  * complete; on any failure every temporary file is removed.
  *
  * CSV needs its header (the union of all columns) before the first row, and the
- * columns of later rows are unknown until they arrive. So CSV takes two passes,
- * both constant-memory: records go to a temporary NDJSON file while their
- * column names are collected, then the CSV is written from that file.
+ * columns of later rows are unknown until they arrive. So records first go to
+ * a temporary NDJSON file, and the CSV is made from it in two constant-memory
+ * passes: one collects the column names, one writes the rows.
  *
  * An expired scroll, or a count that does not match the total, restarts the
  * report from its first page once, discarding what was written of it.
@@ -49406,28 +49759,22 @@ async function exportReportFile(client, reportId, options, io, progress) {
 }
 async function writeOnce(client, reportId, target, options, io, progress) {
     const csv = options.format === 'csv';
-    // NDJSON is written in place; CSV first collects its records beside the target.
+    // NDJSON is written in place; CSV is made from the records once they are all in.
     const records = await FileSink.open(csv ? `${target}.records.partial` : `${target}.partial`);
-    const columns = csv ? new ColumnCollector() : undefined;
     let output;
     try {
         progress.start();
-        const read = await readReport(client, reportId, options, async (page, done, total) => {
-            if (columns)
-                for (const record of page)
-                    columns.add(record);
-            await records.writeLines(page);
-            progress.update(reportId, done, total);
-        });
+        const read = await readReport(client, reportId, options, records, (done, total) => progress.update(reportId, done, total));
         if (read.message)
             io.info(`Report ${reportId}: Optimize says: ${read.message}`);
-        if (!columns) {
+        if (!csv) {
             const sha256 = await records.commit(target);
             return { records: read.records, sha256, bytes: records.bytes };
         }
         await records.close();
         output = await FileSink.open(`${target}.partial`);
-        const count = await writeCsv(records.tempPath, columns.sorted(), output);
+        const columns = await collectColumns(records.tempPath);
+        const count = await writeCsv(records.tempPath, columns, output);
         if (count !== read.records)
             throw new Error(`Report ${reportId}: wrote ${count} CSV rows for ${read.records} records.`);
         const sha256 = await output.commit(target);

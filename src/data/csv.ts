@@ -16,18 +16,23 @@ import type {FileSink} from './file-sink.js'
 
 type Cells = Map<string, string>
 
-/** The columns seen so far; memory grows with distinct column names, not with records. */
-export class ColumnCollector {
-  readonly #columns = new Set<string>()
+/**
+ * First pass: the columns of the NDJSON records in `recordsFile`, sorted.
+ * Memory grows with distinct column names, not with records.
+ */
+export async function collectColumns(recordsFile: string): Promise<string[]> {
+  const columns = new Set<string>()
+  for await (const record of readRecords(recordsFile))
+    for (const column of flatten(record).keys()) columns.add(column)
+  return [...columns].sort(compareStrings)
+}
 
-  add(recordJson: string): void {
-    for (const column of flatten(JSON.parse(recordJson) as unknown).keys())
-      this.#columns.add(column)
-  }
-
-  sorted(): string[] {
-    return [...this.#columns].sort(compareStrings)
-  }
+async function* readRecords(recordsFile: string): AsyncGenerator<unknown> {
+  const lines = createInterface({
+    input: createReadStream(recordsFile, {encoding: 'utf8'}),
+    crlfDelay: Infinity
+  })
+  for await (const line of lines) if (line !== '') yield JSON.parse(line) as unknown
 }
 
 /** The cells of one record, by column name. */
@@ -81,15 +86,10 @@ export async function writeCsv(
 ): Promise<number> {
   // No columns means no records: an empty file rather than a blank line.
   if (columns.length > 0) await sink.write(csvLine(columns))
-  const lines = createInterface({
-    input: createReadStream(recordsFile, {encoding: 'utf8'}),
-    crlfDelay: Infinity
-  })
   let buffer = ''
   let records = 0
-  for await (const line of lines) {
-    if (line === '') continue
-    const cells = flatten(JSON.parse(line) as unknown)
+  for await (const record of readRecords(recordsFile)) {
+    const cells = flatten(record)
     buffer += csvLine(columns.map(column => cells.get(column) ?? ''))
     records++
     // Batched writes: one syscall per megabyte, not per record.

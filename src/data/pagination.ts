@@ -13,7 +13,8 @@
  */
 import {OptimizeApiError} from '../optimize/errors.js'
 import type {OptimizeClient} from '../optimize/client.js'
-import {decodePage, type PageText} from './page-text.js'
+import type {FileSink} from './file-sink.js'
+import {PageDecoder, PageFormatError, type DecodedPage, type PageEnvelope} from './page-stream.js'
 
 export interface PaginationOptions {
   limit: number
@@ -26,8 +27,8 @@ export interface ReportRead {
   message?: string
 }
 
-/** Receives each page's records (one JSON text each, no line breaks) and the totals so far. */
-export type RecordsHandler = (records: string[], done: number, total: number) => Promise<void>
+/** Told after each page how many records are written and how many there are. */
+export type PageHandler = (done: number, total: number) => void
 
 /** The export of a report must start over from its first page (scroll gone, or a gap). */
 export class RestartableError extends Error {
@@ -42,38 +43,61 @@ export class CombinedReportError extends Error {
 const SCROLL_MISSING = /no search context found|search_context_missing_exception/i
 const COMBINED = /combined reports cannot be exported/i
 
-/** Reads every record of `reportId`, in order, handing them to `onRecords` page by page. */
+/** A page and, when it started one, the request for the page after it. */
+interface FetchedPage {
+  page: DecodedPage
+  next?: {searchRequestId: string; fetched: Promise<FetchedPage>}
+}
+
+/**
+ * The next page was asked for on the strength of an attempt at this page that
+ * then failed: what it brings may follow a scroll the retry replaced. It is
+ * dropped unread and asked for again.
+ */
+class StalePrefetchError extends Error {
+  override name = 'StalePrefetchError'
+}
+
+/**
+ * Writes every record of `reportId` to `sink` as NDJSON lines, in order, page
+ * by page: each page goes from the response body to the sink as it arrives,
+ * and the next page is asked for as soon as this one's envelope has arrived,
+ * so Optimize prepares it while this process writes.
+ */
 export async function readReport(
   client: OptimizeClient,
   reportId: string,
   options: PaginationOptions,
-  onRecords: RecordsHandler
+  sink: FileSink,
+  onPage: PageHandler
 ): Promise<ReportRead> {
+  const reader = new PageReader(client, reportId, options, sink)
   let done = 0
-  let total = 0
+  let total: number
   let message: string | undefined
-  let next: Promise<PageText> | undefined = fetchPage(client, reportId, options, undefined)
-  while (next) {
-    const page: PageText = await next
-    next = undefined
+  let fetched = reader.fetch(undefined, 0, Promise.resolve(true))
+  for (;;) {
+    const {page, next} = await fetched
     if (page.message !== undefined) message ??= page.message
     // ES fixes a scroll's total when the scroll opens; a new first page may bring a new one.
     total = page.totalNumberOfRecords
-    const records = recordsOf(page)
-    done += records.length
-    if (records.length > 0 && done < total) {
-      if (!page.searchRequestId) {
-        throw new Error(
-          `Report ${reportId}: Optimize sent ${done} of ${total} records and no searchRequestId to ask for the rest.`
-        )
-      }
-      // Ask for the next page before writing this one: Optimize prepares it
-      // while this process writes, so writing costs (almost) no time. Its
-      // failure surfaces at the `await` above, in order.
-      next = fetchPage(client, reportId, options, page.searchRequestId)
-      next.catch(() => undefined)
+    const records = recordCount(page)
+    done += records
+    if (records > 0) onPage(done, total)
+    if (records === 0 || done >= total) break
+    const searchRequestId = page.searchRequestId
+    if (!searchRequestId) {
+      throw new Error(
+        `Report ${reportId}: Optimize sent ${done} of ${total} records and no searchRequestId to ask for the rest.`
+      )
     }
-    if (records.length > 0) await onRecords(records, done, total)
+    fetched =
+      next?.searchRequestId === searchRequestId
+        ? next.fetched.catch(async (error: unknown) => {
+            if (!(error instanceof StalePrefetchError)) throw error
+            return reader.fetch(searchRequestId, done, Promise.resolve(true))
+          })
+        : reader.fetch(searchRequestId, done, Promise.resolve(true))
   }
   if (done !== total) {
     throw new RestartableError(
@@ -83,52 +107,100 @@ export async function readReport(
   return {records: done, message}
 }
 
-async function fetchPage(
-  client: OptimizeClient,
-  reportId: string,
-  options: PaginationOptions,
-  searchRequestId: string | undefined
-): Promise<PageText> {
-  try {
-    return await client.exportResultPageText(
-      reportId,
-      {limit: options.limit, paginationTimeout: options.paginationTimeout, searchRequestId},
-      checkedPage
-    )
-  } catch (error) {
-    if (searchRequestId && isScrollExpired(error)) {
-      throw new RestartableError(
-        `the scroll expired (Optimize: "No search context found"), e.g. because more than 'pagination-timeout' (${options.paginationTimeout} s) passed between two pages`,
-        {cause: error}
+class PageReader {
+  constructor(
+    private readonly client: OptimizeClient,
+    private readonly reportId: string,
+    private readonly options: PaginationOptions,
+    private readonly sink: FileSink
+  ) {}
+
+  /**
+   * One page, its records appended to the sink as they arrive, once `after`
+   * (the page before it, written) says true. A page that fails (cut short,
+   * malformed, a count that disagrees with its rows) is taken back out of the
+   * sink before the client fetches it again.
+   */
+  async fetch(
+    searchRequestId: string | undefined,
+    doneBefore: number,
+    after: Promise<boolean>
+  ): Promise<FetchedPage> {
+    const {limit, paginationTimeout} = this.options
+    const query = {limit, paginationTimeout, searchRequestId}
+    try {
+      return await this.client.streamResultPage(this.reportId, query, async body => {
+        if (!(await after)) throw new StalePrefetchError('the page before failed')
+        const written = deferred<boolean>()
+        let next: FetchedPage['next']
+        const startNext = (head: PageEnvelope): void => {
+          const count = head.numberOfRecordsInResponse
+          if (!head.searchRequestId || count === 0) return
+          if (doneBefore + count >= head.totalNumberOfRecords) return
+          const fetched = this.fetch(head.searchRequestId, doneBefore + count, written.promise)
+          fetched.catch(() => undefined) // awaited (or dropped) by readReport
+          next = {searchRequestId: head.searchRequestId, fetched}
+        }
+        const mark = await this.sink.mark()
+        try {
+          const page = await this.decode(body, startNext)
+          written.resolve(true)
+          return {page, next}
+        } catch (error) {
+          await this.sink.rollback(mark)
+          written.resolve(false)
+          throw error
+        }
+      })
+    } catch (error) {
+      if (searchRequestId && isScrollExpired(error)) {
+        throw new RestartableError(
+          `the scroll expired (Optimize: "No search context found"), e.g. because more than 'pagination-timeout' (${paginationTimeout} s) passed between two pages`,
+          {cause: error}
+        )
+      }
+      if (isCombinedRefusal(error)) {
+        throw new CombinedReportError(
+          `Report ${this.reportId} is a combined report: Optimize cannot export the data of combined reports. List its single reports in 'report-ids' instead.`,
+          {cause: error}
+        )
+      }
+      throw error
+    }
+  }
+
+  private async decode(
+    body: AsyncIterable<Uint8Array>,
+    onHead: (head: PageEnvelope) => void
+  ): Promise<DecodedPage> {
+    const decoder = new PageDecoder(this.sink, onHead)
+    for await (const chunk of body) {
+      decoder.push(chunk)
+      await this.sink.flushIfFull()
+    }
+    const page = decoder.end()
+    // A number report's value is one record `{"value": …}` (§5.4).
+    if (page.value !== undefined) this.sink.appendText(`${JSON.stringify({value: page.value})}\n`)
+    const count = recordCount(page)
+    if (count !== page.numberOfRecordsInResponse) {
+      throw new PageFormatError(
+        `numberOfRecordsInResponse is ${page.numberOfRecordsInResponse} but the page holds ${count} records`
       )
     }
-    if (isCombinedRefusal(error)) {
-      throw new CombinedReportError(
-        `Report ${reportId} is a combined report: Optimize cannot export the data of combined reports. List its single reports in 'report-ids' instead.`,
-        {cause: error}
-      )
-    }
-    throw error
+    return page
   }
 }
 
-/** A page whose record count disagrees with its rows is as broken as a truncated one. */
-function checkedPage(text: string): PageText {
-  const page = decodePage(text)
-  const count = recordsOf(page).length
-  if (count !== page.numberOfRecordsInResponse) {
-    throw new Error(
-      `numberOfRecordsInResponse is ${page.numberOfRecordsInResponse} but the page holds ${count} records`
-    )
-  }
-  return page
+function deferred<T>(): {promise: Promise<T>; resolve: (value: T) => void} {
+  let resolve!: (value: T) => void
+  const promise = new Promise<T>(r => (resolve = r))
+  return {promise, resolve}
 }
 
-/** A number report's value is one record `{"value": …}`; a map's entries are one record each (§5.4). */
-function recordsOf(page: PageText): string[] {
-  if (page.rows) return page.rows
-  if (page.value === undefined) return []
-  return [JSON.stringify({value: page.value})]
+/** Rows of `data`, or one record for a number report's value; a map's entries are rows (§5.4). */
+function recordCount(page: DecodedPage): number {
+  if (page.rows !== undefined) return page.rows
+  return page.value === undefined ? 0 : 1
 }
 
 /** 400 (≤ 8.6) or 500 (8.7+ wraps every failure) naming Elasticsearch's missing scroll context. */

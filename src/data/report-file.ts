@@ -6,9 +6,9 @@
  * complete; on any failure every temporary file is removed.
  *
  * CSV needs its header (the union of all columns) before the first row, and the
- * columns of later rows are unknown until they arrive. So CSV takes two passes,
- * both constant-memory: records go to a temporary NDJSON file while their
- * column names are collected, then the CSV is written from that file.
+ * columns of later rows are unknown until they arrive. So records first go to
+ * a temporary NDJSON file, and the CSV is made from it in two constant-memory
+ * passes: one collects the column names, one writes the rows.
  *
  * An expired scroll, or a count that does not match the total, restarts the
  * report from its first page once, discarding what was written of it.
@@ -17,7 +17,7 @@ import * as path from 'node:path'
 import type {Io} from '../io.js'
 import type {OptimizeClient} from '../optimize/client.js'
 import type {DataFormat} from '../settings.js'
-import {ColumnCollector, writeCsv} from './csv.js'
+import {collectColumns, writeCsv} from './csv.js'
 import {FileSink} from './file-sink.js'
 import {readReport, RestartableError, type PaginationOptions} from './pagination.js'
 import type {Progress} from './progress.js'
@@ -78,25 +78,23 @@ async function writeOnce(
   progress: Progress
 ): Promise<{records: number; sha256: string; bytes: number}> {
   const csv = options.format === 'csv'
-  // NDJSON is written in place; CSV first collects its records beside the target.
+  // NDJSON is written in place; CSV is made from the records once they are all in.
   const records = await FileSink.open(csv ? `${target}.records.partial` : `${target}.partial`)
-  const columns = csv ? new ColumnCollector() : undefined
   let output: FileSink | undefined
   try {
     progress.start()
-    const read = await readReport(client, reportId, options, async (page, done, total) => {
-      if (columns) for (const record of page) columns.add(record)
-      await records.writeLines(page)
+    const read = await readReport(client, reportId, options, records, (done, total) =>
       progress.update(reportId, done, total)
-    })
+    )
     if (read.message) io.info(`Report ${reportId}: Optimize says: ${read.message}`)
-    if (!columns) {
+    if (!csv) {
       const sha256 = await records.commit(target)
       return {records: read.records, sha256, bytes: records.bytes}
     }
     await records.close()
     output = await FileSink.open(`${target}.partial`)
-    const count = await writeCsv(records.tempPath, columns.sorted(), output)
+    const columns = await collectColumns(records.tempPath)
+    const count = await writeCsv(records.tempPath, columns, output)
     if (count !== read.records)
       throw new Error(`Report ${reportId}: wrote ${count} CSV rows for ${read.records} records.`)
     const sha256 = await output.commit(target)

@@ -15,17 +15,16 @@
 import {HttpClient} from '@actions/http-client'
 import pLimit, {type LimitFunction} from 'p-limit'
 import pRetry from 'p-retry'
-import {fetch as undiciFetch, type Dispatcher} from 'undici'
+import {fetch as undiciFetch, type Dispatcher, type Response} from 'undici'
 import type {Io} from '../io.js'
 import type {ConnectionSettings} from '../settings.js'
 import {createTokenProvider, type TokenProvider, type Transport} from './auth.js'
-import {describeErrorBody, OptimizeApiError, parseErrorBody} from './errors.js'
+import {describeErrorBody, InvalidBodyError, OptimizeApiError, parseErrorBody} from './errors.js'
+import {networkError, readChunks, readText, retryAfter, sleep, withTimeout} from './http.js'
 import {
   CollectionSchema,
-  DataPageSchema,
   ImportedEntitySchema,
   type Collection,
-  type DataPage,
   type ImportedEntity
 } from './schemas.js'
 import {z} from 'zod'
@@ -43,15 +42,6 @@ interface RequestOptions {
   /** Safe to send again after a transient failure. */
   idempotent: boolean
 }
-
-const TLS_CODES = new Set([
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'CERT_HAS_EXPIRED',
-  'ERR_TLS_CERT_ALTNAME_INVALID'
-])
 
 const IdListSchema = z.array(z.object({id: z.string()}))
 
@@ -150,22 +140,6 @@ export class OptimizeClient {
     }
   }
 
-  /** One page of a report's result data (§5). */
-  async exportResultPage(
-    reportId: string,
-    query: {limit?: number; paginationTimeout?: number; searchRequestId?: string}
-  ): Promise<DataPage> {
-    return this.json(
-      'GET',
-      `/api/public/export/report/${encodeURIComponent(reportId)}/result/json`,
-      DataPageSchema,
-      {
-        query,
-        idempotent: true
-      }
-    )
-  }
-
   private async exportInBatches(path: string, ids: readonly string[]): Promise<unknown[]> {
     const batches: string[][] = []
     for (let i = 0; i < ids.length; i += this.batchSize)
@@ -180,7 +154,8 @@ export class OptimizeClient {
 
   private async deleteEntity(path: string): Promise<boolean> {
     try {
-      await this.send('DELETE', path, {idempotent: true})
+      const options = {idempotent: true}
+      await this.send(options, async () => this.attempt('DELETE', path, options))
       return true
     } catch (error) {
       // After a retried delete, 404 means the first attempt went through.
@@ -195,20 +170,21 @@ export class OptimizeClient {
     schema: z.ZodType<T>,
     options: RequestOptions
   ): Promise<T> {
-    return this.send(method, path, options, text => parseJson(method, path, text, schema))
+    return this.send(options, async () =>
+      parseJson(method, path, await this.attempt(method, path, options), schema)
+    )
   }
 
-  /** Sends a request within the concurrency limit, with retries when it is idempotent. */
-  private async send<T = string>(
-    method: string,
-    path: string,
-    options: RequestOptions,
-    // Parsing is part of the attempt: a truncated body is retried like a dropped connection.
-    parse: (text: string) => T = text => text as T
-  ): Promise<T> {
+  /**
+   * Runs `once` (one request, its body read and parsed) within the concurrency
+   * limit, again after a transient failure when the request is idempotent.
+   * Parsing is part of the attempt: a truncated body is retried like a dropped
+   * connection.
+   */
+  private async send<T>(options: {idempotent: boolean}, once: () => Promise<T>): Promise<T> {
     return this.#limit(async () => {
-      if (!options.idempotent) return parse(await this.attempt(method, path, options))
-      return pRetry(async () => parse(await this.attempt(method, path, options)), {
+      if (!options.idempotent) return once()
+      return pRetry(once, {
         retries: this.connection.retries,
         minTimeout: this.#retryBaseMs,
         factor: 2,
@@ -236,13 +212,48 @@ export class OptimizeClient {
     })
   }
 
-  /** One request; a 401 renews an OAuth token and repeats it once. */
-  private async attempt(
+  /** One request, its body as text. */
+  private async attempt(method: string, path: string, options: RequestOptions): Promise<string> {
+    return this.exchange(method, path, options, async response =>
+      readText(response, {method, path}, this.connection.timeoutMs)
+    )
+  }
+
+  /** One request, its body handed to `consume` as it arrives (see streamResultPage). */
+  private async attemptStream<T>(
     method: string,
     path: string,
     options: RequestOptions,
+    consume: (body: AsyncIterable<Uint8Array>) => Promise<T>
+  ): Promise<T> {
+    const label = {method, path}
+    return this.exchange(method, path, options, async response => {
+      const body = response.body
+      try {
+        return await consume(readChunks(body, label, this.connection.timeoutMs))
+      } catch (error) {
+        if (!(error instanceof InvalidBodyError)) throw error
+        throw new OptimizeApiError({
+          ...label,
+          kind: 'invalid-response',
+          message: `the response is not a whole data page (truncated?): ${error.message}`,
+          cause: error
+        })
+      } finally {
+        // A consumer that stopped early leaves the rest unread: release the connection.
+        await body?.cancel().catch(() => undefined)
+      }
+    })
+  }
+
+  /** One request, its successful response read by `read`; a 401 renews an OAuth token and repeats it once. */
+  private async exchange<T>(
+    method: string,
+    path: string,
+    options: RequestOptions,
+    read: (response: Response) => Promise<T>,
     renewed = false
-  ): Promise<string> {
+  ): Promise<T> {
     const url = new URL(this.connection.baseUrl + path)
     for (const [key, value] of Object.entries(options.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value))
@@ -253,13 +264,20 @@ export class OptimizeClient {
     }
     if (options.body !== undefined) headers['content-type'] = 'application/json'
     const body = options.body === undefined ? undefined : JSON.stringify(options.body)
-    const response = await this.transport(url.toString(), {method, headers, body}, {method, path})
-    if (response.status === 401 && !renewed && this.#auth.invalidate()) {
+    const label = {method, path}
+    // The timeout covers reading the body too, and ends with it (see withTimeout).
+    const outcome = await withTimeout(this.connection.timeoutMs, async signal => {
+      const response = await this.open(url.toString(), {method, headers, body}, label, signal)
+      if (response.status < 400) return {ok: true as const, value: await read(response)}
+      const text = await readText(response, label, this.connection.timeoutMs)
+      return {ok: false as const, status: response.status, text, headers: response.headers}
+    })
+    if (outcome.ok) return outcome.value
+    if (outcome.status === 401 && !renewed && this.#auth.invalidate()) {
       this.io.info(`${method} ${path}: Optimize answered 401; renewing the token once`)
-      return this.attempt(method, path, options, true)
+      return this.exchange(method, path, options, read, true)
     }
-    if (response.status >= 400) throw this.httpError(method, path, response)
-    return response.text
+    throw this.httpError(method, path, outcome)
   }
 
   private httpError(
@@ -290,22 +308,28 @@ export class OptimizeClient {
     })
   }
 
-  /** Fetch with a timeout and the proxy rules; network failures become OptimizeApiError. */
-  private readonly transport: Transport = async (url, init, label) => {
+  /** Fetch with the proxy rules; network failures and timeouts become OptimizeApiError. */
+  private async open(
+    url: string,
+    init: {method: string; headers: Record<string, string>; body?: string},
+    label: {method: string; path: string},
+    signal: AbortSignal
+  ): Promise<Response> {
     this.requestCount++
-    const signal = AbortSignal.timeout(this.connection.timeoutMs)
     try {
-      const response = await undiciFetch(url, {
-        ...init,
-        signal,
-        dispatcher: this.dispatcherFor(url)
-      })
-      const text = await response.text()
-      return {status: response.status, text, headers: response.headers}
+      return await undiciFetch(url, {...init, signal, dispatcher: this.dispatcherFor(url)})
     } catch (cause) {
       throw networkError(label, cause, this.connection.timeoutMs)
     }
   }
+
+  /** The token requests' transport: one request, its body as text. */
+  private readonly transport: Transport = async (url, init, label) =>
+    withTimeout(this.connection.timeoutMs, async signal => {
+      const response = await this.open(url, init, label, signal)
+      const text = await readText(response, label, this.connection.timeoutMs)
+      return {status: response.status, text, headers: response.headers}
+    })
 
   private dispatcherFor(url: string): Dispatcher | undefined {
     const origin = new URL(url).origin
@@ -316,30 +340,21 @@ export class OptimizeClient {
   }
 
   /**
-   * One page of a report's result data (§5) as `decode` reads it from the body
-   * text, for export-data, which splits the rows without parsing them (10,000-row
-   * pages). A body `decode` rejects is treated like a truncated one: a transient
-   * `invalid-response`, fetched again like any other read.
+   * One page of a report's result data (§5), its body handed to `consume` as
+   * it arrives, for export-data (10,000-row pages are never held whole).
+   * `consume` runs within the request's timeout and retries: a body that
+   * breaks off, or that `consume` rejects with an InvalidBodyError, is fetched
+   * again like any other read, so `consume` must undo what it did before it
+   * throws.
    */
-  async exportResultPageText<T>(
+  async streamResultPage<T>(
     reportId: string,
     query: {limit?: number; paginationTimeout?: number; searchRequestId?: string},
-    decode: (text: string) => T
+    consume: (body: AsyncIterable<Uint8Array>) => Promise<T>
   ): Promise<T> {
     const path = `/api/public/export/report/${encodeURIComponent(reportId)}/result/json`
-    return this.send('GET', path, {query, idempotent: true}, text => {
-      try {
-        return decode(text)
-      } catch (cause) {
-        throw new OptimizeApiError({
-          method: 'GET',
-          path,
-          kind: 'invalid-response',
-          message: `the response is not a whole data page (truncated?): ${(cause as Error).message}`,
-          cause
-        })
-      }
-    })
+    const options: RequestOptions = {query, idempotent: true}
+    return this.send(options, async () => this.attemptStream('GET', path, options, consume))
   }
 
   /** All collections; undefined when this Optimize has no collection endpoints (before 8.6). */
@@ -411,52 +426,4 @@ function parseJson<T>(method: string, path: string, text: string, schema: z.ZodT
     })
   }
   return result.data
-}
-
-function networkError(
-  label: {method: string; path: string},
-  cause: unknown,
-  timeoutMs: number
-): OptimizeApiError {
-  const error = cause as {
-    name?: string
-    message?: string
-    cause?: {code?: string; message?: string}
-  }
-  if (error?.name === 'TimeoutError' || error?.name === 'AbortError') {
-    return new OptimizeApiError({
-      ...label,
-      kind: 'timeout',
-      message: `no answer within ${timeoutMs / 1000} s (input 'timeout')`,
-      cause
-    })
-  }
-  const code = error?.cause?.code
-  if (code && TLS_CODES.has(code)) {
-    return new OptimizeApiError({
-      ...label,
-      kind: 'auth',
-      message: `TLS certificate not trusted (${code}). For a self-signed or corporate CA, set NODE_EXTRA_CA_CERTS to the CA's PEM file in the step's env.`,
-      cause
-    })
-  }
-  const reason = error?.cause?.message ?? error?.message ?? String(cause)
-  return new OptimizeApiError({
-    ...label,
-    kind: 'network',
-    message: `network error: ${reason}${code ? ` (${code})` : ''}`,
-    cause
-  })
-}
-
-/** `Retry-After` as milliseconds: delay-seconds or an HTTP date. */
-function retryAfter(header: string | null): number | undefined {
-  if (!header) return undefined
-  if (/^\d+$/.test(header.trim())) return Number(header) * 1000
-  const date = Date.parse(header)
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now())
-}
-
-async function sleep(ms: number): Promise<void> {
-  return new Promise(resolve => setTimeout(resolve, ms))
 }

@@ -57,6 +57,16 @@ export class OptimizeApiError extends Error {
   }
 }
 
+/**
+ * Thrown by a consumer of a streamed response body when the body is not what
+ * the call expects (cut short, malformed). The client turns it into a
+ * transient `invalid-response` OptimizeApiError, retried like a dropped
+ * connection.
+ */
+export class InvalidBodyError extends Error {
+  override name = 'InvalidBodyError'
+}
+
 /** Parses an error body that may be JSON, plain text or nothing. */
 export function parseErrorBody(text: string): OptimizeErrorBody | undefined {
   if (!text.trim()) return undefined

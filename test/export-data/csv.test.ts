@@ -1,7 +1,7 @@
 import {readFile, writeFile} from 'node:fs/promises'
 import * as path from 'node:path'
 import {describe, expect, it} from 'vitest'
-import {ColumnCollector, csvField, flatten, writeCsv} from '../../src/data/csv.js'
+import {collectColumns, csvField, flatten, writeCsv} from '../../src/data/csv.js'
 import {FileSink} from '../../src/data/file-sink.js'
 import {runExportData} from '../../src/export-data.js'
 import {
@@ -54,10 +54,8 @@ async function csvOf(records: unknown[]): Promise<string> {
   const dir = await workspaceDir()
   const ndjson = path.join(dir, 'records.ndjson')
   await writeFile(ndjson, records.map(r => `${JSON.stringify(r)}\n`).join(''))
-  const columns = new ColumnCollector()
-  for (const r of records) columns.add(JSON.stringify(r))
   const sink = await FileSink.open(path.join(dir, 'out.partial'))
-  await writeCsv(ndjson, columns.sorted(), sink)
+  await writeCsv(ndjson, await collectColumns(ndjson), sink)
   await sink.commit(path.join(dir, 'out.csv'))
   return readFile(path.join(dir, 'out.csv'), 'utf8')
 }
