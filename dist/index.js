@@ -33400,7 +33400,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2195);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6520);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -33409,7 +33409,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2195:
+/***/ 6520:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38000,6 +38000,92 @@ function cell(value) {
 }
 function span(value) {
     return Math.max(1, Math.round(value));
+}
+
+;// CONCATENATED MODULE: ./src/entities/export-text.ts
+/**
+ * Parses the text of an export batch (optimize-api.md §1 rows 4–5) without
+ * ever building the strings of process reports' `configuration.xml`. Pure.
+ *
+ * Why: a process report carries its BPMN, 10–50 KB, that the files never hold
+ * (§4.1 step 9g: Optimize refills it on import). A 100-dashboard batch is some
+ * 30 MB of which nearly all is that XML; parsing it into strings, only to drop
+ * them, costs more than the rest of the export together, most of it in the
+ * garbage collector copying them.
+ *
+ * How: every `"xml":"…"` member is cut out of the text before `JSON.parse`
+ * and a short placeholder put in its place. The sequence `"xml":"` can only be
+ * a key followed by a string: inside a JSON string every quote is escaped.
+ * After parsing, each placeholder must sit at a report's
+ * `data.configuration.xml`: a process report's is left out, any other
+ * report's (a decision report keeps its DMN) is parsed from its own slice of
+ * the text. If any placeholder is found anywhere else, or is missing, the
+ * whole text is parsed plainly instead, so the result never differs from
+ * `JSON.parse` except in the absent process XML.
+ */
+const KEY = '"xml":"';
+const MARK = '\u0000oac-xml:';
+/** Like `JSON.parse(text)`, except that process reports come without `data.configuration.xml`. */
+function parseExportOmittingProcessXml(text) {
+    // Offsets of each cut string literal: [opening quote, after the closing quote], flattened.
+    const spans = [];
+    const pieces = [];
+    let last = 0;
+    for (let key = text.indexOf(KEY); key >= 0; key = text.indexOf(KEY, last)) {
+        const open = key + KEY.length - 1;
+        const end = stringEnd(text, open);
+        if (end < 0)
+            return JSON.parse(text); // cut short: let JSON.parse say where
+        pieces.push(text.slice(last, open), `"\\u0000oac-xml:${spans.length / 2}"`);
+        spans.push(open, end);
+        last = end;
+    }
+    if (spans.length === 0)
+        return JSON.parse(text);
+    pieces.push(text.slice(last));
+    const value = JSON.parse(pieces.join(''));
+    if (!Array.isArray(value))
+        return JSON.parse(text);
+    let found = 0;
+    for (const item of value) {
+        const configuration = configurationOf(item);
+        const xml = configuration?.xml;
+        if (!configuration || typeof xml !== 'string' || !xml.startsWith(MARK))
+            continue;
+        const index = Number(xml.slice(MARK.length));
+        found++;
+        if (item.exportEntityType === 'single_process_report') {
+            delete configuration.xml;
+        }
+        else {
+            configuration.xml = JSON.parse(text.slice(spans[2 * index], spans[2 * index + 1]));
+        }
+    }
+    // Every cut must be accounted for; an `xml` key anywhere else means: parse it all.
+    return found === spans.length / 2 ? value : JSON.parse(text);
+}
+function configurationOf(item) {
+    const data = isObject(item) ? item.data : undefined;
+    const configuration = isObject(data) ? data.configuration : undefined;
+    return isObject(configuration) ? configuration : undefined;
+}
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** The offset after the closing quote of the string opening at `open`, or -1 when it does not end. */
+function stringEnd(text, open) {
+    let from = open + 1;
+    for (;;) {
+        const quote = text.indexOf('"', from);
+        if (quote < 0)
+            return -1;
+        let backslashes = 0;
+        while (text.charCodeAt(quote - 1 - backslashes) === 0x5c)
+            backslashes++;
+        if (backslashes % 2 === 0)
+            return quote + 1;
+        from = quote + 1;
+    }
 }
 
 ;// CONCATENATED MODULE: ./node_modules/escape-string-regexp/index.js
@@ -49410,54 +49496,110 @@ function sortNamed(items) {
 const DEFAULT_MAX_LENGTH = 60_000;
 function renderSummaryMarkdown(summary, options = {}) {
     const maxLength = options.maxLength ?? DEFAULT_MAX_LENGTH;
-    for (const detail of ['full', 'compact', 'counts']) {
-        const text = render(summary, detail, options.title ?? 'Optimize changes', maxLength);
-        if (text.length <= maxLength)
+    const title = options.title ?? 'Optimize changes';
+    for (const detail of ['full', 'compact']) {
+        const text = render(summary, detail, title, maxLength);
+        if (text !== undefined)
             return text;
     }
+    const counts = render(summary, 'counts', title, maxLength) ?? '';
+    if (counts.length <= maxLength)
+        return counts;
     // Only a tiny maxLength gets here: cut on a code-point boundary.
-    return Array.from(render(summary, 'counts', options.title ?? 'Optimize changes', maxLength))
+    return Array.from(counts)
         .slice(0, Math.max(0, maxLength - 1))
         .join('')
         .concat('…')
         .slice(0, maxLength);
 }
+/**
+ * Lines of Markdown and their length as joined (each line and its line feed).
+ * Rendering stops as soon as the text is over budget: a first export of 2,000
+ * reports would otherwise render a full list only to throw it away.
+ */
+class Lines {
+    max;
+    lines = [];
+    #length = 0;
+    constructor(max) {
+        this.max = max;
+    }
+    push(...lines) {
+        for (const line of lines) {
+            this.lines.push(line);
+            this.#length += line.length + 1;
+        }
+    }
+    get over() {
+        return this.#length > this.max;
+    }
+    text() {
+        return this.over ? undefined : `${this.lines.join('\n')}\n`;
+    }
+}
+/** The summary at one level of detail; undefined when it does not fit in `max` (except counts). */
 function render(summary, detail, title, max) {
     const counts = summaryCounts(summary);
-    const lines = [
-        `## ${escapeMarkdown(title)}`,
-        '',
-        `**Dashboards:** ${countText(counts.dashboards)} · **Reports:** ${countText(counts.reports)}`
-    ];
+    const out = new Lines(detail === 'counts' ? Infinity : max);
+    out.push(`## ${escapeMarkdown(title)}`, '', `**Dashboards:** ${countText(counts.dashboards)} · **Reports:** ${countText(counts.reports)}`);
     if (detail === 'counts') {
         if (summary.dashboards.length || summary.reports.length) {
-            lines.push('', `_The list of changes is longer than ${max} characters; see the changed files._`);
+            out.push('', `_The list of changes is longer than ${max} characters; see the changed files._`);
         }
-        return `${lines.join('\n')}\n`;
+        return out.text();
     }
     const boards = dashboardsToShow(summary);
+    const reportsOf = reportsByDashboard(summary);
     const standalone = summary.reports.filter(report => report.dashboards.length === 0);
     if (detail === 'compact') {
-        lines.push('', `_One line per dashboard and report: the full list is longer than ${max} characters._`);
+        out.push('', `_One line per dashboard and report: the full list is longer than ${max} characters._`);
         if (boards.length)
-            lines.push('', '### Dashboards', '', ...boards.map(d => compactDashboard(d, summary)));
-        if (summary.reports.length)
-            lines.push('', '### Reports', '', ...summary.reports.map(compactReport));
-        return `${lines.join('\n')}\n`;
-    }
-    if (boards.length) {
-        lines.push('', '### Dashboards', '');
+            out.push('', '### Dashboards', '');
         for (const board of boards) {
-            lines.push(dashboardLine(board));
-            for (const report of summary.reports.filter(r => r.dashboards.some(d => d.id === board.id))) {
-                lines.push(`  - ${reportLine(report)}`);
-            }
+            out.push(compactDashboard(board, reportsOf.get(board.id)?.length ?? 0));
+            if (out.over)
+                return undefined;
+        }
+        if (summary.reports.length)
+            out.push('', '### Reports', '');
+        for (const report of summary.reports) {
+            out.push(compactReport(report));
+            if (out.over)
+                return undefined;
+        }
+        return out.text();
+    }
+    if (boards.length)
+        out.push('', '### Dashboards', '');
+    for (const board of boards) {
+        out.push(dashboardLine(board));
+        for (const report of reportsOf.get(board.id) ?? [])
+            out.push(`  - ${reportLine(report)}`);
+        if (out.over)
+            return undefined;
+    }
+    if (standalone.length)
+        out.push('', '### Reports not on a dashboard', '');
+    for (const report of standalone) {
+        out.push(`- ${reportLine(report)}`);
+        if (out.over)
+            return undefined;
+    }
+    return out.text();
+}
+/** The changed reports of each dashboard, in the summary's order. */
+function reportsByDashboard(summary) {
+    const byBoard = new Map();
+    for (const report of summary.reports) {
+        for (const board of new Set(report.dashboards.map(d => d.id))) {
+            const list = byBoard.get(board);
+            if (list)
+                list.push(report);
+            else
+                byBoard.set(board, [report]);
         }
     }
-    if (standalone.length) {
-        lines.push('', '### Reports not on a dashboard', '', ...standalone.map(r => `- ${reportLine(r)}`));
-    }
-    return `${lines.join('\n')}\n`;
+    return byBoard;
 }
 /** Changed dashboards, plus the unchanged ones that show a changed report. */
 function dashboardsToShow(summary) {
@@ -49571,8 +49713,7 @@ function reportLine(report) {
         parts.push(`also changed: ${list(report.other)}`);
     return `${name} — ${parts.length ? parts.join('; ') : 'changed'}`;
 }
-function compactDashboard(board, summary) {
-    const reports = summary.reports.filter(r => r.dashboards.some(d => d.id === board.id)).length;
+function compactDashboard(board, reports) {
     const parts = [];
     const change = board.change;
     if (change && change.kind !== 'changed')
@@ -50594,12 +50735,12 @@ class OptimizeClient {
         return list.map(item => item.id);
     }
     /** Report definitions, `batchSize` ids a request. Combined reports bring their children (§1 row 4). */
-    async exportReports(ids) {
-        return this.exportInBatches('/api/public/export/report/definition/json', ids);
+    async exportReports(ids, options) {
+        return this.exportInBatches('/api/public/export/report/definition/json', ids, options);
     }
     /** Dashboards with all their reports, `batchSize` ids a request (§1 row 5). */
-    async exportDashboards(ids) {
-        return this.exportInBatches('/api/public/export/dashboard/definition/json', ids);
+    async exportDashboards(ids, options) {
+        return this.exportInBatches('/api/public/export/dashboard/definition/json', ids, options);
     }
     /** Imports entities into a collection. One attempt: Optimize creates new copies every time (§4). */
     async importEntities(collectionId, entities) {
@@ -50628,11 +50769,11 @@ class OptimizeClient {
             throw error;
         }
     }
-    async exportInBatches(path, ids) {
+    async exportInBatches(path, ids, { parse, each = batch => batch } = {}) {
         const batches = [];
         for (let i = 0; i < ids.length; i += this.batchSize)
             batches.push(ids.slice(i, i + this.batchSize));
-        const results = await Promise.all(batches.map(async (batch) => this.json('POST', path, array(unknown()), { body: batch, idempotent: true })));
+        const results = await Promise.all(batches.map(async (batch) => each(await this.json('POST', path, array(unknown()), { body: batch, idempotent: true }, parse))));
         return results.flat();
     }
     async deleteEntity(path) {
@@ -50648,8 +50789,8 @@ class OptimizeClient {
             throw error;
         }
     }
-    async json(method, path, schema, options) {
-        return this.send(options, async () => parseJson(method, path, await this.attempt(method, path, options), schema));
+    async json(method, path, schema, options, parse = JSON.parse) {
+        return this.send(options, async () => parseJson(method, path, await this.attempt(method, path, options), schema, parse));
     }
     /**
      * Runs `once` (one request, its body read and parsed) within the concurrency
@@ -50843,10 +50984,10 @@ class OptimizeClient {
         }));
     }
 }
-function parseJson(method, path, text, schema) {
+function parseJson(method, path, text, schema, parse) {
     let parsed;
     try {
-        parsed = JSON.parse(text);
+        parsed = parse(text);
     }
     catch (cause) {
         throw new OptimizeApiError({
@@ -51168,10 +51309,14 @@ async function writeManagedFiles(root, files, previous) {
     const next = new Set(files.map(f => f.path));
     const removed = [...managed].filter(file => !next.has(file)).sort();
     const staged = [];
+    const made = new Set();
     try {
         for (const file of changed) {
             const target = external_node_path_namespaceObject.join(root, file.path);
-            (0,external_node_fs_namespaceObject.mkdirSync)(external_node_path_namespaceObject.dirname(target), { recursive: true });
+            const dir = external_node_path_namespaceObject.dirname(target);
+            if (!made.has(dir))
+                (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
+            made.add(dir);
             const temp = `${target}.${process.pid}.tmp`;
             staged.push({ temp, target });
             (0,external_node_fs_namespaceObject.writeFileSync)(temp, file.content, 'utf8');
@@ -51221,14 +51366,8 @@ function safeTarget(root, file, checkDir) {
     return { target, exists: stats !== undefined };
 }
 function lstatOrUndefined(file) {
-    try {
-        return (0,external_node_fs_namespaceObject.lstatSync)(file);
-    }
-    catch (error) {
-        if (error.code === 'ENOENT')
-            return undefined;
-        throw error;
-    }
+    // No exception for a missing file: a first export asks about thousands of them.
+    return (0,external_node_fs_namespaceObject.lstatSync)(file, { throwIfNoEntry: false });
 }
 async function removeEmptyParents(root, dir) {
     let current = dir;
@@ -51267,6 +51406,7 @@ function readTextSync(file) {
  * dashboard. Nothing is written until every entity has been fetched and
  * checked, so a failed run leaves the folder as it was.
  */
+
 
 
 
@@ -51344,7 +51484,12 @@ function exportSummary(settings, before, after, filesChanged) {
         table
     ].join('\n');
 }
-/** Fetches the selection: listed dashboards and reports, or a collection's. */
+/**
+ * Fetches the selection (listed dashboards and reports, or a collection's),
+ * each batch checked and normalized as soon as it arrives: that work overlaps
+ * with Optimize preparing the next batch, and the raw exports, with their
+ * process XML, are garbage before the next one is parsed.
+ */
 async function fetchSelection(settings, client, io) {
     const dashboardIds = [...settings.dashboardIds];
     const reportIds = [...settings.reportIds];
@@ -51361,37 +51506,49 @@ async function fetchSelection(settings, client, io) {
         dashboardIds.push(...dashboards.filter(id => !dashboardIds.includes(id)));
         collectionReportIds = reports;
     }
-    const entities = parseEntities(dashboardIds.length ? await client.exportDashboards(dashboardIds) : []);
-    const have = new Set(entities.map(e => e.id));
-    const onDashboards = new Set(entities.filter(isDashboard).flatMap(tileReportIds));
+    const entities = dashboardIds.length ? await client.exportDashboards(dashboardIds, BATCHES) : [];
+    const have = new Set(entities.map(e => e.entity.id));
+    const onDashboards = new Set(entities.flatMap(({ entity }) => (isDashboard(entity) ? tileReportIds(entity) : [])));
     // A collection's reports that sit on no dashboard are exported as standalone reports.
     const standalone = collectionReportIds.filter(id => !onDashboards.has(id));
     const missing = [...reportIds, ...standalone].filter((id, i, all) => !have.has(id) && all.indexOf(id) === i);
     if (missing.length)
-        entities.push(...parseEntities(await client.exportReports(missing)));
+        entities.push(...(await client.exportReports(missing, BATCHES)));
     return entities;
 }
-function parseEntities(raw) {
+/**
+ * How export reads its batches: without building the process XML it drops
+ * anyway (entities/export-text.ts), each batch checked and normalized as it
+ * arrives.
+ */
+const BATCHES = {
+    parse: parseExportOmittingProcessXml,
+    each: normalizeBatch
+};
+/** One batch of an export, checked against the entity schemas and normalized. */
+function normalizeBatch(raw) {
     return raw.map((item, index) => {
         const result = EntitySchema.safeParse(item);
         if (!result.success) {
             const id = typeof item === 'object' && item && 'id' in item ? String(item.id) : `#${index}`;
             throw new Error(`Optimize returned an entity that is not a valid export (id ${id}): ${prettifyError(result.error)}`);
         }
-        return result.data;
+        return normalizeEntity(result.data);
     });
 }
 /** Normalized entities, one per id (a report on two dashboards is exported twice). */
 function toTree(entities) {
     const byId = new Map();
-    for (const entity of entities)
-        byId.set(`${isDashboard(entity) ? 'd' : 'r'}:${entity.id}`, entity);
+    for (const normalized of entities) {
+        const { entity } = normalized;
+        byId.set(`${isDashboard(entity) ? 'd' : 'r'}:${entity.id}`, normalized);
+    }
     const tree = { dashboards: [], reports: [] };
-    for (const entity of byId.values()) {
-        if (isDashboard(entity))
-            tree.dashboards.push(normalizeEntity(entity));
+    for (const normalized of byId.values()) {
+        if (isDashboard(normalized.entity))
+            tree.dashboards.push(normalized);
         else
-            tree.reports.push(normalizeEntity(entity));
+            tree.reports.push(normalized);
     }
     tree.dashboards.sort((a, b) => normalize_compareStrings(a.entity.id, b.entity.id));
     tree.reports.sort((a, b) => normalize_compareStrings(a.entity.id, b.entity.id));

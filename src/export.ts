@@ -11,8 +11,9 @@ import {z} from 'zod'
 import type {CommandResult} from './command.js'
 import {Output} from './constants.js'
 import {renderDashboardSvg} from './entities/dashboard-svg.js'
+import {parseExportOmittingProcessXml} from './entities/export-text.js'
 import {layoutTree, type DashboardExtras, type EntityTree} from './entities/layout.js'
-import {compareStrings, normalizeEntity} from './entities/normalize.js'
+import {compareStrings, normalizeEntity, type NormalizedEntity} from './entities/normalize.js'
 import {
   escapeMarkdown,
   hasChanges,
@@ -20,13 +21,12 @@ import {
   summarizeChanges
 } from './github/summary.js'
 import type {Io} from './io.js'
-import {OptimizeClient} from './optimize/client.js'
+import {OptimizeClient, type BatchOptions} from './optimize/client.js'
 import {
   EntitySchema,
   isDashboard,
   tileReportIds,
   type Dashboard,
-  type Entity,
   type Report
 } from './optimize/schemas.js'
 import type {Settings} from './settings.js'
@@ -133,12 +133,17 @@ function exportSummary(
   ].join('\n')
 }
 
-/** Fetches the selection: listed dashboards and reports, or a collection's. */
+/**
+ * Fetches the selection (listed dashboards and reports, or a collection's),
+ * each batch checked and normalized as soon as it arrives: that work overlaps
+ * with Optimize preparing the next batch, and the raw exports, with their
+ * process XML, are garbage before the next one is parsed.
+ */
 async function fetchSelection(
   settings: Settings,
   client: OptimizeClient,
   io: Io
-): Promise<Entity[]> {
+): Promise<NormalizedEntity[]> {
   const dashboardIds = [...settings.dashboardIds]
   const reportIds = [...settings.reportIds]
   let collectionReportIds: string[] = []
@@ -159,21 +164,32 @@ async function fetchSelection(
     collectionReportIds = reports
   }
 
-  const entities = parseEntities(
-    dashboardIds.length ? await client.exportDashboards(dashboardIds) : []
+  const entities = dashboardIds.length ? await client.exportDashboards(dashboardIds, BATCHES) : []
+  const have = new Set(entities.map(e => e.entity.id))
+  const onDashboards = new Set(
+    entities.flatMap(({entity}) => (isDashboard(entity) ? tileReportIds(entity) : []))
   )
-  const have = new Set(entities.map(e => e.id))
-  const onDashboards = new Set(entities.filter(isDashboard).flatMap(tileReportIds))
   // A collection's reports that sit on no dashboard are exported as standalone reports.
   const standalone = collectionReportIds.filter(id => !onDashboards.has(id))
   const missing = [...reportIds, ...standalone].filter(
     (id, i, all) => !have.has(id) && all.indexOf(id) === i
   )
-  if (missing.length) entities.push(...parseEntities(await client.exportReports(missing)))
+  if (missing.length) entities.push(...(await client.exportReports(missing, BATCHES)))
   return entities
 }
 
-function parseEntities(raw: unknown[]): Entity[] {
+/**
+ * How export reads its batches: without building the process XML it drops
+ * anyway (entities/export-text.ts), each batch checked and normalized as it
+ * arrives.
+ */
+const BATCHES: BatchOptions<NormalizedEntity> = {
+  parse: parseExportOmittingProcessXml,
+  each: normalizeBatch
+}
+
+/** One batch of an export, checked against the entity schemas and normalized. */
+function normalizeBatch(raw: unknown[]): NormalizedEntity[] {
   return raw.map((item, index) => {
     const result = EntitySchema.safeParse(item)
     if (!result.success) {
@@ -182,18 +198,22 @@ function parseEntities(raw: unknown[]): Entity[] {
         `Optimize returned an entity that is not a valid export (id ${id}): ${z.prettifyError(result.error)}`
       )
     }
-    return result.data
+    return normalizeEntity(result.data)
   })
 }
 
 /** Normalized entities, one per id (a report on two dashboards is exported twice). */
-export function toTree(entities: readonly Entity[]): EntityTree {
-  const byId = new Map<string, Entity>()
-  for (const entity of entities) byId.set(`${isDashboard(entity) ? 'd' : 'r'}:${entity.id}`, entity)
+export function toTree(entities: readonly NormalizedEntity[]): EntityTree {
+  const byId = new Map<string, NormalizedEntity>()
+  for (const normalized of entities) {
+    const {entity} = normalized
+    byId.set(`${isDashboard(entity) ? 'd' : 'r'}:${entity.id}`, normalized)
+  }
   const tree: EntityTree = {dashboards: [], reports: []}
-  for (const entity of byId.values()) {
-    if (isDashboard(entity)) tree.dashboards.push(normalizeEntity<Dashboard>(entity))
-    else tree.reports.push(normalizeEntity<Report>(entity))
+  for (const normalized of byId.values()) {
+    if (isDashboard(normalized.entity))
+      tree.dashboards.push(normalized as NormalizedEntity<Dashboard>)
+    else tree.reports.push(normalized as NormalizedEntity<Report>)
   }
   tree.dashboards.sort((a, b) => compareStrings(a.entity.id, b.entity.id))
   tree.reports.sort((a, b) => compareStrings(a.entity.id, b.entity.id))

@@ -186,10 +186,13 @@ export async function writeManagedFiles(
   const removed = [...managed].filter(file => !next.has(file)).sort()
 
   const staged: {temp: string; target: string}[] = []
+  const made = new Set<string>()
   try {
     for (const file of changed) {
       const target = path.join(root, file.path)
-      mkdirSync(path.dirname(target), {recursive: true})
+      const dir = path.dirname(target)
+      if (!made.has(dir)) mkdirSync(dir, {recursive: true})
+      made.add(dir)
       const temp = `${target}.${process.pid}.tmp`
       staged.push({temp, target})
       writeFileSync(temp, file.content, 'utf8')
@@ -244,12 +247,8 @@ function safeTarget(
 }
 
 function lstatOrUndefined(file: string): Stats | undefined {
-  try {
-    return lstatSync(file)
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw error
-  }
+  // No exception for a missing file: a first export asks about thousands of them.
+  return lstatSync(file, {throwIfNoEntry: false})
 }
 
 async function removeEmptyParents(root: string, dir: string): Promise<void> {

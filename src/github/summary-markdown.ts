@@ -31,65 +31,113 @@ type Detail = 'full' | 'compact' | 'counts'
 
 export function renderSummaryMarkdown(summary: ChangeSummary, options: RenderOptions = {}): string {
   const maxLength = options.maxLength ?? DEFAULT_MAX_LENGTH
-  for (const detail of ['full', 'compact', 'counts'] as const) {
-    const text = render(summary, detail, options.title ?? 'Optimize changes', maxLength)
-    if (text.length <= maxLength) return text
+  const title = options.title ?? 'Optimize changes'
+  for (const detail of ['full', 'compact'] as const) {
+    const text = render(summary, detail, title, maxLength)
+    if (text !== undefined) return text
   }
+  const counts = render(summary, 'counts', title, maxLength) ?? ''
+  if (counts.length <= maxLength) return counts
   // Only a tiny maxLength gets here: cut on a code-point boundary.
-  return Array.from(render(summary, 'counts', options.title ?? 'Optimize changes', maxLength))
+  return Array.from(counts)
     .slice(0, Math.max(0, maxLength - 1))
     .join('')
     .concat('…')
     .slice(0, maxLength)
 }
 
-function render(summary: ChangeSummary, detail: Detail, title: string, max: number): string {
+/**
+ * Lines of Markdown and their length as joined (each line and its line feed).
+ * Rendering stops as soon as the text is over budget: a first export of 2,000
+ * reports would otherwise render a full list only to throw it away.
+ */
+class Lines {
+  readonly lines: string[] = []
+  #length = 0
+
+  constructor(private readonly max: number) {}
+
+  push(...lines: string[]): void {
+    for (const line of lines) {
+      this.lines.push(line)
+      this.#length += line.length + 1
+    }
+  }
+
+  get over(): boolean {
+    return this.#length > this.max
+  }
+
+  text(): string | undefined {
+    return this.over ? undefined : `${this.lines.join('\n')}\n`
+  }
+}
+
+/** The summary at one level of detail; undefined when it does not fit in `max` (except counts). */
+function render(
+  summary: ChangeSummary,
+  detail: Detail,
+  title: string,
+  max: number
+): string | undefined {
   const counts = summaryCounts(summary)
-  const lines = [
+  const out = new Lines(detail === 'counts' ? Infinity : max)
+  out.push(
     `## ${escapeMarkdown(title)}`,
     '',
     `**Dashboards:** ${countText(counts.dashboards)} · **Reports:** ${countText(counts.reports)}`
-  ]
+  )
   if (detail === 'counts') {
     if (summary.dashboards.length || summary.reports.length) {
-      lines.push(
-        '',
-        `_The list of changes is longer than ${max} characters; see the changed files._`
-      )
+      out.push('', `_The list of changes is longer than ${max} characters; see the changed files._`)
     }
-    return `${lines.join('\n')}\n`
+    return out.text()
   }
   const boards = dashboardsToShow(summary)
+  const reportsOf = reportsByDashboard(summary)
   const standalone = summary.reports.filter(report => report.dashboards.length === 0)
   if (detail === 'compact') {
-    lines.push(
+    out.push(
       '',
       `_One line per dashboard and report: the full list is longer than ${max} characters._`
     )
-    if (boards.length)
-      lines.push('', '### Dashboards', '', ...boards.map(d => compactDashboard(d, summary)))
-    if (summary.reports.length)
-      lines.push('', '### Reports', '', ...summary.reports.map(compactReport))
-    return `${lines.join('\n')}\n`
-  }
-  if (boards.length) {
-    lines.push('', '### Dashboards', '')
+    if (boards.length) out.push('', '### Dashboards', '')
     for (const board of boards) {
-      lines.push(dashboardLine(board))
-      for (const report of summary.reports.filter(r => r.dashboards.some(d => d.id === board.id))) {
-        lines.push(`  - ${reportLine(report)}`)
-      }
+      out.push(compactDashboard(board, reportsOf.get(board.id)?.length ?? 0))
+      if (out.over) return undefined
+    }
+    if (summary.reports.length) out.push('', '### Reports', '')
+    for (const report of summary.reports) {
+      out.push(compactReport(report))
+      if (out.over) return undefined
+    }
+    return out.text()
+  }
+  if (boards.length) out.push('', '### Dashboards', '')
+  for (const board of boards) {
+    out.push(dashboardLine(board))
+    for (const report of reportsOf.get(board.id) ?? []) out.push(`  - ${reportLine(report)}`)
+    if (out.over) return undefined
+  }
+  if (standalone.length) out.push('', '### Reports not on a dashboard', '')
+  for (const report of standalone) {
+    out.push(`- ${reportLine(report)}`)
+    if (out.over) return undefined
+  }
+  return out.text()
+}
+
+/** The changed reports of each dashboard, in the summary's order. */
+function reportsByDashboard(summary: ChangeSummary): Map<string, ReportChange[]> {
+  const byBoard = new Map<string, ReportChange[]>()
+  for (const report of summary.reports) {
+    for (const board of new Set(report.dashboards.map(d => d.id))) {
+      const list = byBoard.get(board)
+      if (list) list.push(report)
+      else byBoard.set(board, [report])
     }
   }
-  if (standalone.length) {
-    lines.push(
-      '',
-      '### Reports not on a dashboard',
-      '',
-      ...standalone.map(r => `- ${reportLine(r)}`)
-    )
-  }
-  return `${lines.join('\n')}\n`
+  return byBoard
 }
 
 /** Changed dashboards, plus the unchanged ones that show a changed report. */
@@ -189,11 +237,7 @@ function reportLine(report: ReportChange): string {
   return `${name} — ${parts.length ? parts.join('; ') : 'changed'}`
 }
 
-function compactDashboard(
-  board: Named & {change?: DashboardChange},
-  summary: ChangeSummary
-): string {
-  const reports = summary.reports.filter(r => r.dashboards.some(d => d.id === board.id)).length
+function compactDashboard(board: Named & {change?: DashboardChange}, reports: number): string {
   const parts: string[] = []
   const change = board.change
   if (change && change.kind !== 'changed') parts.push(change.kind)

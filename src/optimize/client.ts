@@ -36,6 +36,14 @@ export interface ClientOptions {
   maxRetryAfterMs?: number
 }
 
+/** How the bulk exports read their batches. */
+export interface BatchOptions<T> {
+  /** Parses a batch's body; `JSON.parse` by default. A SyntaxError counts as a truncated body. */
+  parse?: (text: string) => unknown
+  /** Turns a batch into results as soon as it has arrived, while other batches are on their way. */
+  each?: (batch: unknown[]) => T[]
+}
+
 interface RequestOptions {
   query?: Record<string, string | number | undefined>
   body?: unknown
@@ -94,13 +102,19 @@ export class OptimizeClient {
   }
 
   /** Report definitions, `batchSize` ids a request. Combined reports bring their children (§1 row 4). */
-  async exportReports(ids: readonly string[]): Promise<unknown[]> {
-    return this.exportInBatches('/api/public/export/report/definition/json', ids)
+  async exportReports<T = unknown>(
+    ids: readonly string[],
+    options?: BatchOptions<T>
+  ): Promise<T[]> {
+    return this.exportInBatches('/api/public/export/report/definition/json', ids, options)
   }
 
   /** Dashboards with all their reports, `batchSize` ids a request (§1 row 5). */
-  async exportDashboards(ids: readonly string[]): Promise<unknown[]> {
-    return this.exportInBatches('/api/public/export/dashboard/definition/json', ids)
+  async exportDashboards<T = unknown>(
+    ids: readonly string[],
+    options?: BatchOptions<T>
+  ): Promise<T[]> {
+    return this.exportInBatches('/api/public/export/dashboard/definition/json', ids, options)
   }
 
   /** Imports entities into a collection. One attempt: Optimize creates new copies every time (§4). */
@@ -140,13 +154,25 @@ export class OptimizeClient {
     }
   }
 
-  private async exportInBatches(path: string, ids: readonly string[]): Promise<unknown[]> {
+  private async exportInBatches<T>(
+    path: string,
+    ids: readonly string[],
+    {parse, each = batch => batch as T[]}: BatchOptions<T> = {}
+  ): Promise<T[]> {
     const batches: string[][] = []
     for (let i = 0; i < ids.length; i += this.batchSize)
       batches.push(ids.slice(i, i + this.batchSize))
     const results = await Promise.all(
       batches.map(async batch =>
-        this.json('POST', path, z.array(z.unknown()), {body: batch, idempotent: true})
+        each(
+          await this.json(
+            'POST',
+            path,
+            z.array(z.unknown()),
+            {body: batch, idempotent: true},
+            parse
+          )
+        )
       )
     )
     return results.flat()
@@ -168,10 +194,11 @@ export class OptimizeClient {
     method: string,
     path: string,
     schema: z.ZodType<T>,
-    options: RequestOptions
+    options: RequestOptions,
+    parse: (text: string) => unknown = JSON.parse
   ): Promise<T> {
     return this.send(options, async () =>
-      parseJson(method, path, await this.attempt(method, path, options), schema)
+      parseJson(method, path, await this.attempt(method, path, options), schema, parse)
     )
   }
 
@@ -403,10 +430,16 @@ export class OptimizeClient {
   }
 }
 
-function parseJson<T>(method: string, path: string, text: string, schema: z.ZodType<T>): T {
+function parseJson<T>(
+  method: string,
+  path: string,
+  text: string,
+  schema: z.ZodType<T>,
+  parse: (text: string) => unknown
+): T {
   let parsed: unknown
   try {
-    parsed = JSON.parse(text)
+    parsed = parse(text)
   } catch (cause) {
     throw new OptimizeApiError({
       method,
