@@ -10,6 +10,7 @@ import * as path from 'node:path'
 import {z} from 'zod'
 import type {CommandResult} from './command.js'
 import {Output} from './constants.js'
+import {toCanonicalJson} from './entities/canonical-json.js'
 import {renderDashboardSvg} from './entities/dashboard-svg.js'
 import {parseExportOmittingProcessXml} from './entities/export-text.js'
 import {layoutTree, type DashboardExtras, type EntityTree} from './entities/layout.js'
@@ -188,7 +189,7 @@ const BATCHES: BatchOptions<NormalizedEntity> = {
   each: normalizeBatch
 }
 
-/** One batch of an export, checked against the entity schemas and normalized. */
+/** One batch of an export, checked against the entity schemas, normalized and serialized. */
 function normalizeBatch(raw: unknown[]): NormalizedEntity[] {
   return raw.map((item, index) => {
     const result = EntitySchema.safeParse(item)
@@ -198,7 +199,8 @@ function normalizeBatch(raw: unknown[]): NormalizedEntity[] {
         `Optimize returned an entity that is not a valid export (id ${id}): ${z.prettifyError(result.error)}`
       )
     }
-    return normalizeEntity(result.data)
+    const normalized = normalizeEntity(result.data)
+    return {...normalized, text: toCanonicalJson(normalized.entity)}
   })
 }
 

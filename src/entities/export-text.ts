@@ -19,27 +19,34 @@
  * `JSON.parse` except in the absent process XML.
  */
 
-const KEY = '"xml":"'
+const KEY = Buffer.from('"xml":"')
 const MARK = '\u0000oac-xml:'
 
-/** Like `JSON.parse(text)`, except that process reports come without `data.configuration.xml`. */
-export function parseExportOmittingProcessXml(text: string): unknown {
+/**
+ * Like `JSON.parse` of the UTF-8 `body`, except that process reports come
+ * without `data.configuration.xml`. Works on the bytes: the cut XML is never
+ * even decoded (a quote or backslash byte is never part of a multi-byte
+ * UTF-8 character, so the scan is the same as on text).
+ */
+export function parseExportOmittingProcessXml(body: Uint8Array): unknown {
+  const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength)
+  const parseAll = (): unknown => JSON.parse(bytes.toString('utf8'))
   // Offsets of each cut string literal: [opening quote, after the closing quote], flattened.
   const spans: number[] = []
-  const pieces: string[] = []
+  const pieces: Uint8Array[] = []
   let last = 0
-  for (let key = text.indexOf(KEY); key >= 0; key = text.indexOf(KEY, last)) {
+  for (let key = bytes.indexOf(KEY); key >= 0; key = bytes.indexOf(KEY, last)) {
     const open = key + KEY.length - 1
-    const end = stringEnd(text, open)
-    if (end < 0) return JSON.parse(text) // cut short: let JSON.parse say where
-    pieces.push(text.slice(last, open), `"\\u0000oac-xml:${spans.length / 2}"`)
+    const end = stringEnd(bytes, open)
+    if (end < 0) return parseAll() // cut short: let JSON.parse say where
+    pieces.push(bytes.subarray(last, open), Buffer.from(`"\\u0000oac-xml:${spans.length / 2}"`))
     spans.push(open, end)
     last = end
   }
-  if (spans.length === 0) return JSON.parse(text)
-  pieces.push(text.slice(last))
-  const value: unknown = JSON.parse(pieces.join(''))
-  if (!Array.isArray(value)) return JSON.parse(text)
+  if (spans.length === 0) return parseAll()
+  pieces.push(bytes.subarray(last))
+  const value: unknown = JSON.parse(Buffer.concat(pieces).toString('utf8'))
+  if (!Array.isArray(value)) return parseAll()
   let found = 0
   for (const item of value) {
     const configuration = configurationOf(item)
@@ -50,11 +57,12 @@ export function parseExportOmittingProcessXml(text: string): unknown {
     if ((item as {exportEntityType?: unknown}).exportEntityType === 'single_process_report') {
       delete configuration.xml
     } else {
-      configuration.xml = JSON.parse(text.slice(spans[2 * index], spans[2 * index + 1])) as unknown
+      const literal = bytes.toString('utf8', spans[2 * index], spans[2 * index + 1])
+      configuration.xml = JSON.parse(literal) as unknown
     }
   }
   // Every cut must be accounted for; an `xml` key anywhere else means: parse it all.
-  return found === spans.length / 2 ? value : JSON.parse(text)
+  return found === spans.length / 2 ? value : parseAll()
 }
 
 function configurationOf(item: unknown): Record<string, unknown> | undefined {
@@ -68,13 +76,13 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** The offset after the closing quote of the string opening at `open`, or -1 when it does not end. */
-function stringEnd(text: string, open: number): number {
+function stringEnd(bytes: Buffer, open: number): number {
   let from = open + 1
   for (;;) {
-    const quote = text.indexOf('"', from)
+    const quote = bytes.indexOf(0x22, from)
     if (quote < 0) return -1
     let backslashes = 0
-    while (text.charCodeAt(quote - 1 - backslashes) === 0x5c) backslashes++
+    while (bytes[quote - 1 - backslashes] === 0x5c) backslashes++
     if (backslashes % 2 === 0) return quote + 1
     from = quote + 1
   }

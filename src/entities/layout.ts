@@ -98,9 +98,9 @@ export function layoutTree(tree: EntityTree, extras?: DashboardExtras): ManagedF
     tree.reports.map(r => r.entity),
     'report'
   )
-  for (const {entity, decisionXml} of tree.reports) {
+  for (const {entity, decisionXml, text} of tree.reports) {
     const base = `${REPORT_DIR}/${reportNames.get(entity.id)}`
-    files.push({path: `${base}.json`, content: toCanonicalJson(entity)})
+    files.push({path: `${base}.json`, content: text ?? toCanonicalJson(entity)})
     if (decisionXml !== undefined)
       files.push({path: `${base}.dmn`, content: withNewline(decisionXml)})
     entries.push(entryFor(entity, `${base}.json`))
@@ -110,9 +110,9 @@ export function layoutTree(tree: EntityTree, extras?: DashboardExtras): ManagedF
     tree.dashboards.map(d => d.entity),
     'dashboard'
   )
-  for (const {entity} of tree.dashboards) {
+  for (const {entity, text} of tree.dashboards) {
     const base = `${DASHBOARD_DIR}/${dashboardNames.get(entity.id)}`
-    files.push({path: `${base}.json`, content: toCanonicalJson(entity)})
+    files.push({path: `${base}.json`, content: text ?? toCanonicalJson(entity)})
     for (const extra of extras?.(entity, reportsById) ?? []) {
       files.push({path: `${base}.${extra.extension}`, content: extra.content})
     }

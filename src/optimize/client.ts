@@ -20,7 +20,15 @@ import type {Io} from '../io.js'
 import type {ConnectionSettings} from '../settings.js'
 import {createTokenProvider, type TokenProvider, type Transport} from './auth.js'
 import {describeErrorBody, InvalidBodyError, OptimizeApiError, parseErrorBody} from './errors.js'
-import {networkError, readChunks, readText, retryAfter, sleep, withTimeout} from './http.js'
+import {
+  networkError,
+  readBytes,
+  readChunks,
+  readText,
+  retryAfter,
+  sleep,
+  withTimeout
+} from './http.js'
 import {
   CollectionSchema,
   ImportedEntitySchema,
@@ -38,8 +46,8 @@ export interface ClientOptions {
 
 /** How the bulk exports read their batches. */
 export interface BatchOptions<T> {
-  /** Parses a batch's body; `JSON.parse` by default. A SyntaxError counts as a truncated body. */
-  parse?: (text: string) => unknown
+  /** Parses a batch's UTF-8 body; `JSON.parse` by default. A SyntaxError counts as a truncated body. */
+  parse?: (body: Uint8Array) => unknown
   /** Turns a batch into results as soon as it has arrived, while other batches are on their way. */
   each?: (batch: unknown[]) => T[]
 }
@@ -162,18 +170,18 @@ export class OptimizeClient {
     const batches: string[][] = []
     for (let i = 0; i < ids.length; i += this.batchSize)
       batches.push(ids.slice(i, i + this.batchSize))
+    const schema = z.array(z.unknown())
     const results = await Promise.all(
-      batches.map(async batch =>
-        each(
-          await this.json(
-            'POST',
-            path,
-            z.array(z.unknown()),
-            {body: batch, idempotent: true},
-            parse
-          )
-        )
-      )
+      batches.map(async batch => {
+        const options = {body: batch, idempotent: true}
+        const items = parse
+          ? await this.send(options, async () => {
+              const body = await this.attemptBytes('POST', path, options)
+              return parseJson('POST', path, body, schema, parse)
+            })
+          : await this.json('POST', path, schema, options)
+        return each(items)
+      })
     )
     return results.flat()
   }
@@ -194,11 +202,10 @@ export class OptimizeClient {
     method: string,
     path: string,
     schema: z.ZodType<T>,
-    options: RequestOptions,
-    parse: (text: string) => unknown = JSON.parse
+    options: RequestOptions
   ): Promise<T> {
     return this.send(options, async () =>
-      parseJson(method, path, await this.attempt(method, path, options), schema, parse)
+      parseJson(method, path, await this.attempt(method, path, options), schema, JSON.parse)
     )
   }
 
@@ -243,6 +250,17 @@ export class OptimizeClient {
   private async attempt(method: string, path: string, options: RequestOptions): Promise<string> {
     return this.exchange(method, path, options, async response =>
       readText(response, {method, path}, this.connection.timeoutMs)
+    )
+  }
+
+  /** One request, its body as bytes. */
+  private async attemptBytes(
+    method: string,
+    path: string,
+    options: RequestOptions
+  ): Promise<Uint8Array> {
+    return this.exchange(method, path, options, async response =>
+      readBytes(response, {method, path}, this.connection.timeoutMs)
     )
   }
 
@@ -430,16 +448,16 @@ export class OptimizeClient {
   }
 }
 
-function parseJson<T>(
+function parseJson<T, B>(
   method: string,
   path: string,
-  text: string,
+  body: B,
   schema: z.ZodType<T>,
-  parse: (text: string) => unknown
+  parse: (body: B) => unknown
 ): T {
   let parsed: unknown
   try {
-    parsed = parse(text)
+    parsed = parse(body)
   } catch (cause) {
     throw new OptimizeApiError({
       method,

@@ -52,6 +52,18 @@ export async function readText(
   }
 }
 
+export async function readBytes(
+  response: Response,
+  label: Label,
+  timeoutMs: number
+): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await response.arrayBuffer())
+  } catch (cause) {
+    throw networkError(label, cause, timeoutMs)
+  }
+}
+
 /** The body's chunks; a connection that breaks off or times out becomes OptimizeApiError. */
 export async function* readChunks(
   body: Response['body'],

@@ -1,5 +1,7 @@
 import {describe, expect, it} from 'vitest'
 import {parseExportOmittingProcessXml} from '../../src/entities/export-text.js'
+
+const parse = (text: string): unknown => parseExportOmittingProcessXml(Buffer.from(text, 'utf8'))
 import {templateExport} from '../helpers/fixtures.js'
 
 /** What JSON.parse gives, with the process reports' XML taken out. */
@@ -40,14 +42,14 @@ describe('parseExportOmittingProcessXml', () => {
     const entities = withProcessXml()
     const text = JSON.stringify(entities)
     expect(text.split('"xml":"').length - 1).toBe(8)
-    const parsed = parseExportOmittingProcessXml(text)
+    const parsed = parse(text)
     expect(parsed).toEqual(expected(entities))
     expect(JSON.stringify(parsed)).not.toContain('bpmn')
   })
 
   it('keeps a decision report’s DMN exactly, escapes included', () => {
     const entities = [...withProcessXml(), decision]
-    expect(parseExportOmittingProcessXml(JSON.stringify(entities))).toEqual(expected(entities))
+    expect(parse(JSON.stringify(entities))).toEqual(expected(entities))
   })
 
   it('parses the whole text plainly when an xml key sits anywhere else', () => {
@@ -61,19 +63,29 @@ describe('parseExportOmittingProcessXml', () => {
       }
     ]
     const text = JSON.stringify(odd)
-    expect(parseExportOmittingProcessXml(text)).toEqual(JSON.parse(text))
+    expect(parse(text)).toEqual(JSON.parse(text))
   })
 
   it('fails like JSON.parse on a body cut short, wherever it is cut', () => {
     const text = JSON.stringify([decision, ...withProcessXml()])
-    for (const cut of [10, text.indexOf('"xml":"') + 12, text.length - 1]) {
-      expect(() => parseExportOmittingProcessXml(text.slice(0, cut))).toThrow(SyntaxError)
+    const bytes = Buffer.byteLength(text)
+    for (const cut of [10, Buffer.from(text).indexOf('Größe') + 3, bytes - 1]) {
+      expect(() => parseExportOmittingProcessXml(Buffer.from(text).subarray(0, cut))).toThrow(
+        SyntaxError
+      )
     }
+  })
+
+  it('reads a body that is a view into a larger buffer', () => {
+    const text = JSON.stringify([decision, ...withProcessXml()])
+    const padded = Buffer.concat([Buffer.from('xx"xml":"'), Buffer.from(text), Buffer.from('"]')])
+    const view = padded.subarray(9, 9 + Buffer.byteLength(text))
+    expect(parseExportOmittingProcessXml(view)).toEqual(expected(JSON.parse(text) as unknown[]))
   })
 
   it('reads a pretty-printed body (no cut) and a body without XML', () => {
     const pretty = JSON.stringify(withProcessXml(), null, 2)
-    expect(parseExportOmittingProcessXml(pretty)).toEqual(JSON.parse(pretty))
-    expect(parseExportOmittingProcessXml('[]')).toEqual([])
+    expect(parse(pretty)).toEqual(JSON.parse(pretty))
+    expect(parse('[]')).toEqual([])
   })
 })
