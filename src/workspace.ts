@@ -81,6 +81,7 @@ export async function readEntityTree(root: string): Promise<LoadedTree> {
   const problems: TreeProblem[] = []
   const files: EntityFile[] = []
   const tree: EntityTree = {dashboards: [], reports: []}
+  const pause = pauser()
   let manifest: Manifest | undefined
   try {
     manifest = await readManifest(root)
@@ -92,6 +93,7 @@ export async function readEntityTree(root: string): Promise<LoadedTree> {
     [DASHBOARD_DIR, DashboardSchema]
   ] as const) {
     for (const name of await listJson(path.join(root, dir))) {
+      await pause()
       const file = `${dir}/${name}`
       const loaded = await readEntityFile(root, file, schema, problems)
       if (!loaded) continue
@@ -102,6 +104,24 @@ export async function readEntityTree(root: string): Promise<LoadedTree> {
     }
   }
   return {tree, files, problems, manifest}
+}
+
+/** Milliseconds of synchronous reading between two turns of the event loop. */
+const PAUSE_EVERY_MS = 5
+
+/**
+ * Gives the event loop a turn every few milliseconds. `plan` reads the target
+ * while it reads the files: without a turn, the listing's answers would wait
+ * for the last file and the export requests would only leave after it, so the
+ * server's work and the reading would run one after the other, not together.
+ */
+function pauser(): () => Promise<void> {
+  let last = performance.now()
+  return async () => {
+    if (performance.now() - last < PAUSE_EVERY_MS) return
+    await new Promise(resolve => setImmediate(resolve))
+    last = performance.now()
+  }
 }
 
 async function readEntityFile(
