@@ -7,8 +7,32 @@
  */
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
+/** A forbidden name as a string anywhere in the text: key or value, unescaped. */
+const FORBIDDEN_TEXT = /"(?:__proto__|constructor|prototype)"/
 const QUOTE = 34
 const BACKSLASH = 92
+
+/**
+ * `hasSuspiciousKeys` for text `JSON.parse` turned into `value`, cheaper for the
+ * files the action writes itself: when the text is exactly what
+ * `JSON.stringify(value, null, 2)` prints (with or without a final newline), it
+ * cannot repeat a key, since the printed objects hold each property once. Only
+ * forbidden names are then left to look for, and they would appear verbatim
+ * (the printer escapes none of their characters). Any other text, or one that
+ * mentions a forbidden name at all, gets the full scan.
+ */
+export function hasSuspiciousKeysIn(text: string, value: unknown): boolean {
+  if (!FORBIDDEN_TEXT.test(text) && isPrintedForm(text, value)) return false
+  return hasSuspiciousKeys(text)
+}
+
+function isPrintedForm(text: string, value: unknown): boolean {
+  const printed = JSON.stringify(value, null, 2)
+  // A native comparison of two flat strings: a fraction of the cost of scanning the text.
+  return text.length === printed.length + 1
+    ? text.charCodeAt(printed.length) === 10 && text.startsWith(printed)
+    : text === printed
+}
 
 /** True when some object of `text` repeats a key or has a forbidden one. `text` must be valid JSON. */
 export function hasSuspiciousKeys(text: string): boolean {

@@ -33,6 +33,22 @@ describe('parseJsonDocument', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined()
   })
 
+  it('takes text as JSON.stringify prints it, and still refuses forbidden keys in it', () => {
+    const printed = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`
+    expect(
+      parseJsonDocument(printed({name: 'constructor', a: [{b: '__proto__'}]})).problems
+    ).toEqual([])
+    const forbidden = parseJsonDocument(printed({data: {constructor: 1}}))
+    expect(forbidden.problems).toEqual([
+      {line: 3, column: 5, message: 'forbidden key "constructor"'}
+    ])
+    // One property more than the printed form shows: a repeated key.
+    const repeated = printed({a: 1, b: 2}).replace('"b": 2', '"b": 2,\n  "a": 3')
+    expect(parseJsonDocument(repeated).problems).toEqual([
+      {line: 4, column: 3, message: 'duplicate key "a"'}
+    ])
+  })
+
   it('refuses comments and trailing commas, which Optimize files never have', () => {
     expect(parseJsonDocument('{"a": 1, // c\n}').problems.length).toBeGreaterThan(0)
     expect(parseJsonDocument('[1, 2,]').problems.length).toBeGreaterThan(0)
