@@ -1,8 +1,9 @@
-import {readFile, writeFile} from 'node:fs/promises'
+import {readFile, rename, symlink, truncate, writeFile} from 'node:fs/promises'
 import * as path from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {CommandFailedError} from '../../src/command.js'
 import {runValidate} from '../../src/validate.js'
+import {MAX_FILE_BYTES} from '../../src/workspace.js'
 import {templateExport} from '../helpers/fixtures.js'
 import {recordingIo, type RecordingIo} from '../helpers/io.js'
 import {
@@ -151,6 +152,24 @@ describe('validate', () => {
     expect(finance.map(e => e.message).join('\n')).toMatch(
       /6 is not one Optimize uses for dashboards/
     )
+  })
+
+  it('refuses an entity file that is a symbolic link, or larger than the limit', async () => {
+    const workspace = await writeTree(sample())
+    const reports = path.join(workspace, TREE, 'reports')
+    await rename(path.join(reports, 'backlog.json'), path.join(workspace, 'backlog.json'))
+    await symlink(path.join(workspace, 'backlog.json'), path.join(reports, 'backlog.json'))
+    await truncate(path.join(reports, 'open-incidents.json'), MAX_FILE_BYTES + 1)
+    const {io, error} = await validate(workspace)
+    expect(error).toBeDefined()
+    const byFile = (file: string): string[] =>
+      io.errors.filter(e => e.where?.file === `${TREE}/${file}`).map(e => e.message)
+    expect(byFile('reports/backlog.json')).toEqual([
+      'is a symbolic link; entity files must be regular files'
+    ])
+    expect(byFile('reports/open-incidents.json')).toEqual([
+      `is ${MAX_FILE_BYTES + 1} bytes; entity files may have at most ${MAX_FILE_BYTES} bytes`
+    ])
   })
 
   it('reports a schema error at the line of the field', async () => {
