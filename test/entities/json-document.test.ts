@@ -33,20 +33,22 @@ describe('parseJsonDocument', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined()
   })
 
-  it('takes text as JSON.stringify prints it, and still refuses forbidden keys in it', () => {
-    const printed = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`
-    expect(
-      parseJsonDocument(printed({name: 'constructor', a: [{b: '__proto__'}]})).problems
-    ).toEqual([])
-    const forbidden = parseJsonDocument(printed({data: {constructor: 1}}))
-    expect(forbidden.problems).toEqual([
-      {line: 3, column: 5, message: 'forbidden key "constructor"'}
+  it('finds repeated and forbidden keys however the text is written', () => {
+    const problems = (text: string): string[] =>
+      parseJsonDocument(text).problems.map(p => `${p.line}:${p.column} ${p.message}`)
+    // Printed as the action writes files; names only as values are fine.
+    const printed = `${JSON.stringify({name: 'constructor', a: [{b: '__proto__'}]}, null, 2)}\n`
+    expect(problems(printed)).toEqual([])
+    expect(problems(`${JSON.stringify({data: {constructor: 1}}, null, 2)}\n`)).toEqual([
+      '3:5 forbidden key "constructor"'
     ])
-    // One property more than the printed form shows: a repeated key.
-    const repeated = printed({a: 1, b: 2}).replace('"b": 2', '"b": 2,\n  "a": 3')
-    expect(parseJsonDocument(repeated).problems).toEqual([
-      {line: 4, column: 3, message: 'duplicate key "a"'}
-    ])
+    // Space before the colon, escaped names, backslashes ending a key, values that start with ':'.
+    expect(problems('{"a" : 1,\n "a": 2}')).toEqual(['2:2 duplicate key "a"'])
+    expect(problems('{"\\u0061": 1, "a": 2}')).toEqual(['1:15 duplicate key "a"'])
+    expect(problems('{"x": {"\\u005f_proto__": 1}}')).toEqual(['1:8 forbidden key "__proto__"'])
+    expect(problems('{"x\\\\": 1, "a": 2, "a": 3}')).toEqual(['1:20 duplicate key "a"'])
+    expect(problems('{"a": ":1", "b": " :2", "c": "\\":"}')).toEqual([])
+    expect(problems('{"a": ":1", "a": 2}')).toEqual(['1:13 duplicate key "a"'])
   })
 
   it('refuses comments and trailing commas, which Optimize files never have', () => {
