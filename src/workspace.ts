@@ -95,14 +95,16 @@ export async function readEntityTree(root: string): Promise<LoadedTree> {
     [REPORT_DIR, ReportSchema],
     [DASHBOARD_DIR, DashboardSchema]
   ] as const) {
-    for (const {name, symlink} of await listJson(path.join(root, dir))) {
+    const {json, names} = await listFolder(path.join(root, dir))
+    for (const {name, symlink} of json) {
       await pause()
       const file = `${dir}/${name}`
       if (symlink) {
         problems.push({file, message: 'is a symbolic link; entity files must be regular files'})
         continue
       }
-      const loaded = await readEntityFile(root, file, schema, problems)
+      const sidecar = names.has(name.replace(/\.json$/, '.dmn'))
+      const loaded = await readEntityFile(root, file, schema, problems, sidecar)
       if (!loaded) continue
       files.push(loaded)
       if (loaded.entity.exportEntityType === 'dashboard')
@@ -135,7 +137,9 @@ async function readEntityFile(
   root: string,
   file: string,
   schema: z.ZodType<Report> | z.ZodType<Dashboard>,
-  problems: TreeProblem[]
+  problems: TreeProblem[],
+  /** The folder lists a .dmn file beside it: most reports have none, and asking costs a failed open. */
+  sidecar: boolean
 ): Promise<EntityFile | undefined> {
   const absolute = path.join(root, file)
   const text = readBoundedSync(absolute)
@@ -162,7 +166,7 @@ async function readEntityFile(
   }
   const entity = result.data
   let decisionXml: string | undefined
-  if (entity.exportEntityType === 'single_decision_report') {
+  if (entity.exportEntityType === 'single_decision_report' && sidecar) {
     decisionXml = readTextSync(absolute.replace(/\.json$/, '.dmn'))
   }
   return {file, entity, decisionXml, document}
@@ -285,16 +289,19 @@ async function removeEmptyParents(root: string, dir: string): Promise<void> {
 }
 
 /**
- * The JSON files of a folder, sorted. Symbolic links are told by the listing
- * itself (Node asks lstat where the file system does not say), not by one more
- * call per file.
+ * The JSON files of a folder, sorted, and the names of all its entries.
+ * Symbolic links are told by the listing itself (Node asks lstat where the
+ * file system does not say), not by one more call per file.
  */
-async function listJson(dir: string): Promise<{name: string; symlink: boolean}[]> {
+async function listFolder(
+  dir: string
+): Promise<{json: {name: string; symlink: boolean}[]; names: Set<string>}> {
   const entries = await readdir(dir, {withFileTypes: true}).catch(() => [])
-  return entries
+  const json = entries
     .filter(entry => entry.name.endsWith('.json') && !entry.isDirectory())
     .map(entry => ({name: entry.name, symlink: entry.isSymbolicLink()}))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+  return {json, names: new Set(entries.map(entry => entry.name))}
 }
 
 /**
