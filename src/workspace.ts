@@ -5,8 +5,11 @@
  * removed; files the action did not write are never touched.
  */
 import {
+  closeSync,
+  fstatSync,
   lstatSync,
   mkdirSync,
+  openSync,
   readFileSync,
   renameSync,
   rmSync,
@@ -81,6 +84,7 @@ export async function readEntityTree(root: string): Promise<LoadedTree> {
   const problems: TreeProblem[] = []
   const files: EntityFile[] = []
   const tree: EntityTree = {dashboards: [], reports: []}
+  const pause = pauser()
   let manifest: Manifest | undefined
   try {
     manifest = await readManifest(root)
@@ -91,9 +95,16 @@ export async function readEntityTree(root: string): Promise<LoadedTree> {
     [REPORT_DIR, ReportSchema],
     [DASHBOARD_DIR, DashboardSchema]
   ] as const) {
-    for (const name of await listJson(path.join(root, dir))) {
+    const {json, names} = await listFolder(path.join(root, dir))
+    for (const {name, symlink} of json) {
+      await pause()
       const file = `${dir}/${name}`
-      const loaded = await readEntityFile(root, file, schema, problems)
+      if (symlink) {
+        problems.push({file, message: 'is a symbolic link; entity files must be regular files'})
+        continue
+      }
+      const sidecar = names.has(name.replace(/\.json$/, '.dmn'))
+      const loaded = await readEntityFile(root, file, schema, problems, sidecar)
       if (!loaded) continue
       files.push(loaded)
       if (loaded.entity.exportEntityType === 'dashboard')
@@ -104,27 +115,42 @@ export async function readEntityTree(root: string): Promise<LoadedTree> {
   return {tree, files, problems, manifest}
 }
 
+/** Milliseconds of synchronous reading between two turns of the event loop. */
+const PAUSE_EVERY_MS = 5
+
+/**
+ * Gives the event loop a turn every few milliseconds. `plan` reads the target
+ * while it reads the files: without a turn, the listing's answers would wait
+ * for the last file and the export requests would only leave after it, so the
+ * server's work and the reading would run one after the other, not together.
+ */
+function pauser(): () => Promise<void> {
+  let last = performance.now()
+  return async () => {
+    if (performance.now() - last < PAUSE_EVERY_MS) return
+    await new Promise(resolve => setImmediate(resolve))
+    last = performance.now()
+  }
+}
+
 async function readEntityFile(
   root: string,
   file: string,
   schema: z.ZodType<Report> | z.ZodType<Dashboard>,
-  problems: TreeProblem[]
+  problems: TreeProblem[],
+  /** The folder lists a .dmn file beside it: most reports have none, and asking costs a failed open. */
+  sidecar: boolean
 ): Promise<EntityFile | undefined> {
   const absolute = path.join(root, file)
-  // Synchronous reads: thousands of small files read several times faster than through the thread pool.
-  const stats = lstatSync(absolute)
-  if (stats.isSymbolicLink()) {
-    problems.push({file, message: 'is a symbolic link; entity files must be regular files'})
-    return undefined
-  }
-  if (stats.size > MAX_FILE_BYTES) {
+  const text = readBoundedSync(absolute)
+  if (typeof text === 'number') {
     problems.push({
       file,
-      message: `is ${stats.size} bytes; entity files may have at most ${MAX_FILE_BYTES} bytes`
+      message: `is ${text} bytes; entity files may have at most ${MAX_FILE_BYTES} bytes`
     })
     return undefined
   }
-  const document = parseJsonDocument(readFileSync(absolute, 'utf8'))
+  const document = parseJsonDocument(text)
   if (document.problems.length) {
     for (const problem of document.problems) problems.push({file, ...problem})
     return undefined
@@ -140,7 +166,7 @@ async function readEntityFile(
   }
   const entity = result.data
   let decisionXml: string | undefined
-  if (entity.exportEntityType === 'single_decision_report') {
+  if (entity.exportEntityType === 'single_decision_report' && sidecar) {
     decisionXml = readTextSync(absolute.replace(/\.json$/, '.dmn'))
   }
   return {file, entity, decisionXml, document}
@@ -261,12 +287,36 @@ async function removeEmptyParents(root: string, dir: string): Promise<void> {
   }
 }
 
-async function listJson(dir: string): Promise<string[]> {
+/**
+ * The JSON files of a folder, sorted, and the names of all its entries.
+ * Symbolic links are told by the listing itself (Node asks lstat where the
+ * file system does not say), not by one more call per file.
+ */
+async function listFolder(
+  dir: string
+): Promise<{json: {name: string; symlink: boolean}[]; names: Set<string>}> {
   const entries = await readdir(dir, {withFileTypes: true}).catch(() => [])
-  return entries
+  const json = entries
     .filter(entry => entry.name.endsWith('.json') && !entry.isDirectory())
-    .map(entry => entry.name)
-    .sort()
+    .map(entry => ({name: entry.name, symlink: entry.isSymbolicLink()}))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+  return {json, names: new Set(entries.map(entry => entry.name))}
+}
+
+/**
+ * A file's text, or its size when that is over MAX_FILE_BYTES. The size comes
+ * from the open file, which reading needs anyway. Synchronous: thousands of
+ * small files read several times faster than through the thread pool.
+ */
+function readBoundedSync(file: string): string | number {
+  const fd = openSync(file, 'r')
+  try {
+    const {size} = fstatSync(fd)
+    if (size > MAX_FILE_BYTES) return size
+    return readFileSync(fd, 'utf8')
+  } finally {
+    closeSync(fd)
+  }
 }
 
 function readTextSync(file: string): string | undefined {

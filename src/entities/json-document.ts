@@ -12,7 +12,7 @@ import {
   type Node,
   type ParseError
 } from 'jsonc-parser'
-import {hasSuspiciousKeys} from './json-keys.js'
+import {hasSuspiciousKeysIn} from './json-keys.js'
 
 export interface Position {
   line: number
@@ -47,7 +47,7 @@ function parseFast(text: string): JsonDocument | undefined {
   } catch {
     return undefined
   }
-  if (hasSuspiciousKeys(text)) return undefined
+  if (hasSuspiciousKeysIn(text, value)) return undefined
   let slow: JsonDocument | undefined
   return {value, problems: [], locate: path => (slow ??= parseWithPositions(text)).locate(path)}
 }

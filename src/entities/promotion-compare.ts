@@ -26,6 +26,7 @@ import {createHash} from 'node:crypto'
 import {configure} from 'safe-stable-stringify'
 import {toCanonicalJson} from './canonical-json.js'
 import {compareStrings} from './normalize.js'
+import {QuickEqual, sortedDefinition} from './promotion-equal.js'
 
 type Json = unknown
 
@@ -121,6 +122,8 @@ export class Fingerprinter {
   readonly #prints = new Map<string, Json>()
   readonly #hashes = new Map<string, string>()
   readonly #dashboardHashes = new Map<string, string>()
+  /** Walks against another side's entities, by side: they remember the report pairs seen. */
+  readonly #quick = new WeakMap<Fingerprinter, QuickEqual>()
 
   constructor(private readonly index: Pick<EntityIndex, 'reports'>) {}
 
@@ -131,9 +134,18 @@ export class Fingerprinter {
       : this.report(entity.id)
   }
 
-  /** Same content as `entity` of another side: a structural walk, no serialization. */
+  /**
+   * Same content as `entity` of another side. First a walk of both entities
+   * that copies nothing (promotion-equal.ts); only what it cannot vouch for
+   * (a difference, or a case it does not model) has its fingerprints built and
+   * compared, so the answer is always the fingerprints'.
+   */
   equals(entity: Entity, other: Fingerprinter, otherEntity: Entity): boolean {
     if (entity.exportEntityType !== otherEntity.exportEntityType) return false
+    let quick = this.#quick.get(other)
+    if (!quick)
+      this.#quick.set(other, (quick = new QuickEqual(this.index.reports, other.index.reports)))
+    if (quick.units(entity, otherEntity)) return true
     return deepEqual(this.of(entity), other.of(otherEntity))
   }
 
@@ -218,18 +230,6 @@ export class Fingerprinter {
       tiles: keyed.map(k => k.tile)
     }
   }
-}
-
-/** Versions and tenants are sets: compared in a fixed order (as normalize.ts writes them). */
-function sortedDefinition(definition: Record<string, unknown>): Record<string, unknown> {
-  const sorted = {...definition}
-  if (Array.isArray(definition.versions))
-    sorted.versions = [...(definition.versions as string[])].sort(compareStrings)
-  if (Array.isArray(definition.tenantIds))
-    sorted.tenantIds = [...(definition.tenantIds as (string | null)[])].sort((a, b) =>
-      compareStrings(a ?? '', b ?? '')
-    )
-  return sorted
 }
 
 interface AbstractTile {

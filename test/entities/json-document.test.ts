@@ -33,6 +33,24 @@ describe('parseJsonDocument', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined()
   })
 
+  it('finds repeated and forbidden keys however the text is written', () => {
+    const problems = (text: string): string[] =>
+      parseJsonDocument(text).problems.map(p => `${p.line}:${p.column} ${p.message}`)
+    // Printed as the action writes files; names only as values are fine.
+    const printed = `${JSON.stringify({name: 'constructor', a: [{b: '__proto__'}]}, null, 2)}\n`
+    expect(problems(printed)).toEqual([])
+    expect(problems(`${JSON.stringify({data: {constructor: 1}}, null, 2)}\n`)).toEqual([
+      '3:5 forbidden key "constructor"'
+    ])
+    // Space before the colon, escaped names, backslashes ending a key, values that start with ':'.
+    expect(problems('{"a" : 1,\n "a": 2}')).toEqual(['2:2 duplicate key "a"'])
+    expect(problems('{"\\u0061": 1, "a": 2}')).toEqual(['1:15 duplicate key "a"'])
+    expect(problems('{"x": {"\\u005f_proto__": 1}}')).toEqual(['1:8 forbidden key "__proto__"'])
+    expect(problems('{"x\\\\": 1, "a": 2, "a": 3}')).toEqual(['1:20 duplicate key "a"'])
+    expect(problems('{"a": ":1", "b": " :2", "c": "\\":"}')).toEqual([])
+    expect(problems('{"a": ":1", "a": 2}')).toEqual(['1:13 duplicate key "a"'])
+  })
+
   it('refuses comments and trailing commas, which Optimize files never have', () => {
     expect(parseJsonDocument('{"a": 1, // c\n}').problems.length).toBeGreaterThan(0)
     expect(parseJsonDocument('[1, 2,]').problems.length).toBeGreaterThan(0)

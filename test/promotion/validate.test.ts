@@ -1,8 +1,10 @@
-import {readFile, writeFile} from 'node:fs/promises'
+import {readFile, rename, symlink, truncate, writeFile} from 'node:fs/promises'
 import * as path from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {CommandFailedError} from '../../src/command.js'
+import type {Report} from '../../src/optimize/schemas.js'
 import {runValidate} from '../../src/validate.js'
+import {MAX_FILE_BYTES, readEntityTree} from '../../src/workspace.js'
 import {templateExport} from '../helpers/fixtures.js'
 import {recordingIo, type RecordingIo} from '../helpers/io.js'
 import {
@@ -151,6 +153,43 @@ describe('validate', () => {
     expect(finance.map(e => e.message).join('\n')).toMatch(
       /6 is not one Optimize uses for dashboards/
     )
+  })
+
+  it('refuses an entity file that is a symbolic link, or larger than the limit', async () => {
+    const workspace = await writeTree(sample())
+    const reports = path.join(workspace, TREE, 'reports')
+    await rename(path.join(reports, 'backlog.json'), path.join(workspace, 'backlog.json'))
+    await symlink(path.join(workspace, 'backlog.json'), path.join(reports, 'backlog.json'))
+    await truncate(path.join(reports, 'open-incidents.json'), MAX_FILE_BYTES + 1)
+    const {io, error} = await validate(workspace)
+    expect(error).toBeDefined()
+    const byFile = (file: string): string[] =>
+      io.errors.filter(e => e.where?.file === `${TREE}/${file}`).map(e => e.message)
+    expect(byFile('reports/backlog.json')).toEqual([
+      'is a symbolic link; entity files must be regular files'
+    ])
+    expect(byFile('reports/open-incidents.json')).toEqual([
+      `is ${MAX_FILE_BYTES + 1} bytes; entity files may have at most ${MAX_FILE_BYTES} bytes`
+    ])
+  })
+
+  it('reads the DMN XML of a decision report from the file beside it, when there is one', async () => {
+    const decision = (n: number, name: string, xml?: string): Report => ({
+      ...processReport(n, name),
+      exportEntityType: 'single_decision_report',
+      data: {...processReport(n, name).data, configuration: xml === undefined ? {} : {xml}}
+    })
+    const workspace = await writeTree([
+      ...sample(),
+      decision(20, 'Approval', '<definitions id="approval"/>'),
+      decision(21, 'Routing')
+    ])
+    const loaded = await readEntityTree(path.join(workspace, TREE))
+    const xml = new Map(loaded.files.map(f => [f.entity.name, f.decisionXml]))
+    expect(xml.get('Approval')).toBe('<definitions id="approval"/>\n')
+    expect(xml.has('Routing')).toBe(true)
+    expect(xml.get('Routing')).toBeUndefined()
+    expect(loaded.problems).toEqual([])
   })
 
   it('reports a schema error at the line of the field', async () => {
