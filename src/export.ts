@@ -61,17 +61,14 @@ export async function runExport(
   if (!settings.connection) throw new Error('export needs a connection to Optimize.')
   const client = hooks.client ?? OptimizeClient.create(settings.connection, io)
 
-  const entities = await io.group('Fetching dashboards and reports', async () =>
-    fetchSelection(settings, client, io)
+  // What git holds now (the "before" of the change summary) is read while
+  // Optimize prepares the export.
+  const [entities, current] = await io.group('Fetching dashboards and reports', async () =>
+    Promise.all([fetchSelection(settings, client, io), readEntityTree(settings.path)])
   )
   const after = toTree(entities)
   io.info(
-    `Fetched ${after.dashboards.length} dashboards and ${after.reports.length} reports in ${client.requestCount} requests`
-  )
-
-  // What git holds now: the "before" of the change summary.
-  const current = await io.group('Reading the current files', async () =>
-    readEntityTree(settings.path)
+    `Fetched ${after.dashboards.length} dashboards and ${after.reports.length} reports in ${client.requestCount} requests; read ${current.files.length} current files`
   )
   for (const problem of current.problems) {
     io.debug(`existing file ${problem.file}: ${problem.message} (it will be replaced)`)
@@ -81,7 +78,7 @@ export async function runExport(
   const files = layoutTree(after, dashboardPicture)
   const written = await io.group(
     `Writing ${files.length} files to ${settings.relativePath}`,
-    async () => writeManagedFiles(settings.path, files, current.manifest)
+    async () => writeManagedFiles(settings.path, files, current.manifest, current.texts)
   )
   const toWorkspace = (file: string): string => path.posix.join(settings.relativePath, file)
   const changedFiles = [...written.changed, ...written.removed]

@@ -59,6 +59,8 @@ export interface LoadedTree {
   files: EntityFile[]
   problems: TreeProblem[]
   manifest?: Manifest
+  /** The text of every file read (entity JSON and .dmn), by path relative to the folder. */
+  texts: Map<string, string>
 }
 
 export class WorkspaceError extends Error {
@@ -84,6 +86,7 @@ export async function readEntityTree(root: string): Promise<LoadedTree> {
   const problems: TreeProblem[] = []
   const files: EntityFile[] = []
   const tree: EntityTree = {dashboards: [], reports: []}
+  const texts = new Map<string, string>()
   const pause = pauser()
   let manifest: Manifest | undefined
   try {
@@ -104,7 +107,7 @@ export async function readEntityTree(root: string): Promise<LoadedTree> {
         continue
       }
       const sidecar = names.has(name.replace(/\.json$/, '.dmn'))
-      const loaded = await readEntityFile(root, file, schema, problems, sidecar)
+      const loaded = await readEntityFile(root, file, schema, problems, sidecar, texts)
       if (!loaded) continue
       files.push(loaded)
       if (loaded.entity.exportEntityType === 'dashboard')
@@ -112,7 +115,7 @@ export async function readEntityTree(root: string): Promise<LoadedTree> {
       else tree.reports.push({entity: loaded.entity, decisionXml: loaded.decisionXml})
     }
   }
-  return {tree, files, problems, manifest}
+  return {tree, files, problems, manifest, texts}
 }
 
 /** Milliseconds of synchronous reading between two turns of the event loop. */
@@ -139,10 +142,12 @@ async function readEntityFile(
   schema: z.ZodType<Report> | z.ZodType<Dashboard>,
   problems: TreeProblem[],
   /** The folder lists a .dmn file beside it: most reports have none, and asking costs a failed open. */
-  sidecar: boolean
+  sidecar: boolean,
+  texts: Map<string, string>
 ): Promise<EntityFile | undefined> {
   const absolute = path.join(root, file)
   const text = readBoundedSync(absolute)
+  if (typeof text === 'string') texts.set(file, text)
   if (typeof text === 'number') {
     problems.push({
       file,
@@ -168,6 +173,7 @@ async function readEntityFile(
   let decisionXml: string | undefined
   if (entity.exportEntityType === 'single_decision_report' && sidecar) {
     decisionXml = readTextSync(absolute.replace(/\.json$/, '.dmn'))
+    if (decisionXml !== undefined) texts.set(file.replace(/\.json$/, '.dmn'), decisionXml)
   }
   return {file, entity, decisionXml, document}
 }
@@ -192,14 +198,16 @@ export interface WriteResult {
 export async function writeManagedFiles(
   root: string,
   files: readonly ManagedFile[],
-  previous?: Manifest
+  previous?: Manifest,
+  /** Texts of files already read in this run (readEntityTree's), to compare without reading again. */
+  known?: ReadonlyMap<string, string>
 ): Promise<WriteResult> {
   const managed = new Set([...(previous?.files ?? []), ...(previous ? [MANIFEST_FILE] : [])])
   const checkDir = directoryChecker(root)
   const changed: ManagedFile[] = []
   for (const file of files) {
     const {target, exists} = safeTarget(root, file.path, checkDir)
-    const current = exists ? readFileSync(target, 'utf8') : undefined
+    const current = exists ? (known?.get(file.path) ?? readFileSync(target, 'utf8')) : undefined
     if (current === file.content) continue
     if (current !== undefined && !managed.has(file.path)) {
       throw new WorkspaceError(

@@ -33411,7 +33411,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7242);
 /* harmony import */ var _input_docs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(503);
 /* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5027);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(537);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2228);
 /* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8750);
 /**
  * The command line beside the action: `optimize-as-code <command> --option value`.
@@ -33893,7 +33893,7 @@ function createCliIo(options = {}) {
 
 /***/ }),
 
-/***/ 537:
+/***/ 2228:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -48149,13 +48149,16 @@ async function readText(response, label, timeoutMs) {
         throw networkError(label, cause, timeoutMs);
     }
 }
+/** The body as bytes; a connection that breaks off or times out becomes OptimizeApiError. */
 async function readBytes(response, label, timeoutMs) {
-    try {
-        return new Uint8Array(await response.arrayBuffer());
+    // Not arrayBuffer(): it copies the whole body once more after joining the chunks.
+    const chunks = [];
+    let length = 0;
+    for await (const chunk of readChunks(response.body, label, timeoutMs)) {
+        chunks.push(chunk);
+        length += chunk.length;
     }
-    catch (cause) {
-        throw networkError(label, cause, timeoutMs);
-    }
+    return Buffer.concat(chunks, length);
 }
 /** The body's chunks; a connection that breaks off or times out becomes OptimizeApiError. */
 async function* readChunks(body, label, timeoutMs) {
@@ -48575,10 +48578,69 @@ var main = __nccwpck_require__(9547);
  * prototype-polluting names. One pass over the characters, no tree: reading
  * 2,000 entity files this way costs a fraction of a full position-tracking
  * parse (json-document.ts), which is then only needed to report a problem.
+ * Cheaper still, `hasSuspiciousKeysIn` first counts keys, and only scans when
+ * the counts leave a doubt.
  */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const QUOTE = 34;
 const BACKSLASH = 92;
+/**
+ * `hasSuspiciousKeys` for text `JSON.parse` turned into `value`, several times
+ * cheaper when nothing is wrong, by counting instead of remembering keys:
+ * every key of the text ends in an unescaped quote followed by a colon, so the
+ * text has at most as many keys as it has such quotes (a string value that
+ * starts with a colon adds one). `JSON.parse` keeps one property per
+ * repeated key, so the value has as many properties as the text has keys only
+ * when no key repeats. Equal counts therefore prove there is no duplicate; any
+ * other count, or a forbidden name in the value, gets the full scan.
+ */
+function hasSuspiciousKeysIn(text, value) {
+    const properties = countProperties(value);
+    if (properties >= 0 && properties === countKeyEnds(text))
+        return false;
+    return hasSuspiciousKeys(text);
+}
+/** Own properties of every object in `value`; -1 at a forbidden name. No recursion: any depth. */
+function countProperties(value) {
+    let count = 0;
+    const pending = [];
+    if (typeof value === 'object' && value !== null)
+        pending.push(value);
+    while (pending.length > 0) {
+        const item = pending.pop();
+        if (Array.isArray(item)) {
+            for (const element of item)
+                if (typeof element === 'object' && element !== null)
+                    pending.push(element);
+            continue;
+        }
+        const keys = Object.keys(item);
+        count += keys.length;
+        for (const key of keys) {
+            if (FORBIDDEN_KEYS.has(key))
+                return -1;
+            const child = item[key];
+            if (typeof child === 'object' && child !== null)
+                pending.push(child);
+        }
+    }
+    return count;
+}
+/** A quote followed by JSON whitespace and a colon: where a key ends (or a value starts with ':'). */
+const KEY_END = /"(?=[ \t\n\r]*:)/g;
+/** Quotes of `text` that may end a key: as KEY_END, and not escaped (an even run of backslashes before). */
+function countKeyEnds(text) {
+    let count = 0;
+    KEY_END.lastIndex = 0;
+    while (KEY_END.test(text)) {
+        let backslashes = 0;
+        for (let i = KEY_END.lastIndex - 2; text.charCodeAt(i) === BACKSLASH; i--)
+            backslashes++;
+        if (backslashes % 2 === 0)
+            count++;
+    }
+    return count;
+}
 /** True when some object of `text` repeats a key or has a forbidden one. `text` must be valid JSON. */
 function hasSuspiciousKeys(text) {
     // One entry per open container: the keys seen so far (objects) or null (arrays).
@@ -48651,7 +48713,7 @@ function parseFast(text) {
     catch {
         return undefined;
     }
-    if (hasSuspiciousKeys(text))
+    if (hasSuspiciousKeysIn(text, value))
         return undefined;
     let slow;
     return { value, problems: [], locate: path => (slow ??= parseWithPositions(text)).locate(path) };
@@ -48774,6 +48836,8 @@ async function readEntityTree(root) {
     const problems = [];
     const files = [];
     const tree = { dashboards: [], reports: [] };
+    const texts = new Map();
+    const pause = pauser();
     let manifest;
     try {
         manifest = await readManifest(root);
@@ -48785,9 +48849,16 @@ async function readEntityTree(root) {
         [REPORT_DIR, ReportSchema],
         [DASHBOARD_DIR, DashboardSchema]
     ]) {
-        for (const name of await listJson(external_node_path_.join(root, dir))) {
+        const { json, names } = await listFolder(external_node_path_.join(root, dir));
+        for (const { name, symlink } of json) {
+            await pause();
             const file = `${dir}/${name}`;
-            const loaded = await readEntityFile(root, file, schema, problems);
+            if (symlink) {
+                problems.push({ file, message: 'is a symbolic link; entity files must be regular files' });
+                continue;
+            }
+            const sidecar = names.has(name.replace(/\.json$/, '.dmn'));
+            const loaded = await readEntityFile(root, file, schema, problems, sidecar, texts);
             if (!loaded)
                 continue;
             files.push(loaded);
@@ -48797,24 +48868,40 @@ async function readEntityTree(root) {
                 tree.reports.push({ entity: loaded.entity, decisionXml: loaded.decisionXml });
         }
     }
-    return { tree, files, problems, manifest };
+    return { tree, files, problems, manifest, texts };
 }
-async function readEntityFile(root, file, schema, problems) {
+/** Milliseconds of synchronous reading between two turns of the event loop. */
+const PAUSE_EVERY_MS = 5;
+/**
+ * Gives the event loop a turn every few milliseconds. `plan` reads the target
+ * while it reads the files: without a turn, the listing's answers would wait
+ * for the last file and the export requests would only leave after it, so the
+ * server's work and the reading would run one after the other, not together.
+ */
+function pauser() {
+    let last = performance.now();
+    return async () => {
+        if (performance.now() - last < PAUSE_EVERY_MS)
+            return;
+        await new Promise(resolve => setImmediate(resolve));
+        last = performance.now();
+    };
+}
+async function readEntityFile(root, file, schema, problems, 
+/** The folder lists a .dmn file beside it: most reports have none, and asking costs a failed open. */
+sidecar, texts) {
     const absolute = external_node_path_.join(root, file);
-    // Synchronous reads: thousands of small files read several times faster than through the thread pool.
-    const stats = (0,external_node_fs_.lstatSync)(absolute);
-    if (stats.isSymbolicLink()) {
-        problems.push({ file, message: 'is a symbolic link; entity files must be regular files' });
-        return undefined;
-    }
-    if (stats.size > MAX_FILE_BYTES) {
+    const text = readBoundedSync(absolute);
+    if (typeof text === 'string')
+        texts.set(file, text);
+    if (typeof text === 'number') {
         problems.push({
             file,
-            message: `is ${stats.size} bytes; entity files may have at most ${MAX_FILE_BYTES} bytes`
+            message: `is ${text} bytes; entity files may have at most ${MAX_FILE_BYTES} bytes`
         });
         return undefined;
     }
-    const document = parseJsonDocument((0,external_node_fs_.readFileSync)(absolute, 'utf8'));
+    const document = parseJsonDocument(text);
     if (document.problems.length) {
         for (const problem of document.problems)
             problems.push({ file, ...problem });
@@ -48831,8 +48918,10 @@ async function readEntityFile(root, file, schema, problems) {
     }
     const entity = result.data;
     let decisionXml;
-    if (entity.exportEntityType === 'single_decision_report') {
+    if (entity.exportEntityType === 'single_decision_report' && sidecar) {
         decisionXml = readTextSync(absolute.replace(/\.json$/, '.dmn'));
+        if (decisionXml !== undefined)
+            texts.set(file.replace(/\.json$/, '.dmn'), decisionXml);
     }
     return { file, entity, decisionXml, document };
 }
@@ -48844,13 +48933,15 @@ async function readEntityFile(root, file, schema, problems) {
  * Synchronous file calls on purpose: nothing else runs meanwhile, and for
  * thousands of small files they are several times faster than the thread pool.
  */
-async function writeManagedFiles(root, files, previous) {
+async function writeManagedFiles(root, files, previous, 
+/** Texts of files already read in this run (readEntityTree's), to compare without reading again. */
+known) {
     const managed = new Set([...(previous?.files ?? []), ...(previous ? [MANIFEST_FILE] : [])]);
     const checkDir = directoryChecker(root);
     const changed = [];
     for (const file of files) {
         const { target, exists } = safeTarget(root, file.path, checkDir);
-        const current = exists ? (0,external_node_fs_.readFileSync)(target, 'utf8') : undefined;
+        const current = exists ? (known?.get(file.path) ?? (0,external_node_fs_.readFileSync)(target, 'utf8')) : undefined;
         if (current === file.content)
             continue;
         if (current !== undefined && !managed.has(file.path)) {
@@ -48931,12 +49022,35 @@ async function removeEmptyParents(root, dir) {
         current = external_node_path_.dirname(current);
     }
 }
-async function listJson(dir) {
+/**
+ * The JSON files of a folder, sorted, and the names of all its entries.
+ * Symbolic links are told by the listing itself (Node asks lstat where the
+ * file system does not say), not by one more call per file.
+ */
+async function listFolder(dir) {
     const entries = await (0,promises_namespaceObject.readdir)(dir, { withFileTypes: true }).catch(() => []);
-    return entries
+    const json = entries
         .filter(entry => entry.name.endsWith('.json') && !entry.isDirectory())
-        .map(entry => entry.name)
-        .sort();
+        .map(entry => ({ name: entry.name, symlink: entry.isSymbolicLink() }))
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return { json, names: new Set(entries.map(entry => entry.name)) };
+}
+/**
+ * A file's text, or its size when that is over MAX_FILE_BYTES. The size comes
+ * from the open file, which reading needs anyway. Synchronous: thousands of
+ * small files read several times faster than through the thread pool.
+ */
+function readBoundedSync(file) {
+    const fd = (0,external_node_fs_.openSync)(file, 'r');
+    try {
+        const { size } = (0,external_node_fs_.fstatSync)(fd);
+        if (size > MAX_FILE_BYTES)
+            return size;
+        return (0,external_node_fs_.readFileSync)(fd, 'utf8');
+    }
+    finally {
+        (0,external_node_fs_.closeSync)(fd);
+    }
 }
 function readTextSync(file) {
     try {
@@ -48980,17 +49094,17 @@ async function runExport(settings, io, hooks = {}) {
     if (!settings.connection)
         throw new Error('export needs a connection to Optimize.');
     const client = hooks.client ?? OptimizeClient.create(settings.connection, io);
-    const entities = await io.group('Fetching dashboards and reports', async () => fetchSelection(settings, client, io));
+    // What git holds now (the "before" of the change summary) is read while
+    // Optimize prepares the export.
+    const [entities, current] = await io.group('Fetching dashboards and reports', async () => Promise.all([fetchSelection(settings, client, io), readEntityTree(settings.path)]));
     const after = toTree(entities);
-    io.info(`Fetched ${after.dashboards.length} dashboards and ${after.reports.length} reports in ${client.requestCount} requests`);
-    // What git holds now: the "before" of the change summary.
-    const current = await io.group('Reading the current files', async () => readEntityTree(settings.path));
+    io.info(`Fetched ${after.dashboards.length} dashboards and ${after.reports.length} reports in ${client.requestCount} requests; read ${current.files.length} current files`);
     for (const problem of current.problems) {
         io.debug(`existing file ${problem.file}: ${problem.message} (it will be replaced)`);
     }
     const before = current.tree;
     const files = layoutTree(after, dashboardPicture);
-    const written = await io.group(`Writing ${files.length} files to ${settings.relativePath}`, async () => writeManagedFiles(settings.path, files, current.manifest));
+    const written = await io.group(`Writing ${files.length} files to ${settings.relativePath}`, async () => writeManagedFiles(settings.path, files, current.manifest, current.texts));
     const toWorkspace = (file) => external_node_path_.posix.join(settings.relativePath, file);
     const changedFiles = [...written.changed, ...written.removed]
         .map(toWorkspace)
@@ -55734,6 +55848,222 @@ async function upsertPlanComment(settings, io, markdown) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/entities/promotion-equal.ts
+/**
+ * Pure: "do these two units have the same fingerprint?" answered without
+ * building the fingerprints (promotion-compare.ts). Both entities are walked
+ * side by side, skipping what a fingerprint leaves out, so an unchanged plan
+ * copies nothing: building the fingerprints of 2,000 reports on each side
+ * cost more than comparing them.
+ *
+ * `true` is only ever answered when the fingerprints are equal. Whatever the
+ * walk does not model answers `false` (tiles sharing a cell, a missing or
+ * cyclic report, a configuration that is an array), and the caller then
+ * compares the fingerprints themselves: the fingerprint stays the one
+ * definition of equal. Keep the two in step: every field a fingerprint
+ * derives must be compared here from what it is derived from.
+ */
+
+
+
+/** Left out of a report's fingerprint, or compared apart (description, data). */
+const REPORT_SKIP = new Set(['id', 'collectionId', 'sourceIndexVersion', 'description', 'data']);
+const SINGLE_DATA_SKIP = new Set(['userTaskReport', 'configuration', 'definitions']);
+const COMBINED_DATA_SKIP = new Set(['userTaskReport', 'configuration', 'reports']);
+const CONFIGURATION_SKIP = new Set(['xml']);
+const PART_SKIP = new Set(['id', 'report']);
+const DASHBOARD_SKIP = new Set([
+    'id',
+    'collectionId',
+    'sourceIndexVersion',
+    'tiles',
+    'description',
+    'instantPreviewDashboard'
+]);
+const REPORT_TILE_SKIP = new Set(['id', 'configuration', 'report']);
+const OTHER_TILE_SKIP = new Set(['id', 'configuration']);
+class QuickEqual {
+    a;
+    b;
+    /** Report pairs already walked (a → b → answer): reports are shared by dashboards. */
+    #pairs = new Map();
+    constructor(a, b) {
+        this.a = a;
+        this.b = b;
+    }
+    /** Dashboards, or reports by their ids in each side's index. */
+    units(x, y) {
+        if (x.exportEntityType !== y.exportEntityType)
+            return false;
+        if (x.exportEntityType === 'dashboard')
+            return this.dashboards(x, y);
+        return this.reports(x.id, y.id, new Set(), new Set());
+    }
+    dashboards(x, y) {
+        if (!sameFields(x, y, DASHBOARD_SKIP))
+            return false;
+        if (!deepEqual(x.description ?? null, y.description ?? null))
+            return false;
+        if (!deepEqual(x.instantPreviewDashboard ?? false, y.instantPreviewDashboard ?? false))
+            return false;
+        const tilesX = inCellOrder(x.tiles);
+        const tilesY = inCellOrder(y.tiles);
+        if (!tilesX || !tilesY || tilesX.length !== tilesY.length)
+            return false;
+        for (let i = 0; i < tilesX.length; i++) {
+            const tileX = tilesX[i];
+            const tileY = tilesY[i];
+            const isReport = REPORT_ID_PATTERN.test(tilesX[i].id);
+            if (isReport !== REPORT_ID_PATTERN.test(tilesY[i].id))
+                return false;
+            if (!sameFields(tileX, tileY, isReport ? REPORT_TILE_SKIP : OTHER_TILE_SKIP))
+                return false;
+            if (!deepEqual(tileX.configuration ?? null, tileY.configuration ?? null))
+                return false;
+            if (isReport) {
+                if (!this.reports(tilesX[i].id, tilesY[i].id, new Set(), new Set()))
+                    return false;
+            }
+            else if (tilesX[i].id !== tilesY[i].id)
+                return false;
+        }
+        return true;
+    }
+    /** `trailX`, `trailY`: the reports on the way here, to stop at a cycle. */
+    reports(idX, idY, trailX, trailY) {
+        let known = this.#pairs.get(idX);
+        const cached = known?.get(idY);
+        if (cached !== undefined)
+            return cached;
+        // A missing or cyclic report has a fingerprint of its own; the fingerprints decide.
+        const x = this.a.get(idX);
+        const y = this.b.get(idY);
+        if (!x || !y || trailX.has(idX) || trailY.has(idY))
+            return false;
+        trailX.add(idX);
+        trailY.add(idY);
+        const same = this.reportContent(x, y, trailX, trailY);
+        trailX.delete(idX);
+        trailY.delete(idY);
+        if (!known)
+            this.#pairs.set(idX, (known = new Map()));
+        known.set(idY, same);
+        return same;
+    }
+    reportContent(x, y, trailX, trailY) {
+        if (x.exportEntityType !== y.exportEntityType)
+            return false;
+        if (!sameFields(x, y, REPORT_SKIP))
+            return false;
+        if (!deepEqual(x.description ?? null, y.description ?? null))
+            return false;
+        const dataX = x.data;
+        const dataY = y.data;
+        if (!isRecord(dataX) || !isRecord(dataY))
+            return false;
+        const combined = x.exportEntityType === 'combined_report';
+        if (!sameFields(dataX, dataY, combined ? COMBINED_DATA_SKIP : SINGLE_DATA_SKIP))
+            return false;
+        if (!sameConfiguration(dataX.configuration, dataY.configuration))
+            return false;
+        if (!combined)
+            return sameDefinitions(dataX.definitions, dataY.definitions);
+        const partsX = dataX.reports;
+        const partsY = dataY.reports;
+        if (!Array.isArray(partsX) || !Array.isArray(partsY) || partsX.length !== partsY.length)
+            return false;
+        for (let i = 0; i < partsX.length; i++) {
+            const partX = partsX[i];
+            const partY = partsY[i];
+            if (!isRecord(partX) || !isRecord(partY) || !sameFields(partX, partY, PART_SKIP))
+                return false;
+            if (typeof partX.id !== 'string' || typeof partY.id !== 'string')
+                return false;
+            if (!this.reports(partX.id, partY.id, trailX, trailY))
+                return false;
+        }
+        return true;
+    }
+}
+/** Fingerprints leave out the XML of an object configuration; anything else is compared as is. */
+function sameConfiguration(x, y) {
+    const objectX = Boolean(x) && typeof x === 'object';
+    const objectY = Boolean(y) && typeof y === 'object';
+    if (!objectX && !objectY)
+        return deepEqual(x, y);
+    if (!isRecord(x) || !isRecord(y))
+        return false;
+    return sameFields(x, y, CONFIGURATION_SKIP);
+}
+/** Definitions compare with versions and tenants as sets, as in the fingerprint. */
+function sameDefinitions(x, y) {
+    if (!Array.isArray(x) || !Array.isArray(y))
+        return deepEqual(x, y);
+    const definitionsX = x;
+    const definitionsY = y;
+    if (x.length !== y.length)
+        return false;
+    for (let i = 0; i < x.length; i++) {
+        if (!deepEqual(sortedDefinition(definitionsX[i]), sortedDefinition(definitionsY[i])))
+            return false;
+    }
+    return true;
+}
+/** Versions and tenants are sets: compared in a fixed order (as normalize.ts writes them). */
+function sortedDefinition(definition) {
+    const sorted = { ...definition };
+    if (Array.isArray(definition.versions))
+        sorted.versions = [...definition.versions].sort(normalize_compareStrings);
+    if (Array.isArray(definition.tenantIds))
+        sorted.tenantIds = [...definition.tenantIds].sort((a, b) => normalize_compareStrings(a ?? '', b ?? ''));
+    return sorted;
+}
+/**
+ * Tiles in the fingerprint's order (top to bottom, left to right), or
+ * undefined when two share a cell (the fingerprint then orders by content) or
+ * a position is not a pair of finite numbers.
+ */
+function inCellOrder(tiles) {
+    if (!Array.isArray(tiles))
+        return undefined;
+    for (const tile of tiles) {
+        const position = tile.position;
+        if (!Number.isFinite(position?.x) || !Number.isFinite(position?.y))
+            return undefined;
+    }
+    const sorted = [...tiles].sort(byCell);
+    for (let i = 1; i < sorted.length; i++)
+        if (byCell(sorted[i - 1], sorted[i]) === 0)
+            return undefined;
+    return sorted;
+}
+function byCell(a, b) {
+    return a.position.y - b.position.y || a.position.x - b.position.x;
+}
+/**
+ * deepEqual of the two objects with the `skip` fields taken out: a field
+ * holding `undefined` counts as absent, as in JSON.
+ */
+function sameFields(x, y, skip) {
+    const a = x;
+    const b = y;
+    let count = 0;
+    for (const key in a) {
+        if (skip.has(key) || a[key] === undefined)
+            continue;
+        count++;
+        if (!deepEqual(a[key], b[key]))
+            return false;
+    }
+    for (const key in b)
+        if (!skip.has(key) && b[key] !== undefined)
+            count--;
+    return count === 0;
+}
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 ;// CONCATENATED MODULE: ./src/entities/promotion-compare.ts
 /**
  * Pure: identity and comparison of dashboards and reports across two Optimize
@@ -55749,6 +56079,7 @@ async function upsertPlanComment(settings, io, markdown) {
  *   process XML, derived flags) are left out, so a fresh import of a file has
  *   the same fingerprint as the file.
  */
+
 
 
 
@@ -55844,6 +56175,8 @@ class Fingerprinter {
     #prints = new Map();
     #hashes = new Map();
     #dashboardHashes = new Map();
+    /** Walks against another side's entities, by side: they remember the report pairs seen. */
+    #quick = new WeakMap();
     constructor(index) {
         this.index = index;
     }
@@ -55853,10 +56186,20 @@ class Fingerprinter {
             ? this.dashboard(entity, id => this.report(id))
             : this.report(entity.id);
     }
-    /** Same content as `entity` of another side: a structural walk, no serialization. */
+    /**
+     * Same content as `entity` of another side. First a walk of both entities
+     * that copies nothing (promotion-equal.ts); only what it cannot vouch for
+     * (a difference, or a case it does not model) has its fingerprints built and
+     * compared, so the answer is always the fingerprints'.
+     */
     equals(entity, other, otherEntity) {
         if (entity.exportEntityType !== otherEntity.exportEntityType)
             return false;
+        let quick = this.#quick.get(other);
+        if (!quick)
+            this.#quick.set(other, (quick = new QuickEqual(this.index.reports, other.index.reports)));
+        if (quick.units(entity, otherEntity))
+            return true;
         return deepEqual(this.of(entity), other.of(otherEntity));
     }
     hash(entity) {
@@ -55935,15 +56278,6 @@ class Fingerprinter {
             tiles: keyed.map(k => k.tile)
         };
     }
-}
-/** Versions and tenants are sets: compared in a fixed order (as normalize.ts writes them). */
-function sortedDefinition(definition) {
-    const sorted = { ...definition };
-    if (Array.isArray(definition.versions))
-        sorted.versions = [...definition.versions].sort(normalize_compareStrings);
-    if (Array.isArray(definition.tenantIds))
-        sorted.tenantIds = [...definition.tenantIds].sort((a, b) => normalize_compareStrings(a ?? '', b ?? ''));
-    return sorted;
 }
 /** Most difference lines per unit; the rest is counted. */
 const MAX_DIFFERENCES = 12;
@@ -56809,6 +57143,7 @@ function workspaceFile(settings, file) {
 
 
 
+
 async function runPlan(settings, io) {
     const outcome = await preparePlan(settings, io);
     const result = await publishPlan(settings, outcome);
@@ -57041,11 +57376,14 @@ async function exportEntities(client, dashboardIds, reportIds) {
             entities.set(`${entity.exportEntityType === 'dashboard' ? 'd' : 'r'}:${entity.id}`, entity);
         }
     };
+    // Comparisons leave the definition XML out (Optimize refills it on import), so
+    // the process XML, nearly all of an export's bytes, is never even parsed.
+    const batches = { parse: parseExportOmittingProcessXml };
     if (dashboardIds.length > 0)
-        add(await client.exportDashboards(dashboardIds));
+        add(await client.exportDashboards(dashboardIds, batches));
     const rest = reportIds.filter(id => !entities.has(`r:${id}`));
     if (rest.length > 0)
-        add(await client.exportReports(rest));
+        add(await client.exportReports(rest, batches));
     return [...entities.values()];
 }
 /** What comparing and deleting rely on; anything else goes through the full schema. */
