@@ -3,6 +3,7 @@ import * as path from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {FileSink} from '../../src/data/file-sink.js'
 import {PageDecoder, PageFormatError, type DecodedPage} from '../../src/data/page-stream.js'
+import {FIXTURE_DIR} from '../helpers/fixtures.js'
 import {workspace} from './helpers.js'
 
 const rows = [
@@ -76,6 +77,38 @@ describe('PageDecoder', () => {
     expect(out).toBe(lines)
     expect(decoded.message).toBe('m')
     expect(decoded.searchRequestId).toBeUndefined()
+  })
+
+  it("reads the documented pages, telling the counts before the rows (Optimize's field order)", async () => {
+    for (const name of ['raw-data-export-page1.docs.json', 'raw-data-export-page2.docs.json']) {
+      const body = await readFile(path.join(FIXTURE_DIR, name))
+      const expected = JSON.parse(body.toString('utf8')) as {data: unknown[]} & Record<
+        string,
+        unknown
+      >
+      const heads: unknown[] = []
+      let out = ''
+      const decoder = new PageDecoder(
+        {
+          append: (chunk, start, end) => (out += Buffer.from(chunk.subarray(start, end)).toString())
+        },
+        head => heads.push({...head, rowsSoFar: out.length})
+      )
+      decoder.push(body)
+      const page = decoder.end()
+      expect(out).toBe(expected.data.map(row => `${JSON.stringify(row)}\n`).join(''))
+      expect(page.rows).toBe(expected.numberOfRecordsInResponse)
+      expect(heads).toEqual([
+        {
+          searchRequestId: expected.searchRequestId,
+          numberOfRecordsInResponse: expected.numberOfRecordsInResponse,
+          totalNumberOfRecords: expected.totalNumberOfRecords,
+          reportId: expected.reportId,
+          message: undefined,
+          rowsSoFar: 0
+        }
+      ])
+    }
   })
 
   it('keeps an envelope array that is not data, and bare values as rows', () => {
