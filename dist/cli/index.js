@@ -46506,15 +46506,6 @@ const ImportedEntitySchema = object({
     id: schemas_string(),
     entityType: schemas_enum(['report', 'dashboard']).optional()
 });
-/** One page of `GET export/report/{id}/result/json` (§5.2). */
-const DataPageSchema = looseObject({
-    searchRequestId: schemas_string().nullable().optional(),
-    numberOfRecordsInResponse: schemas_number().int(),
-    totalNumberOfRecords: schemas_number().int(),
-    reportId: schemas_string().optional(),
-    message: schemas_string().optional(),
-    data: unknown().optional()
-});
 const CollectionSchema = looseObject({
     id: schemas_string(),
     name: schemas_string().nullable().optional()

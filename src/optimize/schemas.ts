@@ -139,17 +139,6 @@ export const ImportedEntitySchema = z.object({
 })
 export type ImportedEntity = z.infer<typeof ImportedEntitySchema>
 
-/** One page of `GET export/report/{id}/result/json` (§5.2). */
-export const DataPageSchema = z.looseObject({
-  searchRequestId: z.string().nullable().optional(),
-  numberOfRecordsInResponse: z.number().int(),
-  totalNumberOfRecords: z.number().int(),
-  reportId: z.string().optional(),
-  message: z.string().optional(),
-  data: z.unknown().optional()
-})
-export type DataPage = z.infer<typeof DataPageSchema>
-
 export const CollectionSchema = z.looseObject({
   id: z.string(),
   name: z.string().nullable().optional()
