@@ -116,7 +116,10 @@ describe('OptimizeClient authentication', () => {
   })
 
   it('renews the OAuth token before it expires', async () => {
-    const {emu, io} = await setup({tokenTtlSeconds: 1})
+    // JWT `exp` has whole seconds: a 1 s token issued late in a second is
+    // already expired a few milliseconds later. At 3 s it lives 2–3 s, and the
+    // client, renewing a tenth of the lifetime early, stops using it at 2.7 s.
+    const {emu, io} = await setup({tokenTtlSeconds: 3})
     const client = OptimizeClient.create(
       {
         baseUrl: emu.url,
@@ -129,7 +132,8 @@ describe('OptimizeClient authentication', () => {
       io
     )
     await client.listDashboardIds('dev')
-    await new Promise(resolve => setTimeout(resolve, 1100))
+    expect(emu.requests.count('token')).toBe(1)
+    await new Promise(resolve => setTimeout(resolve, 2800))
     await client.listDashboardIds('dev')
     expect(emu.requests.count('token')).toBe(2)
     expect(emu.requests.all().filter(r => r.status === 401)).toHaveLength(0)
