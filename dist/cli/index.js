@@ -48301,19 +48301,17 @@ class OptimizeClient {
             throw error;
         }
     }
-    async exportInBatches(path, ids, { parse, each = batch => batch } = {}) {
+    async exportInBatches(path, ids, { parse = parseUtf8Json, each = batch => batch } = {}) {
         const batches = [];
         for (let i = 0; i < ids.length; i += this.batchSize)
             batches.push(ids.slice(i, i + this.batchSize));
         const schema = array(unknown());
         const results = await Promise.all(batches.map(async (batch) => {
             const options = { body: batch, idempotent: true };
-            const items = parse
-                ? await this.send(options, async () => {
-                    const body = await this.attemptBytes('POST', path, options);
-                    return parseJson('POST', path, body, schema, parse);
-                })
-                : await this.json('POST', path, schema, options);
+            const items = await this.send(options, async () => {
+                const body = await this.attemptBytes('POST', path, options);
+                return parseJson('POST', path, body, schema, parse);
+            });
             return each(items);
         }));
         return results.flat();
@@ -48529,6 +48527,9 @@ class OptimizeClient {
             shouldRetry: ({ error }) => error instanceof OptimizeApiError && error.isTransient
         }));
     }
+}
+function parseUtf8Json(body) {
+    return JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'));
 }
 function parseJson(method, path, body, schema, parse) {
     let parsed;
@@ -49575,9 +49576,6 @@ const NEWLINE = Uint8Array.of(0x0a);
 /** Depth of the `data` array's elements: inside the page object (1) and the array (2). */
 const ROW_DEPTH = 2;
 const DATA_KEY = /"data"\s*:\s*$/;
-function isSpace(c) {
-    return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
-}
 /** How the bytes of a row outside its strings matter to the scanner. */
 const ORDINARY = 0;
 const STRING_START = 1;
@@ -49592,6 +49590,9 @@ ROW_BYTE[CLOSE_BRACE] = CLOSES;
 ROW_BYTE[CLOSE_BRACKET] = CLOSES;
 for (const c of [0x20, 0x0a, 0x0d, 0x09])
     ROW_BYTE[c] = SPACE;
+function isSpace(c) {
+    return ROW_BYTE[c] === SPACE;
+}
 class PageDecoder {
     sink;
     onHead;
@@ -49923,7 +49924,7 @@ async function readReport(client, reportId, options, sink, onPage) {
     let done = 0;
     let total;
     let message;
-    let fetched = reader.fetch(undefined, 0, Promise.resolve(true));
+    let fetched = reader.fetch(undefined, 0);
     for (;;) {
         const { page, next } = await fetched;
         if (page.message !== undefined)
@@ -49945,9 +49946,9 @@ async function readReport(client, reportId, options, sink, onPage) {
                 ? next.fetched.catch(async (error) => {
                     if (!(error instanceof StalePrefetchError))
                         throw error;
-                    return reader.fetch(searchRequestId, done, Promise.resolve(true));
+                    return reader.fetch(searchRequestId, done);
                 })
-                : reader.fetch(searchRequestId, done, Promise.resolve(true));
+                : reader.fetch(searchRequestId, done);
     }
     if (done !== total) {
         throw new RestartableError(`Optimize delivered ${done} records but announced ${total}: a page was lost or repeated (a retried scroll request moves the scroll on)`);
@@ -49971,7 +49972,7 @@ class PageReader {
      * malformed, a count that disagrees with its rows) is taken back out of the
      * sink before the client fetches it again.
      */
-    async fetch(searchRequestId, doneBefore, after) {
+    async fetch(searchRequestId, doneBefore, after = Promise.resolve(true)) {
         const { limit, paginationTimeout } = this.options;
         const query = { limit, paginationTimeout, searchRequestId };
         try {
@@ -56827,27 +56828,19 @@ function computePlan(input) {
         for (const [name, others] of byName) {
             for (const other of others) {
                 const copyOf = kind === 'report' ? leftoverOf(other) : undefined;
+                const deletion = (reason) => ({
+                    kind,
+                    action: 'delete',
+                    name,
+                    targetIds: [other.id],
+                    changes: [],
+                    reasons: [reason]
+                });
                 if (copyOf !== undefined) {
-                    items.push({
-                        kind,
-                        action: 'delete',
-                        name,
-                        targetIds: [other.id],
-                        changes: [],
-                        reasons: [
-                            `nothing references it and it equals report '${copyOf}' of a dashboard in git: a leftover of an interrupted release`
-                        ]
-                    });
+                    items.push(deletion(`nothing references it and it equals report '${copyOf}' of a dashboard in git: a leftover of an interrupted release`));
                 }
                 else if (input.prune) {
-                    items.push({
-                        kind,
-                        action: 'delete',
-                        name,
-                        targetIds: [other.id],
-                        changes: [],
-                        reasons: [`not in git, and prune is on`]
-                    });
+                    items.push(deletion(`not in git, and prune is on`));
                 }
                 else {
                     unmanaged.push({ kind, id: other.id, name });

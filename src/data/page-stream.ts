@@ -56,10 +56,6 @@ const NEWLINE = Uint8Array.of(0x0a)
 const ROW_DEPTH = 2
 const DATA_KEY = /"data"\s*:\s*$/
 
-function isSpace(c: number): boolean {
-  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09
-}
-
 /** How the bytes of a row outside its strings matter to the scanner. */
 const ORDINARY = 0
 const STRING_START = 1
@@ -73,6 +69,10 @@ ROW_BYTE[OPEN_BRACKET] = OPENS
 ROW_BYTE[CLOSE_BRACE] = CLOSES
 ROW_BYTE[CLOSE_BRACKET] = CLOSES
 for (const c of [0x20, 0x0a, 0x0d, 0x09]) ROW_BYTE[c] = SPACE
+
+function isSpace(c: number): boolean {
+  return ROW_BYTE[c] === SPACE
+}
 
 export class PageDecoder {
   /** Nesting depth of objects and arrays at the current byte. */

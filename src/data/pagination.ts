@@ -75,7 +75,7 @@ export async function readReport(
   let done = 0
   let total: number
   let message: string | undefined
-  let fetched = reader.fetch(undefined, 0, Promise.resolve(true))
+  let fetched = reader.fetch(undefined, 0)
   for (;;) {
     const {page, next} = await fetched
     if (page.message !== undefined) message ??= page.message
@@ -95,9 +95,9 @@ export async function readReport(
       next?.searchRequestId === searchRequestId
         ? next.fetched.catch(async (error: unknown) => {
             if (!(error instanceof StalePrefetchError)) throw error
-            return reader.fetch(searchRequestId, done, Promise.resolve(true))
+            return reader.fetch(searchRequestId, done)
           })
-        : reader.fetch(searchRequestId, done, Promise.resolve(true))
+        : reader.fetch(searchRequestId, done)
   }
   if (done !== total) {
     throw new RestartableError(
@@ -124,7 +124,7 @@ class PageReader {
   async fetch(
     searchRequestId: string | undefined,
     doneBefore: number,
-    after: Promise<boolean>
+    after: Promise<boolean> = Promise.resolve(true)
   ): Promise<FetchedPage> {
     const {limit, paginationTimeout} = this.options
     const query = {limit, paginationTimeout, searchRequestId}

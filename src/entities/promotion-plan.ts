@@ -181,26 +181,22 @@ export function computePlan(input: PlanInput): PlanBody {
     for (const [name, others] of byName) {
       for (const other of others) {
         const copyOf = kind === 'report' ? leftoverOf(other) : undefined
+        const deletion = (reason: string): PlanItem => ({
+          kind,
+          action: 'delete',
+          name,
+          targetIds: [other.id],
+          changes: [],
+          reasons: [reason]
+        })
         if (copyOf !== undefined) {
-          items.push({
-            kind,
-            action: 'delete',
-            name,
-            targetIds: [other.id],
-            changes: [],
-            reasons: [
+          items.push(
+            deletion(
               `nothing references it and it equals report '${copyOf}' of a dashboard in git: a leftover of an interrupted release`
-            ]
-          })
+            )
+          )
         } else if (input.prune) {
-          items.push({
-            kind,
-            action: 'delete',
-            name,
-            targetIds: [other.id],
-            changes: [],
-            reasons: [`not in git, and prune is on`]
-          })
+          items.push(deletion(`not in git, and prune is on`))
         } else {
           unmanaged.push({kind, id: other.id, name})
         }

@@ -165,7 +165,7 @@ export class OptimizeClient {
   private async exportInBatches<T>(
     path: string,
     ids: readonly string[],
-    {parse, each = batch => batch as T[]}: BatchOptions<T> = {}
+    {parse = parseUtf8Json, each = batch => batch as T[]}: BatchOptions<T> = {}
   ): Promise<T[]> {
     const batches: string[][] = []
     for (let i = 0; i < ids.length; i += this.batchSize)
@@ -174,12 +174,10 @@ export class OptimizeClient {
     const results = await Promise.all(
       batches.map(async batch => {
         const options = {body: batch, idempotent: true}
-        const items = parse
-          ? await this.send(options, async () => {
-              const body = await this.attemptBytes('POST', path, options)
-              return parseJson('POST', path, body, schema, parse)
-            })
-          : await this.json('POST', path, schema, options)
+        const items = await this.send(options, async () => {
+          const body = await this.attemptBytes('POST', path, options)
+          return parseJson('POST', path, body, schema, parse)
+        })
         return each(items)
       })
     )
@@ -446,6 +444,10 @@ export class OptimizeClient {
       )
     )
   }
+}
+
+function parseUtf8Json(body: Uint8Array): unknown {
+  return JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'))
 }
 
 function parseJson<T, B>(
