@@ -37765,7 +37765,7 @@ function toCanonicalJson(value) {
  * keys: several times faster than safe-stable-stringify, whose string
  * building keeps the garbage collector busy on a 2,000-report export.
  * Undefined when the value has what the native writer would order or convert
- * differently (integer-like keys, `toJSON`, cycles): safe-stable-stringify
+ * differently (integer-like keys, a `__proto__` key, `toJSON`, cycles): safe-stable-stringify
  * then writes it. A test holds the two to the same bytes.
  */
 function fastCanonical(value) {
@@ -37792,10 +37792,12 @@ function sortedCopy(value, depth) {
     if (Array.isArray(value))
         return value.map(item => sortedCopy(item, depth + 1));
     const keys = Object.keys(value).sort();
-    // No prototype: a "__proto__" key stays an ordinary key, as JSON.parse made it.
-    const copy = Object.create(null);
+    // An ordinary object, which JSON.stringify writes several times faster than one
+    // without a prototype. Assigning "__proto__" to it would set its prototype
+    // instead of a key: safe-stable-stringify writes such a value.
+    const copy = {};
     for (const key of keys) {
-        if (isIndexLike(key))
+        if (key === '__proto__' || isIndexLike(key))
             throw NOT_PLAIN;
         copy[key] = sortedCopy(value[key], depth + 1);
     }
@@ -38050,73 +38052,345 @@ function span(value) {
 
 ;// CONCATENATED MODULE: ./src/entities/export-text.ts
 /**
- * Parses the text of an export batch (optimize-api.md §1 rows 4–5) without
- * ever building the strings of process reports' `configuration.xml`. Pure.
+ * Reads the body of an export batch (optimize-api.md §1 rows 4–5), a JSON
+ * array of entities, as it arrives: each entity is parsed as soon as its last
+ * byte is in, and the strings of process reports' `configuration.xml` are
+ * never built. Pure: bytes in, values out.
  *
  * Why: a process report carries its BPMN, 10–50 KB, that the files never hold
  * (§4.1 step 9g: Optimize refills it on import). A 100-dashboard batch is some
  * 30 MB of which nearly all is that XML; parsing it into strings, only to drop
- * them, costs more than the rest of the export together, most of it in the
- * garbage collector copying them.
+ * them, costs more than the rest of the export together. And an entity parsed
+ * while the rest of the batch is still on its way costs no wall time.
  *
- * How: every `"xml":"…"` member is cut out of the text before `JSON.parse`
- * and a short placeholder put in its place. The sequence `"xml":"` can only be
- * a key followed by a string: inside a JSON string every quote is escaped.
- * After parsing, each placeholder must sit at a report's
- * `data.configuration.xml`: a process report's is left out, any other
- * report's (a decision report keeps its DMN) is parsed from its own slice of
- * the text. If any placeholder is found anywhere else, or is missing, the
- * whole text is parsed plainly instead, so the result never differs from
- * `JSON.parse` except in the absent process XML.
+ * How: a byte scanner follows the array's structure (strings, nesting) and
+ * cuts the string value of every `"xml"` key out of the entity's bytes, a
+ * short placeholder in its place, before `JSON.parse`. After parsing, a
+ * placeholder must sit at a report's `data.configuration.xml`: a process
+ * report's is left out, any other report's (a decision report keeps its DMN)
+ * is parsed from its own bytes. An entity with a placeholder anywhere else is
+ * parsed again from its whole bytes. A body that is not a plain array of
+ * objects is parsed whole with `JSON.parse` at the end, so the values never
+ * differ from `JSON.parse`'s except in the absent process XML, and a body
+ * that is not JSON fails with its SyntaxError.
  */
-const KEY = Buffer.from('"xml":"');
+/** The placeholder's text: it starts with a NUL character, which no XML contains. */
 const MARK = '\u0000oac-xml:';
-/**
- * Like `JSON.parse` of the UTF-8 `body`, except that process reports come
- * without `data.configuration.xml`. Works on the bytes: the cut XML is never
- * even decoded (a quote or backslash byte is never part of a multi-byte
- * UTF-8 character, so the scan is the same as on text).
- */
-function parseExportOmittingProcessXml(body) {
-    const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-    const parseAll = () => JSON.parse(bytes.toString('utf8'));
-    // Offsets of each cut string literal: [opening quote, after the closing quote], flattened.
-    const spans = [];
-    const pieces = [];
-    let last = 0;
-    for (let key = bytes.indexOf(KEY); key >= 0; key = bytes.indexOf(KEY, last)) {
-        const open = key + KEY.length - 1;
-        const end = stringEnd(bytes, open);
-        if (end < 0)
-            return parseAll(); // cut short: let JSON.parse say where
-        pieces.push(bytes.subarray(last, open), Buffer.from(`"\\u0000oac-xml:${spans.length / 2}"`));
-        spans.push(open, end);
-        last = end;
+const MARK_JSON = '\\u0000oac-xml:';
+/** The only way JSON text can hold a NUL character. */
+const NUL_ESCAPE = '\\u0000';
+const XML_KEY = [0x78, 0x6d, 0x6c]; // x m l
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COLON = 0x3a;
+const COMMA = 0x2c;
+const OPEN_OBJECT = 0x7b;
+const CLOSE_OBJECT = 0x7d;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_ARRAY = 0x5d;
+const BEFORE = 0; // before the array's '['
+const BETWEEN = 1; // inside the array, between entities
+const ENTITY = 2; // inside an entity, outside strings
+const STRING = 3; // inside a string of an entity
+const XML = 4; // inside a cut xml string
+const AFTER = 5; // after the array's ']'
+const IRREGULAR = 6; // not a plain array of objects: parsed whole at the end
+/** After '[': an entity or ']'; after ',': an entity; after an entity: ',' or ']'. */
+const FIRST = 0;
+const NEXT = 1;
+const DONE = 2;
+function isWhitespace(byte) {
+    return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
+}
+class ExportDecoder {
+    #mode = BEFORE;
+    #expect = FIRST;
+    #depth = 0;
+    #escaped = false;
+    /** Bytes of the current string matched against `xml` so far; -1 once it differs. */
+    #keyMatch = 0;
+    /** 1: the last string was `xml`; 2: and a ':' followed, so the next string is cut. */
+    #xmlKey = 0;
+    /** Backslashes at the end of what has been read of the current cut string. */
+    #trailingBackslashes = 0;
+    /** The current entity's bytes, placeholders instead of cut strings. */
+    #kept = [];
+    /** The cut strings of the current entity, quotes included, each in pieces. */
+    #cuts = [];
+    /** Every chunk, for a body that has to be parsed whole. */
+    #chunks = [];
+    #emitted = 0;
+    /** Reads the next bytes of the body; answers the entities they complete. */
+    push(chunk) {
+        this.#chunks.push(chunk);
+        const out = [];
+        if (this.#mode === IRREGULAR)
+            return out;
+        // A Buffer view: its indexOf finds a byte faster than Uint8Array's.
+        const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+        const n = bytes.length;
+        let i = 0;
+        /** Where the current kept piece (or cut string) of this chunk began. */
+        let from = 0;
+        while (i < n) {
+            const mode = this.#mode;
+            if (mode === ENTITY || mode === STRING) {
+                // The hot loop: state in locals, stored back when it ends.
+                let depth = this.#depth;
+                let xmlKey = this.#xmlKey;
+                let keyMatch = this.#keyMatch;
+                let escaped = this.#escaped;
+                let inString = mode === STRING;
+                let next = ENTITY;
+                for (; i < n; i++) {
+                    const b = bytes[i];
+                    if (inString) {
+                        if (escaped) {
+                            escaped = false;
+                            keyMatch = -1;
+                        }
+                        else if (b === BACKSLASH) {
+                            escaped = true;
+                        }
+                        else if (b === QUOTE) {
+                            xmlKey = keyMatch === 3 ? 1 : 0;
+                            inString = false;
+                        }
+                        else if (keyMatch >= 0) {
+                            keyMatch = XML_KEY[keyMatch] === b ? keyMatch + 1 : -1;
+                        }
+                    }
+                    else if (b === QUOTE) {
+                        if (xmlKey === 2) {
+                            next = XML;
+                            break;
+                        }
+                        inString = true;
+                        keyMatch = 0;
+                        xmlKey = 0;
+                    }
+                    else if (b === OPEN_OBJECT || b === OPEN_ARRAY) {
+                        depth++;
+                        xmlKey = 0;
+                    }
+                    else if (b === CLOSE_OBJECT || b === CLOSE_ARRAY) {
+                        xmlKey = 0;
+                        if (--depth === 0) {
+                            next = BETWEEN;
+                            break;
+                        }
+                    }
+                    else if (xmlKey !== 0) {
+                        if (b === COLON && xmlKey === 1)
+                            xmlKey = 2;
+                        else if (!isWhitespace(b))
+                            xmlKey = 0;
+                    }
+                }
+                this.#depth = depth;
+                this.#xmlKey = 0;
+                this.#keyMatch = keyMatch;
+                this.#escaped = escaped;
+                this.#mode = inString ? STRING : ENTITY;
+                if (i === n) {
+                    this.#xmlKey = xmlKey;
+                }
+                else if (next === XML) {
+                    this.#kept.push(bytes.subarray(from, i), placeholder(this.#cuts.length));
+                    this.#cuts.push([]);
+                    this.#trailingBackslashes = 0;
+                    this.#mode = XML;
+                    from = i;
+                    i++;
+                }
+                else {
+                    this.#kept.push(bytes.subarray(from, i + 1));
+                    i++;
+                    if (!this.#finishEntity(out))
+                        return out;
+                    this.#mode = BETWEEN;
+                    this.#expect = DONE;
+                }
+            }
+            else if (mode === XML) {
+                const end = this.#closingQuote(bytes, i, from);
+                if (end < 0)
+                    break;
+                this.#cuts[this.#cuts.length - 1].push(bytes.subarray(from, end + 1));
+                from = end + 1;
+                i = end + 1;
+                this.#mode = ENTITY;
+            }
+            else if (mode === BETWEEN) {
+                for (; i < n; i++) {
+                    const b = bytes[i];
+                    if (isWhitespace(b))
+                        continue;
+                    if (b === OPEN_OBJECT && this.#expect !== DONE) {
+                        this.#mode = ENTITY;
+                        this.#depth = 1;
+                        this.#kept = [];
+                        this.#cuts = [];
+                        from = i;
+                        i++;
+                    }
+                    else if (b === COMMA && this.#expect === DONE) {
+                        this.#expect = NEXT;
+                        continue;
+                    }
+                    else if (b === CLOSE_ARRAY && this.#expect !== NEXT) {
+                        this.#mode = AFTER;
+                        i++;
+                    }
+                    else {
+                        this.#mode = IRREGULAR;
+                    }
+                    break;
+                }
+            }
+            else if (mode === BEFORE) {
+                while (i < n && isWhitespace(bytes[i]))
+                    i++;
+                if (i < n) {
+                    if (bytes[i] === OPEN_ARRAY) {
+                        this.#mode = BETWEEN;
+                        this.#expect = FIRST;
+                        i++;
+                    }
+                    else
+                        this.#mode = IRREGULAR;
+                }
+            }
+            else if (mode === AFTER) {
+                while (i < n && isWhitespace(bytes[i]))
+                    i++;
+                if (i < n)
+                    this.#mode = IRREGULAR;
+            }
+            else {
+                return out;
+            }
+        }
+        // The rest of this chunk belongs to the entity or cut string still open.
+        if (this.#mode === ENTITY || this.#mode === STRING) {
+            if (from < n)
+                this.#kept.push(bytes.subarray(from));
+        }
+        else if (this.#mode === XML) {
+            this.#cuts[this.#cuts.length - 1].push(bytes.subarray(from));
+        }
+        return out;
     }
-    if (spans.length === 0)
-        return parseAll();
-    pieces.push(bytes.subarray(last));
-    const value = JSON.parse(Buffer.concat(pieces).toString('utf8'));
-    if (!Array.isArray(value))
-        return parseAll();
-    let found = 0;
-    for (const item of value) {
-        const configuration = configurationOf(item);
-        const xml = configuration?.xml;
-        if (!configuration || typeof xml !== 'string' || !xml.startsWith(MARK))
-            continue;
-        const index = Number(xml.slice(MARK.length));
-        found++;
-        if (item.exportEntityType === 'single_process_report') {
+    /**
+     * Ends the body: the entities not answered yet, or, for a body that is not
+     * a plain array of objects, what `JSON.parse` makes of it (an array: the
+     * elements after those already answered). Throws JSON.parse's SyntaxError
+     * for a body that is not whole JSON.
+     */
+    end() {
+        if (this.#mode === AFTER)
+            return [];
+        const whole = JSON.parse(Buffer.concat(this.#chunks).toString('utf8'));
+        return Array.isArray(whole) ? whole.slice(this.#emitted) : whole;
+    }
+    /** The offset of the quote that closes the cut string, or -1 when it goes on past `bytes`. */
+    #closingQuote(bytes, start, from) {
+        // XML has a quote every few bytes, each escaped: this loop runs millions of times a batch.
+        let quote = bytes.indexOf(QUOTE, start);
+        while (quote >= 0) {
+            if ((quote > from && bytes[quote - 1] !== BACKSLASH) ||
+                countBackslashes(bytes, quote, from, this.#trailingBackslashes) % 2 === 0) {
+                return quote;
+            }
+            quote = bytes.indexOf(QUOTE, quote + 1);
+        }
+        this.#trailingBackslashes = countBackslashes(bytes, bytes.length, from, this.#trailingBackslashes);
+        return -1;
+    }
+    /** Parses the entity just completed into `out`; false when the body turned out irregular. */
+    #finishEntity(out) {
+        const text = concatText(this.#kept);
+        let value;
+        try {
+            value = JSON.parse(text);
+            if (this.#cuts.length > 0)
+                value = this.#restoreCuts(value, text);
+        }
+        catch {
+            this.#mode = IRREGULAR;
+            return false;
+        }
+        out.push(value);
+        this.#emitted++;
+        return true;
+    }
+    /**
+     * The parsed entity with its one cut put back where it belongs, or parsed
+     * from all its bytes. The placeholder is the entity's only NUL character,
+     * so no string of the entity can pass for it.
+     */
+    #restoreCuts(value, text) {
+        const configuration = configurationOf(value);
+        const placedOnce = this.#cuts.length === 1 &&
+            configuration?.xml === `${MARK}0` &&
+            text.indexOf(NUL_ESCAPE) === text.lastIndexOf(NUL_ESCAPE);
+        if (!placedOnce)
+            return JSON.parse(this.#wholeText());
+        if (value.exportEntityType === 'single_process_report') {
             delete configuration.xml;
         }
         else {
-            const literal = bytes.toString('utf8', spans[2 * index], spans[2 * index + 1]);
-            configuration.xml = JSON.parse(literal);
+            configuration.xml = JSON.parse(concatText(this.#cuts[0]));
         }
+        return value;
     }
-    // Every cut must be accounted for; an `xml` key anywhere else means: parse it all.
-    return found === spans.length / 2 ? value : parseAll();
+    /** The current entity's bytes as they came, cut strings included. */
+    #wholeText() {
+        const pieces = [];
+        let cut = 0;
+        for (const piece of this.#kept) {
+            if (piece === PLACEHOLDERS[cut])
+                pieces.push(...this.#cuts[cut++]);
+            else
+                pieces.push(piece);
+        }
+        return concatText(pieces);
+    }
+}
+/**
+ * Like `JSON.parse` of the UTF-8 `body`, except that process reports come
+ * without `data.configuration.xml` (see ExportDecoder).
+ */
+function parseExportOmittingProcessXml(body) {
+    const decoder = new ExportDecoder();
+    const first = decoder.push(body);
+    const rest = decoder.end();
+    return Array.isArray(rest) ? first.concat(rest) : rest;
+}
+const PLACEHOLDERS = [];
+/** The bytes that stand in for the `index`th cut string of an entity: one object per index. */
+function placeholder(index) {
+    while (PLACEHOLDERS.length <= index) {
+        PLACEHOLDERS.push(Buffer.from(`"${MARK_JSON}${PLACEHOLDERS.length}"`));
+    }
+    return PLACEHOLDERS[index];
+}
+/** Consecutive backslashes before `end`, down to `from`; past `from`, those counted before. */
+function countBackslashes(bytes, end, from, before) {
+    let count = 0;
+    let at = end - 1;
+    while (at >= from && bytes[at] === BACKSLASH) {
+        count++;
+        at--;
+    }
+    return at < from ? count + before : count;
+}
+function concatText(pieces) {
+    if (pieces.length === 1) {
+        const [only] = pieces;
+        return Buffer.from(only.buffer, only.byteOffset, only.byteLength).toString('utf8');
+    }
+    return Buffer.concat(pieces).toString('utf8');
 }
 function configurationOf(item) {
     const data = isObject(item) ? item.data : undefined;
@@ -38125,21 +38399,6 @@ function configurationOf(item) {
 }
 function isObject(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-/** The offset after the closing quote of the string opening at `open`, or -1 when it does not end. */
-function stringEnd(bytes, open) {
-    let from = open + 1;
-    for (;;) {
-        const quote = bytes.indexOf(0x22, from);
-        if (quote < 0)
-            return -1;
-        let backslashes = 0;
-        while (bytes[quote - 1 - backslashes] === 0x5c)
-            backslashes++;
-        if (backslashes % 2 === 0)
-            return quote + 1;
-        from = quote + 1;
-    }
 }
 
 ;// CONCATENATED MODULE: ./node_modules/escape-string-regexp/index.js
@@ -50664,17 +50923,6 @@ async function readText(response, label, timeoutMs) {
         throw networkError(label, cause, timeoutMs);
     }
 }
-/** The body as bytes; a connection that breaks off or times out becomes OptimizeApiError. */
-async function readBytes(response, label, timeoutMs) {
-    // Not arrayBuffer(): it copies the whole body once more after joining the chunks.
-    const chunks = [];
-    let length = 0;
-    for await (const chunk of readChunks(response.body, label, timeoutMs)) {
-        chunks.push(chunk);
-        length += chunk.length;
-    }
-    return Buffer.concat(chunks, length);
-}
 /** The body's chunks; a connection that breaks off or times out becomes OptimizeApiError. */
 async function* readChunks(body, label, timeoutMs) {
     if (!body)
@@ -50825,18 +51073,40 @@ class OptimizeClient {
             throw error;
         }
     }
-    async exportInBatches(path, ids, { parse = parseUtf8Json, each = batch => batch } = {}) {
+    async exportInBatches(path, ids, { decoder = wholeBodyDecoder, each = item => item } = {}) {
         const batches = [];
         for (let i = 0; i < ids.length; i += this.batchSize)
             batches.push(ids.slice(i, i + this.batchSize));
-        const schema = array(unknown());
         const results = await Promise.all(batches.map(async (batch) => {
             const options = { body: batch, idempotent: true };
-            const items = await this.send(options, async () => {
-                const body = await this.attemptBytes('POST', path, options);
-                return parseJson('POST', path, body, schema, parse);
-            });
-            return each(items);
+            return this.send(options, async () => this.attemptStream('POST', path, options, 'valid JSON', async (chunks) => {
+                const reader = decoder();
+                const items = [];
+                const take = (elements) => {
+                    for (const element of elements)
+                        items.push(each(element, items.length));
+                };
+                try {
+                    for await (const chunk of chunks)
+                        take(reader.push(chunk));
+                    const rest = reader.end();
+                    if (!Array.isArray(rest)) {
+                        throw new OptimizeApiError({
+                            method: 'POST',
+                            path,
+                            kind: 'http',
+                            message: 'unexpected response: not a JSON array'
+                        });
+                    }
+                    take(rest);
+                }
+                catch (error) {
+                    if (error instanceof SyntaxError)
+                        throw new InvalidBodyError(error.message);
+                    throw error;
+                }
+                return items;
+            }));
         }));
         return results.flat();
     }
@@ -50854,7 +51124,7 @@ class OptimizeClient {
         }
     }
     async json(method, path, schema, options) {
-        return this.send(options, async () => parseJson(method, path, await this.attempt(method, path, options), schema, JSON.parse));
+        return this.send(options, async () => parseJson(method, path, await this.attempt(method, path, options), schema));
     }
     /**
      * Runs `once` (one request, its body read and parsed) within the concurrency
@@ -50894,12 +51164,12 @@ class OptimizeClient {
     async attempt(method, path, options) {
         return this.exchange(method, path, options, async (response) => readText(response, { method, path }, this.connection.timeoutMs));
     }
-    /** One request, its body as bytes. */
-    async attemptBytes(method, path, options) {
-        return this.exchange(method, path, options, async (response) => readBytes(response, { method, path }, this.connection.timeoutMs));
-    }
-    /** One request, its body handed to `consume` as it arrives (see streamResultPage). */
-    async attemptStream(method, path, options, consume) {
+    /**
+     * One request, its body handed to `consume` as it arrives (see
+     * streamResultPage). An InvalidBodyError from `consume` means the body is
+     * not `whole` (truncated?), which is worth another try.
+     */
+    async attemptStream(method, path, options, whole, consume) {
         const label = { method, path };
         return this.exchange(method, path, options, async (response) => {
             const body = response.body;
@@ -50912,7 +51182,7 @@ class OptimizeClient {
                 throw new OptimizeApiError({
                     ...label,
                     kind: 'invalid-response',
-                    message: `the response is not a whole data page (truncated?): ${error.message}`,
+                    message: `the response is not ${whole} (truncated?): ${error.message}`,
                     cause: error
                 });
             }
@@ -51013,7 +51283,7 @@ class OptimizeClient {
     async streamResultPage(reportId, query, consume) {
         const path = `/api/public/export/report/${encodeURIComponent(reportId)}/result/json`;
         const options = { query, idempotent: true };
-        return this.send(options, async () => this.attemptStream('GET', path, options, consume));
+        return this.send(options, async () => this.attemptStream('GET', path, options, 'a whole data page', consume));
     }
     /** All collections; undefined when this Optimize has no collection endpoints (before 8.6). */
     async listCollections() {
@@ -51052,13 +51322,21 @@ class OptimizeClient {
         }));
     }
 }
-function parseUtf8Json(body) {
-    return JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'));
+/** The default decoder: `JSON.parse` of the whole body once it is in. */
+function wholeBodyDecoder() {
+    const chunks = [];
+    return {
+        push: chunk => {
+            chunks.push(chunk);
+            return [];
+        },
+        end: () => JSON.parse(Buffer.concat(chunks).toString('utf8'))
+    };
 }
-function parseJson(method, path, body, schema, parse) {
+function parseJson(method, path, body, schema) {
     let parsed;
     try {
-        parsed = parse(body);
+        parsed = JSON.parse(body);
     }
     catch (cause) {
         throw new OptimizeApiError({
@@ -51098,8 +51376,8 @@ var main = __nccwpck_require__(9547);
  * the counts leave a doubt.
  */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-const QUOTE = 34;
-const BACKSLASH = 92;
+const json_keys_QUOTE = 34;
+const json_keys_BACKSLASH = 92;
 /**
  * `hasSuspiciousKeys` for text `JSON.parse` turned into `value`, several times
  * cheaper when nothing is wrong, by counting instead of remembering keys:
@@ -51150,7 +51428,7 @@ function countKeyEnds(text) {
     KEY_END.lastIndex = 0;
     while (KEY_END.test(text)) {
         let backslashes = 0;
-        for (let i = KEY_END.lastIndex - 2; text.charCodeAt(i) === BACKSLASH; i--)
+        for (let i = KEY_END.lastIndex - 2; text.charCodeAt(i) === json_keys_BACKSLASH; i--)
             backslashes++;
         if (backslashes % 2 === 0)
             count++;
@@ -51163,16 +51441,16 @@ function hasSuspiciousKeys(text) {
     const stack = [];
     for (let i = 0; i < text.length; i++) {
         const code = text.charCodeAt(i);
-        if (code === QUOTE) {
+        if (code === json_keys_QUOTE) {
             const start = i;
             let escaped = false;
             for (i++; i < text.length; i++) {
                 const c = text.charCodeAt(i);
-                if (c === BACKSLASH) {
+                if (c === json_keys_BACKSLASH) {
                     escaped = true;
                     i++;
                 }
-                else if (c === QUOTE)
+                else if (c === json_keys_QUOTE)
                     break;
             }
             const keys = stack[stack.length - 1];
@@ -51700,25 +51978,24 @@ async function fetchSelection(settings, client, io) {
     return entities;
 }
 /**
- * How export reads its batches: without building the process XML it drops
- * anyway (entities/export-text.ts), each batch checked and normalized as it
- * arrives.
+ * How export reads its batches: each entity checked, normalized and written
+ * as canonical JSON as soon as its bytes are in, while the rest of its batch
+ * is still arriving, and without building the process XML it drops anyway
+ * (entities/export-text.ts).
  */
 const BATCHES = {
-    parse: parseExportOmittingProcessXml,
-    each: normalizeBatch
+    decoder: () => new ExportDecoder(),
+    each: normalizeItem
 };
-/** One batch of an export, checked against the entity schemas, normalized and serialized. */
-function normalizeBatch(raw) {
-    return raw.map((item, index) => {
-        const result = EntitySchema.safeParse(item);
-        if (!result.success) {
-            const id = typeof item === 'object' && item && 'id' in item ? String(item.id) : `#${index}`;
-            throw new Error(`Optimize returned an entity that is not a valid export (id ${id}): ${prettifyError(result.error)}`);
-        }
-        const normalized = normalizeEntity(result.data);
-        return { ...normalized, text: toCanonicalJson(normalized.entity) };
-    });
+/** One entity of an export, checked against the entity schemas, normalized and serialized. */
+function normalizeItem(item, index) {
+    const result = EntitySchema.safeParse(item);
+    if (!result.success) {
+        const id = typeof item === 'object' && item && 'id' in item ? String(item.id) : `#${index}`;
+        throw new Error(`Optimize returned an entity that is not a valid export (id ${id}): ${prettifyError(result.error)}`);
+    }
+    const normalized = normalizeEntity(result.data);
+    return { ...normalized, text: toCanonicalJson(normalized.entity) };
 }
 /** Normalized entities, one per id (a report on two dashboards is exported twice). */
 function toTree(entities) {
@@ -52095,7 +52372,7 @@ const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
-const COMMA = 0x2c;
+const page_stream_COMMA = 0x2c;
 const NEWLINE = Uint8Array.of(0x0a);
 /** Depth of the `data` array's elements: inside the page object (1) and the array (2). */
 const ROW_DEPTH = 2;
@@ -52279,7 +52556,7 @@ class PageDecoder {
     scanScalarRow(chunk, start) {
         for (let i = start; i < chunk.length; i++) {
             const c = chunk[i];
-            if (c === COMMA || c === CLOSE_BRACKET || isSpace(c)) {
+            if (c === page_stream_COMMA || c === CLOSE_BRACKET || isSpace(c)) {
                 this.endRow(chunk, i);
                 return i;
             }
@@ -52294,7 +52571,7 @@ class PageDecoder {
         this.#from = i + 1;
         if (isSpace(c))
             return i + 1;
-        if (c === COMMA) {
+        if (c === page_stream_COMMA) {
             if (this.#expectRow)
                 throw new PageFormatError("unexpected ',' in data");
             this.#expectRow = true;
@@ -59882,7 +60159,7 @@ async function exportEntities(client, dashboardIds, reportIds) {
     };
     // Comparisons leave the definition XML out (Optimize refills it on import), so
     // the process XML, nearly all of an export's bytes, is never even parsed.
-    const batches = { parse: parseExportOmittingProcessXml };
+    const batches = { decoder: () => new ExportDecoder() };
     if (dashboardIds.length > 0)
         add(await client.exportDashboards(dashboardIds, batches));
     const rest = reportIds.filter(id => !entities.has(`r:${id}`));

@@ -12,7 +12,7 @@ import type {CommandResult} from './command.js'
 import {Output} from './constants.js'
 import {toCanonicalJson} from './entities/canonical-json.js'
 import {renderDashboardSvg} from './entities/dashboard-svg.js'
-import {parseExportOmittingProcessXml} from './entities/export-text.js'
+import {ExportDecoder} from './entities/export-text.js'
 import {layoutTree, type DashboardExtras, type EntityTree} from './entities/layout.js'
 import {compareStrings, normalizeEntity, type NormalizedEntity} from './entities/normalize.js'
 import {
@@ -177,28 +177,27 @@ async function fetchSelection(
 }
 
 /**
- * How export reads its batches: without building the process XML it drops
- * anyway (entities/export-text.ts), each batch checked and normalized as it
- * arrives.
+ * How export reads its batches: each entity checked, normalized and written
+ * as canonical JSON as soon as its bytes are in, while the rest of its batch
+ * is still arriving, and without building the process XML it drops anyway
+ * (entities/export-text.ts).
  */
 const BATCHES: BatchOptions<NormalizedEntity> = {
-  parse: parseExportOmittingProcessXml,
-  each: normalizeBatch
+  decoder: () => new ExportDecoder(),
+  each: normalizeItem
 }
 
-/** One batch of an export, checked against the entity schemas, normalized and serialized. */
-function normalizeBatch(raw: unknown[]): NormalizedEntity[] {
-  return raw.map((item, index) => {
-    const result = EntitySchema.safeParse(item)
-    if (!result.success) {
-      const id = typeof item === 'object' && item && 'id' in item ? String(item.id) : `#${index}`
-      throw new Error(
-        `Optimize returned an entity that is not a valid export (id ${id}): ${z.prettifyError(result.error)}`
-      )
-    }
-    const normalized = normalizeEntity(result.data)
-    return {...normalized, text: toCanonicalJson(normalized.entity)}
-  })
+/** One entity of an export, checked against the entity schemas, normalized and serialized. */
+function normalizeItem(item: unknown, index: number): NormalizedEntity {
+  const result = EntitySchema.safeParse(item)
+  if (!result.success) {
+    const id = typeof item === 'object' && item && 'id' in item ? String(item.id) : `#${index}`
+    throw new Error(
+      `Optimize returned an entity that is not a valid export (id ${id}): ${z.prettifyError(result.error)}`
+    )
+  }
+  const normalized = normalizeEntity(result.data)
+  return {...normalized, text: toCanonicalJson(normalized.entity)}
 }
 
 /** Normalized entities, one per id (a report on two dashboards is exported twice). */

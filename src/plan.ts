@@ -24,7 +24,7 @@ import {
   type PlanDocument,
   type Prerequisite
 } from './entities/promotion-plan.js'
-import {parseExportOmittingProcessXml} from './entities/export-text.js'
+import {ExportDecoder} from './entities/export-text.js'
 import type {Io} from './io.js'
 import {OptimizeClient} from './optimize/client.js'
 import {describeErrorBody, OptimizeApiError} from './optimize/errors.js'
@@ -339,7 +339,7 @@ export async function exportEntities(
   }
   // Comparisons leave the definition XML out (Optimize refills it on import), so
   // the process XML, nearly all of an export's bytes, is never even parsed.
-  const batches = {parse: parseExportOmittingProcessXml}
+  const batches = {decoder: () => new ExportDecoder()}
   if (dashboardIds.length > 0) add(await client.exportDashboards(dashboardIds, batches))
   const rest = reportIds.filter(id => !entities.has(`r:${id}`))
   if (rest.length > 0) add(await client.exportReports(rest, batches))

@@ -22,7 +22,7 @@ export function toCanonicalJson(value: unknown): string {
  * keys: several times faster than safe-stable-stringify, whose string
  * building keeps the garbage collector busy on a 2,000-report export.
  * Undefined when the value has what the native writer would order or convert
- * differently (integer-like keys, `toJSON`, cycles): safe-stable-stringify
+ * differently (integer-like keys, a `__proto__` key, `toJSON`, cycles): safe-stable-stringify
  * then writes it. A test holds the two to the same bytes.
  */
 function fastCanonical(value: unknown): string | undefined {
@@ -47,10 +47,12 @@ function sortedCopy(value: unknown, depth: number): unknown {
     throw NOT_PLAIN
   if (Array.isArray(value)) return value.map(item => sortedCopy(item, depth + 1))
   const keys = Object.keys(value).sort()
-  // No prototype: a "__proto__" key stays an ordinary key, as JSON.parse made it.
-  const copy = Object.create(null) as Record<string, unknown>
+  // An ordinary object, which JSON.stringify writes several times faster than one
+  // without a prototype. Assigning "__proto__" to it would set its prototype
+  // instead of a key: safe-stable-stringify writes such a value.
+  const copy: Record<string, unknown> = {}
   for (const key of keys) {
-    if (isIndexLike(key)) throw NOT_PLAIN
+    if (key === '__proto__' || isIndexLike(key)) throw NOT_PLAIN
     copy[key] = sortedCopy((value as Record<string, unknown>)[key], depth + 1)
   }
   return copy

@@ -20,15 +20,7 @@ import type {Io} from '../io.js'
 import type {ConnectionSettings} from '../settings.js'
 import {createTokenProvider, type TokenProvider, type Transport} from './auth.js'
 import {describeErrorBody, InvalidBodyError, OptimizeApiError, parseErrorBody} from './errors.js'
-import {
-  networkError,
-  readBytes,
-  readChunks,
-  readText,
-  retryAfter,
-  sleep,
-  withTimeout
-} from './http.js'
+import {networkError, readChunks, readText, retryAfter, sleep, withTimeout} from './http.js'
 import {
   CollectionSchema,
   ImportedEntitySchema,
@@ -44,12 +36,22 @@ export interface ClientOptions {
   maxRetryAfterMs?: number
 }
 
+/**
+ * Reads a JSON array as its bytes arrive: `push` answers the elements a chunk
+ * completes, `end` what is left (any value other than an array is checked by
+ * the caller). Both throw a SyntaxError for a body that is not JSON.
+ */
+export interface ArrayDecoder {
+  push(chunk: Uint8Array): unknown[]
+  end(): unknown
+}
+
 /** How the bulk exports read their batches. */
 export interface BatchOptions<T> {
-  /** Parses a batch's UTF-8 body; `JSON.parse` by default. A SyntaxError counts as a truncated body. */
-  parse?: (body: Uint8Array) => unknown
-  /** Turns a batch into results as soon as it has arrived, while other batches are on their way. */
-  each?: (batch: unknown[]) => T[]
+  /** A decoder for each batch's body; by default `JSON.parse` of the whole body. */
+  decoder?: () => ArrayDecoder
+  /** Turns each element into a result as soon as it has arrived, while the rest is on its way. */
+  each?: (item: unknown, index: number) => T
 }
 
 interface RequestOptions {
@@ -165,20 +167,40 @@ export class OptimizeClient {
   private async exportInBatches<T>(
     path: string,
     ids: readonly string[],
-    {parse = parseUtf8Json, each = batch => batch as T[]}: BatchOptions<T> = {}
+    {decoder = wholeBodyDecoder, each = item => item as T}: BatchOptions<T> = {}
   ): Promise<T[]> {
     const batches: string[][] = []
     for (let i = 0; i < ids.length; i += this.batchSize)
       batches.push(ids.slice(i, i + this.batchSize))
-    const schema = z.array(z.unknown())
     const results = await Promise.all(
       batches.map(async batch => {
         const options = {body: batch, idempotent: true}
-        const items = await this.send(options, async () => {
-          const body = await this.attemptBytes('POST', path, options)
-          return parseJson('POST', path, body, schema, parse)
-        })
-        return each(items)
+        return this.send(options, async () =>
+          this.attemptStream('POST', path, options, 'valid JSON', async chunks => {
+            const reader = decoder()
+            const items: T[] = []
+            const take = (elements: unknown[]): void => {
+              for (const element of elements) items.push(each(element, items.length))
+            }
+            try {
+              for await (const chunk of chunks) take(reader.push(chunk))
+              const rest = reader.end()
+              if (!Array.isArray(rest)) {
+                throw new OptimizeApiError({
+                  method: 'POST',
+                  path,
+                  kind: 'http',
+                  message: 'unexpected response: not a JSON array'
+                })
+              }
+              take(rest)
+            } catch (error) {
+              if (error instanceof SyntaxError) throw new InvalidBodyError(error.message)
+              throw error
+            }
+            return items
+          })
+        )
       })
     )
     return results.flat()
@@ -203,7 +225,7 @@ export class OptimizeClient {
     options: RequestOptions
   ): Promise<T> {
     return this.send(options, async () =>
-      parseJson(method, path, await this.attempt(method, path, options), schema, JSON.parse)
+      parseJson(method, path, await this.attempt(method, path, options), schema)
     )
   }
 
@@ -251,22 +273,16 @@ export class OptimizeClient {
     )
   }
 
-  /** One request, its body as bytes. */
-  private async attemptBytes(
-    method: string,
-    path: string,
-    options: RequestOptions
-  ): Promise<Uint8Array> {
-    return this.exchange(method, path, options, async response =>
-      readBytes(response, {method, path}, this.connection.timeoutMs)
-    )
-  }
-
-  /** One request, its body handed to `consume` as it arrives (see streamResultPage). */
+  /**
+   * One request, its body handed to `consume` as it arrives (see
+   * streamResultPage). An InvalidBodyError from `consume` means the body is
+   * not `whole` (truncated?), which is worth another try.
+   */
   private async attemptStream<T>(
     method: string,
     path: string,
     options: RequestOptions,
+    whole: string,
     consume: (body: AsyncIterable<Uint8Array>) => Promise<T>
   ): Promise<T> {
     const label = {method, path}
@@ -279,7 +295,7 @@ export class OptimizeClient {
         throw new OptimizeApiError({
           ...label,
           kind: 'invalid-response',
-          message: `the response is not a whole data page (truncated?): ${error.message}`,
+          message: `the response is not ${whole} (truncated?): ${error.message}`,
           cause: error
         })
       } finally {
@@ -397,7 +413,9 @@ export class OptimizeClient {
   ): Promise<T> {
     const path = `/api/public/export/report/${encodeURIComponent(reportId)}/result/json`
     const options: RequestOptions = {query, idempotent: true}
-    return this.send(options, async () => this.attemptStream('GET', path, options, consume))
+    return this.send(options, async () =>
+      this.attemptStream('GET', path, options, 'a whole data page', consume)
+    )
   }
 
   /** All collections; undefined when this Optimize has no collection endpoints (before 8.6). */
@@ -446,20 +464,22 @@ export class OptimizeClient {
   }
 }
 
-function parseUtf8Json(body: Uint8Array): unknown {
-  return JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'))
+/** The default decoder: `JSON.parse` of the whole body once it is in. */
+function wholeBodyDecoder(): ArrayDecoder {
+  const chunks: Uint8Array[] = []
+  return {
+    push: chunk => {
+      chunks.push(chunk)
+      return []
+    },
+    end: () => JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown
+  }
 }
 
-function parseJson<T, B>(
-  method: string,
-  path: string,
-  body: B,
-  schema: z.ZodType<T>,
-  parse: (body: B) => unknown
-): T {
+function parseJson<T>(method: string, path: string, body: string, schema: z.ZodType<T>): T {
   let parsed: unknown
   try {
-    parsed = parse(body)
+    parsed = JSON.parse(body)
   } catch (cause) {
     throw new OptimizeApiError({
       method,

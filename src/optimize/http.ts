@@ -52,22 +52,6 @@ export async function readText(
   }
 }
 
-/** The body as bytes; a connection that breaks off or times out becomes OptimizeApiError. */
-export async function readBytes(
-  response: Response,
-  label: Label,
-  timeoutMs: number
-): Promise<Uint8Array> {
-  // Not arrayBuffer(): it copies the whole body once more after joining the chunks.
-  const chunks: Uint8Array[] = []
-  let length = 0
-  for await (const chunk of readChunks(response.body, label, timeoutMs)) {
-    chunks.push(chunk)
-    length += chunk.length
-  }
-  return Buffer.concat(chunks, length)
-}
-
 /** The body's chunks; a connection that breaks off or times out becomes OptimizeApiError. */
 export async function* readChunks(
   body: Response['body'],

@@ -53,7 +53,16 @@ describe('toCanonicalJson', () => {
           body: JSON.stringify(dashboardIds)
         })
       ).json()
-      for (const value of [...templateExport(), generated, hostile, [undefined, 1], 'text', 3]) {
+      const nestedProto = JSON.parse('{"a":[{"b":1,"__proto__":{"c":2}}]}') as unknown
+      for (const value of [
+        ...templateExport(),
+        generated,
+        hostile,
+        nestedProto,
+        [undefined, 1],
+        'text',
+        3
+      ]) {
         expect(toCanonicalJson(value)).toBe(reference(value))
       }
     } finally {

@@ -1,8 +1,32 @@
 import {describe, expect, it} from 'vitest'
-import {parseExportOmittingProcessXml} from '../../src/entities/export-text.js'
+import {ExportDecoder, parseExportOmittingProcessXml} from '../../src/entities/export-text.js'
+import {templateExport} from '../helpers/fixtures.js'
 
 const parse = (text: string): unknown => parseExportOmittingProcessXml(Buffer.from(text, 'utf8'))
-import {templateExport} from '../helpers/fixtures.js'
+
+/** Decodes `bytes` pushed in the given chunk sizes (the last one takes the rest). */
+function decodeInChunks(bytes: Uint8Array, sizes: Iterable<number>): unknown {
+  const decoder = new ExportDecoder()
+  const out: unknown[] = []
+  let at = 0
+  for (const size of sizes) {
+    if (at >= bytes.length) break
+    out.push(...decoder.push(bytes.subarray(at, at + size)))
+    at += size
+  }
+  if (at < bytes.length) out.push(...decoder.push(bytes.subarray(at)))
+  const rest = decoder.end()
+  return Array.isArray(rest) ? [...out, ...rest] : rest
+}
+
+/** Chunk sizes from a seeded generator: 1 to 64 bytes, so every kind of boundary occurs. */
+function* randomSizes(seed: number): Generator<number> {
+  let state = seed
+  for (;;) {
+    state = (state * 1103515245 + 12345) % 2 ** 31
+    yield 1 + (state % 64)
+  }
+}
 
 /** What JSON.parse gives, with the process reports' XML taken out. */
 function expected(entities: unknown[]): unknown[] {
@@ -32,60 +56,122 @@ const decision = {
   name: 'Risk "xml":"x" \\',
   data: {
     configuration: {
-      xml: '<definitions name="a \\"quoted\\" name">\n  <decision id="d"/>\n</definitions>\\'
+      xml: '<definitions name="a \\"quoted\\" name">\n  <decision id="d"/>\n</definitions>\\\\'
     }
   }
 }
 
-describe('parseExportOmittingProcessXml', () => {
-  it("equals JSON.parse of Optimize's own export file, without the process XML", () => {
+describe('ExportDecoder', () => {
+  it("equals JSON.parse of Optimize's own export file, without the process XML, however it is chunked", () => {
+    const entities = [...withProcessXml(), decision]
+    const text = JSON.stringify(entities)
+    expect(text.split('"xml":"').length - 1).toBe(9)
+    const bytes = Buffer.from(text)
+    const want = expected(entities)
+    expect(decodeInChunks(bytes, [])).toEqual(want)
+    expect(decodeInChunks(bytes, randomSizes(1))).toEqual(want)
+    expect(decodeInChunks(bytes, randomSizes(2))).toEqual(want)
+    expect(
+      decodeInChunks(
+        bytes,
+        (function* () {
+          for (;;) yield 1
+        })()
+      )
+    ).toEqual(want)
+    expect(JSON.stringify(decodeInChunks(bytes, randomSizes(3)))).not.toContain('bpmn')
+  })
+
+  it('splits at every offset of a small body, escapes and multi-byte characters included', () => {
+    const entities = [
+      decision,
+      {
+        id: 'p',
+        exportEntityType: 'single_process_report',
+        name: 'Größe "q" \\',
+        data: {configuration: {xml: '<x a="\\\\"/>\\\\'}, view: {entity: 'x'}}
+      },
+      {id: 'd', exportEntityType: 'dashboard', name: '😀', tiles: [{id: 'p'}]}
+    ]
+    const bytes = Buffer.from(JSON.stringify(entities, null, 1))
+    const want = expected(entities)
+    for (let split = 0; split <= bytes.length; split++) {
+      expect(decodeInChunks(bytes, [split])).toEqual(want)
+    }
+  })
+
+  it('answers each entity as soon as its last byte is in', () => {
     const entities = withProcessXml()
     const text = JSON.stringify(entities)
-    expect(text.split('"xml":"').length - 1).toBe(8)
-    const parsed = parse(text)
-    expect(parsed).toEqual(expected(entities))
-    expect(JSON.stringify(parsed)).not.toContain('bpmn')
+    const firstEnd = JSON.stringify(entities[0]).length + 1
+    const decoder = new ExportDecoder()
+    expect(decoder.push(Buffer.from(text.slice(0, firstEnd - 1)))).toEqual([])
+    expect(decoder.push(Buffer.from(text.slice(firstEnd - 1, firstEnd)))).toEqual(
+      expected(entities.slice(0, 1))
+    )
+    expect(decoder.push(Buffer.from(text.slice(firstEnd)))).toEqual(expected(entities.slice(1)))
+    expect(decoder.end()).toEqual([])
   })
 
-  it('keeps a decision report’s DMN exactly, escapes included', () => {
-    const entities = [...withProcessXml(), decision]
-    expect(parse(JSON.stringify(entities))).toEqual(expected(entities))
-  })
-
-  it('parses the whole text plainly when an xml key sits anywhere else', () => {
+  it('parses an entity plainly when an xml key sits anywhere else in it', () => {
     const odd = [
-      ...withProcessXml(),
       {id: 'x', exportEntityType: 'dashboard', name: 'd', tiles: [], xml: 'not a report'},
       {
         id: 'y',
         exportEntityType: 'single_process_report',
-        data: {configuration: {nested: {xml: 'kept'}}}
-      }
+        data: {configuration: {nested: {xml: 'kept'}, xml: '<bpmn/>'}}
+      },
+      {id: 'z', exportEntityType: 'single_process_report', data: {xml: 'kept', configuration: {}}}
     ]
-    const text = JSON.stringify(odd)
-    expect(parse(text)).toEqual(JSON.parse(text))
+    const entities = [...withProcessXml(), ...odd]
+    expect(parse(JSON.stringify(entities))).toEqual([...expected(withProcessXml()), ...odd])
+  })
+
+  it('never takes a string of the entity for its placeholder', () => {
+    // The configuration's key is escaped, so only the tile's xml is cut; the
+    // configuration's own value looks like the placeholder of that cut.
+    const forged =
+      '[{"id":"f","exportEntityType":"single_process_report","data":{"configuration":{"\\u0078ml":"\\u0000oac-xml:0"},"tile":{"xml":"<real/>"}}}]'
+    expect(parse(forged)).toEqual(JSON.parse(forged))
   })
 
   it('fails like JSON.parse on a body cut short, wherever it is cut', () => {
     const text = JSON.stringify([decision, ...withProcessXml()])
-    const bytes = Buffer.byteLength(text)
-    for (const cut of [10, Buffer.from(text).indexOf('Größe') + 3, bytes - 1]) {
-      expect(() => parseExportOmittingProcessXml(Buffer.from(text).subarray(0, cut))).toThrow(
-        SyntaxError
-      )
+    const bytes = Buffer.from(text)
+    for (const cut of [0, 1, 10, bytes.indexOf('Größe') + 3, bytes.length - 2, bytes.length - 1]) {
+      expect(() => decodeInChunks(bytes.subarray(0, cut), randomSizes(cut))).toThrow(SyntaxError)
     }
   })
 
-  it('reads a body that is a view into a larger buffer', () => {
-    const text = JSON.stringify([decision, ...withProcessXml()])
-    const padded = Buffer.concat([Buffer.from('xx"xml":"'), Buffer.from(text), Buffer.from('"]')])
-    const view = padded.subarray(9, 9 + Buffer.byteLength(text))
-    expect(parseExportOmittingProcessXml(view)).toEqual(expected(JSON.parse(text) as unknown[]))
+  it('gives what JSON.parse gives for bodies that are not a plain array of objects', () => {
+    for (const text of ['{"a":1}', '[1,{"a":2}]', '[{"a":1},"x"]', '[[{"xml":"y"}]]', ' [ ] ']) {
+      expect(decodeInChunks(Buffer.from(text), randomSizes(text.length))).toEqual(JSON.parse(text))
+    }
   })
 
-  it('reads a pretty-printed body (no cut) and a body without XML', () => {
-    const pretty = JSON.stringify(withProcessXml(), null, 2)
-    expect(parse(pretty)).toEqual(JSON.parse(pretty))
+  it('refuses what is not JSON, even when each entity is', () => {
+    for (const text of [
+      '[{"a":1} {"b":2}]',
+      '[{"a":1},]',
+      '[,{"a":1}]',
+      '[{"a":1}]x',
+      '[{"a":1]}',
+      '[{"a":"\u0001"}]',
+      '\ufeff[{"a":1}]',
+      '[{"xml":"\u0001","exportEntityType":"single_process_report"}]'
+    ]) {
+      expect(() => decodeInChunks(Buffer.from(text), [])).toThrow(SyntaxError)
+    }
+  })
+
+  it('reads a pretty-printed body and a body that is a view into a larger buffer', () => {
+    const entities = [decision, ...withProcessXml()]
+    const pretty = JSON.stringify(entities, null, 2)
+    expect(parse(pretty)).toEqual(expected(entities))
+    const text = JSON.stringify(entities)
+    const padded = Buffer.concat([Buffer.from('xx"xml":"'), Buffer.from(text), Buffer.from('"]')])
+    const view = padded.subarray(9, 9 + Buffer.byteLength(text))
+    expect(parseExportOmittingProcessXml(view)).toEqual(expected(entities))
     expect(parse('[]')).toEqual([])
   })
 })
