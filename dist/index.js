@@ -50889,8 +50889,66 @@ function safeJson(text) {
     }
 }
 
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
 ;// CONCATENATED MODULE: ./src/optimize/http.ts
+/**
+ * The HTTP plumbing under the Optimize client: one request through undici,
+ * timeouts that end with the request, body reading that turns a broken
+ * connection into an OptimizeApiError, and the translation of network
+ * failures into messages that say what to do.
+ */
 
+
+
+
+/** What a proxy in front of Optimize may compress with: the encodings fetch asks for. */
+const ACCEPT_ENCODING = 'gzip, deflate, br';
+/**
+ * Sends one request. undici's `request` rather than `fetch`: its body is a
+ * Node stream, which costs a fraction of the CPU of fetch's web streams (an
+ * export batch is tens of megabytes). What fetch would do besides is done
+ * here: asking for compression and undoing it. Redirects are not followed:
+ * the client reports them (a redirect would carry the token elsewhere).
+ */
+async function sendRequest(url, init, signal, dispatcher) {
+    const response = await (0,undici.request)(url, {
+        method: init.method,
+        headers: { ...init.headers, 'accept-encoding': ACCEPT_ENCODING },
+        body: init.body,
+        signal,
+        dispatcher
+    });
+    const header = (name) => {
+        const value = response.headers[name.toLowerCase()];
+        return Array.isArray(value) ? value.join(', ') : value;
+    };
+    let body = response.body;
+    // Content-Encoding lists the codings in the order they were applied.
+    const codings = (header('content-encoding') ?? '')
+        .split(',')
+        .map(coding => coding.trim().toLowerCase())
+        .filter(coding => coding && coding !== 'identity')
+        .reverse();
+    for (const coding of codings) {
+        const decompress = coding === 'gzip' || coding === 'x-gzip'
+            ? (0,external_node_zlib_.createGunzip)()
+            : coding === 'deflate'
+                ? (0,external_node_zlib_.createInflate)()
+                : coding === 'br'
+                    ? (0,external_node_zlib_.createBrotliDecompress)()
+                    : undefined;
+        if (!decompress) {
+            response.body.destroy();
+            throw new Error(`the answer is compressed with '${coding}', which was not asked for`);
+        }
+        // An error on either side (a broken connection, corrupt data) ends both.
+        body = (0,external_node_stream_.pipeline)(body, decompress, () => undefined);
+    }
+    return { status: response.statusCode, header, body };
+}
 const TLS_CODES = new Set([
     'SELF_SIGNED_CERT_IN_CHAIN',
     'DEPTH_ZERO_SELF_SIGNED_CERT',
@@ -50915,18 +50973,16 @@ async function withTimeout(ms, run) {
         clearTimeout(timer);
     }
 }
-async function readText(response, label, timeoutMs) {
-    try {
-        return await response.text();
-    }
-    catch (cause) {
-        throw networkError(label, cause, timeoutMs);
-    }
+/** The body as text (UTF-8, a byte order mark dropped, as fetch's `text()` does). */
+async function readText(reply, label, timeoutMs) {
+    const chunks = [];
+    for await (const chunk of readChunks(reply.body, label, timeoutMs))
+        chunks.push(chunk);
+    const text = Buffer.concat(chunks).toString('utf8');
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 /** The body's chunks; a connection that breaks off or times out becomes OptimizeApiError. */
 async function* readChunks(body, label, timeoutMs) {
-    if (!body)
-        return;
     try {
         for await (const chunk of body)
             yield chunk;
@@ -50936,6 +50992,7 @@ async function* readChunks(body, label, timeoutMs) {
     }
 }
 function networkError(label, cause, timeoutMs) {
+    // fetch wraps the failure in a TypeError's `cause`; undici's request throws it as it is.
     const error = cause;
     if (error?.name === 'TimeoutError' || error?.name === 'AbortError') {
         return new OptimizeApiError({
@@ -50945,7 +51002,7 @@ function networkError(label, cause, timeoutMs) {
             cause
         });
     }
-    const code = error?.cause?.code;
+    const code = error?.cause?.code ?? error?.code;
     if (code && TLS_CODES.has(code)) {
         return new OptimizeApiError({
             ...label,
@@ -50954,7 +51011,8 @@ function networkError(label, cause, timeoutMs) {
             cause
         });
     }
-    const reason = error?.cause?.message ?? error?.message ?? String(cause);
+    // An AggregateError (every address refused) has no message of its own.
+    const reason = error?.cause?.message || error?.message || error?.errors?.[0]?.message || String(cause);
     return new OptimizeApiError({
         ...label,
         kind: 'network',
@@ -50977,7 +51035,7 @@ async function sleep(ms) {
 
 ;// CONCATENATED MODULE: ./src/optimize/client.ts
 /**
- * The Optimize client: the only caller of `fetch` in the action.
+ * The Optimize client: the only code in the action that sends HTTP requests.
  *
  * - Always `Authorization: Bearer` (optimize-api.md §2); a 401 renews an OAuth
  *   token once and repeats the request.
@@ -50990,7 +51048,6 @@ async function sleep(ms) {
  * - Proxies: HTTPS_PROXY/NO_PROXY as @actions/http-client applies them for
  *   every other action (loopback is never proxied).
  */
-
 
 
 
@@ -51171,8 +51228,8 @@ class OptimizeClient {
      */
     async attemptStream(method, path, options, whole, consume) {
         const label = { method, path };
-        return this.exchange(method, path, options, async (response) => {
-            const body = response.body;
+        return this.exchange(method, path, options, async (reply) => {
+            const body = reply.body;
             try {
                 return await consume(readChunks(body, label, this.connection.timeoutMs));
             }
@@ -51188,7 +51245,8 @@ class OptimizeClient {
             }
             finally {
                 // A consumer that stopped early leaves the rest unread: release the connection.
-                await body?.cancel().catch(() => undefined);
+                if (!body.readableEnded)
+                    body.destroy();
             }
         });
     }
@@ -51209,11 +51267,11 @@ class OptimizeClient {
         const label = { method, path };
         // The timeout covers reading the body too, and ends with it (see withTimeout).
         const outcome = await withTimeout(this.connection.timeoutMs, async (signal) => {
-            const response = await this.open(url.toString(), { method, headers, body }, label, signal);
-            if (response.status < 400)
-                return { ok: true, value: await read(response) };
-            const text = await readText(response, label, this.connection.timeoutMs);
-            return { ok: false, status: response.status, text, headers: response.headers };
+            const reply = await this.open(url.toString(), { method, headers, body }, label, signal);
+            if (reply.status < 300)
+                return { ok: true, value: await read(reply) };
+            const text = await readText(reply, label, this.connection.timeoutMs);
+            return { ok: false, status: reply.status, text, header: reply.header };
         });
         if (outcome.ok)
             return outcome.value;
@@ -51226,8 +51284,12 @@ class OptimizeClient {
     httpError(method, path, response) {
         const body = parseErrorBody(response.text);
         let message = `${response.status}`;
-        if (response.status === 401) {
-            const challenge = response.headers.get('www-authenticate');
+        if (response.status < 400) {
+            const location = response.header('location');
+            message += ` Redirect${location ? ` to ${location}` : ''}: set 'optimize-url' to the address Optimize answers at (redirects are not followed, so the token goes nowhere else).`;
+        }
+        else if (response.status === 401) {
+            const challenge = response.header('www-authenticate');
             message += ` Unauthorized: Optimize rejected the token${challenge ? ` (${challenge})` : ''}. Check 'access-token' or the client credentials and 'audience'.`;
         }
         else if (response.status === 403) {
@@ -51246,14 +51308,14 @@ class OptimizeClient {
             status: response.status,
             body,
             message,
-            retryAfterMs: retryAfter(response.headers.get('retry-after'))
+            retryAfterMs: retryAfter(response.header('retry-after'))
         });
     }
-    /** Fetch with the proxy rules; network failures and timeouts become OptimizeApiError. */
+    /** One request with the proxy rules; network failures and timeouts become OptimizeApiError. */
     async open(url, init, label, signal) {
         this.requestCount++;
         try {
-            return await (0,undici.fetch)(url, { ...init, signal, dispatcher: this.dispatcherFor(url) });
+            return await sendRequest(url, init, signal, this.dispatcherFor(url));
         }
         catch (cause) {
             throw networkError(label, cause, this.connection.timeoutMs);
@@ -51261,9 +51323,9 @@ class OptimizeClient {
     }
     /** The token requests' transport: one request, its body as text. */
     transport = async (url, init, label) => withTimeout(this.connection.timeoutMs, async (signal) => {
-        const response = await this.open(url, init, label, signal);
-        const text = await readText(response, label, this.connection.timeoutMs);
-        return { status: response.status, text, headers: response.headers };
+        const reply = await this.open(url, init, label, signal);
+        const text = await readText(reply, label, this.connection.timeoutMs);
+        return { status: reply.status, text };
     });
     dispatcherFor(url) {
         const origin = new URL(url).origin;

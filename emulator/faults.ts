@@ -19,6 +19,8 @@ export interface FaultRule {
   reset?: boolean
   /** Send a valid status + headers, then half of the body, then end. */
   truncate?: boolean
+  /** Compress the body with gzip when the request accepts it, as a proxy in front of Optimize may. */
+  gzip?: boolean
 }
 
 interface ActiveRule extends FaultRule {
@@ -30,6 +32,7 @@ export interface FaultAction {
   delayMs: number
   reset: boolean
   truncate: boolean
+  gzip: boolean
   status?: number
   body?: string
   headers?: Record<string, string>
@@ -99,8 +102,9 @@ export class Faults {
         continue
       }
       rule.timesLeft--
-      action ??= {delayMs: 0, reset: false, truncate: false}
+      action ??= {delayMs: 0, reset: false, truncate: false, gzip: false}
       action.delayMs += rule.delayMs ?? 0
+      action.gzip ||= rule.gzip === true
       const delayOnly =
         rule.status === undefined && !rule.reset && !rule.truncate && rule.body === undefined
       if (delayOnly) continue

@@ -1,6 +1,7 @@
 // HTTP layer: SaaS prefix stripping (§2.3), routing (§1), faults, auth (§2), dispatch, the
 // request log. Handlers return a Reply so faults can truncate any response uniformly.
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
+import {gzipSync} from 'node:zlib'
 import type {Auth} from './auth.js'
 import type {DataExport} from './data-export.js'
 import {ApiError, notFound, serverError} from './errors.js'
@@ -93,7 +94,7 @@ async function handle(
     }
     if (action?.headers) reply.headers = {...reply.headers, ...action.headers}
   }
-  send(res, reply, action)
+  send(res, reply, action, req.headers['accept-encoding'])
   record(reply.status)
 }
 
@@ -172,8 +173,12 @@ function readBody(req: IncomingMessage): Promise<string> {
   })
 }
 
-function send(res: ServerResponse, reply: Reply, action?: FaultAction): void {
-  const body = Buffer.isBuffer(reply.body) ? reply.body : Buffer.from(reply.body ?? '')
+function send(res: ServerResponse, reply: Reply, action?: FaultAction, acceptEncoding = ''): void {
+  let body = Buffer.isBuffer(reply.body) ? reply.body : Buffer.from(reply.body ?? '')
+  if (action?.gzip && /\bgzip\b/.test(acceptEncoding)) {
+    body = gzipSync(body)
+    reply.headers = {...reply.headers, 'content-encoding': 'gzip'}
+  }
   if (action?.truncate) {
     // Valid status and headers, then half of the body, then end (chunked, no content-length).
     res.writeHead(reply.status, {...reply.headers})

@@ -14,7 +14,7 @@ export type Transport = (
   url: string,
   init: {method: string; headers: Record<string, string>; body?: string},
   label: {method: string; path: string}
-) => Promise<{status: number; text: string; headers: Headers}>
+) => Promise<{status: number; text: string}>
 
 export interface TokenProvider {
   /** A token for the next request. */

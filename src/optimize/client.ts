@@ -1,5 +1,5 @@
 /**
- * The Optimize client: the only caller of `fetch` in the action.
+ * The Optimize client: the only code in the action that sends HTTP requests.
  *
  * - Always `Authorization: Bearer` (optimize-api.md §2); a 401 renews an OAuth
  *   token once and repeats the request.
@@ -15,12 +15,21 @@
 import {HttpClient} from '@actions/http-client'
 import pLimit, {type LimitFunction} from 'p-limit'
 import pRetry from 'p-retry'
-import {fetch as undiciFetch, type Dispatcher, type Response} from 'undici'
+import type {Dispatcher} from 'undici'
 import type {Io} from '../io.js'
 import type {ConnectionSettings} from '../settings.js'
 import {createTokenProvider, type TokenProvider, type Transport} from './auth.js'
 import {describeErrorBody, InvalidBodyError, OptimizeApiError, parseErrorBody} from './errors.js'
-import {networkError, readChunks, readText, retryAfter, sleep, withTimeout} from './http.js'
+import {
+  networkError,
+  readChunks,
+  readText,
+  retryAfter,
+  sendRequest,
+  sleep,
+  withTimeout,
+  type Reply
+} from './http.js'
 import {
   CollectionSchema,
   ImportedEntitySchema,
@@ -286,8 +295,8 @@ export class OptimizeClient {
     consume: (body: AsyncIterable<Uint8Array>) => Promise<T>
   ): Promise<T> {
     const label = {method, path}
-    return this.exchange(method, path, options, async response => {
-      const body = response.body
+    return this.exchange(method, path, options, async reply => {
+      const body = reply.body
       try {
         return await consume(readChunks(body, label, this.connection.timeoutMs))
       } catch (error) {
@@ -300,7 +309,7 @@ export class OptimizeClient {
         })
       } finally {
         // A consumer that stopped early leaves the rest unread: release the connection.
-        await body?.cancel().catch(() => undefined)
+        if (!body.readableEnded) body.destroy()
       }
     })
   }
@@ -310,7 +319,7 @@ export class OptimizeClient {
     method: string,
     path: string,
     options: RequestOptions,
-    read: (response: Response) => Promise<T>,
+    read: (reply: Reply) => Promise<T>,
     renewed = false
   ): Promise<T> {
     const url = new URL(this.connection.baseUrl + path)
@@ -326,10 +335,10 @@ export class OptimizeClient {
     const label = {method, path}
     // The timeout covers reading the body too, and ends with it (see withTimeout).
     const outcome = await withTimeout(this.connection.timeoutMs, async signal => {
-      const response = await this.open(url.toString(), {method, headers, body}, label, signal)
-      if (response.status < 400) return {ok: true as const, value: await read(response)}
-      const text = await readText(response, label, this.connection.timeoutMs)
-      return {ok: false as const, status: response.status, text, headers: response.headers}
+      const reply = await this.open(url.toString(), {method, headers, body}, label, signal)
+      if (reply.status < 300) return {ok: true as const, value: await read(reply)}
+      const text = await readText(reply, label, this.connection.timeoutMs)
+      return {ok: false as const, status: reply.status, text, header: reply.header}
     })
     if (outcome.ok) return outcome.value
     if (outcome.status === 401 && !renewed && this.#auth.invalidate()) {
@@ -342,12 +351,15 @@ export class OptimizeClient {
   private httpError(
     method: string,
     path: string,
-    response: {status: number; text: string; headers: Headers}
+    response: {status: number; text: string; header: Reply['header']}
   ): OptimizeApiError {
     const body = parseErrorBody(response.text)
     let message = `${response.status}`
-    if (response.status === 401) {
-      const challenge = response.headers.get('www-authenticate')
+    if (response.status < 400) {
+      const location = response.header('location')
+      message += ` Redirect${location ? ` to ${location}` : ''}: set 'optimize-url' to the address Optimize answers at (redirects are not followed, so the token goes nowhere else).`
+    } else if (response.status === 401) {
+      const challenge = response.header('www-authenticate')
       message += ` Unauthorized: Optimize rejected the token${challenge ? ` (${challenge})` : ''}. Check 'access-token' or the client credentials and 'audience'.`
     } else if (response.status === 403) {
       message +=
@@ -363,20 +375,20 @@ export class OptimizeClient {
       status: response.status,
       body,
       message,
-      retryAfterMs: retryAfter(response.headers.get('retry-after'))
+      retryAfterMs: retryAfter(response.header('retry-after'))
     })
   }
 
-  /** Fetch with the proxy rules; network failures and timeouts become OptimizeApiError. */
+  /** One request with the proxy rules; network failures and timeouts become OptimizeApiError. */
   private async open(
     url: string,
     init: {method: string; headers: Record<string, string>; body?: string},
     label: {method: string; path: string},
     signal: AbortSignal
-  ): Promise<Response> {
+  ): Promise<Reply> {
     this.requestCount++
     try {
-      return await undiciFetch(url, {...init, signal, dispatcher: this.dispatcherFor(url)})
+      return await sendRequest(url, init, signal, this.dispatcherFor(url))
     } catch (cause) {
       throw networkError(label, cause, this.connection.timeoutMs)
     }
@@ -385,9 +397,9 @@ export class OptimizeClient {
   /** The token requests' transport: one request, its body as text. */
   private readonly transport: Transport = async (url, init, label) =>
     withTimeout(this.connection.timeoutMs, async signal => {
-      const response = await this.open(url, init, label, signal)
-      const text = await readText(response, label, this.connection.timeoutMs)
-      return {status: response.status, text, headers: response.headers}
+      const reply = await this.open(url, init, label, signal)
+      const text = await readText(reply, label, this.connection.timeoutMs)
+      return {status: reply.status, text}
     })
 
   private dispatcherFor(url: string): Dispatcher | undefined {

@@ -293,3 +293,88 @@ describe('OptimizeClient proxy', () => {
     expect(tunnels).toEqual([`optimize.test:${port}`])
   })
 })
+
+describe('OptimizeClient transport', () => {
+  it('undoes the gzip compression a proxy in front of Optimize applies', async () => {
+    const {emu, client} = await setup()
+    const ids = await client.listDashboardIds('dev')
+    const plain = await client.exportDashboards(ids)
+    emu.faults.add({route: 'exportDashboards', gzip: true, times: Infinity})
+    emu.faults.add({route: 'listDashboards', gzip: true, times: Infinity})
+    expect(await client.listDashboardIds('dev')).toEqual(ids)
+    expect(await client.exportDashboards(ids)).toEqual(plain)
+    // The emulator compressed only when asked, as a proxy does.
+    const encodings = await Promise.all(
+      ['identity', 'gzip'].map(async encoding => {
+        const response = await fetch(`${emu.url}/api/public/dashboard?collectionId=dev`, {
+          headers: {authorization: `Bearer ${emu.token}`, 'accept-encoding': encoding}
+        })
+        await response.arrayBuffer()
+        return response.headers.get('content-encoding')
+      })
+    )
+    expect(encodings).toEqual([null, 'gzip'])
+  })
+
+  it('reports a redirect instead of following it with the token', async () => {
+    const {emu} = await setup()
+    const reached: string[] = []
+    const elsewhere = createServer((req, res) => {
+      reached.push(String(req.headers.authorization))
+      res.end('[]')
+    })
+    const redirecting = createServer((_req, res) => {
+      const {port} = elsewhere.address() as AddressInfo
+      res.writeHead(302, {location: `http://127.0.0.1:${port}/optimize/api/public/dashboard`})
+      res.end()
+    })
+    servers.push(elsewhere, redirecting)
+    await Promise.all(
+      [elsewhere, redirecting].map(
+        async server => new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+      )
+    )
+    const io = recordingIo()
+    const client = OptimizeClient.create(
+      {
+        baseUrl: `http://127.0.0.1:${(redirecting.address() as AddressInfo).port}`,
+        credentials: {kind: 'token', token: emu.token},
+        timeoutMs: 2000,
+        retries: 0,
+        concurrency: 1,
+        batchSize: 10
+      },
+      io
+    )
+    const error = await failure(client.listDashboardIds('dev'))
+    expect(error.status).toBe(302)
+    expect(error.message).toMatch(
+      /302 Redirect to http:\/\/127\.0\.0\.1:\d+\/optimize\/api\/public\/dashboard: set 'optimize-url'/
+    )
+    expect(reached).toEqual([])
+    expectNoLeak(io, error, emu.token)
+  })
+
+  it('names the refused connection', async () => {
+    const closed = createServer()
+    await new Promise<void>(resolve => closed.listen(0, '127.0.0.1', resolve))
+    const {port} = closed.address() as AddressInfo
+    await new Promise(resolve => closed.close(resolve))
+    const client = OptimizeClient.create(
+      {
+        baseUrl: `http://127.0.0.1:${port}`,
+        credentials: {kind: 'token', token: 'secret-token'},
+        timeoutMs: 2000,
+        retries: 0,
+        concurrency: 1,
+        batchSize: 10
+      },
+      recordingIo()
+    )
+    const error = await failure(client.listDashboardIds('dev'))
+    expect(error.kind).toBe('network')
+    expect(error.message).toMatch(
+      /network error: connect ECONNREFUSED 127\.0\.0\.1:\d+ \(ECONNREFUSED\)/
+    )
+  })
+})
