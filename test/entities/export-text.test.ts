@@ -100,6 +100,40 @@ describe('ExportDecoder', () => {
     }
   })
 
+  it('finds the end of XML it has seen before by its bytes, and of XML that only starts the same', () => {
+    const bpmn = (tail: string): string =>
+      `<bpmn:definitions name="${'Größe \\ "'.repeat(120)}">${tail}</bpmn:definitions>`
+    const same = bpmn('<p id="a"/>')
+    const variants = [
+      same,
+      same,
+      bpmn('<p id="b"/>'), // differs near the end
+      `${same}<more/>`, // longer: the known string is its start
+      same.slice(0, 1500), // shorter: it ends inside the known string
+      `${same.slice(0, 700)}\\`, // ends in backslashes where the known one goes on
+      same
+    ]
+    const report = (xml: string, i: number, type = 'single_process_report') => ({
+      id: `r${i}`,
+      exportEntityType: type,
+      name: `R${i}`,
+      data: {configuration: {xml}, visualization: 'bar'}
+    })
+    const entities = [
+      ...variants.map((xml, i) => report(xml, i)),
+      report(same, 90, 'single_decision_report'),
+      report(variants[5], 91, 'single_decision_report')
+    ]
+    const bytes = Buffer.from(JSON.stringify(entities))
+    const want = expected(entities)
+    for (let seed = 1; seed <= 20; seed++) {
+      expect(decodeInChunks(bytes, randomSizes(seed * 7919))).toEqual(want)
+    }
+    for (let split = 0; split <= bytes.length; split += 13) {
+      expect(decodeInChunks(bytes, [split, 1000])).toEqual(want)
+    }
+  })
+
   it('answers each entity as soon as its last byte is in', () => {
     const entities = withProcessXml()
     const text = JSON.stringify(entities)
