@@ -10,11 +10,12 @@ import {
   lstatSync,
   mkdirSync,
   openSync,
+  readdirSync,
   readFileSync,
   renameSync,
   rmSync,
   writeFileSync,
-  type Stats
+  type Dirent
 } from 'node:fs'
 import {readdir, rmdir} from 'node:fs/promises'
 import * as path from 'node:path'
@@ -188,12 +189,15 @@ export interface WriteResult {
 }
 
 /**
- * Replaces the managed files under `root` with `files`. All new contents are
- * staged next to their targets first; only when every one is on disk are they
- * renamed into place, and only then are files of the previous run removed.
+ * Replaces the managed files under `root` with `files`. New contents of
+ * existing files are staged next to them first; only when every file is on
+ * disk are they renamed into place, and only then are files of the previous
+ * run removed. A failure before that takes back what was written, new files
+ * included, so the folder is as it was.
  *
  * Synchronous file calls on purpose: nothing else runs meanwhile, and for
- * thousands of small files they are several times faster than the thread pool.
+ * thousands of small files they are several times faster than the thread
+ * pool. Each folder is listed once instead of asking about each file.
  */
 export async function writeManagedFiles(
   root: string,
@@ -203,10 +207,10 @@ export async function writeManagedFiles(
   known?: ReadonlyMap<string, string>
 ): Promise<WriteResult> {
   const managed = new Set([...(previous?.files ?? []), ...(previous ? [MANIFEST_FILE] : [])])
-  const checkDir = directoryChecker(root)
-  const changed: ManagedFile[] = []
+  const locate = targetLocator(root)
+  const changed: {file: ManagedFile; target: string; exists: boolean}[] = []
   for (const file of files) {
-    const {target, exists} = safeTarget(root, file.path, checkDir)
+    const {target, exists} = locate(file.path)
     const current = exists ? (known?.get(file.path) ?? readFileSync(target, 'utf8')) : undefined
     if (current === file.content) continue
     if (current !== undefined && !managed.has(file.path)) {
@@ -214,75 +218,107 @@ export async function writeManagedFiles(
         `${target} exists but was not written by optimize-as-code; move it away or delete it.`
       )
     }
-    changed.push(file)
+    changed.push({file, target, exists})
   }
   const next = new Set(files.map(f => f.path))
   const removed = [...managed].filter(file => !next.has(file)).sort()
 
-  const staged: {temp: string; target: string}[] = []
+  // Written so far: staged copies of existing files, and new files under their own names.
+  const written: {path: string; target?: string}[] = []
   const made = new Set<string>()
+  const createdDirs: string[] = []
   try {
-    for (const file of changed) {
-      const target = path.join(root, file.path)
+    for (const {file, target, exists} of changed) {
       const dir = path.dirname(target)
-      if (!made.has(dir)) mkdirSync(dir, {recursive: true})
+      if (!made.has(dir)) {
+        const created = mkdirSync(dir, {recursive: true})
+        if (created) createdDirs.push(created)
+      }
       made.add(dir)
-      const temp = `${target}.${process.pid}.tmp`
-      staged.push({temp, target})
-      writeFileSync(temp, file.content, 'utf8')
+      if (exists) {
+        const temp = `${target}.${process.pid}.tmp`
+        written.push({path: temp, target})
+        writeFileSync(temp, file.content, 'utf8')
+      } else {
+        written.push({path: target})
+        writeFileSync(target, file.content, {encoding: 'utf8', flag: 'wx'})
+      }
     }
   } catch (error) {
-    for (const {temp} of staged) rmSync(temp, {force: true})
+    // Taking back is best effort: the write that failed may have left nothing to remove.
+    for (const {path: file} of written) removeQuietly(file)
+    for (const dir of createdDirs.reverse()) removeQuietly(dir)
     throw error
   }
-  for (const {temp, target} of staged) renameSync(temp, target)
+  for (const {path: temp, target} of written) if (target) renameSync(temp, target)
   for (const file of removed) {
-    const {target} = safeTarget(root, file, checkDir)
+    const {target} = locate(file)
     rmSync(target, {force: true})
     await removeEmptyParents(root, path.dirname(target))
   }
-  return {files: files.map(f => f.path), changed: changed.map(f => f.path), removed}
+  return {files: files.map(f => f.path), changed: changed.map(c => c.file.path), removed}
 }
 
-/** Checks each folder on the way to a file once: no symbolic links inside the tree. */
-function directoryChecker(root: string): (dir: string) => void {
+/**
+ * The absolute path of a managed file and whether it exists, refusing names
+ * and symbolic links that lead out of `root`. Each folder on the way is
+ * checked once, and listed once: the listing says which files exist and
+ * which are symbolic links.
+ */
+function targetLocator(root: string): (file: string) => {target: string; exists: boolean} {
   const checked = new Set<string>()
-  return dir => {
+  const listings = new Map<string, Map<string, Dirent>>()
+  const checkDir = (dir: string): void => {
     if (checked.has(dir)) return
-    if (lstatOrUndefined(dir)?.isSymbolicLink()) {
+    if (lstatSync(dir, {throwIfNoEntry: false})?.isSymbolicLink()) {
       throw new WorkspaceError(
         `Refusing to write into '${path.relative(root, dir)}': it is a symbolic link.`
       )
     }
     checked.add(dir)
   }
+  const listing = (dir: string): Map<string, Dirent> => {
+    let entries = listings.get(dir)
+    if (!entries) {
+      entries = new Map(readdirEntries(dir).map(entry => [entry.name, entry]))
+      listings.set(dir, entries)
+    }
+    return entries
+  }
+  return file => {
+    const target = path.resolve(root, file)
+    const relative = path.relative(root, target)
+    if (relative.startsWith('..') || path.isAbsolute(relative)) {
+      throw new WorkspaceError(`Refusing to write '${file}': it is outside '${root}'.`)
+    }
+    let current = root
+    for (const part of relative.split(path.sep).slice(0, -1)) {
+      current = path.join(current, part)
+      checkDir(current)
+    }
+    const entry = listing(path.dirname(target)).get(path.basename(target))
+    if (entry?.isSymbolicLink())
+      throw new WorkspaceError(`Refusing to write '${file}': it is a symbolic link.`)
+    return {target, exists: entry !== undefined}
+  }
 }
 
-/** The absolute path of a managed file, refusing names and symlinks that lead out of `root`. */
-function safeTarget(
-  root: string,
-  file: string,
-  checkDir: (dir: string) => void
-): {target: string; exists: boolean} {
-  const target = path.resolve(root, file)
-  const relative = path.relative(root, target)
-  if (relative.startsWith('..') || path.isAbsolute(relative)) {
-    throw new WorkspaceError(`Refusing to write '${file}': it is outside '${root}'.`)
+function removeQuietly(file: string): void {
+  try {
+    rmSync(file, {recursive: true, force: true})
+  } catch {
+    // Nothing more to do while taking back a failed write; its error is what counts.
   }
-  let current = root
-  for (const part of relative.split(path.sep).slice(0, -1)) {
-    current = path.join(current, part)
-    checkDir(current)
-  }
-  const stats = lstatOrUndefined(target)
-  if (stats?.isSymbolicLink())
-    throw new WorkspaceError(`Refusing to write '${file}': it is a symbolic link.`)
-  return {target, exists: stats !== undefined}
 }
 
-function lstatOrUndefined(file: string): Stats | undefined {
-  // No exception for a missing file: a first export asks about thousands of them.
-  return lstatSync(file, {throwIfNoEntry: false})
+/** A folder's entries; none when it does not exist (yet). */
+function readdirEntries(dir: string): Dirent[] {
+  try {
+    return readdirSync(dir, {withFileTypes: true})
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
+    throw error
+  }
 }
 
 async function removeEmptyParents(root: string, dir: string): Promise<void> {

@@ -35500,15 +35500,23 @@ function fitText(text, width, fontSize) {
  * format characters such as bidi overrides.
  */
 function cleanText(text) {
+    // Most names are printable ASCII words with single spaces: nothing to clean.
+    if (PLAIN.test(text))
+        return text;
     return text
         .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
         .replace(/[\p{Cf}\uFFFE\uFFFF]/gu, '')
         .replace(/[\p{Cc}\u2028\u2029\s]+/gu, ' ')
         .trim();
 }
+const PLAIN = /^[\x21-\x7e]+(?: [\x21-\x7e]+)*$/;
+const MARKUP = /[&<>"']/;
 /** Escaped for both element content and attribute values. */
 function escapeXml(text) {
-    return cleanText(text)
+    const clean = cleanText(text);
+    if (!MARKUP.test(clean))
+        return clean;
+    return clean
         .replace(/&/g, '&amp;')
         .replace(/</g, '&lt;')
         .replace(/>/g, '&gt;')
@@ -38425,9 +38433,19 @@ function shortId(id) {
 /** File base names (no extension) for entities of one folder, keyed by id. */
 function assignFileNames(entities, fallback) {
     const bySlug = new Map();
+    // Names repeat (a report per tile, "Started per month" on every dashboard): slug each once.
+    const slugs = new Map();
     for (const { id, name } of entities) {
-        const slug = slugFor(name, fallback);
-        bySlug.set(slug, [...(bySlug.get(slug) ?? []), id]);
+        let slug = slugs.get(name);
+        if (slug === undefined) {
+            slug = slugFor(name, fallback);
+            slugs.set(name, slug);
+        }
+        const ids = bySlug.get(slug);
+        if (ids)
+            ids.push(id);
+        else
+            bySlug.set(slug, [id]);
     }
     const names = new Map();
     for (const [slug, ids] of bySlug) {
@@ -49324,91 +49342,136 @@ sidecar, texts) {
     return { file, entity, decisionXml, document };
 }
 /**
- * Replaces the managed files under `root` with `files`. All new contents are
- * staged next to their targets first; only when every one is on disk are they
- * renamed into place, and only then are files of the previous run removed.
+ * Replaces the managed files under `root` with `files`. New contents of
+ * existing files are staged next to them first; only when every file is on
+ * disk are they renamed into place, and only then are files of the previous
+ * run removed. A failure before that takes back what was written, new files
+ * included, so the folder is as it was.
  *
  * Synchronous file calls on purpose: nothing else runs meanwhile, and for
- * thousands of small files they are several times faster than the thread pool.
+ * thousands of small files they are several times faster than the thread
+ * pool. Each folder is listed once instead of asking about each file.
  */
 async function writeManagedFiles(root, files, previous, 
 /** Texts of files already read in this run (readEntityTree's), to compare without reading again. */
 known) {
     const managed = new Set([...(previous?.files ?? []), ...(previous ? [MANIFEST_FILE] : [])]);
-    const checkDir = directoryChecker(root);
+    const locate = targetLocator(root);
     const changed = [];
     for (const file of files) {
-        const { target, exists } = safeTarget(root, file.path, checkDir);
+        const { target, exists } = locate(file.path);
         const current = exists ? (known?.get(file.path) ?? (0,external_node_fs_.readFileSync)(target, 'utf8')) : undefined;
         if (current === file.content)
             continue;
         if (current !== undefined && !managed.has(file.path)) {
             throw new WorkspaceError(`${target} exists but was not written by optimize-as-code; move it away or delete it.`);
         }
-        changed.push(file);
+        changed.push({ file, target, exists });
     }
     const next = new Set(files.map(f => f.path));
     const removed = [...managed].filter(file => !next.has(file)).sort();
-    const staged = [];
+    // Written so far: staged copies of existing files, and new files under their own names.
+    const written = [];
     const made = new Set();
+    const createdDirs = [];
     try {
-        for (const file of changed) {
-            const target = external_node_path_.join(root, file.path);
+        for (const { file, target, exists } of changed) {
             const dir = external_node_path_.dirname(target);
-            if (!made.has(dir))
-                (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
+            if (!made.has(dir)) {
+                const created = (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
+                if (created)
+                    createdDirs.push(created);
+            }
             made.add(dir);
-            const temp = `${target}.${process.pid}.tmp`;
-            staged.push({ temp, target });
-            (0,external_node_fs_.writeFileSync)(temp, file.content, 'utf8');
+            if (exists) {
+                const temp = `${target}.${process.pid}.tmp`;
+                written.push({ path: temp, target });
+                (0,external_node_fs_.writeFileSync)(temp, file.content, 'utf8');
+            }
+            else {
+                written.push({ path: target });
+                (0,external_node_fs_.writeFileSync)(target, file.content, { encoding: 'utf8', flag: 'wx' });
+            }
         }
     }
     catch (error) {
-        for (const { temp } of staged)
-            (0,external_node_fs_.rmSync)(temp, { force: true });
+        // Taking back is best effort: the write that failed may have left nothing to remove.
+        for (const { path: file } of written)
+            removeQuietly(file);
+        for (const dir of createdDirs.reverse())
+            removeQuietly(dir);
         throw error;
     }
-    for (const { temp, target } of staged)
-        (0,external_node_fs_.renameSync)(temp, target);
+    for (const { path: temp, target } of written)
+        if (target)
+            (0,external_node_fs_.renameSync)(temp, target);
     for (const file of removed) {
-        const { target } = safeTarget(root, file, checkDir);
+        const { target } = locate(file);
         (0,external_node_fs_.rmSync)(target, { force: true });
         await removeEmptyParents(root, external_node_path_.dirname(target));
     }
-    return { files: files.map(f => f.path), changed: changed.map(f => f.path), removed };
+    return { files: files.map(f => f.path), changed: changed.map(c => c.file.path), removed };
 }
-/** Checks each folder on the way to a file once: no symbolic links inside the tree. */
-function directoryChecker(root) {
+/**
+ * The absolute path of a managed file and whether it exists, refusing names
+ * and symbolic links that lead out of `root`. Each folder on the way is
+ * checked once, and listed once: the listing says which files exist and
+ * which are symbolic links.
+ */
+function targetLocator(root) {
     const checked = new Set();
-    return dir => {
+    const listings = new Map();
+    const checkDir = (dir) => {
         if (checked.has(dir))
             return;
-        if (lstatOrUndefined(dir)?.isSymbolicLink()) {
+        if ((0,external_node_fs_.lstatSync)(dir, { throwIfNoEntry: false })?.isSymbolicLink()) {
             throw new WorkspaceError(`Refusing to write into '${external_node_path_.relative(root, dir)}': it is a symbolic link.`);
         }
         checked.add(dir);
     };
+    const listing = (dir) => {
+        let entries = listings.get(dir);
+        if (!entries) {
+            entries = new Map(readdirEntries(dir).map(entry => [entry.name, entry]));
+            listings.set(dir, entries);
+        }
+        return entries;
+    };
+    return file => {
+        const target = external_node_path_.resolve(root, file);
+        const relative = external_node_path_.relative(root, target);
+        if (relative.startsWith('..') || external_node_path_.isAbsolute(relative)) {
+            throw new WorkspaceError(`Refusing to write '${file}': it is outside '${root}'.`);
+        }
+        let current = root;
+        for (const part of relative.split(external_node_path_.sep).slice(0, -1)) {
+            current = external_node_path_.join(current, part);
+            checkDir(current);
+        }
+        const entry = listing(external_node_path_.dirname(target)).get(external_node_path_.basename(target));
+        if (entry?.isSymbolicLink())
+            throw new WorkspaceError(`Refusing to write '${file}': it is a symbolic link.`);
+        return { target, exists: entry !== undefined };
+    };
 }
-/** The absolute path of a managed file, refusing names and symlinks that lead out of `root`. */
-function safeTarget(root, file, checkDir) {
-    const target = external_node_path_.resolve(root, file);
-    const relative = external_node_path_.relative(root, target);
-    if (relative.startsWith('..') || external_node_path_.isAbsolute(relative)) {
-        throw new WorkspaceError(`Refusing to write '${file}': it is outside '${root}'.`);
+function removeQuietly(file) {
+    try {
+        (0,external_node_fs_.rmSync)(file, { recursive: true, force: true });
     }
-    let current = root;
-    for (const part of relative.split(external_node_path_.sep).slice(0, -1)) {
-        current = external_node_path_.join(current, part);
-        checkDir(current);
+    catch {
+        // Nothing more to do while taking back a failed write; its error is what counts.
     }
-    const stats = lstatOrUndefined(target);
-    if (stats?.isSymbolicLink())
-        throw new WorkspaceError(`Refusing to write '${file}': it is a symbolic link.`);
-    return { target, exists: stats !== undefined };
 }
-function lstatOrUndefined(file) {
-    // No exception for a missing file: a first export asks about thousands of them.
-    return (0,external_node_fs_.lstatSync)(file, { throwIfNoEntry: false });
+/** A folder's entries; none when it does not exist (yet). */
+function readdirEntries(dir) {
+    try {
+        return (0,external_node_fs_.readdirSync)(dir, { withFileTypes: true });
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return [];
+        throw error;
+    }
 }
 async function removeEmptyParents(root, dir) {
     let current = dir;

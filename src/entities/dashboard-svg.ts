@@ -161,6 +161,8 @@ function fitText(text: string, width: number, fontSize: number): string {
  * format characters such as bidi overrides.
  */
 function cleanText(text: string): string {
+  // Most names are printable ASCII words with single spaces: nothing to clean.
+  if (PLAIN.test(text)) return text
   return text
     .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
     .replace(/[\p{Cf}\uFFFE\uFFFF]/gu, '')
@@ -168,9 +170,14 @@ function cleanText(text: string): string {
     .trim()
 }
 
+const PLAIN = /^[\x21-\x7e]+(?: [\x21-\x7e]+)*$/
+const MARKUP = /[&<>"']/
+
 /** Escaped for both element content and attribute values. */
 export function escapeXml(text: string): string {
-  return cleanText(text)
+  const clean = cleanText(text)
+  if (!MARKUP.test(clean)) return clean
+  return clean
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')

@@ -76,9 +76,17 @@ export function assignFileNames(
   fallback: string
 ): Map<string, string> {
   const bySlug = new Map<string, string[]>()
+  // Names repeat (a report per tile, "Started per month" on every dashboard): slug each once.
+  const slugs = new Map<string, string>()
   for (const {id, name} of entities) {
-    const slug = slugFor(name, fallback)
-    bySlug.set(slug, [...(bySlug.get(slug) ?? []), id])
+    let slug = slugs.get(name)
+    if (slug === undefined) {
+      slug = slugFor(name, fallback)
+      slugs.set(name, slug)
+    }
+    const ids = bySlug.get(slug)
+    if (ids) ids.push(id)
+    else bySlug.set(slug, [id])
   }
   const names = new Map<string, string>()
   for (const [slug, ids] of bySlug) {
