@@ -33400,7 +33400,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2565);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(577);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -33409,7 +33409,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2565:
+/***/ 577:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38114,6 +38114,7 @@ function isWhitespace(byte) {
     return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
 }
 class ExportDecoder {
+    #withText;
     #mode = BEFORE;
     #expect = FIRST;
     #depth = 0;
@@ -38141,6 +38142,10 @@ class ExportDecoder {
     /** Every chunk, for a body that has to be parsed whole. */
     #chunks = [];
     #emitted = 0;
+    /** With `withText`, each entity comes as a DecodedEntity. */
+    constructor({ withText = false } = {}) {
+        this.#withText = withText;
+    }
     /** Reads the next bytes of the body; answers the entities they complete. */
     push(chunk) {
         this.#chunks.push(chunk);
@@ -38314,7 +38319,12 @@ class ExportDecoder {
         if (this.#mode === AFTER)
             return [];
         const whole = JSON.parse(Buffer.concat(this.#chunks).toString('utf8'));
-        return Array.isArray(whole) ? whole.slice(this.#emitted) : whole;
+        if (!Array.isArray(whole))
+            return whole;
+        const rest = whole.slice(this.#emitted);
+        if (!this.#withText)
+            return rest;
+        return rest.map(value => ({ value, text: JSON.stringify(value) }));
     }
     /**
      * The offset of the quote that closes the cut string, or -1 when it goes on
@@ -38385,16 +38395,17 @@ class ExportDecoder {
     #finishEntity(out) {
         const text = concatText(this.#kept);
         let value;
+        let json = text;
         try {
             value = JSON.parse(text);
             if (this.#cuts.length > 0)
-                value = this.#restoreCuts(value, text);
+                [value, json] = this.#restoreCuts(value, text);
         }
         catch {
             this.#mode = IRREGULAR;
             return false;
         }
-        out.push(value);
+        out.push(this.#withText ? { value, text: json } : value);
         this.#emitted++;
         return true;
     }
@@ -38408,15 +38419,20 @@ class ExportDecoder {
         const placedOnce = this.#cuts.length === 1 &&
             configuration?.xml === `${MARK}0` &&
             text.indexOf(NUL_ESCAPE) === text.lastIndexOf(NUL_ESCAPE);
-        if (!placedOnce)
-            return JSON.parse(this.#wholeText());
-        if (value.exportEntityType === 'single_process_report') {
+        if (!placedOnce) {
+            const whole = this.#wholeText();
+            return [JSON.parse(whole), whole];
+        }
+        const type = value.exportEntityType;
+        if (type === 'single_process_report') {
             delete configuration.xml;
         }
         else {
             configuration.xml = JSON.parse(concatText(this.#cuts[0]));
         }
-        return value;
+        // A single report's files never hold its configuration's xml: the text with the placeholder serves.
+        const singleReport = type === 'single_process_report' || type === 'single_decision_report';
+        return [value, singleReport ? text : this.#wholeText()];
     }
     /** The current entity's bytes as they came, cut strings included. */
     #wholeText() {
@@ -51507,6 +51523,148 @@ function parseJson(method, path, body, schema) {
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(3136);
+// EXTERNAL MODULE: external "node:worker_threads"
+var external_node_worker_threads_ = __nccwpck_require__(5919);
+;// CONCATENATED MODULE: ./src/export-worker.ts
+/**
+ * Export's helper thread: it writes each entity's canonical JSON, the
+ * costliest step of an export, on a second core, while the main thread
+ * receives, decodes and checks the rest of the batches (README "Performance").
+ *
+ * The thread runs this file on its own: its own small bundle
+ * (dist/export-worker/index.js, which starts in a few milliseconds) or, from
+ * the TypeScript sources (tests, `npm run cli`), this module through tsx. It
+ * imports nothing heavy on purpose. If it cannot start or fails, the work is
+ * done on the main thread, with the same function and the same result.
+ */
+
+
+
+
+
+/** What the helper thread is started with (`workerData.role`), so the file knows it is one. */
+const WORKER_ROLE = 'optimize-as-code: export worker';
+/**
+ * The canonical JSON of the normalized entity whose JSON text is `json`.
+ * Pure. The main thread has checked the same entity against the schemas.
+ */
+function serializeEntity(json) {
+    try {
+        return { text: toCanonicalJson(normalizeEntity(JSON.parse(json)).entity) };
+    }
+    catch (error) {
+        return { error: String(error) };
+    }
+}
+if (!external_node_worker_threads_.isMainThread && external_node_worker_threads_.workerData?.role === WORKER_ROLE && external_node_worker_threads_.parentPort) {
+    const port = external_node_worker_threads_.parentPort;
+    port.on('message', ({ id, texts }) => {
+        port.postMessage({ id, results: texts.map(serializeEntity) });
+    });
+}
+/** The main thread's side: entities in, canonical JSON out, in the helper thread when it runs. */
+class ExportWorker {
+    #worker;
+    #nextId = 0;
+    #pending = new Map();
+    /** Texts handed in since the last message: one message for all of one chunk's entities. */
+    #queue = [];
+    constructor(worker) {
+        this.#worker = worker;
+        worker?.on('message', ({ id, results }) => {
+            this.#pending.get(id)?.resolve(results);
+            this.#pending.delete(id);
+            // Idle, the thread keeps no process alive.
+            if (this.#pending.size === 0)
+                this.#worker?.unref();
+        });
+        worker?.on('error', () => this.#fallBack());
+        worker?.on('exit', () => this.#fallBack());
+        worker?.unref();
+    }
+    /**
+     * The process's helper thread, started on first use (or, when threads
+     * cannot start, a stand-in that works on the main thread). It lives as long
+     * as the process, idle between exports.
+     */
+    static shared() {
+        shared ??= ExportWorker.create();
+        return shared;
+    }
+    /** A helper thread of its own, from `start` (the tests' way to make one fail). */
+    static create(start = spawn) {
+        try {
+            return new ExportWorker(start());
+        }
+        catch {
+            return new ExportWorker(undefined);
+        }
+    }
+    /** Whether the work goes to the helper thread (false: it is done on the main thread). */
+    get threaded() {
+        return this.#worker !== undefined;
+    }
+    /** The canonical JSON of the entity whose JSON text is `json`. */
+    async serialize(json) {
+        if (!this.#worker)
+            return serializeEntity(json);
+        return new Promise(resolve => {
+            if (this.#queue.length === 0)
+                queueMicrotask(() => this.#flush());
+            this.#queue.push({ text: json, resolve });
+        });
+    }
+    #flush() {
+        const queue = this.#queue;
+        this.#queue = [];
+        const texts = queue.map(item => item.text);
+        const resolve = (results) => {
+            queue.forEach((item, i) => item.resolve(results[i]));
+        };
+        if (!this.#worker) {
+            resolve(texts.map(serializeEntity));
+            return;
+        }
+        const id = this.#nextId++;
+        this.#pending.set(id, { texts, resolve });
+        this.#worker.ref();
+        this.#worker.postMessage({ id, texts });
+    }
+    /** The thread failed or ended: what it still owed is done here, and all that follows. */
+    #fallBack() {
+        if (!this.#worker)
+            return;
+        this.#worker.removeAllListeners('message');
+        this.#worker = undefined;
+        for (const { texts, resolve } of this.#pending.values())
+            resolve(texts.map(serializeEntity));
+        this.#pending.clear();
+        this.#flush();
+    }
+}
+let shared;
+function spawn() {
+    const self = new URL(import.meta.url);
+    const options = { workerData: { role: WORKER_ROLE } };
+    if (!self.pathname.endsWith('.ts')) {
+        // Bundled: dist/index.js and dist/cli/index.js find the worker's bundle beside or above them.
+        const bundle = ['./export-worker/index.js', '../export-worker/index.js']
+            .map(relative => (0,external_node_url_.fileURLToPath)(new URL(relative, self)))
+            .find(file => (0,external_node_fs_namespaceObject.existsSync)(file));
+        if (!bundle)
+            throw new Error('the export worker bundle is missing');
+        return new external_node_worker_threads_.Worker(bundle, options);
+    }
+    // From the TypeScript sources: through tsx, which the project's development dependencies have.
+    const href = JSON.stringify(self.href);
+    return new external_node_worker_threads_.Worker(`import('tsx/esm/api').then(({tsImport}) => tsImport(${href}, ${href}))`, {
+        ...options,
+        eval: true
+    });
+}
+
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 // EXTERNAL MODULE: ./node_modules/jsonc-parser/lib/umd/main.js
@@ -52080,8 +52238,12 @@ async function runExport(settings, io, hooks = {}) {
         throw new Error('export needs a connection to Optimize.');
     const client = hooks.client ?? OptimizeClient.create(settings.connection, io);
     // What git holds now (the "before" of the change summary) is read while
-    // Optimize prepares the export.
-    const [entities, current] = await io.group('Fetching dashboards and reports', async () => Promise.all([fetchSelection(settings, client, io), readEntityTree(settings.path)]));
+    // Optimize prepares the export; the helper thread starts meanwhile too.
+    const worker = ExportWorker.shared();
+    const [entities, current] = await io.group('Fetching dashboards and reports', async () => Promise.all([fetchSelection(settings, client, io, worker), readEntityTree(settings.path)]));
+    io.debug(worker.threaded
+        ? 'Canonical JSON was written in the helper thread'
+        : 'Canonical JSON was written on the main thread (the helper thread did not start)');
     const after = toTree(entities);
     io.info(`Fetched ${after.dashboards.length} dashboards and ${after.reports.length} reports in ${client.requestCount} requests; read ${current.files.length} current files`);
     for (const problem of current.problems) {
@@ -52142,7 +52304,8 @@ function exportSummary(settings, before, after, filesChanged) {
  * with Optimize preparing the next batch, and the raw exports, with their
  * process XML, are garbage before the next one is parsed.
  */
-async function fetchSelection(settings, client, io) {
+async function fetchSelection(settings, client, io, worker) {
+    const batches = exportBatches(worker);
     const dashboardIds = [...settings.dashboardIds];
     const reportIds = [...settings.reportIds];
     let collectionReportIds = [];
@@ -52158,35 +52321,49 @@ async function fetchSelection(settings, client, io) {
         dashboardIds.push(...dashboards.filter(id => !dashboardIds.includes(id)));
         collectionReportIds = reports;
     }
-    const entities = dashboardIds.length ? await client.exportDashboards(dashboardIds, BATCHES) : [];
+    const entities = dashboardIds.length
+        ? await export_settle(await client.exportDashboards(dashboardIds, batches))
+        : [];
     const have = new Set(entities.map(e => e.entity.id));
     const onDashboards = new Set(entities.flatMap(({ entity }) => (isDashboard(entity) ? tileReportIds(entity) : [])));
     // A collection's reports that sit on no dashboard are exported as standalone reports.
     const standalone = collectionReportIds.filter(id => !onDashboards.has(id));
     const missing = [...reportIds, ...standalone].filter((id, i, all) => !have.has(id) && all.indexOf(id) === i);
     if (missing.length)
-        entities.push(...(await client.exportReports(missing, BATCHES)));
+        entities.push(...(await export_settle(await client.exportReports(missing, batches))));
     return entities;
 }
 /**
- * How export reads its batches: each entity checked, normalized and written
- * as canonical JSON as soon as its bytes are in, while the rest of its batch
- * is still arriving, and without building the process XML it drops anyway
- * (entities/export-text.ts).
+ * How export reads its batches: each entity as soon as its bytes are in,
+ * while the rest of its batch is still arriving, without building the process
+ * XML it drops anyway (entities/export-text.ts). It is checked against the
+ * entity schemas and normalized here; its canonical JSON is written by the
+ * helper thread, from the JSON text the decoder kept.
  */
-const BATCHES = {
-    decoder: () => new ExportDecoder(),
-    each: normalizeItem
-};
-/** One entity of an export, checked against the entity schemas, normalized and serialized. */
-function normalizeItem(item, index) {
-    const result = EntitySchema.safeParse(item);
-    if (!result.success) {
-        const id = typeof item === 'object' && item && 'id' in item ? String(item.id) : `#${index}`;
-        throw new Error(`Optimize returned an entity that is not a valid export (id ${id}): ${prettifyError(result.error)}`);
-    }
-    const normalized = normalizeEntity(result.data);
-    return { ...normalized, text: toCanonicalJson(normalized.entity) };
+function exportBatches(worker) {
+    return {
+        decoder: () => new ExportDecoder({ withText: true }),
+        each: (item, index) => {
+            const { value, text } = item;
+            const result = EntitySchema.safeParse(value);
+            if (!result.success) {
+                const id = typeof value === 'object' && value && 'id' in value ? String(value.id) : `#${index}`;
+                throw new Error(`Optimize returned an entity that is not a valid export (id ${id}): ${prettifyError(result.error)}`);
+            }
+            return { normalized: normalizeEntity(result.data), serialized: worker.serialize(text) };
+        }
+    };
+}
+/** The entities of a batch with their canonical JSON, once the helper thread has written it. */
+async function export_settle(arriving) {
+    const results = await Promise.all(arriving.map(async (item) => item.serialized));
+    return arriving.map(({ normalized }, i) => {
+        const result = results[i];
+        // The schemas let through what normalizing needs, so this is a fault of this action.
+        if ('error' in result)
+            throw new Error(`Could not serialize ${normalized.entity.id}: ${result.error}`);
+        return { ...normalized, text: result.text };
+    });
 }
 /** Normalized entities, one per id (a report on two dashboards is exported twice). */
 function toTree(entities) {

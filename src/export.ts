@@ -10,9 +10,8 @@ import * as path from 'node:path'
 import {z} from 'zod'
 import type {CommandResult} from './command.js'
 import {Output} from './constants.js'
-import {toCanonicalJson} from './entities/canonical-json.js'
 import {renderDashboardSvg} from './entities/dashboard-svg.js'
-import {ExportDecoder} from './entities/export-text.js'
+import {ExportDecoder, type DecodedEntity} from './entities/export-text.js'
 import {layoutTree, type DashboardExtras, type EntityTree} from './entities/layout.js'
 import {compareStrings, normalizeEntity, type NormalizedEntity} from './entities/normalize.js'
 import {
@@ -31,6 +30,7 @@ import {
   type Report
 } from './optimize/schemas.js'
 import type {Settings} from './settings.js'
+import {ExportWorker, type Serialized} from './export-worker.js'
 import {readEntityTree, writeManagedFiles} from './workspace.js'
 
 export interface ExportOutcome {
@@ -62,9 +62,15 @@ export async function runExport(
   const client = hooks.client ?? OptimizeClient.create(settings.connection, io)
 
   // What git holds now (the "before" of the change summary) is read while
-  // Optimize prepares the export.
+  // Optimize prepares the export; the helper thread starts meanwhile too.
+  const worker = ExportWorker.shared()
   const [entities, current] = await io.group('Fetching dashboards and reports', async () =>
-    Promise.all([fetchSelection(settings, client, io), readEntityTree(settings.path)])
+    Promise.all([fetchSelection(settings, client, io, worker), readEntityTree(settings.path)])
+  )
+  io.debug(
+    worker.threaded
+      ? 'Canonical JSON was written in the helper thread'
+      : 'Canonical JSON was written on the main thread (the helper thread did not start)'
   )
   const after = toTree(entities)
   io.info(
@@ -140,8 +146,10 @@ function exportSummary(
 async function fetchSelection(
   settings: Settings,
   client: OptimizeClient,
-  io: Io
+  io: Io,
+  worker: ExportWorker
 ): Promise<NormalizedEntity[]> {
+  const batches = exportBatches(worker)
   const dashboardIds = [...settings.dashboardIds]
   const reportIds = [...settings.reportIds]
   let collectionReportIds: string[] = []
@@ -162,7 +170,9 @@ async function fetchSelection(
     collectionReportIds = reports
   }
 
-  const entities = dashboardIds.length ? await client.exportDashboards(dashboardIds, BATCHES) : []
+  const entities = dashboardIds.length
+    ? await settle(await client.exportDashboards(dashboardIds, batches))
+    : []
   const have = new Set(entities.map(e => e.entity.id))
   const onDashboards = new Set(
     entities.flatMap(({entity}) => (isDashboard(entity) ? tileReportIds(entity) : []))
@@ -172,32 +182,51 @@ async function fetchSelection(
   const missing = [...reportIds, ...standalone].filter(
     (id, i, all) => !have.has(id) && all.indexOf(id) === i
   )
-  if (missing.length) entities.push(...(await client.exportReports(missing, BATCHES)))
+  if (missing.length) entities.push(...(await settle(await client.exportReports(missing, batches))))
   return entities
 }
 
-/**
- * How export reads its batches: each entity checked, normalized and written
- * as canonical JSON as soon as its bytes are in, while the rest of its batch
- * is still arriving, and without building the process XML it drops anyway
- * (entities/export-text.ts).
- */
-const BATCHES: BatchOptions<NormalizedEntity> = {
-  decoder: () => new ExportDecoder(),
-  each: normalizeItem
+/** An entity as it arrives: checked and normalized here, serialized by the helper thread. */
+interface Arriving {
+  normalized: NormalizedEntity
+  serialized: Promise<Serialized>
 }
 
-/** One entity of an export, checked against the entity schemas, normalized and serialized. */
-function normalizeItem(item: unknown, index: number): NormalizedEntity {
-  const result = EntitySchema.safeParse(item)
-  if (!result.success) {
-    const id = typeof item === 'object' && item && 'id' in item ? String(item.id) : `#${index}`
-    throw new Error(
-      `Optimize returned an entity that is not a valid export (id ${id}): ${z.prettifyError(result.error)}`
-    )
+/**
+ * How export reads its batches: each entity as soon as its bytes are in,
+ * while the rest of its batch is still arriving, without building the process
+ * XML it drops anyway (entities/export-text.ts). It is checked against the
+ * entity schemas and normalized here; its canonical JSON is written by the
+ * helper thread, from the JSON text the decoder kept.
+ */
+function exportBatches(worker: ExportWorker): BatchOptions<Arriving> {
+  return {
+    decoder: () => new ExportDecoder({withText: true}),
+    each: (item, index) => {
+      const {value, text} = item as DecodedEntity
+      const result = EntitySchema.safeParse(value)
+      if (!result.success) {
+        const id =
+          typeof value === 'object' && value && 'id' in value ? String(value.id) : `#${index}`
+        throw new Error(
+          `Optimize returned an entity that is not a valid export (id ${id}): ${z.prettifyError(result.error)}`
+        )
+      }
+      return {normalized: normalizeEntity(result.data), serialized: worker.serialize(text)}
+    }
   }
-  const normalized = normalizeEntity(result.data)
-  return {...normalized, text: toCanonicalJson(normalized.entity)}
+}
+
+/** The entities of a batch with their canonical JSON, once the helper thread has written it. */
+async function settle(arriving: readonly Arriving[]): Promise<NormalizedEntity[]> {
+  const results = await Promise.all(arriving.map(async item => item.serialized))
+  return arriving.map(({normalized}, i) => {
+    const result = results[i]
+    // The schemas let through what normalizing needs, so this is a fault of this action.
+    if ('error' in result)
+      throw new Error(`Could not serialize ${normalized.entity.id}: ${result.error}`)
+    return {...normalized, text: result.text}
+  })
 }
 
 /** Normalized entities, one per id (a report on two dashboards is exported twice). */

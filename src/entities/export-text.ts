@@ -59,7 +59,18 @@ function isWhitespace(byte: number): boolean {
   return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09
 }
 
+/**
+ * An entity with JSON text whose value equals it, except perhaps in the
+ * `data.configuration.xml` of a single report (which the entity files never
+ * hold): for handing the entity to another thread as a cheap string.
+ */
+export interface DecodedEntity {
+  value: unknown
+  text: string
+}
+
 export class ExportDecoder {
+  readonly #withText: boolean
   #mode = BEFORE
   #expect = FIRST
   #depth = 0
@@ -87,6 +98,11 @@ export class ExportDecoder {
   /** Every chunk, for a body that has to be parsed whole. */
   readonly #chunks: Uint8Array[] = []
   #emitted = 0
+
+  /** With `withText`, each entity comes as a DecodedEntity. */
+  constructor({withText = false}: {withText?: boolean} = {}) {
+    this.#withText = withText
+  }
 
   /** Reads the next bytes of the body; answers the entities they complete. */
   push(chunk: Uint8Array): unknown[] {
@@ -231,7 +247,10 @@ export class ExportDecoder {
   end(): unknown {
     if (this.#mode === AFTER) return []
     const whole: unknown = JSON.parse(Buffer.concat(this.#chunks).toString('utf8'))
-    return Array.isArray(whole) ? whole.slice(this.#emitted) : whole
+    if (!Array.isArray(whole)) return whole
+    const rest = whole.slice(this.#emitted)
+    if (!this.#withText) return rest
+    return rest.map(value => ({value, text: JSON.stringify(value)}) satisfies DecodedEntity)
   }
 
   /**
@@ -309,14 +328,15 @@ export class ExportDecoder {
   #finishEntity(out: unknown[]): boolean {
     const text = concatText(this.#kept)
     let value: unknown
+    let json = text
     try {
       value = JSON.parse(text)
-      if (this.#cuts.length > 0) value = this.#restoreCuts(value, text)
+      if (this.#cuts.length > 0) [value, json] = this.#restoreCuts(value, text)
     } catch {
       this.#mode = IRREGULAR
       return false
     }
-    out.push(value)
+    out.push(this.#withText ? ({value, text: json} satisfies DecodedEntity) : value)
     this.#emitted++
     return true
   }
@@ -326,19 +346,25 @@ export class ExportDecoder {
    * from all its bytes. The placeholder is the entity's only NUL character,
    * so no string of the entity can pass for it.
    */
-  #restoreCuts(value: unknown, text: string): unknown {
+  #restoreCuts(value: unknown, text: string): [unknown, string] {
     const configuration = configurationOf(value)
     const placedOnce =
       this.#cuts.length === 1 &&
       configuration?.xml === `${MARK}0` &&
       text.indexOf(NUL_ESCAPE) === text.lastIndexOf(NUL_ESCAPE)
-    if (!placedOnce) return JSON.parse(this.#wholeText())
-    if ((value as {exportEntityType?: unknown}).exportEntityType === 'single_process_report') {
+    if (!placedOnce) {
+      const whole = this.#wholeText()
+      return [JSON.parse(whole), whole]
+    }
+    const type = (value as {exportEntityType?: unknown}).exportEntityType
+    if (type === 'single_process_report') {
       delete configuration.xml
     } else {
       configuration.xml = JSON.parse(concatText(this.#cuts[0])) as unknown
     }
-    return value
+    // A single report's files never hold its configuration's xml: the text with the placeholder serves.
+    const singleReport = type === 'single_process_report' || type === 'single_decision_report'
+    return [value, singleReport ? text : this.#wholeText()]
   }
 
   /** The current entity's bytes as they came, cut strings included. */

@@ -1,0 +1,66 @@
+import * as path from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {Worker} from 'node:worker_threads'
+import {describe, expect, it} from 'vitest'
+import {toCanonicalJson} from '../src/entities/canonical-json.js'
+import {normalizeEntity} from '../src/entities/normalize.js'
+import {ExportWorker, serializeEntity, WORKER_ROLE} from '../src/export-worker.js'
+import {EntitySchema} from '../src/optimize/schemas.js'
+import {templateExport} from './helpers/fixtures.js'
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url))
+
+/** What the main thread would write for each entity of Optimize's own export file. */
+function expectedTexts(): {json: string; text: string}[] {
+  return templateExport().map(entity => ({
+    json: JSON.stringify(entity),
+    text: toCanonicalJson(normalizeEntity(EntitySchema.parse(entity)).entity)
+  }))
+}
+
+describe('ExportWorker', () => {
+  it('writes in the helper thread the canonical JSON the main thread would write', async () => {
+    const worker = ExportWorker.shared()
+    const cases = expectedTexts()
+    const results = await Promise.all(cases.map(async ({json}) => worker.serialize(json)))
+    expect(worker.threaded).toBe(true)
+    expect(results).toEqual(cases.map(({text}) => ({text})))
+  })
+
+  it('does the work on the main thread when the helper thread fails', async () => {
+    const worker = ExportWorker.create(
+      () => new Worker('throw new Error("no thread today")', {eval: true})
+    )
+    const cases = expectedTexts()
+    const results = await Promise.all(cases.map(async ({json}) => worker.serialize(json)))
+    expect(results).toEqual(cases.map(({text}) => ({text})))
+    expect(worker.threaded).toBe(false)
+    expect(
+      ExportWorker.create(() => {
+        throw new Error('threads are off')
+      }).threaded
+    ).toBe(false)
+  })
+
+  it('answers an entity that cannot be normalized with the error', () => {
+    expect(serializeEntity('{"exportEntityType":"dashboard"}')).toEqual({
+      error: expect.stringMatching(/TypeError/) as unknown
+    })
+  })
+
+  it('runs from its own bundle, as the bundled action starts it', async () => {
+    const bundle = path.join(ROOT, 'dist/export-worker/index.js')
+    const thread = new Worker(bundle, {workerData: {role: WORKER_ROLE}})
+    try {
+      const cases = expectedTexts()
+      thread.postMessage({id: 7, texts: cases.map(({json}) => json)})
+      const answer = await new Promise((resolve, reject) => {
+        thread.once('message', resolve)
+        thread.once('error', reject)
+      })
+      expect(answer).toEqual({id: 7, results: cases.map(({text}) => ({text}))})
+    } finally {
+      await thread.terminate()
+    }
+  })
+})
