@@ -48517,7 +48517,7 @@ async function sendRequest(url, init, signal, dispatcher) {
                     ? (0,external_node_zlib_.createBrotliDecompress)()
                     : undefined;
         if (!decompress) {
-            response.body.destroy();
+            discard(response.body);
             throw new Error(`the answer is compressed with '${coding}', which was not asked for`);
         }
         // An error on either side (a broken connection, corrupt data) ends both.
@@ -48548,6 +48548,16 @@ async function withTimeout(ms, run) {
     finally {
         clearTimeout(timer);
     }
+}
+/**
+ * Stops reading a body and releases its connection. A body destroyed unread
+ * reports an abort as an error: it is expected here, so it is listened to.
+ */
+function discard(body) {
+    if (body.readableEnded || body.destroyed)
+        return;
+    body.on('error', () => undefined);
+    body.destroy();
 }
 /** The body as text (UTF-8, a byte order mark dropped, as fetch's `text()` does). */
 async function readText(reply, label, timeoutMs) {
@@ -48821,8 +48831,7 @@ class OptimizeClient {
             }
             finally {
                 // A consumer that stopped early leaves the rest unread: release the connection.
-                if (!body.readableEnded)
-                    body.destroy();
+                discard(body);
             }
         });
     }

@@ -21,6 +21,7 @@ import type {ConnectionSettings} from '../settings.js'
 import {createTokenProvider, type TokenProvider, type Transport} from './auth.js'
 import {describeErrorBody, InvalidBodyError, OptimizeApiError, parseErrorBody} from './errors.js'
 import {
+  discard,
   networkError,
   readChunks,
   readText,
@@ -309,7 +310,7 @@ export class OptimizeClient {
         })
       } finally {
         // A consumer that stopped early leaves the rest unread: release the connection.
-        if (!body.readableEnded) body.destroy()
+        discard(body)
       }
     })
   }

@@ -60,7 +60,7 @@ export async function sendRequest(
             ? createBrotliDecompress()
             : undefined
     if (!decompress) {
-      response.body.destroy()
+      discard(response.body)
       throw new Error(`the answer is compressed with '${coding}', which was not asked for`)
     }
     // An error on either side (a broken connection, corrupt data) ends both.
@@ -100,6 +100,16 @@ export async function withTimeout<T>(
   } finally {
     clearTimeout(timer)
   }
+}
+
+/**
+ * Stops reading a body and releases its connection. A body destroyed unread
+ * reports an abort as an error: it is expected here, so it is listened to.
+ */
+export function discard(body: Readable): void {
+  if (body.readableEnded || body.destroyed) return
+  body.on('error', () => undefined)
+  body.destroy()
 }
 
 /** The body as text (UTF-8, a byte order mark dropped, as fetch's `text()` does). */
