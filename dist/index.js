@@ -49901,7 +49901,10 @@ const DEFAULT_MAX_LENGTH = 60_000;
 function renderSummaryMarkdown(summary, options = {}) {
     const maxLength = options.maxLength ?? DEFAULT_MAX_LENGTH;
     const title = options.title ?? 'Optimize changes';
-    for (const detail of ['full', 'compact']) {
+    // A first export of 2,000 reports fits no listing: say so without rendering two.
+    for (const detail of shortestListing(summary) <= maxLength
+        ? ['full', 'compact']
+        : []) {
         const text = render(summary, detail, title, maxLength);
         if (text !== undefined)
             return text;
@@ -50005,6 +50008,21 @@ function reportsByDashboard(summary) {
     }
     return byBoard;
 }
+/**
+ * Fewer characters than either listing takes: both give every changed
+ * dashboard and every changed report a line with its name, which escaping
+ * only makes longer, except for the format characters it drops.
+ */
+function shortestListing(summary) {
+    const visible = (name) => name.length - (name.match(FORMAT_CHARACTERS)?.length ?? 0);
+    let length = 0;
+    for (const board of summary.dashboards)
+        length += visible(board.name) + '- ****\n'.length;
+    for (const report of summary.reports)
+        length += visible(report.name) + '- report **\n'.length;
+    return length;
+}
+const FORMAT_CHARACTERS = /\p{Cf}/gu;
 /** Changed dashboards, plus the unchanged ones that show a changed report. */
 function dashboardsToShow(summary) {
     const shown = new Map();

@@ -32,7 +32,10 @@ type Detail = 'full' | 'compact' | 'counts'
 export function renderSummaryMarkdown(summary: ChangeSummary, options: RenderOptions = {}): string {
   const maxLength = options.maxLength ?? DEFAULT_MAX_LENGTH
   const title = options.title ?? 'Optimize changes'
-  for (const detail of ['full', 'compact'] as const) {
+  // A first export of 2,000 reports fits no listing: say so without rendering two.
+  for (const detail of shortestListing(summary) <= maxLength
+    ? (['full', 'compact'] as const)
+    : []) {
     const text = render(summary, detail, title, maxLength)
     if (text !== undefined) return text
   }
@@ -139,6 +142,22 @@ function reportsByDashboard(summary: ChangeSummary): Map<string, ReportChange[]>
   }
   return byBoard
 }
+
+/**
+ * Fewer characters than either listing takes: both give every changed
+ * dashboard and every changed report a line with its name, which escaping
+ * only makes longer, except for the format characters it drops.
+ */
+function shortestListing(summary: ChangeSummary): number {
+  const visible = (name: string): number =>
+    name.length - (name.match(FORMAT_CHARACTERS)?.length ?? 0)
+  let length = 0
+  for (const board of summary.dashboards) length += visible(board.name) + '- ****\n'.length
+  for (const report of summary.reports) length += visible(report.name) + '- report **\n'.length
+  return length
+}
+
+const FORMAT_CHARACTERS = /\p{Cf}/gu
 
 /** Changed dashboards, plus the unchanged ones that show a changed report. */
 function dashboardsToShow(summary: ChangeSummary): (Named & {change?: DashboardChange})[] {

@@ -261,6 +261,21 @@ describe('the size fallback', () => {
     )
   })
 
+  it('lists whenever a listing fits, however long the names are before escaping', () => {
+    const compact = renderSummaryMarkdown(summary, {
+      maxLength: renderSummaryMarkdown(summary).length - 1
+    })
+    const exact = renderSummaryMarkdown(summary, {maxLength: compact.length})
+    expect(exact).toContain('- report *Report number 399* — changed: visualization')
+    // Format characters (zero-width spaces) are dropped by escaping: the names print short.
+    const hidden = many.map(r => ({...r, name: `${'\u200b'.repeat(300)}${r.name}`}))
+    const added = summarizeChanges(tree([], []), tree([], hidden))
+    const listing = renderSummaryMarkdown(added)
+    expect(listing).toContain('- report *Report number 1* — added')
+    expect(listing.length).toBeLessThan(400 * 300)
+    expect(renderSummaryMarkdown(added, {maxLength: listing.length})).toBe(listing)
+  })
+
   it('never exceeds maxLength', () => {
     for (const maxLength of [10, 100, 1000, 5000]) {
       expect(renderSummaryMarkdown(summary, {maxLength}).length).toBeLessThanOrEqual(maxLength)
