@@ -61,7 +61,7 @@ export class ExportWorker {
   #worker: Worker | undefined
   #nextId = 0
   readonly #pending = new Map<number, Pending>()
-  /** Texts handed in since the last message: one message for all of one chunk's entities. */
+  /** Texts handed in since the last message: one message for all that arrived in one turn of the event loop. */
   #queue: {text: string; resolve: (result: Serialized) => void}[] = []
 
   private constructor(worker: Worker | undefined) {
@@ -105,7 +105,7 @@ export class ExportWorker {
   async serialize(json: string): Promise<Serialized> {
     if (!this.#worker) return serializeEntity(json)
     return new Promise(resolve => {
-      if (this.#queue.length === 0) queueMicrotask(() => this.#flush())
+      if (this.#queue.length === 0) setImmediate(() => this.#flush())
       this.#queue.push({text: json, resolve})
     })
   }

@@ -1042,7 +1042,7 @@ class ExportWorker {
     #worker;
     #nextId = 0;
     #pending = new Map();
-    /** Texts handed in since the last message: one message for all of one chunk's entities. */
+    /** Texts handed in since the last message: one message for all that arrived in one turn of the event loop. */
     #queue = [];
     constructor(worker) {
         this.#worker = worker;
@@ -1085,7 +1085,7 @@ class ExportWorker {
             return serializeEntity(json);
         return new Promise(resolve => {
             if (this.#queue.length === 0)
-                queueMicrotask(() => this.#flush());
+                setImmediate(() => this.#flush());
             this.#queue.push({ text: json, resolve });
         });
     }
