@@ -101,6 +101,13 @@ export class ExportWorker {
     return this.#worker !== undefined
   }
 
+  /** Stops the helper thread; what it still owed is done on the main thread. */
+  async close(): Promise<void> {
+    const worker = this.#worker
+    this.#fallBack()
+    await worker?.terminate()
+  }
+
   /** The canonical JSON of the entity whose JSON text is `json`. */
   async serialize(json: string): Promise<Serialized> {
     if (!this.#worker) return serializeEntity(json)

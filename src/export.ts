@@ -12,7 +12,12 @@ import type {CommandResult} from './command.js'
 import {Output} from './constants.js'
 import {renderDashboardSvg} from './entities/dashboard-svg.js'
 import {ExportDecoder, type DecodedEntity} from './entities/export-text.js'
-import {layoutTree, type DashboardExtras, type EntityTree} from './entities/layout.js'
+import {
+  layoutTree,
+  type DashboardExtras,
+  type EntityTree,
+  type ManagedFile
+} from './entities/layout.js'
 import {compareStrings, normalizeEntity, type NormalizedEntity} from './entities/normalize.js'
 import {
   escapeMarkdown,
@@ -31,7 +36,7 @@ import {
 } from './optimize/schemas.js'
 import type {Settings} from './settings.js'
 import {ExportWorker, type Serialized} from './export-worker.js'
-import {readEntityTree, writeManagedFiles} from './workspace.js'
+import {parseEntityTree, readTreeTexts, writeManagedFiles} from './workspace.js'
 
 export interface ExportOutcome {
   result: CommandResult
@@ -43,6 +48,8 @@ export interface ExportOutcome {
 
 export interface ExportHooks {
   client?: OptimizeClient
+  /** The helper thread; by default the process's shared one. */
+  worker?: ExportWorker
 }
 
 /** Beside each dashboard's JSON: a picture of its tile grid, so GitHub's image diff shows layout changes. */
@@ -61,11 +68,10 @@ export async function runExport(
   if (!settings.connection) throw new Error('export needs a connection to Optimize.')
   const client = hooks.client ?? OptimizeClient.create(settings.connection, io)
 
-  // What git holds now (the "before" of the change summary) is read while
-  // Optimize prepares the export; the helper thread starts meanwhile too.
-  const worker = ExportWorker.shared()
-  const [entities, current] = await io.group('Fetching dashboards and reports', async () =>
-    Promise.all([fetchSelection(settings, client, io, worker), readEntityTree(settings.path)])
+  // The files git holds now are read while Optimize prepares the export.
+  const worker = hooks.worker ?? ExportWorker.shared()
+  const [entities, read] = await io.group('Fetching dashboards and reports', async () =>
+    Promise.all([fetchSelection(settings, client, io, worker), readTreeTexts(settings.path)])
   )
   io.debug(
     worker.threaded
@@ -73,15 +79,18 @@ export async function runExport(
       : 'Canonical JSON was written on the main thread (the helper thread did not start)'
   )
   const after = toTree(entities)
+  const files = layoutTree(after, dashboardPicture)
+  // What git holds (the "before" of the change summary): a file that holds
+  // what this export writes holds the same entity, unparsed.
+  const current = parseEntityTree(read, unchangedEntity(files))
   io.info(
-    `Fetched ${after.dashboards.length} dashboards and ${after.reports.length} reports in ${client.requestCount} requests; read ${current.files.length} current files`
+    `Fetched ${after.dashboards.length} dashboards and ${after.reports.length} reports in ${client.requestCount} requests; read ${read.files.length} current files`
   )
   for (const problem of current.problems) {
     io.debug(`existing file ${problem.file}: ${problem.message} (it will be replaced)`)
   }
   const before = current.tree
 
-  const files = layoutTree(after, dashboardPicture)
   const written = await io.group(
     `Writing ${files.length} files to ${settings.relativePath}`,
     async () => writeManagedFiles(settings.path, files, current.manifest, current.texts)
@@ -227,6 +236,20 @@ async function settle(arriving: readonly Arriving[]): Promise<NormalizedEntity[]
       throw new Error(`Could not serialize ${normalized.entity.id}: ${result.error}`)
     return {...normalized, text: result.text}
   })
+}
+
+/** The entity of a current file whose text (and .dmn file) are just what `files` holds for it. */
+function unchangedEntity(
+  files: readonly ManagedFile[]
+): (file: string, text: string, sidecar: string | undefined) => NormalizedEntity | undefined {
+  const byPath = new Map(files.map(file => [file.path, file]))
+  return (file, text, sidecar) => {
+    const next = byPath.get(file)
+    if (!next?.entity || next.content !== text) return undefined
+    return byPath.get(file.replace(/\.json$/, '.dmn'))?.content === sidecar
+      ? next.entity
+      : undefined
+  }
 }
 
 /** Normalized entities, one per id (a report on two dashboards is exported twice). */

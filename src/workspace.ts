@@ -21,6 +21,7 @@ import {readdir, rmdir} from 'node:fs/promises'
 import * as path from 'node:path'
 import type {z} from 'zod'
 import {parseJsonDocument, type JsonDocument} from './entities/json-document.js'
+import type {NormalizedEntity} from './entities/normalize.js'
 import {
   DASHBOARD_DIR,
   MANIFEST_FILE,
@@ -82,12 +83,42 @@ export async function readManifest(root: string): Promise<Manifest | undefined> 
   return value as Manifest
 }
 
-/** Reads every entity file under `root` (dashboards/*.json, reports/*.json). */
+/**
+ * Reads every entity file under `root` (dashboards/*.json, reports/*.json),
+ * parsing each as it is read, with a turn for the event loop every few
+ * milliseconds.
+ */
 export async function readEntityTree(root: string): Promise<LoadedTree> {
+  const loaded = emptyTree()
+  const pause = pauser()
+  const read = await readTreeTexts(root, async entry => {
+    await pause()
+    addEntry(loaded, entry)
+  })
+  loaded.problems.unshift(...read.problems)
+  loaded.manifest = read.manifest
+  return loaded
+}
+
+/** The files of a tree as text, not parsed yet (see parseEntityTree). */
+export interface TreeTexts {
+  files: {file: string; text: string; sidecar?: string}[]
+  problems: TreeProblem[]
+  manifest?: Manifest
+}
+
+type TreeEntry = TreeTexts['files'][number]
+
+/**
+ * Reads the manifest and the text of every entity file under `root`, and of
+ * their .dmn files; `each` sees each file as it is read.
+ */
+export async function readTreeTexts(
+  root: string,
+  each?: (entry: TreeEntry) => Promise<void>
+): Promise<TreeTexts> {
   const problems: TreeProblem[] = []
-  const files: EntityFile[] = []
-  const tree: EntityTree = {dashboards: [], reports: []}
-  const texts = new Map<string, string>()
+  const files: TreeTexts['files'] = []
   const pause = pauser()
   let manifest: Manifest | undefined
   try {
@@ -95,10 +126,7 @@ export async function readEntityTree(root: string): Promise<LoadedTree> {
   } catch (error) {
     problems.push({file: MANIFEST_FILE, message: (error as Error).message})
   }
-  for (const [dir, schema] of [
-    [REPORT_DIR, ReportSchema],
-    [DASHBOARD_DIR, DashboardSchema]
-  ] as const) {
+  for (const dir of [REPORT_DIR, DASHBOARD_DIR]) {
     const {json, names} = await listFolder(path.join(root, dir))
     for (const {name, symlink} of json) {
       await pause()
@@ -107,16 +135,65 @@ export async function readEntityTree(root: string): Promise<LoadedTree> {
         problems.push({file, message: 'is a symbolic link; entity files must be regular files'})
         continue
       }
-      const sidecar = names.has(name.replace(/\.json$/, '.dmn'))
-      const loaded = await readEntityFile(root, file, schema, problems, sidecar, texts)
-      if (!loaded) continue
-      files.push(loaded)
-      if (loaded.entity.exportEntityType === 'dashboard')
-        tree.dashboards.push({entity: loaded.entity})
-      else tree.reports.push({entity: loaded.entity, decisionXml: loaded.decisionXml})
+      const text = readBoundedSync(path.join(root, file))
+      if (typeof text === 'number') {
+        problems.push({
+          file,
+          message: `is ${text} bytes; entity files may have at most ${MAX_FILE_BYTES} bytes`
+        })
+        continue
+      }
+      // The folder lists a .dmn file beside it: most reports have none, and asking costs a failed open.
+      const dmn = name.replace(/\.json$/, '.dmn')
+      const sidecar = names.has(dmn) ? readTextSync(path.join(root, dir, dmn)) : undefined
+      files.push({file, text, sidecar})
+      await each?.({file, text, sidecar})
     }
   }
-  return {tree, files, problems, manifest, texts}
+  return {files, problems, manifest}
+}
+
+/**
+ * Parses the texts of a tree, with a file and line for every problem. `known`
+ * can answer a file's entity without parsing it: export knows the entity
+ * behind every file whose text is what it would write anyway.
+ */
+export function parseEntityTree(
+  read: TreeTexts,
+  known?: (file: string, text: string, sidecar: string | undefined) => NormalizedEntity | undefined
+): LoadedTree {
+  const loaded = emptyTree()
+  loaded.problems.push(...read.problems)
+  loaded.manifest = read.manifest
+  for (const entry of read.files) addEntry(loaded, entry, known)
+  return loaded
+}
+
+function emptyTree(): LoadedTree {
+  return {tree: {dashboards: [], reports: []}, files: [], problems: [], texts: new Map()}
+}
+
+function addEntry(
+  loaded: LoadedTree,
+  {file, text, sidecar}: TreeEntry,
+  known?: (file: string, text: string, sidecar: string | undefined) => NormalizedEntity | undefined
+): void {
+  const {tree, texts} = loaded
+  texts.set(file, text)
+  if (sidecar !== undefined) texts.set(file.replace(/\.json$/, '.dmn'), sidecar)
+  const reused = known?.(file, text, sidecar)
+  if (reused) {
+    const {entity, decisionXml} = reused
+    if (entity.exportEntityType === 'dashboard') tree.dashboards.push({entity})
+    else tree.reports.push({entity, decisionXml})
+    return
+  }
+  const schema = file.startsWith(`${DASHBOARD_DIR}/`) ? DashboardSchema : ReportSchema
+  const parsed = parseEntityFile(file, text, schema, loaded.problems, sidecar)
+  if (!parsed) return
+  loaded.files.push(parsed)
+  if (parsed.entity.exportEntityType === 'dashboard') tree.dashboards.push({entity: parsed.entity})
+  else tree.reports.push({entity: parsed.entity, decisionXml: parsed.decisionXml})
 }
 
 /** Milliseconds of synchronous reading between two turns of the event loop. */
@@ -137,25 +214,13 @@ function pauser(): () => Promise<void> {
   }
 }
 
-async function readEntityFile(
-  root: string,
+function parseEntityFile(
   file: string,
+  text: string,
   schema: z.ZodType<Report> | z.ZodType<Dashboard>,
   problems: TreeProblem[],
-  /** The folder lists a .dmn file beside it: most reports have none, and asking costs a failed open. */
-  sidecar: boolean,
-  texts: Map<string, string>
-): Promise<EntityFile | undefined> {
-  const absolute = path.join(root, file)
-  const text = readBoundedSync(absolute)
-  if (typeof text === 'string') texts.set(file, text)
-  if (typeof text === 'number') {
-    problems.push({
-      file,
-      message: `is ${text} bytes; entity files may have at most ${MAX_FILE_BYTES} bytes`
-    })
-    return undefined
-  }
+  sidecar: string | undefined
+): EntityFile | undefined {
   const document = parseJsonDocument(text)
   if (document.problems.length) {
     for (const problem of document.problems) problems.push({file, ...problem})
@@ -171,11 +236,7 @@ async function readEntityFile(
     return undefined
   }
   const entity = result.data
-  let decisionXml: string | undefined
-  if (entity.exportEntityType === 'single_decision_report' && sidecar) {
-    decisionXml = readTextSync(absolute.replace(/\.json$/, '.dmn'))
-    if (decisionXml !== undefined) texts.set(file.replace(/\.json$/, '.dmn'), decisionXml)
-  }
+  const decisionXml = entity.exportEntityType === 'single_decision_report' ? sidecar : undefined
   return {file, entity, decisionXml, document}
 }
 

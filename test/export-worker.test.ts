@@ -42,6 +42,16 @@ describe('ExportWorker', () => {
     ).toBe(false)
   })
 
+  it('works on the main thread once closed', async () => {
+    const worker = ExportWorker.create()
+    const [{json, text}] = expectedTexts()
+    expect(await worker.serialize(json)).toEqual({text})
+    expect(worker.threaded).toBe(true)
+    await worker.close()
+    expect(worker.threaded).toBe(false)
+    expect(await worker.serialize(json)).toEqual({text})
+  })
+
   it('answers an entity that cannot be normalized with the error', () => {
     expect(serializeEntity('{"exportEntityType":"dashboard"}')).toEqual({
       error: expect.stringMatching(/TypeError/) as unknown

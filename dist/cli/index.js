@@ -38477,17 +38477,19 @@ function layoutTree(tree, extras) {
     const entries = [];
     const reportsById = new Map(tree.reports.map(({ entity }) => [entity.id, entity]));
     const reportNames = assignFileNames(tree.reports.map(r => r.entity), 'report');
-    for (const { entity, decisionXml, text } of tree.reports) {
+    for (const normalized of tree.reports) {
+        const { entity, decisionXml, text } = normalized;
         const base = `${REPORT_DIR}/${reportNames.get(entity.id)}`;
-        files.push({ path: `${base}.json`, content: text ?? toCanonicalJson(entity) });
+        files.push({ path: `${base}.json`, content: text ?? toCanonicalJson(entity), entity: normalized });
         if (decisionXml !== undefined)
             files.push({ path: `${base}.dmn`, content: withNewline(decisionXml) });
         entries.push(entryFor(entity, `${base}.json`));
     }
     const dashboardNames = assignFileNames(tree.dashboards.map(d => d.entity), 'dashboard');
-    for (const { entity, text } of tree.dashboards) {
+    for (const normalized of tree.dashboards) {
+        const { entity, text } = normalized;
         const base = `${DASHBOARD_DIR}/${dashboardNames.get(entity.id)}`;
-        files.push({ path: `${base}.json`, content: text ?? toCanonicalJson(entity) });
+        files.push({ path: `${base}.json`, content: text ?? toCanonicalJson(entity), entity: normalized });
         for (const extra of extras?.(entity, reportsById) ?? []) {
             files.push({ path: `${base}.${extra.extension}`, content: extra.content });
         }
@@ -49109,6 +49111,12 @@ class ExportWorker {
     get threaded() {
         return this.#worker !== undefined;
     }
+    /** Stops the helper thread; what it still owed is done on the main thread. */
+    async close() {
+        const worker = this.#worker;
+        this.#fallBack();
+        await worker?.terminate();
+    }
     /** The canonical JSON of the entity whose JSON text is `json`. */
     async serialize(json) {
         if (!this.#worker)
@@ -49432,12 +49440,29 @@ async function readManifest(root) {
     }
     return value;
 }
-/** Reads every entity file under `root` (dashboards/*.json, reports/*.json). */
+/**
+ * Reads every entity file under `root` (dashboards/*.json, reports/*.json),
+ * parsing each as it is read, with a turn for the event loop every few
+ * milliseconds.
+ */
 async function readEntityTree(root) {
+    const loaded = emptyTree();
+    const pause = pauser();
+    const read = await readTreeTexts(root, async (entry) => {
+        await pause();
+        addEntry(loaded, entry);
+    });
+    loaded.problems.unshift(...read.problems);
+    loaded.manifest = read.manifest;
+    return loaded;
+}
+/**
+ * Reads the manifest and the text of every entity file under `root`, and of
+ * their .dmn files; `each` sees each file as it is read.
+ */
+async function readTreeTexts(root, each) {
     const problems = [];
     const files = [];
-    const tree = { dashboards: [], reports: [] };
-    const texts = new Map();
     const pause = pauser();
     let manifest;
     try {
@@ -49446,10 +49471,7 @@ async function readEntityTree(root) {
     catch (error) {
         problems.push({ file: MANIFEST_FILE, message: error.message });
     }
-    for (const [dir, schema] of [
-        [REPORT_DIR, ReportSchema],
-        [DASHBOARD_DIR, DashboardSchema]
-    ]) {
+    for (const dir of [REPORT_DIR, DASHBOARD_DIR]) {
         const { json, names } = await listFolder(external_node_path_.join(root, dir));
         for (const { name, symlink } of json) {
             await pause();
@@ -49458,18 +49480,62 @@ async function readEntityTree(root) {
                 problems.push({ file, message: 'is a symbolic link; entity files must be regular files' });
                 continue;
             }
-            const sidecar = names.has(name.replace(/\.json$/, '.dmn'));
-            const loaded = await readEntityFile(root, file, schema, problems, sidecar, texts);
-            if (!loaded)
+            const text = readBoundedSync(external_node_path_.join(root, file));
+            if (typeof text === 'number') {
+                problems.push({
+                    file,
+                    message: `is ${text} bytes; entity files may have at most ${MAX_FILE_BYTES} bytes`
+                });
                 continue;
-            files.push(loaded);
-            if (loaded.entity.exportEntityType === 'dashboard')
-                tree.dashboards.push({ entity: loaded.entity });
-            else
-                tree.reports.push({ entity: loaded.entity, decisionXml: loaded.decisionXml });
+            }
+            // The folder lists a .dmn file beside it: most reports have none, and asking costs a failed open.
+            const dmn = name.replace(/\.json$/, '.dmn');
+            const sidecar = names.has(dmn) ? readTextSync(external_node_path_.join(root, dir, dmn)) : undefined;
+            files.push({ file, text, sidecar });
+            await each?.({ file, text, sidecar });
         }
     }
-    return { tree, files, problems, manifest, texts };
+    return { files, problems, manifest };
+}
+/**
+ * Parses the texts of a tree, with a file and line for every problem. `known`
+ * can answer a file's entity without parsing it: export knows the entity
+ * behind every file whose text is what it would write anyway.
+ */
+function parseEntityTree(read, known) {
+    const loaded = emptyTree();
+    loaded.problems.push(...read.problems);
+    loaded.manifest = read.manifest;
+    for (const entry of read.files)
+        addEntry(loaded, entry, known);
+    return loaded;
+}
+function emptyTree() {
+    return { tree: { dashboards: [], reports: [] }, files: [], problems: [], texts: new Map() };
+}
+function addEntry(loaded, { file, text, sidecar }, known) {
+    const { tree, texts } = loaded;
+    texts.set(file, text);
+    if (sidecar !== undefined)
+        texts.set(file.replace(/\.json$/, '.dmn'), sidecar);
+    const reused = known?.(file, text, sidecar);
+    if (reused) {
+        const { entity, decisionXml } = reused;
+        if (entity.exportEntityType === 'dashboard')
+            tree.dashboards.push({ entity });
+        else
+            tree.reports.push({ entity, decisionXml });
+        return;
+    }
+    const schema = file.startsWith(`${DASHBOARD_DIR}/`) ? DashboardSchema : ReportSchema;
+    const parsed = parseEntityFile(file, text, schema, loaded.problems, sidecar);
+    if (!parsed)
+        return;
+    loaded.files.push(parsed);
+    if (parsed.entity.exportEntityType === 'dashboard')
+        tree.dashboards.push({ entity: parsed.entity });
+    else
+        tree.reports.push({ entity: parsed.entity, decisionXml: parsed.decisionXml });
 }
 /** Milliseconds of synchronous reading between two turns of the event loop. */
 const PAUSE_EVERY_MS = 5;
@@ -49488,20 +49554,7 @@ function pauser() {
         last = performance.now();
     };
 }
-async function readEntityFile(root, file, schema, problems, 
-/** The folder lists a .dmn file beside it: most reports have none, and asking costs a failed open. */
-sidecar, texts) {
-    const absolute = external_node_path_.join(root, file);
-    const text = readBoundedSync(absolute);
-    if (typeof text === 'string')
-        texts.set(file, text);
-    if (typeof text === 'number') {
-        problems.push({
-            file,
-            message: `is ${text} bytes; entity files may have at most ${MAX_FILE_BYTES} bytes`
-        });
-        return undefined;
-    }
+function parseEntityFile(file, text, schema, problems, sidecar) {
     const document = parseJsonDocument(text);
     if (document.problems.length) {
         for (const problem of document.problems)
@@ -49518,12 +49571,7 @@ sidecar, texts) {
         return undefined;
     }
     const entity = result.data;
-    let decisionXml;
-    if (entity.exportEntityType === 'single_decision_report' && sidecar) {
-        decisionXml = readTextSync(absolute.replace(/\.json$/, '.dmn'));
-        if (decisionXml !== undefined)
-            texts.set(file.replace(/\.json$/, '.dmn'), decisionXml);
-    }
+    const decisionXml = entity.exportEntityType === 'single_decision_report' ? sidecar : undefined;
     return { file, entity, decisionXml, document };
 }
 /**
@@ -49740,20 +49788,22 @@ async function runExport(settings, io, hooks = {}) {
     if (!settings.connection)
         throw new Error('export needs a connection to Optimize.');
     const client = hooks.client ?? OptimizeClient.create(settings.connection, io);
-    // What git holds now (the "before" of the change summary) is read while
-    // Optimize prepares the export; the helper thread starts meanwhile too.
-    const worker = ExportWorker.shared();
-    const [entities, current] = await io.group('Fetching dashboards and reports', async () => Promise.all([fetchSelection(settings, client, io, worker), readEntityTree(settings.path)]));
+    // The files git holds now are read while Optimize prepares the export.
+    const worker = hooks.worker ?? ExportWorker.shared();
+    const [entities, read] = await io.group('Fetching dashboards and reports', async () => Promise.all([fetchSelection(settings, client, io, worker), readTreeTexts(settings.path)]));
     io.debug(worker.threaded
         ? 'Canonical JSON was written in the helper thread'
         : 'Canonical JSON was written on the main thread (the helper thread did not start)');
     const after = toTree(entities);
-    io.info(`Fetched ${after.dashboards.length} dashboards and ${after.reports.length} reports in ${client.requestCount} requests; read ${current.files.length} current files`);
+    const files = layoutTree(after, dashboardPicture);
+    // What git holds (the "before" of the change summary): a file that holds
+    // what this export writes holds the same entity, unparsed.
+    const current = parseEntityTree(read, unchangedEntity(files));
+    io.info(`Fetched ${after.dashboards.length} dashboards and ${after.reports.length} reports in ${client.requestCount} requests; read ${read.files.length} current files`);
     for (const problem of current.problems) {
         io.debug(`existing file ${problem.file}: ${problem.message} (it will be replaced)`);
     }
     const before = current.tree;
-    const files = layoutTree(after, dashboardPicture);
     const written = await io.group(`Writing ${files.length} files to ${settings.relativePath}`, async () => writeManagedFiles(settings.path, files, current.manifest, current.texts));
     const toWorkspace = (file) => external_node_path_.posix.join(settings.relativePath, file);
     const changedFiles = [...written.changed, ...written.removed]
@@ -49867,6 +49917,18 @@ async function export_settle(arriving) {
             throw new Error(`Could not serialize ${normalized.entity.id}: ${result.error}`);
         return { ...normalized, text: result.text };
     });
+}
+/** The entity of a current file whose text (and .dmn file) are just what `files` holds for it. */
+function unchangedEntity(files) {
+    const byPath = new Map(files.map(file => [file.path, file]));
+    return (file, text, sidecar) => {
+        const next = byPath.get(file);
+        if (!next?.entity || next.content !== text)
+            return undefined;
+        return byPath.get(file.replace(/\.json$/, '.dmn'))?.content === sidecar
+            ? next.entity
+            : undefined;
+    };
 }
 /** Normalized entities, one per id (a report on two dashboards is exported twice). */
 function toTree(entities) {

@@ -1079,6 +1079,12 @@ class ExportWorker {
     get threaded() {
         return this.#worker !== undefined;
     }
+    /** Stops the helper thread; what it still owed is done on the main thread. */
+    async close() {
+        const worker = this.#worker;
+        this.#fallBack();
+        await worker?.terminate();
+    }
     /** The canonical JSON of the entity whose JSON text is `json`. */
     async serialize(json) {
         if (!this.#worker)

@@ -38,6 +38,8 @@ export interface EntityTree {
 export interface ManagedFile {
   path: string
   content: string
+  /** For an entity's JSON file: the entity it holds. */
+  entity?: NormalizedEntity
 }
 
 export interface ManifestEntry {
@@ -106,9 +108,10 @@ export function layoutTree(tree: EntityTree, extras?: DashboardExtras): ManagedF
     tree.reports.map(r => r.entity),
     'report'
   )
-  for (const {entity, decisionXml, text} of tree.reports) {
+  for (const normalized of tree.reports) {
+    const {entity, decisionXml, text} = normalized
     const base = `${REPORT_DIR}/${reportNames.get(entity.id)}`
-    files.push({path: `${base}.json`, content: text ?? toCanonicalJson(entity)})
+    files.push({path: `${base}.json`, content: text ?? toCanonicalJson(entity), entity: normalized})
     if (decisionXml !== undefined)
       files.push({path: `${base}.dmn`, content: withNewline(decisionXml)})
     entries.push(entryFor(entity, `${base}.json`))
@@ -118,9 +121,10 @@ export function layoutTree(tree: EntityTree, extras?: DashboardExtras): ManagedF
     tree.dashboards.map(d => d.entity),
     'dashboard'
   )
-  for (const {entity, text} of tree.dashboards) {
+  for (const normalized of tree.dashboards) {
+    const {entity, text} = normalized
     const base = `${DASHBOARD_DIR}/${dashboardNames.get(entity.id)}`
-    files.push({path: `${base}.json`, content: text ?? toCanonicalJson(entity)})
+    files.push({path: `${base}.json`, content: text ?? toCanonicalJson(entity), entity: normalized})
     for (const extra of extras?.(entity, reportsById) ?? []) {
       files.push({path: `${base}.${extra.extension}`, content: extra.content})
     }
