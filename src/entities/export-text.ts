@@ -379,17 +379,6 @@ export class ExportDecoder {
   }
 }
 
-/**
- * Like `JSON.parse` of the UTF-8 `body`, except that process reports come
- * without `data.configuration.xml` (see ExportDecoder).
- */
-export function parseExportOmittingProcessXml(body: Uint8Array): unknown {
-  const decoder = new ExportDecoder()
-  const first = decoder.push(body)
-  const rest = decoder.end()
-  return Array.isArray(rest) ? first.concat(rest as unknown[]) : rest
-}
-
 const PLACEHOLDERS: Uint8Array[] = []
 
 /** The bytes that stand in for the `index`th cut string of an entity: one object per index. */
