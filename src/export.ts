@@ -234,7 +234,8 @@ async function settle(arriving: readonly Arriving[]): Promise<NormalizedEntity[]
     // The schemas let through what normalizing needs, so this is a fault of this action.
     if ('error' in result)
       throw new Error(`Could not serialize ${normalized.entity.id}: ${result.error}`)
-    return {...normalized, text: result.text}
+    normalized.text = result.text
+    return normalized
   })
 }
 

@@ -35919,16 +35919,6 @@ class ExportDecoder {
         return concatText(pieces);
     }
 }
-/**
- * Like `JSON.parse` of the UTF-8 `body`, except that process reports come
- * without `data.configuration.xml` (see ExportDecoder).
- */
-function parseExportOmittingProcessXml(body) {
-    const decoder = new ExportDecoder();
-    const first = decoder.push(body);
-    const rest = decoder.end();
-    return Array.isArray(rest) ? first.concat(rest) : rest;
-}
 const PLACEHOLDERS = [];
 /** The bytes that stand in for the `index`th cut string of an entity: one object per index. */
 function placeholder(index) {
@@ -47716,23 +47706,21 @@ function summarizeChanges(before, after) {
             reportType: current.exportEntityType,
             dashboards: sortNamed(homes)
         };
+        // Object.assign, not two spreads into a literal: V8 builds those on a slow path,
+        // which a first export of 2,000 reports pays 2,000 times.
         if (!oldReport || !newReport) {
-            reports.push({
-                ...base,
-                ...diffReport(undefined, undefined, reportName),
+            reports.push(Object.assign(base, diffReport(undefined, undefined, reportName), {
                 kind: oldReport ? 'removed' : 'added',
                 shows: describeReport(current)
-            });
+            }));
             continue;
         }
         if (deepEqual(oldReport, newReport))
             continue;
-        reports.push({
-            ...base,
-            ...diffReport(oldReport, newReport, reportName),
+        reports.push(Object.assign(base, diffReport(oldReport, newReport, reportName), {
             kind: 'changed',
             previousName: oldReport.name !== newReport.name ? oldReport.name : undefined
-        });
+        }));
     }
     return { dashboards: sortNamed(dashboards), reports: sortNamed(reports) };
 }
@@ -49915,7 +49903,8 @@ async function export_settle(arriving) {
         // The schemas let through what normalizing needs, so this is a fault of this action.
         if ('error' in result)
             throw new Error(`Could not serialize ${normalized.entity.id}: ${result.error}`);
-        return { ...normalized, text: result.text };
+        normalized.text = result.text;
+        return normalized;
     });
 }
 /** The entity of a current file whose text (and .dmn file) are just what `files` holds for it. */

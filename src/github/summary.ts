@@ -63,22 +63,24 @@ export function summarizeChanges(before: EntityTree, after: EntityTree): ChangeS
       reportType: current.exportEntityType,
       dashboards: sortNamed(homes)
     }
+    // Object.assign, not two spreads into a literal: V8 builds those on a slow path,
+    // which a first export of 2,000 reports pays 2,000 times.
     if (!oldReport || !newReport) {
-      reports.push({
-        ...base,
-        ...diffReport(undefined, undefined, reportName),
-        kind: oldReport ? 'removed' : 'added',
-        shows: describeReport(current)
-      })
+      reports.push(
+        Object.assign(base, diffReport(undefined, undefined, reportName), {
+          kind: oldReport ? ('removed' as const) : ('added' as const),
+          shows: describeReport(current)
+        })
+      )
       continue
     }
     if (deepEqual(oldReport, newReport)) continue
-    reports.push({
-      ...base,
-      ...diffReport(oldReport, newReport, reportName),
-      kind: 'changed',
-      previousName: oldReport.name !== newReport.name ? oldReport.name : undefined
-    })
+    reports.push(
+      Object.assign(base, diffReport(oldReport, newReport, reportName), {
+        kind: 'changed' as const,
+        previousName: oldReport.name !== newReport.name ? oldReport.name : undefined
+      })
+    )
   }
   return {dashboards: sortNamed(dashboards), reports: sortNamed(reports)}
 }
