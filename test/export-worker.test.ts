@@ -52,6 +52,22 @@ describe('ExportWorker', () => {
     expect(await worker.serialize(json)).toEqual({text})
   })
 
+  it("leaves out `__proto__` keys, as the schemas' copy the main thread works with does", () => {
+    const [report] = templateExport().filter(e => e.exportEntityType === 'single_process_report')
+    for (const key of ['__proto__', '\\u005f_proto__', '__pr\\u006fto__']) {
+      const json = JSON.stringify(report).replace(
+        '"data":{',
+        `"data":{"${key}":{"polluted":true},"view":{"${key}":1,"entity":"processInstance"},`
+      )
+      const mainThread = toCanonicalJson(
+        normalizeEntity(EntitySchema.parse(JSON.parse(json))).entity
+      )
+      expect(serializeEntity(json)).toEqual({text: mainThread})
+      expect(mainThread).not.toContain('__proto__')
+      expect(mainThread).not.toContain('polluted')
+    }
+  })
+
   it('answers an entity that cannot be normalized with the error', () => {
     expect(serializeEntity('{"exportEntityType":"dashboard"}')).toEqual({
       error: expect.stringMatching(/TypeError/) as unknown
