@@ -175,9 +175,16 @@ function readBody(req: IncomingMessage): Promise<string> {
 
 function send(res: ServerResponse, reply: Reply, action?: FaultAction, acceptEncoding = ''): void {
   let body = Buffer.isBuffer(reply.body) ? reply.body : Buffer.from(reply.body ?? '')
+  // 204 and 304 have no body; a proxy may still mark them compressed.
+  const bodyless = reply.status === 204 || reply.status === 304
   if (action?.gzip && /\bgzip\b/.test(acceptEncoding)) {
-    body = gzipSync(body)
+    if (!bodyless) body = gzipSync(body)
     reply.headers = {...reply.headers, 'content-encoding': 'gzip'}
+  }
+  if (bodyless) {
+    res.writeHead(reply.status, {...reply.headers})
+    res.end()
+    return
   }
   if (action?.truncate) {
     // Valid status and headers, then half of the body, then end (chunked, no content-length).

@@ -48510,8 +48510,10 @@ async function sendRequest(url, init, signal, dispatcher) {
         return Array.isArray(value) ? value.join(', ') : value;
     };
     let body = response.body;
-    // Content-Encoding lists the codings in the order they were applied.
-    const codings = (header('content-encoding') ?? '')
+    // Content-Encoding lists the codings in the order they were applied. An
+    // answer without a body (204, 304, HEAD) has nothing to undo, as in fetch.
+    const bodyless = init.method === 'HEAD' || response.statusCode === 204 || response.statusCode === 304;
+    const codings = (bodyless ? '' : (header('content-encoding') ?? ''))
         .split(',')
         .map(coding => coding.trim().toLowerCase())
         .filter(coding => coding && coding !== 'identity')

@@ -316,6 +316,14 @@ describe('OptimizeClient transport', () => {
     expect(encodings).toEqual([null, 'gzip'])
   })
 
+  it('reads an answer without a body as empty, even when a proxy marks it compressed', async () => {
+    const {emu, client} = await setup()
+    const [report] = emu.state.listReports('dev')
+    emu.faults.add({route: 'deleteReport', gzip: true})
+    expect(await client.deleteReport(String(report.id))).toBe(true)
+    expect(emu.requests.count('deleteReport')).toBe(1)
+  })
+
   it('reports a redirect instead of following it with the token', async () => {
     const {emu} = await setup()
     const reached: string[] = []
