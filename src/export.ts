@@ -36,7 +36,7 @@ import {
 } from './optimize/schemas.js'
 import type {Settings} from './settings.js'
 import {ExportWorker, type Serialized} from './export-worker.js'
-import {parseEntityTree, readTreeTexts, writeManagedFiles} from './workspace.js'
+import {parseEntityTree, readTreeTexts, writeManagedFiles, type KnownEntity} from './workspace.js'
 
 export interface ExportOutcome {
   result: CommandResult
@@ -148,9 +148,8 @@ function exportSummary(
 
 /**
  * Fetches the selection (listed dashboards and reports, or a collection's),
- * each batch checked and normalized as soon as it arrives: that work overlaps
- * with Optimize preparing the next batch, and the raw exports, with their
- * process XML, are garbage before the next one is parsed.
+ * each entity checked and normalized as soon as its bytes are in (see
+ * exportBatches), while the rest of the batches are still on their way.
  */
 async function fetchSelection(
   settings: Settings,
@@ -240,9 +239,7 @@ async function settle(arriving: readonly Arriving[]): Promise<NormalizedEntity[]
 }
 
 /** The entity of a current file whose text (and .dmn file) are just what `files` holds for it. */
-function unchangedEntity(
-  files: readonly ManagedFile[]
-): (file: string, text: string, sidecar: string | undefined) => NormalizedEntity | undefined {
+function unchangedEntity(files: readonly ManagedFile[]): KnownEntity {
   const byPath = new Map(files.map(file => [file.path, file]))
   return (file, text, sidecar) => {
     const next = byPath.get(file)

@@ -90,11 +90,7 @@ export async function readManifest(root: string): Promise<Manifest | undefined> 
  */
 export async function readEntityTree(root: string): Promise<LoadedTree> {
   const loaded = emptyTree()
-  const pause = pauser()
-  const read = await readTreeTexts(root, async entry => {
-    await pause()
-    addEntry(loaded, entry)
-  })
+  const read = await readTreeTexts(root, entry => addEntry(loaded, entry))
   loaded.problems.unshift(...read.problems)
   loaded.manifest = read.manifest
   return loaded
@@ -109,13 +105,21 @@ export interface TreeTexts {
 
 type TreeEntry = TreeTexts['files'][number]
 
+/** The entity a file holds, when it is known without parsing the file's text. */
+export type KnownEntity = (
+  file: string,
+  text: string,
+  sidecar: string | undefined
+) => NormalizedEntity | undefined
+
 /**
  * Reads the manifest and the text of every entity file under `root`, and of
- * their .dmn files; `each` sees each file as it is read.
+ * their .dmn files; `each` sees each file as it is read. The event loop gets
+ * a turn every few milliseconds, `each`'s time included.
  */
 export async function readTreeTexts(
   root: string,
-  each?: (entry: TreeEntry) => Promise<void>
+  each?: (entry: TreeEntry) => void
 ): Promise<TreeTexts> {
   const problems: TreeProblem[] = []
   const files: TreeTexts['files'] = []
@@ -147,7 +151,7 @@ export async function readTreeTexts(
       const dmn = name.replace(/\.json$/, '.dmn')
       const sidecar = names.has(dmn) ? readTextSync(path.join(root, dir, dmn)) : undefined
       files.push({file, text, sidecar})
-      await each?.({file, text, sidecar})
+      each?.({file, text, sidecar})
     }
   }
   return {files, problems, manifest}
@@ -158,10 +162,7 @@ export async function readTreeTexts(
  * can answer a file's entity without parsing it: export knows the entity
  * behind every file whose text is what it would write anyway.
  */
-export function parseEntityTree(
-  read: TreeTexts,
-  known?: (file: string, text: string, sidecar: string | undefined) => NormalizedEntity | undefined
-): LoadedTree {
+export function parseEntityTree(read: TreeTexts, known?: KnownEntity): LoadedTree {
   const loaded = emptyTree()
   loaded.problems.push(...read.problems)
   loaded.manifest = read.manifest
@@ -173,11 +174,7 @@ function emptyTree(): LoadedTree {
   return {tree: {dashboards: [], reports: []}, files: [], problems: [], texts: new Map()}
 }
 
-function addEntry(
-  loaded: LoadedTree,
-  {file, text, sidecar}: TreeEntry,
-  known?: (file: string, text: string, sidecar: string | undefined) => NormalizedEntity | undefined
-): void {
+function addEntry(loaded: LoadedTree, {file, text, sidecar}: TreeEntry, known?: KnownEntity): void {
   const {tree, texts} = loaded
   texts.set(file, text)
   if (sidecar !== undefined) texts.set(file.replace(/\.json$/, '.dmn'), sidecar)

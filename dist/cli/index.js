@@ -48588,7 +48588,7 @@ async function* readChunks(body, label, timeoutMs) {
     }
 }
 function networkError(label, cause, timeoutMs) {
-    // fetch wraps the failure in a TypeError's `cause`; undici's request throws it as it is.
+    // The failure itself, or (from fetch-like wrappers) in a `cause`.
     const error = cause;
     if (error?.name === 'TimeoutError' || error?.name === 'AbortError') {
         return new OptimizeApiError({
@@ -48732,34 +48732,7 @@ class OptimizeClient {
             batches.push(ids.slice(i, i + this.batchSize));
         const results = await Promise.all(batches.map(async (batch) => {
             const options = { body: batch, idempotent: true };
-            return this.send(options, async () => this.attemptStream('POST', path, options, 'valid JSON', async (chunks) => {
-                const reader = decoder();
-                const items = [];
-                const take = (elements) => {
-                    for (const element of elements)
-                        items.push(each(element, items.length));
-                };
-                try {
-                    for await (const chunk of chunks)
-                        take(reader.push(chunk));
-                    const rest = reader.end();
-                    if (!Array.isArray(rest)) {
-                        throw new OptimizeApiError({
-                            method: 'POST',
-                            path,
-                            kind: 'http',
-                            message: 'unexpected response: not a JSON array'
-                        });
-                    }
-                    take(rest);
-                }
-                catch (error) {
-                    if (error instanceof SyntaxError)
-                        throw new InvalidBodyError(error.message);
-                    throw error;
-                }
-                return items;
-            }));
+            return this.send(options, async () => this.attemptStream('POST', path, options, 'valid JSON', async (chunks) => readArray(chunks, decoder(), each, { method: 'POST', path })));
         }));
         return results.flat();
     }
@@ -48978,6 +48951,37 @@ class OptimizeClient {
             shouldRetry: ({ error }) => error instanceof OptimizeApiError && error.isTransient
         }));
     }
+}
+/**
+ * A batch's JSON array through `decoder`, each element turned into a result
+ * as soon as it is in. A body that is not JSON is an InvalidBodyError (worth
+ * another try); JSON that is not an array is an unexpected response.
+ */
+async function readArray(chunks, decoder, each, label) {
+    const items = [];
+    const take = (elements) => {
+        for (const element of elements)
+            items.push(each(element, items.length));
+    };
+    try {
+        for await (const chunk of chunks)
+            take(decoder.push(chunk));
+        const rest = decoder.end();
+        if (!Array.isArray(rest)) {
+            throw new OptimizeApiError({
+                ...label,
+                kind: 'http',
+                message: 'unexpected response: not a JSON array'
+            });
+        }
+        take(rest);
+    }
+    catch (error) {
+        if (error instanceof SyntaxError)
+            throw new InvalidBodyError(error.message);
+        throw error;
+    }
+    return items;
 }
 /** The default decoder: `JSON.parse` of the whole body once it is in. */
 function wholeBodyDecoder() {
@@ -49448,18 +49452,15 @@ async function readManifest(root) {
  */
 async function readEntityTree(root) {
     const loaded = emptyTree();
-    const pause = pauser();
-    const read = await readTreeTexts(root, async (entry) => {
-        await pause();
-        addEntry(loaded, entry);
-    });
+    const read = await readTreeTexts(root, entry => addEntry(loaded, entry));
     loaded.problems.unshift(...read.problems);
     loaded.manifest = read.manifest;
     return loaded;
 }
 /**
  * Reads the manifest and the text of every entity file under `root`, and of
- * their .dmn files; `each` sees each file as it is read.
+ * their .dmn files; `each` sees each file as it is read. The event loop gets
+ * a turn every few milliseconds, `each`'s time included.
  */
 async function readTreeTexts(root, each) {
     const problems = [];
@@ -49493,7 +49494,7 @@ async function readTreeTexts(root, each) {
             const dmn = name.replace(/\.json$/, '.dmn');
             const sidecar = names.has(dmn) ? readTextSync(external_node_path_.join(root, dir, dmn)) : undefined;
             files.push({ file, text, sidecar });
-            await each?.({ file, text, sidecar });
+            each?.({ file, text, sidecar });
         }
     }
     return { files, problems, manifest };
@@ -49854,9 +49855,8 @@ function exportSummary(settings, before, after, filesChanged) {
 }
 /**
  * Fetches the selection (listed dashboards and reports, or a collection's),
- * each batch checked and normalized as soon as it arrives: that work overlaps
- * with Optimize preparing the next batch, and the raw exports, with their
- * process XML, are garbage before the next one is parsed.
+ * each entity checked and normalized as soon as its bytes are in (see
+ * exportBatches), while the rest of the batches are still on their way.
  */
 async function fetchSelection(settings, client, io, worker) {
     const batches = exportBatches(worker);

@@ -186,30 +186,9 @@ export class OptimizeClient {
       batches.map(async batch => {
         const options = {body: batch, idempotent: true}
         return this.send(options, async () =>
-          this.attemptStream('POST', path, options, 'valid JSON', async chunks => {
-            const reader = decoder()
-            const items: T[] = []
-            const take = (elements: unknown[]): void => {
-              for (const element of elements) items.push(each(element, items.length))
-            }
-            try {
-              for await (const chunk of chunks) take(reader.push(chunk))
-              const rest = reader.end()
-              if (!Array.isArray(rest)) {
-                throw new OptimizeApiError({
-                  method: 'POST',
-                  path,
-                  kind: 'http',
-                  message: 'unexpected response: not a JSON array'
-                })
-              }
-              take(rest)
-            } catch (error) {
-              if (error instanceof SyntaxError) throw new InvalidBodyError(error.message)
-              throw error
-            }
-            return items
-          })
+          this.attemptStream('POST', path, options, 'valid JSON', async chunks =>
+            readArray(chunks, decoder(), each, {method: 'POST', path})
+          )
         )
       })
     )
@@ -475,6 +454,39 @@ export class OptimizeClient {
       )
     )
   }
+}
+
+/**
+ * A batch's JSON array through `decoder`, each element turned into a result
+ * as soon as it is in. A body that is not JSON is an InvalidBodyError (worth
+ * another try); JSON that is not an array is an unexpected response.
+ */
+async function readArray<T>(
+  chunks: AsyncIterable<Uint8Array>,
+  decoder: ArrayDecoder,
+  each: (item: unknown, index: number) => T,
+  label: {method: string; path: string}
+): Promise<T[]> {
+  const items: T[] = []
+  const take = (elements: unknown[]): void => {
+    for (const element of elements) items.push(each(element, items.length))
+  }
+  try {
+    for await (const chunk of chunks) take(decoder.push(chunk))
+    const rest = decoder.end()
+    if (!Array.isArray(rest)) {
+      throw new OptimizeApiError({
+        ...label,
+        kind: 'http',
+        message: 'unexpected response: not a JSON array'
+      })
+    }
+    take(rest)
+  } catch (error) {
+    if (error instanceof SyntaxError) throw new InvalidBodyError(error.message)
+    throw error
+  }
+  return items
 }
 
 /** The default decoder: `JSON.parse` of the whole body once it is in. */

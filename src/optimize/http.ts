@@ -137,7 +137,7 @@ export async function* readChunks(
 }
 
 export function networkError(label: Label, cause: unknown, timeoutMs: number): OptimizeApiError {
-  // fetch wraps the failure in a TypeError's `cause`; undici's request throws it as it is.
+  // The failure itself, or (from fetch-like wrappers) in a `cause`.
   const error = cause as {
     name?: string
     message?: string
