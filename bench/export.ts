@@ -2,7 +2,8 @@
  * Export of 200 dashboards × 10 reports from the emulator (in its own process):
  * - requests: at most 2 + ⌈dashboards / batch size⌉
  * - wall time against a floor: a bare `fetch` of the same export payloads
- *   (list + the same batched bulk exports, bodies read, nothing parsed)
+ *   (list + the same batched bulk exports, bodies read, nothing parsed), the
+ *   two measured in turns
  * - a naive exporter that makes one call per dashboard, for comparison
  * - cold start of `node dist/index.js` (the bundled action) to its first request
  * - start of export's helper thread from its bundle, to its first answer: once a
@@ -21,12 +22,12 @@ import {createCliIo} from '../src/io.js'
 import {ExportWorker, WORKER_ROLE} from '../src/export-worker.js'
 import {OptimizeClient} from '../src/optimize/client.js'
 import {parseSettings} from '../src/settings.js'
-import {median, ms, ratio, ROOT, spawnEmulator} from './support.js'
+import {interleaved, median, ms, ratio, ROOT, spawnEmulator} from './support.js'
 
 const DASHBOARDS = 200
 const REPORTS_PER_DASHBOARD = 10
 const BATCH_SIZE = 100
-const RUNS = 5
+const RUNS = 7
 
 export interface ExportBenchFigures {
   dashboards: number
@@ -66,7 +67,7 @@ export async function runExportBench(): Promise<ExportBenchFigures> {
     const dashboardIds = (await list('dashboard')).map(d => d.id)
 
     // The floor: the same requests with bare fetch, bodies read as text and thrown away.
-    const floorMs = await median(RUNS, async () => {
+    const floor = async (): Promise<void> => {
       const ids = (await Promise.all([list('dashboard'), list('report')]))[0].map(d => d.id)
       const batches = []
       for (let i = 0; i < ids.length; i += BATCH_SIZE) batches.push(ids.slice(i, i + BATCH_SIZE))
@@ -83,7 +84,7 @@ export async function runExportBench(): Promise<ExportBenchFigures> {
           await response.text()
         })
       )
-    })
+    }
 
     const io = {
       ...createCliIo(),
@@ -104,28 +105,37 @@ export async function runExportBench(): Promise<ExportBenchFigures> {
         io
       )
     let requests = 0
-    // Each run exports into a fresh workspace, as a first export does. (Rewriting a tree
-    // just deleted with rm -rf is several times slower on ext4, and no user does that.)
-    const exportMs = await median(RUNS, async () => {
-      const settings = settingsIn(await mkdtemp(path.join(work, 'run-')))
-      const client = OptimizeClient.create(settings.connection!, io)
-      await runExport(settings, io, {client})
-      requests = client.requestCount
-    })
-    // The same, each with a new helper thread from its bundle: what one run of the action pays.
-    const freshThreadMs = await median(RUNS, async () => {
-      const settings = settingsIn(await mkdtemp(path.join(work, 'fresh-')))
-      const worker = ExportWorker.create(() => new Worker(WORKER_BUNDLE, WORKER_OPTIONS))
-      try {
-        await runExport(settings, io, {worker})
-      } finally {
-        await worker.close()
-      }
-    })
-    // A re-export with nothing changed: reads the tree, writes nothing.
     const steadySettings = settingsIn(await mkdtemp(path.join(work, 'steady-')))
-    await runExport(steadySettings, io)
-    const unchangedMs = await median(RUNS, async () => runExport(steadySettings, io))
+    // Taken in turns with the floor, so that both see the same load of the machine.
+    const figures = await interleaved(RUNS, {
+      floor,
+      // Each run exports into a fresh workspace, as a first export does. (Rewriting a tree
+      // just deleted with rm -rf is several times slower on ext4, and no user does that.)
+      export: async () => {
+        const settings = settingsIn(await mkdtemp(path.join(work, 'run-')))
+        const client = OptimizeClient.create(settings.connection!, io)
+        await runExport(settings, io, {client})
+        requests = client.requestCount
+      },
+      // The same, each with a new helper thread from its bundle: what one run of the action pays.
+      freshThread: async () => {
+        const settings = settingsIn(await mkdtemp(path.join(work, 'fresh-')))
+        const worker = ExportWorker.create(() => new Worker(WORKER_BUNDLE, WORKER_OPTIONS))
+        try {
+          await runExport(settings, io, {worker})
+        } finally {
+          await worker.close()
+        }
+      },
+      // A re-export with nothing changed: reads the tree, writes nothing.
+      unchanged: async () => runExport(steadySettings, io)
+    })
+    const {
+      floor: floorMs,
+      export: exportMs,
+      freshThread: freshThreadMs,
+      unchanged: unchangedMs
+    } = figures
 
     // A naive exporter: one export call per dashboard.
     const naiveMs = await median(1, async () => {
@@ -170,7 +180,11 @@ const WORKER_OPTIONS = {workerData: {role: WORKER_ROLE}}
 /** Start of the helper thread from dist/export-worker/index.js to its first answer. */
 async function workerStart(): Promise<void> {
   const thread = new Worker(WORKER_BUNDLE, WORKER_OPTIONS)
-  thread.postMessage({id: 0, texts: ['{"id":"d","exportEntityType":"dashboard","tiles":[]}']})
+  thread.postMessage({
+    id: 0,
+    texts: ['{"id":"d","exportEntityType":"dashboard","tiles":[]}'],
+    keys: [null]
+  })
   await new Promise((resolve, reject) => {
     thread.once('message', resolve)
     thread.once('error', reject)

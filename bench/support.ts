@@ -54,6 +54,34 @@ export async function median(runs: number, fn: () => Promise<unknown>): Promise<
   return times[Math.floor(times.length / 2)]
 }
 
+/**
+ * Medians of several measurements taken in turns (after one warm-up of each),
+ * each round in a rotated order: a figure and its floor see the same load of
+ * the machine, which drifts over a run by more than the differences measured.
+ */
+export async function interleaved<K extends string>(
+  runs: number,
+  fns: Record<K, () => Promise<unknown>>
+): Promise<Record<K, number>> {
+  const keys = Object.keys(fns) as K[]
+  for (const key of keys) await fns[key]()
+  const times = Object.fromEntries(keys.map(key => [key, [] as number[]])) as Record<K, number[]>
+  for (let round = 0; round < runs; round++) {
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[(round + i) % keys.length]
+      const start = performance.now()
+      await fns[key]()
+      times[key].push(performance.now() - start)
+    }
+  }
+  return Object.fromEntries(
+    keys.map(key => {
+      const sorted = times[key].sort((a, b) => a - b)
+      return [key, sorted[Math.floor(sorted.length / 2)]]
+    })
+  ) as Record<K, number>
+}
+
 export function ms(value: number): string {
   return `${value.toFixed(0)} ms`
 }

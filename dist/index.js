@@ -40962,7 +40962,7 @@ function slugFor(name, fallback) {
     return slug;
 }
 function shortId(id) {
-    return (0,external_node_crypto_.createHash)('sha256').update(id).digest('hex').slice(0, 8);
+    return (0,external_node_crypto_.hash)('sha256', id).slice(0, 8);
 }
 /** File base names (no extension) for entities of one folder, keyed by id. */
 function assignFileNames(entities, fallback) {
@@ -51555,6 +51555,9 @@ var external_node_worker_threads_ = __nccwpck_require__(5919);
  * Export's helper thread: it writes each entity's canonical JSON, the
  * costliest step of an export, on a second core, while the main thread
  * receives, decodes and checks the rest of the batches (README "Performance").
+ * It keeps the texts it wrote, so that, once the file names are known, it
+ * writes the files too, alongside the main thread, which meanwhile writes
+ * the change summary.
  *
  * The thread runs this file on its own: its own small bundle
  * (dist/export-worker/index.js, 40 KB, which starts in a fraction of the time
@@ -51592,24 +51595,67 @@ const MAYBE_PROTO = /__proto__|\\u00(?:5[fF]|6[fF]|7[024])/;
 function withoutProto(key, value) {
     return key === '__proto__' ? undefined : value;
 }
+/**
+ * Writes the jobs it claims from `next`, a counter shared with the main
+ * thread, which claims from the same list: whichever thread is free takes
+ * the next file. Stops at the first error.
+ */
+function writeClaimed(jobs, next, textOf) {
+    const written = [];
+    for (let i = Atomics.add(next, 0, 1); i < jobs.length; i = Atomics.add(next, 0, 1)) {
+        const job = jobs[i];
+        const text = textOf(job);
+        if (text === undefined)
+            return { written, error: { message: `no text is held for ${job.file}` } };
+        // Counted before the call: a write that fails may still have made the file.
+        written.push(i);
+        try {
+            (0,external_node_fs_namespaceObject.writeFileSync)(job.file, text, { encoding: 'utf8', flag: job.exclusive ? 'wx' : 'w' });
+        }
+        catch (error) {
+            const { message, code } = error;
+            return { written, error: { message: String(message), code } };
+        }
+    }
+    return { written };
+}
 if (!external_node_worker_threads_.isMainThread && external_node_worker_threads_.workerData?.role === WORKER_ROLE && external_node_worker_threads_.parentPort) {
     const port = external_node_worker_threads_.parentPort;
-    port.on('message', ({ id, texts }) => {
-        port.postMessage({ id, results: texts.map(serializeEntity) });
+    const held = new Map();
+    port.on('message', (request) => {
+        if ('release' in request) {
+            for (const key of request.release)
+                held.delete(key);
+        }
+        else if ('write' in request) {
+            const report = writeClaimed(request.write, request.next, job => held.get(job.held));
+            port.postMessage({ id: request.id, report });
+        }
+        else {
+            const results = request.texts.map(serializeEntity);
+            results.forEach((result, i) => {
+                const key = request.keys[i];
+                if ('text' in result && key !== null)
+                    held.set(key, result.text);
+            });
+            port.postMessage({ id: request.id, results });
+        }
     });
 }
 /** The main thread's side: entities in, canonical JSON out, in the helper thread when it runs. */
 class ExportWorker {
     #worker;
     #nextId = 0;
+    #nextKey = 0;
     #pending = new Map();
     /** Texts handed in since the last message: one message for all that arrived in one turn of the event loop. */
     #queue = [];
     constructor(worker) {
         this.#worker = worker;
-        worker?.on('message', ({ id, results }) => {
-            this.#pending.get(id)?.resolve(results);
-            this.#pending.delete(id);
+        worker?.on('message', (answer) => {
+            const pending = this.#pending.get(answer.id);
+            this.#pending.delete(answer.id);
+            pending?.answer(answer);
             // Idle, the thread keeps no process alive.
             if (this.#pending.size === 0)
                 this.#worker?.unref();
@@ -51646,31 +51692,76 @@ class ExportWorker {
         this.#fallBack();
         await worker?.terminate();
     }
-    /** The canonical JSON of the entity whose JSON text is `json`. */
-    async serialize(json) {
+    /**
+     * The canonical JSON of the entity whose JSON text is `json`. With `held`,
+     * the helper thread keeps the text for writeHeld, under a key it adds to
+     * `held` (the caller's list of what to release).
+     */
+    async serialize(json, held) {
         if (!this.#worker)
             return serializeEntity(json);
+        const key = held ? this.#nextKey++ : null;
+        if (key !== null)
+            held?.push(key);
         return new Promise(resolve => {
             if (this.#queue.length === 0)
                 setImmediate(() => this.#flush());
-            this.#queue.push({ text: json, resolve });
+            this.#queue.push({ text: json, key, resolve });
         });
+    }
+    /**
+     * Writes files from texts the helper thread holds: the thread claims jobs
+     * from `next` as the caller does (writeClaimed). Without a thread it writes
+     * none; when the thread ends before answering, the report says it was lost.
+     */
+    async writeHeld(jobs, next) {
+        const worker = this.#worker;
+        if (!worker)
+            return { written: [] };
+        return new Promise(resolve => {
+            const id = this.#nextId++;
+            this.#pending.set(id, {
+                answer: answer => resolve('report' in answer ? answer.report : { written: [], lost: true }),
+                orphan: () => resolve({ written: [], lost: true })
+            });
+            worker.ref();
+            worker.postMessage({ id, write: jobs, next });
+        });
+    }
+    /** Lets the helper thread forget the texts it holds under `keys`. */
+    release(keys) {
+        if (!this.#worker || keys.length === 0)
+            return;
+        // Texts still queued go first, so that none is held after its release.
+        this.#flush();
+        this.#worker.postMessage({ release: [...keys] });
     }
     #flush() {
         const queue = this.#queue;
+        if (queue.length === 0)
+            return;
         this.#queue = [];
         const texts = queue.map(item => item.text);
-        const resolve = (results) => {
-            queue.forEach((item, i) => item.resolve(results[i]));
-        };
-        if (!this.#worker) {
-            resolve(texts.map(serializeEntity));
+        const keys = queue.map(item => item.key);
+        const worker = this.#worker;
+        if (!worker) {
+            texts.forEach((text, i) => queue[i].resolve(serializeEntity(text)));
             return;
         }
         const id = this.#nextId++;
-        this.#pending.set(id, { texts, resolve });
-        this.#worker.ref();
-        this.#worker.postMessage({ id, texts });
+        this.#pending.set(id, {
+            answer: answer => {
+                if (!('results' in answer))
+                    return;
+                answer.results.forEach((result, i) => {
+                    const key = keys[i];
+                    queue[i].resolve('text' in result && key !== null ? { ...result, held: key } : result);
+                });
+            },
+            orphan: () => texts.forEach((text, i) => queue[i].resolve(serializeEntity(text)))
+        });
+        worker.ref();
+        worker.postMessage({ id, texts, keys });
     }
     /** The thread failed or ended: what it still owed is done here, and all that follows. */
     #fallBack() {
@@ -51678,9 +51769,10 @@ class ExportWorker {
             return;
         this.#worker.removeAllListeners('message');
         this.#worker = undefined;
-        for (const { texts, resolve } of this.#pending.values())
-            resolve(texts.map(serializeEntity));
+        const pending = [...this.#pending.values()];
         this.#pending.clear();
+        for (const request of pending)
+            request.orphan();
         this.#flush();
     }
 }
@@ -52109,11 +52201,13 @@ function parseEntityFile(file, text, schema, problems, sidecar) {
  *
  * Synchronous file calls on purpose: nothing else runs meanwhile, and for
  * thousands of small files they are several times faster than the thread
- * pool. Each folder is listed once instead of asking about each file.
+ * pool. Each folder is listed once instead of asking about each file. With
+ * a helper thread, both threads take files from one list, each the next
+ * file not yet taken, so the writing is shared however fast each one is.
  */
 async function writeManagedFiles(root, files, previous, 
 /** Texts of files already read in this run (readEntityTree's), to compare without reading again. */
-known) {
+known, { helper, meanwhile } = {}) {
     const managed = new Set([...(previous?.files ?? []), ...(previous ? [MANIFEST_FILE] : [])]);
     const locate = targetLocator(root);
     const changed = [];
@@ -52125,51 +52219,89 @@ known) {
         if (current !== undefined && !managed.has(file.path)) {
             throw new WorkspaceError(`${target} exists but was not written by optimize-as-code; move it away or delete it.`);
         }
-        changed.push({ file, target, exists });
+        changed.push({ file, target, write: exists ? `${target}.${process.pid}.tmp` : target, exists });
     }
     const next = new Set(files.map(f => f.path));
     const removed = [...managed].filter(file => !next.has(file)).sort();
-    // Written so far: staged copies of existing files, and new files under their own names.
-    const written = [];
-    const made = new Set();
-    const createdDirs = [];
-    try {
-        for (const { file, target, exists } of changed) {
-            const dir = external_node_path_namespaceObject.dirname(target);
-            if (!made.has(dir)) {
-                const created = (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
-                if (created)
-                    createdDirs.push(created);
-            }
-            made.add(dir);
-            if (exists) {
-                const temp = `${target}.${process.pid}.tmp`;
-                written.push({ path: temp, target });
-                (0,external_node_fs_namespaceObject.writeFileSync)(temp, file.content, 'utf8');
-            }
-            else {
-                written.push({ path: target });
-                (0,external_node_fs_namespaceObject.writeFileSync)(target, file.content, { encoding: 'utf8', flag: 'wx' });
-            }
+    // Files this thread alone can write come first; the helper thread takes
+    // the others, which it holds, from the same list as this thread.
+    const own = [];
+    const shared = [];
+    const heldWrites = [];
+    for (const job of changed) {
+        const held = helper?.held(job.file);
+        if (held === undefined) {
+            own.push(job);
         }
+        else {
+            shared.push(job);
+            heldWrites.push({ file: job.write, held, exclusive: !job.exists });
+        }
+    }
+    const createdDirs = [];
+    const written = new Set();
+    try {
+        makeDirectories(changed.map(job => external_node_path_namespaceObject.dirname(job.target)), createdDirs);
+        const claim = new Int32Array(new SharedArrayBuffer(4));
+        const helping = shared.length ? helper?.write(heldWrites, claim) : undefined;
+        let failed = false;
+        let failure;
+        try {
+            for (const job of own)
+                writeJob(job, written);
+            meanwhile?.();
+            for (let i = Atomics.add(claim, 0, 1); i < shared.length; i = Atomics.add(claim, 0, 1))
+                writeJob(shared[i], written);
+        }
+        catch (error) {
+            // The helper thread takes no more files; what it wrote is taken back with the rest.
+            Atomics.store(claim, 0, shared.length);
+            failed = true;
+            failure = error;
+        }
+        const report = await helping;
+        for (const i of report?.written ?? [])
+            written.add(shared[i]);
+        if (failed)
+            throw failure;
+        if (report?.error)
+            throw Object.assign(new Error(report.error.message), { code: report.error.code });
+        // The thread ended before it answered: what it may have left half-written is written here.
+        if (report?.lost)
+            for (const job of shared)
+                if (!written.has(job))
+                    writeJob(job, written, 'w');
     }
     catch (error) {
         // Taking back is best effort: the write that failed may have left nothing to remove.
-        for (const { path: file } of written)
-            removeQuietly(file);
+        for (const { write } of written)
+            removeQuietly(write);
         for (const dir of createdDirs.reverse())
             removeQuietly(dir);
         throw error;
     }
-    for (const { path: temp, target } of written)
-        if (target)
-            (0,external_node_fs_namespaceObject.renameSync)(temp, target);
+    for (const { write, target } of written)
+        if (write !== target)
+            (0,external_node_fs_namespaceObject.renameSync)(write, target);
     for (const file of removed) {
         const { target } = locate(file);
         (0,external_node_fs_namespaceObject.rmSync)(target, { force: true });
         await removeEmptyParents(root, external_node_path_namespaceObject.dirname(target));
     }
     return { files: files.map(f => f.path), changed: changed.map(c => c.file.path), removed };
+}
+function writeJob(job, written, flag = job.exists ? 'w' : 'wx') {
+    // Counted before the call: a write that fails may still have made the file.
+    written.add(job);
+    (0,external_node_fs_namespaceObject.writeFileSync)(job.write, job.file.content, { encoding: 'utf8', flag });
+}
+/** Makes the folders the files go to, adding to `created` the outermost one of each it made. */
+function makeDirectories(dirs, created) {
+    for (const dir of new Set(dirs)) {
+        const made = (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
+        if (made)
+            created.push(made);
+    }
 }
 /**
  * The absolute path of a managed file and whether it exists, refusing names
@@ -52196,23 +52328,43 @@ function targetLocator(root) {
         }
         return entries;
     };
-    return file => {
-        const target = external_node_path_namespaceObject.resolve(root, file);
-        const relative = external_node_path_namespaceObject.relative(root, target);
-        if (relative.startsWith('..') || external_node_path_namespaceObject.isAbsolute(relative)) {
-            throw new WorkspaceError(`Refusing to write '${file}': it is outside '${root}'.`);
-        }
+    const checkParents = (relative) => {
         let current = root;
         for (const part of relative.split(external_node_path_namespaceObject.sep).slice(0, -1)) {
             current = external_node_path_namespaceObject.join(current, part);
             checkDir(current);
         }
+    };
+    const found = (file, target) => {
         const entry = listing(external_node_path_namespaceObject.dirname(target)).get(external_node_path_namespaceObject.basename(target));
         if (entry?.isSymbolicLink())
             throw new WorkspaceError(`Refusing to write '${file}': it is a symbolic link.`);
         return { target, exists: entry !== undefined };
     };
+    // The names layout makes (`reports/<slug>.json`) need none of path's
+    // normalizing: no segment is empty, `.` or `..`, so they stay inside root.
+    const plainRoot = external_node_path_namespaceObject.sep === '/' && root !== '/' && external_node_path_namespaceObject.resolve(root) === root;
+    const folderChecked = new Set();
+    return file => {
+        if (plainRoot && PLAIN_PATH.test(file)) {
+            const folder = file.slice(0, file.lastIndexOf('/') + 1);
+            if (!folderChecked.has(folder)) {
+                checkParents(file);
+                folderChecked.add(folder);
+            }
+            return found(file, `${root}/${file}`);
+        }
+        const target = external_node_path_namespaceObject.resolve(root, file);
+        const relative = external_node_path_namespaceObject.relative(root, target);
+        if (relative.startsWith('..') || external_node_path_namespaceObject.isAbsolute(relative)) {
+            throw new WorkspaceError(`Refusing to write '${file}': it is outside '${root}'.`);
+        }
+        checkParents(relative);
+        return found(file, target);
+    };
 }
+/** A relative POSIX path whose segments start with a letter, digit, `_` or `-`. */
+const PLAIN_PATH = /^(?:[\w-][\w.-]*\/)*[\w-][\w.-]*$/;
 function removeQuietly(file) {
     try {
         (0,external_node_fs_namespaceObject.rmSync)(file, { recursive: true, force: true });
@@ -52304,24 +52456,43 @@ function readTextSync(file) {
 
 
 
-/** Beside each dashboard's JSON: a picture of its tile grid, so GitHub's image diff shows layout changes. */
-const dashboardPicture = (dashboard, reportsById) => [
-    { extension: 'svg', content: renderDashboardSvg(dashboard, reportsById) }
-];
+/**
+ * Beside each dashboard's JSON: a picture of its tile grid, so GitHub's image
+ * diff shows layout changes. All are drawn at once, before the helper thread
+ * has finished the entities' texts, which pictures do not need.
+ */
+function dashboardPictures(tree) {
+    const reportsById = new Map(tree.reports.map(({ entity }) => [entity.id, entity]));
+    const pictures = new Map(tree.dashboards.map(({ entity }) => [entity, renderDashboardSvg(entity, reportsById)]));
+    return (dashboard, reports) => [
+        { extension: 'svg', content: pictures.get(dashboard) ?? renderDashboardSvg(dashboard, reports) }
+    ];
+}
 /** Markdown budget of the summary: a pull-request body holds 65,536 characters. */
 const SUMMARY_BUDGET = 60_000;
 async function runExport(settings, io, hooks = {}) {
     if (!settings.connection)
         throw new Error('export needs a connection to Optimize.');
     const client = hooks.client ?? OptimizeClient.create(settings.connection, io);
-    // The files git holds now are read while Optimize prepares the export.
     const worker = hooks.worker ?? ExportWorker.shared();
-    const [entities, read] = await io.group('Fetching dashboards and reports', async () => Promise.all([fetchSelection(settings, client, io, worker), readTreeTexts(settings.path)]));
+    const held = { keys: [], of: new Map() };
+    try {
+        return await exportWith(settings, io, client, worker, held);
+    }
+    finally {
+        worker.release(held.keys);
+    }
+}
+async function exportWith(settings, io, client, worker, held) {
+    // The files git holds now are read while Optimize prepares the export.
+    const [arriving, read] = await io.group('Fetching dashboards and reports', async () => Promise.all([fetchSelection(settings, client, io, worker, held), readTreeTexts(settings.path)]));
+    const after = toTree(arriving.map(({ normalized }) => normalized));
+    const pictures = dashboardPictures(after);
+    await export_settle(arriving, held);
     io.debug(worker.threaded
         ? 'Canonical JSON was written in the helper thread'
         : 'Canonical JSON was written on the main thread (the helper thread did not start)');
-    const after = toTree(entities);
-    const files = layoutTree(after, dashboardPicture);
+    const files = layoutTree(after, pictures);
     // What git holds (the "before" of the change summary): a file that holds
     // what this export writes holds the same entity, unparsed.
     const current = parseEntityTree(read, unchangedEntity(files));
@@ -52330,7 +52501,19 @@ async function runExport(settings, io, hooks = {}) {
         io.debug(`existing file ${problem.file}: ${problem.message} (it will be replaced)`);
     }
     const before = current.tree;
-    const written = await io.group(`Writing ${files.length} files to ${settings.relativePath}`, async () => writeManagedFiles(settings.path, files, current.manifest, current.texts));
+    // The helper thread writes the files whose texts it holds, while this one
+    // writes the others and the change summary, then joins it.
+    const helper = {
+        held: file => (file.entity ? held.of.get(file.entity) : undefined),
+        write: async (jobs, next) => worker.writeHeld(jobs, next)
+    };
+    let summarized;
+    const written = await io.group(`Writing ${files.length} files to ${settings.relativePath}`, async () => writeManagedFiles(settings.path, files, current.manifest, current.texts, {
+        helper,
+        meanwhile: () => {
+            summarized = exportSummary(settings, before, after);
+        }
+    }));
     const toWorkspace = (file) => external_node_path_namespaceObject.posix.join(settings.relativePath, file);
     const changedFiles = [...written.changed, ...written.removed]
         .map(toWorkspace)
@@ -52339,7 +52522,7 @@ async function runExport(settings, io, hooks = {}) {
         io.info(`wrote ${toWorkspace(file)}`);
     for (const file of written.removed)
         io.info(`removed ${toWorkspace(file)}`);
-    const summary = exportSummary(settings, before, after, changedFiles.length > 0);
+    const summary = (summarized ?? exportSummary(settings, before, after))(changedFiles.length > 0);
     return {
         before,
         after,
@@ -52354,36 +52537,39 @@ async function runExport(settings, io, hooks = {}) {
         }
     };
 }
-function exportSummary(settings, before, after, filesChanged) {
+/** The job summary, but for whether any file changed, which only writing tells. */
+function exportSummary(settings, before, after) {
     const table = exportedTable(after);
     const changeSummary = summarizeChanges(before, after);
-    let changes = 'Nothing changed: the files already match Optimize.';
-    if (hasChanges(changeSummary)) {
-        changes = renderSummaryMarkdown(changeSummary, {
+    const listed = hasChanges(changeSummary)
+        ? renderSummaryMarkdown(changeSummary, {
             title: 'What changed',
             maxLength: SUMMARY_BUDGET - table.length - 500
-        });
-    }
-    else if (filesChanged) {
-        changes = 'The files changed, but no dashboard or report did (file format or layout only).';
-    }
-    return [
-        '## Optimize export',
-        '',
-        `Exported **${after.dashboards.length}** dashboards and **${after.reports.length}** reports into \`${settings.relativePath}\`.`,
-        '',
-        changes.trimEnd(),
-        '',
-        table
-    ].join('\n');
+        })
+        : undefined;
+    return filesChanged => {
+        let changes = listed ?? 'Nothing changed: the files already match Optimize.';
+        if (!listed && filesChanged)
+            changes = 'The files changed, but no dashboard or report did (file format or layout only).';
+        return [
+            '## Optimize export',
+            '',
+            `Exported **${after.dashboards.length}** dashboards and **${after.reports.length}** reports into \`${settings.relativePath}\`.`,
+            '',
+            changes.trimEnd(),
+            '',
+            table
+        ].join('\n');
+    };
 }
 /**
  * Fetches the selection (listed dashboards and reports, or a collection's),
  * each entity checked and normalized as soon as its bytes are in (see
- * exportBatches), while the rest of the batches are still on their way.
+ * exportBatches), while the rest of the batches are still on their way. The
+ * helper thread may still be writing the last ones' texts (settle).
  */
-async function fetchSelection(settings, client, io, worker) {
-    const batches = exportBatches(worker);
+async function fetchSelection(settings, client, io, worker, held) {
+    const batches = exportBatches(worker, held.keys);
     const dashboardIds = [...settings.dashboardIds];
     const reportIds = [...settings.reportIds];
     let collectionReportIds = [];
@@ -52399,16 +52585,14 @@ async function fetchSelection(settings, client, io, worker) {
         dashboardIds.push(...dashboards.filter(id => !dashboardIds.includes(id)));
         collectionReportIds = reports;
     }
-    const entities = dashboardIds.length
-        ? await export_settle(await client.exportDashboards(dashboardIds, batches))
-        : [];
-    const have = new Set(entities.map(e => e.entity.id));
-    const onDashboards = new Set(entities.flatMap(({ entity }) => (isDashboard(entity) ? tileReportIds(entity) : [])));
+    const entities = dashboardIds.length ? await client.exportDashboards(dashboardIds, batches) : [];
+    const have = new Set(entities.map(({ normalized }) => normalized.entity.id));
+    const onDashboards = new Set(entities.flatMap(({ normalized: { entity } }) => (isDashboard(entity) ? tileReportIds(entity) : [])));
     // A collection's reports that sit on no dashboard are exported as standalone reports.
     const standalone = collectionReportIds.filter(id => !onDashboards.has(id));
     const missing = [...reportIds, ...standalone].filter((id, i, all) => !have.has(id) && all.indexOf(id) === i);
     if (missing.length)
-        entities.push(...(await export_settle(await client.exportReports(missing, batches))));
+        entities.push(...(await client.exportReports(missing, batches)));
     return entities;
 }
 /**
@@ -52418,7 +52602,7 @@ async function fetchSelection(settings, client, io, worker) {
  * entity schemas and normalized here; its canonical JSON is written by the
  * helper thread, from the JSON text the decoder kept.
  */
-function exportBatches(worker) {
+function exportBatches(worker, held) {
     return {
         decoder: () => new ExportDecoder({ withText: true }),
         each: (item, index) => {
@@ -52428,20 +52612,21 @@ function exportBatches(worker) {
                 const id = typeof value === 'object' && value && 'id' in value ? String(value.id) : `#${index}`;
                 throw new Error(`Optimize returned an entity that is not a valid export (id ${id}): ${prettifyError(result.error)}`);
             }
-            return { normalized: normalizeEntity(result.data), serialized: worker.serialize(text) };
+            return { normalized: normalizeEntity(result.data), serialized: worker.serialize(text, held) };
         }
     };
 }
-/** The entities of a batch with their canonical JSON, once the helper thread has written it. */
-async function export_settle(arriving) {
+/** Gives each entity its canonical JSON, once the helper thread has written it. */
+async function export_settle(arriving, held) {
     const results = await Promise.all(arriving.map(async (item) => item.serialized));
-    return arriving.map(({ normalized }, i) => {
+    arriving.forEach(({ normalized }, i) => {
         const result = results[i];
         // The schemas let through what normalizing needs, so this is a fault of this action.
         if ('error' in result)
             throw new Error(`Could not serialize ${normalized.entity.id}: ${result.error}`);
         normalized.text = result.text;
-        return normalized;
+        if (result.held !== undefined)
+            held.of.set(normalized, result.held);
     });
 }
 /** The entity of a current file whose text (and .dmn file) are just what `files` holds for it. */

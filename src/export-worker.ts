@@ -2,6 +2,9 @@
  * Export's helper thread: it writes each entity's canonical JSON, the
  * costliest step of an export, on a second core, while the main thread
  * receives, decodes and checks the rest of the batches (README "Performance").
+ * It keeps the texts it wrote, so that, once the file names are known, it
+ * writes the files too, alongside the main thread, which meanwhile writes
+ * the change summary.
  *
  * The thread runs this file on its own: its own small bundle
  * (dist/export-worker/index.js, 40 KB, which starts in a fraction of the time
@@ -10,18 +13,23 @@
  * imports nothing heavy on purpose. If it cannot start or fails, the work is
  * done on the main thread, with the same function and the same result.
  */
-import {existsSync} from 'node:fs'
+import {existsSync, writeFileSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
 import {isMainThread, parentPort, Worker, workerData} from 'node:worker_threads'
 import {toCanonicalJson} from './entities/canonical-json.js'
 import {normalizeEntity} from './entities/normalize.js'
 import type {Entity} from './optimize/schemas.js'
+import type {HeldWrite, WriteReport} from './workspace.js'
 
 /** What the helper thread is started with (`workerData.role`), so the file knows it is one. */
 export const WORKER_ROLE = 'optimize-as-code: export worker'
 
-/** One entity's canonical JSON, or the error that normalizing it met. */
-export type Serialized = {text: string} | {error: string}
+/**
+ * One entity's canonical JSON, or the error that normalizing it met. `held`:
+ * the helper thread keeps the text under this key, to write it into a file
+ * later (ExportWorker.writeHeld) without the text being sent back to it.
+ */
+export type Serialized = {text: string; held?: number} | {error: string}
 
 /**
  * The canonical JSON of the normalized entity whose JSON text is `json`.
@@ -47,41 +55,83 @@ function withoutProto(key: string, value: unknown): unknown {
   return key === '__proto__' ? undefined : value
 }
 
-interface Request {
-  id: number
-  texts: string[]
-}
+/** Texts to serialize (each kept under its key, if it has one), held files to write, or keys to forget. */
+type Request =
+  | {id: number; texts: string[]; keys: (number | null)[]}
+  | {id: number; write: HeldWrite[]; next: Int32Array}
+  | {release: number[]}
 
-interface Answer {
-  id: number
-  results: Serialized[]
+type Answer = {id: number; results: Serialized[]} | {id: number; report: WriteReport}
+
+/**
+ * Writes the jobs it claims from `next`, a counter shared with the main
+ * thread, which claims from the same list: whichever thread is free takes
+ * the next file. Stops at the first error.
+ */
+function writeClaimed(
+  jobs: readonly HeldWrite[],
+  next: Int32Array,
+  textOf: (job: HeldWrite) => string | undefined
+): WriteReport {
+  const written: number[] = []
+  for (let i = Atomics.add(next, 0, 1); i < jobs.length; i = Atomics.add(next, 0, 1)) {
+    const job = jobs[i]
+    const text = textOf(job)
+    if (text === undefined) return {written, error: {message: `no text is held for ${job.file}`}}
+    // Counted before the call: a write that fails may still have made the file.
+    written.push(i)
+    try {
+      writeFileSync(job.file, text, {encoding: 'utf8', flag: job.exclusive ? 'wx' : 'w'})
+    } catch (error) {
+      const {message, code} = error as NodeJS.ErrnoException
+      return {written, error: {message: String(message), code}}
+    }
+  }
+  return {written}
 }
 
 if (!isMainThread && (workerData as {role?: unknown})?.role === WORKER_ROLE && parentPort) {
   const port = parentPort
-  port.on('message', ({id, texts}: Request) => {
-    port.postMessage({id, results: texts.map(serializeEntity)} satisfies Answer)
+  const held = new Map<number, string>()
+  port.on('message', (request: Request) => {
+    if ('release' in request) {
+      for (const key of request.release) held.delete(key)
+    } else if ('write' in request) {
+      const report = writeClaimed(request.write, request.next, job => held.get(job.held))
+      port.postMessage({id: request.id, report} satisfies Answer)
+    } else {
+      const results = request.texts.map(serializeEntity)
+      results.forEach((result, i) => {
+        const key = request.keys[i]
+        if ('text' in result && key !== null) held.set(key, result.text)
+      })
+      port.postMessage({id: request.id, results} satisfies Answer)
+    }
   })
 }
 
+/** A request on its way: how to settle it with the thread's answer, or without the thread. */
 interface Pending {
-  texts: string[]
-  resolve: (results: Serialized[]) => void
+  answer: (answer: Answer) => void
+  /** The thread is gone before answering. */
+  orphan: () => void
 }
 
 /** The main thread's side: entities in, canonical JSON out, in the helper thread when it runs. */
 export class ExportWorker {
   #worker: Worker | undefined
   #nextId = 0
+  #nextKey = 0
   readonly #pending = new Map<number, Pending>()
   /** Texts handed in since the last message: one message for all that arrived in one turn of the event loop. */
-  #queue: {text: string; resolve: (result: Serialized) => void}[] = []
+  #queue: {text: string; key: number | null; resolve: (result: Serialized) => void}[] = []
 
   private constructor(worker: Worker | undefined) {
     this.#worker = worker
-    worker?.on('message', ({id, results}: Answer) => {
-      this.#pending.get(id)?.resolve(results)
-      this.#pending.delete(id)
+    worker?.on('message', (answer: Answer) => {
+      const pending = this.#pending.get(answer.id)
+      this.#pending.delete(answer.id)
+      pending?.answer(answer)
       // Idle, the thread keeps no process alive.
       if (this.#pending.size === 0) this.#worker?.unref()
     })
@@ -121,30 +171,72 @@ export class ExportWorker {
     await worker?.terminate()
   }
 
-  /** The canonical JSON of the entity whose JSON text is `json`. */
-  async serialize(json: string): Promise<Serialized> {
+  /**
+   * The canonical JSON of the entity whose JSON text is `json`. With `held`,
+   * the helper thread keeps the text for writeHeld, under a key it adds to
+   * `held` (the caller's list of what to release).
+   */
+  async serialize(json: string, held?: number[]): Promise<Serialized> {
     if (!this.#worker) return serializeEntity(json)
+    const key = held ? this.#nextKey++ : null
+    if (key !== null) held?.push(key)
     return new Promise(resolve => {
       if (this.#queue.length === 0) setImmediate(() => this.#flush())
-      this.#queue.push({text: json, resolve})
+      this.#queue.push({text: json, key, resolve})
     })
+  }
+
+  /**
+   * Writes files from texts the helper thread holds: the thread claims jobs
+   * from `next` as the caller does (writeClaimed). Without a thread it writes
+   * none; when the thread ends before answering, the report says it was lost.
+   */
+  async writeHeld(jobs: HeldWrite[], next: Int32Array): Promise<WriteReport> {
+    const worker = this.#worker
+    if (!worker) return {written: []}
+    return new Promise(resolve => {
+      const id = this.#nextId++
+      this.#pending.set(id, {
+        answer: answer => resolve('report' in answer ? answer.report : {written: [], lost: true}),
+        orphan: () => resolve({written: [], lost: true})
+      })
+      worker.ref()
+      worker.postMessage({id, write: jobs, next} satisfies Request)
+    })
+  }
+
+  /** Lets the helper thread forget the texts it holds under `keys`. */
+  release(keys: readonly number[]): void {
+    if (!this.#worker || keys.length === 0) return
+    // Texts still queued go first, so that none is held after its release.
+    this.#flush()
+    this.#worker.postMessage({release: [...keys]} satisfies Request)
   }
 
   #flush(): void {
     const queue = this.#queue
+    if (queue.length === 0) return
     this.#queue = []
     const texts = queue.map(item => item.text)
-    const resolve = (results: Serialized[]): void => {
-      queue.forEach((item, i) => item.resolve(results[i]))
-    }
-    if (!this.#worker) {
-      resolve(texts.map(serializeEntity))
+    const keys = queue.map(item => item.key)
+    const worker = this.#worker
+    if (!worker) {
+      texts.forEach((text, i) => queue[i].resolve(serializeEntity(text)))
       return
     }
     const id = this.#nextId++
-    this.#pending.set(id, {texts, resolve})
-    this.#worker.ref()
-    this.#worker.postMessage({id, texts} satisfies Request)
+    this.#pending.set(id, {
+      answer: answer => {
+        if (!('results' in answer)) return
+        answer.results.forEach((result, i) => {
+          const key = keys[i]
+          queue[i].resolve('text' in result && key !== null ? {...result, held: key} : result)
+        })
+      },
+      orphan: () => texts.forEach((text, i) => queue[i].resolve(serializeEntity(text)))
+    })
+    worker.ref()
+    worker.postMessage({id, texts, keys} satisfies Request)
   }
 
   /** The thread failed or ended: what it still owed is done here, and all that follows. */
@@ -152,8 +244,9 @@ export class ExportWorker {
     if (!this.#worker) return
     this.#worker.removeAllListeners('message')
     this.#worker = undefined
-    for (const {texts, resolve} of this.#pending.values()) resolve(texts.map(serializeEntity))
+    const pending = [...this.#pending.values()]
     this.#pending.clear()
+    for (const request of pending) request.orphan()
     this.#flush()
   }
 }

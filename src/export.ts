@@ -36,7 +36,13 @@ import {
 } from './optimize/schemas.js'
 import type {Settings} from './settings.js'
 import {ExportWorker, type Serialized} from './export-worker.js'
-import {parseEntityTree, readTreeTexts, writeManagedFiles, type KnownEntity} from './workspace.js'
+import {
+  parseEntityTree,
+  readTreeTexts,
+  writeManagedFiles,
+  type KnownEntity,
+  type WriteHelper
+} from './workspace.js'
 
 export interface ExportOutcome {
   result: CommandResult
@@ -52,10 +58,20 @@ export interface ExportHooks {
   worker?: ExportWorker
 }
 
-/** Beside each dashboard's JSON: a picture of its tile grid, so GitHub's image diff shows layout changes. */
-const dashboardPicture: DashboardExtras = (dashboard, reportsById) => [
-  {extension: 'svg', content: renderDashboardSvg(dashboard, reportsById)}
-]
+/**
+ * Beside each dashboard's JSON: a picture of its tile grid, so GitHub's image
+ * diff shows layout changes. All are drawn at once, before the helper thread
+ * has finished the entities' texts, which pictures do not need.
+ */
+function dashboardPictures(tree: EntityTree): DashboardExtras {
+  const reportsById = new Map(tree.reports.map(({entity}) => [entity.id, entity]))
+  const pictures = new Map(
+    tree.dashboards.map(({entity}) => [entity, renderDashboardSvg(entity, reportsById)])
+  )
+  return (dashboard, reports) => [
+    {extension: 'svg', content: pictures.get(dashboard) ?? renderDashboardSvg(dashboard, reports)}
+  ]
+}
 
 /** Markdown budget of the summary: a pull-request body holds 65,536 characters. */
 const SUMMARY_BUDGET = 60_000
@@ -68,18 +84,41 @@ export async function runExport(
   if (!settings.connection) throw new Error('export needs a connection to Optimize.')
   const client = hooks.client ?? OptimizeClient.create(settings.connection, io)
 
-  // The files git holds now are read while Optimize prepares the export.
   const worker = hooks.worker ?? ExportWorker.shared()
-  const [entities, read] = await io.group('Fetching dashboards and reports', async () =>
-    Promise.all([fetchSelection(settings, client, io, worker), readTreeTexts(settings.path)])
+  const held: HeldTexts = {keys: [], of: new Map()}
+  try {
+    return await exportWith(settings, io, client, worker, held)
+  } finally {
+    worker.release(held.keys)
+  }
+}
+
+/** The canonical texts the helper thread holds for one export: their keys, and whose they are. */
+interface HeldTexts {
+  keys: number[]
+  of: Map<NormalizedEntity, number>
+}
+
+async function exportWith(
+  settings: Settings,
+  io: Io,
+  client: OptimizeClient,
+  worker: ExportWorker,
+  held: HeldTexts
+): Promise<ExportOutcome> {
+  // The files git holds now are read while Optimize prepares the export.
+  const [arriving, read] = await io.group('Fetching dashboards and reports', async () =>
+    Promise.all([fetchSelection(settings, client, io, worker, held), readTreeTexts(settings.path)])
   )
+  const after = toTree(arriving.map(({normalized}) => normalized))
+  const pictures = dashboardPictures(after)
+  await settle(arriving, held)
   io.debug(
     worker.threaded
       ? 'Canonical JSON was written in the helper thread'
       : 'Canonical JSON was written on the main thread (the helper thread did not start)'
   )
-  const after = toTree(entities)
-  const files = layoutTree(after, dashboardPicture)
+  const files = layoutTree(after, pictures)
   // What git holds (the "before" of the change summary): a file that holds
   // what this export writes holds the same entity, unparsed.
   const current = parseEntityTree(read, unchangedEntity(files))
@@ -91,9 +130,22 @@ export async function runExport(
   }
   const before = current.tree
 
+  // The helper thread writes the files whose texts it holds, while this one
+  // writes the others and the change summary, then joins it.
+  const helper: WriteHelper = {
+    held: file => (file.entity ? held.of.get(file.entity) : undefined),
+    write: async (jobs, next) => worker.writeHeld(jobs, next)
+  }
+  let summarized: ReturnType<typeof exportSummary> | undefined
   const written = await io.group(
     `Writing ${files.length} files to ${settings.relativePath}`,
-    async () => writeManagedFiles(settings.path, files, current.manifest, current.texts)
+    async () =>
+      writeManagedFiles(settings.path, files, current.manifest, current.texts, {
+        helper,
+        meanwhile: () => {
+          summarized = exportSummary(settings, before, after)
+        }
+      })
   )
   const toWorkspace = (file: string): string => path.posix.join(settings.relativePath, file)
   const changedFiles = [...written.changed, ...written.removed]
@@ -102,7 +154,7 @@ export async function runExport(
   for (const file of written.changed) io.info(`wrote ${toWorkspace(file)}`)
   for (const file of written.removed) io.info(`removed ${toWorkspace(file)}`)
 
-  const summary = exportSummary(settings, before, after, changedFiles.length > 0)
+  const summary = (summarized ?? exportSummary(settings, before, after))(changedFiles.length > 0)
   return {
     before,
     after,
@@ -118,46 +170,50 @@ export async function runExport(
   }
 }
 
+/** The job summary, but for whether any file changed, which only writing tells. */
 function exportSummary(
   settings: Settings,
   before: EntityTree,
-  after: EntityTree,
-  filesChanged: boolean
-): string {
+  after: EntityTree
+): (filesChanged: boolean) => string {
   const table = exportedTable(after)
   const changeSummary = summarizeChanges(before, after)
-  let changes = 'Nothing changed: the files already match Optimize.'
-  if (hasChanges(changeSummary)) {
-    changes = renderSummaryMarkdown(changeSummary, {
-      title: 'What changed',
-      maxLength: SUMMARY_BUDGET - table.length - 500
-    })
-  } else if (filesChanged) {
-    changes = 'The files changed, but no dashboard or report did (file format or layout only).'
+  const listed = hasChanges(changeSummary)
+    ? renderSummaryMarkdown(changeSummary, {
+        title: 'What changed',
+        maxLength: SUMMARY_BUDGET - table.length - 500
+      })
+    : undefined
+  return filesChanged => {
+    let changes = listed ?? 'Nothing changed: the files already match Optimize.'
+    if (!listed && filesChanged)
+      changes = 'The files changed, but no dashboard or report did (file format or layout only).'
+    return [
+      '## Optimize export',
+      '',
+      `Exported **${after.dashboards.length}** dashboards and **${after.reports.length}** reports into \`${settings.relativePath}\`.`,
+      '',
+      changes.trimEnd(),
+      '',
+      table
+    ].join('\n')
   }
-  return [
-    '## Optimize export',
-    '',
-    `Exported **${after.dashboards.length}** dashboards and **${after.reports.length}** reports into \`${settings.relativePath}\`.`,
-    '',
-    changes.trimEnd(),
-    '',
-    table
-  ].join('\n')
 }
 
 /**
  * Fetches the selection (listed dashboards and reports, or a collection's),
  * each entity checked and normalized as soon as its bytes are in (see
- * exportBatches), while the rest of the batches are still on their way.
+ * exportBatches), while the rest of the batches are still on their way. The
+ * helper thread may still be writing the last ones' texts (settle).
  */
 async function fetchSelection(
   settings: Settings,
   client: OptimizeClient,
   io: Io,
-  worker: ExportWorker
-): Promise<NormalizedEntity[]> {
-  const batches = exportBatches(worker)
+  worker: ExportWorker,
+  held: HeldTexts
+): Promise<Arriving[]> {
+  const batches = exportBatches(worker, held.keys)
   const dashboardIds = [...settings.dashboardIds]
   const reportIds = [...settings.reportIds]
   let collectionReportIds: string[] = []
@@ -178,19 +234,17 @@ async function fetchSelection(
     collectionReportIds = reports
   }
 
-  const entities = dashboardIds.length
-    ? await settle(await client.exportDashboards(dashboardIds, batches))
-    : []
-  const have = new Set(entities.map(e => e.entity.id))
+  const entities = dashboardIds.length ? await client.exportDashboards(dashboardIds, batches) : []
+  const have = new Set(entities.map(({normalized}) => normalized.entity.id))
   const onDashboards = new Set(
-    entities.flatMap(({entity}) => (isDashboard(entity) ? tileReportIds(entity) : []))
+    entities.flatMap(({normalized: {entity}}) => (isDashboard(entity) ? tileReportIds(entity) : []))
   )
   // A collection's reports that sit on no dashboard are exported as standalone reports.
   const standalone = collectionReportIds.filter(id => !onDashboards.has(id))
   const missing = [...reportIds, ...standalone].filter(
     (id, i, all) => !have.has(id) && all.indexOf(id) === i
   )
-  if (missing.length) entities.push(...(await settle(await client.exportReports(missing, batches))))
+  if (missing.length) entities.push(...(await client.exportReports(missing, batches)))
   return entities
 }
 
@@ -207,7 +261,7 @@ interface Arriving {
  * entity schemas and normalized here; its canonical JSON is written by the
  * helper thread, from the JSON text the decoder kept.
  */
-function exportBatches(worker: ExportWorker): BatchOptions<Arriving> {
+function exportBatches(worker: ExportWorker, held: number[]): BatchOptions<Arriving> {
   return {
     decoder: () => new ExportDecoder({withText: true}),
     each: (item, index) => {
@@ -220,21 +274,21 @@ function exportBatches(worker: ExportWorker): BatchOptions<Arriving> {
           `Optimize returned an entity that is not a valid export (id ${id}): ${z.prettifyError(result.error)}`
         )
       }
-      return {normalized: normalizeEntity(result.data), serialized: worker.serialize(text)}
+      return {normalized: normalizeEntity(result.data), serialized: worker.serialize(text, held)}
     }
   }
 }
 
-/** The entities of a batch with their canonical JSON, once the helper thread has written it. */
-async function settle(arriving: readonly Arriving[]): Promise<NormalizedEntity[]> {
+/** Gives each entity its canonical JSON, once the helper thread has written it. */
+async function settle(arriving: readonly Arriving[], held: HeldTexts): Promise<void> {
   const results = await Promise.all(arriving.map(async item => item.serialized))
-  return arriving.map(({normalized}, i) => {
+  arriving.forEach(({normalized}, i) => {
     const result = results[i]
     // The schemas let through what normalizing needs, so this is a fault of this action.
     if ('error' in result)
       throw new Error(`Could not serialize ${normalized.entity.id}: ${result.error}`)
     normalized.text = result.text
-    return normalized
+    if (result.held !== undefined) held.of.set(normalized, result.held)
   })
 }
 

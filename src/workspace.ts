@@ -246,6 +246,46 @@ export interface WriteResult {
   removed: string[]
 }
 
+/** A file for another thread to write from a text that thread holds. */
+export interface HeldWrite {
+  /** Absolute path to write. */
+  file: string
+  /** The key the other thread holds the text under. */
+  held: number
+  /** A new file ('wx': it must not exist), or a staged copy ('w'). */
+  exclusive: boolean
+}
+
+/**
+ * What another thread wrote of a list of HeldWrites: the indexes of the jobs
+ * it wrote or began to write, and the error that stopped it. `lost`: the
+ * thread ended before it answered, so any job not written here may be
+ * half-written there.
+ */
+export interface WriteReport {
+  written: number[]
+  error?: {message: string; code?: string}
+  lost?: boolean
+}
+
+/** Another thread that writes files alongside this one, from texts it holds. */
+export interface WriteHelper {
+  /** The key under which the other thread holds a file's content, if it does. */
+  held(file: ManagedFile): number | undefined
+  /** Starts writing: the other thread claims jobs from `next` (an index shared with this thread). */
+  write(jobs: HeldWrite[], next: Int32Array): Promise<WriteReport>
+}
+
+export interface WriteOptions {
+  /** Another thread that writes the files whose texts it holds, alongside this one. */
+  helper?: WriteHelper
+  /**
+   * Work for this thread while the helper thread writes (export's change
+   * summary). Should it throw, nothing stays written.
+   */
+  meanwhile?: () => void
+}
+
 /**
  * Replaces the managed files under `root` with `files`. New contents of
  * existing files are staged next to them first; only when every file is on
@@ -255,18 +295,21 @@ export interface WriteResult {
  *
  * Synchronous file calls on purpose: nothing else runs meanwhile, and for
  * thousands of small files they are several times faster than the thread
- * pool. Each folder is listed once instead of asking about each file.
+ * pool. Each folder is listed once instead of asking about each file. With
+ * a helper thread, both threads take files from one list, each the next
+ * file not yet taken, so the writing is shared however fast each one is.
  */
 export async function writeManagedFiles(
   root: string,
   files: readonly ManagedFile[],
   previous?: Manifest,
   /** Texts of files already read in this run (readEntityTree's), to compare without reading again. */
-  known?: ReadonlyMap<string, string>
+  known?: ReadonlyMap<string, string>,
+  {helper, meanwhile}: WriteOptions = {}
 ): Promise<WriteResult> {
   const managed = new Set([...(previous?.files ?? []), ...(previous ? [MANIFEST_FILE] : [])])
   const locate = targetLocator(root)
-  const changed: {file: ManagedFile; target: string; exists: boolean}[] = []
+  const changed: Job[] = []
   for (const file of files) {
     const {target, exists} = locate(file.path)
     const current = exists ? (known?.get(file.path) ?? readFileSync(target, 'utf8')) : undefined
@@ -276,45 +319,89 @@ export async function writeManagedFiles(
         `${target} exists but was not written by optimize-as-code; move it away or delete it.`
       )
     }
-    changed.push({file, target, exists})
+    changed.push({file, target, write: exists ? `${target}.${process.pid}.tmp` : target, exists})
   }
   const next = new Set(files.map(f => f.path))
   const removed = [...managed].filter(file => !next.has(file)).sort()
 
-  // Written so far: staged copies of existing files, and new files under their own names.
-  const written: {path: string; target?: string}[] = []
-  const made = new Set<string>()
-  const createdDirs: string[] = []
-  try {
-    for (const {file, target, exists} of changed) {
-      const dir = path.dirname(target)
-      if (!made.has(dir)) {
-        const created = mkdirSync(dir, {recursive: true})
-        if (created) createdDirs.push(created)
-      }
-      made.add(dir)
-      if (exists) {
-        const temp = `${target}.${process.pid}.tmp`
-        written.push({path: temp, target})
-        writeFileSync(temp, file.content, 'utf8')
-      } else {
-        written.push({path: target})
-        writeFileSync(target, file.content, {encoding: 'utf8', flag: 'wx'})
-      }
+  // Files this thread alone can write come first; the helper thread takes
+  // the others, which it holds, from the same list as this thread.
+  const own: Job[] = []
+  const shared: Job[] = []
+  const heldWrites: HeldWrite[] = []
+  for (const job of changed) {
+    const held = helper?.held(job.file)
+    if (held === undefined) {
+      own.push(job)
+    } else {
+      shared.push(job)
+      heldWrites.push({file: job.write, held, exclusive: !job.exists})
     }
+  }
+  const createdDirs: string[] = []
+  const written = new Set<Job>()
+  try {
+    makeDirectories(
+      changed.map(job => path.dirname(job.target)),
+      createdDirs
+    )
+    const claim = new Int32Array(new SharedArrayBuffer(4))
+    const helping = shared.length ? helper?.write(heldWrites, claim) : undefined
+    let failed = false
+    let failure: unknown
+    try {
+      for (const job of own) writeJob(job, written)
+      meanwhile?.()
+      for (let i = Atomics.add(claim, 0, 1); i < shared.length; i = Atomics.add(claim, 0, 1))
+        writeJob(shared[i], written)
+    } catch (error) {
+      // The helper thread takes no more files; what it wrote is taken back with the rest.
+      Atomics.store(claim, 0, shared.length)
+      failed = true
+      failure = error
+    }
+    const report = await helping
+    for (const i of report?.written ?? []) written.add(shared[i])
+    if (failed) throw failure
+    if (report?.error)
+      throw Object.assign(new Error(report.error.message), {code: report.error.code})
+    // The thread ended before it answered: what it may have left half-written is written here.
+    if (report?.lost) for (const job of shared) if (!written.has(job)) writeJob(job, written, 'w')
   } catch (error) {
     // Taking back is best effort: the write that failed may have left nothing to remove.
-    for (const {path: file} of written) removeQuietly(file)
+    for (const {write} of written) removeQuietly(write)
     for (const dir of createdDirs.reverse()) removeQuietly(dir)
     throw error
   }
-  for (const {path: temp, target} of written) if (target) renameSync(temp, target)
+  for (const {write, target} of written) if (write !== target) renameSync(write, target)
   for (const file of removed) {
     const {target} = locate(file)
     rmSync(target, {force: true})
     await removeEmptyParents(root, path.dirname(target))
   }
   return {files: files.map(f => f.path), changed: changed.map(c => c.file.path), removed}
+}
+
+/** A changed file: where it goes, and where it is written first (a staged copy, when it exists). */
+interface Job {
+  file: ManagedFile
+  target: string
+  write: string
+  exists: boolean
+}
+
+function writeJob(job: Job, written: Set<Job>, flag = job.exists ? 'w' : 'wx'): void {
+  // Counted before the call: a write that fails may still have made the file.
+  written.add(job)
+  writeFileSync(job.write, job.file.content, {encoding: 'utf8', flag})
+}
+
+/** Makes the folders the files go to, adding to `created` the outermost one of each it made. */
+function makeDirectories(dirs: readonly string[], created: string[]): void {
+  for (const dir of new Set(dirs)) {
+    const made = mkdirSync(dir, {recursive: true})
+    if (made) created.push(made)
+  }
 }
 
 /**
@@ -343,23 +430,44 @@ function targetLocator(root: string): (file: string) => {target: string; exists:
     }
     return entries
   }
-  return file => {
-    const target = path.resolve(root, file)
-    const relative = path.relative(root, target)
-    if (relative.startsWith('..') || path.isAbsolute(relative)) {
-      throw new WorkspaceError(`Refusing to write '${file}': it is outside '${root}'.`)
-    }
+  const checkParents = (relative: string): void => {
     let current = root
     for (const part of relative.split(path.sep).slice(0, -1)) {
       current = path.join(current, part)
       checkDir(current)
     }
+  }
+  const found = (file: string, target: string): {target: string; exists: boolean} => {
     const entry = listing(path.dirname(target)).get(path.basename(target))
     if (entry?.isSymbolicLink())
       throw new WorkspaceError(`Refusing to write '${file}': it is a symbolic link.`)
     return {target, exists: entry !== undefined}
   }
+  // The names layout makes (`reports/<slug>.json`) need none of path's
+  // normalizing: no segment is empty, `.` or `..`, so they stay inside root.
+  const plainRoot = path.sep === '/' && root !== '/' && path.resolve(root) === root
+  const folderChecked = new Set<string>()
+  return file => {
+    if (plainRoot && PLAIN_PATH.test(file)) {
+      const folder = file.slice(0, file.lastIndexOf('/') + 1)
+      if (!folderChecked.has(folder)) {
+        checkParents(file)
+        folderChecked.add(folder)
+      }
+      return found(file, `${root}/${file}`)
+    }
+    const target = path.resolve(root, file)
+    const relative = path.relative(root, target)
+    if (relative.startsWith('..') || path.isAbsolute(relative)) {
+      throw new WorkspaceError(`Refusing to write '${file}': it is outside '${root}'.`)
+    }
+    checkParents(relative)
+    return found(file, target)
+  }
 }
+
+/** A relative POSIX path whose segments start with a letter, digit, `_` or `-`. */
+const PLAIN_PATH = /^(?:[\w-][\w.-]*\/)*[\w-][\w.-]*$/
 
 function removeQuietly(file: string): void {
   try {

@@ -79,7 +79,7 @@ describe('ExportWorker', () => {
     const thread = new Worker(bundle, {workerData: {role: WORKER_ROLE}})
     try {
       const cases = expectedTexts()
-      thread.postMessage({id: 7, texts: cases.map(({json}) => json)})
+      thread.postMessage({id: 7, texts: cases.map(({json}) => json), keys: cases.map(() => null)})
       const answer = await new Promise((resolve, reject) => {
         thread.once('message', resolve)
         thread.once('error', reject)

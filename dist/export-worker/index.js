@@ -1005,6 +1005,9 @@ function toImportPayload(entity, decisionXml) {
  * Export's helper thread: it writes each entity's canonical JSON, the
  * costliest step of an export, on a second core, while the main thread
  * receives, decodes and checks the rest of the batches (README "Performance").
+ * It keeps the texts it wrote, so that, once the file names are known, it
+ * writes the files too, alongside the main thread, which meanwhile writes
+ * the change summary.
  *
  * The thread runs this file on its own: its own small bundle
  * (dist/export-worker/index.js, 40 KB, which starts in a fraction of the time
@@ -1042,24 +1045,67 @@ const MAYBE_PROTO = /__proto__|\\u00(?:5[fF]|6[fF]|7[024])/;
 function withoutProto(key, value) {
     return key === '__proto__' ? undefined : value;
 }
+/**
+ * Writes the jobs it claims from `next`, a counter shared with the main
+ * thread, which claims from the same list: whichever thread is free takes
+ * the next file. Stops at the first error.
+ */
+function writeClaimed(jobs, next, textOf) {
+    const written = [];
+    for (let i = Atomics.add(next, 0, 1); i < jobs.length; i = Atomics.add(next, 0, 1)) {
+        const job = jobs[i];
+        const text = textOf(job);
+        if (text === undefined)
+            return { written, error: { message: `no text is held for ${job.file}` } };
+        // Counted before the call: a write that fails may still have made the file.
+        written.push(i);
+        try {
+            (0,external_node_fs_namespaceObject.writeFileSync)(job.file, text, { encoding: 'utf8', flag: job.exclusive ? 'wx' : 'w' });
+        }
+        catch (error) {
+            const { message, code } = error;
+            return { written, error: { message: String(message), code } };
+        }
+    }
+    return { written };
+}
 if (!external_node_worker_threads_namespaceObject.isMainThread && external_node_worker_threads_namespaceObject.workerData?.role === WORKER_ROLE && external_node_worker_threads_namespaceObject.parentPort) {
     const port = external_node_worker_threads_namespaceObject.parentPort;
-    port.on('message', ({ id, texts }) => {
-        port.postMessage({ id, results: texts.map(serializeEntity) });
+    const held = new Map();
+    port.on('message', (request) => {
+        if ('release' in request) {
+            for (const key of request.release)
+                held.delete(key);
+        }
+        else if ('write' in request) {
+            const report = writeClaimed(request.write, request.next, job => held.get(job.held));
+            port.postMessage({ id: request.id, report });
+        }
+        else {
+            const results = request.texts.map(serializeEntity);
+            results.forEach((result, i) => {
+                const key = request.keys[i];
+                if ('text' in result && key !== null)
+                    held.set(key, result.text);
+            });
+            port.postMessage({ id: request.id, results });
+        }
     });
 }
 /** The main thread's side: entities in, canonical JSON out, in the helper thread when it runs. */
 class ExportWorker {
     #worker;
     #nextId = 0;
+    #nextKey = 0;
     #pending = new Map();
     /** Texts handed in since the last message: one message for all that arrived in one turn of the event loop. */
     #queue = [];
     constructor(worker) {
         this.#worker = worker;
-        worker?.on('message', ({ id, results }) => {
-            this.#pending.get(id)?.resolve(results);
-            this.#pending.delete(id);
+        worker?.on('message', (answer) => {
+            const pending = this.#pending.get(answer.id);
+            this.#pending.delete(answer.id);
+            pending?.answer(answer);
             // Idle, the thread keeps no process alive.
             if (this.#pending.size === 0)
                 this.#worker?.unref();
@@ -1096,31 +1142,76 @@ class ExportWorker {
         this.#fallBack();
         await worker?.terminate();
     }
-    /** The canonical JSON of the entity whose JSON text is `json`. */
-    async serialize(json) {
+    /**
+     * The canonical JSON of the entity whose JSON text is `json`. With `held`,
+     * the helper thread keeps the text for writeHeld, under a key it adds to
+     * `held` (the caller's list of what to release).
+     */
+    async serialize(json, held) {
         if (!this.#worker)
             return serializeEntity(json);
+        const key = held ? this.#nextKey++ : null;
+        if (key !== null)
+            held?.push(key);
         return new Promise(resolve => {
             if (this.#queue.length === 0)
                 setImmediate(() => this.#flush());
-            this.#queue.push({ text: json, resolve });
+            this.#queue.push({ text: json, key, resolve });
         });
+    }
+    /**
+     * Writes files from texts the helper thread holds: the thread claims jobs
+     * from `next` as the caller does (writeClaimed). Without a thread it writes
+     * none; when the thread ends before answering, the report says it was lost.
+     */
+    async writeHeld(jobs, next) {
+        const worker = this.#worker;
+        if (!worker)
+            return { written: [] };
+        return new Promise(resolve => {
+            const id = this.#nextId++;
+            this.#pending.set(id, {
+                answer: answer => resolve('report' in answer ? answer.report : { written: [], lost: true }),
+                orphan: () => resolve({ written: [], lost: true })
+            });
+            worker.ref();
+            worker.postMessage({ id, write: jobs, next });
+        });
+    }
+    /** Lets the helper thread forget the texts it holds under `keys`. */
+    release(keys) {
+        if (!this.#worker || keys.length === 0)
+            return;
+        // Texts still queued go first, so that none is held after its release.
+        this.#flush();
+        this.#worker.postMessage({ release: [...keys] });
     }
     #flush() {
         const queue = this.#queue;
+        if (queue.length === 0)
+            return;
         this.#queue = [];
         const texts = queue.map(item => item.text);
-        const resolve = (results) => {
-            queue.forEach((item, i) => item.resolve(results[i]));
-        };
-        if (!this.#worker) {
-            resolve(texts.map(serializeEntity));
+        const keys = queue.map(item => item.key);
+        const worker = this.#worker;
+        if (!worker) {
+            texts.forEach((text, i) => queue[i].resolve(serializeEntity(text)));
             return;
         }
         const id = this.#nextId++;
-        this.#pending.set(id, { texts, resolve });
-        this.#worker.ref();
-        this.#worker.postMessage({ id, texts });
+        this.#pending.set(id, {
+            answer: answer => {
+                if (!('results' in answer))
+                    return;
+                answer.results.forEach((result, i) => {
+                    const key = keys[i];
+                    queue[i].resolve('text' in result && key !== null ? { ...result, held: key } : result);
+                });
+            },
+            orphan: () => texts.forEach((text, i) => queue[i].resolve(serializeEntity(text)))
+        });
+        worker.ref();
+        worker.postMessage({ id, texts, keys });
     }
     /** The thread failed or ended: what it still owed is done here, and all that follows. */
     #fallBack() {
@@ -1128,9 +1219,10 @@ class ExportWorker {
             return;
         this.#worker.removeAllListeners('message');
         this.#worker = undefined;
-        for (const { texts, resolve } of this.#pending.values())
-            resolve(texts.map(serializeEntity));
+        const pending = [...this.#pending.values()];
         this.#pending.clear();
+        for (const request of pending)
+            request.orphan();
         this.#flush();
     }
 }

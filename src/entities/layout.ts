@@ -13,7 +13,7 @@
  * punctuation) all get a suffix derived from their id, so a file name never
  * depends on the order Optimize returned entities in.
  */
-import {createHash} from 'node:crypto'
+import {hash} from 'node:crypto'
 import slugify from '@sindresorhus/slugify'
 import type {Dashboard, Entity, Report} from '../optimize/schemas.js'
 import {toCanonicalJson} from './canonical-json.js'
@@ -69,7 +69,7 @@ export function slugFor(name: string, fallback: string): string {
 }
 
 export function shortId(id: string): string {
-  return createHash('sha256').update(id).digest('hex').slice(0, 8)
+  return hash('sha256', id).slice(0, 8)
 }
 
 /** File base names (no extension) for entities of one folder, keyed by id. */
