@@ -22,9 +22,12 @@ describe('ExportWorker', () => {
   it('writes in the helper thread the canonical JSON the main thread would write', async () => {
     const worker = ExportWorker.shared()
     const cases = expectedTexts()
-    const results = await Promise.all(cases.map(async ({json}) => worker.serialize(json)))
+    const held: number[] = []
+    const results = await Promise.all(cases.map(async ({json}) => worker.serialize(json, held)))
     expect(worker.threaded).toBe(true)
-    expect(results).toEqual(cases.map(({text}) => ({text})))
+    // Each text is held by the thread under its key: the thread wrote it.
+    expect(results).toEqual(cases.map(({text}, i) => ({text, held: held[i]})))
+    worker.release(held)
   })
 
   it('does the work on the main thread when the helper thread fails', async () => {
