@@ -49036,7 +49036,7 @@ var external_node_worker_threads_ = __nccwpck_require__(5919);
  * the change summary.
  *
  * The thread runs this file on its own: its own small bundle
- * (dist/export-worker/index.js, 40 KB, which starts in a fraction of the time
+ * (dist/export-worker/index.js, 45 KB, which starts in a fraction of the time
  * the whole action's bundle would take) or, from
  * the TypeScript sources (tests, `npm run cli`), this module through tsx. It
  * imports nothing heavy on purpose. If it cannot start or fails, the work is
