@@ -147,7 +147,16 @@ async function exportWith(
         }
       })
   )
-  const toWorkspace = (file: string): string => path.posix.join(settings.relativePath, file)
+  // Each of thousands of paths is asked for up to three times: joined once.
+  const inWorkspace = new Map<string, string>()
+  const toWorkspace = (file: string): string => {
+    let joined = inWorkspace.get(file)
+    if (joined === undefined) {
+      joined = path.posix.join(settings.relativePath, file)
+      inWorkspace.set(file, joined)
+    }
+    return joined
+  }
   const changedFiles = [...written.changed, ...written.removed]
     .map(toWorkspace)
     .sort(compareStrings)
