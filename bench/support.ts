@@ -43,15 +43,7 @@ export async function spawnEmulator(args: string[]): Promise<EmulatorProcess> {
 
 /** The median of `runs` timings of `fn`, in milliseconds, after one warm-up run. */
 export async function median(runs: number, fn: () => Promise<unknown>): Promise<number> {
-  await fn()
-  const times: number[] = []
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now()
-    await fn()
-    times.push(performance.now() - start)
-  }
-  times.sort((a, b) => a - b)
-  return times[Math.floor(times.length / 2)]
+  return (await interleaved(runs, {only: fn})).only
 }
 
 /**

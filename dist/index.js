@@ -52264,7 +52264,6 @@ known, { helper, meanwhile } = {}) {
         makeDirectories(changed.map(job => external_node_path_namespaceObject.dirname(job.target)), createdDirs);
         const claim = new Int32Array(new SharedArrayBuffer(4));
         const helping = shared.length ? helper?.write(heldWrites, claim) : undefined;
-        let failed = false;
         let failure;
         try {
             for (const job of own)
@@ -52276,14 +52275,13 @@ known, { helper, meanwhile } = {}) {
         catch (error) {
             // The helper thread takes no more files; what it wrote is taken back with the rest.
             Atomics.store(claim, 0, shared.length);
-            failed = true;
-            failure = error;
+            failure = { error };
         }
         const report = await helping;
         for (const i of report?.written ?? [])
             written.add(shared[i]);
-        if (failed)
-            throw failure;
+        if (failure)
+            throw failure.error;
         if (report?.error)
             throw Object.assign(new Error(report.error.message), { code: report.error.code });
         // The thread ended before it answered: what it may have left half-written is written here.

@@ -347,8 +347,7 @@ export async function writeManagedFiles(
     )
     const claim = new Int32Array(new SharedArrayBuffer(4))
     const helping = shared.length ? helper?.write(heldWrites, claim) : undefined
-    let failed = false
-    let failure: unknown
+    let failure: {error: unknown} | undefined
     try {
       for (const job of own) writeJob(job, written)
       meanwhile?.()
@@ -357,12 +356,11 @@ export async function writeManagedFiles(
     } catch (error) {
       // The helper thread takes no more files; what it wrote is taken back with the rest.
       Atomics.store(claim, 0, shared.length)
-      failed = true
-      failure = error
+      failure = {error}
     }
     const report = await helping
     for (const i of report?.written ?? []) written.add(shared[i])
-    if (failed) throw failure
+    if (failure) throw failure.error
     if (report?.error)
       throw Object.assign(new Error(report.error.message), {code: report.error.code})
     // The thread ended before it answered: what it may have left half-written is written here.
