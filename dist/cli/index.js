@@ -35550,9 +35550,12 @@ function span(value) {
  * report's is left out, any other report's (a decision report keeps its DMN)
  * is parsed from its own bytes. An entity with a placeholder anywhere else is
  * parsed again from its whole bytes. A body that is not a plain array of
- * objects is parsed whole with `JSON.parse` at the end, so the values never
- * differ from `JSON.parse`'s except in the absent process XML, and a body
- * that is not JSON fails with its SyntaxError.
+ * objects is parsed with `JSON.parse` at the end: from the comma after the
+ * last entity answered on, behind a stand-in for what came before (all of
+ * it, when no entity was), so the values never differ from `JSON.parse`'s
+ * of the whole body except in the absent process XML, and a body that is
+ * not JSON fails with a SyntaxError. Only those bytes are kept: each chunk
+ * can go as soon as it is read.
  */
 /** The placeholder's text: it starts with a NUL character, which no XML contains. */
 const MARK = '\u0000oac-xml:';
@@ -35611,8 +35614,22 @@ class ExportDecoder {
     #kept = [];
     /** The cut strings of the current entity, quotes included, each in pieces. */
     #cuts = [];
-    /** Every chunk, for a body that has to be parsed whole. */
-    #chunks = [];
+    /**
+     * The body's bytes from the last comma between entities on (from its start
+     * before the first one), for a body that turns out not to be a plain array
+     * of objects: `JSON.parse(#resumeWith + these)` then stands for parsing the
+     * whole body. Keeping only these, not the 30 MB a batch has, lets every
+     * chunk go once it is read: kept, they grew the heap by the whole batch and
+     * kept the garbage collector busy.
+     */
+    #tail = [];
+    /** '' at the start; '[0,' from the first comma on: an array with an entity already read. */
+    #resumeWith = '';
+    /** Where #tail begins in the body, and how many entities had been answered then. */
+    #tailOffset = 0;
+    #emittedBeforeTail = 0;
+    /** Bytes read so far. */
+    #offset = 0;
     #emitted = 0;
     /** With `withText`, each entity comes as a DecodedEntity. */
     constructor({ withText = false } = {}) {
@@ -35620,13 +35637,19 @@ class ExportDecoder {
     }
     /** Reads the next bytes of the body; answers the entities they complete. */
     push(chunk) {
-        this.#chunks.push(chunk);
         const out = [];
-        if (this.#mode === IRREGULAR)
-            return out;
         // A Buffer view: its indexOf finds a byte faster than Uint8Array's.
         const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+        const tailFrom = this.#mode === IRREGULAR ? 0 : this.#scan(bytes, out);
+        if (tailFrom < bytes.length)
+            this.#tail.push(bytes.subarray(tailFrom));
+        this.#offset += bytes.length;
+        return out;
+    }
+    /** Reads `bytes` into `out`; answers where in `bytes` what #tail must keep begins. */
+    #scan(bytes, out) {
         const n = bytes.length;
+        let tailFrom = 0;
         let i = 0;
         /** Where the current kept piece (or cut string) of this chunk began. */
         let from = 0;
@@ -35707,7 +35730,7 @@ class ExportDecoder {
                     this.#kept.push(bytes.subarray(from, i + 1));
                     i++;
                     if (!this.#finishEntity(out))
-                        return out;
+                        return tailFrom;
                     this.#mode = BETWEEN;
                     this.#expect = DONE;
                 }
@@ -35736,6 +35759,12 @@ class ExportDecoder {
                     }
                     else if (b === COMMA && this.#expect === DONE) {
                         this.#expect = NEXT;
+                        // All before this comma is a well-formed start of an array: what follows is read on its own.
+                        tailFrom = i + 1;
+                        this.#tail = [];
+                        this.#resumeWith = '[0,';
+                        this.#tailOffset = this.#offset + tailFrom;
+                        this.#emittedBeforeTail = this.#emitted;
                         continue;
                     }
                     else if (b === CLOSE_ARRAY && this.#expect !== NEXT) {
@@ -35768,7 +35797,7 @@ class ExportDecoder {
                     this.#mode = IRREGULAR;
             }
             else {
-                return out;
+                return tailFrom;
             }
         }
         // The rest of this chunk belongs to the entity or cut string still open.
@@ -35779,21 +35808,34 @@ class ExportDecoder {
         else if (this.#mode === XML) {
             this.#cuts[this.#cuts.length - 1].push(bytes.subarray(from));
         }
-        return out;
+        return tailFrom;
     }
     /**
      * Ends the body: the entities not answered yet, or, for a body that is not
      * a plain array of objects, what `JSON.parse` makes of it (an array: the
      * elements after those already answered). Throws JSON.parse's SyntaxError
-     * for a body that is not whole JSON.
+     * for a body that is not whole JSON, saying where the part it read began
+     * when that is not the start of the body.
      */
     end() {
         if (this.#mode === AFTER)
             return [];
-        const whole = JSON.parse(Buffer.concat(this.#chunks).toString('utf8'));
+        const text = this.#resumeWith + Buffer.concat(this.#tail).toString('utf8');
+        let whole;
+        try {
+            whole = JSON.parse(text);
+        }
+        catch (error) {
+            if (!this.#resumeWith || !(error instanceof SyntaxError))
+                throw error;
+            throw new SyntaxError(`${error.message} (in the body from byte ${this.#tailOffset} on, after ${this.#emittedBeforeTail} entities; read as "${this.#resumeWith}" and what follows)`, { cause: error });
+        }
         if (!Array.isArray(whole))
             return whole;
-        const rest = whole.slice(this.#emitted);
+        // With '[0,' in front, the 0 stands for the entities answered before the tail.
+        const rest = this.#resumeWith
+            ? whole.slice(1 + this.#emitted - this.#emittedBeforeTail)
+            : whole.slice(this.#emitted);
         if (!this.#withText)
             return rest;
         return rest.map(value => ({ value, text: JSON.stringify(value) }));

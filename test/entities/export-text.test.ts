@@ -1,3 +1,5 @@
+import {setFlagsFromString} from 'node:v8'
+import {runInNewContext} from 'node:vm'
 import {describe, expect, it} from 'vitest'
 import {ExportDecoder} from '../../src/entities/export-text.js'
 import {templateExport} from '../helpers/fixtures.js'
@@ -181,6 +183,73 @@ describe('ExportDecoder', () => {
     for (const text of ['{"a":1}', '[1,{"a":2}]', '[{"a":1},"x"]', '[[{"xml":"y"}]]', ' [ ] ']) {
       expect(decodeInChunks(Buffer.from(text), randomSizes(text.length))).toEqual(JSON.parse(text))
     }
+  })
+
+  it('reads what follows its last comma as JSON.parse reads the whole body, however far in', () => {
+    const entities = [decision, ...withProcessXml()]
+    const head = JSON.stringify(entities).slice(0, -1)
+    for (const after of [',"x",{"a":1}]', ',1]', ',[{"xml":"y"}]]', ',null ] ']) {
+      const text = `${head}${after}`
+      const want = [...expected(entities), ...(JSON.parse(`[${after.slice(1)}`) as unknown[])]
+      for (const seed of [1, 2, 3]) {
+        expect(decodeInChunks(Buffer.from(text), randomSizes(seed))).toEqual(want)
+      }
+    }
+    for (const after of [
+      ',]',
+      ',{"a":1} {"b":2}]',
+      '}',
+      ',{"a":1}]x',
+      ',{"a":"\u0001"',
+      ',{"a":1'
+    ]) {
+      const text = `${head}${after}`
+      expect(() => JSON.parse(text)).toThrow(SyntaxError)
+      expect(() => decodeInChunks(Buffer.from(text), randomSizes(4))).toThrow(SyntaxError)
+    }
+  })
+
+  it('says where in the body it stopped being JSON', () => {
+    const entities = withProcessXml()
+    const head = JSON.stringify(entities)
+    const text = `${head.slice(0, -1)},{"a":1},]`
+    const offset = Buffer.byteLength(`${head.slice(0, -1)},{"a":1},`)
+    expect(() => decodeInChunks(Buffer.from(text), randomSizes(5))).toThrow(
+      `(in the body from byte ${offset} on, after ${entities.length + 1} entities; read as "[0," and what follows)`
+    )
+  })
+
+  it('lets each chunk go once it is read: a 64 MB body costs no more memory than its largest entity', () => {
+    // V8's gc(), exposed at run time for this test.
+    setFlagsFromString('--expose-gc')
+    const gc = runInNewContext('gc') as () => void
+    const entity = (i: number): string =>
+      JSON.stringify({
+        id: `r${i}`,
+        exportEntityType: 'single_process_report',
+        name: `R${i}`,
+        data: {
+          configuration: {
+            xml: `<bpmn:definitions id="${i}">${'<p/>'.repeat(8_000)}</bpmn:definitions>`
+          }
+        }
+      })
+    const decoder = new ExportDecoder()
+    gc()
+    const before = process.memoryUsage().arrayBuffers
+    let answered = 0
+    let peak = 0
+    for (let i = 0; i < 2_000; i++) {
+      // Each chunk a buffer of its own, as the HTTP client hands them over.
+      answered += decoder.push(Buffer.from(`${i ? ',' : '['}${entity(i)}`)).length
+      if (i % 500 === 499) {
+        gc()
+        peak = Math.max(peak, process.memoryUsage().arrayBuffers - before)
+      }
+    }
+    answered += (decoder.push(Buffer.from(']')).length, (decoder.end() as unknown[]).length)
+    expect(answered).toBe(2_000)
+    expect(peak).toBeLessThan(4 * 1024 * 1024)
   })
 
   it('refuses what is not JSON, even when each entity is', () => {
