@@ -51790,6 +51790,20 @@ class ExportWorker {
             worker.postMessage({ id, write: jobs, next });
         });
     }
+    /**
+     * Serializes here the texts not sent to the helper thread yet (those handed
+     * in since the event loop's last turn): for a caller that would otherwise
+     * wait for them, as export does for the last entities of its last batch.
+     * The helper thread holds none of them (their results have no `held`).
+     * Answers how many there were.
+     */
+    serializeQueued() {
+        const queue = this.#queue;
+        this.#queue = [];
+        for (const { text, resolve } of queue)
+            resolve(serializeEntity(text));
+        return queue.length;
+    }
     /** Lets the helper thread forget the texts it holds under `keys`. */
     release(keys) {
         if (!this.#worker || keys.length === 0)
@@ -52548,6 +52562,8 @@ async function exportWith(settings, io, client, worker, held) {
     const [arriving, read] = await io.group('Fetching dashboards and reports', async () => Promise.all([fetchSelection(settings, client, io, worker, held), readTreeTexts(settings.path)]));
     const after = toTree(arriving.map(({ normalized }) => normalized));
     const pictures = dashboardPictures(after);
+    // The last batch's last texts would wait for the event loop's next turn: written here instead.
+    worker.serializeQueued();
     await export_settle(arriving, held);
     io.debug(worker.threaded
         ? 'Canonical JSON was written in the helper thread'

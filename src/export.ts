@@ -112,6 +112,8 @@ async function exportWith(
   )
   const after = toTree(arriving.map(({normalized}) => normalized))
   const pictures = dashboardPictures(after)
+  // The last batch's last texts would wait for the event loop's next turn: written here instead.
+  worker.serializeQueued()
   await settle(arriving, held)
   io.debug(
     worker.threaded

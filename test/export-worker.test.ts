@@ -1,3 +1,5 @@
+import {mkdtemp, readFile, rm} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
 import * as path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {Worker} from 'node:worker_threads'
@@ -28,6 +30,37 @@ describe('ExportWorker', () => {
     // Each text is held by the thread under its key: the thread wrote it.
     expect(results).toEqual(cases.map(({text}, i) => ({text, held: held[i]})))
     worker.release(held)
+  })
+
+  it('writes here the texts not sent to the helper thread yet, which it then holds none of', async () => {
+    const worker = ExportWorker.create()
+    try {
+      const cases = expectedTexts()
+      const [first, ...rest] = cases
+      const held: number[] = []
+      // Sent: the first text, once the event loop has had a turn.
+      const sent = worker.serialize(first.json, held)
+      await new Promise(resolve => setImmediate(resolve))
+      const queued = rest.map(async ({json}) => worker.serialize(json, held))
+      expect(worker.serializeQueued()).toBe(rest.length)
+      expect(worker.serializeQueued()).toBe(0)
+      expect(await Promise.all(queued)).toEqual(rest.map(({text}) => ({text})))
+      expect(await sent).toEqual({text: first.text, held: held[0]})
+      // The thread holds the text it was sent, and none of the others.
+      const dir = await mkdtemp(path.join(tmpdir(), 'oac-queued-'))
+      const jobs = held.map((key, i) => ({
+        file: path.join(dir, `${i}.json`),
+        held: key,
+        exclusive: true
+      }))
+      const report = await worker.writeHeld(jobs, new Int32Array(new SharedArrayBuffer(4)))
+      expect(report.written).toEqual([0])
+      expect(report.error?.message).toBe(`no text is held for ${jobs[1].file}`)
+      expect(await readFile(jobs[0].file, 'utf8')).toBe(first.text)
+      await rm(dir, {recursive: true})
+    } finally {
+      await worker.close()
+    }
   })
 
   it('does the work on the main thread when the helper thread fails', async () => {

@@ -1178,6 +1178,20 @@ class ExportWorker {
             worker.postMessage({ id, write: jobs, next });
         });
     }
+    /**
+     * Serializes here the texts not sent to the helper thread yet (those handed
+     * in since the event loop's last turn): for a caller that would otherwise
+     * wait for them, as export does for the last entities of its last batch.
+     * The helper thread holds none of them (their results have no `held`).
+     * Answers how many there were.
+     */
+    serializeQueued() {
+        const queue = this.#queue;
+        this.#queue = [];
+        for (const { text, resolve } of queue)
+            resolve(serializeEntity(text));
+        return queue.length;
+    }
     /** Lets the helper thread forget the texts it holds under `keys`. */
     release(keys) {
         if (!this.#worker || keys.length === 0)
