@@ -175,7 +175,10 @@ export async function runExportBench(): Promise<ExportBenchFigures> {
 }
 
 const WORKER_BUNDLE = path.join(ROOT, 'dist/export-worker/index.js')
-const WORKER_OPTIONS = {workerData: {role: WORKER_ROLE}}
+// As the action starts it: `node dist/index.js` passes no flags, so the thread loads no
+// TypeScript loader (this bench runs under tsx, whose hooks a thread inherits by default
+// and which triple its start).
+const WORKER_OPTIONS = {workerData: {role: WORKER_ROLE}, execArgv: []}
 
 /** Start of the helper thread from dist/export-worker/index.js to its first answer. */
 async function workerStart(): Promise<void> {
