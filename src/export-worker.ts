@@ -124,7 +124,7 @@ export class ExportWorker {
   #nextKey = 0
   readonly #pending = new Map<number, Pending>()
   /** Texts handed in since the last message: one message for all that arrived in one turn of the event loop. */
-  #queue: {text: string; key: number | null; resolve: (result: Serialized) => void}[] = []
+  #queue: Queued[] = []
 
   private constructor(worker: Worker | undefined) {
     this.#worker = worker
@@ -215,7 +215,7 @@ export class ExportWorker {
   serializeQueued(): number {
     const queue = this.#queue
     this.#queue = []
-    for (const {text, resolve} of queue) resolve(serializeEntity(text))
+    serializeHere(queue)
     return queue.length
   }
 
@@ -231,11 +231,9 @@ export class ExportWorker {
     const queue = this.#queue
     if (queue.length === 0) return
     this.#queue = []
-    const texts = queue.map(item => item.text)
-    const keys = queue.map(item => item.key)
     const worker = this.#worker
     if (!worker) {
-      texts.forEach((text, i) => queue[i].resolve(serializeEntity(text)))
+      serializeHere(queue)
       return
     }
     const id = this.#nextId++
@@ -243,13 +241,15 @@ export class ExportWorker {
       answer: answer => {
         if (!('results' in answer)) return
         answer.results.forEach((result, i) => {
-          const key = keys[i]
-          queue[i].resolve('text' in result && key !== null ? {...result, held: key} : result)
+          const {key, resolve} = queue[i]
+          resolve('text' in result && key !== null ? {...result, held: key} : result)
         })
       },
-      orphan: () => texts.forEach((text, i) => queue[i].resolve(serializeEntity(text)))
+      orphan: () => serializeHere(queue)
     })
     worker.ref()
+    const texts = queue.map(item => item.text)
+    const keys = queue.map(item => item.key)
     worker.postMessage({id, texts, keys} satisfies Request)
   }
 
@@ -263,6 +263,18 @@ export class ExportWorker {
     for (const request of pending) request.orphan()
     this.#flush()
   }
+}
+
+/** A text waiting to be sent to the helper thread, with the key it is to be held under. */
+interface Queued {
+  text: string
+  key: number | null
+  resolve: (result: Serialized) => void
+}
+
+/** Serializes queued texts on this thread, as the helper thread would. */
+function serializeHere(queue: readonly Queued[]): void {
+  for (const {text, resolve} of queue) resolve(serializeEntity(text))
 }
 
 let shared: ExportWorker | undefined

@@ -1188,8 +1188,7 @@ class ExportWorker {
     serializeQueued() {
         const queue = this.#queue;
         this.#queue = [];
-        for (const { text, resolve } of queue)
-            resolve(serializeEntity(text));
+        serializeHere(queue);
         return queue.length;
     }
     /** Lets the helper thread forget the texts it holds under `keys`. */
@@ -1205,11 +1204,9 @@ class ExportWorker {
         if (queue.length === 0)
             return;
         this.#queue = [];
-        const texts = queue.map(item => item.text);
-        const keys = queue.map(item => item.key);
         const worker = this.#worker;
         if (!worker) {
-            texts.forEach((text, i) => queue[i].resolve(serializeEntity(text)));
+            serializeHere(queue);
             return;
         }
         const id = this.#nextId++;
@@ -1218,13 +1215,15 @@ class ExportWorker {
                 if (!('results' in answer))
                     return;
                 answer.results.forEach((result, i) => {
-                    const key = keys[i];
-                    queue[i].resolve('text' in result && key !== null ? { ...result, held: key } : result);
+                    const { key, resolve } = queue[i];
+                    resolve('text' in result && key !== null ? { ...result, held: key } : result);
                 });
             },
-            orphan: () => texts.forEach((text, i) => queue[i].resolve(serializeEntity(text)))
+            orphan: () => serializeHere(queue)
         });
         worker.ref();
+        const texts = queue.map(item => item.text);
+        const keys = queue.map(item => item.key);
         worker.postMessage({ id, texts, keys });
     }
     /** The thread failed or ended: what it still owed is done here, and all that follows. */
@@ -1239,6 +1238,11 @@ class ExportWorker {
             request.orphan();
         this.#flush();
     }
+}
+/** Serializes queued texts on this thread, as the helper thread would. */
+function serializeHere(queue) {
+    for (const { text, resolve } of queue)
+        resolve(serializeEntity(text));
 }
 let shared;
 function spawn() {
