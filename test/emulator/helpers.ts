@@ -9,7 +9,10 @@ import {
 } from '../../emulator/index.js'
 
 export const FIXTURE: JsonObject[] = JSON.parse(
-  readFileSync(new URL('./fixtures/instant-preview-template1.export.json', import.meta.url), 'utf8')
+  readFileSync(
+    new URL('../fixtures/optimize/instant-preview-template1.export.json', import.meta.url),
+    'utf8'
+  )
 ) as JsonObject[]
 export const DASHBOARD_ID = 'd1e3c133-4831-42e1-b169-0f3c32c7864a'
 export const FIXTURE_KEY = 'bookrequest-suspended-instances'
