@@ -21,6 +21,12 @@ export interface FaultRule {
   truncate?: boolean
   /** Compress the body with gzip when the request accepts it, as a proxy in front of Optimize may. */
   gzip?: boolean
+  /**
+   * Runs when the rule fires, after its delay and before Optimize handles the
+   * request: what other users do meanwhile (tests create entities by hand, or
+   * run a whole other import, here). The request waits for it.
+   */
+  before?: () => void | Promise<void>
 }
 
 interface ActiveRule extends FaultRule {
@@ -30,6 +36,7 @@ interface ActiveRule extends FaultRule {
 
 export interface FaultAction {
   delayMs: number
+  before: (() => void | Promise<void>)[]
   reset: boolean
   truncate: boolean
   gzip: boolean
@@ -102,9 +109,10 @@ export class Faults {
         continue
       }
       rule.timesLeft--
-      action ??= {delayMs: 0, reset: false, truncate: false, gzip: false}
+      action ??= {delayMs: 0, before: [], reset: false, truncate: false, gzip: false}
       action.delayMs += rule.delayMs ?? 0
       action.gzip ||= rule.gzip === true
+      if (rule.before) action.before.push(rule.before)
       const delayOnly =
         rule.status === undefined && !rule.reset && !rule.truncate && rule.body === undefined
       if (delayOnly) continue

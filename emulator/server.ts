@@ -75,6 +75,7 @@ async function handle(
   const action = ctx.faults.match(match.route, method)
   if (action && action.delayMs > 0)
     await new Promise(resolve => setTimeout(resolve, action.delayMs))
+  for (const before of action?.before ?? []) await before()
   const record = (status: number): void =>
     ctx.log.record({method, path: url.pathname, route: match.route, status, query})
   if (action?.reset) {

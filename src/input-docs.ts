@@ -150,9 +150,22 @@ export const INPUT_DOCS: InputDoc[] = [
     commands: ['plan', 'import']
   },
   {
-    name: Input.PlanFile,
-    description: 'Where plan writes plan.json. Default: $RUNNER_TEMP/optimize-as-code-plan.json.',
+    name: Input.MaxDeletions,
+    description:
+      'Most dashboards and standalone reports a plan may delete for prune (0-10000; 10 when not set). A plan that deletes more, or every dashboard of the target, is refused unless this is set high enough.',
     commands: ['plan', 'import']
+  },
+  {
+    name: Input.PlanFile,
+    description:
+      'Where plan writes plan.json, inside the workspace or $RUNNER_TEMP. Default: $RUNNER_TEMP/optimize-as-code-plan.json.',
+    commands: ['plan', 'import']
+  },
+  {
+    name: Input.ApprovedPlan,
+    description:
+      'import: a plan.json written by an earlier plan step (inside the workspace or $RUNNER_TEMP). Import applies exactly that plan, and refuses, writing nothing, when the files or the target changed since.',
+    commands: ['import']
   },
   {
     name: Input.Output,

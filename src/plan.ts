@@ -8,18 +8,24 @@
  * deterministic) and as Markdown. `import` runs the same function first and
  * writes nothing unless every prerequisite passed.
  */
-import {mkdir, writeFile} from 'node:fs/promises'
-import * as path from 'node:path'
+import {createHash} from 'node:crypto'
 import {CommandFailedError, type CommandResult} from './command.js'
 import {Output} from './constants.js'
 import {toCanonicalJson} from './entities/canonical-json.js'
-import {fromLegacy, indexEntities, type EntityIndex} from './entities/promotion-compare.js'
+import {
+  Fingerprinter,
+  fromLegacy,
+  indexEntities,
+  type EntityIndex
+} from './entities/promotion-compare.js'
 import {checkDefinitions, definitionNeeds, scopeProblems} from './entities/promotion-definitions.js'
 import {indexVersionMismatches, targetIndexVersions} from './entities/promotion-index.js'
 import {renderPlanMarkdown} from './entities/promotion-markdown.js'
 import {
   computePlan,
+  deletionCheck,
   planDocument,
+  type PlanBasis,
   type PlanBody,
   type PlanDocument,
   type Prerequisite
@@ -29,6 +35,7 @@ import type {Io} from './io.js'
 import {OptimizeClient} from './optimize/client.js'
 import {describeErrorBody, OptimizeApiError} from './optimize/errors.js'
 import {EntitySchema, type Collection, type Entity} from './optimize/schemas.js'
+import {writeTextNoFollow} from './plan-file.js'
 import type {Settings} from './settings.js'
 import {validateTree, workspaceFile} from './validate.js'
 
@@ -65,8 +72,7 @@ export async function publishPlan(
   settings: Settings,
   outcome: PlanOutcome
 ): Promise<CommandResult> {
-  await mkdir(path.dirname(settings.planFile), {recursive: true})
-  await writeFile(settings.planFile, toCanonicalJson(outcome.document), 'utf8')
+  writeTextNoFollow(settings.planFile, toCanonicalJson(outcome.document), "input 'plan-file'")
   return {
     outputs: {
       [Output.Plan]: settings.planFile,
@@ -90,8 +96,13 @@ export async function preparePlan(
     throw new Error('plan needs a connection to Optimize and a target collection.')
   const collectionId = settings.collectionId
   const prerequisites: Prerequisite[] = []
-  const finish = (context?: PlanContext): PlanOutcome => {
-    const document = planDocument(collectionId, settings.prune, prerequisites, context?.body)
+  const target = {
+    optimizeUrl: settings.connection.baseUrl,
+    collectionId,
+    prune: settings.prune
+  }
+  const finish = (context?: PlanContext, basis?: PlanBasis): PlanOutcome => {
+    const document = planDocument(target, prerequisites, context?.body, basis)
     for (const p of prerequisites) {
       if (p.status === 'failed') io.error(`${p.check}: ${p.message}`)
       else if (p.status === 'warning') io.warning(`${p.check}: ${p.message}`)
@@ -139,16 +150,16 @@ export async function preparePlan(
     prerequisites.push(connectionFailure(read.error, settings.connection.baseUrl))
     return finish()
   }
-  const target = read.content
+  const content = read.content
   prerequisites.push({
     check: 'credentials',
     status: 'ok',
     message: `Optimize at ${settings.connection.baseUrl} accepted them`
   })
-  prerequisites.push(await collectionCheck(optimize, collectionId, target))
+  prerequisites.push(await collectionCheck(optimize, collectionId, content))
 
   // 3. Index versions: the target's, against the files'.
-  const index = targetIndexVersions(target.entities, settings.optimizeVersion)
+  const index = targetIndexVersions(content.entities, settings.optimizeVersion)
   const mismatches = indexVersionMismatches(entities, index.versions)
   if (mismatches.length > 0) {
     prerequisites.push({
@@ -172,30 +183,48 @@ export async function preparePlan(
 
   // 4. Definitions: in the collection's data sources, and in the engine.
   const needs = definitionNeeds(loaded.tree.reports.map(r => r.entity))
-  if (target.collection) {
-    const scope = scopeProblems(target.collection, needs)
+  if (content.collection) {
+    const scope = scopeProblems(content.collection, needs)
     if (scope) prerequisites.push(scope)
   }
   prerequisites.push(await definitionsCheck(settings, optimize, needs))
 
-  // 5. The plan itself.
+  // 5. The plan itself, and the bound on what it may delete.
   const git = indexEntities(entities)
+  const files = new Map(loaded.files.map(f => [f.entity.id, f.file]))
   const body = computePlan({
     git,
-    files: new Map(loaded.files.map(f => [f.entity.id, f.file])),
-    target: target.index,
-    targetReportIds: new Set(target.reportIds),
+    files,
+    target: content.index,
+    targetReportIds: new Set(content.reportIds),
     prune: settings.prune
   })
-  return finish({
+  prerequisites.push(deletionCheck(body, content.index.dashboards.length, settings.maxDeletions))
+  const context: PlanContext = {
     client: optimize,
     collectionId,
     git,
-    files: new Map(loaded.files.map(f => [f.entity.id, f.file])),
+    files,
     decisionXml: new Map(loaded.files.map(f => [f.entity.id, f.decisionXml])),
-    target,
+    target: content,
     body
-  })
+  }
+  return finish(context, planBasis(loaded.texts, content.index))
+}
+
+/** What the plan was computed from (PlanBasis): file and target digests, sorted. */
+function planBasis(texts: ReadonlyMap<string, string>, target: EntityIndex): PlanBasis {
+  const files: Record<string, string> = {}
+  for (const file of [...texts.keys()].sort())
+    files[file] = createHash('sha256')
+      .update(texts.get(file) ?? '')
+      .digest('hex')
+  const prints = new Fingerprinter(target)
+  const entities = [
+    ...target.dashboards.map(d => [`dashboard/${d.id}`, prints.hash(d)]),
+    ...[...target.reports.values()].map(r => [`report/${r.id}`, prints.hash(r)])
+  ].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  return {files, target: Object.fromEntries(entities) as Record<string, string>}
 }
 
 function connectionFailure(error: unknown, baseUrl: string): Prerequisite {

@@ -86,11 +86,18 @@ export interface Settings {
   github: GitHubSettings
   /** plan/import: delete what the target collection has and git does not. */
   prune: boolean
+  /**
+   * plan/import: most prune deletions a plan may make. `explicit`: the input
+   * was set, which a plan that deletes every dashboard of the target needs.
+   */
+  maxDeletions: {limit: number; explicit: boolean}
+  /** import: plan.json of an earlier plan step, to apply exactly. */
+  approvedPlan?: string
   /** plan/import: the target's version when it cannot be asked (e.g. '8.6', '3.10'). */
   optimizeVersion?: string
   /** plan/import: REST API of the engine the definitions live in (Camunda 7 or 8). */
   definitionsUrl?: string
-  /** plan: where plan.json is written. */
+  /** plan: where plan.json is written (inside the workspace or RUNNER_TEMP). */
   planFile: string
   data: {
     output: string
@@ -110,6 +117,8 @@ const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/
 const BEARER_PATTERN = /^[A-Za-z0-9\-._~+/]+=*$/
 const LOOPBACK = /^(localhost|127(\.\d+){3}|\[::1\])$/
 const COMMANDS_WITH_OPTIMIZE: readonly Command[] = ['export', 'plan', 'import', 'export-data']
+/** Prune deletions a plan may make when `max-deletions` is not set. */
+export const DEFAULT_MAX_DELETIONS = 10
 
 export function getActionSettings(io: Io): Settings {
   return parseSettings(name => core.getInput(name), process.env, io)
@@ -156,13 +165,22 @@ export function parseSettings(read: InputReader, env: NodeJS.ProcessEnv, io: Io)
     relativePath: entityPath.relative,
     github: github(get, githubToken, env),
     prune: boolean(get, Input.Prune, false),
+    maxDeletions: {
+      limit: integer(get, Input.MaxDeletions, DEFAULT_MAX_DELETIONS, 0, 10_000),
+      explicit: get(Input.MaxDeletions) !== ''
+    },
+    approvedPlan: get(Input.ApprovedPlan)
+      ? planPath(Input.ApprovedPlan, get(Input.ApprovedPlan), workspace, env)
+      : undefined,
     optimizeVersion: optimizeVersion(get(Input.OptimizeVersion)),
     definitionsUrl: get(Input.DefinitionsUrl)
       ? httpUrl(Input.DefinitionsUrl, get(Input.DefinitionsUrl))
       : undefined,
-    planFile: path.resolve(
+    planFile: planPath(
+      Input.PlanFile,
+      get(Input.PlanFile) || path.join(env.RUNNER_TEMP || workspace, 'optimize-as-code-plan.json'),
       workspace,
-      get(Input.PlanFile) || path.join(env.RUNNER_TEMP || workspace, 'optimize-as-code-plan.json')
+      env
     ),
     data: {
       output: output.absolute,
@@ -194,6 +212,9 @@ function checkCommandNeeds(settings: Settings): void {
     throw new SettingsError(
       `Input '${Input.CollectionId}' is required for '${command}': the target collection.`
     )
+  }
+  if (settings.approvedPlan && command !== 'import') {
+    throw new SettingsError(`Input '${Input.ApprovedPlan}' is only for 'import'.`)
   }
   if (command === 'export-data' && !reportIds.length) {
     throw new SettingsError(`Input '${Input.ReportIds}' is required for 'export-data'.`)
@@ -344,18 +365,66 @@ function insideWorkspace(
       `Input '${name}' must be a folder inside the workspace '${workspace}', got '${raw}'.`
     )
   }
-  // A symbolic link on the way could lead the files out of the workspace.
-  const realWorkspace = realpathSync(workspace)
-  let existing = absolute
-  while (!existsSync(existing)) existing = path.dirname(existing)
-  const realExisting = realpathSync(existing)
-  const realRelative = path.relative(realWorkspace, realExisting)
-  if (realRelative.startsWith('..') || path.isAbsolute(realRelative)) {
+  refuseGitFolder(name, raw, relative)
+  refuseLinkOut(name, raw, absolute, workspace, 'the workspace')
+  return {absolute, relative: relative.split(path.sep).join('/')}
+}
+
+/**
+ * A plan file's absolute path: inside the workspace or RUNNER_TEMP (where
+ * actions/upload-artifact and download-artifact put it), never in `.git`.
+ */
+function planPath(name: InputName, raw: string, workspace: string, env: NodeJS.ProcessEnv): string {
+  if (raw.includes('\0')) throw new SettingsError(`Input '${name}' contains a NUL character.`)
+  const absolute = path.resolve(workspace, raw)
+  const roots = [workspace, env.RUNNER_TEMP ? path.resolve(env.RUNNER_TEMP) : undefined]
+  const root = roots.find(r => r !== undefined && isStrictlyInside(r, absolute))
+  if (!root) {
     throw new SettingsError(
-      `Input '${name}' ('${raw}') goes through a symbolic link that leads out of the workspace.`
+      `Input '${name}' must name a file inside the workspace '${workspace}'${env.RUNNER_TEMP ? ` or RUNNER_TEMP '${env.RUNNER_TEMP}'` : ''}, got '${raw}'.`
     )
   }
-  return {absolute, relative: relative.split(path.sep).join('/')}
+  refuseGitFolder(name, raw, path.relative(root, absolute))
+  refuseLinkOut(
+    name,
+    raw,
+    path.dirname(absolute),
+    root,
+    root === workspace ? 'the workspace' : 'RUNNER_TEMP'
+  )
+  return absolute
+}
+
+function isStrictlyInside(root: string, target: string): boolean {
+  const relative = path.relative(root, target)
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative)
+}
+
+/** Git's own folder is never a place for the action's files. */
+function refuseGitFolder(name: InputName, raw: string, relative: string): void {
+  if (relative.split(/[\\/]/).some(part => part.toLowerCase() === '.git')) {
+    throw new SettingsError(`Input '${name}' must not point into a .git folder, got '${raw}'.`)
+  }
+}
+
+/** A symbolic link on the way could lead the files out of `root`. */
+function refuseLinkOut(
+  name: InputName,
+  raw: string,
+  absolute: string,
+  root: string,
+  rootName: string
+): void {
+  if (!existsSync(root)) return
+  const realRoot = realpathSync(root)
+  let existing = absolute
+  while (!existsSync(existing)) existing = path.dirname(existing)
+  const realRelative = path.relative(realRoot, realpathSync(existing))
+  if (realRelative.startsWith('..') || path.isAbsolute(realRelative)) {
+    throw new SettingsError(
+      `Input '${name}' ('${raw}') goes through a symbolic link that leads out of ${rootName}.`
+    )
+  }
 }
 
 function list(raw: string): string[] {

@@ -33411,7 +33411,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7242);
 /* harmony import */ var _input_docs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(503);
 /* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5027);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2552);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4069);
 /* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8750);
 /**
  * The command line beside the action: `optimize-as-code <command> --option value`.
@@ -33586,7 +33586,9 @@ const Input = {
     OptimizeVersion: 'optimize-version',
     DefinitionsUrl: 'definitions-url',
     Prune: 'prune',
+    MaxDeletions: 'max-deletions',
     PlanFile: 'plan-file',
+    ApprovedPlan: 'approved-plan',
     Output: 'output',
     Limit: 'limit',
     PaginationTimeout: 'pagination-timeout',
@@ -33759,9 +33761,19 @@ const INPUT_DOCS = [
         commands: ['plan', 'import']
     },
     {
-        name: _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.PlanFile,
-        description: 'Where plan writes plan.json. Default: $RUNNER_TEMP/optimize-as-code-plan.json.',
+        name: _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.MaxDeletions,
+        description: 'Most dashboards and standalone reports a plan may delete for prune (0-10000; 10 when not set). A plan that deletes more, or every dashboard of the target, is refused unless this is set high enough.',
         commands: ['plan', 'import']
+    },
+    {
+        name: _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.PlanFile,
+        description: 'Where plan writes plan.json, inside the workspace or $RUNNER_TEMP. Default: $RUNNER_TEMP/optimize-as-code-plan.json.',
+        commands: ['plan', 'import']
+    },
+    {
+        name: _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.ApprovedPlan,
+        description: 'import: a plan.json written by an earlier plan step (inside the workspace or $RUNNER_TEMP). Import applies exactly that plan, and refuses, writing nothing, when the files or the target changed since.',
+        commands: ['import']
     },
     {
         name: _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.Output,
@@ -33893,7 +33905,7 @@ function createCliIo(options = {}) {
 
 /***/ }),
 
-/***/ 2552:
+/***/ 4069:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -41298,13 +41310,13 @@ function handleTupleResults(itemResults, final, items, input, optoutStart) {
     }
     return final;
 }
-const $ZodRecord = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodRecord", (inst, def) => {
+const $ZodRecord = /*@__PURE__*/ $constructor("$ZodRecord", (inst, def) => {
     $ZodType.init(inst, def);
-    const memo = core.globalConfig.memoizer;
+    const memo = globalConfig.memoizer;
     memo?.attach(inst);
     inst._zod.parse = (payload, ctx) => {
         const input = payload.value;
-        if (!util.isPlainObject(input)) {
+        if (!isPlainObject(input)) {
             payload.issues.push({
                 expected: "record",
                 code: "invalid_type",
@@ -41333,7 +41345,7 @@ const $ZodRecord = /*@__PURE__*/ (/* unused pure expression or super */ null && 
                         payload.issues.push({
                             code: "invalid_key",
                             origin: "record",
-                            issues: keyResult.issues.map((iss) => util.finalizeIssue(iss, ctx, core.config())),
+                            issues: keyResult.issues.map((iss) => finalizeIssue(iss, ctx, config())),
                             input: key,
                             path: [key],
                             inst,
@@ -41347,14 +41359,14 @@ const $ZodRecord = /*@__PURE__*/ (/* unused pure expression or super */ null && 
                     if (result instanceof Promise) {
                         proms.push(result.then((result) => {
                             if (result.issues.length) {
-                                payload.issues.push(...util.prefixIssues(key, result.issues));
+                                payload.issues.push(...prefixIssues(key, result.issues));
                             }
                             payload.value[outKey] = result.value;
                         }));
                     }
                     else {
                         if (result.issues.length) {
-                            payload.issues.push(...util.prefixIssues(key, result.issues));
+                            payload.issues.push(...prefixIssues(key, result.issues));
                         }
                         payload.value[outKey] = result.value;
                     }
@@ -41400,7 +41412,7 @@ const $ZodRecord = /*@__PURE__*/ (/* unused pure expression or super */ null && 
                     throw new Error("Async schemas not supported in object keys currently");
                 }
                 // Numeric string fallback: if key is a numeric string and failed, retry with Number(key). This handles z.number(), z.literal([1, 2, 3]), and unions containing numeric literals
-                const checkNumericKey = typeof key === "string" && regexes.number.test(key) && keyResult.issues.length;
+                const checkNumericKey = typeof key === "string" && number.test(key) && keyResult.issues.length;
                 if (checkNumericKey) {
                     const retryResult = def.keyType._zod.run({ value: Number(key), issues: [] }, ctx);
                     if (retryResult instanceof Promise) {
@@ -41424,7 +41436,7 @@ const $ZodRecord = /*@__PURE__*/ (/* unused pure expression or super */ null && 
                         payload.issues.push({
                             code: "invalid_key",
                             origin: "record",
-                            issues: keyResult.issues.map((iss) => util.finalizeIssue(iss, ctx, core.config())),
+                            issues: keyResult.issues.map((iss) => finalizeIssue(iss, ctx, config())),
                             input: key,
                             path: [key],
                             inst,
@@ -41440,14 +41452,14 @@ const $ZodRecord = /*@__PURE__*/ (/* unused pure expression or super */ null && 
                 if (result instanceof Promise) {
                     proms.push(result.then((result) => {
                         if (result.issues.length) {
-                            payload.issues.push(...util.prefixIssues(key, result.issues));
+                            payload.issues.push(...prefixIssues(key, result.issues));
                         }
                         payload.value[outKey] = result.value;
                     }));
                 }
                 else {
                     if (result.issues.length) {
-                        payload.issues.push(...util.prefixIssues(key, result.issues));
+                        payload.issues.push(...prefixIssues(key, result.issues));
                     }
                     payload.value[outKey] = result.value;
                 }
@@ -41467,7 +41479,7 @@ const $ZodRecord = /*@__PURE__*/ (/* unused pure expression or super */ null && 
         }
         return payload;
     };
-})));
+});
 const $ZodMap = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodMap", (inst, def) => {
     $ZodType.init(inst, def);
     const memo = core.globalConfig.memoizer;
@@ -46269,14 +46281,14 @@ function tuple(items, _paramsOrRest, _params) {
         ...util.normalizeParams(params),
     });
 }
-const ZodRecord = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodRecord", (inst, def) => {
+const ZodRecord = /*@__PURE__*/ $constructor("ZodRecord", (inst, def) => {
     _ensureDefaultMemoizer();
-    core.$ZodRecord.init(inst, def);
+    $ZodRecord.init(inst, def);
     ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => processors.recordProcessor(inst, ctx, json, params);
+    inst._zod.processJSONSchema = (ctx, json, params) => recordProcessor(inst, ctx, json, params);
     inst.keyType = def.keyType;
     inst.valueType = def.valueType;
-})));
+});
 function record(keyType, valueType, params) {
     // v3-compat: z.record(valueType, params?) — defaults keyType to z.string()
     if (!valueType || !valueType._zod) {
@@ -46284,14 +46296,14 @@ function record(keyType, valueType, params) {
             type: "record",
             keyType: schemas_string(),
             valueType: keyType,
-            ...util.normalizeParams(valueType),
+            ...normalizeParams(valueType),
         });
     }
     return new ZodRecord({
         type: "record",
         keyType,
         valueType: valueType,
-        ...util.normalizeParams(params),
+        ...normalizeParams(params),
     });
 }
 // type alksjf = core.output<core.$ZodRecordKey>;
@@ -57375,80 +57387,325 @@ function show(value) {
     return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS - 1)}…` : text;
 }
 
-;// CONCATENATED MODULE: ./src/entities/promotion-import.ts
-/**
- * Pure parts of `import`: the payload of one batch, and recognising what an
- * import created. Optimize answers an import with new ids in arbitrary order
- * and no link to the source ids (optimize-api.md §4.1 step 13), so the new
- * entities are found by listing the collection before and after, and matched
- * to the files by name and fingerprint: the same comparison that proves the
- * new version equals the file.
- */
+;// CONCATENATED MODULE: ./src/entities/promotion-plan.ts
 
 
-
-/** Dashboards up to this index version use the legacy `reports` field (§3.3). */
-const LAST_LEGACY_DASHBOARD_INDEX = 7;
-/**
- * One import body for several units (dashboards or standalone reports): each
- * root with every report it reaches. A report shared by several units of the
- * batch is sent once.
- */
-function batchPayload(roots, git, decisionXml) {
-    const reports = [...promotion_compare_reachableReports(roots, git.reports)].sort();
-    const payload = [];
-    for (const id of reports) {
-        const report = git.reports.get(id);
-        if (report)
-            payload.push(toImportPayload(report, decisionXml.get(id)));
-    }
-    for (const root of roots)
-        if (isDashboard(root))
-            payload.push(toLegacyIfNeeded(toImportPayload(root)));
-    return payload;
-}
-/** Optimize 3.10 and older read dashboards from `reports` (no tile type, URL as id). */
-function toLegacyIfNeeded(dashboard) {
-    if (!isDashboard(dashboard) || (dashboard.sourceIndexVersion ?? 0) > LAST_LEGACY_DASHBOARD_INDEX)
-        return dashboard;
-    const { tiles, ...rest } = dashboard;
-    const reports = tiles.map(({ type, ...tile }) => {
-        const external = tile.configuration?.external;
-        return type === 'external_url' && typeof external === 'string' ? { ...tile, id: external } : tile;
-    });
-    return { ...rest, reports };
-}
-/**
- * Finds each root's new copy among the entities the import created: same kind,
- * same name, same fingerprint. A copy with the name but other content is a
- * verification failure, described path by path.
- */
-function matchImported(roots, git, created) {
-    const gitPrints = new Fingerprinter(git);
-    const newPrints = new Fingerprinter(created);
-    const candidates = {
-        dashboard: [...created.dashboards],
-        report: standaloneReports(created)
+/** 2: plan.json holds its basis (file and target digests), which `approved-plan` checks. */
+const PLAN_FORMAT_VERSION = 2;
+function planDocument(target, prerequisites, body, basis) {
+    const counts = { create: 0, replace: 0, unchanged: 0, delete: 0, orphanedReports: 0 };
+    for (const item of body?.items ?? [])
+        counts[item.action]++;
+    counts.orphanedReports = body?.orphanedReports.length ?? 0;
+    const hasChanges = counts.create + counts.replace + counts.delete + counts.orphanedReports > 0;
+    return {
+        formatVersion: PLAN_FORMAT_VERSION,
+        ...target,
+        prerequisites,
+        ...body,
+        counts,
+        hasChanges,
+        basis
     };
-    const result = { ids: new Map(), problems: [] };
-    for (const root of roots) {
-        const kind = isDashboard(root) ? 'dashboard' : 'report';
-        const pool = candidates[kind];
-        const named = pool.filter(c => c.name === root.name);
-        const match = named.find(c => gitPrints.equals(root, newPrints, c));
-        if (match) {
-            result.ids.set(root.id, match.id);
-            pool.splice(pool.indexOf(match), 1);
+}
+/**
+ * The bound on what a plan may delete, so that a wrong `path`, a checkout
+ * step left out or a branch without the files can never empty a target:
+ * prune deletions over `max-deletions`, or of every dashboard the target
+ * has, are refused unless the input allows them explicitly. Leftovers
+ * (copies of what the plan keeps) are not counted: nothing is lost.
+ */
+function deletionCheck(body, targetDashboards, maxDeletions) {
+    const check = 'deletions';
+    const pruned = body.items.filter(i => i.action === 'delete' && i.cause === 'prune');
+    const dashboards = pruned.filter(i => i.kind === 'dashboard').length;
+    const allow = `set input 'max-deletions' to ${pruned.length} or more to allow it`;
+    if (pruned.length > maxDeletions.limit)
+        return {
+            check,
+            status: 'failed',
+            message: `the plan deletes ${pruned.length} dashboards and reports that are not in git, more than 'max-deletions' (${maxDeletions.limit}) allows; check 'path' and the checkout step, or ${allow}`
+        };
+    if (targetDashboards > 0 && dashboards === targetDashboards && !maxDeletions.explicit)
+        return {
+            check,
+            status: 'failed',
+            message: `the plan deletes every dashboard of the target collection (${dashboards}); check 'path' and the checkout step, or ${allow}`
+        };
+    return {
+        check,
+        status: 'ok',
+        message: `${pruned.length} deletions for prune (at most ${maxDeletions.limit})`
+    };
+}
+function computePlan(input) {
+    const { git, target } = input;
+    const gitPrints = new Fingerprinter(git);
+    const targetPrints = new Fingerprinter(target);
+    const items = [];
+    const unmanaged = [];
+    const gitStandalone = standaloneReports(git);
+    const targetStandalone = standaloneReports(target);
+    const units = [
+        { kind: 'dashboard', gitUnits: git.dashboards, targetUnits: target.dashboards },
+        { kind: 'report', gitUnits: gitStandalone, targetUnits: targetStandalone }
+    ];
+    // Reports on git dashboards, by content: an unreferenced target copy is a leftover.
+    // Hashed only when the target has unreferenced reports git does not name.
+    const standaloneIds = new Set(gitStandalone.map(r => r.id));
+    let onDashboards;
+    const leftoverOf = (report) => {
+        if (!onDashboards) {
+            onDashboards = new Map();
+            for (const r of git.reports.values())
+                if (!standaloneIds.has(r.id))
+                    onDashboards.set(gitPrints.hash(r), r.name);
         }
-        else if (named.length > 0) {
-            const differences = describeDifferences(newPrints.of(named[0]), gitPrints.of(root));
-            result.problems.push(`${kind} '${root.name}' was imported as ${named[0].id}, but Optimize stored it differently from the file: ${differences.join('; ')}`);
+        return onDashboards.get(targetPrints.hash(report));
+    };
+    for (const { kind, gitUnits, targetUnits } of units) {
+        const byName = groupByName(targetUnits);
+        const label = kind === 'dashboard' ? 'dashboard' : 'standalone report';
+        for (const unit of gitUnits) {
+            const file = input.files.get(unit.id);
+            const same = byName.get(unit.name) ?? [];
+            byName.delete(unit.name);
+            const item = { kind, name: unit.name, file, changes: [] };
+            if (same.length === 0) {
+                items.push({
+                    ...item,
+                    action: 'create',
+                    targetIds: [],
+                    reasons: [`no ${label} named '${unit.name}' in the target collection`]
+                });
+                continue;
+            }
+            const equal = same.filter(t => gitPrints.equals(unit, targetPrints, t));
+            if (equal.length > 0) {
+                const [kept, ...extra] = equal;
+                items.push({
+                    ...item,
+                    action: 'unchanged',
+                    targetIds: [kept.id],
+                    reasons: [`equals the file (${label} ${kept.id})`]
+                });
+                for (const other of [...extra, ...same.filter(t => !equal.includes(t))]) {
+                    items.push({
+                        kind,
+                        action: 'delete',
+                        name: unit.name,
+                        targetIds: [other.id],
+                        changes: [],
+                        cause: 'leftover',
+                        reasons: [
+                            `another ${label} named '${unit.name}' (${kept.id}) equals the file and is kept; this one is a leftover of an interrupted or earlier release`
+                        ]
+                    });
+                }
+                continue;
+            }
+            const reasons = ['differs from the file'];
+            if (same.length > 1)
+                reasons.push(`${same.length} ${label}s in the target are named '${unit.name}' and none equals the file: all are replaced`);
+            const changes = describeDifferences(targetPrints.of(same[0]), gitPrints.of(unit));
+            items.push({ ...item, action: 'replace', targetIds: same.map(t => t.id), reasons, changes });
         }
-        else {
-            result.problems.push(`${kind} '${root.name}' is not in the collection after the import`);
+        // What is left is in the target only.
+        for (const [name, others] of byName) {
+            for (const other of others) {
+                const copyOf = kind === 'report' ? leftoverOf(other) : undefined;
+                const deletion = (cause, reason) => ({
+                    kind,
+                    action: 'delete',
+                    name,
+                    targetIds: [other.id],
+                    changes: [],
+                    cause,
+                    reasons: [reason]
+                });
+                if (copyOf !== undefined) {
+                    items.push(deletion('leftover', `nothing references it and it equals report '${copyOf}' of a dashboard in git: a leftover of an interrupted release`));
+                }
+                else if (input.prune) {
+                    items.push(deletion('prune', `not in git, and prune is on`));
+                }
+                else {
+                    unmanaged.push({ kind, id: other.id, name });
+                }
+            }
         }
     }
-    return result;
+    items.sort(compareItems);
+    unmanaged.sort(compareRefs);
+    return { items, orphanedReports: orphanedReports(items, input), unmanaged };
+}
+/** Reports only the replaced or deleted entities reach; reports other entities use stay. */
+function orphanedReports(items, input) {
+    const removed = new Set(items.filter(i => i.action === 'replace' || i.action === 'delete').flatMap(i => i.targetIds));
+    return orphansOf(removed, input.target, input.targetReportIds);
+}
+/**
+ * Reports that only the `removed` roots reach: what else of `index` still
+ * uses a report keeps it. Only reports listed in the collection (`listed`)
+ * are ever deleted.
+ */
+function orphansOf(removed, index, listed) {
+    const roots = [...index.dashboards, ...standaloneReports(index)];
+    const gone = roots.filter(root => removed.has(root.id));
+    const kept = roots.filter(root => !removed.has(root.id));
+    const keep = promotion_compare_reachableReports(kept, index.reports);
+    const orphans = [];
+    for (const id of promotion_compare_reachableReports(gone, index.reports)) {
+        if (keep.has(id) || removed.has(id) || !listed.has(id))
+            continue;
+        orphans.push({ kind: 'report', id, name: index.reports.get(id)?.name ?? id });
+    }
+    return orphans.sort(compareRefs);
+}
+function groupByName(entities) {
+    const groups = new Map();
+    for (const entity of [...entities].sort((a, b) => normalize_compareStrings(a.id, b.id)))
+        groups.set(entity.name, [...(groups.get(entity.name) ?? []), entity]);
+    return groups;
+}
+const ACTION_ORDER = { create: 0, replace: 1, delete: 2, unchanged: 3 };
+function compareItems(a, b) {
+    return (normalize_compareStrings(a.kind, b.kind) ||
+        normalize_compareStrings(a.name, b.name) ||
+        ACTION_ORDER[a.action] - ACTION_ORDER[b.action] ||
+        normalize_compareStrings(a.targetIds.join(), b.targetIds.join()));
+}
+function compareRefs(a, b) {
+    return (normalize_compareStrings(a.kind, b.kind) || normalize_compareStrings(a.name, b.name) || normalize_compareStrings(a.id, b.id));
+}
+/**
+ * Deletions root by root. Each root's reports (of `orphans`) go first:
+ * Optimize takes a deleted report off every dashboard and combined report
+ * (DashboardService.removeReportFromDashboards, called when a report is
+ * deleted), so no tile is ever left pointing at nothing. The root goes
+ * last, and only once all its reports are gone: if one cannot be deleted,
+ * the root stays, and the next plan finds it again (a same-named copy of
+ * what it keeps, or prune) together with what it still shows.
+ */
+function removalOrder(roots, index, orphans) {
+    const left = new Map(orphans.map(r => [r.id, r]));
+    const removals = [];
+    for (const root of roots) {
+        const entity = root.kind === 'dashboard'
+            ? index.dashboards.find(d => d.id === root.id)
+            : index.reports.get(root.id);
+        const reports = [];
+        const visit = (parent, trail) => {
+            for (const child of referencedIds(parent)) {
+                const orphan = left.get(child);
+                const report = index.reports.get(child);
+                if (trail.has(child) || !orphan || !report)
+                    continue;
+                left.delete(child);
+                visit(report, new Set([...trail, child]));
+                reports.push(orphan);
+            }
+        };
+        if (entity)
+            visit(entity, new Set([root.id]));
+        removals.push({ root, reports });
+    }
+    // Reached by no root (a root gone since the listing): each on its own.
+    for (const orphan of left.values())
+        removals.push({ root: orphan, reports: [] });
+    return removals;
+}
+/** The roots a plan deletes: replaced versions, leftovers and prune deletions. */
+function removedRoots(body) {
+    return body.items.flatMap(item => item.action === 'replace' || item.action === 'delete'
+        ? item.targetIds.map(id => ({ kind: item.kind, id, name: item.name }))
+        : []);
+}
+/** The target entities a unit's action removes once its new version is verified. */
+function replacedIds(item) {
+    return item.action === 'replace' || item.action === 'delete' ? item.targetIds : [];
+}
+/** Every report id the git unit `root` needs in an import payload (itself included). */
+function unitReportIds(root, git) {
+    return [...reachableReports([root], git.reports)].sort(compareStrings);
+}
+
+;// CONCATENATED MODULE: ./src/entities/plan-approval.ts
+/**
+ * Pure: whether the plan computed now is the plan a person approved.
+ *
+ * A plan is reviewed in one job and applied in another (an artifact between
+ * a plan job and a protected-environment import job). Meanwhile the files or
+ * the target may change: a merge, a hand edit in Optimize, another release.
+ * `import` then recomputes the plan and applies it only when it was made
+ * from the same files, the same target content and the same settings as the
+ * approved one, which makes the two plans identical; otherwise it says what
+ * changed and writes nothing.
+ */
+
+
+
+/** What an approved plan.json must hold; anything else it holds is compared as it is. */
+const ApprovedPlanSchema = looseObject({
+    formatVersion: schemas_number(),
+    optimizeUrl: schemas_string(),
+    collectionId: schemas_string(),
+    prune: schemas_boolean(),
+    prerequisites: array(looseObject({ check: schemas_string(), status: schemas_string() })),
+    items: array(unknown()).optional(),
+    orphanedReports: array(unknown()).optional(),
+    unmanaged: array(unknown()).optional(),
+    basis: object({ files: record(schemas_string(), schemas_string()), target: record(schemas_string(), schemas_string()) })
+        .optional()
+});
+/** Most differences of one kind that are named; the rest are counted. */
+const MAX_NAMED = 10;
+/** What differs between the approved plan and the one computed now; empty when they match. */
+function approvalDifferences(approved, current) {
+    if (approved.formatVersion !== PLAN_FORMAT_VERSION)
+        return [
+            `the approved plan has format version ${approved.formatVersion}, this action writes ${PLAN_FORMAT_VERSION}: make the plan with the same version of the action as the import`
+        ];
+    const differences = [];
+    for (const key of ['optimizeUrl', 'collectionId', 'prune']) {
+        if (approved[key] !== current[key])
+            differences.push(`it was made for ${key} ${JSON.stringify(approved[key])}, this run has ${JSON.stringify(current[key])}`);
+    }
+    const failed = approved.prerequisites.filter(p => p.status === 'failed').map(p => p.check);
+    if (failed.length > 0)
+        differences.push(`its prerequisites failed (${failed.join(', ')}): it cannot be applied`);
+    if (!approved.basis || !current.basis) {
+        differences.push('it does not say what it was computed from (no basis)');
+        return differences;
+    }
+    differences.push(...changes('file', approved.basis.files, current.basis.files, 'in git'), ...changes('target entity', approved.basis.target, current.basis.target, 'in the target'));
+    if (differences.length === 0 && planText(approved) !== planText(current))
+        differences.push('the plan computed now differs from the approved one');
+    return differences;
+}
+/** Entries of `after` that were added, removed or changed since `before`, named. */
+function changes(noun, before, after, where) {
+    const lines = [];
+    for (const key of Object.keys(after).sort()) {
+        if (!(key in before))
+            lines.push(`${noun} ${key} appeared ${where}`);
+        else if (before[key] !== after[key])
+            lines.push(`${noun} ${key} changed ${where}`);
+    }
+    for (const key of Object.keys(before).sort())
+        if (!(key in after))
+            lines.push(`${noun} ${key} is gone ${where}`);
+    if (lines.length <= MAX_NAMED)
+        return lines;
+    return [...lines.slice(0, MAX_NAMED), `and ${lines.length - MAX_NAMED} more ${noun} changes`];
+}
+/** The actions of a plan, without its messages (whose wording may differ between versions). */
+function planText(plan) {
+    return toCanonicalJson({
+        items: plan.items ?? [],
+        orphanedReports: plan.orphanedReports ?? [],
+        unmanaged: plan.unmanaged ?? []
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/entities/promotion-markdown.ts
@@ -57743,164 +58000,53 @@ function indexVersionMismatches(files, target) {
     return messages;
 }
 
-;// CONCATENATED MODULE: ./src/entities/promotion-plan.ts
+;// CONCATENATED MODULE: ./src/plan-file.ts
+/**
+ * Reading and writing plan files (plan-file, approved-plan) without
+ * following a symbolic link in their place: a link from a pull request must
+ * not make the action read or write somewhere else. Settings already keep
+ * both inside the workspace or RUNNER_TEMP, and out of `.git`.
+ */
 
 
-const PLAN_FORMAT_VERSION = 1;
-function planDocument(collectionId, prune, prerequisites, body) {
-    const counts = { create: 0, replace: 0, unchanged: 0, delete: 0, orphanedReports: 0 };
-    for (const item of body?.items ?? [])
-        counts[item.action]++;
-    counts.orphanedReports = body?.orphanedReports.length ?? 0;
-    const hasChanges = counts.create + counts.replace + counts.delete + counts.orphanedReports > 0;
-    return {
-        formatVersion: PLAN_FORMAT_VERSION,
-        collectionId,
-        prune,
-        prerequisites,
-        ...body,
-        counts,
-        hasChanges
-    };
-}
-function computePlan(input) {
-    const { git, target } = input;
-    const gitPrints = new Fingerprinter(git);
-    const targetPrints = new Fingerprinter(target);
-    const items = [];
-    const unmanaged = [];
-    const gitStandalone = standaloneReports(git);
-    const targetStandalone = standaloneReports(target);
-    const units = [
-        { kind: 'dashboard', gitUnits: git.dashboards, targetUnits: target.dashboards },
-        { kind: 'report', gitUnits: gitStandalone, targetUnits: targetStandalone }
-    ];
-    // Reports on git dashboards, by content: an unreferenced target copy is a leftover.
-    // Hashed only when the target has unreferenced reports git does not name.
-    const standaloneIds = new Set(gitStandalone.map(r => r.id));
-    let onDashboards;
-    const leftoverOf = (report) => {
-        if (!onDashboards) {
-            onDashboards = new Map();
-            for (const r of git.reports.values())
-                if (!standaloneIds.has(r.id))
-                    onDashboards.set(gitPrints.hash(r), r.name);
-        }
-        return onDashboards.get(targetPrints.hash(report));
-    };
-    for (const { kind, gitUnits, targetUnits } of units) {
-        const byName = groupByName(targetUnits);
-        const label = kind === 'dashboard' ? 'dashboard' : 'standalone report';
-        for (const unit of gitUnits) {
-            const file = input.files.get(unit.id);
-            const same = byName.get(unit.name) ?? [];
-            byName.delete(unit.name);
-            const item = { kind, name: unit.name, file, changes: [] };
-            if (same.length === 0) {
-                items.push({
-                    ...item,
-                    action: 'create',
-                    targetIds: [],
-                    reasons: [`no ${label} named '${unit.name}' in the target collection`]
-                });
-                continue;
-            }
-            const equal = same.filter(t => gitPrints.equals(unit, targetPrints, t));
-            if (equal.length > 0) {
-                const [kept, ...extra] = equal;
-                items.push({
-                    ...item,
-                    action: 'unchanged',
-                    targetIds: [kept.id],
-                    reasons: [`equals the file (${label} ${kept.id})`]
-                });
-                for (const other of [...extra, ...same.filter(t => !equal.includes(t))]) {
-                    items.push({
-                        kind,
-                        action: 'delete',
-                        name: unit.name,
-                        targetIds: [other.id],
-                        changes: [],
-                        reasons: [
-                            `another ${label} named '${unit.name}' (${kept.id}) equals the file and is kept; this one is a leftover of an interrupted or earlier release`
-                        ]
-                    });
-                }
-                continue;
-            }
-            const reasons = ['differs from the file'];
-            if (same.length > 1)
-                reasons.push(`${same.length} ${label}s in the target are named '${unit.name}' and none equals the file: all are replaced`);
-            const changes = describeDifferences(targetPrints.of(same[0]), gitPrints.of(unit));
-            items.push({ ...item, action: 'replace', targetIds: same.map(t => t.id), reasons, changes });
-        }
-        // What is left is in the target only.
-        for (const [name, others] of byName) {
-            for (const other of others) {
-                const copyOf = kind === 'report' ? leftoverOf(other) : undefined;
-                const deletion = (reason) => ({
-                    kind,
-                    action: 'delete',
-                    name,
-                    targetIds: [other.id],
-                    changes: [],
-                    reasons: [reason]
-                });
-                if (copyOf !== undefined) {
-                    items.push(deletion(`nothing references it and it equals report '${copyOf}' of a dashboard in git: a leftover of an interrupted release`));
-                }
-                else if (input.prune) {
-                    items.push(deletion(`not in git, and prune is on`));
-                }
-                else {
-                    unmanaged.push({ kind, id: other.id, name });
-                }
-            }
-        }
+const NO_FOLLOW = external_node_fs_.constants.O_NOFOLLOW ?? 0;
+function writeTextNoFollow(file, text, what) {
+    (0,external_node_fs_.mkdirSync)(external_node_path_.dirname(file), { recursive: true });
+    const fd = openNoFollow(file, external_node_fs_.constants.O_WRONLY | external_node_fs_.constants.O_CREAT | external_node_fs_.constants.O_TRUNC | NO_FOLLOW, what);
+    try {
+        (0,external_node_fs_.writeFileSync)(fd, text, 'utf8');
     }
-    items.sort(compareItems);
-    unmanaged.sort(compareRefs);
-    return { items, orphanedReports: orphanedReports(items, input), unmanaged };
-}
-/** Reports only the replaced or deleted entities reach; reports other entities use stay. */
-function orphanedReports(items, input) {
-    const { target } = input;
-    const removed = new Set(items.filter(i => i.action === 'replace' || i.action === 'delete').flatMap(i => i.targetIds));
-    const roots = [...target.dashboards, ...standaloneReports(target)];
-    const gone = roots.filter(root => removed.has(root.id));
-    const kept = roots.filter(root => !removed.has(root.id));
-    const keep = promotion_compare_reachableReports(kept, target.reports);
-    const orphans = [];
-    for (const id of promotion_compare_reachableReports(gone, target.reports)) {
-        if (keep.has(id) || removed.has(id) || !input.targetReportIds.has(id))
-            continue;
-        orphans.push({ kind: 'report', id, name: target.reports.get(id)?.name ?? id });
+    finally {
+        (0,external_node_fs_.closeSync)(fd);
     }
-    return orphans.sort(compareRefs);
 }
-function groupByName(entities) {
-    const groups = new Map();
-    for (const entity of [...entities].sort((a, b) => normalize_compareStrings(a.id, b.id)))
-        groups.set(entity.name, [...(groups.get(entity.name) ?? []), entity]);
-    return groups;
+/** A file's text, refused when it is a link, not a regular file, or over `maxBytes`. */
+function readTextNoFollow(file, maxBytes, what) {
+    const fd = openNoFollow(file, external_node_fs_.constants.O_RDONLY | NO_FOLLOW, what);
+    try {
+        const stat = (0,external_node_fs_.fstatSync)(fd);
+        if (!stat.isFile())
+            throw new Error(`${what}: '${file}' is not a regular file.`);
+        if (stat.size > maxBytes)
+            throw new Error(`${what}: '${file}' has ${stat.size} bytes, more than ${maxBytes}.`);
+        return (0,external_node_fs_.readFileSync)(fd, 'utf8');
+    }
+    finally {
+        (0,external_node_fs_.closeSync)(fd);
+    }
 }
-const ACTION_ORDER = { create: 0, replace: 1, delete: 2, unchanged: 3 };
-function compareItems(a, b) {
-    return (normalize_compareStrings(a.kind, b.kind) ||
-        normalize_compareStrings(a.name, b.name) ||
-        ACTION_ORDER[a.action] - ACTION_ORDER[b.action] ||
-        normalize_compareStrings(a.targetIds.join(), b.targetIds.join()));
-}
-function compareRefs(a, b) {
-    return (normalize_compareStrings(a.kind, b.kind) || normalize_compareStrings(a.name, b.name) || normalize_compareStrings(a.id, b.id));
-}
-/** The target entities a unit's action removes once its new version is verified. */
-function replacedIds(item) {
-    return item.action === 'replace' || item.action === 'delete' ? item.targetIds : [];
-}
-/** Every report id the git unit `root` needs in an import payload (itself included). */
-function unitReportIds(root, git) {
-    return [...reachableReports([root], git.reports)].sort(compareStrings);
+function openNoFollow(file, flags, what) {
+    try {
+        return (0,external_node_fs_.openSync)(file, flags, 0o644);
+    }
+    catch (error) {
+        const code = error.code;
+        if (code === 'ELOOP')
+            throw new Error(`${what}: refusing '${file}': it is a symbolic link.`, { cause: error });
+        if (code === 'ENOENT')
+            throw new Error(`${what}: '${file}' does not exist.`, { cause: error });
+        throw error;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/entities/promotion-checks.ts
@@ -58147,8 +58293,7 @@ async function runPlan(settings, io) {
 }
 /** Writes plan.json; the outputs and the Markdown every plan-running command returns. */
 async function publishPlan(settings, outcome) {
-    await (0,promises_namespaceObject.mkdir)(external_node_path_.dirname(settings.planFile), { recursive: true });
-    await (0,promises_namespaceObject.writeFile)(settings.planFile, toCanonicalJson(outcome.document), 'utf8');
+    writeTextNoFollow(settings.planFile, toCanonicalJson(outcome.document), "input 'plan-file'");
     return {
         outputs: {
             [constants/* Output */.k7.Plan]: settings.planFile,
@@ -58166,8 +58311,13 @@ async function preparePlan(settings, io, client) {
         throw new Error('plan needs a connection to Optimize and a target collection.');
     const collectionId = settings.collectionId;
     const prerequisites = [];
-    const finish = (context) => {
-        const document = planDocument(collectionId, settings.prune, prerequisites, context?.body);
+    const target = {
+        optimizeUrl: settings.connection.baseUrl,
+        collectionId,
+        prune: settings.prune
+    };
+    const finish = (context, basis) => {
+        const document = planDocument(target, prerequisites, context?.body, basis);
         for (const p of prerequisites) {
             if (p.status === 'failed')
                 io.error(`${p.check}: ${p.message}`);
@@ -58210,15 +58360,15 @@ async function preparePlan(settings, io, client) {
         prerequisites.push(connectionFailure(read.error, settings.connection.baseUrl));
         return finish();
     }
-    const target = read.content;
+    const content = read.content;
     prerequisites.push({
         check: 'credentials',
         status: 'ok',
         message: `Optimize at ${settings.connection.baseUrl} accepted them`
     });
-    prerequisites.push(await collectionCheck(optimize, collectionId, target));
+    prerequisites.push(await collectionCheck(optimize, collectionId, content));
     // 3. Index versions: the target's, against the files'.
-    const index = targetIndexVersions(target.entities, settings.optimizeVersion);
+    const index = targetIndexVersions(content.entities, settings.optimizeVersion);
     const mismatches = indexVersionMismatches(entities, index.versions);
     if (mismatches.length > 0) {
         prerequisites.push({
@@ -58243,30 +58393,47 @@ async function preparePlan(settings, io, client) {
     }
     // 4. Definitions: in the collection's data sources, and in the engine.
     const needs = definitionNeeds(loaded.tree.reports.map(r => r.entity));
-    if (target.collection) {
-        const scope = scopeProblems(target.collection, needs);
+    if (content.collection) {
+        const scope = scopeProblems(content.collection, needs);
         if (scope)
             prerequisites.push(scope);
     }
     prerequisites.push(await definitionsCheck(settings, optimize, needs));
-    // 5. The plan itself.
+    // 5. The plan itself, and the bound on what it may delete.
     const git = indexEntities(entities);
+    const files = new Map(loaded.files.map(f => [f.entity.id, f.file]));
     const body = computePlan({
         git,
-        files: new Map(loaded.files.map(f => [f.entity.id, f.file])),
-        target: target.index,
-        targetReportIds: new Set(target.reportIds),
+        files,
+        target: content.index,
+        targetReportIds: new Set(content.reportIds),
         prune: settings.prune
     });
-    return finish({
+    prerequisites.push(deletionCheck(body, content.index.dashboards.length, settings.maxDeletions));
+    const context = {
         client: optimize,
         collectionId,
         git,
-        files: new Map(loaded.files.map(f => [f.entity.id, f.file])),
+        files,
         decisionXml: new Map(loaded.files.map(f => [f.entity.id, f.decisionXml])),
-        target,
+        target: content,
         body
-    });
+    };
+    return finish(context, planBasis(loaded.texts, content.index));
+}
+/** What the plan was computed from (PlanBasis): file and target digests, sorted. */
+function planBasis(texts, target) {
+    const files = {};
+    for (const file of [...texts.keys()].sort())
+        files[file] = (0,external_node_crypto_.createHash)('sha256')
+            .update(texts.get(file) ?? '')
+            .digest('hex');
+    const prints = new Fingerprinter(target);
+    const entities = [
+        ...target.dashboards.map(d => [`dashboard/${d.id}`, prints.hash(d)]),
+        ...[...target.reports.values()].map(r => [`report/${r.id}`, prints.hash(r)])
+    ].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return { files, target: Object.fromEntries(entities) };
 }
 function connectionFailure(error, baseUrl) {
     if (error instanceof OptimizeApiError &&
@@ -58406,136 +58573,485 @@ function looksLikeEntity(value) {
         (data.definitions === undefined || Array.isArray(data.definitions)));
 }
 
-;// CONCATENATED MODULE: ./src/import.ts
+;// CONCATENATED MODULE: ./src/entities/promotion-import.ts
 /**
- * `import`: applies the plan to the target collection, safely.
- *
- * 1. The plan runs first; if any prerequisite fails, nothing is written.
- * 2. New and changed units are imported in batches (one import call per
- *    `batch-size` units). After each call the collection is listed again: what
- *    appeared is what this run created, whatever the call answered. The new
- *    copies are exported back and must equal the files (promotion-import.ts).
- * 3. Any failure in step 2 (a refusal, a network fault, a failed write in the
- *    middle of a non-transactional import, a verification mismatch) deletes
- *    everything this run created: every dashboard stays at its old version.
- * 4. Only then are the old versions deleted: replaced dashboards and reports,
- *    leftovers, prune deletions, and reports nothing references any more.
- *    Unchanged entities are never touched, so their ids and URLs stay.
- *
- * If a run dies between 2 and 4, the next plan finds two entities with one
- * name, one equal to the file: it keeps that one and deletes the other.
+ * Pure parts of `import`: the payload of one batch, and recognising what an
+ * import created. Optimize answers an import with new ids in arbitrary order
+ * and no link to the source ids (optimize-api.md §4.1 step 13), so the new
+ * entities are found by listing the collection before and after, and matched
+ * to the files by name and fingerprint: the same comparison that proves the
+ * new version equals the file.
  */
 
 
 
-
-
-
-
-
-
-async function runImport(settings, io) {
-    const outcome = await preparePlan(settings, io);
-    const planned = await publishPlan(settings, outcome);
-    const context = outcome.context;
-    if (!outcome.ok || !context)
-        throw new command/* CommandFailedError */.j(failureMessage(outcome.document), planned);
-    const items = context.body.items;
-    const toImport = items.filter(i => i.action === 'create' || i.action === 'replace');
-    const summary = (title, lines) => `${renderPlanMarkdown(outcome.document, { title })}\n${lines.map(l => `- ${l}`).join('\n')}\n`;
-    let imported = new Map();
-    if (toImport.length > 0) {
-        try {
-            imported = await importAll(settings, io, context, toImport);
-        }
-        catch (error) {
-            const cleanup = error.cleanup ?? [];
-            const message = `Import failed, the target keeps its previous versions: ${reason(error)}`;
-            throw new command/* CommandFailedError */.j(message, {
-                outputs: planned.outputs,
-                summary: summary('Optimize import failed', [message, ...cleanup])
-            });
-        }
+/** Dashboards up to this index version use the legacy `reports` field (§3.3). */
+const LAST_LEGACY_DASHBOARD_INDEX = 7;
+/**
+ * The entities of the files one import sends for several units (dashboards
+ * or standalone reports): each root with every report it reaches. A report
+ * shared by several units of the batch is sent once.
+ */
+function batchEntities(roots, git) {
+    const reports = [...promotion_compare_reachableReports(roots, git.reports)].sort();
+    const entities = [];
+    for (const id of reports) {
+        const report = git.reports.get(id);
+        if (report)
+            entities.push(report);
     }
-    const deletions = await deleteOldVersions(io, context);
-    const importedIds = {};
-    for (const [rootId, newId] of imported) {
-        const file = context.files.get(rootId);
-        if (file)
-            importedIds[external_node_path_.posix.join(settings.relativePath, file)] = newId;
-    }
-    const result = {
-        outputs: { ...planned.outputs, [constants/* Output */.k7.ImportedIds]: toCanonicalJson(importedIds).trim() },
-        summary: summary(deletions.failed.length ? 'Optimize import incomplete' : 'Optimize import', [
-            `imported and verified ${imported.size} dashboards and standalone reports (import calls: ${Math.ceil(toImport.length / batchSize(settings))})`,
-            `deleted ${deletions.dashboards} old dashboards and ${deletions.reports} old reports`,
-            ...deletions.failed
-        ])
+    for (const root of roots)
+        if (isDashboard(root))
+            entities.push(root);
+    return entities;
+}
+/** The import body of `entities` (batchEntities): as Optimize's import reads them. */
+function batchPayload(entities, decisionXml) {
+    return entities.map(entity => isDashboard(entity)
+        ? toLegacyIfNeeded(toImportPayload(entity))
+        : toImportPayload(entity, decisionXml.get(entity.id)));
+}
+/** Optimize 3.10 and older read dashboards from `reports` (no tile type, URL as id). */
+function toLegacyIfNeeded(dashboard) {
+    if (!isDashboard(dashboard) || (dashboard.sourceIndexVersion ?? 0) > LAST_LEGACY_DASHBOARD_INDEX)
+        return dashboard;
+    const { tiles, ...rest } = dashboard;
+    const reports = tiles.map(({ type, ...tile }) => {
+        const external = tile.configuration?.external;
+        return type === 'external_url' && typeof external === 'string' ? { ...tile, id: external } : tile;
+    });
+    return { ...rest, reports };
+}
+/**
+ * Finds each root's new copy among the entities the import created: same kind,
+ * same name, same fingerprint. A copy with the name but other content is a
+ * verification failure, described path by path.
+ */
+function matchImported(roots, git, created) {
+    const gitPrints = new Fingerprinter(git);
+    const newPrints = new Fingerprinter(created);
+    const candidates = {
+        dashboard: [...created.dashboards],
+        report: standaloneReports(created)
     };
-    if (deletions.failed.length > 0) {
-        throw new command/* CommandFailedError */.j(`The new versions are in place, but ${deletions.failed.length} old entities could not be deleted: ${deletions.failed.join('; ')}. Run import again: the plan finds them as leftovers and deletes them.`, result);
+    const result = { ids: new Map(), problems: [] };
+    for (const root of roots) {
+        const kind = isDashboard(root) ? 'dashboard' : 'report';
+        const pool = candidates[kind];
+        const named = pool.filter(c => c.name === root.name);
+        const match = named.find(c => gitPrints.equals(root, newPrints, c));
+        if (match) {
+            result.ids.set(root.id, match.id);
+            pool.splice(pool.indexOf(match), 1);
+        }
+        else if (named.length > 0) {
+            const differences = describeDifferences(newPrints.of(named[0]), gitPrints.of(root));
+            result.problems.push(`${kind} '${root.name}' was imported as ${named[0].id}, but Optimize stored it differently from the file: ${differences.join('; ')}`);
+        }
+        else {
+            result.problems.push(`${kind} '${root.name}' is not in the collection after the import`);
+        }
     }
     return result;
 }
-function batchSize(settings) {
-    return settings.connection?.batchSize ?? 100;
+function emptyIds() {
+    return { dashboards: new Set(), reports: new Set() };
 }
-/** Imports and verifies every batch; on any failure deletes what this run created, then throws. */
-async function importAll(settings, io, context, items) {
-    const { client, collectionId, git } = context;
-    const byFile = new Map([...context.files].map(([id, file]) => [file, id]));
-    const roots = items.map(item => rootOf(item, byFile, git));
-    const known = {
-        dashboards: new Set(context.target.dashboardIds),
-        reports: new Set(context.target.reportIds)
+/**
+ * What of `sent` (entities of the files, as `git` indexes them) Optimize
+ * wrote although its answer was lost (a timeout, a
+ * reset, a failure halfway through its non-transactional writes): entities
+ * that appeared since (`fresh`) and equal something sent in kind, name and
+ * content. Each sent entity accounts for one copy at most; of several equal
+ * copies the one with the largest id is taken, so that the smallest, which
+ * every run keeps (`duplicateCopies`), stays. Anything else that appeared
+ * meanwhile (made by hand, or by another run with other content) is never
+ * taken for this run's.
+ */
+function matchSent(sent, git, fresh) {
+    const gitPrints = new Fingerprinter(git);
+    const freshPrints = new Fingerprinter(fresh);
+    const pool = {
+        dashboard: [...fresh.dashboards],
+        report: [...fresh.reports.values()]
     };
-    const created = { dashboards: new Set(), reports: new Set() };
-    const ids = new Map();
-    const size = batchSize(settings);
-    try {
+    const found = emptyIds();
+    for (const entity of sent) {
+        const kind = isDashboard(entity) ? 'dashboard' : 'report';
+        const [taken] = pool[kind]
+            .filter(c => c.name === entity.name && gitPrints.equals(entity, freshPrints, c))
+            .sort((a, b) => normalize_compareStrings(b.id, a.id));
+        if (!taken)
+            continue;
+        pool[kind].splice(pool[kind].indexOf(taken), 1);
+        (kind === 'dashboard' ? found.dashboards : found.reports).add(taken.id);
+    }
+    return found;
+}
+/**
+ * Runs that import the same files at once each create a copy of every
+ * unit. Each of them ends by calling this with what appeared meanwhile
+ * (`fresh`, exported): of the copies that equal a unit's file, all runs
+ * keep the same one, the smallest id, and delete the others, so however
+ * their steps interleave, each unit ends up exactly once. Returns the copy
+ * kept for each root id in git, and the copies to delete.
+ */
+function duplicateCopies(units, git, fresh) {
+    const gitPrints = new Fingerprinter(git);
+    const freshPrints = new Fingerprinter(fresh);
+    const freshRoots = {
+        dashboard: fresh.dashboards,
+        report: standaloneReports(fresh)
+    };
+    const keep = new Map();
+    const remove = [];
+    for (const { root, id } of units) {
+        const kind = isDashboard(root) ? 'dashboard' : 'report';
+        const others = freshRoots[kind].filter(c => c.id !== id && c.name === root.name && gitPrints.equals(root, freshPrints, c));
+        const copies = [id, ...others.map(c => c.id)].sort();
+        keep.set(root.id, copies[0]);
+        for (const copy of copies.slice(1))
+            remove.push({ kind, id: copy, name: root.name });
+    }
+    return { keep, remove };
+}
+/**
+ * Of this run's copies, the ones a rollback must keep. `roots` are units
+ * whose old versions are gone from the target: another run, importing the
+ * same files, deleted them after verifying a copy, which may be one this
+ * run made (both keep the smallest id). For each, when no copy equal to its
+ * file exists that this run did not make, the smallest of this run's equal
+ * copies stays; deleting it would lose the dashboard.
+ */
+function adoptedCopies(roots, git, copies, ours) {
+    const gitPrints = new Fingerprinter(git);
+    const copyPrints = new Fingerprinter(copies);
+    const pools = {
+        dashboard: copies.dashboards,
+        report: standaloneReports(copies)
+    };
+    const kept = new Set();
+    for (const root of roots) {
+        const kind = isDashboard(root) ? 'dashboard' : 'report';
+        const own = kind === 'dashboard' ? ours.dashboards : ours.reports;
+        const equal = pools[kind].filter(c => c.name === root.name && gitPrints.equals(root, copyPrints, c));
+        if (equal.length === 0 || equal.some(c => !own.has(c.id)))
+            continue;
+        kept.add(equal.map(c => c.id).sort(normalize_compareStrings)[0]);
+    }
+    return kept;
+}
+
+;// CONCATENATED MODULE: ./src/promotion-run.ts
+
+
+
+
+
+class PromotionRun {
+    settings;
+    io;
+    context;
+    /** Every entity this run created, as far as it knows. */
+    #created = emptyIds();
+    /** Ids of the collection this run has accounted for: the plan's listing and its own copies. */
+    #known;
+    /** Verified units: root in git → id of its copy. */
+    #units = new Map();
+    /** The exported copies of the verified units. */
+    #copies = [];
+    #items;
+    /** Root id in git → its plan item, and the root itself. */
+    #itemOf = new Map();
+    #roots = new Map();
+    importCalls = 0;
+    constructor(settings, io, context) {
+        this.settings = settings;
+        this.io = io;
+        this.context = context;
+        this.#known = {
+            dashboards: new Set(context.target.dashboardIds),
+            reports: new Set(context.target.reportIds)
+        };
+        this.#items = context.body.items.filter(i => i.action === 'create' || i.action === 'replace');
+    }
+    get unitCount() {
+        return this.#units.size;
+    }
+    /** Root id in git → id of the copy that stays in the target. */
+    importedIds() {
+        return new Map([...this.#units].map(([rootId, unit]) => [rootId, unit.id]));
+    }
+    /** Step 2: imports and verifies the planned units, a batch at a time; throws at the first failure. */
+    async importUnits() {
+        const { git, files } = this.context;
+        const byFile = new Map([...files].map(([id, file]) => [file, id]));
+        const roots = this.#items.map(item => {
+            const root = rootOf(item, byFile, git);
+            this.#itemOf.set(root.id, item);
+            this.#roots.set(root.id, root);
+            return root;
+        });
+        const size = this.settings.connection?.batchSize ?? 100;
         for (let start = 0; start < roots.length; start += size) {
             const batch = roots.slice(start, start + size);
             const label = `batch ${start / size + 1} of ${Math.ceil(roots.length / size)}`;
-            await io.group(`Importing ${batch.length} units (${label})`, async () => {
-                const payload = batchPayload(batch, git, context.decisionXml);
-                let failure;
-                const answer = await client
-                    .importEntities(collectionId, payload)
-                    .catch((error) => {
-                    failure = error instanceof Error ? error : new Error(String(error));
-                    return [];
-                });
-                // Kept for the rollback, should the listing below fail too. Without a type, both
-                // deletes are tried: the wrong one answers 404, which counts as already gone.
-                for (const { id, entityType } of answer) {
-                    if (entityType !== 'report')
-                        created.dashboards.add(id);
-                    if (entityType !== 'dashboard')
-                        created.reports.add(id);
-                }
-                // Whatever the call answered, the listing tells what it created.
-                const appeared = await newIds(context, known);
-                for (const id of appeared.dashboards)
-                    created.dashboards.add(id);
-                for (const id of appeared.reports)
-                    created.reports.add(id);
-                if (failure)
-                    throw failure;
-                const exported = await exportEntities(client, [...appeared.dashboards], [...appeared.reports]);
+            await this.io.group(`Importing ${batch.length} units (${label})`, async () => {
+                const copies = await this.importBatch(batch);
+                const exported = await exportEntities(this.context.client, [...copies.dashboards], [...copies.reports]);
                 const match = matchImported(batch, git, indexEntities(exported));
                 if (match.problems.length > 0)
                     throw new Error(`verification failed: ${match.problems.join('; ')}`);
-                for (const [rootId, newId] of match.ids)
-                    ids.set(rootId, newId);
-                io.info(`${label}: ${payload.length} entities imported, ${match.ids.size} units verified`);
+                for (const root of batch) {
+                    const id = match.ids.get(root.id);
+                    if (id)
+                        this.#units.set(root.id, { root, id });
+                }
+                this.#copies.push(...exported);
+                this.io.info(`${label}: ${copies.dashboards.size + copies.reports.size} entities imported, ${match.ids.size} units verified`);
             });
         }
-        return ids;
     }
-    catch (error) {
-        const failure = (error instanceof Error ? error : new Error(String(error)));
-        failure.cleanup = await rollBack(io, context, known, created);
-        throw failure;
+    /** One import call; its copies are recorded before anything else can fail. */
+    async importBatch(roots) {
+        const { client, collectionId, git, decisionXml } = this.context;
+        const sent = batchEntities(roots, git);
+        this.importCalls++;
+        let answer;
+        try {
+            answer = await client.importEntities(collectionId, batchPayload(sent, decisionXml));
+        }
+        catch (error) {
+            // Optimize validates a whole import before it writes (optimize-api.md §4.1
+            // step 12): a 4xx answer wrote nothing. After a 5xx, a lost connection or
+            // a broken answer, some or all of it may be written (writes are not transactional).
+            if (wroteNothing(error))
+                throw error;
+            try {
+                this.record(await this.findSent(sent));
+            }
+            catch (lookup) {
+                throw new Error(`${reason(error)}; what it may have written could not be looked for: ${reason(lookup)}`, { cause: lookup });
+            }
+            throw error;
+        }
+        const copies = emptyIds();
+        // Optimize 3.7 answers ids without a type: the listing tells which are dashboards.
+        const untyped = answer.some(entry => entry.entityType === undefined);
+        const dashboards = untyped
+            ? new Set(await client.listDashboardIds(collectionId))
+            : new Set();
+        for (const { id, entityType } of answer) {
+            const isDashboard = entityType ? entityType === 'dashboard' : dashboards.has(id);
+            (isDashboard ? copies.dashboards : copies.reports).add(id);
+        }
+        this.record(copies);
+        return copies;
+    }
+    record(ids) {
+        for (const id of ids.dashboards)
+            this.#created.dashboards.add(id);
+        for (const id of ids.reports)
+            this.#created.reports.add(id);
+        for (const id of ids.dashboards)
+            this.#known.dashboards.add(id);
+        for (const id of ids.reports)
+            this.#known.reports.add(id);
+    }
+    /** What of `sent` is in the collection now although no answer said so. */
+    async findSent(sent) {
+        const fresh = await this.freshEntities();
+        return matchSent(sent, this.context.git, indexEntities(fresh));
+    }
+    /**
+     * The entities of the collection this run has not accounted for: made
+     * meanwhile by people or other runs, or by this run's lost answer.
+     */
+    async freshEntities() {
+        return this.entitiesBeyond(this.#known);
+    }
+    /** The entities of the collection now, but for the ids of `known`. */
+    async entitiesBeyond(known) {
+        const { client, collectionId } = this.context;
+        // An entity may be deleted between the listing and the export (404): list again.
+        for (let attempt = 1;; attempt++) {
+            const [dashboards, reports] = await Promise.all([
+                client.listDashboardIds(collectionId),
+                client.listReportIds(collectionId)
+            ]);
+            const newDashboards = dashboards.filter(id => !known.dashboards.has(id));
+            const newReports = reports.filter(id => !known.reports.has(id));
+            try {
+                return await exportEntities(client, newDashboards, newReports);
+            }
+            catch (error) {
+                if (attempt >= 3 || !(error instanceof OptimizeApiError) || error.status !== 404)
+                    throw error;
+            }
+        }
+    }
+    /**
+     * Step 3: deletes what this run created, dashboards first. Best effort;
+     * returns what to tell the user. A copy stays in one case: its unit's old
+     * versions are gone (another run, done before this one failed, deleted
+     * them once it had verified this copy as the one both keep) and no other
+     * copy equals the file: deleting it would lose the dashboard.
+     */
+    async rollBack() {
+        const notes = [];
+        const total = this.#created.dashboards.size + this.#created.reports.size;
+        if (total === 0)
+            return ['nothing was written'];
+        let kept = new Set();
+        try {
+            kept = await this.adoptedCopies();
+        }
+        catch (error) {
+            notes.push(`could not check the collection before taking back: ${reason(error)}`);
+        }
+        const doomed = {
+            dashboards: new Set([...this.#created.dashboards].filter(id => !kept.has(id))),
+            reports: new Set([...this.#created.reports].filter(id => !kept.has(id)))
+        };
+        const keptRoots = [...this.#created.dashboards].filter(id => kept.has(id));
+        if (keptRoots.length > 0)
+            notes.push(`kept ${keptRoots.length} new dashboards (${keptRoots.join(', ')}): another run importing the same files replaced the old versions with them`);
+        const failed = await this.deleteIds(doomed);
+        const deleted = doomed.dashboards.size + doomed.reports.size - failed.length;
+        this.io.info(`rolled back: deleted ${deleted} of the ${total} entities this run created`);
+        if (failed.length === 0)
+            return [...notes, `the ${deleted} entities this run had created were deleted again`];
+        return [
+            ...notes,
+            `${failed.length} of the entities this run created could not be deleted (${failed.join('; ')}); the next run's plan finds them as copies of what it keeps and deletes them`
+        ];
+    }
+    /** This run's copies of units whose old versions are gone and that have no other equal copy. */
+    async adoptedCopies() {
+        const replacing = [...this.#itemOf].filter(([, item]) => item.action === 'replace');
+        if (replacing.length === 0)
+            return new Set();
+        const { client, collectionId, git, target } = this.context;
+        const listed = new Set([
+            ...(await client.listDashboardIds(collectionId)),
+            ...(await client.listReportIds(collectionId))
+        ]);
+        const orphaned = replacing
+            .filter(([, item]) => item.targetIds.every(id => !listed.has(id)))
+            .map(([rootId]) => this.#roots.get(rootId))
+            .filter(root => root !== undefined);
+        if (orphaned.length === 0)
+            return new Set();
+        // Every copy made since the plan's listing, this run's and others'.
+        const sincePlan = {
+            dashboards: new Set(target.dashboardIds),
+            reports: new Set(target.reportIds)
+        };
+        const copies = indexEntities(await this.entitiesBeyond(sincePlan));
+        const kept = adoptedCopies(orphaned, git, copies, this.#created);
+        const reports = promotion_compare_reachableReports([...copies.dashboards, ...copies.reports.values()].filter(e => kept.has(e.id)), copies.reports);
+        return new Set([...kept, ...reports]);
+    }
+    /** Step 4: the old versions the plan replaces, its leftovers and prune deletions. */
+    async deleteOldVersions() {
+        const { body, target } = this.context;
+        const removals = removalOrder(removedRoots(body), target.index, body.orphanedReports);
+        if (removals.length === 0)
+            return { dashboards: 0, reports: 0, failed: [] };
+        const reports = removals.reduce((n, r) => n + r.reports.length + (r.root.kind === 'report' ? 1 : 0), 0);
+        const dashboards = removals.filter(r => r.root.kind === 'dashboard').length;
+        return this.io.group(`Deleting ${dashboards} old dashboards and ${reports} reports`, async () => this.remove(removals));
+    }
+    /**
+     * Step 5: runs that imported the same files meanwhile made copies of the
+     * same units. Of the copies that equal a unit's file every run keeps the
+     * smallest id and deletes the others, with the reports only they used.
+     */
+    async converge() {
+        if (this.#units.size === 0)
+            return { notes: [], failed: [] };
+        let fresh;
+        try {
+            fresh = await this.freshEntities();
+        }
+        catch (error) {
+            // Only a run importing the same files at the same time makes copies, and it converges too.
+            const note = `could not look for copies another run importing at the same time may have made: ${reason(error)}; the next plan finds any and deletes them`;
+            this.io.warning(note);
+            return { notes: [note], failed: [] };
+        }
+        if (fresh.length === 0)
+            return { notes: [], failed: [] };
+        const freshIndex = indexEntities(fresh);
+        const { keep, remove } = duplicateCopies([...this.#units.values()], this.context.git, freshIndex);
+        if (remove.length === 0)
+            return { notes: [], failed: [] };
+        for (const [rootId, id] of keep) {
+            const unit = this.#units.get(rootId);
+            if (unit)
+                this.#units.set(rootId, { ...unit, id });
+        }
+        const pool = indexEntities([...this.#copies, ...fresh]);
+        const listed = new Set(pool.reports.keys());
+        const orphans = orphansOf(new Set(remove.map(r => r.id)), pool, listed);
+        const removals = removalOrder(remove, pool, orphans);
+        const result = await this.io.group(`Deleting ${remove.length} copies another run made`, async () => this.remove(removals));
+        return {
+            notes: [
+                `another run imported the same units meanwhile: kept one copy of each, deleted ${remove.length} others`
+            ],
+            failed: result.failed
+        };
+    }
+    /** Deletes root by root, each root's reports first; a root stays when one of its reports does. */
+    async remove(removals) {
+        const result = { dashboards: 0, reports: 0, failed: [] };
+        const attempt = async (ref) => {
+            try {
+                if (ref.kind === 'dashboard')
+                    await this.context.client.deleteDashboard(ref.id);
+                else
+                    await this.context.client.deleteReport(ref.id);
+                if (ref.kind === 'dashboard')
+                    result.dashboards++;
+                else
+                    result.reports++;
+                return true;
+            }
+            catch (error) {
+                result.failed.push(`${ref.kind} '${ref.name}' (${ref.id}): ${reason(error)}`);
+                return false;
+            }
+        };
+        await Promise.all(removals.map(async ({ root, reports }) => {
+            let complete = true;
+            for (const report of reports)
+                complete = (await attempt(report)) && complete;
+            if (complete)
+                await attempt(root);
+            else
+                result.failed.push(`${root.kind} '${root.name}' (${root.id}) kept until its reports are gone`);
+        }));
+        result.failed.sort();
+        return result;
+    }
+    /** Deletes ids of this run's own copies, dashboards first. */
+    async deleteIds(ids) {
+        const failed = [];
+        const attempt = async (kind, id) => {
+            try {
+                if (kind === 'dashboard')
+                    await this.context.client.deleteDashboard(id);
+                else
+                    await this.context.client.deleteReport(id);
+            }
+            catch (error) {
+                failed.push(`${kind} ${id}: ${reason(error)}`);
+            }
+        };
+        await Promise.all([...ids.dashboards].sort().map(async (id) => attempt('dashboard', id)));
+        await Promise.all([...ids.reports].sort().map(async (id) => attempt('report', id)));
+        return failed.sort();
     }
 }
 function rootOf(item, byFile, git) {
@@ -58549,88 +59065,12 @@ function rootOf(item, byFile, git) {
         throw new Error(`plan item ${item.kind} '${item.name}' has no file`);
     return root;
 }
-/** Ids listed now that were not in `known`; `known` is updated. */
-async function newIds(context, known) {
-    const [dashboards, reports] = await Promise.all([
-        context.client.listDashboardIds(context.collectionId),
-        context.client.listReportIds(context.collectionId)
-    ]);
-    const fresh = {
-        dashboards: new Set(dashboards.filter(id => !known.dashboards.has(id))),
-        reports: new Set(reports.filter(id => !known.reports.has(id)))
-    };
-    for (const id of fresh.dashboards)
-        known.dashboards.add(id);
-    for (const id of fresh.reports)
-        known.reports.add(id);
-    return fresh;
-}
-/** Deletes what this run created (dashboards first, so none shows a missing report). Best effort. */
-async function rollBack(io, context, known, created) {
-    const notes = [];
-    try {
-        // A write may land after the failed call's listing (e.g. a reset mid-request).
-        const late = await newIds(context, known);
-        for (const id of late.dashboards)
-            created.dashboards.add(id);
-        for (const id of late.reports)
-            created.reports.add(id);
-    }
-    catch (error) {
-        notes.push(`could not list the collection again: ${reason(error)}`);
-    }
-    const total = created.dashboards.size + created.reports.size;
-    if (total === 0)
-        return [...notes, 'nothing was written'];
-    const failed = await deleteAll(context, created);
-    io.info(`rolled back: deleted ${total - failed.length} of the ${total} entities this run created`);
-    if (failed.length === 0)
-        return [...notes, `the ${total} entities this run had created were deleted again`];
-    return [
-        ...notes,
-        `${failed.length} of the ${total} entities this run created could not be deleted (${failed.join('; ')}); the next run finds them as leftovers and deletes them`
-    ];
-}
-async function deleteAll(context, ids) {
-    const failed = [];
-    const attempt = async (kind, id) => {
-        try {
-            if (kind === 'dashboard')
-                await context.client.deleteDashboard(id);
-            else
-                await context.client.deleteReport(id);
-        }
-        catch (error) {
-            failed.push(`${kind} ${id}: ${reason(error)}`);
-        }
-    };
-    await Promise.all([...ids.dashboards].sort().map(async (id) => attempt('dashboard', id)));
-    await Promise.all([...ids.reports].sort().map(async (id) => attempt('report', id)));
-    return failed;
-}
-/** Step 4: the old versions, leftovers and prune deletions; then reports nothing references. */
-async function deleteOldVersions(io, context) {
-    const { items, orphanedReports } = context.body;
-    const old = { dashboards: new Set(), reports: new Set() };
-    for (const item of items) {
-        if (item.action !== 'replace' && item.action !== 'delete')
-            continue;
-        for (const id of item.targetIds)
-            (item.kind === 'dashboard' ? old.dashboards : old.reports).add(id);
-    }
-    for (const report of orphanedReports)
-        old.reports.add(report.id);
-    if (old.dashboards.size + old.reports.size === 0)
-        return { dashboards: 0, reports: 0, failed: [] };
-    return io.group(`Deleting ${old.dashboards.size} old dashboards and ${old.reports.size} reports`, async () => {
-        const failed = await deleteAll(context, old);
-        const failedDashboards = failed.filter(f => f.startsWith('dashboard ')).length;
-        return {
-            dashboards: old.dashboards.size - failedDashboards,
-            reports: old.reports.size - (failed.length - failedDashboards),
-            failed
-        };
-    });
+function wroteNothing(error) {
+    return (error instanceof OptimizeApiError &&
+        error.kind === 'http' &&
+        error.status !== undefined &&
+        error.status >= 400 &&
+        error.status < 500);
 }
 function reason(error) {
     if (error instanceof OptimizeApiError) {
@@ -58640,6 +59080,115 @@ function reason(error) {
         return refused ? `Optimize refused the import: ${text}` : text;
     }
     return error instanceof Error ? error.message : String(error);
+}
+
+;// CONCATENATED MODULE: ./src/import.ts
+/**
+ * `import`: applies the plan to the target collection. Whatever fails on the
+ * way, no dashboard is lost, none is left twice once the run ends, and
+ * nothing this run did not create is deleted, except what the plan names.
+ *
+ * 1. The plan runs first (plan.ts); if any prerequisite fails, nothing is
+ *    written. With `approved-plan`, the plan computed now must be the
+ *    approved one (plan-approval.ts), or nothing is written.
+ * 2. New and changed units are imported in batches (promotion-run.ts): this
+ *    run's copies are the ids Optimize answers with, exported back and
+ *    compared with the files.
+ * 3. Any failure in step 2 deletes this run's copies again, and only them:
+ *    every dashboard stays at its old version.
+ * 4. Only then are the old versions deleted: replaced dashboards and
+ *    reports, leftovers, prune deletions, each after the reports only it used.
+ * 5. Copies that runs importing the same files at the same time made are
+ *    reduced to one (the same one in every run).
+ *
+ * Unchanged entities are never touched, so their ids and URLs stay.
+ */
+
+
+
+
+
+
+
+
+
+
+/** A plan.json is canonical JSON of a few MB at most. */
+const MAX_PLAN_BYTES = 64 * 1024 * 1024;
+async function runImport(settings, io) {
+    const approved = settings.approvedPlan ? readApprovedPlan(settings.approvedPlan) : undefined;
+    const outcome = await preparePlan(settings, io);
+    const planned = await publishPlan(settings, outcome);
+    const context = outcome.context;
+    if (!outcome.ok || !context)
+        throw new command/* CommandFailedError */.j(failureMessage(outcome.document), planned);
+    const summary = (title, lines) => `${renderPlanMarkdown(outcome.document, { title })}\n${lines.map(l => `- ${l}`).join('\n')}\n`;
+    if (approved)
+        checkApproval(io, approved, outcome.document, planned, summary);
+    const run = new PromotionRun(settings, io, context);
+    try {
+        await run.importUnits();
+    }
+    catch (error) {
+        const cleanup = await run.rollBack();
+        const message = `Import failed, the target keeps its previous versions: ${reason(error)}`;
+        throw new command/* CommandFailedError */.j(message, {
+            outputs: planned.outputs,
+            summary: summary('Optimize import failed', [message, ...cleanup])
+        });
+    }
+    const deletions = await run.deleteOldVersions();
+    const converged = await run.converge();
+    const problems = [...deletions.failed, ...converged.failed];
+    const importedIds = {};
+    for (const [rootId, newId] of run.importedIds()) {
+        const file = context.files.get(rootId);
+        if (file)
+            importedIds[external_node_path_.posix.join(settings.relativePath, file)] = newId;
+    }
+    const result = {
+        outputs: { ...planned.outputs, [constants/* Output */.k7.ImportedIds]: toCanonicalJson(importedIds).trim() },
+        summary: summary(problems.length ? 'Optimize import incomplete' : 'Optimize import', [
+            `imported and verified ${run.unitCount} dashboards and standalone reports (import calls: ${run.importCalls})`,
+            `deleted ${deletions.dashboards} old dashboards and ${deletions.reports} old reports`,
+            ...converged.notes,
+            ...problems
+        ])
+    };
+    if (problems.length > 0) {
+        throw new command/* CommandFailedError */.j(`The new versions are in place, but ${problems.length} old or duplicate entities could not be deleted: ${problems.join('; ')}. Run import again: its plan finds each of them (a copy of a dashboard it keeps, or a report nothing uses any more that equals one of the files) and deletes it, prune or not.`, result);
+    }
+    return result;
+}
+/** Refuses, writing nothing, unless the plan computed now is the approved one. */
+function checkApproval(io, approved, current, planned, summary) {
+    const differences = approvalDifferences(approved, current);
+    if (differences.length === 0) {
+        io.info('The plan computed now is the approved plan: applying it.');
+        return;
+    }
+    const message = `The approved plan no longer matches the files and the target, nothing was written: ${differences.join('; ')}. Review a new plan.`;
+    throw new command/* CommandFailedError */.j(message, {
+        outputs: planned.outputs,
+        summary: summary('Optimize import refused', [
+            'The approved plan no longer matches; nothing was written. What changed:',
+            ...differences
+        ])
+    });
+}
+function readApprovedPlan(file) {
+    const text = readTextNoFollow(file, MAX_PLAN_BYTES, "input 'approved-plan'");
+    const document = parseJsonDocument(text);
+    const problem = document.problems[0];
+    if (problem)
+        throw new Error(`Input 'approved-plan': ${file}${problem.line ? `:${problem.line}` : ''} is not valid JSON: ${problem.message}`);
+    const parsed = ApprovedPlanSchema.safeParse(document.value);
+    if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        const where = document.locate(issue.path);
+        throw new Error(`Input 'approved-plan': ${file}${where.line ? `:${where.line}` : ''} is not a plan.json written by plan: ${issue.message} at ${issue.path.join('.') || 'the top'}`);
+    }
+    return parsed.data;
 }
 
 // EXTERNAL MODULE: ./src/io.ts
@@ -58732,7 +59281,7 @@ async function publish(result, io) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   P$: () => (/* binding */ parseSettings)
 /* harmony export */ });
-/* unused harmony exports SettingsError, getActionSettings */
+/* unused harmony exports SettingsError, DEFAULT_MAX_DELETIONS, getActionSettings */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
@@ -58757,6 +59306,8 @@ const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
 const BEARER_PATTERN = /^[A-Za-z0-9\-._~+/]+=*$/;
 const LOOPBACK = /^(localhost|127(\.\d+){3}|\[::1\])$/;
 const COMMANDS_WITH_OPTIMIZE = ['export', 'plan', 'import', 'export-data'];
+/** Prune deletions a plan may make when `max-deletions` is not set. */
+const DEFAULT_MAX_DELETIONS = 10;
 function getActionSettings(io) {
     return parseSettings(name => core.getInput(name), process.env, io);
 }
@@ -58799,11 +59350,18 @@ function parseSettings(read, env, io) {
         relativePath: entityPath.relative,
         github: github(get, githubToken, env),
         prune: boolean(get, _constants_js__WEBPACK_IMPORTED_MODULE_3__/* .Input */ .pd.Prune, false),
+        maxDeletions: {
+            limit: integer(get, _constants_js__WEBPACK_IMPORTED_MODULE_3__/* .Input */ .pd.MaxDeletions, DEFAULT_MAX_DELETIONS, 0, 10_000),
+            explicit: get(_constants_js__WEBPACK_IMPORTED_MODULE_3__/* .Input */ .pd.MaxDeletions) !== ''
+        },
+        approvedPlan: get(_constants_js__WEBPACK_IMPORTED_MODULE_3__/* .Input */ .pd.ApprovedPlan)
+            ? planPath(_constants_js__WEBPACK_IMPORTED_MODULE_3__/* .Input */ .pd.ApprovedPlan, get(_constants_js__WEBPACK_IMPORTED_MODULE_3__/* .Input */ .pd.ApprovedPlan), workspace, env)
+            : undefined,
         optimizeVersion: optimizeVersion(get(_constants_js__WEBPACK_IMPORTED_MODULE_3__/* .Input */ .pd.OptimizeVersion)),
         definitionsUrl: get(_constants_js__WEBPACK_IMPORTED_MODULE_3__/* .Input */ .pd.DefinitionsUrl)
             ? httpUrl(_constants_js__WEBPACK_IMPORTED_MODULE_3__/* .Input */ .pd.DefinitionsUrl, get(_constants_js__WEBPACK_IMPORTED_MODULE_3__/* .Input */ .pd.DefinitionsUrl))
             : undefined,
-        planFile: node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(workspace, get(_constants_js__WEBPACK_IMPORTED_MODULE_3__/* .Input */ .pd.PlanFile) || node_path__WEBPACK_IMPORTED_MODULE_1__.join(env.RUNNER_TEMP || workspace, 'optimize-as-code-plan.json')),
+        planFile: planPath(_constants_js__WEBPACK_IMPORTED_MODULE_3__/* .Input */ .pd.PlanFile, get(_constants_js__WEBPACK_IMPORTED_MODULE_3__/* .Input */ .pd.PlanFile) || node_path__WEBPACK_IMPORTED_MODULE_1__.join(env.RUNNER_TEMP || workspace, 'optimize-as-code-plan.json'), workspace, env),
         data: {
             output: output.absolute,
             relativeOutput: output.relative,
@@ -58829,6 +59387,9 @@ function checkCommandNeeds(settings) {
     }
     if ((command === 'plan' || command === 'import') && !collectionId) {
         throw new SettingsError(`Input '${_constants_js__WEBPACK_IMPORTED_MODULE_3__/* .Input */ .pd.CollectionId}' is required for '${command}': the target collection.`);
+    }
+    if (settings.approvedPlan && command !== 'import') {
+        throw new SettingsError(`Input '${_constants_js__WEBPACK_IMPORTED_MODULE_3__/* .Input */ .pd.ApprovedPlan}' is only for 'import'.`);
     }
     if (command === 'export-data' && !reportIds.length) {
         throw new SettingsError(`Input '${_constants_js__WEBPACK_IMPORTED_MODULE_3__/* .Input */ .pd.ReportIds}' is required for 'export-data'.`);
@@ -58938,17 +59499,49 @@ function insideWorkspace(name, raw, workspace) {
     if (relative === '' || relative.startsWith('..') || node_path__WEBPACK_IMPORTED_MODULE_1__.isAbsolute(relative)) {
         throw new SettingsError(`Input '${name}' must be a folder inside the workspace '${workspace}', got '${raw}'.`);
     }
-    // A symbolic link on the way could lead the files out of the workspace.
-    const realWorkspace = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync)(workspace);
+    refuseGitFolder(name, raw, relative);
+    refuseLinkOut(name, raw, absolute, workspace, 'the workspace');
+    return { absolute, relative: relative.split(node_path__WEBPACK_IMPORTED_MODULE_1__.sep).join('/') };
+}
+/**
+ * A plan file's absolute path: inside the workspace or RUNNER_TEMP (where
+ * actions/upload-artifact and download-artifact put it), never in `.git`.
+ */
+function planPath(name, raw, workspace, env) {
+    if (raw.includes('\0'))
+        throw new SettingsError(`Input '${name}' contains a NUL character.`);
+    const absolute = node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(workspace, raw);
+    const roots = [workspace, env.RUNNER_TEMP ? node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(env.RUNNER_TEMP) : undefined];
+    const root = roots.find(r => r !== undefined && isStrictlyInside(r, absolute));
+    if (!root) {
+        throw new SettingsError(`Input '${name}' must name a file inside the workspace '${workspace}'${env.RUNNER_TEMP ? ` or RUNNER_TEMP '${env.RUNNER_TEMP}'` : ''}, got '${raw}'.`);
+    }
+    refuseGitFolder(name, raw, node_path__WEBPACK_IMPORTED_MODULE_1__.relative(root, absolute));
+    refuseLinkOut(name, raw, node_path__WEBPACK_IMPORTED_MODULE_1__.dirname(absolute), root, root === workspace ? 'the workspace' : 'RUNNER_TEMP');
+    return absolute;
+}
+function isStrictlyInside(root, target) {
+    const relative = node_path__WEBPACK_IMPORTED_MODULE_1__.relative(root, target);
+    return relative !== '' && !relative.startsWith('..') && !node_path__WEBPACK_IMPORTED_MODULE_1__.isAbsolute(relative);
+}
+/** Git's own folder is never a place for the action's files. */
+function refuseGitFolder(name, raw, relative) {
+    if (relative.split(/[\\/]/).some(part => part.toLowerCase() === '.git')) {
+        throw new SettingsError(`Input '${name}' must not point into a .git folder, got '${raw}'.`);
+    }
+}
+/** A symbolic link on the way could lead the files out of `root`. */
+function refuseLinkOut(name, raw, absolute, root, rootName) {
+    if (!(0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(root))
+        return;
+    const realRoot = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync)(root);
     let existing = absolute;
     while (!(0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(existing))
         existing = node_path__WEBPACK_IMPORTED_MODULE_1__.dirname(existing);
-    const realExisting = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync)(existing);
-    const realRelative = node_path__WEBPACK_IMPORTED_MODULE_1__.relative(realWorkspace, realExisting);
+    const realRelative = node_path__WEBPACK_IMPORTED_MODULE_1__.relative(realRoot, (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync)(existing));
     if (realRelative.startsWith('..') || node_path__WEBPACK_IMPORTED_MODULE_1__.isAbsolute(realRelative)) {
-        throw new SettingsError(`Input '${name}' ('${raw}') goes through a symbolic link that leads out of the workspace.`);
+        throw new SettingsError(`Input '${name}' ('${raw}') goes through a symbolic link that leads out of ${rootName}.`);
     }
-    return { absolute, relative: relative.split(node_path__WEBPACK_IMPORTED_MODULE_1__.sep).join('/') };
 }
 function list(raw) {
     return [

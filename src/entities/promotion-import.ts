@@ -7,7 +7,7 @@
  * new version equals the file.
  */
 import {isDashboard, type Entity} from '../optimize/schemas.js'
-import {toImportPayload} from './normalize.js'
+import {compareStrings, toImportPayload} from './normalize.js'
 import {
   Fingerprinter,
   describeDifferences,
@@ -15,29 +15,37 @@ import {
   standaloneReports,
   type EntityIndex
 } from './promotion-compare.js'
+import type {TargetRef, UnitKind} from './promotion-plan.js'
 
 /** Dashboards up to this index version use the legacy `reports` field (§3.3). */
 const LAST_LEGACY_DASHBOARD_INDEX = 7
 
 /**
- * One import body for several units (dashboards or standalone reports): each
- * root with every report it reaches. A report shared by several units of the
- * batch is sent once.
+ * The entities of the files one import sends for several units (dashboards
+ * or standalone reports): each root with every report it reaches. A report
+ * shared by several units of the batch is sent once.
  */
-export function batchPayload(
-  roots: readonly Entity[],
-  git: EntityIndex,
-  decisionXml: ReadonlyMap<string, string | undefined>
-): Entity[] {
+export function batchEntities(roots: readonly Entity[], git: EntityIndex): Entity[] {
   const reports = [...reachableReports(roots, git.reports)].sort()
-  const payload: Entity[] = []
+  const entities: Entity[] = []
   for (const id of reports) {
     const report = git.reports.get(id)
-    if (report) payload.push(toImportPayload(report, decisionXml.get(id)))
+    if (report) entities.push(report)
   }
-  for (const root of roots)
-    if (isDashboard(root)) payload.push(toLegacyIfNeeded(toImportPayload(root)))
-  return payload
+  for (const root of roots) if (isDashboard(root)) entities.push(root)
+  return entities
+}
+
+/** The import body of `entities` (batchEntities): as Optimize's import reads them. */
+export function batchPayload(
+  entities: readonly Entity[],
+  decisionXml: ReadonlyMap<string, string | undefined>
+): Entity[] {
+  return entities.map(entity =>
+    isDashboard(entity)
+      ? toLegacyIfNeeded(toImportPayload(entity))
+      : toImportPayload(entity, decisionXml.get(entity.id))
+  )
 }
 
 /** Optimize 3.10 and older read dashboards from `reports` (no tile type, URL as id). */
@@ -94,4 +102,117 @@ export function matchImported(
     }
   }
   return result
+}
+
+/** Ids of the target, by kind. */
+export interface Ids {
+  dashboards: Set<string>
+  reports: Set<string>
+}
+
+export function emptyIds(): Ids {
+  return {dashboards: new Set(), reports: new Set()}
+}
+
+/**
+ * What of `sent` (entities of the files, as `git` indexes them) Optimize
+ * wrote although its answer was lost (a timeout, a
+ * reset, a failure halfway through its non-transactional writes): entities
+ * that appeared since (`fresh`) and equal something sent in kind, name and
+ * content. Each sent entity accounts for one copy at most; of several equal
+ * copies the one with the largest id is taken, so that the smallest, which
+ * every run keeps (`duplicateCopies`), stays. Anything else that appeared
+ * meanwhile (made by hand, or by another run with other content) is never
+ * taken for this run's.
+ */
+export function matchSent(sent: readonly Entity[], git: EntityIndex, fresh: EntityIndex): Ids {
+  const gitPrints = new Fingerprinter(git)
+  const freshPrints = new Fingerprinter(fresh)
+  const pool: Record<UnitKind, Entity[]> = {
+    dashboard: [...fresh.dashboards],
+    report: [...fresh.reports.values()]
+  }
+  const found = emptyIds()
+  for (const entity of sent) {
+    const kind: UnitKind = isDashboard(entity) ? 'dashboard' : 'report'
+    const [taken] = pool[kind]
+      .filter(c => c.name === entity.name && gitPrints.equals(entity, freshPrints, c))
+      .sort((a, b) => compareStrings(b.id, a.id))
+    if (!taken) continue
+    pool[kind].splice(pool[kind].indexOf(taken), 1)
+    ;(kind === 'dashboard' ? found.dashboards : found.reports).add(taken.id)
+  }
+  return found
+}
+
+/** A unit this run imported: its root in git and the id of the copy it verified. */
+export interface ImportedUnit {
+  root: Entity
+  id: string
+}
+
+/**
+ * Runs that import the same files at once each create a copy of every
+ * unit. Each of them ends by calling this with what appeared meanwhile
+ * (`fresh`, exported): of the copies that equal a unit's file, all runs
+ * keep the same one, the smallest id, and delete the others, so however
+ * their steps interleave, each unit ends up exactly once. Returns the copy
+ * kept for each root id in git, and the copies to delete.
+ */
+export function duplicateCopies(
+  units: readonly ImportedUnit[],
+  git: EntityIndex,
+  fresh: EntityIndex
+): {keep: Map<string, string>; remove: TargetRef[]} {
+  const gitPrints = new Fingerprinter(git)
+  const freshPrints = new Fingerprinter(fresh)
+  const freshRoots: Record<UnitKind, Entity[]> = {
+    dashboard: fresh.dashboards,
+    report: standaloneReports(fresh)
+  }
+  const keep = new Map<string, string>()
+  const remove: TargetRef[] = []
+  for (const {root, id} of units) {
+    const kind: UnitKind = isDashboard(root) ? 'dashboard' : 'report'
+    const others = freshRoots[kind].filter(
+      c => c.id !== id && c.name === root.name && gitPrints.equals(root, freshPrints, c)
+    )
+    const copies = [id, ...others.map(c => c.id)].sort()
+    keep.set(root.id, copies[0])
+    for (const copy of copies.slice(1)) remove.push({kind, id: copy, name: root.name})
+  }
+  return {keep, remove}
+}
+
+/**
+ * Of this run's copies, the ones a rollback must keep. `roots` are units
+ * whose old versions are gone from the target: another run, importing the
+ * same files, deleted them after verifying a copy, which may be one this
+ * run made (both keep the smallest id). For each, when no copy equal to its
+ * file exists that this run did not make, the smallest of this run's equal
+ * copies stays; deleting it would lose the dashboard.
+ */
+export function adoptedCopies(
+  roots: readonly Entity[],
+  git: EntityIndex,
+  copies: EntityIndex,
+  ours: Ids
+): Set<string> {
+  const gitPrints = new Fingerprinter(git)
+  const copyPrints = new Fingerprinter(copies)
+  const pools: Record<UnitKind, Entity[]> = {
+    dashboard: copies.dashboards,
+    report: standaloneReports(copies)
+  }
+  const kept = new Set<string>()
+  for (const root of roots) {
+    const kind: UnitKind = isDashboard(root) ? 'dashboard' : 'report'
+    const own = kind === 'dashboard' ? ours.dashboards : ours.reports
+    const equal = pools[kind].filter(
+      c => c.name === root.name && gitPrints.equals(root, copyPrints, c)
+    )
+    if (equal.length === 0 || equal.some(c => !own.has(c.id))) continue
+    kept.add(equal.map(c => c.id).sort(compareStrings)[0])
+  }
+  return kept
 }

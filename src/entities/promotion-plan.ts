@@ -17,11 +17,13 @@ import {
   Fingerprinter,
   describeDifferences,
   reachableReports,
+  referencedIds,
   standaloneReports,
   type EntityIndex
 } from './promotion-compare.js'
 
-export const PLAN_FORMAT_VERSION = 1
+/** 2: plan.json holds its basis (file and target digests), which `approved-plan` checks. */
+export const PLAN_FORMAT_VERSION = 2
 
 export type PlanAction = 'create' | 'replace' | 'unchanged' | 'delete'
 export type UnitKind = 'dashboard' | 'report'
@@ -37,6 +39,11 @@ export interface PlanItem {
   reasons: string[]
   /** replace: what differs, target → file. */
   changes: string[]
+  /**
+   * delete: `prune` removes content git does not have (bounded by
+   * `max-deletions`); `leftover` removes a copy of what the plan keeps.
+   */
+  cause?: 'prune' | 'leftover'
 }
 
 export interface TargetRef {
@@ -61,21 +68,38 @@ export interface Prerequisite {
   message: string
 }
 
-/** plan.json: canonical JSON, deterministic (no timestamps), read by people and by `import`. */
-export interface PlanDocument extends Partial<PlanBody> {
-  formatVersion: number
+/**
+ * What a plan was computed from: a SHA-256 of every file it read (relative
+ * to `path`) and a digest of every entity of the target collection (by kind
+ * and id: its fingerprint, promotion-compare.ts). `import` with an approved
+ * plan recomputes both and applies the plan only when they are unchanged.
+ */
+export interface PlanBasis {
+  files: Record<string, string>
+  target: Record<string, string>
+}
+
+/** The run a plan was made for: an approved plan applies only to the same. */
+export interface PlanTarget {
+  optimizeUrl: string
   collectionId: string
   prune: boolean
+}
+
+/** plan.json: canonical JSON, deterministic (no timestamps), read by people and by `import`. */
+export interface PlanDocument extends Partial<PlanBody>, PlanTarget {
+  formatVersion: number
   prerequisites: Prerequisite[]
   counts: Record<PlanAction, number> & {orphanedReports: number}
   hasChanges: boolean
+  basis?: PlanBasis
 }
 
 export function planDocument(
-  collectionId: string,
-  prune: boolean,
+  target: PlanTarget,
   prerequisites: Prerequisite[],
-  body?: PlanBody
+  body?: PlanBody,
+  basis?: PlanBasis
 ): PlanDocument {
   const counts = {create: 0, replace: 0, unchanged: 0, delete: 0, orphanedReports: 0}
   for (const item of body?.items ?? []) counts[item.action]++
@@ -83,12 +107,47 @@ export function planDocument(
   const hasChanges = counts.create + counts.replace + counts.delete + counts.orphanedReports > 0
   return {
     formatVersion: PLAN_FORMAT_VERSION,
-    collectionId,
-    prune,
+    ...target,
     prerequisites,
     ...body,
     counts,
-    hasChanges
+    hasChanges,
+    basis
+  }
+}
+
+/**
+ * The bound on what a plan may delete, so that a wrong `path`, a checkout
+ * step left out or a branch without the files can never empty a target:
+ * prune deletions over `max-deletions`, or of every dashboard the target
+ * has, are refused unless the input allows them explicitly. Leftovers
+ * (copies of what the plan keeps) are not counted: nothing is lost.
+ */
+export function deletionCheck(
+  body: PlanBody,
+  targetDashboards: number,
+  maxDeletions: {limit: number; explicit: boolean}
+): Prerequisite {
+  const check = 'deletions'
+  const pruned = body.items.filter(i => i.action === 'delete' && i.cause === 'prune')
+  const dashboards = pruned.filter(i => i.kind === 'dashboard').length
+  const allow = `set input 'max-deletions' to ${pruned.length} or more to allow it`
+  if (pruned.length > maxDeletions.limit)
+    return {
+      check,
+      status: 'failed',
+      message: `the plan deletes ${pruned.length} dashboards and reports that are not in git, more than 'max-deletions' (${maxDeletions.limit}) allows; check 'path' and the checkout step, or ${allow}`
+    }
+  if (targetDashboards > 0 && dashboards === targetDashboards && !maxDeletions.explicit)
+    return {
+      check,
+      status: 'failed',
+      message: `the plan deletes every dashboard of the target collection (${dashboards}); check 'path' and the checkout step, or ${allow}`
+    }
+  return {
+    check,
+    status: 'ok',
+    message: `${pruned.length} deletions for prune (at most ${maxDeletions.limit})`
   }
 }
 
@@ -162,6 +221,7 @@ export function computePlan(input: PlanInput): PlanBody {
             name: unit.name,
             targetIds: [other.id],
             changes: [],
+            cause: 'leftover',
             reasons: [
               `another ${label} named '${unit.name}' (${kept.id}) equals the file and is kept; this one is a leftover of an interrupted or earlier release`
             ]
@@ -181,22 +241,24 @@ export function computePlan(input: PlanInput): PlanBody {
     for (const [name, others] of byName) {
       for (const other of others) {
         const copyOf = kind === 'report' ? leftoverOf(other) : undefined
-        const deletion = (reason: string): PlanItem => ({
+        const deletion = (cause: PlanItem['cause'], reason: string): PlanItem => ({
           kind,
           action: 'delete',
           name,
           targetIds: [other.id],
           changes: [],
+          cause,
           reasons: [reason]
         })
         if (copyOf !== undefined) {
           items.push(
             deletion(
+              'leftover',
               `nothing references it and it equals report '${copyOf}' of a dashboard in git: a leftover of an interrupted release`
             )
           )
         } else if (input.prune) {
-          items.push(deletion(`not in git, and prune is on`))
+          items.push(deletion('prune', `not in git, and prune is on`))
         } else {
           unmanaged.push({kind, id: other.id, name})
         }
@@ -211,18 +273,30 @@ export function computePlan(input: PlanInput): PlanBody {
 
 /** Reports only the replaced or deleted entities reach; reports other entities use stay. */
 function orphanedReports(items: PlanItem[], input: PlanInput): TargetRef[] {
-  const {target} = input
   const removed = new Set(
     items.filter(i => i.action === 'replace' || i.action === 'delete').flatMap(i => i.targetIds)
   )
-  const roots: Entity[] = [...target.dashboards, ...standaloneReports(target)]
+  return orphansOf(removed, input.target, input.targetReportIds)
+}
+
+/**
+ * Reports that only the `removed` roots reach: what else of `index` still
+ * uses a report keeps it. Only reports listed in the collection (`listed`)
+ * are ever deleted.
+ */
+export function orphansOf(
+  removed: ReadonlySet<string>,
+  index: EntityIndex,
+  listed: ReadonlySet<string>
+): TargetRef[] {
+  const roots: Entity[] = [...index.dashboards, ...standaloneReports(index)]
   const gone = roots.filter(root => removed.has(root.id))
   const kept = roots.filter(root => !removed.has(root.id))
-  const keep = reachableReports(kept, target.reports)
+  const keep = reachableReports(kept, index.reports)
   const orphans: TargetRef[] = []
-  for (const id of reachableReports(gone, target.reports)) {
-    if (keep.has(id) || removed.has(id) || !input.targetReportIds.has(id)) continue
-    orphans.push({kind: 'report', id, name: target.reports.get(id)?.name ?? id})
+  for (const id of reachableReports(gone, index.reports)) {
+    if (keep.has(id) || removed.has(id) || !listed.has(id)) continue
+    orphans.push({kind: 'report', id, name: index.reports.get(id)?.name ?? id})
   }
   return orphans.sort(compareRefs)
 }
@@ -248,6 +322,62 @@ function compareItems(a: PlanItem, b: PlanItem): number {
 function compareRefs(a: TargetRef, b: TargetRef): number {
   return (
     compareStrings(a.kind, b.kind) || compareStrings(a.name, b.name) || compareStrings(a.id, b.id)
+  )
+}
+
+/** A target root (dashboard or standalone report) to delete, with the reports only it used. */
+export interface Removal {
+  root: TargetRef
+  /** In the order they are deleted: a report before any report that shows it. */
+  reports: TargetRef[]
+}
+
+/**
+ * Deletions root by root. Each root's reports (of `orphans`) go first:
+ * Optimize takes a deleted report off every dashboard and combined report
+ * (DashboardService.removeReportFromDashboards, called when a report is
+ * deleted), so no tile is ever left pointing at nothing. The root goes
+ * last, and only once all its reports are gone: if one cannot be deleted,
+ * the root stays, and the next plan finds it again (a same-named copy of
+ * what it keeps, or prune) together with what it still shows.
+ */
+export function removalOrder(
+  roots: readonly TargetRef[],
+  index: EntityIndex,
+  orphans: readonly TargetRef[]
+): Removal[] {
+  const left = new Map(orphans.map(r => [r.id, r]))
+  const removals: Removal[] = []
+  for (const root of roots) {
+    const entity =
+      root.kind === 'dashboard'
+        ? index.dashboards.find(d => d.id === root.id)
+        : index.reports.get(root.id)
+    const reports: TargetRef[] = []
+    const visit = (parent: Entity, trail: Set<string>): void => {
+      for (const child of referencedIds(parent)) {
+        const orphan = left.get(child)
+        const report = index.reports.get(child)
+        if (trail.has(child) || !orphan || !report) continue
+        left.delete(child)
+        visit(report, new Set([...trail, child]))
+        reports.push(orphan)
+      }
+    }
+    if (entity) visit(entity, new Set([root.id]))
+    removals.push({root, reports})
+  }
+  // Reached by no root (a root gone since the listing): each on its own.
+  for (const orphan of left.values()) removals.push({root: orphan, reports: []})
+  return removals
+}
+
+/** The roots a plan deletes: replaced versions, leftovers and prune deletions. */
+export function removedRoots(body: PlanBody): TargetRef[] {
+  return body.items.flatMap(item =>
+    item.action === 'replace' || item.action === 'delete'
+      ? item.targetIds.map(id => ({kind: item.kind, id, name: item.name}))
+      : []
   )
 }
 

@@ -117,6 +117,7 @@ export function testSettings(workspace: string, github: Partial<GitHubSettings>)
       ...github
     },
     prune: false,
+    maxDeletions: {limit: 10, explicit: false},
     planFile: path.join(workspace, 'plan.json'),
     data: {
       output: path.join(workspace, 'optimize-data'),

@@ -131,7 +131,7 @@ describe('import safety', () => {
     await converged(target, workspace)
   })
 
-  it('when the target cannot be listed after an import, the copies named in its answer are rolled back; the rerun converges', async () => {
+  it('when the target cannot be listed after the plan, import relies on the ids Optimize answered with', async () => {
     const {workspace: newer, dev} = await devWorkspace({dashboards: 2, reportsPerDashboard: 2})
     const target = await targetFor(dev)
     running.push(dev, target)
@@ -144,17 +144,28 @@ describe('import safety', () => {
 
     // The plan's listing works; every later one fails (Optimize went away mid-run).
     target.faults.add({route: 'listDashboards', skip: 1, status: 503, times: 100})
-    const error = await importFails(target, newer)
-    expect(error.result?.summary).toMatch(/could not list the collection again/)
-    // The old versions stay; the new copy is deleted through the ids the import answered with.
+    const io = recordingIo()
+    const result = await runImport(targetSettings(target, newer, {command: 'import'}), io)
+    expect(result.summary).toMatch(/could not look for copies another run/)
+    expect(io.warnings.map(w => w.message).join('\n')).toMatch(
+      /could not look for copies another run/
+    )
     expect(dashboardNames(target)).toHaveLength(2)
-
     target.faults.clear()
-    const plan = await runPlan(targetSettings(target, newer), recordingIo())
-    expect(plan.outputs['has-changes']).toBe('true')
-    await runImport(targetSettings(target, newer, {command: 'import'}), recordingIo())
-    expect(dashboardNames(target)).toHaveLength(2)
     await converged(target, newer)
+  })
+
+  it('when verification fails and the target cannot be listed, the copies named in the answer are taken back', async () => {
+    const {workspace, dev} = await devWorkspace({dashboards: 2, reportsPerDashboard: 2})
+    const target = await targetFor(dev)
+    running.push(dev, target)
+    // The plan's listing works; every later one fails, and so does the export of the new copies.
+    target.faults.add({route: 'listDashboards', skip: 1, status: 503, times: 100})
+    target.faults.add({route: 'exportDashboards', skip: 0, status: 503, times: 100})
+    const error = await importFails(target, workspace)
+    expect(error.message).toMatch(/503/)
+    expect(error.result?.summary).toMatch(/entities this run had created were deleted again/)
+    expect(snapshot(target)).toEqual({dashboards: [], reports: []})
   })
 })
 

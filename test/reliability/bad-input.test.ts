@@ -301,6 +301,55 @@ const CASES: Case[] = [
     name: 'a NUL character in the path',
     args: ['--path', 'opt\0imize'],
     expected: /Input 'path' contains a NUL character/
+  },
+  {
+    name: "a path into git's own folder",
+    args: ['--path', '.git/optimize'],
+    expected: /Input 'path' must not point into a \.git folder, got '\.git\/optimize'/
+  },
+  {
+    name: "an output into git's own folder",
+    command: 'export-data',
+    args: ['--report-ids', 'r1', '--output', 'data/../.GIT/x'],
+    expected: /Input 'output' must not point into a \.git folder/
+  },
+  {
+    name: 'a plan file outside the workspace and RUNNER_TEMP',
+    command: 'plan',
+    args: ['--plan-file', '/etc/optimize-plan.json'],
+    expected:
+      /Input 'plan-file' must name a file inside the workspace '.*' or RUNNER_TEMP '.*', got '\/etc\/optimize-plan\.json'/
+  },
+  {
+    name: "a plan file in git's own folder",
+    command: 'plan',
+    args: ['--plan-file', '.git/hooks/pre-commit'],
+    expected: /Input 'plan-file' must not point into a \.git folder/
+  },
+  {
+    name: 'a plan file through a symbolic link out of the workspace',
+    command: 'plan',
+    args: ['--plan-file', 'escape/plan.json'],
+    expected:
+      /Input 'plan-file' \('escape\/plan\.json'\) goes through a symbolic link that leads out of the workspace/
+  },
+  {
+    name: 'an approved plan for another command',
+    command: 'plan',
+    args: ['--approved-plan', 'plan.json'],
+    expected: /Input 'approved-plan' is only for 'import'/
+  },
+  {
+    name: 'an approved plan outside the workspace',
+    command: 'import',
+    args: ['--approved-plan', '../plan.json'],
+    expected: /Input 'approved-plan' must name a file inside the workspace/
+  },
+  {
+    name: 'a negative max-deletions',
+    command: 'plan',
+    args: ['--max-deletions=-1'],
+    expected: /Input 'max-deletions' must be from 0 to 10000, got -1/
   }
 ]
 

@@ -1,0 +1,392 @@
+/**
+ * The writes of one `import` run against the target collection, and the
+ * record of what this run created, which is all it ever takes back.
+ *
+ * Optimize's import makes new copies every time and answers with their ids
+ * (optimize-api.md §4.1 step 13). Those ids are this run's copies. When the
+ * answer is lost, its copies are the entities that appeared since the plan's
+ * listing and equal what was sent (matchSent), never "whatever appeared":
+ * people and other runs write to the same collection.
+ */
+import type {Io} from './io.js'
+import {
+  adoptedCopies,
+  batchEntities,
+  batchPayload,
+  duplicateCopies,
+  emptyIds,
+  matchImported,
+  matchSent,
+  type ImportedUnit,
+  type Ids
+} from './entities/promotion-import.js'
+import {indexEntities, reachableReports, type EntityIndex} from './entities/promotion-compare.js'
+import {
+  orphansOf,
+  removalOrder,
+  removedRoots,
+  type PlanItem,
+  type Removal,
+  type TargetRef
+} from './entities/promotion-plan.js'
+import {describeErrorBody, OptimizeApiError} from './optimize/errors.js'
+import type {Entity} from './optimize/schemas.js'
+import {exportEntities, type PlanContext} from './plan.js'
+import type {Settings} from './settings.js'
+
+export interface Deletions {
+  dashboards: number
+  reports: number
+  failed: string[]
+}
+
+export class PromotionRun {
+  /** Every entity this run created, as far as it knows. */
+  readonly #created: Ids = emptyIds()
+  /** Ids of the collection this run has accounted for: the plan's listing and its own copies. */
+  readonly #known: Ids
+  /** Verified units: root in git → id of its copy. */
+  readonly #units = new Map<string, ImportedUnit>()
+  /** The exported copies of the verified units. */
+  readonly #copies: Entity[] = []
+  readonly #items: PlanItem[]
+  /** Root id in git → its plan item, and the root itself. */
+  readonly #itemOf = new Map<string, PlanItem>()
+  readonly #roots = new Map<string, Entity>()
+  importCalls = 0
+
+  constructor(
+    private readonly settings: Settings,
+    private readonly io: Io,
+    private readonly context: PlanContext
+  ) {
+    this.#known = {
+      dashboards: new Set(context.target.dashboardIds),
+      reports: new Set(context.target.reportIds)
+    }
+    this.#items = context.body.items.filter(i => i.action === 'create' || i.action === 'replace')
+  }
+
+  get unitCount(): number {
+    return this.#units.size
+  }
+
+  /** Root id in git → id of the copy that stays in the target. */
+  importedIds(): Map<string, string> {
+    return new Map([...this.#units].map(([rootId, unit]) => [rootId, unit.id]))
+  }
+
+  /** Step 2: imports and verifies the planned units, a batch at a time; throws at the first failure. */
+  async importUnits(): Promise<void> {
+    const {git, files} = this.context
+    const byFile = new Map([...files].map(([id, file]) => [file, id]))
+    const roots = this.#items.map(item => {
+      const root = rootOf(item, byFile, git)
+      this.#itemOf.set(root.id, item)
+      this.#roots.set(root.id, root)
+      return root
+    })
+    const size = this.settings.connection?.batchSize ?? 100
+    for (let start = 0; start < roots.length; start += size) {
+      const batch = roots.slice(start, start + size)
+      const label = `batch ${start / size + 1} of ${Math.ceil(roots.length / size)}`
+      await this.io.group(`Importing ${batch.length} units (${label})`, async () => {
+        const copies = await this.importBatch(batch)
+        const exported = await exportEntities(
+          this.context.client,
+          [...copies.dashboards],
+          [...copies.reports]
+        )
+        const match = matchImported(batch, git, indexEntities(exported))
+        if (match.problems.length > 0)
+          throw new Error(`verification failed: ${match.problems.join('; ')}`)
+        for (const root of batch) {
+          const id = match.ids.get(root.id)
+          if (id) this.#units.set(root.id, {root, id})
+        }
+        this.#copies.push(...exported)
+        this.io.info(
+          `${label}: ${copies.dashboards.size + copies.reports.size} entities imported, ${match.ids.size} units verified`
+        )
+      })
+    }
+  }
+
+  /** One import call; its copies are recorded before anything else can fail. */
+  private async importBatch(roots: readonly Entity[]): Promise<Ids> {
+    const {client, collectionId, git, decisionXml} = this.context
+    const sent = batchEntities(roots, git)
+    this.importCalls++
+    let answer
+    try {
+      answer = await client.importEntities(collectionId, batchPayload(sent, decisionXml))
+    } catch (error) {
+      // Optimize validates a whole import before it writes (optimize-api.md §4.1
+      // step 12): a 4xx answer wrote nothing. After a 5xx, a lost connection or
+      // a broken answer, some or all of it may be written (writes are not transactional).
+      if (wroteNothing(error)) throw error
+      try {
+        this.record(await this.findSent(sent))
+      } catch (lookup) {
+        throw new Error(
+          `${reason(error)}; what it may have written could not be looked for: ${reason(lookup)}`,
+          {cause: lookup}
+        )
+      }
+      throw error
+    }
+    const copies = emptyIds()
+    // Optimize 3.7 answers ids without a type: the listing tells which are dashboards.
+    const untyped = answer.some(entry => entry.entityType === undefined)
+    const dashboards = untyped
+      ? new Set(await client.listDashboardIds(collectionId))
+      : new Set<string>()
+    for (const {id, entityType} of answer) {
+      const isDashboard = entityType ? entityType === 'dashboard' : dashboards.has(id)
+      ;(isDashboard ? copies.dashboards : copies.reports).add(id)
+    }
+    this.record(copies)
+    return copies
+  }
+
+  private record(ids: Ids): void {
+    for (const id of ids.dashboards) this.#created.dashboards.add(id)
+    for (const id of ids.reports) this.#created.reports.add(id)
+    for (const id of ids.dashboards) this.#known.dashboards.add(id)
+    for (const id of ids.reports) this.#known.reports.add(id)
+  }
+
+  /** What of `sent` is in the collection now although no answer said so. */
+  private async findSent(sent: readonly Entity[]): Promise<Ids> {
+    const fresh = await this.freshEntities()
+    return matchSent(sent, this.context.git, indexEntities(fresh))
+  }
+
+  /**
+   * The entities of the collection this run has not accounted for: made
+   * meanwhile by people or other runs, or by this run's lost answer.
+   */
+  private async freshEntities(): Promise<Entity[]> {
+    return this.entitiesBeyond(this.#known)
+  }
+
+  /** The entities of the collection now, but for the ids of `known`. */
+  private async entitiesBeyond(known: Ids): Promise<Entity[]> {
+    const {client, collectionId} = this.context
+    // An entity may be deleted between the listing and the export (404): list again.
+    for (let attempt = 1; ; attempt++) {
+      const [dashboards, reports] = await Promise.all([
+        client.listDashboardIds(collectionId),
+        client.listReportIds(collectionId)
+      ])
+      const newDashboards = dashboards.filter(id => !known.dashboards.has(id))
+      const newReports = reports.filter(id => !known.reports.has(id))
+      try {
+        return await exportEntities(client, newDashboards, newReports)
+      } catch (error) {
+        if (attempt >= 3 || !(error instanceof OptimizeApiError) || error.status !== 404)
+          throw error
+      }
+    }
+  }
+
+  /**
+   * Step 3: deletes what this run created, dashboards first. Best effort;
+   * returns what to tell the user. A copy stays in one case: its unit's old
+   * versions are gone (another run, done before this one failed, deleted
+   * them once it had verified this copy as the one both keep) and no other
+   * copy equals the file: deleting it would lose the dashboard.
+   */
+  async rollBack(): Promise<string[]> {
+    const notes: string[] = []
+    const total = this.#created.dashboards.size + this.#created.reports.size
+    if (total === 0) return ['nothing was written']
+    let kept = new Set<string>()
+    try {
+      kept = await this.adoptedCopies()
+    } catch (error) {
+      notes.push(`could not check the collection before taking back: ${reason(error)}`)
+    }
+    const doomed: Ids = {
+      dashboards: new Set([...this.#created.dashboards].filter(id => !kept.has(id))),
+      reports: new Set([...this.#created.reports].filter(id => !kept.has(id)))
+    }
+    const keptRoots = [...this.#created.dashboards].filter(id => kept.has(id))
+    if (keptRoots.length > 0)
+      notes.push(
+        `kept ${keptRoots.length} new dashboards (${keptRoots.join(', ')}): another run importing the same files replaced the old versions with them`
+      )
+    const failed = await this.deleteIds(doomed)
+    const deleted = doomed.dashboards.size + doomed.reports.size - failed.length
+    this.io.info(`rolled back: deleted ${deleted} of the ${total} entities this run created`)
+    if (failed.length === 0)
+      return [...notes, `the ${deleted} entities this run had created were deleted again`]
+    return [
+      ...notes,
+      `${failed.length} of the entities this run created could not be deleted (${failed.join('; ')}); the next run's plan finds them as copies of what it keeps and deletes them`
+    ]
+  }
+
+  /** This run's copies of units whose old versions are gone and that have no other equal copy. */
+  private async adoptedCopies(): Promise<Set<string>> {
+    const replacing = [...this.#itemOf].filter(([, item]) => item.action === 'replace')
+    if (replacing.length === 0) return new Set()
+    const {client, collectionId, git, target} = this.context
+    const listed = new Set([
+      ...(await client.listDashboardIds(collectionId)),
+      ...(await client.listReportIds(collectionId))
+    ])
+    const orphaned = replacing
+      .filter(([, item]) => item.targetIds.every(id => !listed.has(id)))
+      .map(([rootId]) => this.#roots.get(rootId))
+      .filter(root => root !== undefined)
+    if (orphaned.length === 0) return new Set()
+    // Every copy made since the plan's listing, this run's and others'.
+    const sincePlan = {
+      dashboards: new Set(target.dashboardIds),
+      reports: new Set(target.reportIds)
+    }
+    const copies = indexEntities(await this.entitiesBeyond(sincePlan))
+    const kept = adoptedCopies(orphaned, git, copies, this.#created)
+    const reports = reachableReports(
+      [...copies.dashboards, ...copies.reports.values()].filter(e => kept.has(e.id)),
+      copies.reports
+    )
+    return new Set([...kept, ...reports])
+  }
+
+  /** Step 4: the old versions the plan replaces, its leftovers and prune deletions. */
+  async deleteOldVersions(): Promise<Deletions> {
+    const {body, target} = this.context
+    const removals = removalOrder(removedRoots(body), target.index, body.orphanedReports)
+    if (removals.length === 0) return {dashboards: 0, reports: 0, failed: []}
+    const reports = removals.reduce(
+      (n, r) => n + r.reports.length + (r.root.kind === 'report' ? 1 : 0),
+      0
+    )
+    const dashboards = removals.filter(r => r.root.kind === 'dashboard').length
+    return this.io.group(`Deleting ${dashboards} old dashboards and ${reports} reports`, async () =>
+      this.remove(removals)
+    )
+  }
+
+  /**
+   * Step 5: runs that imported the same files meanwhile made copies of the
+   * same units. Of the copies that equal a unit's file every run keeps the
+   * smallest id and deletes the others, with the reports only they used.
+   */
+  async converge(): Promise<{notes: string[]; failed: string[]}> {
+    if (this.#units.size === 0) return {notes: [], failed: []}
+    let fresh: Entity[]
+    try {
+      fresh = await this.freshEntities()
+    } catch (error) {
+      // Only a run importing the same files at the same time makes copies, and it converges too.
+      const note = `could not look for copies another run importing at the same time may have made: ${reason(error)}; the next plan finds any and deletes them`
+      this.io.warning(note)
+      return {notes: [note], failed: []}
+    }
+    if (fresh.length === 0) return {notes: [], failed: []}
+    const freshIndex = indexEntities(fresh)
+    const {keep, remove} = duplicateCopies([...this.#units.values()], this.context.git, freshIndex)
+    if (remove.length === 0) return {notes: [], failed: []}
+    for (const [rootId, id] of keep) {
+      const unit = this.#units.get(rootId)
+      if (unit) this.#units.set(rootId, {...unit, id})
+    }
+    const pool: EntityIndex = indexEntities([...this.#copies, ...fresh])
+    const listed = new Set(pool.reports.keys())
+    const orphans = orphansOf(new Set(remove.map(r => r.id)), pool, listed)
+    const removals = removalOrder(remove, pool, orphans)
+    const result = await this.io.group(
+      `Deleting ${remove.length} copies another run made`,
+      async () => this.remove(removals)
+    )
+    return {
+      notes: [
+        `another run imported the same units meanwhile: kept one copy of each, deleted ${remove.length} others`
+      ],
+      failed: result.failed
+    }
+  }
+
+  /** Deletes root by root, each root's reports first; a root stays when one of its reports does. */
+  private async remove(removals: readonly Removal[]): Promise<Deletions> {
+    const result: Deletions = {dashboards: 0, reports: 0, failed: []}
+    const attempt = async (ref: TargetRef): Promise<boolean> => {
+      try {
+        if (ref.kind === 'dashboard') await this.context.client.deleteDashboard(ref.id)
+        else await this.context.client.deleteReport(ref.id)
+        if (ref.kind === 'dashboard') result.dashboards++
+        else result.reports++
+        return true
+      } catch (error) {
+        result.failed.push(`${ref.kind} '${ref.name}' (${ref.id}): ${reason(error)}`)
+        return false
+      }
+    }
+    await Promise.all(
+      removals.map(async ({root, reports}) => {
+        let complete = true
+        for (const report of reports) complete = (await attempt(report)) && complete
+        if (complete) await attempt(root)
+        else
+          result.failed.push(
+            `${root.kind} '${root.name}' (${root.id}) kept until its reports are gone`
+          )
+      })
+    )
+    result.failed.sort()
+    return result
+  }
+
+  /** Deletes ids of this run's own copies, dashboards first. */
+  private async deleteIds(ids: Ids): Promise<string[]> {
+    const failed: string[] = []
+    const attempt = async (kind: 'dashboard' | 'report', id: string): Promise<void> => {
+      try {
+        if (kind === 'dashboard') await this.context.client.deleteDashboard(id)
+        else await this.context.client.deleteReport(id)
+      } catch (error) {
+        failed.push(`${kind} ${id}: ${reason(error)}`)
+      }
+    }
+    await Promise.all([...ids.dashboards].sort().map(async id => attempt('dashboard', id)))
+    await Promise.all([...ids.reports].sort().map(async id => attempt('report', id)))
+    return failed.sort()
+  }
+}
+
+function rootOf(item: PlanItem, byFile: Map<string, string>, git: PlanContext['git']): Entity {
+  const id = item.file ? byFile.get(item.file) : undefined
+  const root =
+    item.kind === 'dashboard'
+      ? git.dashboards.find(d => d.id === id)
+      : id === undefined
+        ? undefined
+        : git.reports.get(id)
+  if (!root) throw new Error(`plan item ${item.kind} '${item.name}' has no file`)
+  return root
+}
+
+function wroteNothing(error: unknown): boolean {
+  return (
+    error instanceof OptimizeApiError &&
+    error.kind === 'http' &&
+    error.status !== undefined &&
+    error.status >= 400 &&
+    error.status < 500
+  )
+}
+
+export function reason(error: unknown): string {
+  if (error instanceof OptimizeApiError) {
+    const detail = describeErrorBody(error.body)
+    const refused =
+      error.path.endsWith('/import') && error.status !== undefined && error.status < 500
+    const text =
+      detail && !error.message.includes(detail) ? `${error.message} (${detail})` : error.message
+    return refused ? `Optimize refused the import: ${text}` : text
+  }
+  return error instanceof Error ? error.message : String(error)
+}
