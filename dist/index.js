@@ -33400,7 +33400,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6942);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7921);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -33409,7 +33409,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6942:
+/***/ 7921:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37853,9 +37853,9 @@ function normalize(input) {
 function compareTiles(a, b) {
     return (a.position.y - b.position.y ||
         a.position.x - b.position.x ||
-        normalize_compareStrings(a.type ?? '', b.type ?? '') ||
-        normalize_compareStrings(a.id, b.id) ||
-        normalize_compareStrings(toCanonicalJson(a), toCanonicalJson(b)));
+        compareStrings(a.type ?? '', b.type ?? '') ||
+        compareStrings(a.id, b.id) ||
+        compareStrings(toCanonicalJson(a), toCanonicalJson(b)));
 }
 /** Numeric versions in numeric order after the keywords ("all", "latest"). */
 function compareVersions(a, b) {
@@ -37867,7 +37867,7 @@ function compareVersions(a, b) {
         return 1;
     if (numB !== undefined)
         return -1;
-    return normalize_compareStrings(a, b);
+    return compareStrings(a, b);
 }
 /** `null` (Camunda 7's "not defined" tenant) first, then by code unit. */
 function compareTenants(a, b) {
@@ -37877,9 +37877,9 @@ function compareTenants(a, b) {
         return -1;
     if (b === null)
         return 1;
-    return normalize_compareStrings(a, b);
+    return compareStrings(a, b);
 }
-function normalize_compareStrings(a, b) {
+function compareStrings(a, b) {
     return a < b ? -1 : a > b ? 1 : 0;
 }
 /**
@@ -41057,10 +41057,10 @@ function layoutTree(tree, extras) {
         }
         entries.push(entryFor(entity, `${base}.json`));
     }
-    files.sort((a, b) => normalize_compareStrings(a.path, b.path));
+    files.sort((a, b) => compareStrings(a.path, b.path));
     const manifest = {
         formatVersion: MANIFEST_FORMAT_VERSION,
-        entities: entries.sort((a, b) => normalize_compareStrings(a.file, b.file)),
+        entities: entries.sort((a, b) => compareStrings(a.file, b.file)),
         files: files.map(f => f.path)
     };
     files.push({ path: MANIFEST_FILE, content: toCanonicalJson(manifest) });
@@ -49641,7 +49641,7 @@ function diffFilters(before, after) {
         added.splice(added.indexOf(match), 1);
         changed.push(`${describeFilter(filter)} → ${describeValue(match.data)}`);
     }
-    const sorted = (items) => items.sort(normalize_compareStrings);
+    const sorted = (items) => items.sort(compareStrings);
     return {
         added: sorted(added.map(describeFilter)),
         removed: sorted(removed.map(describeFilter)),
@@ -49668,7 +49668,7 @@ function describeFilter(filter) {
 function diffDefinitions(before, after) {
     const oldByKey = new Map(before.map(d => [String(d.key), d]));
     const newByKey = new Map(after.map(d => [String(d.key), d]));
-    const keys = [...new Set([...oldByKey.keys(), ...newByKey.keys()])].sort(normalize_compareStrings);
+    const keys = [...new Set([...oldByKey.keys(), ...newByKey.keys()])].sort(compareStrings);
     const result = { added: [], removed: [], changed: [] };
     for (const key of keys) {
         const oldDef = oldByKey.get(key);
@@ -49715,7 +49715,7 @@ function diffConfiguration(before, after) {
             return `${path} added: ${summary_reports_short(newValue)}`;
         return `${path} removed`;
     });
-    lines.sort(normalize_compareStrings);
+    lines.sort(compareStrings);
     if (lines.length <= MAX_CONFIGURATION_PATHS)
         return lines;
     const rest = lines.length - MAX_CONFIGURATION_PATHS;
@@ -49729,7 +49729,7 @@ function formatPath(path) {
 function changedKeys(before, after, handled) {
     return [...new Set([...Object.keys(before), ...Object.keys(after)])]
         .filter(key => !handled.has(key) && !same(before[key], after[key]))
-        .sort(normalize_compareStrings);
+        .sort(compareStrings);
 }
 function describeView(value) {
     const view = asObject(value);
@@ -49773,7 +49773,7 @@ function compareKeys(a, b) {
         const index = LEADING_KEYS.indexOf(key);
         return index < 0 ? LEADING_KEYS.length : index;
     };
-    return rank(a) - rank(b) || normalize_compareStrings(a, b);
+    return rank(a) - rank(b) || compareStrings(a, b);
 }
 function summary_reports_short(value) {
     if (value === undefined)
@@ -49799,7 +49799,7 @@ function same(a, b) {
     return toCanonicalJson(a ?? null) === toCanonicalJson(b ?? null);
 }
 function compareJson(a, b) {
-    return normalize_compareStrings(toCanonicalJson(a), toCanonicalJson(b));
+    return compareStrings(toCanonicalJson(a), toCanonicalJson(b));
 }
 
 ;// CONCATENATED MODULE: ./src/github/summary-tiles.ts
@@ -49835,8 +49835,8 @@ function diffTiles(before, after, reportName) {
     }
     return changes.sort((a, b) => a.position.y - b.position.y ||
         a.position.x - b.position.x ||
-        normalize_compareStrings(a.kind, b.kind) ||
-        normalize_compareStrings(a.tile.label, b.tile.label));
+        compareStrings(a.kind, b.kind) ||
+        compareStrings(a.tile.label, b.tile.label));
 }
 function pairByKey(before, after) {
     const group = (tiles) => {
@@ -49848,7 +49848,7 @@ function pairByKey(before, after) {
     };
     const oldGroups = group(before);
     const newGroups = group(after);
-    const keys = [...new Set([...oldGroups.keys(), ...newGroups.keys()])].sort(normalize_compareStrings);
+    const keys = [...new Set([...oldGroups.keys(), ...newGroups.keys()])].sort(compareStrings);
     const pairs = [];
     for (const key of keys) {
         const olds = oldGroups.get(key) ?? [];
@@ -49947,7 +49947,7 @@ function hasChanges(summary) {
 }
 /** Sorted by name, then id: stable whatever order Optimize returned. */
 function sortNamed(items) {
-    return [...items].sort((a, b) => normalize_compareStrings(a.name, b.name) || normalize_compareStrings(a.id, b.id));
+    return [...items].sort((a, b) => compareStrings(a.name, b.name) || compareStrings(a.id, b.id));
 }
 
 ;// CONCATENATED MODULE: ./src/github/summary-markdown.ts
@@ -50349,7 +50349,7 @@ function diffDashboard(before, after, reportName) {
     change.other = [...keys]
         .filter(key => !handled.has(key))
         .filter(key => !sameJson(field(before, key), field(after, key)))
-        .sort(normalize_compareStrings);
+        .sort(compareStrings);
     return change;
 }
 function describeReport(report) {
@@ -50377,7 +50377,7 @@ function byId(entities) {
     return new Map(entities.map(entity => [entity.id, entity]));
 }
 function unionIds(a, b) {
-    return [...new Set([...a.keys(), ...b.keys()])].sort(normalize_compareStrings);
+    return [...new Set([...a.keys(), ...b.keys()])].sort(compareStrings);
 }
 function sameJson(a, b) {
     return deepEqual(a ?? null, b ?? null);
@@ -50980,6 +50980,16 @@ function describeErrorBody(body) {
         parts.push(`conflicts with: ${body.conflictedItems.map(c => `${c.type} '${c.name ?? c.id}'`).join(', ')}`);
     }
     return parts.join(' — ');
+}
+/** What went wrong, in one line for the summary: Optimize's own words when it gave any. */
+function failureText(error) {
+    if (error instanceof OptimizeApiError) {
+        const detail = describeErrorBody(error.body);
+        const refused = error.path.endsWith('/import') && error.status !== undefined && error.status < 500;
+        const text = detail && !error.message.includes(detail) ? `${error.message} (${detail})` : error.message;
+        return refused ? `Optimize refused the import: ${text}` : text;
+    }
+    return error instanceof Error ? error.message : String(error);
 }
 
 ;// CONCATENATED MODULE: ./src/optimize/auth.ts
@@ -52608,7 +52618,7 @@ async function exportWith(settings, io, client, worker, held) {
     };
     const changedFiles = [...written.changed, ...written.removed]
         .map(toWorkspace)
-        .sort(normalize_compareStrings);
+        .sort(compareStrings);
     for (const file of written.changed)
         io.info(`wrote ${toWorkspace(file)}`);
     for (const file of written.removed)
@@ -52746,8 +52756,8 @@ function toTree(entities) {
         else
             tree.reports.push(normalized);
     }
-    tree.dashboards.sort((a, b) => normalize_compareStrings(a.entity.id, b.entity.id));
-    tree.reports.sort((a, b) => normalize_compareStrings(a.entity.id, b.entity.id));
+    tree.dashboards.sort((a, b) => compareStrings(a.entity.id, b.entity.id));
+    tree.reports.sort((a, b) => compareStrings(a.entity.id, b.entity.id));
     return tree;
 }
 function exportedTable(tree) {
@@ -52755,7 +52765,7 @@ function exportedTable(tree) {
         return '';
     const rows = tree.dashboards
         .map(({ entity }) => entity)
-        .sort((a, b) => normalize_compareStrings(a.name, b.name) || normalize_compareStrings(a.id, b.id))
+        .sort((a, b) => compareStrings(a.name, b.name) || compareStrings(a.id, b.id))
         .map(d => `| ${escapeMarkdown(d.name)} | ${tileReportIds(d).length} | \`${d.id}\` |`);
     return ['| Dashboard | Reports | ID |', '| --- | --- | --- |', ...rows].join('\n');
 }
@@ -52930,7 +52940,7 @@ const DATA_MANIFEST_FILE = 'manifest.json';
 function buildManifest(files) {
     return {
         reports: [...files]
-            .sort((a, b) => normalize_compareStrings(a.reportId, b.reportId))
+            .sort((a, b) => compareStrings(a.reportId, b.reportId))
             .map(f => ({
             id: f.reportId,
             file: f.file,
@@ -53002,7 +53012,7 @@ async function collectColumns(recordsFile) {
     for await (const record of readRecords(recordsFile))
         for (const column of flatten(record).keys())
             columns.add(column);
-    return [...columns].sort(normalize_compareStrings);
+    return [...columns].sort(compareStrings);
 }
 async function* readRecords(recordsFile) {
     const lines = (0,external_node_readline_namespaceObject.createInterface)({
@@ -59372,6 +59382,202 @@ async function upsertPlanComment(settings, io, markdown) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/entities/plan-document.ts
+/** 2: plan.json holds its basis (file and target digests), which `approved-plan` checks. */
+const PLAN_FORMAT_VERSION = 2;
+function planDocument(target, prerequisites, body, basis) {
+    const counts = { create: 0, replace: 0, unchanged: 0, delete: 0, orphanedReports: 0 };
+    for (const item of body?.items ?? [])
+        counts[item.action]++;
+    counts.orphanedReports = body?.orphanedReports.length ?? 0;
+    const hasChanges = counts.create + counts.replace + counts.delete + counts.orphanedReports > 0;
+    return {
+        formatVersion: PLAN_FORMAT_VERSION,
+        ...target,
+        prerequisites,
+        ...body,
+        counts,
+        hasChanges,
+        basis
+    };
+}
+/**
+ * The bound on what a plan may delete, so that a wrong `path`, a checkout
+ * step left out or a branch without the files can never empty a target:
+ * prune deletions over `max-deletions`, or of every dashboard the target
+ * has, are refused unless the input allows them explicitly. Leftovers
+ * (copies of what the plan keeps) are not counted: nothing is lost.
+ */
+function deletionCheck(body, targetDashboards, maxDeletions) {
+    const check = 'deletions';
+    const pruned = body.items.filter(i => i.action === 'delete' && i.cause === 'prune');
+    const dashboards = pruned.filter(i => i.kind === 'dashboard').length;
+    const allow = `set input 'max-deletions' to ${pruned.length} or more to allow it`;
+    if (pruned.length > maxDeletions.limit)
+        return {
+            check,
+            status: 'failed',
+            message: `the plan deletes ${pruned.length} dashboards and reports that are not in git, more than 'max-deletions' (${maxDeletions.limit}) allows; check 'path' and the checkout step, or ${allow}`
+        };
+    if (targetDashboards > 0 && dashboards === targetDashboards && !maxDeletions.explicit)
+        return {
+            check,
+            status: 'failed',
+            message: `the plan deletes every dashboard of the target collection (${dashboards}); check 'path' and the checkout step, or ${allow}`
+        };
+    return {
+        check,
+        status: 'ok',
+        message: `${pruned.length} deletions for prune (at most ${maxDeletions.limit})`
+    };
+}
+
+;// CONCATENATED MODULE: ./src/entities/plan-approval.ts
+/**
+ * Pure: whether the plan computed now is the plan a person approved.
+ *
+ * A plan is reviewed in one job and applied in another (an artifact between
+ * a plan job and a protected-environment import job). Meanwhile the files or
+ * the target may change: a merge, a hand edit in Optimize, another release.
+ * `import` then recomputes the plan and applies it only when it was made
+ * from the same files, the same target content and the same settings as the
+ * approved one, which makes the two plans identical; otherwise it says what
+ * changed and writes nothing.
+ */
+
+
+
+/** What an approved plan.json must hold; anything else it holds is compared as it is. */
+const ApprovedPlanSchema = looseObject({
+    formatVersion: schemas_number(),
+    optimizeUrl: schemas_string(),
+    collectionId: schemas_string(),
+    prune: schemas_boolean(),
+    prerequisites: array(looseObject({ check: schemas_string(), status: schemas_string() })),
+    items: array(unknown()).optional(),
+    orphanedReports: array(unknown()).optional(),
+    unmanaged: array(unknown()).optional(),
+    basis: object({ files: record(schemas_string(), schemas_string()), target: record(schemas_string(), schemas_string()) })
+        .optional()
+});
+/** Most differences of one kind that are named; the rest are counted. */
+const MAX_NAMED = 10;
+/** What differs between the approved plan and the one computed now; empty when they match. */
+function approvalDifferences(approved, current) {
+    if (approved.formatVersion !== PLAN_FORMAT_VERSION)
+        return [
+            `the approved plan has format version ${approved.formatVersion}, this action writes ${PLAN_FORMAT_VERSION}: make the plan with the same version of the action as the import`
+        ];
+    const differences = [];
+    for (const key of ['optimizeUrl', 'collectionId', 'prune']) {
+        if (approved[key] !== current[key])
+            differences.push(`it was made for ${key} ${JSON.stringify(approved[key])}, this run has ${JSON.stringify(current[key])}`);
+    }
+    const failed = approved.prerequisites.filter(p => p.status === 'failed').map(p => p.check);
+    if (failed.length > 0)
+        differences.push(`its prerequisites failed (${failed.join(', ')}): it cannot be applied`);
+    if (!approved.basis || !current.basis) {
+        differences.push('it does not say what it was computed from (no basis)');
+        return differences;
+    }
+    differences.push(...changes('file', approved.basis.files, current.basis.files, 'in git'), ...changes('target entity', approved.basis.target, current.basis.target, 'in the target'));
+    if (differences.length === 0 && planText(approved) !== planText(current))
+        differences.push('the plan computed now differs from the approved one');
+    return differences;
+}
+/** Entries of `after` that were added, removed or changed since `before`, named. */
+function changes(noun, before, after, where) {
+    const lines = [];
+    for (const key of Object.keys(after).sort()) {
+        if (!(key in before))
+            lines.push(`${noun} ${key} appeared ${where}`);
+        else if (before[key] !== after[key])
+            lines.push(`${noun} ${key} changed ${where}`);
+    }
+    for (const key of Object.keys(before).sort())
+        if (!(key in after))
+            lines.push(`${noun} ${key} is gone ${where}`);
+    if (lines.length <= MAX_NAMED)
+        return lines;
+    return [...lines.slice(0, MAX_NAMED), `and ${lines.length - MAX_NAMED} more ${noun} changes`];
+}
+/** The actions of a plan, without its messages (whose wording may differ between versions). */
+function planText(plan) {
+    return toCanonicalJson({
+        items: plan.items ?? [],
+        orphanedReports: plan.orphanedReports ?? [],
+        unmanaged: plan.unmanaged ?? []
+    });
+}
+
+;// CONCATENATED MODULE: ./src/entities/promotion-markdown.ts
+const STATUS_ICONS = {
+    ok: '✅',
+    failed: '❌',
+    warning: '⚠️',
+    skipped: '➖'
+};
+const ACTION_WORDS = {
+    create: '🆕 create',
+    replace: '🔁 replace',
+    delete: '🗑️ delete',
+    unchanged: 'unchanged'
+};
+/** Longest list of unchanged or unmanaged entities shown before it is cut. */
+const MAX_LISTED = 50;
+function renderPlanMarkdown(plan, options = {}) {
+    const { counts } = plan;
+    const lines = [];
+    const title = options.title ?? 'Optimize plan';
+    const failed = plan.prerequisites.some(p => p.status === 'failed');
+    const totals = `${counts.create} to create, ${counts.replace} to replace, ${counts.delete} to delete, ${counts.unchanged} unchanged`;
+    lines.push(`### ${failed ? '❌' : plan.hasChanges ? '📝' : '✅'} ${title} for collection \`${plan.collectionId}\`: ${totals}`, '');
+    lines.push('**Prerequisites**', '');
+    for (const p of plan.prerequisites)
+        lines.push(`- ${STATUS_ICONS[p.status]} **${p.check}**: ${promotion_markdown_escapeMarkdown(p.message)}`);
+    lines.push('');
+    const items = plan.items ?? [];
+    const changing = items.filter(i => i.action !== 'unchanged');
+    if (changing.length > 0) {
+        lines.push('| Action | Kind | Name | File | Details |', '| --- | --- | --- | --- | --- |');
+        for (const item of changing) {
+            const details = [...item.reasons, ...item.changes.map(c => `• ${c}`)];
+            if (item.targetIds.length)
+                details.push(`target: ${item.targetIds.join(', ')}`);
+            lines.push(`| ${ACTION_WORDS[item.action]} | ${item.kind} | ${promotion_markdown_escapeMarkdown(item.name)} | ${item.file ? `\`${item.file}\`` : ''} | ${details.map(promotion_markdown_escapeMarkdown).join('<br>')} |`);
+        }
+        lines.push('');
+    }
+    else if (plan.items) {
+        lines.push('Nothing to create, replace or delete.', '');
+    }
+    if (plan.orphanedReports?.length) {
+        lines.push(`${plan.orphanedReports.length} reports that nothing references any more are deleted after the dashboards that used them: ${refList(plan.orphanedReports)}`, '');
+    }
+    const unchanged = items.filter(i => i.action === 'unchanged');
+    if (unchanged.length > 0) {
+        lines.push(`<details><summary>${unchanged.length} unchanged (ids stay)</summary>`, '', ...cut(unchanged.map(i => `- ${i.kind} ${promotion_markdown_escapeMarkdown(i.name)} (\`${i.targetIds[0]}\`)`)), '', '</details>', '');
+    }
+    if (plan.unmanaged?.length) {
+        lines.push(`<details><summary>${plan.unmanaged.length} in the collection but not in git (kept; set prune to delete them)</summary>`, '', ...cut(plan.unmanaged.map(r => `- ${r.kind} ${promotion_markdown_escapeMarkdown(r.name)} (\`${r.id}\`)`)), '', '</details>', '');
+    }
+    return `${lines.join('\n').trimEnd()}\n`;
+}
+function refList(refs) {
+    const shown = refs.slice(0, MAX_LISTED).map(r => `${promotion_markdown_escapeMarkdown(r.name)} (\`${r.id}\`)`);
+    const more = refs.length > MAX_LISTED ? `, … and ${refs.length - MAX_LISTED} more` : '';
+    return shown.join(', ') + more;
+}
+function cut(lines) {
+    if (lines.length <= MAX_LISTED)
+        return lines;
+    return [...lines.slice(0, MAX_LISTED), `- … and ${lines.length - MAX_LISTED} more`];
+}
+/** Markdown table cells: pipes, backticks and line breaks would break the table. */
+function promotion_markdown_escapeMarkdown(text) {
+    return text.replace(/[\\`*_[\]<>|]/g, c => `\\${c}`).replace(/\r?\n/g, ' ');
+}
+
 ;// CONCATENATED MODULE: ./src/entities/promotion-equal.ts
 /**
  * Pure: "do these two units have the same fingerprint?" answered without
@@ -59537,9 +59743,9 @@ function sameDefinitions(x, y) {
 function sortedDefinition(definition) {
     const sorted = { ...definition };
     if (Array.isArray(definition.versions))
-        sorted.versions = [...definition.versions].sort(normalize_compareStrings);
+        sorted.versions = [...definition.versions].sort(compareStrings);
     if (Array.isArray(definition.tenantIds))
-        sorted.tenantIds = [...definition.tenantIds].sort((a, b) => normalize_compareStrings(a ?? '', b ?? ''));
+        sorted.tenantIds = [...definition.tenantIds].sort((a, b) => compareStrings(a ?? '', b ?? ''));
     return sorted;
 }
 /**
@@ -59651,7 +59857,7 @@ function referencedIds(entity) {
     return [];
 }
 /** Every report id reachable from `roots`, the roots' own reports included. */
-function promotion_compare_reachableReports(roots, reports) {
+function reachableReports(roots, reports) {
     const seen = new Set();
     const stack = roots.flatMap(referencedIds);
     for (const root of roots)
@@ -59679,7 +59885,7 @@ function standaloneReports(index) {
             referenced.add(id);
     return [...index.reports.values()]
         .filter(report => !referenced.has(report.id))
-        .sort((a, b) => normalize_compareStrings(a.name, b.name) || normalize_compareStrings(a.id, b.id));
+        .sort((a, b) => compareStrings(a.name, b.name) || compareStrings(a.id, b.id));
 }
 /** Compact deterministic JSON, for hashing only (the canonical text is indented). */
 const stableStringify = configure({ deterministic: true, bigint: false, circularValue: Error });
@@ -59794,7 +60000,7 @@ class Fingerprinter {
         });
         keyed.sort((a, b) => a.tile.position.y - b.tile.position.y ||
             a.tile.position.x - b.tile.position.x ||
-            normalize_compareStrings(a.tieKey(), b.tieKey()));
+            compareStrings(a.tieKey(), b.tieKey()));
         return {
             ...rest,
             description: dashboard.description ?? null,
@@ -59897,395 +60103,6 @@ function show(value) {
     return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS - 1)}…` : text;
 }
 
-;// CONCATENATED MODULE: ./src/entities/promotion-plan.ts
-
-
-/** 2: plan.json holds its basis (file and target digests), which `approved-plan` checks. */
-const PLAN_FORMAT_VERSION = 2;
-function planDocument(target, prerequisites, body, basis) {
-    const counts = { create: 0, replace: 0, unchanged: 0, delete: 0, orphanedReports: 0 };
-    for (const item of body?.items ?? [])
-        counts[item.action]++;
-    counts.orphanedReports = body?.orphanedReports.length ?? 0;
-    const hasChanges = counts.create + counts.replace + counts.delete + counts.orphanedReports > 0;
-    return {
-        formatVersion: PLAN_FORMAT_VERSION,
-        ...target,
-        prerequisites,
-        ...body,
-        counts,
-        hasChanges,
-        basis
-    };
-}
-/**
- * The bound on what a plan may delete, so that a wrong `path`, a checkout
- * step left out or a branch without the files can never empty a target:
- * prune deletions over `max-deletions`, or of every dashboard the target
- * has, are refused unless the input allows them explicitly. Leftovers
- * (copies of what the plan keeps) are not counted: nothing is lost.
- */
-function deletionCheck(body, targetDashboards, maxDeletions) {
-    const check = 'deletions';
-    const pruned = body.items.filter(i => i.action === 'delete' && i.cause === 'prune');
-    const dashboards = pruned.filter(i => i.kind === 'dashboard').length;
-    const allow = `set input 'max-deletions' to ${pruned.length} or more to allow it`;
-    if (pruned.length > maxDeletions.limit)
-        return {
-            check,
-            status: 'failed',
-            message: `the plan deletes ${pruned.length} dashboards and reports that are not in git, more than 'max-deletions' (${maxDeletions.limit}) allows; check 'path' and the checkout step, or ${allow}`
-        };
-    if (targetDashboards > 0 && dashboards === targetDashboards && !maxDeletions.explicit)
-        return {
-            check,
-            status: 'failed',
-            message: `the plan deletes every dashboard of the target collection (${dashboards}); check 'path' and the checkout step, or ${allow}`
-        };
-    return {
-        check,
-        status: 'ok',
-        message: `${pruned.length} deletions for prune (at most ${maxDeletions.limit})`
-    };
-}
-function computePlan(input) {
-    const { git, target } = input;
-    const gitPrints = new Fingerprinter(git);
-    const targetPrints = new Fingerprinter(target);
-    const items = [];
-    const unmanaged = [];
-    const gitStandalone = standaloneReports(git);
-    const targetStandalone = standaloneReports(target);
-    const units = [
-        { kind: 'dashboard', gitUnits: git.dashboards, targetUnits: target.dashboards },
-        { kind: 'report', gitUnits: gitStandalone, targetUnits: targetStandalone }
-    ];
-    // Reports on git dashboards, by content: an unreferenced target copy is a leftover.
-    // Hashed only when the target has unreferenced reports git does not name.
-    const standaloneIds = new Set(gitStandalone.map(r => r.id));
-    let onDashboards;
-    const leftoverOf = (report) => {
-        if (!onDashboards) {
-            onDashboards = new Map();
-            for (const r of git.reports.values())
-                if (!standaloneIds.has(r.id))
-                    onDashboards.set(gitPrints.hash(r), r.name);
-        }
-        return onDashboards.get(targetPrints.hash(report));
-    };
-    for (const { kind, gitUnits, targetUnits } of units) {
-        const byName = groupByName(targetUnits);
-        const label = kind === 'dashboard' ? 'dashboard' : 'standalone report';
-        for (const unit of gitUnits) {
-            const file = input.files.get(unit.id);
-            const same = byName.get(unit.name) ?? [];
-            byName.delete(unit.name);
-            const item = { kind, name: unit.name, file, changes: [] };
-            if (same.length === 0) {
-                items.push({
-                    ...item,
-                    action: 'create',
-                    targetIds: [],
-                    reasons: [`no ${label} named '${unit.name}' in the target collection`]
-                });
-                continue;
-            }
-            const equal = same.filter(t => gitPrints.equals(unit, targetPrints, t));
-            if (equal.length > 0) {
-                const [kept, ...extra] = equal;
-                items.push({
-                    ...item,
-                    action: 'unchanged',
-                    targetIds: [kept.id],
-                    reasons: [`equals the file (${label} ${kept.id})`]
-                });
-                for (const other of [...extra, ...same.filter(t => !equal.includes(t))]) {
-                    items.push({
-                        kind,
-                        action: 'delete',
-                        name: unit.name,
-                        targetIds: [other.id],
-                        changes: [],
-                        cause: 'leftover',
-                        reasons: [
-                            `another ${label} named '${unit.name}' (${kept.id}) equals the file and is kept; this one is a leftover of an interrupted or earlier release`
-                        ]
-                    });
-                }
-                continue;
-            }
-            const reasons = ['differs from the file'];
-            if (same.length > 1)
-                reasons.push(`${same.length} ${label}s in the target are named '${unit.name}' and none equals the file: all are replaced`);
-            const changes = describeDifferences(targetPrints.of(same[0]), gitPrints.of(unit));
-            items.push({ ...item, action: 'replace', targetIds: same.map(t => t.id), reasons, changes });
-        }
-        // What is left is in the target only.
-        for (const [name, others] of byName) {
-            for (const other of others) {
-                const copyOf = kind === 'report' ? leftoverOf(other) : undefined;
-                const deletion = (cause, reason) => ({
-                    kind,
-                    action: 'delete',
-                    name,
-                    targetIds: [other.id],
-                    changes: [],
-                    cause,
-                    reasons: [reason]
-                });
-                if (copyOf !== undefined) {
-                    items.push(deletion('leftover', `nothing references it and it equals report '${copyOf}' of a dashboard in git: a leftover of an interrupted release`));
-                }
-                else if (input.prune) {
-                    items.push(deletion('prune', `not in git, and prune is on`));
-                }
-                else {
-                    unmanaged.push({ kind, id: other.id, name });
-                }
-            }
-        }
-    }
-    items.sort(compareItems);
-    unmanaged.sort(compareRefs);
-    return { items, orphanedReports: orphanedReports(items, input), unmanaged };
-}
-/** Reports only the replaced or deleted entities reach; reports other entities use stay. */
-function orphanedReports(items, input) {
-    const removed = new Set(items.filter(i => i.action === 'replace' || i.action === 'delete').flatMap(i => i.targetIds));
-    return orphansOf(removed, input.target, input.targetReportIds);
-}
-/**
- * Reports that only the `removed` roots reach: what else of `index` still
- * uses a report keeps it. Only reports listed in the collection (`listed`)
- * are ever deleted.
- */
-function orphansOf(removed, index, listed) {
-    const roots = [...index.dashboards, ...standaloneReports(index)];
-    const gone = roots.filter(root => removed.has(root.id));
-    const kept = roots.filter(root => !removed.has(root.id));
-    const keep = promotion_compare_reachableReports(kept, index.reports);
-    const orphans = [];
-    for (const id of promotion_compare_reachableReports(gone, index.reports)) {
-        if (keep.has(id) || removed.has(id) || !listed.has(id))
-            continue;
-        orphans.push({ kind: 'report', id, name: index.reports.get(id)?.name ?? id });
-    }
-    return orphans.sort(compareRefs);
-}
-function groupByName(entities) {
-    const groups = new Map();
-    for (const entity of [...entities].sort((a, b) => normalize_compareStrings(a.id, b.id)))
-        groups.set(entity.name, [...(groups.get(entity.name) ?? []), entity]);
-    return groups;
-}
-const ACTION_ORDER = { create: 0, replace: 1, delete: 2, unchanged: 3 };
-function compareItems(a, b) {
-    return (normalize_compareStrings(a.kind, b.kind) ||
-        normalize_compareStrings(a.name, b.name) ||
-        ACTION_ORDER[a.action] - ACTION_ORDER[b.action] ||
-        normalize_compareStrings(a.targetIds.join(), b.targetIds.join()));
-}
-function compareRefs(a, b) {
-    return (normalize_compareStrings(a.kind, b.kind) || normalize_compareStrings(a.name, b.name) || normalize_compareStrings(a.id, b.id));
-}
-/**
- * Deletions root by root. Each root's reports (of `orphans`) go first:
- * Optimize takes a deleted report off every dashboard and combined report
- * (DashboardService.removeReportFromDashboards, called when a report is
- * deleted), so no tile is ever left pointing at nothing. The root goes
- * last, and only once all its reports are gone: if one cannot be deleted,
- * the root stays, and the next plan finds it again (a same-named copy of
- * what it keeps, or prune) together with what it still shows.
- */
-function removalOrder(roots, index, orphans) {
-    const left = new Map(orphans.map(r => [r.id, r]));
-    const removals = [];
-    for (const root of roots) {
-        const entity = root.kind === 'dashboard'
-            ? index.dashboards.find(d => d.id === root.id)
-            : index.reports.get(root.id);
-        const reports = [];
-        const visit = (parent, trail) => {
-            for (const child of referencedIds(parent)) {
-                const orphan = left.get(child);
-                const report = index.reports.get(child);
-                if (trail.has(child) || !orphan || !report)
-                    continue;
-                left.delete(child);
-                visit(report, new Set([...trail, child]));
-                reports.push(orphan);
-            }
-        };
-        if (entity)
-            visit(entity, new Set([root.id]));
-        removals.push({ root, reports });
-    }
-    // Reached by no root (a root gone since the listing): each on its own.
-    for (const orphan of left.values())
-        removals.push({ root: orphan, reports: [] });
-    return removals;
-}
-/** The roots a plan deletes: replaced versions, leftovers and prune deletions. */
-function removedRoots(body) {
-    return body.items.flatMap(item => item.action === 'replace' || item.action === 'delete'
-        ? item.targetIds.map(id => ({ kind: item.kind, id, name: item.name }))
-        : []);
-}
-/** The target entities a unit's action removes once its new version is verified. */
-function replacedIds(item) {
-    return item.action === 'replace' || item.action === 'delete' ? item.targetIds : [];
-}
-/** Every report id the git unit `root` needs in an import payload (itself included). */
-function unitReportIds(root, git) {
-    return [...reachableReports([root], git.reports)].sort(compareStrings);
-}
-
-;// CONCATENATED MODULE: ./src/entities/plan-approval.ts
-/**
- * Pure: whether the plan computed now is the plan a person approved.
- *
- * A plan is reviewed in one job and applied in another (an artifact between
- * a plan job and a protected-environment import job). Meanwhile the files or
- * the target may change: a merge, a hand edit in Optimize, another release.
- * `import` then recomputes the plan and applies it only when it was made
- * from the same files, the same target content and the same settings as the
- * approved one, which makes the two plans identical; otherwise it says what
- * changed and writes nothing.
- */
-
-
-
-/** What an approved plan.json must hold; anything else it holds is compared as it is. */
-const ApprovedPlanSchema = looseObject({
-    formatVersion: schemas_number(),
-    optimizeUrl: schemas_string(),
-    collectionId: schemas_string(),
-    prune: schemas_boolean(),
-    prerequisites: array(looseObject({ check: schemas_string(), status: schemas_string() })),
-    items: array(unknown()).optional(),
-    orphanedReports: array(unknown()).optional(),
-    unmanaged: array(unknown()).optional(),
-    basis: object({ files: record(schemas_string(), schemas_string()), target: record(schemas_string(), schemas_string()) })
-        .optional()
-});
-/** Most differences of one kind that are named; the rest are counted. */
-const MAX_NAMED = 10;
-/** What differs between the approved plan and the one computed now; empty when they match. */
-function approvalDifferences(approved, current) {
-    if (approved.formatVersion !== PLAN_FORMAT_VERSION)
-        return [
-            `the approved plan has format version ${approved.formatVersion}, this action writes ${PLAN_FORMAT_VERSION}: make the plan with the same version of the action as the import`
-        ];
-    const differences = [];
-    for (const key of ['optimizeUrl', 'collectionId', 'prune']) {
-        if (approved[key] !== current[key])
-            differences.push(`it was made for ${key} ${JSON.stringify(approved[key])}, this run has ${JSON.stringify(current[key])}`);
-    }
-    const failed = approved.prerequisites.filter(p => p.status === 'failed').map(p => p.check);
-    if (failed.length > 0)
-        differences.push(`its prerequisites failed (${failed.join(', ')}): it cannot be applied`);
-    if (!approved.basis || !current.basis) {
-        differences.push('it does not say what it was computed from (no basis)');
-        return differences;
-    }
-    differences.push(...changes('file', approved.basis.files, current.basis.files, 'in git'), ...changes('target entity', approved.basis.target, current.basis.target, 'in the target'));
-    if (differences.length === 0 && planText(approved) !== planText(current))
-        differences.push('the plan computed now differs from the approved one');
-    return differences;
-}
-/** Entries of `after` that were added, removed or changed since `before`, named. */
-function changes(noun, before, after, where) {
-    const lines = [];
-    for (const key of Object.keys(after).sort()) {
-        if (!(key in before))
-            lines.push(`${noun} ${key} appeared ${where}`);
-        else if (before[key] !== after[key])
-            lines.push(`${noun} ${key} changed ${where}`);
-    }
-    for (const key of Object.keys(before).sort())
-        if (!(key in after))
-            lines.push(`${noun} ${key} is gone ${where}`);
-    if (lines.length <= MAX_NAMED)
-        return lines;
-    return [...lines.slice(0, MAX_NAMED), `and ${lines.length - MAX_NAMED} more ${noun} changes`];
-}
-/** The actions of a plan, without its messages (whose wording may differ between versions). */
-function planText(plan) {
-    return toCanonicalJson({
-        items: plan.items ?? [],
-        orphanedReports: plan.orphanedReports ?? [],
-        unmanaged: plan.unmanaged ?? []
-    });
-}
-
-;// CONCATENATED MODULE: ./src/entities/promotion-markdown.ts
-const STATUS_ICONS = {
-    ok: '✅',
-    failed: '❌',
-    warning: '⚠️',
-    skipped: '➖'
-};
-const ACTION_WORDS = {
-    create: '🆕 create',
-    replace: '🔁 replace',
-    delete: '🗑️ delete',
-    unchanged: 'unchanged'
-};
-/** Longest list of unchanged or unmanaged entities shown before it is cut. */
-const MAX_LISTED = 50;
-function renderPlanMarkdown(plan, options = {}) {
-    const { counts } = plan;
-    const lines = [];
-    const title = options.title ?? 'Optimize plan';
-    const failed = plan.prerequisites.some(p => p.status === 'failed');
-    const totals = `${counts.create} to create, ${counts.replace} to replace, ${counts.delete} to delete, ${counts.unchanged} unchanged`;
-    lines.push(`### ${failed ? '❌' : plan.hasChanges ? '📝' : '✅'} ${title} for collection \`${plan.collectionId}\`: ${totals}`, '');
-    lines.push('**Prerequisites**', '');
-    for (const p of plan.prerequisites)
-        lines.push(`- ${STATUS_ICONS[p.status]} **${p.check}**: ${promotion_markdown_escapeMarkdown(p.message)}`);
-    lines.push('');
-    const items = plan.items ?? [];
-    const changing = items.filter(i => i.action !== 'unchanged');
-    if (changing.length > 0) {
-        lines.push('| Action | Kind | Name | File | Details |', '| --- | --- | --- | --- | --- |');
-        for (const item of changing) {
-            const details = [...item.reasons, ...item.changes.map(c => `• ${c}`)];
-            if (item.targetIds.length)
-                details.push(`target: ${item.targetIds.join(', ')}`);
-            lines.push(`| ${ACTION_WORDS[item.action]} | ${item.kind} | ${promotion_markdown_escapeMarkdown(item.name)} | ${item.file ? `\`${item.file}\`` : ''} | ${details.map(promotion_markdown_escapeMarkdown).join('<br>')} |`);
-        }
-        lines.push('');
-    }
-    else if (plan.items) {
-        lines.push('Nothing to create, replace or delete.', '');
-    }
-    if (plan.orphanedReports?.length) {
-        lines.push(`${plan.orphanedReports.length} reports that nothing references any more are deleted after the dashboards that used them: ${refList(plan.orphanedReports)}`, '');
-    }
-    const unchanged = items.filter(i => i.action === 'unchanged');
-    if (unchanged.length > 0) {
-        lines.push(`<details><summary>${unchanged.length} unchanged (ids stay)</summary>`, '', ...cut(unchanged.map(i => `- ${i.kind} ${promotion_markdown_escapeMarkdown(i.name)} (\`${i.targetIds[0]}\`)`)), '', '</details>', '');
-    }
-    if (plan.unmanaged?.length) {
-        lines.push(`<details><summary>${plan.unmanaged.length} in the collection but not in git (kept; set prune to delete them)</summary>`, '', ...cut(plan.unmanaged.map(r => `- ${r.kind} ${promotion_markdown_escapeMarkdown(r.name)} (\`${r.id}\`)`)), '', '</details>', '');
-    }
-    return `${lines.join('\n').trimEnd()}\n`;
-}
-function refList(refs) {
-    const shown = refs.slice(0, MAX_LISTED).map(r => `${promotion_markdown_escapeMarkdown(r.name)} (\`${r.id}\`)`);
-    const more = refs.length > MAX_LISTED ? `, … and ${refs.length - MAX_LISTED} more` : '';
-    return shown.join(', ') + more;
-}
-function cut(lines) {
-    if (lines.length <= MAX_LISTED)
-        return lines;
-    return [...lines.slice(0, MAX_LISTED), `- … and ${lines.length - MAX_LISTED} more`];
-}
-/** Markdown table cells: pipes, backticks and line breaks would break the table. */
-function promotion_markdown_escapeMarkdown(text) {
-    return text.replace(/[\\`*_[\]<>|]/g, c => `\\${c}`).replace(/\r?\n/g, ' ');
-}
-
 ;// CONCATENATED MODULE: ./src/entities/promotion-definitions.ts
 
 const C8_PAGE_LIMIT = 1000;
@@ -60318,7 +60135,7 @@ function definitionNeeds(reports) {
             needs.set(id, need);
         }
     }
-    return [...needs.values()].sort((a, b) => normalize_compareStrings(a.type, b.type) || normalize_compareStrings(a.key, b.key));
+    return [...needs.values()].sort((a, b) => compareStrings(a.type, b.type) || compareStrings(a.key, b.key));
 }
 function engineApiOf(url) {
     const path = new URL(url).pathname.replace(/\/+$/, '');
@@ -60394,7 +60211,7 @@ function parseOk(response, url) {
 }
 function versionsOf(items) {
     const versions = new Set(items.map(item => String(item.version)).filter(v => v !== 'undefined'));
-    return [...versions].sort((a, b) => Number(a) - Number(b) || normalize_compareStrings(a, b));
+    return [...versions].sort((a, b) => Number(a) - Number(b) || compareStrings(a, b));
 }
 /**
  * The collection's data sources (scope) against what the reports need: the
@@ -60510,6 +60327,198 @@ function indexVersionMismatches(files, target) {
     return messages;
 }
 
+;// CONCATENATED MODULE: ./src/entities/promotion-removal.ts
+
+
+/**
+ * Reports that only the `removed` roots reach: what else of `index` still
+ * uses a report keeps it. Only reports listed in the collection (`listed`)
+ * are ever deleted.
+ */
+function orphansOf(removed, index, listed) {
+    const roots = [...index.dashboards, ...standaloneReports(index)];
+    const gone = roots.filter(root => removed.has(root.id));
+    const kept = roots.filter(root => !removed.has(root.id));
+    const keep = reachableReports(kept, index.reports);
+    const orphans = [];
+    for (const id of reachableReports(gone, index.reports)) {
+        if (keep.has(id) || removed.has(id) || !listed.has(id))
+            continue;
+        orphans.push({ kind: 'report', id, name: index.reports.get(id)?.name ?? id });
+    }
+    return orphans.sort(compareRefs);
+}
+/**
+ * Deletions root by root. Each root's reports (of `orphans`) go first:
+ * Optimize takes a deleted report off every dashboard and combined report
+ * (DashboardService.removeReportFromDashboards, called when a report is
+ * deleted), so no tile is ever left pointing at nothing. The root goes
+ * last, and only once all its reports are gone: if one cannot be deleted,
+ * the root stays, and the next plan finds it again (a same-named copy of
+ * what it keeps, or prune) together with what it still shows.
+ */
+function removalOrder(roots, index, orphans) {
+    const left = new Map(orphans.map(r => [r.id, r]));
+    const removals = [];
+    for (const root of roots) {
+        const entity = root.kind === 'dashboard'
+            ? index.dashboards.find(d => d.id === root.id)
+            : index.reports.get(root.id);
+        const reports = [];
+        const visit = (parent, trail) => {
+            for (const child of referencedIds(parent)) {
+                const orphan = left.get(child);
+                const report = index.reports.get(child);
+                if (trail.has(child) || !orphan || !report)
+                    continue;
+                left.delete(child);
+                visit(report, new Set([...trail, child]));
+                reports.push(orphan);
+            }
+        };
+        if (entity)
+            visit(entity, new Set([root.id]));
+        removals.push({ root, reports });
+    }
+    // Reached by no root (a root gone since the listing): each on its own.
+    for (const orphan of left.values())
+        removals.push({ root: orphan, reports: [] });
+    return removals;
+}
+/** The roots a plan deletes: replaced versions, leftovers and prune deletions. */
+function removedRoots(body) {
+    return body.items.flatMap(item => item.action === 'replace' || item.action === 'delete'
+        ? item.targetIds.map(id => ({ kind: item.kind, id, name: item.name }))
+        : []);
+}
+function compareRefs(a, b) {
+    return (compareStrings(a.kind, b.kind) || compareStrings(a.name, b.name) || compareStrings(a.id, b.id));
+}
+
+;// CONCATENATED MODULE: ./src/entities/promotion-plan.ts
+
+
+
+function computePlan(input) {
+    const { git, target } = input;
+    const gitPrints = new Fingerprinter(git);
+    const targetPrints = new Fingerprinter(target);
+    const items = [];
+    const unmanaged = [];
+    const gitStandalone = standaloneReports(git);
+    const targetStandalone = standaloneReports(target);
+    const units = [
+        { kind: 'dashboard', gitUnits: git.dashboards, targetUnits: target.dashboards },
+        { kind: 'report', gitUnits: gitStandalone, targetUnits: targetStandalone }
+    ];
+    // Reports on git dashboards, by content: an unreferenced target copy is a leftover.
+    // Hashed only when the target has unreferenced reports git does not name.
+    const standaloneIds = new Set(gitStandalone.map(r => r.id));
+    let onDashboards;
+    const leftoverOf = (report) => {
+        if (!onDashboards) {
+            onDashboards = new Map();
+            for (const r of git.reports.values())
+                if (!standaloneIds.has(r.id))
+                    onDashboards.set(gitPrints.hash(r), r.name);
+        }
+        return onDashboards.get(targetPrints.hash(report));
+    };
+    for (const { kind, gitUnits, targetUnits } of units) {
+        const byName = groupByName(targetUnits);
+        const label = kind === 'dashboard' ? 'dashboard' : 'standalone report';
+        for (const unit of gitUnits) {
+            const file = input.files.get(unit.id);
+            const same = byName.get(unit.name) ?? [];
+            byName.delete(unit.name);
+            const item = { kind, name: unit.name, file, changes: [] };
+            if (same.length === 0) {
+                items.push({
+                    ...item,
+                    action: 'create',
+                    targetIds: [],
+                    reasons: [`no ${label} named '${unit.name}' in the target collection`]
+                });
+                continue;
+            }
+            const equal = same.filter(t => gitPrints.equals(unit, targetPrints, t));
+            if (equal.length > 0) {
+                const [kept, ...extra] = equal;
+                items.push({
+                    ...item,
+                    action: 'unchanged',
+                    targetIds: [kept.id],
+                    reasons: [`equals the file (${label} ${kept.id})`]
+                });
+                for (const other of [...extra, ...same.filter(t => !equal.includes(t))]) {
+                    items.push({
+                        kind,
+                        action: 'delete',
+                        name: unit.name,
+                        targetIds: [other.id],
+                        changes: [],
+                        cause: 'leftover',
+                        reasons: [
+                            `another ${label} named '${unit.name}' (${kept.id}) equals the file and is kept; this one is a leftover of an interrupted or earlier release`
+                        ]
+                    });
+                }
+                continue;
+            }
+            const reasons = ['differs from the file'];
+            if (same.length > 1)
+                reasons.push(`${same.length} ${label}s in the target are named '${unit.name}' and none equals the file: all are replaced`);
+            const changes = describeDifferences(targetPrints.of(same[0]), gitPrints.of(unit));
+            items.push({ ...item, action: 'replace', targetIds: same.map(t => t.id), reasons, changes });
+        }
+        // What is left is in the target only.
+        for (const [name, others] of byName) {
+            for (const other of others) {
+                const copyOf = kind === 'report' ? leftoverOf(other) : undefined;
+                const deletion = (cause, reason) => ({
+                    kind,
+                    action: 'delete',
+                    name,
+                    targetIds: [other.id],
+                    changes: [],
+                    cause,
+                    reasons: [reason]
+                });
+                if (copyOf !== undefined) {
+                    items.push(deletion('leftover', `nothing references it and it equals report '${copyOf}' of a dashboard in git: a leftover of an interrupted release`));
+                }
+                else if (input.prune) {
+                    items.push(deletion('prune', `not in git, and prune is on`));
+                }
+                else {
+                    unmanaged.push({ kind, id: other.id, name });
+                }
+            }
+        }
+    }
+    items.sort(compareItems);
+    unmanaged.sort(compareRefs);
+    return { items, orphanedReports: orphanedReports(items, input), unmanaged };
+}
+/** Reports only the replaced or deleted entities reach; reports other entities use stay. */
+function orphanedReports(items, input) {
+    const removed = new Set(items.filter(i => i.action === 'replace' || i.action === 'delete').flatMap(i => i.targetIds));
+    return orphansOf(removed, input.target, input.targetReportIds);
+}
+function groupByName(entities) {
+    const groups = new Map();
+    for (const entity of [...entities].sort((a, b) => compareStrings(a.id, b.id)))
+        groups.set(entity.name, [...(groups.get(entity.name) ?? []), entity]);
+    return groups;
+}
+const ACTION_ORDER = { create: 0, replace: 1, delete: 2, unchanged: 3 };
+function compareItems(a, b) {
+    return (compareStrings(a.kind, b.kind) ||
+        compareStrings(a.name, b.name) ||
+        ACTION_ORDER[a.action] - ACTION_ORDER[b.action] ||
+        compareStrings(a.targetIds.join(), b.targetIds.join()));
+}
+
 ;// CONCATENATED MODULE: ./src/plan-file.ts
 /**
  * Reading and writing plan files (plan-file, approved-plan) without
@@ -60590,10 +60599,10 @@ function checkTree(loaded) {
     for (const file of files)
         checkEntity(file, at);
     checkIndexVersions(files, at);
-    return problems.sort((a, b) => normalize_compareStrings(a.file, b.file) ||
+    return problems.sort((a, b) => compareStrings(a.file, b.file) ||
         (a.line ?? 0) - (b.line ?? 0) ||
         (a.column ?? 0) - (b.column ?? 0) ||
-        normalize_compareStrings(a.message, b.message));
+        compareStrings(a.message, b.message));
 }
 function checkIds(files, at) {
     const byId = new Map();
@@ -60779,6 +60788,7 @@ function workspaceFile(settings, file) {
  * deterministic) and as Markdown. `import` runs the same function first and
  * writes nothing unless every prerequisite passed.
  */
+
 
 
 
@@ -61103,7 +61113,7 @@ const LAST_LEGACY_DASHBOARD_INDEX = 7;
  * shared by several units of the batch is sent once.
  */
 function batchEntities(roots, git) {
-    const reports = [...promotion_compare_reachableReports(roots, git.reports)].sort();
+    const reports = [...reachableReports(roots, git.reports)].sort();
     const entities = [];
     for (const id of reports) {
         const report = git.reports.get(id);
@@ -61190,7 +61200,7 @@ function matchSent(sent, git, fresh) {
         const kind = isDashboard(entity) ? 'dashboard' : 'report';
         const [taken] = pool[kind]
             .filter(c => c.name === entity.name && gitPrints.equals(entity, freshPrints, c))
-            .sort((a, b) => normalize_compareStrings(b.id, a.id));
+            .sort((a, b) => compareStrings(b.id, a.id));
         if (!taken)
             continue;
         pool[kind].splice(pool[kind].indexOf(taken), 1);
@@ -61247,12 +61257,52 @@ function adoptedCopies(roots, git, copies, ours) {
         const equal = pools[kind].filter(c => c.name === root.name && gitPrints.equals(root, copyPrints, c));
         if (equal.length === 0 || equal.some(c => !own.has(c.id)))
             continue;
-        kept.add(equal.map(c => c.id).sort(normalize_compareStrings)[0]);
+        kept.add(equal.map(c => c.id).sort(compareStrings)[0]);
     }
     return kept;
 }
 
+;// CONCATENATED MODULE: ./src/optimize/deletions.ts
+
+/**
+ * Each removal's reports one after the other, then its root, which stays
+ * when one of its reports does. Removals run side by side (the client
+ * bounds the requests in flight).
+ */
+async function deleteRemovals(client, removals) {
+    const result = { dashboards: 0, reports: 0, failed: [] };
+    const attempt = async (ref) => {
+        try {
+            if (ref.kind === 'dashboard')
+                await client.deleteDashboard(ref.id);
+            else
+                await client.deleteReport(ref.id);
+            if (ref.kind === 'dashboard')
+                result.dashboards++;
+            else
+                result.reports++;
+            return true;
+        }
+        catch (error) {
+            result.failed.push(`${ref.kind} '${ref.name}' (${ref.id}): ${failureText(error)}`);
+            return false;
+        }
+    };
+    await Promise.all(removals.map(async ({ root, reports }) => {
+        let complete = true;
+        for (const report of reports)
+            complete = (await attempt(report)) && complete;
+        if (complete)
+            await attempt(root);
+        else
+            result.failed.push(`${root.kind} '${root.name}' (${root.id}) kept until its reports are gone`);
+    }));
+    result.failed.sort();
+    return result;
+}
+
 ;// CONCATENATED MODULE: ./src/promotion-run.ts
+
 
 
 
@@ -61341,7 +61391,7 @@ class PromotionRun {
                 this.record(await this.findSent(sent));
             }
             catch (lookup) {
-                throw new Error(`${reason(error)}; what it may have written could not be looked for: ${reason(lookup)}`, { cause: lookup });
+                throw new Error(`${failureText(error)}; what it may have written could not be looked for: ${failureText(lookup)}`, { cause: lookup });
             }
             throw error;
         }
@@ -61417,7 +61467,7 @@ class PromotionRun {
             kept = await this.adoptedCopies();
         }
         catch (error) {
-            notes.push(`could not check the collection before taking back: ${reason(error)}`);
+            notes.push(`could not check the collection before taking back: ${failureText(error)}`);
         }
         const doomed = {
             dashboards: new Set([...this.#created.dashboards].filter(id => !kept.has(id))),
@@ -61426,7 +61476,13 @@ class PromotionRun {
         const keptRoots = [...this.#created.dashboards].filter(id => kept.has(id));
         if (keptRoots.length > 0)
             notes.push(`kept ${keptRoots.length} new dashboards (${keptRoots.join(', ')}): another run importing the same files replaced the old versions with them`);
-        const failed = await this.deleteIds(doomed);
+        // Dashboards first: a report deleted before its dashboard would change the dashboard.
+        const removals = (kind, ids) => [...ids].sort().map(id => ({ root: { kind, id, name: id }, reports: [] }));
+        const { client } = this.context;
+        const failed = [
+            ...(await deleteRemovals(client, removals('dashboard', doomed.dashboards))).failed,
+            ...(await deleteRemovals(client, removals('report', doomed.reports))).failed
+        ];
         const deleted = doomed.dashboards.size + doomed.reports.size - failed.length;
         this.io.info(`rolled back: deleted ${deleted} of the ${total} entities this run created`);
         if (failed.length === 0)
@@ -61459,7 +61515,7 @@ class PromotionRun {
         };
         const copies = indexEntities(await this.entitiesBeyond(sincePlan));
         const kept = adoptedCopies(orphaned, git, copies, this.#created);
-        const reports = promotion_compare_reachableReports([...copies.dashboards, ...copies.reports.values()].filter(e => kept.has(e.id)), copies.reports);
+        const reports = reachableReports([...copies.dashboards, ...copies.reports.values()].filter(e => kept.has(e.id)), copies.reports);
         return new Set([...kept, ...reports]);
     }
     /** Step 4: the old versions the plan replaces, its leftovers and prune deletions. */
@@ -61470,7 +61526,7 @@ class PromotionRun {
             return { dashboards: 0, reports: 0, failed: [] };
         const reports = removals.reduce((n, r) => n + r.reports.length + (r.root.kind === 'report' ? 1 : 0), 0);
         const dashboards = removals.filter(r => r.root.kind === 'dashboard').length;
-        return this.io.group(`Deleting ${dashboards} old dashboards and ${reports} reports`, async () => this.remove(removals));
+        return this.io.group(`Deleting ${dashboards} old dashboards and ${reports} reports`, async () => deleteRemovals(this.context.client, removals));
     }
     /**
      * Step 5: runs that imported the same files meanwhile made copies of the
@@ -61486,7 +61542,7 @@ class PromotionRun {
         }
         catch (error) {
             // Only a run importing the same files at the same time makes copies, and it converges too.
-            const note = `could not look for copies another run importing at the same time may have made: ${reason(error)}; the next plan finds any and deletes them`;
+            const note = `could not look for copies another run importing at the same time may have made: ${failureText(error)}; the next plan finds any and deletes them`;
             this.io.warning(note);
             return { notes: [note], failed: [] };
         }
@@ -61505,63 +61561,13 @@ class PromotionRun {
         const listed = new Set(pool.reports.keys());
         const orphans = orphansOf(new Set(remove.map(r => r.id)), pool, listed);
         const removals = removalOrder(remove, pool, orphans);
-        const result = await this.io.group(`Deleting ${remove.length} copies another run made`, async () => this.remove(removals));
+        const result = await this.io.group(`Deleting ${remove.length} copies another run made`, async () => deleteRemovals(this.context.client, removals));
         return {
             notes: [
                 `another run imported the same units meanwhile: kept one copy of each, deleted ${remove.length} others`
             ],
             failed: result.failed
         };
-    }
-    /** Deletes root by root, each root's reports first; a root stays when one of its reports does. */
-    async remove(removals) {
-        const result = { dashboards: 0, reports: 0, failed: [] };
-        const attempt = async (ref) => {
-            try {
-                if (ref.kind === 'dashboard')
-                    await this.context.client.deleteDashboard(ref.id);
-                else
-                    await this.context.client.deleteReport(ref.id);
-                if (ref.kind === 'dashboard')
-                    result.dashboards++;
-                else
-                    result.reports++;
-                return true;
-            }
-            catch (error) {
-                result.failed.push(`${ref.kind} '${ref.name}' (${ref.id}): ${reason(error)}`);
-                return false;
-            }
-        };
-        await Promise.all(removals.map(async ({ root, reports }) => {
-            let complete = true;
-            for (const report of reports)
-                complete = (await attempt(report)) && complete;
-            if (complete)
-                await attempt(root);
-            else
-                result.failed.push(`${root.kind} '${root.name}' (${root.id}) kept until its reports are gone`);
-        }));
-        result.failed.sort();
-        return result;
-    }
-    /** Deletes ids of this run's own copies, dashboards first. */
-    async deleteIds(ids) {
-        const failed = [];
-        const attempt = async (kind, id) => {
-            try {
-                if (kind === 'dashboard')
-                    await this.context.client.deleteDashboard(id);
-                else
-                    await this.context.client.deleteReport(id);
-            }
-            catch (error) {
-                failed.push(`${kind} ${id}: ${reason(error)}`);
-            }
-        };
-        await Promise.all([...ids.dashboards].sort().map(async (id) => attempt('dashboard', id)));
-        await Promise.all([...ids.reports].sort().map(async (id) => attempt('report', id)));
-        return failed.sort();
     }
 }
 function rootOf(item, byFile, git) {
@@ -61581,15 +61587,6 @@ function wroteNothing(error) {
         error.status !== undefined &&
         error.status >= 400 &&
         error.status < 500);
-}
-function reason(error) {
-    if (error instanceof OptimizeApiError) {
-        const detail = describeErrorBody(error.body);
-        const refused = error.path.endsWith('/import') && error.status !== undefined && error.status < 500;
-        const text = detail && !error.message.includes(detail) ? `${error.message} (${detail})` : error.message;
-        return refused ? `Optimize refused the import: ${text}` : text;
-    }
-    return error instanceof Error ? error.message : String(error);
 }
 
 ;// CONCATENATED MODULE: ./src/import.ts
@@ -61623,6 +61620,7 @@ function reason(error) {
 
 
 
+
 /** A plan.json is canonical JSON of a few MB at most. */
 const MAX_PLAN_BYTES = 64 * 1024 * 1024;
 async function runImport(settings, io) {
@@ -61641,7 +61639,7 @@ async function runImport(settings, io) {
     }
     catch (error) {
         const cleanup = await run.rollBack();
-        const message = `Import failed, the target keeps its previous versions: ${reason(error)}`;
+        const message = `Import failed, the target keeps its previous versions: ${failureText(error)}`;
         throw new CommandFailedError(message, {
             outputs: planned.outputs,
             summary: summary('Optimize import failed', [message, ...cleanup])
@@ -61774,14 +61772,12 @@ function createCliIo(options = {}) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/settings.ts
+;// CONCATENATED MODULE: ./src/settings-values.ts
 /**
- * The only reader of action inputs. Every input is read, validated and turned
- * into a typed value here, before anything talks to a server or writes a file;
- * an error names the input and says what was expected. The CLI builds the same
- * settings from its flags through `parseSettings`.
+ * Parsers of input values for settings.ts: each turns one raw input into a
+ * typed value or throws a SettingsError that names the input, the value and
+ * what was expected. Pure but for the file-system checks of paths.
  */
-
 
 
 
@@ -61792,192 +61788,6 @@ const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
 /** What Spring's bearer-token resolver accepts (optimize-api.md §2.1). */
 const BEARER_PATTERN = /^[A-Za-z0-9\-._~+/]+=*$/;
 const LOOPBACK = /^(localhost|127(\.\d+){3}|\[::1\])$/;
-const COMMANDS_WITH_OPTIMIZE = ['export', 'plan', 'import', 'export-data'];
-/** Prune deletions a plan may make when `max-deletions` is not set. */
-const DEFAULT_MAX_DELETIONS = 10;
-function getActionSettings(io) {
-    return parseSettings(name => getInput(name), process.env, io);
-}
-function parseSettings(read, env, io) {
-    const get = (name) => read(name).trim();
-    const secret = (name) => {
-        const value = read(name).trim();
-        if (value)
-            io.setSecret(value);
-        return value;
-    };
-    // Secrets first, so nothing below can print them unmasked.
-    const accessToken = secret(Input.AccessToken);
-    const clientSecret = secret(Input.ClientSecret);
-    const githubToken = secret(Input.GithubToken);
-    const command = oneOf(Input.Command, get(Input.Command) || 'export', Commands);
-    const workspace = external_node_path_namespaceObject.resolve(env.GITHUB_WORKSPACE || process.cwd());
-    const entityPath = insideWorkspace(Input.Path, get(Input.Path) || 'optimize', workspace);
-    const output = insideWorkspace(Input.Output, get(Input.Output) || 'optimize-data', workspace);
-    let connection;
-    if (COMMANDS_WITH_OPTIMIZE.includes(command)) {
-        const baseUrl = optimizeUrl(get(Input.OptimizeUrl), io);
-        connection = {
-            baseUrl,
-            credentials: credentials(get, accessToken, clientSecret, baseUrl),
-            timeoutMs: settings_integer(get, Input.Timeout, 30, 1, 600) * 1000,
-            retries: settings_integer(get, Input.Retries, 4, 0, 10),
-            concurrency: settings_integer(get, Input.Concurrency, 4, 1, 32),
-            batchSize: settings_integer(get, Input.BatchSize, 100, 1, 1000)
-        };
-    }
-    const settings = {
-        command,
-        workspace,
-        connection,
-        dashboardIds: ids(get, Input.DashboardIds),
-        reportIds: ids(get, Input.ReportIds),
-        collectionId: optionalId(get, Input.CollectionId),
-        path: entityPath.absolute,
-        relativePath: entityPath.relative,
-        github: github(get, githubToken, env),
-        prune: settings_boolean(get, Input.Prune, false),
-        maxDeletions: {
-            limit: settings_integer(get, Input.MaxDeletions, DEFAULT_MAX_DELETIONS, 0, 10_000),
-            explicit: get(Input.MaxDeletions) !== ''
-        },
-        approvedPlan: get(Input.ApprovedPlan)
-            ? planPath(Input.ApprovedPlan, get(Input.ApprovedPlan), workspace, env)
-            : undefined,
-        optimizeVersion: optimizeVersion(get(Input.OptimizeVersion)),
-        definitionsUrl: get(Input.DefinitionsUrl)
-            ? settings_httpUrl(Input.DefinitionsUrl, get(Input.DefinitionsUrl))
-            : undefined,
-        planFile: planPath(Input.PlanFile, get(Input.PlanFile) || external_node_path_namespaceObject.join(env.RUNNER_TEMP || workspace, 'optimize-as-code-plan.json'), workspace, env),
-        data: {
-            output: output.absolute,
-            relativeOutput: output.relative,
-            limit: settings_integer(get, Input.Limit, 1000, 1, 10000),
-            paginationTimeout: settings_integer(get, Input.PaginationTimeout, 120, 60, 86400),
-            format: oneOf(Input.Format, get(Input.Format) || 'ndjson', ['ndjson', 'csv'])
-        }
-    };
-    checkCommandNeeds(settings);
-    for (const [key, value] of Object.entries({
-        command,
-        baseUrl: connection?.baseUrl,
-        path: entityPath.relative
-    })) {
-        io.debug(`${key} = ${value}`);
-    }
-    return settings;
-}
-function checkCommandNeeds(settings) {
-    const { command, dashboardIds, reportIds, collectionId } = settings;
-    if (command === 'export' && !dashboardIds.length && !reportIds.length && !collectionId) {
-        throw new SettingsError(`Nothing to export: set input '${Input.DashboardIds}', '${Input.ReportIds}' or '${Input.CollectionId}'.`);
-    }
-    if ((command === 'plan' || command === 'import') && !collectionId) {
-        throw new SettingsError(`Input '${Input.CollectionId}' is required for '${command}': the target collection.`);
-    }
-    if (settings.approvedPlan && command !== 'import') {
-        throw new SettingsError(`Input '${Input.ApprovedPlan}' is only for 'import'.`);
-    }
-    if (command === 'export-data' && !reportIds.length) {
-        throw new SettingsError(`Input '${Input.ReportIds}' is required for 'export-data'.`);
-    }
-}
-function optimizeUrl(raw, io) {
-    if (!raw)
-        throw new SettingsError(`Input '${Input.OptimizeUrl}' is required, e.g. https://optimize.example.com.`);
-    const url = new URL(settings_httpUrl(Input.OptimizeUrl, raw));
-    if (url.search || url.hash) {
-        throw new SettingsError(`Input '${Input.OptimizeUrl}' must not have a query or fragment, got '${url.origin}${url.pathname}${url.search}'.`);
-    }
-    if (url.protocol === 'http:' && !LOOPBACK.test(url.hostname)) {
-        io.warning(`Input '${Input.OptimizeUrl}' uses plain http:// to ${url.hostname}: the token travels unencrypted. Use https:// outside a trusted network.`);
-    }
-    return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
-}
-function settings_httpUrl(name, raw) {
-    let url;
-    try {
-        url = new URL(raw);
-    }
-    catch {
-        throw new SettingsError(`Input '${name}' is not a valid URL: '${raw}'. Expected e.g. https://host/path.`);
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new SettingsError(`Input '${name}' must be an http:// or https:// URL, got '${url.protocol}'.`);
-    }
-    if (url.username || url.password) {
-        throw new SettingsError(`Input '${name}' must not carry credentials in the URL; use the credential inputs.`);
-    }
-    return url.toString();
-}
-function credentials(get, accessToken, clientSecret, baseUrl) {
-    const clientId = get(Input.ClientId);
-    if (accessToken && (clientId || clientSecret)) {
-        throw new SettingsError(`Inputs '${Input.AccessToken}' and '${Input.ClientId}'/'${Input.ClientSecret}' contradict each other: set a static token or client credentials, not both.`);
-    }
-    if (accessToken) {
-        if (!BEARER_PATTERN.test(accessToken)) {
-            throw new SettingsError(`Input '${Input.AccessToken}' has characters a bearer token cannot have (only letters, digits and -._~+/ then '='); check for spaces or quotes.`);
-        }
-        return { kind: 'token', token: accessToken };
-    }
-    if (!clientId && !clientSecret) {
-        throw new SettingsError(`No credentials: set input '${Input.AccessToken}', or '${Input.ClientId}' and '${Input.ClientSecret}'.`);
-    }
-    if (!clientId || !clientSecret) {
-        throw new SettingsError(`Inputs '${Input.ClientId}' and '${Input.ClientSecret}' go together: one of them is missing.`);
-    }
-    const isSaas = new URL(baseUrl).hostname.endsWith(SAAS_HOST_SUFFIX);
-    const oauthRaw = get(Input.OauthUrl) || (isSaas ? SAAS_OAUTH_URL : '');
-    if (!oauthRaw) {
-        throw new SettingsError(`Input '${Input.OauthUrl}' is required with client credentials outside Camunda SaaS, e.g. https://keycloak/auth/realms/camunda-platform/protocol/openid-connect/token.`);
-    }
-    const audience = get(Input.Audience) || (isSaas ? SAAS_AUDIENCE : undefined);
-    return {
-        kind: 'client-credentials',
-        clientId,
-        clientSecret,
-        oauthUrl: new URL(settings_httpUrl(Input.OauthUrl, oauthRaw)),
-        audience
-    };
-}
-function github(get, token, env) {
-    const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
-    const branch = get(Input.Branch) || 'optimize-as-code/export';
-    if (!/^(?!\/|.*\/\/|.*\.\.|.*\.lock$|.*\/$)[A-Za-z0-9._/-]+$/.test(branch)) {
-        throw new SettingsError(`Input '${Input.Branch}' is not a valid branch name: '${branch}'.`);
-    }
-    return {
-        mode: oneOf(Input.Commit, get(Input.Commit) || 'pull-request', [
-            'pull-request',
-            'push',
-            'none'
-        ]),
-        token: token || undefined,
-        branch,
-        base: get(Input.Base) || undefined,
-        commitMessage: get(Input.CommitMessage) || 'Update Optimize dashboards',
-        prTitle: get(Input.PrTitle) || 'Update Optimize dashboards',
-        prLabels: settings_list(get(Input.PrLabels)),
-        apiUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
-        serverUrl: (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, ''),
-        repository: owner && repo ? { owner, repo } : undefined,
-        pullRequestNumber: pullRequestOfEvent(env)
-    };
-}
-/** The pull request number of a pull_request(_target) event, from the event payload. */
-function pullRequestOfEvent(env) {
-    if (!env.GITHUB_EVENT_NAME?.startsWith('pull_request') || !env.GITHUB_EVENT_PATH)
-        return undefined;
-    try {
-        const event = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(env.GITHUB_EVENT_PATH, 'utf8'));
-        const number = event.pull_request?.number;
-        return typeof number === 'number' ? number : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
 function insideWorkspace(name, raw, workspace) {
     if (raw.includes('\0'))
         throw new SettingsError(`Input '${name}' contains a NUL character.`);
@@ -62030,7 +61840,23 @@ function refuseLinkOut(name, raw, absolute, root, rootName) {
         throw new SettingsError(`Input '${name}' ('${raw}') goes through a symbolic link that leads out of ${rootName}.`);
     }
 }
-function settings_list(raw) {
+function settings_values_httpUrl(name, raw) {
+    let url;
+    try {
+        url = new URL(raw);
+    }
+    catch {
+        throw new SettingsError(`Input '${name}' is not a valid URL: '${raw}'. Expected e.g. https://host/path.`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        throw new SettingsError(`Input '${name}' must be an http:// or https:// URL, got '${url.protocol}'.`);
+    }
+    if (url.username || url.password) {
+        throw new SettingsError(`Input '${name}' must not carry credentials in the URL; use the credential inputs.`);
+    }
+    return url.toString();
+}
+function settings_values_list(raw) {
     return [
         ...new Set(raw
             .split(/[\n,]/)
@@ -62070,7 +61896,7 @@ function optionalId(get, name) {
     }
     return value;
 }
-function settings_integer(get, name, fallback, min, max) {
+function settings_values_integer(get, name, fallback, min, max) {
     const raw = get(name);
     if (!raw)
         return fallback;
@@ -62082,7 +61908,7 @@ function settings_integer(get, name, fallback, min, max) {
     }
     return value;
 }
-function settings_boolean(get, name, fallback) {
+function settings_values_boolean(get, name, fallback) {
     const raw = get(name);
     if (!raw)
         return fallback;
@@ -62104,6 +61930,190 @@ function optimizeVersion(raw) {
         throw new SettingsError(`Input '${Input.OptimizeVersion}' must look like '8.6' or '3.10.0', got '${raw}'.`);
     }
     return raw;
+}
+function optimizeUrl(raw, io) {
+    if (!raw)
+        throw new SettingsError(`Input '${Input.OptimizeUrl}' is required, e.g. https://optimize.example.com.`);
+    const url = new URL(settings_values_httpUrl(Input.OptimizeUrl, raw));
+    if (url.search || url.hash) {
+        throw new SettingsError(`Input '${Input.OptimizeUrl}' must not have a query or fragment, got '${url.origin}${url.pathname}${url.search}'.`);
+    }
+    if (url.protocol === 'http:' && !LOOPBACK.test(url.hostname)) {
+        io.warning(`Input '${Input.OptimizeUrl}' uses plain http:// to ${url.hostname}: the token travels unencrypted. Use https:// outside a trusted network.`);
+    }
+    return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+function credentials(get, accessToken, clientSecret, baseUrl) {
+    const clientId = get(Input.ClientId);
+    if (accessToken && (clientId || clientSecret)) {
+        throw new SettingsError(`Inputs '${Input.AccessToken}' and '${Input.ClientId}'/'${Input.ClientSecret}' contradict each other: set a static token or client credentials, not both.`);
+    }
+    if (accessToken) {
+        if (!BEARER_PATTERN.test(accessToken)) {
+            throw new SettingsError(`Input '${Input.AccessToken}' has characters a bearer token cannot have (only letters, digits and -._~+/ then '='); check for spaces or quotes.`);
+        }
+        return { kind: 'token', token: accessToken };
+    }
+    if (!clientId && !clientSecret) {
+        throw new SettingsError(`No credentials: set input '${Input.AccessToken}', or '${Input.ClientId}' and '${Input.ClientSecret}'.`);
+    }
+    if (!clientId || !clientSecret) {
+        throw new SettingsError(`Inputs '${Input.ClientId}' and '${Input.ClientSecret}' go together: one of them is missing.`);
+    }
+    const isSaas = new URL(baseUrl).hostname.endsWith(SAAS_HOST_SUFFIX);
+    const oauthRaw = get(Input.OauthUrl) || (isSaas ? SAAS_OAUTH_URL : '');
+    if (!oauthRaw) {
+        throw new SettingsError(`Input '${Input.OauthUrl}' is required with client credentials outside Camunda SaaS, e.g. https://keycloak/auth/realms/camunda-platform/protocol/openid-connect/token.`);
+    }
+    const audience = get(Input.Audience) || (isSaas ? SAAS_AUDIENCE : undefined);
+    return {
+        kind: 'client-credentials',
+        clientId,
+        clientSecret,
+        oauthUrl: new URL(settings_values_httpUrl(Input.OauthUrl, oauthRaw)),
+        audience
+    };
+}
+
+;// CONCATENATED MODULE: ./src/settings.ts
+/**
+ * The only reader of action inputs. Every input is read, validated and turned
+ * into a typed value here, before anything talks to a server or writes a file;
+ * an error names the input and says what was expected. The CLI builds the same
+ * settings from its flags through `parseSettings`.
+ */
+
+
+
+
+
+
+const COMMANDS_WITH_OPTIMIZE = ['export', 'plan', 'import', 'export-data'];
+/** Prune deletions a plan may make when `max-deletions` is not set. */
+const DEFAULT_MAX_DELETIONS = 10;
+function getActionSettings(io) {
+    return parseSettings(name => getInput(name), process.env, io);
+}
+function parseSettings(read, env, io) {
+    const get = (name) => read(name).trim();
+    const secret = (name) => {
+        const value = read(name).trim();
+        if (value)
+            io.setSecret(value);
+        return value;
+    };
+    // Secrets first, so nothing below can print them unmasked.
+    const accessToken = secret(Input.AccessToken);
+    const clientSecret = secret(Input.ClientSecret);
+    const githubToken = secret(Input.GithubToken);
+    const command = oneOf(Input.Command, get(Input.Command) || 'export', Commands);
+    const workspace = external_node_path_namespaceObject.resolve(env.GITHUB_WORKSPACE || process.cwd());
+    const entityPath = insideWorkspace(Input.Path, get(Input.Path) || 'optimize', workspace);
+    const output = insideWorkspace(Input.Output, get(Input.Output) || 'optimize-data', workspace);
+    let connection;
+    if (COMMANDS_WITH_OPTIMIZE.includes(command)) {
+        const baseUrl = optimizeUrl(get(Input.OptimizeUrl), io);
+        connection = {
+            baseUrl,
+            credentials: credentials(get, accessToken, clientSecret, baseUrl),
+            timeoutMs: settings_values_integer(get, Input.Timeout, 30, 1, 600) * 1000,
+            retries: settings_values_integer(get, Input.Retries, 4, 0, 10),
+            concurrency: settings_values_integer(get, Input.Concurrency, 4, 1, 32),
+            batchSize: settings_values_integer(get, Input.BatchSize, 100, 1, 1000)
+        };
+    }
+    const settings = {
+        command,
+        workspace,
+        connection,
+        dashboardIds: ids(get, Input.DashboardIds),
+        reportIds: ids(get, Input.ReportIds),
+        collectionId: optionalId(get, Input.CollectionId),
+        path: entityPath.absolute,
+        relativePath: entityPath.relative,
+        github: github(get, githubToken, env),
+        prune: settings_values_boolean(get, Input.Prune, false),
+        maxDeletions: {
+            limit: settings_values_integer(get, Input.MaxDeletions, DEFAULT_MAX_DELETIONS, 0, 10_000),
+            explicit: get(Input.MaxDeletions) !== ''
+        },
+        approvedPlan: get(Input.ApprovedPlan)
+            ? planPath(Input.ApprovedPlan, get(Input.ApprovedPlan), workspace, env)
+            : undefined,
+        optimizeVersion: optimizeVersion(get(Input.OptimizeVersion)),
+        definitionsUrl: get(Input.DefinitionsUrl)
+            ? settings_values_httpUrl(Input.DefinitionsUrl, get(Input.DefinitionsUrl))
+            : undefined,
+        planFile: planPath(Input.PlanFile, get(Input.PlanFile) || external_node_path_namespaceObject.join(env.RUNNER_TEMP || workspace, 'optimize-as-code-plan.json'), workspace, env),
+        data: {
+            output: output.absolute,
+            relativeOutput: output.relative,
+            limit: settings_values_integer(get, Input.Limit, 1000, 1, 10000),
+            paginationTimeout: settings_values_integer(get, Input.PaginationTimeout, 120, 60, 86400),
+            format: oneOf(Input.Format, get(Input.Format) || 'ndjson', ['ndjson', 'csv'])
+        }
+    };
+    checkCommandNeeds(settings);
+    for (const [key, value] of Object.entries({
+        command,
+        baseUrl: connection?.baseUrl,
+        path: entityPath.relative
+    })) {
+        io.debug(`${key} = ${value}`);
+    }
+    return settings;
+}
+function checkCommandNeeds(settings) {
+    const { command, dashboardIds, reportIds, collectionId } = settings;
+    if (command === 'export' && !dashboardIds.length && !reportIds.length && !collectionId) {
+        throw new SettingsError(`Nothing to export: set input '${Input.DashboardIds}', '${Input.ReportIds}' or '${Input.CollectionId}'.`);
+    }
+    if ((command === 'plan' || command === 'import') && !collectionId) {
+        throw new SettingsError(`Input '${Input.CollectionId}' is required for '${command}': the target collection.`);
+    }
+    if (settings.approvedPlan && command !== 'import') {
+        throw new SettingsError(`Input '${Input.ApprovedPlan}' is only for 'import'.`);
+    }
+    if (command === 'export-data' && !reportIds.length) {
+        throw new SettingsError(`Input '${Input.ReportIds}' is required for 'export-data'.`);
+    }
+}
+function github(get, token, env) {
+    const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
+    const branch = get(Input.Branch) || 'optimize-as-code/export';
+    if (!/^(?!\/|.*\/\/|.*\.\.|.*\.lock$|.*\/$)[A-Za-z0-9._/-]+$/.test(branch)) {
+        throw new SettingsError(`Input '${Input.Branch}' is not a valid branch name: '${branch}'.`);
+    }
+    return {
+        mode: oneOf(Input.Commit, get(Input.Commit) || 'pull-request', [
+            'pull-request',
+            'push',
+            'none'
+        ]),
+        token: token || undefined,
+        branch,
+        base: get(Input.Base) || undefined,
+        commitMessage: get(Input.CommitMessage) || 'Update Optimize dashboards',
+        prTitle: get(Input.PrTitle) || 'Update Optimize dashboards',
+        prLabels: settings_values_list(get(Input.PrLabels)),
+        apiUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
+        serverUrl: (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, ''),
+        repository: owner && repo ? { owner, repo } : undefined,
+        pullRequestNumber: pullRequestOfEvent(env)
+    };
+}
+/** The pull request number of a pull_request(_target) event, from the event payload. */
+function pullRequestOfEvent(env) {
+    if (!env.GITHUB_EVENT_NAME?.startsWith('pull_request') || !env.GITHUB_EVENT_PATH)
+        return undefined;
+    try {
+        const event = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(env.GITHUB_EVENT_PATH, 'utf8'));
+        const number = event.pull_request?.number;
+        return typeof number === 'number' ? number : undefined;
+    }
+    catch {
+        return undefined;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts

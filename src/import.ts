@@ -28,11 +28,12 @@ import {
   type ApprovedPlan
 } from './entities/plan-approval.js'
 import {renderPlanMarkdown} from './entities/promotion-markdown.js'
-import type {PlanDocument} from './entities/promotion-plan.js'
+import type {PlanDocument} from './entities/plan-document.js'
 import type {Io} from './io.js'
 import {parseJsonDocument} from './entities/json-document.js'
 import {failureMessage, preparePlan, publishPlan} from './plan.js'
-import {PromotionRun, reason} from './promotion-run.js'
+import {failureText} from './optimize/errors.js'
+import {PromotionRun} from './promotion-run.js'
 import {readTextNoFollow} from './plan-file.js'
 import type {Settings} from './settings.js'
 
@@ -55,7 +56,7 @@ export async function runImport(settings: Settings, io: Io): Promise<CommandResu
     await run.importUnits()
   } catch (error) {
     const cleanup = await run.rollBack()
-    const message = `Import failed, the target keeps its previous versions: ${reason(error)}`
+    const message = `Import failed, the target keeps its previous versions: ${failureText(error)}`
     throw new CommandFailedError(message, {
       outputs: planned.outputs,
       summary: summary('Optimize import failed', [message, ...cleanup])

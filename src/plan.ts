@@ -22,14 +22,13 @@ import {checkDefinitions, definitionNeeds, scopeProblems} from './entities/promo
 import {indexVersionMismatches, targetIndexVersions} from './entities/promotion-index.js'
 import {renderPlanMarkdown} from './entities/promotion-markdown.js'
 import {
-  computePlan,
   deletionCheck,
   planDocument,
   type PlanBasis,
-  type PlanBody,
   type PlanDocument,
   type Prerequisite
-} from './entities/promotion-plan.js'
+} from './entities/plan-document.js'
+import {computePlan, type PlanBody} from './entities/promotion-plan.js'
 import {ExportDecoder} from './entities/export-text.js'
 import type {Io} from './io.js'
 import {OptimizeClient} from './optimize/client.js'

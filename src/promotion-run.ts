@@ -21,24 +21,13 @@ import {
   type Ids
 } from './entities/promotion-import.js'
 import {indexEntities, reachableReports, type EntityIndex} from './entities/promotion-compare.js'
-import {
-  orphansOf,
-  removalOrder,
-  removedRoots,
-  type PlanItem,
-  type Removal,
-  type TargetRef
-} from './entities/promotion-plan.js'
-import {describeErrorBody, OptimizeApiError} from './optimize/errors.js'
+import type {PlanItem} from './entities/promotion-plan.js'
+import {orphansOf, removalOrder, removedRoots, type Removal} from './entities/promotion-removal.js'
+import {deleteRemovals, type Deletions} from './optimize/deletions.js'
+import {failureText, OptimizeApiError} from './optimize/errors.js'
 import type {Entity} from './optimize/schemas.js'
 import {exportEntities, type PlanContext} from './plan.js'
 import type {Settings} from './settings.js'
-
-export interface Deletions {
-  dashboards: number
-  reports: number
-  failed: string[]
-}
 
 export class PromotionRun {
   /** Every entity this run created, as far as it knows. */
@@ -129,7 +118,7 @@ export class PromotionRun {
         this.record(await this.findSent(sent))
       } catch (lookup) {
         throw new Error(
-          `${reason(error)}; what it may have written could not be looked for: ${reason(lookup)}`,
+          `${failureText(error)}; what it may have written could not be looked for: ${failureText(lookup)}`,
           {cause: lookup}
         )
       }
@@ -205,7 +194,7 @@ export class PromotionRun {
     try {
       kept = await this.adoptedCopies()
     } catch (error) {
-      notes.push(`could not check the collection before taking back: ${reason(error)}`)
+      notes.push(`could not check the collection before taking back: ${failureText(error)}`)
     }
     const doomed: Ids = {
       dashboards: new Set([...this.#created.dashboards].filter(id => !kept.has(id))),
@@ -216,7 +205,14 @@ export class PromotionRun {
       notes.push(
         `kept ${keptRoots.length} new dashboards (${keptRoots.join(', ')}): another run importing the same files replaced the old versions with them`
       )
-    const failed = await this.deleteIds(doomed)
+    // Dashboards first: a report deleted before its dashboard would change the dashboard.
+    const removals = (kind: 'dashboard' | 'report', ids: Set<string>): Removal[] =>
+      [...ids].sort().map(id => ({root: {kind, id, name: id}, reports: []}))
+    const {client} = this.context
+    const failed = [
+      ...(await deleteRemovals(client, removals('dashboard', doomed.dashboards))).failed,
+      ...(await deleteRemovals(client, removals('report', doomed.reports))).failed
+    ]
     const deleted = doomed.dashboards.size + doomed.reports.size - failed.length
     this.io.info(`rolled back: deleted ${deleted} of the ${total} entities this run created`)
     if (failed.length === 0)
@@ -266,7 +262,7 @@ export class PromotionRun {
     )
     const dashboards = removals.filter(r => r.root.kind === 'dashboard').length
     return this.io.group(`Deleting ${dashboards} old dashboards and ${reports} reports`, async () =>
-      this.remove(removals)
+      deleteRemovals(this.context.client, removals)
     )
   }
 
@@ -282,7 +278,7 @@ export class PromotionRun {
       fresh = await this.freshEntities()
     } catch (error) {
       // Only a run importing the same files at the same time makes copies, and it converges too.
-      const note = `could not look for copies another run importing at the same time may have made: ${reason(error)}; the next plan finds any and deletes them`
+      const note = `could not look for copies another run importing at the same time may have made: ${failureText(error)}; the next plan finds any and deletes them`
       this.io.warning(note)
       return {notes: [note], failed: []}
     }
@@ -300,7 +296,7 @@ export class PromotionRun {
     const removals = removalOrder(remove, pool, orphans)
     const result = await this.io.group(
       `Deleting ${remove.length} copies another run made`,
-      async () => this.remove(removals)
+      async () => deleteRemovals(this.context.client, removals)
     )
     return {
       notes: [
@@ -308,52 +304,6 @@ export class PromotionRun {
       ],
       failed: result.failed
     }
-  }
-
-  /** Deletes root by root, each root's reports first; a root stays when one of its reports does. */
-  private async remove(removals: readonly Removal[]): Promise<Deletions> {
-    const result: Deletions = {dashboards: 0, reports: 0, failed: []}
-    const attempt = async (ref: TargetRef): Promise<boolean> => {
-      try {
-        if (ref.kind === 'dashboard') await this.context.client.deleteDashboard(ref.id)
-        else await this.context.client.deleteReport(ref.id)
-        if (ref.kind === 'dashboard') result.dashboards++
-        else result.reports++
-        return true
-      } catch (error) {
-        result.failed.push(`${ref.kind} '${ref.name}' (${ref.id}): ${reason(error)}`)
-        return false
-      }
-    }
-    await Promise.all(
-      removals.map(async ({root, reports}) => {
-        let complete = true
-        for (const report of reports) complete = (await attempt(report)) && complete
-        if (complete) await attempt(root)
-        else
-          result.failed.push(
-            `${root.kind} '${root.name}' (${root.id}) kept until its reports are gone`
-          )
-      })
-    )
-    result.failed.sort()
-    return result
-  }
-
-  /** Deletes ids of this run's own copies, dashboards first. */
-  private async deleteIds(ids: Ids): Promise<string[]> {
-    const failed: string[] = []
-    const attempt = async (kind: 'dashboard' | 'report', id: string): Promise<void> => {
-      try {
-        if (kind === 'dashboard') await this.context.client.deleteDashboard(id)
-        else await this.context.client.deleteReport(id)
-      } catch (error) {
-        failed.push(`${kind} ${id}: ${reason(error)}`)
-      }
-    }
-    await Promise.all([...ids.dashboards].sort().map(async id => attempt('dashboard', id)))
-    await Promise.all([...ids.reports].sort().map(async id => attempt('report', id)))
-    return failed.sort()
   }
 }
 
@@ -377,16 +327,4 @@ function wroteNothing(error: unknown): boolean {
     error.status >= 400 &&
     error.status < 500
   )
-}
-
-export function reason(error: unknown): string {
-  if (error instanceof OptimizeApiError) {
-    const detail = describeErrorBody(error.body)
-    const refused =
-      error.path.endsWith('/import') && error.status !== undefined && error.status < 500
-    const text =
-      detail && !error.message.includes(detail) ? `${error.message} (${detail})` : error.message
-    return refused ? `Optimize refused the import: ${text}` : text
-  }
-  return error instanceof Error ? error.message : String(error)
 }

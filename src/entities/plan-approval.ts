@@ -11,7 +11,7 @@
  */
 import {z} from 'zod'
 import {toCanonicalJson} from './canonical-json.js'
-import {PLAN_FORMAT_VERSION, type PlanDocument} from './promotion-plan.js'
+import {PLAN_FORMAT_VERSION, type PlanDocument} from './plan-document.js'
 
 /** What an approved plan.json must hold; anything else it holds is compared as it is. */
 export const ApprovedPlanSchema = z.looseObject({

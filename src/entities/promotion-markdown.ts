@@ -2,7 +2,8 @@
  * Pure: the plan as Markdown, for the job summary and the pull-request
  * comment. Deterministic: the same plan gives the same text.
  */
-import type {PlanDocument, PlanItem, PrerequisiteStatus, TargetRef} from './promotion-plan.js'
+import type {PlanDocument, PrerequisiteStatus} from './plan-document.js'
+import type {PlanItem, TargetRef} from './promotion-plan.js'
 
 const STATUS_ICONS: Record<PrerequisiteStatus, string> = {
   ok: '✅',

@@ -16,14 +16,10 @@ import {compareStrings} from './normalize.js'
 import {
   Fingerprinter,
   describeDifferences,
-  reachableReports,
-  referencedIds,
   standaloneReports,
   type EntityIndex
 } from './promotion-compare.js'
-
-/** 2: plan.json holds its basis (file and target digests), which `approved-plan` checks. */
-export const PLAN_FORMAT_VERSION = 2
+import {compareRefs, orphansOf} from './promotion-removal.js'
 
 export type PlanAction = 'create' | 'replace' | 'unchanged' | 'delete'
 export type UnitKind = 'dashboard' | 'report'
@@ -58,97 +54,6 @@ export interface PlanBody {
   orphanedReports: TargetRef[]
   /** In the target collection, not in git, kept because prune is off. */
   unmanaged: TargetRef[]
-}
-
-export type PrerequisiteStatus = 'ok' | 'failed' | 'warning' | 'skipped'
-
-export interface Prerequisite {
-  check: string
-  status: PrerequisiteStatus
-  message: string
-}
-
-/**
- * What a plan was computed from: a SHA-256 of every file it read (relative
- * to `path`) and a digest of every entity of the target collection (by kind
- * and id: its fingerprint, promotion-compare.ts). `import` with an approved
- * plan recomputes both and applies the plan only when they are unchanged.
- */
-export interface PlanBasis {
-  files: Record<string, string>
-  target: Record<string, string>
-}
-
-/** The run a plan was made for: an approved plan applies only to the same. */
-export interface PlanTarget {
-  optimizeUrl: string
-  collectionId: string
-  prune: boolean
-}
-
-/** plan.json: canonical JSON, deterministic (no timestamps), read by people and by `import`. */
-export interface PlanDocument extends Partial<PlanBody>, PlanTarget {
-  formatVersion: number
-  prerequisites: Prerequisite[]
-  counts: Record<PlanAction, number> & {orphanedReports: number}
-  hasChanges: boolean
-  basis?: PlanBasis
-}
-
-export function planDocument(
-  target: PlanTarget,
-  prerequisites: Prerequisite[],
-  body?: PlanBody,
-  basis?: PlanBasis
-): PlanDocument {
-  const counts = {create: 0, replace: 0, unchanged: 0, delete: 0, orphanedReports: 0}
-  for (const item of body?.items ?? []) counts[item.action]++
-  counts.orphanedReports = body?.orphanedReports.length ?? 0
-  const hasChanges = counts.create + counts.replace + counts.delete + counts.orphanedReports > 0
-  return {
-    formatVersion: PLAN_FORMAT_VERSION,
-    ...target,
-    prerequisites,
-    ...body,
-    counts,
-    hasChanges,
-    basis
-  }
-}
-
-/**
- * The bound on what a plan may delete, so that a wrong `path`, a checkout
- * step left out or a branch without the files can never empty a target:
- * prune deletions over `max-deletions`, or of every dashboard the target
- * has, are refused unless the input allows them explicitly. Leftovers
- * (copies of what the plan keeps) are not counted: nothing is lost.
- */
-export function deletionCheck(
-  body: PlanBody,
-  targetDashboards: number,
-  maxDeletions: {limit: number; explicit: boolean}
-): Prerequisite {
-  const check = 'deletions'
-  const pruned = body.items.filter(i => i.action === 'delete' && i.cause === 'prune')
-  const dashboards = pruned.filter(i => i.kind === 'dashboard').length
-  const allow = `set input 'max-deletions' to ${pruned.length} or more to allow it`
-  if (pruned.length > maxDeletions.limit)
-    return {
-      check,
-      status: 'failed',
-      message: `the plan deletes ${pruned.length} dashboards and reports that are not in git, more than 'max-deletions' (${maxDeletions.limit}) allows; check 'path' and the checkout step, or ${allow}`
-    }
-  if (targetDashboards > 0 && dashboards === targetDashboards && !maxDeletions.explicit)
-    return {
-      check,
-      status: 'failed',
-      message: `the plan deletes every dashboard of the target collection (${dashboards}); check 'path' and the checkout step, or ${allow}`
-    }
-  return {
-    check,
-    status: 'ok',
-    message: `${pruned.length} deletions for prune (at most ${maxDeletions.limit})`
-  }
 }
 
 export interface PlanInput {
@@ -279,28 +184,6 @@ function orphanedReports(items: PlanItem[], input: PlanInput): TargetRef[] {
   return orphansOf(removed, input.target, input.targetReportIds)
 }
 
-/**
- * Reports that only the `removed` roots reach: what else of `index` still
- * uses a report keeps it. Only reports listed in the collection (`listed`)
- * are ever deleted.
- */
-export function orphansOf(
-  removed: ReadonlySet<string>,
-  index: EntityIndex,
-  listed: ReadonlySet<string>
-): TargetRef[] {
-  const roots: Entity[] = [...index.dashboards, ...standaloneReports(index)]
-  const gone = roots.filter(root => removed.has(root.id))
-  const kept = roots.filter(root => !removed.has(root.id))
-  const keep = reachableReports(kept, index.reports)
-  const orphans: TargetRef[] = []
-  for (const id of reachableReports(gone, index.reports)) {
-    if (keep.has(id) || removed.has(id) || !listed.has(id)) continue
-    orphans.push({kind: 'report', id, name: index.reports.get(id)?.name ?? id})
-  }
-  return orphans.sort(compareRefs)
-}
-
 function groupByName(entities: Entity[]): Map<string, Entity[]> {
   const groups = new Map<string, Entity[]>()
   for (const entity of [...entities].sort((a, b) => compareStrings(a.id, b.id)))
@@ -317,76 +200,4 @@ function compareItems(a: PlanItem, b: PlanItem): number {
     ACTION_ORDER[a.action] - ACTION_ORDER[b.action] ||
     compareStrings(a.targetIds.join(), b.targetIds.join())
   )
-}
-
-function compareRefs(a: TargetRef, b: TargetRef): number {
-  return (
-    compareStrings(a.kind, b.kind) || compareStrings(a.name, b.name) || compareStrings(a.id, b.id)
-  )
-}
-
-/** A target root (dashboard or standalone report) to delete, with the reports only it used. */
-export interface Removal {
-  root: TargetRef
-  /** In the order they are deleted: a report before any report that shows it. */
-  reports: TargetRef[]
-}
-
-/**
- * Deletions root by root. Each root's reports (of `orphans`) go first:
- * Optimize takes a deleted report off every dashboard and combined report
- * (DashboardService.removeReportFromDashboards, called when a report is
- * deleted), so no tile is ever left pointing at nothing. The root goes
- * last, and only once all its reports are gone: if one cannot be deleted,
- * the root stays, and the next plan finds it again (a same-named copy of
- * what it keeps, or prune) together with what it still shows.
- */
-export function removalOrder(
-  roots: readonly TargetRef[],
-  index: EntityIndex,
-  orphans: readonly TargetRef[]
-): Removal[] {
-  const left = new Map(orphans.map(r => [r.id, r]))
-  const removals: Removal[] = []
-  for (const root of roots) {
-    const entity =
-      root.kind === 'dashboard'
-        ? index.dashboards.find(d => d.id === root.id)
-        : index.reports.get(root.id)
-    const reports: TargetRef[] = []
-    const visit = (parent: Entity, trail: Set<string>): void => {
-      for (const child of referencedIds(parent)) {
-        const orphan = left.get(child)
-        const report = index.reports.get(child)
-        if (trail.has(child) || !orphan || !report) continue
-        left.delete(child)
-        visit(report, new Set([...trail, child]))
-        reports.push(orphan)
-      }
-    }
-    if (entity) visit(entity, new Set([root.id]))
-    removals.push({root, reports})
-  }
-  // Reached by no root (a root gone since the listing): each on its own.
-  for (const orphan of left.values()) removals.push({root: orphan, reports: []})
-  return removals
-}
-
-/** The roots a plan deletes: replaced versions, leftovers and prune deletions. */
-export function removedRoots(body: PlanBody): TargetRef[] {
-  return body.items.flatMap(item =>
-    item.action === 'replace' || item.action === 'delete'
-      ? item.targetIds.map(id => ({kind: item.kind, id, name: item.name}))
-      : []
-  )
-}
-
-/** The target entities a unit's action removes once its new version is verified. */
-export function replacedIds(item: PlanItem): string[] {
-  return item.action === 'replace' || item.action === 'delete' ? item.targetIds : []
-}
-
-/** Every report id the git unit `root` needs in an import payload (itself included). */
-export function unitReportIds(root: Entity, git: EntityIndex): string[] {
-  return [...reachableReports([root], git.reports)].sort(compareStrings)
 }

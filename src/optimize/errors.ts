@@ -105,3 +105,16 @@ export function describeErrorBody(body: OptimizeErrorBody | undefined): string {
   }
   return parts.join(' — ')
 }
+
+/** What went wrong, in one line for the summary: Optimize's own words when it gave any. */
+export function failureText(error: unknown): string {
+  if (error instanceof OptimizeApiError) {
+    const detail = describeErrorBody(error.body)
+    const refused =
+      error.path.endsWith('/import') && error.status !== undefined && error.status < 500
+    const text =
+      detail && !error.message.includes(detail) ? `${error.message} (${detail})` : error.message
+    return refused ? `Optimize refused the import: ${text}` : text
+  }
+  return error instanceof Error ? error.message : String(error)
+}
