@@ -11,6 +11,7 @@ import type {Emulator} from '../../emulator/index.js'
 import {CommandFailedError} from '../../src/command.js'
 import {runImport} from '../../src/import.js'
 import {runPlan} from '../../src/plan.js'
+import {ensureBundle, runAction} from '../helpers/action.js'
 import {recordingIo} from '../helpers/io.js'
 import {tempDir} from '../helpers/temp.js'
 import {
@@ -161,6 +162,30 @@ describe('imports running at the same time', () => {
       expect(named.some(exists)).toBe(true)
     }
   )
+})
+
+describe('two workflow runs importing the same release', () => {
+  it('two bundled actions started together leave every dashboard exactly once', async () => {
+    ensureBundle()
+    const {workspace, dev} = await devWorkspace({dashboards: 3, reportsPerDashboard: 2})
+    const target = await targetFor(dev)
+    running.push(dev, target)
+    const inputs = {
+      command: 'import',
+      path: TREE,
+      'optimize-url': target.url,
+      'access-token': target.token,
+      'collection-id': TARGET_COLLECTION
+    }
+    const runs = await Promise.all([
+      runAction(inputs, {GITHUB_WORKSPACE: workspace}),
+      runAction(inputs, {GITHUB_WORKSPACE: workspace})
+    ])
+    expect(runs.map(r => r.code)).toEqual([0, 0])
+    expect(Object.values(dashboardCounts(target))).toEqual([1, 1, 1])
+    expect(danglingTiles(target)).toEqual([])
+    expect(await hasChanges(target, workspace)).toBe(false)
+  }, 60_000)
 })
 
 describe('a run that fails after another run relied on its copy', () => {
