@@ -33400,7 +33400,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7921);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8134);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -33409,7 +33409,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7921:
+/***/ 8134:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -60519,7 +60519,81 @@ function compareItems(a, b) {
         compareStrings(a.targetIds.join(), b.targetIds.join()));
 }
 
-;// CONCATENATED MODULE: ./src/plan-file.ts
+;// CONCATENATED MODULE: ./src/optimize/entities.ts
+/**
+ * Exporting entities through the bulk endpoints: dashboards with their
+ * reports, then the listed reports no dashboard brought. Used wherever the
+ * action reads a whole collection (plan, import).
+ */
+
+
+
+async function exportCollection(client, collectionId) {
+    const [dashboardIds, reportIds, collection] = await Promise.all([
+        client.listDashboardIds(collectionId),
+        client.listReportIds(collectionId),
+        client.getCollection(collectionId)
+    ]);
+    const entities = await exportEntities(client, dashboardIds, reportIds);
+    return { collection, dashboardIds, reportIds, entities, index: indexEntities(entities) };
+}
+/**
+ * Dashboards with their reports, then the listed reports no dashboard brought
+ * (standalone ones): two bulk calls per `batchSize` ids, never one per entity.
+ */
+async function exportEntities(client, dashboardIds, reportIds) {
+    const entities = new Map();
+    const add = (raw) => {
+        for (const item of raw) {
+            const entity = fromLegacy(item);
+            // The full schema only for what the cheap shape check doubts (2,000+ entities a plan).
+            if (!looksLikeEntity(entity)) {
+                const parsed = EntitySchema.safeParse(entity);
+                if (!parsed.success) {
+                    const id = item?.id;
+                    throw new Error(`the target exported an entity this action cannot read (id ${String(id)}): ${parsed.error.issues[0]?.message}`);
+                }
+            }
+            entities.set(`${entity.exportEntityType === 'dashboard' ? 'd' : 'r'}:${entity.id}`, entity);
+        }
+    };
+    // Comparisons leave the definition XML out (Optimize refills it on import), so
+    // the process XML, nearly all of an export's bytes, is never even parsed.
+    const batches = { decoder: () => new ExportDecoder() };
+    if (dashboardIds.length > 0)
+        add(await client.exportDashboards(dashboardIds, batches));
+    const rest = reportIds.filter(id => !entities.has(`r:${id}`));
+    if (rest.length > 0)
+        add(await client.exportReports(rest, batches));
+    return [...entities.values()];
+}
+/** What comparing and deleting rely on; anything else goes through the full schema. */
+function looksLikeEntity(value) {
+    const entity = value;
+    if (!entity || typeof entity.id !== 'string' || typeof entity.name !== 'string')
+        return false;
+    if (entity.exportEntityType === 'dashboard') {
+        return (Array.isArray(entity.tiles) &&
+            Array.isArray(entity.availableFilters) &&
+            entity.tiles.every(t => t &&
+                typeof t.id === 'string' &&
+                typeof t.position === 'object' &&
+                t.position !== null &&
+                typeof t.dimensions === 'object' &&
+                t.dimensions !== null));
+    }
+    const data = entity.data;
+    if (!data || typeof data !== 'object')
+        return false;
+    if (entity.exportEntityType === 'combined_report')
+        return (Array.isArray(data.reports) &&
+            data.reports.every(r => typeof r?.id === 'string'));
+    return ((entity.exportEntityType === 'single_process_report' ||
+        entity.exportEntityType === 'single_decision_report') &&
+        (data.definitions === undefined || Array.isArray(data.definitions)));
+}
+
+;// CONCATENATED MODULE: ./src/promotion/plan-file.ts
 /**
  * Reading and writing plan files (plan-file, approved-plan) without
  * following a symbolic link in their place: a link from a pull request must
@@ -60777,16 +60851,17 @@ function workspaceFile(settings, file) {
     return external_node_path_namespaceObject.posix.join(settings.relativePath, file);
 }
 
-;// CONCATENATED MODULE: ./src/plan.ts
+;// CONCATENATED MODULE: ./src/promotion/prepare.ts
 /**
- * `plan`: what a release would do to the target collection, read-only.
+ * The plan of a promotion, shared by the `plan` and `import` commands: what a
+ * release would do to the target collection, read-only.
  *
  * Prerequisites first (the files are valid, the credentials work, the
  * collection exists, the index versions match, the definitions exist), then
  * one plan item per dashboard and standalone report: create, replace (with
- * what differs), unchanged, or delete. Written as plan.json (canonical,
- * deterministic) and as Markdown. `import` runs the same function first and
- * writes nothing unless every prerequisite passed.
+ * what differs), unchanged, or delete, and the bound on deletions. Written
+ * as plan.json (canonical, deterministic) and as Markdown. `import` writes
+ * nothing unless every prerequisite passed.
  */
 
 
@@ -60802,15 +60877,6 @@ function workspaceFile(settings, file) {
 
 
 
-
-
-async function runPlan(settings, io) {
-    const outcome = await preparePlan(settings, io);
-    const result = await publishPlan(settings, outcome);
-    if (!outcome.ok)
-        throw new CommandFailedError(failureMessage(outcome.document), result);
-    return result;
-}
 /** Writes plan.json; the outputs and the Markdown every plan-running command returns. */
 async function publishPlan(settings, outcome) {
     writeTextNoFollow(settings.planFile, toCanonicalJson(outcome.document), "input 'plan-file'");
@@ -61028,70 +61094,6 @@ async function definitionsCheck(settings, client, needs) {
         };
     }
 }
-async function exportCollection(client, collectionId) {
-    const [dashboardIds, reportIds, collection] = await Promise.all([
-        client.listDashboardIds(collectionId),
-        client.listReportIds(collectionId),
-        client.getCollection(collectionId)
-    ]);
-    const entities = await exportEntities(client, dashboardIds, reportIds);
-    return { collection, dashboardIds, reportIds, entities, index: indexEntities(entities) };
-}
-/**
- * Dashboards with their reports, then the listed reports no dashboard brought
- * (standalone ones): two bulk calls per `batchSize` ids, never one per entity.
- */
-async function exportEntities(client, dashboardIds, reportIds) {
-    const entities = new Map();
-    const add = (raw) => {
-        for (const item of raw) {
-            const entity = fromLegacy(item);
-            // The full schema only for what the cheap shape check doubts (2,000+ entities a plan).
-            if (!looksLikeEntity(entity)) {
-                const parsed = EntitySchema.safeParse(entity);
-                if (!parsed.success) {
-                    const id = item?.id;
-                    throw new Error(`the target exported an entity this action cannot read (id ${String(id)}): ${parsed.error.issues[0]?.message}`);
-                }
-            }
-            entities.set(`${entity.exportEntityType === 'dashboard' ? 'd' : 'r'}:${entity.id}`, entity);
-        }
-    };
-    // Comparisons leave the definition XML out (Optimize refills it on import), so
-    // the process XML, nearly all of an export's bytes, is never even parsed.
-    const batches = { decoder: () => new ExportDecoder() };
-    if (dashboardIds.length > 0)
-        add(await client.exportDashboards(dashboardIds, batches));
-    const rest = reportIds.filter(id => !entities.has(`r:${id}`));
-    if (rest.length > 0)
-        add(await client.exportReports(rest, batches));
-    return [...entities.values()];
-}
-/** What comparing and deleting rely on; anything else goes through the full schema. */
-function looksLikeEntity(value) {
-    const entity = value;
-    if (!entity || typeof entity.id !== 'string' || typeof entity.name !== 'string')
-        return false;
-    if (entity.exportEntityType === 'dashboard') {
-        return (Array.isArray(entity.tiles) &&
-            Array.isArray(entity.availableFilters) &&
-            entity.tiles.every(t => t &&
-                typeof t.id === 'string' &&
-                typeof t.position === 'object' &&
-                t.position !== null &&
-                typeof t.dimensions === 'object' &&
-                t.dimensions !== null));
-    }
-    const data = entity.data;
-    if (!data || typeof data !== 'object')
-        return false;
-    if (entity.exportEntityType === 'combined_report')
-        return (Array.isArray(data.reports) &&
-            data.reports.every(r => typeof r?.id === 'string'));
-    return ((entity.exportEntityType === 'single_process_report' ||
-        entity.exportEntityType === 'single_decision_report') &&
-        (data.definitions === undefined || Array.isArray(data.definitions)));
-}
 
 ;// CONCATENATED MODULE: ./src/entities/promotion-import.ts
 /**
@@ -61301,7 +61303,7 @@ async function deleteRemovals(client, removals) {
     return result;
 }
 
-;// CONCATENATED MODULE: ./src/promotion-run.ts
+;// CONCATENATED MODULE: ./src/promotion/run.ts
 
 
 
@@ -61598,7 +61600,7 @@ function wroteNothing(error) {
  * 1. The plan runs first (plan.ts); if any prerequisite fails, nothing is
  *    written. With `approved-plan`, the plan computed now must be the
  *    approved one (plan-approval.ts), or nothing is written.
- * 2. New and changed units are imported in batches (promotion-run.ts): this
+ * 2. New and changed units are imported in batches (promotion/run.ts): this
  *    run's copies are the ids Optimize answers with, exported back and
  *    compared with the files.
  * 3. Any failure in step 2 deletes this run's copies again, and only them:
@@ -61770,6 +61772,22 @@ function createCliIo(options = {}) {
         },
         appendSummary: async () => { }
     };
+}
+
+;// CONCATENATED MODULE: ./src/plan.ts
+/**
+ * `plan`: what a release would do to the target collection, read-only
+ * (promotion/prepare.ts). Writes plan.json and the Markdown summary, and
+ * fails when a prerequisite does.
+ */
+
+
+async function runPlan(settings, io) {
+    const outcome = await preparePlan(settings, io);
+    const result = await publishPlan(settings, outcome);
+    if (!outcome.ok)
+        throw new CommandFailedError(failureMessage(outcome.document), result);
+    return result;
 }
 
 ;// CONCATENATED MODULE: ./src/settings-values.ts

@@ -6,7 +6,7 @@
  * 1. The plan runs first (plan.ts); if any prerequisite fails, nothing is
  *    written. With `approved-plan`, the plan computed now must be the
  *    approved one (plan-approval.ts), or nothing is written.
- * 2. New and changed units are imported in batches (promotion-run.ts): this
+ * 2. New and changed units are imported in batches (promotion/run.ts): this
  *    run's copies are the ids Optimize answers with, exported back and
  *    compared with the files.
  * 3. Any failure in step 2 deletes this run's copies again, and only them:
@@ -31,10 +31,10 @@ import {renderPlanMarkdown} from './entities/promotion-markdown.js'
 import type {PlanDocument} from './entities/plan-document.js'
 import type {Io} from './io.js'
 import {parseJsonDocument} from './entities/json-document.js'
-import {failureMessage, preparePlan, publishPlan} from './plan.js'
+import {failureMessage, preparePlan, publishPlan} from './promotion/prepare.js'
 import {failureText} from './optimize/errors.js'
-import {PromotionRun} from './promotion-run.js'
-import {readTextNoFollow} from './plan-file.js'
+import {PromotionRun} from './promotion/run.js'
+import {readTextNoFollow} from './promotion/plan-file.js'
 import type {Settings} from './settings.js'
 
 /** A plan.json is canonical JSON of a few MB at most. */

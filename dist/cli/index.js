@@ -33411,7 +33411,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7242);
 /* harmony import */ var _input_docs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(503);
 /* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5027);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8866);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8696);
 /* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(217);
 /**
  * The command line beside the action: `optimize-as-code <command> --option value`.
@@ -33905,7 +33905,7 @@ function createCliIo(options = {}) {
 
 /***/ }),
 
-/***/ 8866:
+/***/ 8696:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -58009,7 +58009,81 @@ function compareItems(a, b) {
         compareStrings(a.targetIds.join(), b.targetIds.join()));
 }
 
-;// CONCATENATED MODULE: ./src/plan-file.ts
+;// CONCATENATED MODULE: ./src/optimize/entities.ts
+/**
+ * Exporting entities through the bulk endpoints: dashboards with their
+ * reports, then the listed reports no dashboard brought. Used wherever the
+ * action reads a whole collection (plan, import).
+ */
+
+
+
+async function exportCollection(client, collectionId) {
+    const [dashboardIds, reportIds, collection] = await Promise.all([
+        client.listDashboardIds(collectionId),
+        client.listReportIds(collectionId),
+        client.getCollection(collectionId)
+    ]);
+    const entities = await exportEntities(client, dashboardIds, reportIds);
+    return { collection, dashboardIds, reportIds, entities, index: indexEntities(entities) };
+}
+/**
+ * Dashboards with their reports, then the listed reports no dashboard brought
+ * (standalone ones): two bulk calls per `batchSize` ids, never one per entity.
+ */
+async function exportEntities(client, dashboardIds, reportIds) {
+    const entities = new Map();
+    const add = (raw) => {
+        for (const item of raw) {
+            const entity = fromLegacy(item);
+            // The full schema only for what the cheap shape check doubts (2,000+ entities a plan).
+            if (!looksLikeEntity(entity)) {
+                const parsed = EntitySchema.safeParse(entity);
+                if (!parsed.success) {
+                    const id = item?.id;
+                    throw new Error(`the target exported an entity this action cannot read (id ${String(id)}): ${parsed.error.issues[0]?.message}`);
+                }
+            }
+            entities.set(`${entity.exportEntityType === 'dashboard' ? 'd' : 'r'}:${entity.id}`, entity);
+        }
+    };
+    // Comparisons leave the definition XML out (Optimize refills it on import), so
+    // the process XML, nearly all of an export's bytes, is never even parsed.
+    const batches = { decoder: () => new ExportDecoder() };
+    if (dashboardIds.length > 0)
+        add(await client.exportDashboards(dashboardIds, batches));
+    const rest = reportIds.filter(id => !entities.has(`r:${id}`));
+    if (rest.length > 0)
+        add(await client.exportReports(rest, batches));
+    return [...entities.values()];
+}
+/** What comparing and deleting rely on; anything else goes through the full schema. */
+function looksLikeEntity(value) {
+    const entity = value;
+    if (!entity || typeof entity.id !== 'string' || typeof entity.name !== 'string')
+        return false;
+    if (entity.exportEntityType === 'dashboard') {
+        return (Array.isArray(entity.tiles) &&
+            Array.isArray(entity.availableFilters) &&
+            entity.tiles.every(t => t &&
+                typeof t.id === 'string' &&
+                typeof t.position === 'object' &&
+                t.position !== null &&
+                typeof t.dimensions === 'object' &&
+                t.dimensions !== null));
+    }
+    const data = entity.data;
+    if (!data || typeof data !== 'object')
+        return false;
+    if (entity.exportEntityType === 'combined_report')
+        return (Array.isArray(data.reports) &&
+            data.reports.every(r => typeof r?.id === 'string'));
+    return ((entity.exportEntityType === 'single_process_report' ||
+        entity.exportEntityType === 'single_decision_report') &&
+        (data.definitions === undefined || Array.isArray(data.definitions)));
+}
+
+;// CONCATENATED MODULE: ./src/promotion/plan-file.ts
 /**
  * Reading and writing plan files (plan-file, approved-plan) without
  * following a symbolic link in their place: a link from a pull request must
@@ -58267,16 +58341,17 @@ function workspaceFile(settings, file) {
     return external_node_path_.posix.join(settings.relativePath, file);
 }
 
-;// CONCATENATED MODULE: ./src/plan.ts
+;// CONCATENATED MODULE: ./src/promotion/prepare.ts
 /**
- * `plan`: what a release would do to the target collection, read-only.
+ * The plan of a promotion, shared by the `plan` and `import` commands: what a
+ * release would do to the target collection, read-only.
  *
  * Prerequisites first (the files are valid, the credentials work, the
  * collection exists, the index versions match, the definitions exist), then
  * one plan item per dashboard and standalone report: create, replace (with
- * what differs), unchanged, or delete. Written as plan.json (canonical,
- * deterministic) and as Markdown. `import` runs the same function first and
- * writes nothing unless every prerequisite passed.
+ * what differs), unchanged, or delete, and the bound on deletions. Written
+ * as plan.json (canonical, deterministic) and as Markdown. `import` writes
+ * nothing unless every prerequisite passed.
  */
 
 
@@ -58292,15 +58367,6 @@ function workspaceFile(settings, file) {
 
 
 
-
-
-async function runPlan(settings, io) {
-    const outcome = await preparePlan(settings, io);
-    const result = await publishPlan(settings, outcome);
-    if (!outcome.ok)
-        throw new command/* CommandFailedError */.j(failureMessage(outcome.document), result);
-    return result;
-}
 /** Writes plan.json; the outputs and the Markdown every plan-running command returns. */
 async function publishPlan(settings, outcome) {
     writeTextNoFollow(settings.planFile, toCanonicalJson(outcome.document), "input 'plan-file'");
@@ -58518,70 +58584,6 @@ async function definitionsCheck(settings, client, needs) {
         };
     }
 }
-async function exportCollection(client, collectionId) {
-    const [dashboardIds, reportIds, collection] = await Promise.all([
-        client.listDashboardIds(collectionId),
-        client.listReportIds(collectionId),
-        client.getCollection(collectionId)
-    ]);
-    const entities = await exportEntities(client, dashboardIds, reportIds);
-    return { collection, dashboardIds, reportIds, entities, index: indexEntities(entities) };
-}
-/**
- * Dashboards with their reports, then the listed reports no dashboard brought
- * (standalone ones): two bulk calls per `batchSize` ids, never one per entity.
- */
-async function exportEntities(client, dashboardIds, reportIds) {
-    const entities = new Map();
-    const add = (raw) => {
-        for (const item of raw) {
-            const entity = fromLegacy(item);
-            // The full schema only for what the cheap shape check doubts (2,000+ entities a plan).
-            if (!looksLikeEntity(entity)) {
-                const parsed = EntitySchema.safeParse(entity);
-                if (!parsed.success) {
-                    const id = item?.id;
-                    throw new Error(`the target exported an entity this action cannot read (id ${String(id)}): ${parsed.error.issues[0]?.message}`);
-                }
-            }
-            entities.set(`${entity.exportEntityType === 'dashboard' ? 'd' : 'r'}:${entity.id}`, entity);
-        }
-    };
-    // Comparisons leave the definition XML out (Optimize refills it on import), so
-    // the process XML, nearly all of an export's bytes, is never even parsed.
-    const batches = { decoder: () => new ExportDecoder() };
-    if (dashboardIds.length > 0)
-        add(await client.exportDashboards(dashboardIds, batches));
-    const rest = reportIds.filter(id => !entities.has(`r:${id}`));
-    if (rest.length > 0)
-        add(await client.exportReports(rest, batches));
-    return [...entities.values()];
-}
-/** What comparing and deleting rely on; anything else goes through the full schema. */
-function looksLikeEntity(value) {
-    const entity = value;
-    if (!entity || typeof entity.id !== 'string' || typeof entity.name !== 'string')
-        return false;
-    if (entity.exportEntityType === 'dashboard') {
-        return (Array.isArray(entity.tiles) &&
-            Array.isArray(entity.availableFilters) &&
-            entity.tiles.every(t => t &&
-                typeof t.id === 'string' &&
-                typeof t.position === 'object' &&
-                t.position !== null &&
-                typeof t.dimensions === 'object' &&
-                t.dimensions !== null));
-    }
-    const data = entity.data;
-    if (!data || typeof data !== 'object')
-        return false;
-    if (entity.exportEntityType === 'combined_report')
-        return (Array.isArray(data.reports) &&
-            data.reports.every(r => typeof r?.id === 'string'));
-    return ((entity.exportEntityType === 'single_process_report' ||
-        entity.exportEntityType === 'single_decision_report') &&
-        (data.definitions === undefined || Array.isArray(data.definitions)));
-}
 
 ;// CONCATENATED MODULE: ./src/entities/promotion-import.ts
 /**
@@ -58791,7 +58793,7 @@ async function deleteRemovals(client, removals) {
     return result;
 }
 
-;// CONCATENATED MODULE: ./src/promotion-run.ts
+;// CONCATENATED MODULE: ./src/promotion/run.ts
 
 
 
@@ -59088,7 +59090,7 @@ function wroteNothing(error) {
  * 1. The plan runs first (plan.ts); if any prerequisite fails, nothing is
  *    written. With `approved-plan`, the plan computed now must be the
  *    approved one (plan-approval.ts), or nothing is written.
- * 2. New and changed units are imported in batches (promotion-run.ts): this
+ * 2. New and changed units are imported in batches (promotion/run.ts): this
  *    run's copies are the ids Optimize answers with, exported back and
  *    compared with the files.
  * 3. Any failure in step 2 deletes this run's copies again, and only them:
@@ -59191,6 +59193,22 @@ function readApprovedPlan(file) {
 
 // EXTERNAL MODULE: ./src/io.ts
 var io = __nccwpck_require__(5027);
+;// CONCATENATED MODULE: ./src/plan.ts
+/**
+ * `plan`: what a release would do to the target collection, read-only
+ * (promotion/prepare.ts). Writes plan.json and the Markdown summary, and
+ * fails when a prerequisite does.
+ */
+
+
+async function runPlan(settings, io) {
+    const outcome = await preparePlan(settings, io);
+    const result = await publishPlan(settings, outcome);
+    if (!outcome.ok)
+        throw new command/* CommandFailedError */.j(failureMessage(outcome.document), result);
+    return result;
+}
+
 // EXTERNAL MODULE: ./src/settings.ts + 1 modules
 var settings = __nccwpck_require__(217);
 ;// CONCATENATED MODULE: ./src/main.ts

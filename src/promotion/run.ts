@@ -8,7 +8,7 @@
  * listing and equal what was sent (matchSent), never "whatever appeared":
  * people and other runs write to the same collection.
  */
-import type {Io} from './io.js'
+import type {Io} from '../io.js'
 import {
   adoptedCopies,
   batchEntities,
@@ -19,15 +19,16 @@ import {
   matchSent,
   type ImportedUnit,
   type Ids
-} from './entities/promotion-import.js'
-import {indexEntities, reachableReports, type EntityIndex} from './entities/promotion-compare.js'
-import type {PlanItem} from './entities/promotion-plan.js'
-import {orphansOf, removalOrder, removedRoots, type Removal} from './entities/promotion-removal.js'
-import {deleteRemovals, type Deletions} from './optimize/deletions.js'
-import {failureText, OptimizeApiError} from './optimize/errors.js'
-import type {Entity} from './optimize/schemas.js'
-import {exportEntities, type PlanContext} from './plan.js'
-import type {Settings} from './settings.js'
+} from '../entities/promotion-import.js'
+import {indexEntities, reachableReports, type EntityIndex} from '../entities/promotion-compare.js'
+import type {PlanItem} from '../entities/promotion-plan.js'
+import {orphansOf, removalOrder, removedRoots, type Removal} from '../entities/promotion-removal.js'
+import {deleteRemovals, type Deletions} from '../optimize/deletions.js'
+import {failureText, OptimizeApiError} from '../optimize/errors.js'
+import type {Entity} from '../optimize/schemas.js'
+import {exportEntities} from '../optimize/entities.js'
+import type {PlanContext} from './prepare.js'
+import type {Settings} from '../settings.js'
 
 export class PromotionRun {
   /** Every entity this run created, as far as it knows. */
