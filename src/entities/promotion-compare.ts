@@ -13,7 +13,6 @@
  *   the same fingerprint as the file.
  */
 import microdiff from 'microdiff'
-import {deepEqual} from './json-equal.js'
 import {
   REPORT_ID_PATTERN,
   isDashboard,
@@ -26,7 +25,6 @@ import {createHash} from 'node:crypto'
 import {configure} from 'safe-stable-stringify'
 import {toCanonicalJson} from './canonical-json.js'
 import {compareStrings} from './normalize.js'
-import {QuickEqual, sortedDefinition} from './promotion-equal.js'
 
 type Json = unknown
 
@@ -114,16 +112,15 @@ function hashOf(value: unknown): string {
 
 /**
  * Fingerprints of one side, cached per report (reports are shared by
- * dashboards). `of` gives the full content, for describing differences;
- * `hash` gives its digest, where every report is stood for by its own digest,
- * so each report is serialized once however many dashboards show it.
+ * dashboards). `hash` is a fingerprint's digest, where every report is
+ * stood for by its own digest, so each report is serialized once however
+ * many dashboards show it: two units are equal when their digests are.
+ * `of` gives the full content, only to describe differences.
  */
 export class Fingerprinter {
   readonly #prints = new Map<string, Json>()
   readonly #hashes = new Map<string, string>()
   readonly #dashboardHashes = new Map<string, string>()
-  /** Walks against another side's entities, by side: they remember the report pairs seen. */
-  readonly #quick = new WeakMap<Fingerprinter, QuickEqual>()
 
   constructor(private readonly index: Pick<EntityIndex, 'reports'>) {}
 
@@ -134,19 +131,10 @@ export class Fingerprinter {
       : this.report(entity.id)
   }
 
-  /**
-   * Same content as `entity` of another side. First a walk of both entities
-   * that copies nothing (promotion-equal.ts); only what it cannot vouch for
-   * (a difference, or a case it does not model) has its fingerprints built and
-   * compared, so the answer is always the fingerprints'.
-   */
+  /** Same content as `entity` of another side: equal fingerprints, compared by digest. */
   equals(entity: Entity, other: Fingerprinter, otherEntity: Entity): boolean {
     if (entity.exportEntityType !== otherEntity.exportEntityType) return false
-    let quick = this.#quick.get(other)
-    if (!quick)
-      this.#quick.set(other, (quick = new QuickEqual(this.index.reports, other.index.reports)))
-    if (quick.units(entity, otherEntity)) return true
-    return deepEqual(this.of(entity), other.of(otherEntity))
+    return this.hash(entity) === other.hash(otherEntity)
   }
 
   hash(entity: Entity): string {
@@ -334,4 +322,16 @@ const MAX_VALUE_CHARS = 60
 function show(value: unknown): string {
   const text = typeof value === 'string' ? `'${value}'` : JSON.stringify(value ?? null)
   return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS - 1)}…` : text
+}
+
+/** Versions and tenants are sets: compared in a fixed order. */
+function sortedDefinition(definition: Record<string, unknown>): Record<string, unknown> {
+  const sorted = {...definition}
+  if (Array.isArray(definition.versions))
+    sorted.versions = [...(definition.versions as string[])].sort(compareStrings)
+  if (Array.isArray(definition.tenantIds))
+    sorted.tenantIds = [...(definition.tenantIds as (string | null)[])].sort((a, b) =>
+      compareStrings(a ?? '', b ?? '')
+    )
+  return sorted
 }
