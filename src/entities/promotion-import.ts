@@ -10,11 +10,11 @@ import {isDashboard, type Entity} from '../optimize/schemas.js'
 import {compareStrings, toImportPayload} from './normalize.js'
 import {
   Fingerprinter,
-  describeDifferences,
   reachableReports,
   standaloneReports,
   type EntityIndex
 } from './promotion-compare.js'
+import {describeDifferences} from './promotion-differences.js'
 import type {TargetRef, UnitKind} from './promotion-plan.js'
 
 /** Dashboards up to this index version use the legacy `reports` field (§3.3). */

@@ -13,12 +13,8 @@
  */
 import type {Entity} from '../optimize/schemas.js'
 import {compareStrings} from './normalize.js'
-import {
-  Fingerprinter,
-  describeDifferences,
-  standaloneReports,
-  type EntityIndex
-} from './promotion-compare.js'
+import {Fingerprinter, standaloneReports, type EntityIndex} from './promotion-compare.js'
+import {describeDifferences} from './promotion-differences.js'
 import {compareRefs, orphansOf} from './promotion-removal.js'
 
 export type PlanAction = 'create' | 'replace' | 'unchanged' | 'delete'
