@@ -106,7 +106,7 @@ function labelOf(tile: Tile, reportsById: ReadonlyMap<string, Report>): TileLabe
   const legacyUrl = tile.type === undefined && /^https?:\/\//i.test(tile.id) ? tile.id : undefined
   if (tile.type === 'external_url' || legacyUrl) {
     return {
-      name: host(external ?? legacyUrl ?? tile.id),
+      name: urlHost(external ?? legacyUrl ?? tile.id),
       subtitle: 'External page',
       style: 'external'
     }
@@ -139,7 +139,8 @@ function plainText(state: unknown): string {
   return words.join(' ')
 }
 
-function host(url: string): string {
+/** The host of an external tile's URL, or the text as it is when it is not a URL. */
+export function urlHost(url: string): string {
   try {
     return new URL(url).host || url
   } catch {

@@ -6,6 +6,7 @@
  */
 import {REPORT_ID_PATTERN, type Tile} from '../optimize/schemas.js'
 import {toCanonicalJson} from '../entities/canonical-json.js'
+import {urlHost} from '../entities/dashboard-svg.js'
 import {compareStrings, compareTiles} from '../entities/normalize.js'
 
 export interface Point {
@@ -151,14 +152,6 @@ function refOf(tile: Tile, reportName: (id: string) => string): TileRef {
   if (kind === 'text') return {type: 'text', label: ''}
   if (kind === 'external_url') return {type: 'external_url', label: urlHost(externalUrl(tile))}
   return {type: 'report', label: reportName(tile.id), reportId: tile.id}
-}
-
-export function urlHost(url: string): string {
-  try {
-    return new URL(url).host || url
-  } catch {
-    return url
-  }
 }
 
 function point(tile: Tile): Point {
