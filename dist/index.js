@@ -33400,7 +33400,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8134);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2209);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -33409,7 +33409,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8134:
+/***/ 2209:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36398,6 +36398,7 @@ const Input = {
     Retries: 'retries',
     Concurrency: 'concurrency',
     BatchSize: 'batch-size',
+    BatchBytes: 'batch-bytes',
     Commit: 'commit',
     GithubToken: 'github-token',
     Branch: 'branch',
@@ -37975,7 +37976,7 @@ function labelOf(tile, reportsById) {
     const legacyUrl = tile.type === undefined && /^https?:\/\//i.test(tile.id) ? tile.id : undefined;
     if (tile.type === 'external_url' || legacyUrl) {
         return {
-            name: host(external ?? legacyUrl ?? tile.id),
+            name: urlHost(external ?? legacyUrl ?? tile.id),
             subtitle: 'External page',
             style: 'external'
         };
@@ -38009,7 +38010,8 @@ function plainText(state) {
     visit(state);
     return words.join(' ');
 }
-function host(url) {
+/** The host of an external tile's URL, or the text as it is when it is not a URL. */
+function urlHost(url) {
     try {
         return new URL(url).host || url;
     }
@@ -49812,6 +49814,7 @@ function compareJson(a, b) {
 
 
 
+
 function diffTiles(before, after, reportName) {
     const pairs = pairByKey(before, after);
     // Unmatched text tiles with the same content: moved rather than removed + added.
@@ -49915,14 +49918,6 @@ function refOf(tile, reportName) {
     if (kind === 'external_url')
         return { type: 'external_url', label: urlHost(externalUrl(tile)) };
     return { type: 'report', label: reportName(tile.id), reportId: tile.id };
-}
-function urlHost(url) {
-    try {
-        return new URL(url).host || url;
-    }
-    catch {
-        return url;
-    }
 }
 function point(tile) {
     return { x: tile.position.x, y: tile.position.y };
@@ -59578,222 +59573,6 @@ function promotion_markdown_escapeMarkdown(text) {
     return text.replace(/[\\`*_[\]<>|]/g, c => `\\${c}`).replace(/\r?\n/g, ' ');
 }
 
-;// CONCATENATED MODULE: ./src/entities/promotion-equal.ts
-/**
- * Pure: "do these two units have the same fingerprint?" answered without
- * building the fingerprints (promotion-compare.ts). Both entities are walked
- * side by side, skipping what a fingerprint leaves out, so an unchanged plan
- * copies nothing: building the fingerprints of 2,000 reports on each side
- * cost more than comparing them.
- *
- * `true` is only ever answered when the fingerprints are equal. Whatever the
- * walk does not model answers `false` (tiles sharing a cell, a missing or
- * cyclic report, a configuration that is an array), and the caller then
- * compares the fingerprints themselves: the fingerprint stays the one
- * definition of equal. Keep the two in step: every field a fingerprint
- * derives must be compared here from what it is derived from.
- */
-
-
-
-/** Left out of a report's fingerprint, or compared apart (description, data). */
-const REPORT_SKIP = new Set(['id', 'collectionId', 'sourceIndexVersion', 'description', 'data']);
-const SINGLE_DATA_SKIP = new Set(['userTaskReport', 'configuration', 'definitions']);
-const COMBINED_DATA_SKIP = new Set(['userTaskReport', 'configuration', 'reports']);
-const CONFIGURATION_SKIP = new Set(['xml']);
-const PART_SKIP = new Set(['id', 'report']);
-const DASHBOARD_SKIP = new Set([
-    'id',
-    'collectionId',
-    'sourceIndexVersion',
-    'tiles',
-    'description',
-    'instantPreviewDashboard'
-]);
-const REPORT_TILE_SKIP = new Set(['id', 'configuration', 'report']);
-const OTHER_TILE_SKIP = new Set(['id', 'configuration']);
-class QuickEqual {
-    a;
-    b;
-    /** Report pairs already walked (a → b → answer): reports are shared by dashboards. */
-    #pairs = new Map();
-    constructor(a, b) {
-        this.a = a;
-        this.b = b;
-    }
-    /** Dashboards, or reports by their ids in each side's index. */
-    units(x, y) {
-        if (x.exportEntityType !== y.exportEntityType)
-            return false;
-        if (x.exportEntityType === 'dashboard')
-            return this.dashboards(x, y);
-        return this.reports(x.id, y.id, new Set(), new Set());
-    }
-    dashboards(x, y) {
-        if (!sameFields(x, y, DASHBOARD_SKIP))
-            return false;
-        if (!deepEqual(x.description ?? null, y.description ?? null))
-            return false;
-        if (!deepEqual(x.instantPreviewDashboard ?? false, y.instantPreviewDashboard ?? false))
-            return false;
-        const tilesX = inCellOrder(x.tiles);
-        const tilesY = inCellOrder(y.tiles);
-        if (!tilesX || !tilesY || tilesX.length !== tilesY.length)
-            return false;
-        for (let i = 0; i < tilesX.length; i++) {
-            const tileX = tilesX[i];
-            const tileY = tilesY[i];
-            const isReport = REPORT_ID_PATTERN.test(tilesX[i].id);
-            if (isReport !== REPORT_ID_PATTERN.test(tilesY[i].id))
-                return false;
-            if (!sameFields(tileX, tileY, isReport ? REPORT_TILE_SKIP : OTHER_TILE_SKIP))
-                return false;
-            if (!deepEqual(tileX.configuration ?? null, tileY.configuration ?? null))
-                return false;
-            if (isReport) {
-                if (!this.reports(tilesX[i].id, tilesY[i].id, new Set(), new Set()))
-                    return false;
-            }
-            else if (tilesX[i].id !== tilesY[i].id)
-                return false;
-        }
-        return true;
-    }
-    /** `trailX`, `trailY`: the reports on the way here, to stop at a cycle. */
-    reports(idX, idY, trailX, trailY) {
-        let known = this.#pairs.get(idX);
-        const cached = known?.get(idY);
-        if (cached !== undefined)
-            return cached;
-        // A missing or cyclic report has a fingerprint of its own; the fingerprints decide.
-        const x = this.a.get(idX);
-        const y = this.b.get(idY);
-        if (!x || !y || trailX.has(idX) || trailY.has(idY))
-            return false;
-        trailX.add(idX);
-        trailY.add(idY);
-        const same = this.reportContent(x, y, trailX, trailY);
-        trailX.delete(idX);
-        trailY.delete(idY);
-        if (!known)
-            this.#pairs.set(idX, (known = new Map()));
-        known.set(idY, same);
-        return same;
-    }
-    reportContent(x, y, trailX, trailY) {
-        if (x.exportEntityType !== y.exportEntityType)
-            return false;
-        if (!sameFields(x, y, REPORT_SKIP))
-            return false;
-        if (!deepEqual(x.description ?? null, y.description ?? null))
-            return false;
-        const dataX = x.data;
-        const dataY = y.data;
-        if (!isRecord(dataX) || !isRecord(dataY))
-            return false;
-        const combined = x.exportEntityType === 'combined_report';
-        if (!sameFields(dataX, dataY, combined ? COMBINED_DATA_SKIP : SINGLE_DATA_SKIP))
-            return false;
-        if (!sameConfiguration(dataX.configuration, dataY.configuration))
-            return false;
-        if (!combined)
-            return sameDefinitions(dataX.definitions, dataY.definitions);
-        const partsX = dataX.reports;
-        const partsY = dataY.reports;
-        if (!Array.isArray(partsX) || !Array.isArray(partsY) || partsX.length !== partsY.length)
-            return false;
-        for (let i = 0; i < partsX.length; i++) {
-            const partX = partsX[i];
-            const partY = partsY[i];
-            if (!isRecord(partX) || !isRecord(partY) || !sameFields(partX, partY, PART_SKIP))
-                return false;
-            if (typeof partX.id !== 'string' || typeof partY.id !== 'string')
-                return false;
-            if (!this.reports(partX.id, partY.id, trailX, trailY))
-                return false;
-        }
-        return true;
-    }
-}
-/** Fingerprints leave out the XML of an object configuration; anything else is compared as is. */
-function sameConfiguration(x, y) {
-    const objectX = Boolean(x) && typeof x === 'object';
-    const objectY = Boolean(y) && typeof y === 'object';
-    if (!objectX && !objectY)
-        return deepEqual(x, y);
-    if (!isRecord(x) || !isRecord(y))
-        return false;
-    return sameFields(x, y, CONFIGURATION_SKIP);
-}
-/** Definitions compare with versions and tenants as sets, as in the fingerprint. */
-function sameDefinitions(x, y) {
-    if (!Array.isArray(x) || !Array.isArray(y))
-        return deepEqual(x, y);
-    const definitionsX = x;
-    const definitionsY = y;
-    if (x.length !== y.length)
-        return false;
-    for (let i = 0; i < x.length; i++) {
-        if (!deepEqual(sortedDefinition(definitionsX[i]), sortedDefinition(definitionsY[i])))
-            return false;
-    }
-    return true;
-}
-/** Versions and tenants are sets: compared in a fixed order (as normalize.ts writes them). */
-function sortedDefinition(definition) {
-    const sorted = { ...definition };
-    if (Array.isArray(definition.versions))
-        sorted.versions = [...definition.versions].sort(compareStrings);
-    if (Array.isArray(definition.tenantIds))
-        sorted.tenantIds = [...definition.tenantIds].sort((a, b) => compareStrings(a ?? '', b ?? ''));
-    return sorted;
-}
-/**
- * Tiles in the fingerprint's order (top to bottom, left to right), or
- * undefined when two share a cell (the fingerprint then orders by content) or
- * a position is not a pair of finite numbers.
- */
-function inCellOrder(tiles) {
-    if (!Array.isArray(tiles))
-        return undefined;
-    for (const tile of tiles) {
-        const position = tile.position;
-        if (!Number.isFinite(position?.x) || !Number.isFinite(position?.y))
-            return undefined;
-    }
-    const sorted = [...tiles].sort(byCell);
-    for (let i = 1; i < sorted.length; i++)
-        if (byCell(sorted[i - 1], sorted[i]) === 0)
-            return undefined;
-    return sorted;
-}
-function byCell(a, b) {
-    return a.position.y - b.position.y || a.position.x - b.position.x;
-}
-/**
- * deepEqual of the two objects with the `skip` fields taken out: a field
- * holding `undefined` counts as absent, as in JSON.
- */
-function sameFields(x, y, skip) {
-    const a = x;
-    const b = y;
-    let count = 0;
-    for (const key in a) {
-        if (skip.has(key) || a[key] === undefined)
-            continue;
-        count++;
-        if (!deepEqual(a[key], b[key]))
-            return false;
-    }
-    for (const key in b)
-        if (!skip.has(key) && b[key] !== undefined)
-            count--;
-    return count === 0;
-}
-function isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 ;// CONCATENATED MODULE: ./src/entities/promotion-compare.ts
 /**
  * Pure: identity and comparison of dashboards and reports across two Optimize
@@ -59809,10 +59588,6 @@ function isRecord(value) {
  *   process XML, derived flags) are left out, so a fresh import of a file has
  *   the same fingerprint as the file.
  */
-
-
-
-
 
 
 
@@ -59896,17 +59671,16 @@ function hashOf(value) {
 }
 /**
  * Fingerprints of one side, cached per report (reports are shared by
- * dashboards). `of` gives the full content, for describing differences;
- * `hash` gives its digest, where every report is stood for by its own digest,
- * so each report is serialized once however many dashboards show it.
+ * dashboards). `hash` is a fingerprint's digest, where every report is
+ * stood for by its own digest, so each report is serialized once however
+ * many dashboards show it: two units are equal when their digests are.
+ * `of` gives the full content, only to describe differences.
  */
 class Fingerprinter {
     index;
     #prints = new Map();
     #hashes = new Map();
     #dashboardHashes = new Map();
-    /** Walks against another side's entities, by side: they remember the report pairs seen. */
-    #quick = new WeakMap();
     constructor(index) {
         this.index = index;
     }
@@ -59916,21 +59690,11 @@ class Fingerprinter {
             ? this.dashboard(entity, id => this.report(id))
             : this.report(entity.id);
     }
-    /**
-     * Same content as `entity` of another side. First a walk of both entities
-     * that copies nothing (promotion-equal.ts); only what it cannot vouch for
-     * (a difference, or a case it does not model) has its fingerprints built and
-     * compared, so the answer is always the fingerprints'.
-     */
+    /** Same content as `entity` of another side: equal fingerprints, compared by digest. */
     equals(entity, other, otherEntity) {
         if (entity.exportEntityType !== otherEntity.exportEntityType)
             return false;
-        let quick = this.#quick.get(other);
-        if (!quick)
-            this.#quick.set(other, (quick = new QuickEqual(this.index.reports, other.index.reports)));
-        if (quick.units(entity, otherEntity))
-            return true;
-        return deepEqual(this.of(entity), other.of(otherEntity));
+        return this.hash(entity) === other.hash(otherEntity);
     }
     hash(entity) {
         if (!isDashboard(entity))
@@ -60009,98 +59773,14 @@ class Fingerprinter {
         };
     }
 }
-/** Most difference lines per unit; the rest is counted. */
-const MAX_DIFFERENCES = 12;
-/**
- * What differs between the file's fingerprint (`wanted`) and the target's
- * (`current`), in short lines: "tile (0, 4) report 'Cycle time': data.visualization 'line' → 'bar'".
- */
-function describeDifferences(current, wanted) {
-    const lines = [];
-    const a = current;
-    const b = wanted;
-    if (Array.isArray(a.tiles) && Array.isArray(b.tiles)) {
-        const { tiles: tilesA, ...restA } = a;
-        const { tiles: tilesB, ...restB } = b;
-        lines.push(...diffLines(restA, restB, ''));
-        lines.push(...describeTiles(tilesA, tilesB));
-    }
-    else {
-        lines.push(...diffLines(a, b, ''));
-    }
-    if (lines.length <= MAX_DIFFERENCES)
-        return lines;
-    return [
-        ...lines.slice(0, MAX_DIFFERENCES),
-        `… and ${lines.length - MAX_DIFFERENCES} more differences`
-    ];
-}
-function describeTiles(current, wanted) {
-    const lines = [];
-    const remaining = [...current];
-    const pending = [];
-    // Identical tiles first; then pair the rest by what they show (same report name or content).
-    for (const tile of wanted) {
-        const key = toCanonicalJson(tile);
-        const at = remaining.findIndex(other => toCanonicalJson(other) === key);
-        if (at >= 0)
-            remaining.splice(at, 1);
-        else
-            pending.push(tile);
-    }
-    for (const tile of pending) {
-        const at = remaining.findIndex(other => tileLabel(other) === tileLabel(tile));
-        if (at < 0) {
-            lines.push(`tile added at ${promotion_compare_cell(tile)}: ${tileLabel(tile)}`);
-            continue;
-        }
-        const [old] = remaining.splice(at, 1);
-        const where = `tile ${promotion_compare_cell(tile)} ${tileLabel(tile)}`;
-        if (promotion_compare_cell(old) !== promotion_compare_cell(tile))
-            lines.push(`${where}: moved from ${promotion_compare_cell(old)}`);
-        if (promotion_compare_size(old) !== promotion_compare_size(tile))
-            lines.push(`${where}: resized ${promotion_compare_size(old)} → ${promotion_compare_size(tile)}`);
-        const { position: _p, dimensions: _d, ...restOld } = old;
-        const { position: _q, dimensions: _e, ...restNew } = tile;
-        lines.push(...diffLines(restOld, restNew, '').map(line => `${where}: ${line}`));
-    }
-    for (const tile of remaining)
-        lines.push(`tile removed at ${promotion_compare_cell(tile)}: ${tileLabel(tile)}`);
-    return lines;
-}
-function tileLabel(tile) {
-    if (tile.report) {
-        const name = tile.report.name;
-        return `report '${typeof name === 'string' ? name : '?'}'`;
-    }
-    return tile.type === 'external_url' ? 'external URL' : (tile.type ?? 'tile');
-}
-function promotion_compare_cell(tile) {
-    return `(${tile.position.x}, ${tile.position.y})`;
-}
-function promotion_compare_size(tile) {
-    return `${tile.dimensions.width}×${tile.dimensions.height}`;
-}
-function diffLines(current, wanted, prefix) {
-    return diff(current, wanted).map(change => {
-        const where = prefix + renderPath(change.path);
-        if (change.type === 'CREATE')
-            return `${where}: added ${show(change.value)}`;
-        if (change.type === 'REMOVE')
-            return `${where}: removed (was ${show(change.oldValue)})`;
-        return `${where}: ${show(change.oldValue)} → ${show(change.value)}`;
-    });
-}
-function renderPath(path) {
-    let text = '';
-    for (const part of path)
-        text += typeof part === 'number' ? `[${part}]` : text ? `.${part}` : part;
-    return text || '(value)';
-}
-const MAX_VALUE_CHARS = 60;
-function show(value) {
-    const text = typeof value === 'string' ? `'${value}'` : JSON.stringify(value ?? null);
-    return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS - 1)}…` : text;
+/** Versions and tenants are sets: compared in a fixed order. */
+function sortedDefinition(definition) {
+    const sorted = { ...definition };
+    if (Array.isArray(definition.versions))
+        sorted.versions = [...definition.versions].sort(compareStrings);
+    if (Array.isArray(definition.tenantIds))
+        sorted.tenantIds = [...definition.tenantIds].sort((a, b) => compareStrings(a ?? '', b ?? ''));
+    return sorted;
 }
 
 ;// CONCATENATED MODULE: ./src/entities/promotion-definitions.ts
@@ -60327,6 +60007,108 @@ function indexVersionMismatches(files, target) {
     return messages;
 }
 
+;// CONCATENATED MODULE: ./src/entities/promotion-differences.ts
+/**
+ * Pure: what differs between two units' fingerprints (promotion-compare.ts),
+ * in short lines a reviewer reads in a plan: "tile (0, 4) report 'Cycle
+ * time': data.visualization 'line' → 'bar'".
+ */
+
+
+/** Most difference lines per unit; the rest is counted. */
+const MAX_DIFFERENCES = 12;
+/**
+ * What differs between the file's fingerprint (`wanted`) and the target's
+ * (`current`), in short lines: "tile (0, 4) report 'Cycle time': data.visualization 'line' → 'bar'".
+ */
+function describeDifferences(current, wanted) {
+    const lines = [];
+    const a = current;
+    const b = wanted;
+    if (Array.isArray(a.tiles) && Array.isArray(b.tiles)) {
+        const { tiles: tilesA, ...restA } = a;
+        const { tiles: tilesB, ...restB } = b;
+        lines.push(...diffLines(restA, restB, ''));
+        lines.push(...describeTiles(tilesA, tilesB));
+    }
+    else {
+        lines.push(...diffLines(a, b, ''));
+    }
+    if (lines.length <= MAX_DIFFERENCES)
+        return lines;
+    return [
+        ...lines.slice(0, MAX_DIFFERENCES),
+        `… and ${lines.length - MAX_DIFFERENCES} more differences`
+    ];
+}
+function describeTiles(current, wanted) {
+    const lines = [];
+    const remaining = [...current];
+    const pending = [];
+    // Identical tiles first; then pair the rest by what they show (same report name or content).
+    for (const tile of wanted) {
+        const key = toCanonicalJson(tile);
+        const at = remaining.findIndex(other => toCanonicalJson(other) === key);
+        if (at >= 0)
+            remaining.splice(at, 1);
+        else
+            pending.push(tile);
+    }
+    for (const tile of pending) {
+        const at = remaining.findIndex(other => tileLabel(other) === tileLabel(tile));
+        if (at < 0) {
+            lines.push(`tile added at ${promotion_differences_cell(tile)}: ${tileLabel(tile)}`);
+            continue;
+        }
+        const [old] = remaining.splice(at, 1);
+        const where = `tile ${promotion_differences_cell(tile)} ${tileLabel(tile)}`;
+        if (promotion_differences_cell(old) !== promotion_differences_cell(tile))
+            lines.push(`${where}: moved from ${promotion_differences_cell(old)}`);
+        if (promotion_differences_size(old) !== promotion_differences_size(tile))
+            lines.push(`${where}: resized ${promotion_differences_size(old)} → ${promotion_differences_size(tile)}`);
+        const { position: _p, dimensions: _d, ...restOld } = old;
+        const { position: _q, dimensions: _e, ...restNew } = tile;
+        lines.push(...diffLines(restOld, restNew, '').map(line => `${where}: ${line}`));
+    }
+    for (const tile of remaining)
+        lines.push(`tile removed at ${promotion_differences_cell(tile)}: ${tileLabel(tile)}`);
+    return lines;
+}
+function tileLabel(tile) {
+    if (tile.report) {
+        const name = tile.report.name;
+        return `report '${typeof name === 'string' ? name : '?'}'`;
+    }
+    return tile.type === 'external_url' ? 'external URL' : (tile.type ?? 'tile');
+}
+function promotion_differences_cell(tile) {
+    return `(${tile.position.x}, ${tile.position.y})`;
+}
+function promotion_differences_size(tile) {
+    return `${tile.dimensions.width}×${tile.dimensions.height}`;
+}
+function diffLines(current, wanted, prefix) {
+    return diff(current, wanted).map(change => {
+        const where = prefix + renderPath(change.path);
+        if (change.type === 'CREATE')
+            return `${where}: added ${show(change.value)}`;
+        if (change.type === 'REMOVE')
+            return `${where}: removed (was ${show(change.oldValue)})`;
+        return `${where}: ${show(change.oldValue)} → ${show(change.value)}`;
+    });
+}
+function renderPath(path) {
+    let text = '';
+    for (const part of path)
+        text += typeof part === 'number' ? `[${part}]` : text ? `.${part}` : part;
+    return text || '(value)';
+}
+const MAX_VALUE_CHARS = 60;
+function show(value) {
+    const text = typeof value === 'string' ? `'${value}'` : JSON.stringify(value ?? null);
+    return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS - 1)}…` : text;
+}
+
 ;// CONCATENATED MODULE: ./src/entities/promotion-removal.ts
 
 
@@ -60396,6 +60178,7 @@ function compareRefs(a, b) {
 }
 
 ;// CONCATENATED MODULE: ./src/entities/promotion-plan.ts
+
 
 
 
@@ -61107,6 +60890,7 @@ async function definitionsCheck(settings, client, needs) {
 
 
 
+
 /** Dashboards up to this index version use the legacy `reports` field (§3.3). */
 const LAST_LEGACY_DASHBOARD_INDEX = 7;
 /**
@@ -61126,6 +60910,35 @@ function batchEntities(roots, git) {
         if (isDashboard(root))
             entities.push(root);
     return entities;
+}
+/**
+ * The units in import batches of at most `count` units and `bytes` bytes of
+ * request body: proxies in front of Optimize cap request bodies (ingress-nginx
+ * at 1 MB unless told otherwise), and every write uses an immediate refresh,
+ * so large bodies also time out. A unit larger than `bytes` on its own goes
+ * alone (a unit cannot be split), and is named in `oversized`.
+ */
+function importBatches(roots, git, decisionXml, limit) {
+    const batches = [];
+    const oversized = [];
+    let batch = [];
+    let bytes = 0;
+    for (const root of roots) {
+        // Each unit counted whole: a report two units of a batch share is sent once, so this errs low.
+        const size = Buffer.byteLength(JSON.stringify(batchPayload(batchEntities([root], git), decisionXml)));
+        if (size > limit.bytes)
+            oversized.push({ root, bytes: size });
+        if (batch.length > 0 && (batch.length >= limit.count || bytes + size > limit.bytes)) {
+            batches.push(batch);
+            batch = [];
+            bytes = 0;
+        }
+        batch.push(root);
+        bytes += size;
+    }
+    if (batch.length > 0)
+        batches.push(batch);
+    return { batches, oversized };
 }
 /** The import body of `entities` (batchEntities): as Optimize's import reads them. */
 function batchPayload(entities, decisionXml) {
@@ -61354,10 +61167,14 @@ class PromotionRun {
             this.#roots.set(root.id, root);
             return root;
         });
-        const size = this.settings.connection?.batchSize ?? 100;
-        for (let start = 0; start < roots.length; start += size) {
-            const batch = roots.slice(start, start + size);
-            const label = `batch ${start / size + 1} of ${Math.ceil(roots.length / size)}`;
+        const { batches, oversized } = importBatches(roots, git, this.context.decisionXml, {
+            count: this.settings.connection?.batchSize ?? 100,
+            bytes: this.settings.batchBytes
+        });
+        for (const { root, bytes } of oversized)
+            this.io.warning(`'${root.name}' with its reports is ${bytes} bytes, more than 'batch-bytes' allows: it is imported alone, and a proxy that caps request bodies may refuse it`);
+        for (const [index, batch] of batches.entries()) {
+            const label = `batch ${index + 1} of ${batches.length}`;
             await this.io.group(`Importing ${batch.length} units (${label})`, async () => {
                 const copies = await this.importBatch(batch);
                 const exported = await exportEntities(this.context.client, [...copies.dashboards], [...copies.reports]);
@@ -61387,6 +61204,8 @@ class PromotionRun {
             // Optimize validates a whole import before it writes (optimize-api.md §4.1
             // step 12): a 4xx answer wrote nothing. After a 5xx, a lost connection or
             // a broken answer, some or all of it may be written (writes are not transactional).
+            if (error instanceof OptimizeApiError && error.status === 413)
+                throw new Error(`${failureText(error)}: the request body (${sent.length} entities) is larger than a proxy in front of Optimize, or Optimize, accepts. Lower input 'batch-bytes' (now ${this.settings.batchBytes}) or raise the proxy's limit (ingress-nginx: the proxy-body-size annotation).`, { cause: error });
             if (wroteNothing(error))
                 throw error;
             try {
@@ -62055,6 +61874,7 @@ function parseSettings(read, env, io) {
             limit: settings_values_integer(get, Input.MaxDeletions, DEFAULT_MAX_DELETIONS, 0, 10_000),
             explicit: get(Input.MaxDeletions) !== ''
         },
+        batchBytes: settings_values_integer(get, Input.BatchBytes, 900_000, 10_000, 100_000_000),
         approvedPlan: get(Input.ApprovedPlan)
             ? planPath(Input.ApprovedPlan, get(Input.ApprovedPlan), workspace, env)
             : undefined,

@@ -15,6 +15,7 @@ export const Input = {
   Retries: 'retries',
   Concurrency: 'concurrency',
   BatchSize: 'batch-size',
+  BatchBytes: 'batch-bytes',
   Commit: 'commit',
   GithubToken: 'github-token',
   Branch: 'branch',

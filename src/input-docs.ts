@@ -90,6 +90,13 @@ export const INPUT_DOCS: InputDoc[] = [
     default: '100'
   },
   {
+    name: Input.BatchBytes,
+    description:
+      'Most bytes of one import request body (10000-100000000). The default stays under the 1 MB request body limit ingress-nginx sets unless told otherwise; raise it if your proxy allows more.',
+    default: '900000',
+    commands: ['import']
+  },
+  {
     name: Input.Commit,
     description:
       'export: pull-request (commit to a branch and open or update one pull request), push (commit to the current branch) or none (write files only).',

@@ -51,7 +51,7 @@ export interface ConnectionSettings {
   retries: number
   /** Most requests in flight at once against Optimize. */
   concurrency: number
-  /** Most IDs per bulk export request. */
+  /** Most IDs per bulk export request, and units per import request. */
   batchSize: number
   /** First retry delay (1 s); not an input: tests shorten it instead of waiting. */
   retryBaseMs?: number
@@ -101,6 +101,8 @@ export interface Settings {
    * was set, which a plan that deletes every dashboard of the target needs.
    */
   maxDeletions: {limit: number; explicit: boolean}
+  /** import: most bytes of one import request body (proxies cap request bodies). */
+  batchBytes: number
   /** import: plan.json of an earlier plan step, to apply exactly. */
   approvedPlan?: string
   /** plan/import: the target's version when it cannot be asked (e.g. '8.6', '3.10'). */
@@ -171,6 +173,7 @@ export function parseSettings(read: InputReader, env: NodeJS.ProcessEnv, io: Io)
       limit: integer(get, Input.MaxDeletions, DEFAULT_MAX_DELETIONS, 0, 10_000),
       explicit: get(Input.MaxDeletions) !== ''
     },
+    batchBytes: integer(get, Input.BatchBytes, 900_000, 10_000, 100_000_000),
     approvedPlan: get(Input.ApprovedPlan)
       ? planPath(Input.ApprovedPlan, get(Input.ApprovedPlan), workspace, env)
       : undefined,

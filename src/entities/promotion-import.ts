@@ -36,6 +36,41 @@ export function batchEntities(roots: readonly Entity[], git: EntityIndex): Entit
   return entities
 }
 
+/**
+ * The units in import batches of at most `count` units and `bytes` bytes of
+ * request body: proxies in front of Optimize cap request bodies (ingress-nginx
+ * at 1 MB unless told otherwise), and every write uses an immediate refresh,
+ * so large bodies also time out. A unit larger than `bytes` on its own goes
+ * alone (a unit cannot be split), and is named in `oversized`.
+ */
+export function importBatches(
+  roots: readonly Entity[],
+  git: EntityIndex,
+  decisionXml: ReadonlyMap<string, string | undefined>,
+  limit: {count: number; bytes: number}
+): {batches: Entity[][]; oversized: {root: Entity; bytes: number}[]} {
+  const batches: Entity[][] = []
+  const oversized: {root: Entity; bytes: number}[] = []
+  let batch: Entity[] = []
+  let bytes = 0
+  for (const root of roots) {
+    // Each unit counted whole: a report two units of a batch share is sent once, so this errs low.
+    const size = Buffer.byteLength(
+      JSON.stringify(batchPayload(batchEntities([root], git), decisionXml))
+    )
+    if (size > limit.bytes) oversized.push({root, bytes: size})
+    if (batch.length > 0 && (batch.length >= limit.count || bytes + size > limit.bytes)) {
+      batches.push(batch)
+      batch = []
+      bytes = 0
+    }
+    batch.push(root)
+    bytes += size
+  }
+  if (batch.length > 0) batches.push(batch)
+  return {batches, oversized}
+}
+
 /** The import body of `entities` (batchEntities): as Optimize's import reads them. */
 export function batchPayload(
   entities: readonly Entity[],

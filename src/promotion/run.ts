@@ -13,6 +13,7 @@ import {
   adoptedCopies,
   batchEntities,
   batchPayload,
+  importBatches,
   duplicateCopies,
   emptyIds,
   matchImported,
@@ -76,10 +77,16 @@ export class PromotionRun {
       this.#roots.set(root.id, root)
       return root
     })
-    const size = this.settings.connection?.batchSize ?? 100
-    for (let start = 0; start < roots.length; start += size) {
-      const batch = roots.slice(start, start + size)
-      const label = `batch ${start / size + 1} of ${Math.ceil(roots.length / size)}`
+    const {batches, oversized} = importBatches(roots, git, this.context.decisionXml, {
+      count: this.settings.connection?.batchSize ?? 100,
+      bytes: this.settings.batchBytes
+    })
+    for (const {root, bytes} of oversized)
+      this.io.warning(
+        `'${root.name}' with its reports is ${bytes} bytes, more than 'batch-bytes' allows: it is imported alone, and a proxy that caps request bodies may refuse it`
+      )
+    for (const [index, batch] of batches.entries()) {
+      const label = `batch ${index + 1} of ${batches.length}`
       await this.io.group(`Importing ${batch.length} units (${label})`, async () => {
         const copies = await this.importBatch(batch)
         const exported = await exportEntities(
@@ -114,6 +121,11 @@ export class PromotionRun {
       // Optimize validates a whole import before it writes (optimize-api.md §4.1
       // step 12): a 4xx answer wrote nothing. After a 5xx, a lost connection or
       // a broken answer, some or all of it may be written (writes are not transactional).
+      if (error instanceof OptimizeApiError && error.status === 413)
+        throw new Error(
+          `${failureText(error)}: the request body (${sent.length} entities) is larger than a proxy in front of Optimize, or Optimize, accepts. Lower input 'batch-bytes' (now ${this.settings.batchBytes}) or raise the proxy's limit (ingress-nginx: the proxy-body-size annotation).`,
+          {cause: error}
+        )
       if (wroteNothing(error)) throw error
       try {
         this.record(await this.findSent(sent))

@@ -118,6 +118,7 @@ export function testSettings(workspace: string, github: Partial<GitHubSettings>)
     },
     prune: false,
     maxDeletions: {limit: 10, explicit: false},
+    batchBytes: 900_000,
     planFile: path.join(workspace, 'plan.json'),
     data: {
       output: path.join(workspace, 'optimize-data'),
