@@ -57807,6 +57807,21 @@ function compareItems(a, b) {
 
 
 
+/**
+ * Optimize answers a collection's listing (GET /api/public/report or
+ * dashboard?collectionId=) with one search of this size and no paging
+ * (ReportReaderES/OS.getReportsForCollection, DashboardReader*,
+ * DatabaseConstants.LIST_FETCH_LIMIT in camunda/camunda): a listing of
+ * exactly this many may be cut short, silently.
+ */
+const LIST_FETCH_LIMIT = 1000;
+/** The kinds whose listing may be cut short at LIST_FETCH_LIMIT. */
+function truncatedListings(dashboardIds, reportIds) {
+    return [
+        ...(dashboardIds.length >= LIST_FETCH_LIMIT ? ['dashboards'] : []),
+        ...(reportIds.length >= LIST_FETCH_LIMIT ? ['reports'] : [])
+    ];
+}
 async function exportCollection(client, collectionId) {
     const [dashboardIds, reportIds, collection] = await Promise.all([
         client.listDashboardIds(collectionId),
@@ -58232,6 +58247,9 @@ async function preparePlan(settings, io, client) {
         message: `Optimize at ${settings.connection.baseUrl} accepted them`
     });
     prerequisites.push(await collectionCheck(optimize, collectionId, content));
+    const listing = listingCheck(content, settings.prune);
+    if (listing)
+        prerequisites.push(listing);
     // 3. Index versions: the target's, against the files'.
     const index = targetIndexVersions(content.entities, settings.optimizeVersion);
     const mismatches = indexVersionMismatches(entities, index.versions);
@@ -58299,6 +58317,28 @@ function planBasis(texts, target) {
         ...[...target.reports.values()].map(r => [`report/${r.id}`, prints.hash(r)])
     ].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return { files, target: Object.fromEntries(entities) };
+}
+/**
+ * A listing of LIST_FETCH_LIMIT entities may be cut short: the plan may miss
+ * what lies beyond. It says so; with prune it refuses, since what it cannot
+ * see it cannot keep apart from what it would delete.
+ */
+function listingCheck(content, prune) {
+    const cut = truncatedListings(content.dashboardIds, content.reportIds);
+    if (cut.length === 0)
+        return undefined;
+    const what = `the target lists exactly ${LIST_FETCH_LIMIT} ${cut.join(' and ')}, where Optimize stops a listing (LIST_FETCH_LIMIT): the collection may hold more, which this plan cannot see`;
+    return prune
+        ? {
+            check: 'listing',
+            status: 'failed',
+            message: `${what}; prune cannot rely on it. Split the collection, or run without prune`
+        }
+        : {
+            check: 'listing',
+            status: 'warning',
+            message: `${what}: a dashboard beyond it would be imported again instead of found unchanged`
+        };
 }
 function connectionFailure(error, baseUrl) {
     if (error instanceof OptimizeApiError &&
@@ -58756,6 +58796,9 @@ class PromotionRun {
                 client.listDashboardIds(collectionId),
                 client.listReportIds(collectionId)
             ]);
+            const cut = truncatedListings(dashboards, reports);
+            if (cut.length > 0)
+                this.io.warning(`The collection lists exactly ${LIST_FETCH_LIMIT} ${cut.join(' and ')}, where Optimize stops a listing: copies beyond it cannot be found, and stay until a plan can see them.`);
             const newDashboards = dashboards.filter(id => !known.dashboards.has(id));
             const newReports = reports.filter(id => !known.reports.has(id));
             try {

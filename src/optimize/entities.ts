@@ -8,6 +8,26 @@ import {fromLegacy, indexEntities, type EntityIndex} from '../entities/promotion
 import type {OptimizeClient} from './client.js'
 import {EntitySchema, type Collection, type Entity} from './schemas.js'
 
+/**
+ * Optimize answers a collection's listing (GET /api/public/report or
+ * dashboard?collectionId=) with one search of this size and no paging
+ * (ReportReaderES/OS.getReportsForCollection, DashboardReader*,
+ * DatabaseConstants.LIST_FETCH_LIMIT in camunda/camunda): a listing of
+ * exactly this many may be cut short, silently.
+ */
+export const LIST_FETCH_LIMIT = 1000
+
+/** The kinds whose listing may be cut short at LIST_FETCH_LIMIT. */
+export function truncatedListings(
+  dashboardIds: readonly string[],
+  reportIds: readonly string[]
+): string[] {
+  return [
+    ...(dashboardIds.length >= LIST_FETCH_LIMIT ? ['dashboards'] : []),
+    ...(reportIds.length >= LIST_FETCH_LIMIT ? ['reports'] : [])
+  ]
+}
+
 /** What the target collection holds, exported and indexed. */
 export interface TargetContent {
   /** Undefined when Optimize does not know it, or has no collection endpoint. */

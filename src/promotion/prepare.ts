@@ -32,7 +32,12 @@ import {computePlan, type PlanBody} from '../entities/promotion-plan.js'
 import type {Io} from '../io.js'
 import {OptimizeClient} from '../optimize/client.js'
 import {describeErrorBody, OptimizeApiError} from '../optimize/errors.js'
-import {exportCollection, type TargetContent} from '../optimize/entities.js'
+import {
+  exportCollection,
+  LIST_FETCH_LIMIT,
+  truncatedListings,
+  type TargetContent
+} from '../optimize/entities.js'
 import type {Collection, Entity} from '../optimize/schemas.js'
 import {writeTextNoFollow} from './plan-file.js'
 import type {Settings} from '../settings.js'
@@ -149,6 +154,8 @@ export async function preparePlan(
     message: `Optimize at ${settings.connection.baseUrl} accepted them`
   })
   prerequisites.push(await collectionCheck(optimize, collectionId, content))
+  const listing = listingCheck(content, settings.prune)
+  if (listing) prerequisites.push(listing)
 
   // 3. Index versions: the target's, against the files'.
   const index = targetIndexVersions(content.entities, settings.optimizeVersion)
@@ -217,6 +224,28 @@ function planBasis(texts: ReadonlyMap<string, string>, target: EntityIndex): Pla
     ...[...target.reports.values()].map(r => [`report/${r.id}`, prints.hash(r)])
   ].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
   return {files, target: Object.fromEntries(entities) as Record<string, string>}
+}
+
+/**
+ * A listing of LIST_FETCH_LIMIT entities may be cut short: the plan may miss
+ * what lies beyond. It says so; with prune it refuses, since what it cannot
+ * see it cannot keep apart from what it would delete.
+ */
+function listingCheck(content: TargetContent, prune: boolean): Prerequisite | undefined {
+  const cut = truncatedListings(content.dashboardIds, content.reportIds)
+  if (cut.length === 0) return undefined
+  const what = `the target lists exactly ${LIST_FETCH_LIMIT} ${cut.join(' and ')}, where Optimize stops a listing (LIST_FETCH_LIMIT): the collection may hold more, which this plan cannot see`
+  return prune
+    ? {
+        check: 'listing',
+        status: 'failed',
+        message: `${what}; prune cannot rely on it. Split the collection, or run without prune`
+      }
+    : {
+        check: 'listing',
+        status: 'warning',
+        message: `${what}: a dashboard beyond it would be imported again instead of found unchanged`
+      }
 }
 
 function connectionFailure(error: unknown, baseUrl: string): Prerequisite {

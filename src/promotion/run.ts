@@ -27,7 +27,7 @@ import {orphansOf, removalOrder, removedRoots, type Removal} from '../entities/p
 import {deleteRemovals, type Deletions} from '../optimize/deletions.js'
 import {failureText, OptimizeApiError} from '../optimize/errors.js'
 import type {Entity} from '../optimize/schemas.js'
-import {exportEntities} from '../optimize/entities.js'
+import {exportEntities, LIST_FETCH_LIMIT, truncatedListings} from '../optimize/entities.js'
 import type {PlanContext} from './prepare.js'
 import type {Settings} from '../settings.js'
 
@@ -181,6 +181,11 @@ export class PromotionRun {
         client.listDashboardIds(collectionId),
         client.listReportIds(collectionId)
       ])
+      const cut = truncatedListings(dashboards, reports)
+      if (cut.length > 0)
+        this.io.warning(
+          `The collection lists exactly ${LIST_FETCH_LIMIT} ${cut.join(' and ')}, where Optimize stops a listing: copies beyond it cannot be found, and stay until a plan can see them.`
+        )
       const newDashboards = dashboards.filter(id => !known.dashboards.has(id))
       const newReports = reports.filter(id => !known.reports.has(id))
       try {

@@ -289,6 +289,31 @@ describe('deletions are bounded and their leftovers are found again', () => {
   })
 })
 
+describe('listings Optimize may have cut short', () => {
+  it('a listing of 1,000 makes the plan warn, and refuse to prune', async () => {
+    const {workspace, dev} = await devWorkspace({dashboards: 1, reportsPerDashboard: 1})
+    const target = await targetFor(dev)
+    running.push(dev, target)
+    target.state.generate({
+      collectionId: TARGET_COLLECTION,
+      dashboards: 1000,
+      reportsPerDashboard: 1,
+      seed: 3,
+      xmlBytes: 200
+    })
+    const io = recordingIo()
+    await runPlan(targetSettings(target, workspace), io)
+    expect(io.warnings.map(w => w.message).join('\n')).toMatch(
+      /listing: the target lists exactly 1000 dashboards( and reports)?, where Optimize stops a listing/
+    )
+    const pruned = await runPlan(
+      targetSettings(target, workspace, {prune: 'true'}),
+      recordingIo()
+    ).catch((e: unknown) => e)
+    expect(String(pruned)).toMatch(/listing: .*prune cannot rely on it/)
+  }, 60_000)
+})
+
 describe('approved-plan: import applies exactly the plan that was reviewed', () => {
   async function approve(
     target: Emulator,
