@@ -29,6 +29,7 @@ import type {Io} from './io.js'
 import {OptimizeClient} from './optimize/client.js'
 import {describeErrorBody, OptimizeApiError} from './optimize/errors.js'
 import {EntitySchema, type Collection, type Entity} from './optimize/schemas.js'
+import {inputSecrets, redact} from './redact.js'
 import type {Settings} from './settings.js'
 import {validateTree, workspaceFile} from './validate.js'
 
@@ -66,7 +67,11 @@ export async function publishPlan(
   outcome: PlanOutcome
 ): Promise<CommandResult> {
   await mkdir(path.dirname(settings.planFile), {recursive: true})
-  await writeFile(settings.planFile, toCanonicalJson(outcome.document), 'utf8')
+  await writeFile(
+    settings.planFile,
+    redact(toCanonicalJson(outcome.document), inputSecrets(settings)),
+    'utf8'
+  )
   return {
     outputs: {
       [Output.Plan]: settings.planFile,

@@ -2,7 +2,8 @@
  * The one error type of the Optimize client. Its message names the call and
  * says what Optimize answered, parsed defensively: a 401 has no body, some
  * builds answer plain text (optimize-api.md §2.1, §4.2). It never carries a
- * token: requests never put one in the URL, and headers are not kept.
+ * token: requests never put one in the URL, headers are not kept, and the
+ * client redacts what the server said (src/redact.ts) before it gets here.
  */
 
 export type FailureKind = 'http' | 'network' | 'timeout' | 'invalid-response' | 'auth'
