@@ -77,6 +77,24 @@ export function redact(text: string, secrets: Iterable<string> = []): string {
 }
 
 /**
+ * `value` with every string in it, however deep in arrays and objects, passed
+ * through `clean`: for a parsed answer, whose strings may hold a secret in a
+ * form its raw text did not show (an escape undone by parsing).
+ */
+export function redactStrings<T>(value: T, clean: (text: string) => string): T {
+  if (typeof value === 'string') return clean(value) as T
+  if (Array.isArray(value)) return (value as unknown[]).map(item => redactStrings(item, clean)) as T
+  if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    const entries = Object.entries(value as Record<string, unknown>).map(([key, item]) => [
+      key,
+      redactStrings(item, clean)
+    ])
+    return Object.fromEntries(entries) as T
+  }
+  return value
+}
+
+/**
  * The secrets among the inputs, for a writer that has the settings but no Io
  * (plan.json). Tokens issued during the run are known to the Io only; the
  * client redacts them from a server's words before any writer sees them.

@@ -8,6 +8,7 @@
 import {getOctokit} from '@actions/github'
 import {retry} from '@octokit/plugin-retry'
 import {redactText, type Io} from '../io.js'
+import {redactStrings} from '../redact.js'
 import type {GitHubSettings} from '../settings.js'
 
 export type Octokit = ReturnType<typeof getOctokit>
@@ -67,14 +68,7 @@ function redactRequestError(error: unknown, io: Io): unknown {
   error.message = redactText(io, error.message)
   if (error.stack) error.stack = redactText(io, error.stack)
   const response = (error as {response?: {data?: unknown}}).response
-  if (response && response.data !== undefined && !(response.data instanceof ArrayBuffer)) {
-    const text = redactText(io, JSON.stringify(response.data))
-    try {
-      response.data = JSON.parse(text) as unknown
-    } catch {
-      response.data = text
-    }
-  }
+  if (response) response.data = redactStrings(response.data, text => redactText(io, text))
   return error
 }
 

@@ -83,7 +83,8 @@ class ClientCredentialsProvider implements TokenProvider {
       // A token endpoint or a proxy may echo the client secret or a token in its error.
       const answer = safeJson(redactText(this.io, response.text))
       const reason = [answer?.error, answer?.error_description]
-        .filter(v => typeof v === 'string')
+        .filter((v): v is string => typeof v === 'string')
+        .map(v => redactText(this.io, v))
         .join(': ')
       throw new OptimizeApiError({
         ...label,

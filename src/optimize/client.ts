@@ -334,7 +334,7 @@ export class OptimizeClient {
     path: string,
     response: {status: number; text: string; header: Reply['header']}
   ): OptimizeApiError {
-    const body = parseErrorBody(redactText(this.io, response.text))
+    const body = parseErrorBody(response.text, text => redactText(this.io, text))
     let message = `${response.status}`
     if (response.status < 400) {
       const location = response.header('location')
