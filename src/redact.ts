@@ -6,24 +6,32 @@
  * text that can hold a server's words passes through here.
  *
  * Two kinds of match, both replaced by `***`:
- * - the known secrets (inputs, issued tokens), as they are and as a server may
- *   have re-encoded them: JSON-escaped (once or twice, with or without `\/`),
- *   percent-encoded and form-encoded;
+ * - the known secrets (inputs, issued tokens), as they are and as they look
+ *   once escaped: punctuation behind backslashes (JSON, once or twice; `\/`;
+ *   Markdown), HTML entities and the zero-width spaces of our summaries;
+ *   percent- and form-encoded (either case of hex digits);
  * - credentials this run does not know: the value of any key that names a
  *   secret (`Authorization`, `client_secret`, `access_token`, `password`, …) in
  *   header, JSON, form or query form; `Bearer <token>`; JWTs; GitHub tokens;
  *   the password in `scheme://user:password@host`.
  *
- * Pure: no I/O, no state beyond the secrets it was given (imports types only). Quotes and keys are
- * kept, so a JSON text stays JSON.
+ * Pure: no I/O, no state beyond the secrets it was given (imports types only).
+ * Quotes and keys are kept, so a JSON text stays JSON. What a pattern cannot
+ * tell from prose is left alone: a token of letters only after `Bearer`.
  */
-
 import type {Settings} from './settings.js'
 
 export const REDACTED = '***'
 
-/** Keys whose value is a credential: any key ending in one of these words, in any case. */
-const SECRET_KEY = String.raw`[\w.-]*?(?:secret|token|password|passwd|pwd|authorization|api[_-]?key|credentials?|cookie)`
+/** A Markdown escape of a character that tokens contain (`_`, `~`). */
+const MD = String.raw`\\[_~]`
+/**
+ * Keys whose value is a credential: any key ending in one of these words, in
+ * any case (`client_secret`, `clientSecret`, `x-access-token`, `api_key`).
+ * Only the word itself is matched: the rest of the key stays as it is. Not
+ * `credentials`: our own plan says `credentials: <what Optimize answered>`.
+ */
+const SECRET_KEY = String.raw`(?:secret|token|password|passwd|pwd|authorization|api(?:[_-]|\\_)?key|cookie)`
 /** Between key and value: a closing quote, then `:` `=` (maybe percent-encoded), or `,` in a header list. */
 const SEPARATOR = String.raw`(?:\\?["']|%22)?[ \t]*(?:[:=]|%3[ad]|,(?=[ \t]*\\?["']))(?:[ \t]|%20)*(?:\[[ \t]*)?`
 /** Authorization schemes kept in front of the redacted value, so the message still says which. */
@@ -33,21 +41,25 @@ const VALUE = [
   String.raw`"(?:[^"\\\r\n]|\\.)*"`,
   String.raw`'(?:[^'\\\r\n]|\\.)*'`,
   String.raw`%22(?:(?!%22)[^\s&"'])*%22`,
-  String.raw`(?!(?:null|true|false|undefined)\b)(?:${SCHEME})?[^\s"'\\&,;<>()[\]{}]+`
+  String.raw`(?!(?:null|true|false|undefined)\b)(?:${SCHEME})?(?:[^\s"'\\&,;<>()[\]{}]|${MD})+`
 ].join('|')
-const KEY_VALUE = new RegExp(
-  String.raw`(?<![\w.-])(${SECRET_KEY})(?![\w])(${SEPARATOR})(${VALUE})`,
-  'gi'
-)
+const KEY_VALUE = new RegExp(String.raw`(${SECRET_KEY})(?![\w])(${SEPARATOR})(${VALUE})`, 'gi')
 
 /** `Bearer <token68>` anywhere, but not a challenge's parameters (RFC 6750 §3: `Bearer error="…"`). */
 const BEARER = new RegExp(
-  String.raw`\b(bearer(?:[ \t]|%20|\+)+)(?!(?:realm|scope|error|error_description|error_uri)[ \t]*=)((?:[A-Za-z0-9\-._~+/]|%[0-9a-f]{2})+=*)`,
+  String.raw`\b(bearer(?:[ \t]|%20|\+)+)(?!(?:realm|scope|error|error_description|error_uri)[ \t]*=)((?:[A-Za-z0-9\-._~+/]|${MD}|%[0-9a-f]{2})+=*)`,
   'gi'
 )
-const JWT = /\beyJ[\w-]{2,}\.eyJ[\w-]{2,}\.[\w-]*/g
-const GITHUB_TOKEN = /\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_\w{20,})/g
-const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/?#@"'<>]*:)([^\s/?#@"'<>]+)@/gi
+const JWT = new RegExp(
+  String.raw`\beyJ(?:[\w-]|${MD}){2,}\.eyJ(?:[\w-]|${MD}){2,}\.(?:[\w-]|${MD})*`,
+  'g'
+)
+const GITHUB_TOKEN = new RegExp(
+  String.raw`\b(?:gh[pousr](?:_|${MD})[A-Za-z0-9]{20,}|github(?:_|${MD})pat(?:_|${MD})(?:\w|${MD}){20,})`,
+  'g'
+)
+/** `//user:password@host`, with or without a scheme before it. */
+const URL_PASSWORD = /(\/\/[^\s:/?#@"'<>]*:)([^\s/?#@"'<>]+)@/g
 
 /** Redacts `text` given the secrets known so far; add secrets the moment they are known. */
 export class Redactor {
@@ -132,27 +144,52 @@ function redactValue(value: string): string {
   return `${scheme?.[0] ?? ''}${REDACTED}`
 }
 
-/** One pattern for every known secret in every form a server may echo it in; longest first. */
+/** How escaping may spell a character: HTML entities (a Markdown summary escapes `&<>`). */
+const ENTITIES: Record<string, string[]> = {
+  '&': ['&amp;', '&#38;', '&#x26;'],
+  '<': ['&lt;', '&#60;', '&#x3c;'],
+  '>': ['&gt;', '&#62;', '&#x3e;'],
+  '"': ['&quot;', '&#34;', '&#x22;'],
+  "'": ['&#39;', '&#x27;', '&apos;']
+}
+/** The zero-width space our summaries put after `@` and `:` so GitHub makes no mention or link. */
+const ZERO_WIDTH = '(?:&#8203;|\u200b)?'
+
+/** One pattern for every known secret in every form a server or a writer may have escaped it in. */
 function knownSecretsPattern(secrets: ReadonlySet<string>): RegExp | undefined {
-  const forms = new Set<string>()
+  const alternatives = new Set<string>()
   for (const secret of secrets) {
-    const json = JSON.stringify(secret).slice(1, -1)
-    // Escaped once (a header in a JSON body), with `\/` (some serializers), twice (JSON in JSON).
-    forms.add(secret).add(json).add(json.replaceAll('/', '\\/'))
-    forms.add(JSON.stringify(json).slice(1, -1))
-    forms.add(encodeURIComponent(secret)).add(new URLSearchParams({s: secret}).toString().slice(2))
+    alternatives.add(escapedSecret(secret))
+    alternatives.add(percentEncoded(encodeURIComponent(secret)))
+    // Form encoding (application/x-www-form-urlencoded) differs: `+` for space, `*` escaped.
+    alternatives.add(percentEncoded(new URLSearchParams({s: secret}).toString().slice(2)))
   }
-  if (forms.size === 0) return undefined
-  const alternatives = [...forms]
-    .sort((a, b) => b.length - a.length || (a < b ? -1 : 1))
-    .map(form =>
-      // Percent-escapes match in either case (%2f and %2F).
-      escapeRegExp(form).replace(
-        /%([0-9A-F])([0-9A-F])/g,
-        (_m, a: string, b: string) => `%[${a}${a.toLowerCase()}][${b}${b.toLowerCase()}]`
-      )
-    )
-  return new RegExp(alternatives.join('|'), 'g')
+  if (alternatives.size === 0) return undefined
+  // Longest first, so a secret that contains another is replaced whole.
+  const sorted = [...alternatives].sort((a, b) => b.length - a.length || (a < b ? -1 : 1))
+  return new RegExp(sorted.join('|'), 'g')
+}
+
+/** `secret` with any backslashes before its punctuation, entities for it, zero-width spaces around it. */
+function escapedSecret(secret: string): string {
+  let pattern = ''
+  for (const char of secret) {
+    if (/[A-Za-z0-9]/.test(char)) pattern += char
+    else if (char === '\\') pattern += String.raw`\\+`
+    else {
+      const spellings = [escapeRegExp(char), ...(ENTITIES[char] ?? [])]
+      pattern += `${ZERO_WIDTH}\\\\*(?:${spellings.join('|')})${ZERO_WIDTH}`
+    }
+  }
+  return pattern
+}
+
+/** A percent-encoded secret, its escapes in either case (`%2f` as `%2F`). */
+function percentEncoded(encoded: string): string {
+  return escapeRegExp(encoded).replace(
+    /%([0-9A-F])([0-9A-F])/g,
+    (_m, a: string, b: string) => `%[${a}${a.toLowerCase()}][${b}${b.toLowerCase()}]`
+  )
 }
 
 function escapeRegExp(text: string): string {
