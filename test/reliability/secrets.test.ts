@@ -25,6 +25,7 @@ import {fileURLToPath} from 'node:url'
 import {promisify} from 'node:util'
 import {afterEach, beforeAll, describe, expect, it, vi} from 'vitest'
 import {startEmulator, type Emulator} from '../../emulator/index.js'
+import {runCommand} from '../../src/main.js'
 import {createGitFixture, type GitFixture} from '../github/git-fixture.js'
 import {startFakeGitHub, type FakeGitHub} from '../helpers/fake-github.js'
 import {recordingIo} from '../helpers/io.js'
@@ -249,18 +250,15 @@ describe('servers that echo every secret: the action redacts what the runner doe
     const strangers = strangerCredentials()
     const emu = await emulatorWith(secrets)
     const workspace = await tempDir('oac-echo-')
-    const exported = await runAction(
-      {
-        command: 'export',
-        'optimize-url': emu.url,
-        'access-token': secrets.accessToken,
-        'collection-id': 'sales',
-        commit: 'none'
-      },
-      {GITHUB_WORKSPACE: workspace}
-    )
-    expect(exported.stderr).toBe('')
-    expect(exported.code).toBe(0)
+    // Setting the scene needs no runner: the export runs in-process.
+    const exportOnly = {
+      command: 'export',
+      'optimize-url': emu.url,
+      'access-token': secrets.accessToken,
+      'collection-id': 'sales',
+      commit: 'none'
+    } as const
+    await runCommand(makeSettings(exportOnly, {workspace}), recordingIo())
     return {secrets, strangers, emu, workspace}
   }
 
