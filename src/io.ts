@@ -31,8 +31,9 @@ export interface Io {
   setSecret(secret: string): void
   /**
    * The text without the secrets given to `setSecret` and without
-   * credential-like values. Optional only so that an Io written for a
-   * benchmark stays valid; call it through `redactText(io, text)`.
+   * credential-like values. Every Io in src/ has one; it is optional only
+   * because bench/export-data.ts builds an Io by hand. Call it through
+   * `redactText(io, text)`.
    */
   redact?(text: string): string
   setOutput(name: string, value: string): void
