@@ -5,7 +5,8 @@
 import type {RouteName} from './types.js'
 
 export interface FaultRule {
-  route: RouteName
+  /** 'unknown': a path the emulator does not serve (an engine API on the same host, say). */
+  route: RouteName | 'unknown'
   method?: string
   /** Let the first n matching requests through. */
   skip?: number
@@ -27,6 +28,12 @@ export interface FaultRule {
    * run a whole other import, here). The request waits for it.
    */
   before?: () => void | Promise<void>
+  /**
+   * Answer `status` with a body that echoes the request, as a debugging proxy or
+   * a verbose server does: its headers (Authorization among them), query and
+   * body, then these texts (a test's secrets in other encodings). See echoBody.
+   */
+  echo?: string[]
 }
 
 interface ActiveRule extends FaultRule {
@@ -43,6 +50,7 @@ export interface FaultAction {
   status?: number
   body?: string
   headers?: Record<string, string>
+  echo?: string[]
 }
 
 export class Faults {
@@ -121,10 +129,40 @@ export class Faults {
       action.status = rule.status
       action.body = rule.body
       action.headers = rule.headers
+      action.echo = rule.echo
       break
     }
     return action
   }
+}
+
+/**
+ * The body of an echo fault: one JSON object readable both as Optimize's error
+ * (`errorMessage`, `detailedMessage`) and as an OAuth error (`error`,
+ * `error_description`), holding `texts` and the request as text (request
+ * line, header lines, body) and as JSON (`request.headers`, `.query`, `.body`).
+ */
+export function echoBody(
+  request: {method: string; url: string; rawHeaders: string[]; body: string},
+  texts: readonly string[]
+): string {
+  const headers: Record<string, string> = {}
+  const lines: string[] = [`${request.method} ${request.url}`]
+  for (let i = 0; i + 1 < request.rawHeaders.length; i += 2) {
+    headers[request.rawHeaders[i]] = request.rawHeaders[i + 1]
+    lines.push(`${request.rawHeaders[i]}: ${request.rawHeaders[i + 1]}`)
+  }
+  // The texts first: a client that shows only the start of a body still shows them.
+  const said = [...texts, '', ...lines, '', request.body].join('\n')
+  const query = Object.fromEntries(new URL(request.url, 'http://127.0.0.1').searchParams)
+  return JSON.stringify({
+    detailedMessage: said,
+    errorCode: 'echo',
+    errorMessage: 'The request was rejected',
+    error: 'invalid_request',
+    error_description: said,
+    request: {headers, query, body: request.body}
+  })
 }
 
 export interface LoggedRequest {

@@ -14,7 +14,7 @@ import {
   parseIdList,
   type Shuffler
 } from './export.js'
-import type {FaultAction, Faults, RequestLog} from './faults.js'
+import {echoBody, type FaultAction, type Faults, type RequestLog} from './faults.js'
 import * as h from './handlers.js'
 import {importEntities} from './import.js'
 import type {ProfileSpec} from './profiles.js'
@@ -86,7 +86,14 @@ async function handle(
   const body = await readBody(req)
   let reply: Reply
   if (action?.status !== undefined) {
-    reply = {status: action.status, headers: action.headers, body: action.body ?? ''}
+    const echoed = action.echo
+      ? echoBody({method, url: req.url ?? '/', rawHeaders: req.rawHeaders, body}, action.echo)
+      : undefined
+    reply = {
+      status: action.status,
+      headers: echoed ? {'content-type': 'application/json', ...action.headers} : action.headers,
+      body: echoed ?? action.body ?? ''
+    }
   } else {
     try {
       reply = dispatch(ctx, req, match, url.searchParams, body)

@@ -31,7 +31,7 @@ import {renderPlanMarkdown} from './entities/promotion-markdown.js'
 import type {PlanDocument} from './entities/plan-document.js'
 import type {Io} from './io.js'
 import {parseJsonDocument} from './entities/json-document.js'
-import {failureMessage, preparePlan, publishPlan} from './promotion/prepare.js'
+import {failureMessage, planFileText, preparePlan, publishPlan} from './promotion/prepare.js'
 import {failureText} from './optimize/errors.js'
 import {PromotionRun} from './promotion/run.js'
 import {readTextNoFollow} from './promotion/plan-file.js'
@@ -49,7 +49,11 @@ export async function runImport(settings: Settings, io: Io): Promise<CommandResu
     throw new CommandFailedError(failureMessage(outcome.document), planned)
   const summary = (title: string, lines: string[]): string =>
     `${renderPlanMarkdown(outcome.document, {title})}\n${lines.map(l => `- ${l}`).join('\n')}\n`
-  if (approved) checkApproval(io, approved, outcome.document, planned, summary)
+  if (approved) {
+    // Compared as written: plan.json holds the plan with the inputs' secrets redacted.
+    const current = JSON.parse(planFileText(settings, outcome.document)) as PlanDocument
+    checkApproval(io, approved, current, planned, summary)
+  }
 
   const run = new PromotionRun(settings, io, context)
   try {

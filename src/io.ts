@@ -2,8 +2,15 @@
  * Where a command's messages, secrets and outputs go. The action sends them to
  * the runner through @actions/core; the CLI prints plain text. Commands take an
  * `Io` and never import @actions/core themselves, so both front ends behave alike.
+ *
+ * An Io also knows the run's secrets: `setSecret` masks one in the runner's log
+ * and adds it to what `redact` removes (src/redact.ts). Every log line goes
+ * through `redact` here, because the runner masks only exact known secrets;
+ * outputs and the summary are redacted by main.ts's publish(), files by their
+ * writers.
  */
 import * as core from '@actions/core'
+import {redact, Redactor} from './redact.js'
 
 /** A place in a file, for GitHub annotations. */
 export interface Annotation {
@@ -20,25 +27,46 @@ export interface Io {
   error(message: string, where?: Annotation): void
   /** Runs `fn` in a collapsible log group. */
   group<T>(title: string, fn: () => Promise<T>): Promise<T>
-  /** Masks a secret in every later log line. Call it the moment a secret is known. */
+  /** Masks a secret in every later log line and in `redact`. Call it the moment a secret is known. */
   setSecret(secret: string): void
+  /**
+   * The text without the secrets given to `setSecret` and without
+   * credential-like values. Every Io in src/ has one; it is optional only
+   * because bench/export-data.ts builds an Io by hand. Call it through
+   * `redactText(io, text)`.
+   */
+  redact?(text: string): string
   setOutput(name: string, value: string): void
   /** Appends Markdown to the job summary. */
   appendSummary(markdown: string): Promise<void>
 }
 
-export const actionIo: Io = {
-  info: message => core.info(message),
-  debug: message => core.debug(message),
-  warning: (message, where) => core.warning(message, toProperties(where)),
-  error: (message, where) => core.error(message, toProperties(where)),
-  group: async (title, fn) => core.group(title, fn),
-  setSecret: secret => core.setSecret(secret),
-  setOutput: (name, value) => core.setOutput(name, value),
-  appendSummary: async markdown => {
-    // The summary file only exists on a runner; elsewhere there is nothing to append to.
-    if (!process.env.GITHUB_STEP_SUMMARY) return
-    await core.summary.addRaw(markdown, true).write()
+/** `io.redact(text)`, or the credential patterns alone for an Io that keeps no secrets. */
+export function redactText(io: Io, text: string): string {
+  return io.redact ? io.redact(text) : redact(text)
+}
+
+/** The action's Io: the runner's log, outputs and job summary, through @actions/core. */
+export function createActionIo(): Io {
+  const redactor = new Redactor()
+  const clean = (text: string): string => redactor.redact(text)
+  return {
+    info: message => core.info(clean(message)),
+    debug: message => core.debug(clean(message)),
+    warning: (message, where) => core.warning(clean(message), toProperties(where)),
+    error: (message, where) => core.error(clean(message), toProperties(where)),
+    group: async (title, fn) => core.group(clean(title), fn),
+    setSecret: secret => {
+      core.setSecret(secret)
+      redactor.add(secret)
+    },
+    redact: clean,
+    setOutput: (name, value) => core.setOutput(name, value),
+    appendSummary: async markdown => {
+      // The summary file only exists on a runner; elsewhere there is nothing to append to.
+      if (!process.env.GITHUB_STEP_SUMMARY) return
+      await core.summary.addRaw(markdown, true).write()
+    }
   }
 }
 
@@ -47,6 +75,8 @@ function toProperties(where?: Annotation): core.AnnotationProperties | undefined
   return {file: where.file, startLine: where.line, startColumn: where.column, title: where.title}
 }
 
+const silentRedactor = new Redactor()
+
 /** Says nothing: for benchmarks and scripts that run commands as a library. */
 export const silentIo: Io = {
   info: () => {},
@@ -54,7 +84,8 @@ export const silentIo: Io = {
   warning: () => {},
   error: () => {},
   group: async (_title, fn) => fn(),
-  setSecret: () => {},
+  setSecret: secret => silentRedactor.add(secret),
+  redact: text => silentRedactor.redact(text),
   setOutput: () => {},
   appendSummary: async () => {}
 }
@@ -63,13 +94,9 @@ export const silentIo: Io = {
 export function createCliIo(
   options: {verbose?: boolean} = {}
 ): Io & {outputs: Map<string, string>} {
-  const secrets = new Set<string>()
+  const redactor = new Redactor()
   const outputs = new Map<string, string>()
-  const redact = (text: string): string => {
-    let result = text
-    for (const secret of secrets) result = result.split(secret).join('***')
-    return result
-  }
+  const redact = (text: string): string => redactor.redact(text)
   const where = (w?: Annotation): string =>
     w?.file ? `${w.file}${w.line ? `:${w.line}` : ''}${w.column ? `:${w.column}` : ''}: ` : ''
   return {
@@ -84,9 +111,8 @@ export function createCliIo(
       process.stdout.write(`== ${redact(title)}\n`)
       return fn()
     },
-    setSecret: secret => {
-      if (secret) secrets.add(secret)
-    },
+    setSecret: secret => redactor.add(secret),
+    redact,
     setOutput: (name, value) => {
       outputs.set(name, redact(value))
     },

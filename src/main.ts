@@ -10,12 +10,12 @@ import {runExportData} from './export-data.js'
 import {publishChanges, type PublishResult} from './github/publish.js'
 import {upsertPlanComment} from './github/plan-comment.js'
 import {runImport} from './import.js'
-import {actionIo, type Io} from './io.js'
+import {createActionIo, redactText, type Io} from './io.js'
 import {runPlan} from './plan.js'
 import {getActionSettings, type Settings} from './settings.js'
 import {runValidate} from './validate.js'
 
-export async function run(io: Io = actionIo): Promise<void> {
+export async function run(io: Io = createActionIo()): Promise<void> {
   try {
     const settings = getActionSettings(io)
     const result = await runCommand(settings, io)
@@ -23,7 +23,7 @@ export async function run(io: Io = actionIo): Promise<void> {
   } catch (error) {
     if (error instanceof CommandFailedError && error.result)
       await publish(error.result, io).catch(() => {})
-    core.setFailed(error instanceof Error ? error.message : String(error))
+    core.setFailed(redactText(io, error instanceof Error ? error.message : String(error)))
   }
 }
 
@@ -62,15 +62,19 @@ function withPublication(result: CommandResult, published: PublishResult): Comma
   return {outputs, summary: result.summary + link}
 }
 
-/** Sets every output in one place, then writes the job summary. */
+/**
+ * Sets every output in one place, then writes the job summary. The last gate
+ * for secrets: the runner masks log lines, not outputs or the summary.
+ */
 export async function publish(result: CommandResult, io: Io): Promise<void> {
   // Every command's summary is also the `summary` output.
   const outputs = {[Output.Summary]: result.summary, ...result.outputs}
   await io.group('Setting outputs', async () => {
-    for (const [name, value] of Object.entries(outputs)) {
+    for (const [name, raw] of Object.entries(outputs)) {
+      const value = redactText(io, raw)
       io.info(`${name} = ${value.length > 200 ? `${value.slice(0, 200)}…` : value}`)
       io.setOutput(name, value)
     }
   })
-  if (result.summary) await io.appendSummary(result.summary)
+  if (result.summary) await io.appendSummary(redactText(io, result.summary))
 }

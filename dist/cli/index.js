@@ -33833,36 +33833,59 @@ const OUTPUT_DOCS = [
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Rd: () => (/* binding */ redactText),
 /* harmony export */   jz: () => (/* binding */ createCliIo)
 /* harmony export */ });
-/* unused harmony exports actionIo, silentIo */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3340);
+/* unused harmony exports createActionIo, silentIo */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2576);
+/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6670);
 /**
  * Where a command's messages, secrets and outputs go. The action sends them to
  * the runner through @actions/core; the CLI prints plain text. Commands take an
  * `Io` and never import @actions/core themselves, so both front ends behave alike.
+ *
+ * An Io also knows the run's secrets: `setSecret` masks one in the runner's log
+ * and adds it to what `redact` removes (src/redact.ts). Every log line goes
+ * through `redact` here, because the runner masks only exact known secrets;
+ * outputs and the summary are redacted by main.ts's publish(), files by their
+ * writers.
  */
 
-const actionIo = {
-    info: message => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(message),
-    debug: message => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(message),
-    warning: (message, where) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(message, toProperties(where)),
-    error: (message, where) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(message, toProperties(where)),
-    group: async (title, fn) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os(title, fn),
-    setSecret: secret => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(secret),
-    setOutput: (name, value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(name, value),
-    appendSummary: async (markdown) => {
-        // The summary file only exists on a runner; elsewhere there is nothing to append to.
-        if (!process.env.GITHUB_STEP_SUMMARY)
-            return;
-        await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addRaw(markdown, true).write();
-    }
-};
+
+/** `io.redact(text)`, or the credential patterns alone for an Io that keeps no secrets. */
+function redactText(io, text) {
+    return io.redact ? io.redact(text) : (0,_redact_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(text);
+}
+/** The action's Io: the runner's log, outputs and job summary, through @actions/core. */
+function createActionIo() {
+    const redactor = new Redactor();
+    const clean = (text) => redactor.redact(text);
+    return {
+        info: message => core.info(clean(message)),
+        debug: message => core.debug(clean(message)),
+        warning: (message, where) => core.warning(clean(message), toProperties(where)),
+        error: (message, where) => core.error(clean(message), toProperties(where)),
+        group: async (title, fn) => core.group(clean(title), fn),
+        setSecret: secret => {
+            core.setSecret(secret);
+            redactor.add(secret);
+        },
+        redact: clean,
+        setOutput: (name, value) => core.setOutput(name, value),
+        appendSummary: async (markdown) => {
+            // The summary file only exists on a runner; elsewhere there is nothing to append to.
+            if (!process.env.GITHUB_STEP_SUMMARY)
+                return;
+            await core.summary.addRaw(markdown, true).write();
+        }
+    };
+}
 function toProperties(where) {
     if (!where)
         return undefined;
     return { file: where.file, startLine: where.line, startColumn: where.column, title: where.title };
 }
+const silentRedactor = new _redact_js__WEBPACK_IMPORTED_MODULE_1__/* .Redactor */ .pO();
 /** Says nothing: for benchmarks and scripts that run commands as a library. */
 const silentIo = {
     info: () => { },
@@ -33870,20 +33893,16 @@ const silentIo = {
     warning: () => { },
     error: () => { },
     group: async (_title, fn) => fn(),
-    setSecret: () => { },
+    setSecret: secret => silentRedactor.add(secret),
+    redact: text => silentRedactor.redact(text),
     setOutput: () => { },
     appendSummary: async () => { }
 };
 /** Plain text on stdout/stderr for the CLI; secrets are redacted from every line it prints. */
 function createCliIo(options = {}) {
-    const secrets = new Set();
+    const redactor = new _redact_js__WEBPACK_IMPORTED_MODULE_1__/* .Redactor */ .pO();
     const outputs = new Map();
-    const redact = (text) => {
-        let result = text;
-        for (const secret of secrets)
-            result = result.split(secret).join('***');
-        return result;
-    };
+    const redact = (text) => redactor.redact(text);
     const where = (w) => w?.file ? `${w.file}${w.line ? `:${w.line}` : ''}${w.column ? `:${w.column}` : ''}: ` : '';
     return {
         outputs,
@@ -33898,10 +33917,8 @@ function createCliIo(options = {}) {
             process.stdout.write(`== ${redact(title)}\n`);
             return fn();
         },
-        setSecret: secret => {
-            if (secret)
-                secrets.add(secret);
-        },
+        setSecret: secret => redactor.add(secret),
+        redact,
         setOutput: (name, value) => {
             outputs.set(name, redact(value));
         },
@@ -33923,8 +33940,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: publish, run
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 16 modules
-var lib_core = __nccwpck_require__(3340);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 15 modules
+var lib_core = __nccwpck_require__(2576);
 // EXTERNAL MODULE: ./src/command.ts
 var command = __nccwpck_require__(1274);
 // EXTERNAL MODULE: ./src/constants.ts
@@ -48390,13 +48407,19 @@ function makeRetriable(function_, options) {
 	};
 }
 
+// EXTERNAL MODULE: ./src/io.ts
+var src_io = __nccwpck_require__(5027);
+// EXTERNAL MODULE: ./src/redact.ts
+var src_redact = __nccwpck_require__(6670);
 ;// CONCATENATED MODULE: ./src/optimize/errors.ts
 /**
  * The one error type of the Optimize client. Its message names the call and
  * says what Optimize answered, parsed defensively: a 401 has no body, some
  * builds answer plain text (optimize-api.md §2.1, §4.2). It never carries a
- * token: requests never put one in the URL, and headers are not kept.
+ * token: requests never put one in the URL, headers are not kept, and the
+ * client redacts what the server said (src/redact.ts) before it gets here.
  */
+
 class OptimizeApiError extends Error {
     name = 'OptimizeApiError';
     method;
@@ -48430,19 +48453,25 @@ class OptimizeApiError extends Error {
 class InvalidBodyError extends Error {
     name = 'InvalidBodyError';
 }
-/** Parses an error body that may be JSON, plain text or nothing. */
-function parseErrorBody(text) {
-    if (!text.trim())
+/**
+ * Parses an error body that may be JSON, plain text or nothing. `redact`
+ * (the Io's) is applied to the text as it came and to every string parsed out
+ * of it, before anything is cut short: a server may echo a request's
+ * credentials, and only whole secrets can be recognised.
+ */
+function parseErrorBody(text, redact) {
+    const clean = redact(text);
+    if (!clean.trim())
         return undefined;
     try {
-        const parsed = JSON.parse(text);
+        const parsed = JSON.parse(clean);
         if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
-            return parsed;
+            return (0,src_redact/* redactStrings */.eT)(parsed, redact);
     }
     catch {
         // Not JSON: some Spring builds answer with a plain string (§4.2).
     }
-    return { detailedMessage: text.trim().slice(0, 500) };
+    return { detailedMessage: clean.trim().slice(0, 500) };
 }
 /** One readable sentence out of an error body, with the detail lists spelled out. */
 function describeErrorBody(body) {
@@ -48478,6 +48507,14 @@ function failureText(error) {
 }
 
 ;// CONCATENATED MODULE: ./src/optimize/auth.ts
+/**
+ * Bearer tokens for Optimize's public API (optimize-api.md §2): a static token,
+ * or OAuth2 client credentials (Camunda SaaS, Identity/Keycloak). Tokens are
+ * cached until shortly before they expire (SaaS tokens live 300 s) and renewed
+ * once more when Optimize answers 401. Every token is masked the moment it is
+ * known, and the token endpoint's error answers are redacted.
+ */
+
 
 function createTokenProvider(credentials, transport, io) {
     if (credentials.kind === 'token') {
@@ -48527,8 +48564,11 @@ class ClientCredentialsProvider {
         }, label);
         const body = safeJson(response.text);
         if (response.status !== 200 || typeof body?.access_token !== 'string') {
-            const reason = [body?.error, body?.error_description]
-                .filter(v => typeof v === 'string')
+            // A token endpoint or a proxy may echo the client secret or a token in its error.
+            const answer = safeJson((0,src_io/* redactText */.Rd)(this.io, response.text));
+            const reason = [answer?.error, answer?.error_description]
+                .filter((v) => typeof v === 'string')
+                .map(v => (0,src_io/* redactText */.Rd)(this.io, v))
                 .join(': ');
             throw new OptimizeApiError({
                 ...label,
@@ -48539,6 +48579,10 @@ class ClientCredentialsProvider {
         }
         const token = body.access_token;
         this.io.setSecret(token);
+        // Not used, but as secret as the access token if the endpoint sends them.
+        for (const other of [body.refresh_token, body.id_token])
+            if (typeof other === 'string')
+                this.io.setSecret(other);
         const lifetimeMs = (typeof body.expires_in === 'number' ? body.expires_in : 300) * 1000;
         const margin = Math.min(EXPIRY_MARGIN_MS, lifetimeMs / 10);
         this.#cached = { token, expiresAt: Date.now() + lifetimeMs - margin };
@@ -48737,6 +48781,7 @@ async function sleep(ms) {
 
 
 
+
 const IdListSchema = array(object({ id: schemas_string() }));
 class OptimizeClient {
     connection;
@@ -48893,8 +48938,8 @@ class OptimizeClient {
                 throw new OptimizeApiError({
                     ...label,
                     kind: 'invalid-response',
-                    message: `the response is not ${whole} (truncated?): ${error.message}`,
-                    cause: error
+                    // The parser's message may quote the body: redacted, and the parser's error not kept.
+                    message: `the response is not ${whole} (truncated?): ${(0,src_io/* redactText */.Rd)(this.io, error.message)}`
                 });
             }
             finally {
@@ -48934,8 +48979,9 @@ class OptimizeClient {
         }
         throw this.httpError(method, path, outcome);
     }
+    /** The error for an answer that is not a success, with every secret redacted from what the server said. */
     httpError(method, path, response) {
-        const body = parseErrorBody(response.text);
+        const body = parseErrorBody(response.text, text => (0,src_io/* redactText */.Rd)(this.io, text));
         let message = `${response.status}`;
         if (response.status < 400) {
             const location = response.header('location');
@@ -48960,7 +49006,8 @@ class OptimizeClient {
             kind: 'http',
             status: response.status,
             body,
-            message,
+            // Headers quoted in the message (Location, WWW-Authenticate) are the server's words too.
+            message: (0,src_io/* redactText */.Rd)(this.io, message),
             retryAfterMs: retryAfter(response.header('retry-after'))
         });
     }
@@ -49029,7 +49076,9 @@ class OptimizeClient {
                 headers['content-type'] = 'application/json';
             const text = body === undefined ? undefined : JSON.stringify(body);
             const response = await this.transport(url, { method, headers, body: text }, label);
-            return { status: response.status, text: response.text };
+            // An answer that is not a success may end up in a message: redact it.
+            const said = response.status < 300 ? response.text : (0,src_io/* redactText */.Rd)(this.io, response.text);
+            return { status: response.status, text: said };
         }, {
             retries: this.connection.retries,
             minTimeout: this.#retryBaseMs,
@@ -49084,13 +49133,13 @@ function parseJson(method, path, body, schema) {
     try {
         parsed = JSON.parse(body);
     }
-    catch (cause) {
+    catch {
+        // Not the SyntaxError as a cause: its message quotes the body, which may hold a secret.
         throw new OptimizeApiError({
             method,
             path,
             kind: 'invalid-response',
-            message: 'the response is not valid JSON (truncated?)',
-            cause
+            message: 'the response is not valid JSON (truncated?)'
         });
     }
     const result = schema.safeParse(parsed);
@@ -51247,6 +51296,7 @@ const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createReq
  * the remote. Errors carry the command and git's stderr with the token redacted.
  */
 
+
 class GitError extends Error {
     args;
     exitCode;
@@ -51327,12 +51377,9 @@ class Git {
     async read(args, options = {}) {
         return (await this.exec(args, options)).stdout.trim();
     }
-    /** The text with the token and its header value replaced by `***`. */
+    /** The text with the token, its header value and any credential-like value replaced by `***`. */
     redact(text) {
-        let result = text;
-        for (const secret of this.#secrets)
-            result = result.split(secret).join('***');
-        return result;
+        return (0,src_redact/* redact */.E$)(text, this.#secrets);
     }
 }
 /** `scheme://host/` of an http(s) remote, the URL prefix the header is limited to. */
@@ -56577,15 +56624,47 @@ retry.VERSION = plugin_retry_dist_bundle_VERSION;
  */
 
 
+
+
 /** The block to paste into a workflow; `contents` for the push, `pull-requests` for the PR. */
 const PERMISSIONS_BLOCK = 'permissions:\n  contents: write\n  pull-requests: write';
-function createOctokit(github, token, options = {}) {
+/**
+ * An Octokit whose failures hold no secret: GitHub (or a proxy in front of a
+ * GitHub Enterprise Server) may echo the token in an error body, which Octokit
+ * puts in the error's message and `response.data`. Octokit's own log lines go
+ * to `io`, redacted like every other line.
+ */
+function createOctokit(github, token, io, options = {}) {
+    const say = (message) => io.info(`GitHub API: ${message}`);
     // getOctokit reads GITHUB_API_URL when @actions/github is first imported;
     // passing baseUrl makes GitHub Enterprise Server and tests work regardless.
-    return getOctokit(token, {
+    const octokit = getOctokit(token, {
         baseUrl: github.apiUrl,
-        retry: { retryAfterBaseValue: options.retryAfterBaseMs ?? github.retryBaseMs ?? 1000 }
+        retry: { retryAfterBaseValue: options.retryAfterBaseMs ?? github.retryBaseMs ?? 1000 },
+        log: { debug: () => { }, info: () => { }, warn: say, error: say }
     }, retry);
+    // Registered last, so it wraps the retries and sees only the final failure.
+    octokit.hook.wrap('request', async (request, requestOptions) => {
+        try {
+            return await request(requestOptions);
+        }
+        catch (error) {
+            throw redactRequestError(error, io);
+        }
+    });
+    return octokit;
+}
+/** The failure with its message, stack and answer body redacted (in place: Octokit's fields stay). */
+function redactRequestError(error, io) {
+    if (!(error instanceof Error))
+        return error;
+    error.message = (0,src_io/* redactText */.Rd)(io, error.message);
+    if (error.stack)
+        error.stack = (0,src_io/* redactText */.Rd)(io, error.stack);
+    const response = error.response;
+    if (response)
+        response.data = (0,src_redact/* redactStrings */.eT)(response.data, text => (0,src_io/* redactText */.Rd)(io, text));
+    return error;
 }
 async function defaultBranch(octokit, repository) {
     const response = await call('read the repository', 'contents: read', repository, () => octokit.rest.repos.get({ ...repository }));
@@ -56691,6 +56770,17 @@ function headersOf(error) {
 }
 
 ;// CONCATENATED MODULE: ./src/github/publish.ts
+/**
+ * After an export has written its files under `settings.path`: commit them,
+ * per `settings.github.mode`.
+ *
+ * - `none`: nothing; the files stay in the workspace.
+ * - `push`: one commit of `relativePath` on the current branch, pushed.
+ * - `pull-request`: the branch holds exactly one commit on top of the base
+ *   with this export's `relativePath`, force-pushed with a lease, and one open
+ *   pull request per branch whose body is the change summary.
+ */
+
 
 
 
@@ -56744,7 +56834,7 @@ async function publishPullRequest(settings, io, git, change, options) {
     if (!repository) {
         throw new Error('GITHUB_REPOSITORY is not set: cannot tell which repository the pull request is for.');
     }
-    const octokit = createOctokit(github, github.token, options);
+    const octokit = createOctokit(github, github.token, io, options);
     const base = github.base ?? (await defaultBranch(octokit, repository));
     const branch = github.branch;
     if (branch === base) {
@@ -56771,7 +56861,7 @@ async function publishPullRequest(settings, io, git, change, options) {
             let open = await findOpenPullRequest(octokit, repository, branch);
             // The content is new to the base but nobody is looking at it (the PR was closed).
             if (!open)
-                open = await upsertPullRequest(octokit, repository, prRequest(settings, change, base));
+                open = await upsertPullRequest(octokit, repository, prRequest(settings, io, change, base));
             return {
                 mode: 'pull-request',
                 commitSha: branchSha,
@@ -56792,7 +56882,7 @@ async function publishPullRequest(settings, io, git, change, options) {
         }
         io.info(`Pushed ${commit.slice(0, 12)} to '${branch}' (one commit on top of '${base}').`);
         const open = await findOpenPullRequest(octokit, repository, branch);
-        const pull = await upsertPullRequest(octokit, repository, prRequest(settings, change, base), open);
+        const pull = await upsertPullRequest(octokit, repository, prRequest(settings, io, change, base), open);
         io.info(`${pull.created ? 'Opened' : 'Updated'} pull request #${pull.number}: ${pull.url}`);
         return {
             mode: 'pull-request',
@@ -56803,12 +56893,13 @@ async function publishPullRequest(settings, io, git, change, options) {
         };
     }
 }
-function prRequest(settings, change, base) {
+/** The pull request; its body is the export summary, which quotes Optimize, so it is redacted. */
+function prRequest(settings, io, change, base) {
     return {
         branch: settings.github.branch,
         base,
         title: change.title ?? settings.github.prTitle,
-        body: change.summaryMarkdown,
+        body: (0,src_io/* redactText */.Rd)(io, change.summaryMarkdown),
         labels: settings.github.prLabels
     };
 }
@@ -56827,6 +56918,11 @@ async function withPushHelp(push) {
 }
 
 ;// CONCATENATED MODULE: ./src/github/plan-comment.ts
+/**
+ * The plan as a comment on the pull request the workflow runs on: one comment,
+ * found again by a hidden marker and updated in place, never repeated.
+ */
+
 
 /** GitHub's limit for a comment body. */
 const MAX_COMMENT = 65_536;
@@ -56843,8 +56939,9 @@ async function upsertPlanComment(settings, io, markdown) {
     if (!github.pullRequestNumber || !github.repository || !github.token)
         return undefined;
     const marker = planMarker(settings.collectionId ?? '');
-    const body = `${marker}\n${markdown}`.slice(0, MAX_COMMENT);
-    const octokit = createOctokit(github, github.token);
+    // The plan quotes the target Optimize (names, its messages): redacted like the job summary.
+    const body = `${marker}\n${(0,src_io/* redactText */.Rd)(io, markdown)}`.slice(0, MAX_COMMENT);
+    const octokit = createOctokit(github, github.token, io);
     const target = { ...github.repository, issue_number: github.pullRequestNumber };
     try {
         const comments = await octokit.paginate(octokit.rest.issues.listComments, {
@@ -58171,9 +58268,17 @@ function workspaceFile(settings, file) {
 
 
 
+
+/**
+ * plan.json's text: canonical JSON without any secret of the inputs (names
+ * and messages come from the server). What is compared with an approved plan.
+ */
+function planFileText(settings, document) {
+    return (0,src_redact/* redact */.E$)(toCanonicalJson(document), (0,src_redact/* inputSecrets */.Sc)(settings));
+}
 /** Writes plan.json; the outputs and the Markdown every plan-running command returns. */
 async function publishPlan(settings, outcome) {
-    writeTextNoFollow(settings.planFile, toCanonicalJson(outcome.document), "input 'plan-file'");
+    writeTextNoFollow(settings.planFile, planFileText(settings, outcome.document), "input 'plan-file'");
     return {
         outputs: {
             [constants/* Output */.k7.Plan]: settings.planFile,
@@ -58991,8 +59096,11 @@ async function runImport(settings, io) {
     if (!outcome.ok || !context)
         throw new command/* CommandFailedError */.j(failureMessage(outcome.document), planned);
     const summary = (title, lines) => `${renderPlanMarkdown(outcome.document, { title })}\n${lines.map(l => `- ${l}`).join('\n')}\n`;
-    if (approved)
-        checkApproval(io, approved, outcome.document, planned, summary);
+    if (approved) {
+        // Compared as written: plan.json holds the plan with the inputs' secrets redacted.
+        const current = JSON.parse(planFileText(settings, outcome.document));
+        checkApproval(io, approved, current, planned, summary);
+    }
     const run = new PromotionRun(settings, io, context);
     try {
         await run.importUnits();
@@ -59059,8 +59167,6 @@ function readApprovedPlan(file) {
     return parsed.data;
 }
 
-// EXTERNAL MODULE: ./src/io.ts
-var io = __nccwpck_require__(5027);
 ;// CONCATENATED MODULE: ./src/plan.ts
 /**
  * `plan`: what a release would do to the target collection, read-only
@@ -59096,7 +59202,7 @@ var settings = __nccwpck_require__(217);
 
 
 
-async function run(io = actionIo) {
+async function run(io = createActionIo()) {
     try {
         const settings = getActionSettings(io);
         const result = await runCommand(settings, io);
@@ -59105,7 +59211,7 @@ async function run(io = actionIo) {
     catch (error) {
         if (error instanceof CommandFailedError && error.result)
             await publish(error.result, io).catch(() => { });
-        core.setFailed(error instanceof Error ? error.message : String(error));
+        core.setFailed(redactText(io, error instanceof Error ? error.message : String(error)));
     }
 }
 /** Runs one command; shared by the action and the CLI. */
@@ -59142,18 +59248,189 @@ function withPublication(result, published) {
     const link = published.pullRequestUrl ? `\n\nPull request: ${published.pullRequestUrl}` : '';
     return { outputs, summary: result.summary + link };
 }
-/** Sets every output in one place, then writes the job summary. */
+/**
+ * Sets every output in one place, then writes the job summary. The last gate
+ * for secrets: the runner masks log lines, not outputs or the summary.
+ */
 async function publish(result, io) {
     // Every command's summary is also the `summary` output.
     const outputs = { [Output.Summary]: result.summary, ...result.outputs };
     await io.group('Setting outputs', async () => {
-        for (const [name, value] of Object.entries(outputs)) {
+        for (const [name, raw] of Object.entries(outputs)) {
+            const value = redactText(io, raw);
             io.info(`${name} = ${value.length > 200 ? `${value.slice(0, 200)}…` : value}`);
             io.setOutput(name, value);
         }
     });
     if (result.summary)
-        await io.appendSummary(result.summary);
+        await io.appendSummary(redactText(io, result.summary));
+}
+
+
+/***/ }),
+
+/***/ 6670:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E$: () => (/* binding */ redact),
+/* harmony export */   Sc: () => (/* binding */ inputSecrets),
+/* harmony export */   eT: () => (/* binding */ redactStrings),
+/* harmony export */   pO: () => (/* binding */ Redactor)
+/* harmony export */ });
+/* unused harmony export REDACTED */
+const REDACTED = '***';
+/** A Markdown escape of a character that tokens contain (`_`, `~`). */
+const MD = String.raw `\\[_~]`;
+/**
+ * Keys whose value is a credential: any key ending in one of these words, in
+ * any case (`client_secret`, `clientSecret`, `x-access-token`, `api_key`).
+ * Only the word itself is matched: the rest of the key stays as it is. Not
+ * `credentials`: our own plan says `credentials: <what Optimize answered>`.
+ */
+const SECRET_KEY = String.raw `(?:secret|token|password|passwd|pwd|authorization|api(?:[_-]|\\_)?key|cookie)`;
+/** Between key and value: a closing quote, then `:` `=` (maybe percent-encoded), or `,` in a header list. */
+const SEPARATOR = String.raw `(?:\\?["']|%22)?[ \t]*(?:[:=]|%3[ad]|,(?=[ \t]*\\?["']))(?:[ \t]|%20)*(?:\[[ \t]*)?`;
+/** Authorization schemes kept in front of the redacted value, so the message still says which. */
+const SCHEME = String.raw `(?:bearer|basic|token|digest|negotiate|ntlm)(?:[ \t]|%20|\+)+`;
+const VALUE = [
+    String.raw `\\"(?:[^"\\\r\n]|\\[^"\r\n])*\\"`, // JSON inside a JSON string: \"…\"
+    String.raw `"(?:[^"\\\r\n]|\\.)*"`,
+    String.raw `'(?:[^'\\\r\n]|\\.)*'`,
+    String.raw `%22(?:(?!%22)[^\s&"'])*%22`,
+    String.raw `(?!(?:null|true|false|undefined)\b)(?:${SCHEME})?(?:[^\s"'\\&,;<>()[\]{}]|${MD})+`
+].join('|');
+const KEY_VALUE = new RegExp(String.raw `(${SECRET_KEY})(?![\w])(${SEPARATOR})(${VALUE})`, 'gi');
+/** `Bearer <token68>` anywhere, but not a challenge's parameters (RFC 6750 §3: `Bearer error="…"`). */
+const BEARER = new RegExp(String.raw `\b(bearer(?:[ \t]|%20|\+)+)(?!(?:realm|scope|error|error_description|error_uri)[ \t]*=)((?:[A-Za-z0-9\-._~+/]|${MD}|%[0-9a-f]{2})+=*)`, 'gi');
+const JWT = new RegExp(String.raw `\beyJ(?:[\w-]|${MD}){2,}\.eyJ(?:[\w-]|${MD}){2,}\.(?:[\w-]|${MD})*`, 'g');
+const GITHUB_TOKEN = new RegExp(String.raw `\b(?:gh[pousr](?:_|${MD})[A-Za-z0-9]{20,}|github(?:_|${MD})pat(?:_|${MD})(?:\w|${MD}){20,})`, 'g');
+/** `//user:password@host`, with or without a scheme before it. */
+const URL_PASSWORD = /(\/\/[^\s:/?#@"'<>]*:)([^\s/?#@"'<>]+)@/g;
+/** Redacts `text` given the secrets known so far; add secrets the moment they are known. */
+class Redactor {
+    #secrets = new Set();
+    #known;
+    constructor(secrets = []) {
+        for (const secret of secrets)
+            this.add(secret);
+    }
+    add(secret) {
+        if (!secret || this.#secrets.has(secret))
+            return;
+        this.#secrets.add(secret);
+        this.#known = undefined;
+    }
+    redact(text) {
+        if (!text)
+            return text;
+        this.#known ??= knownSecretsPattern(this.#secrets);
+        return redactPatterns(this.#known ? text.replace(this.#known, REDACTED) : text);
+    }
+}
+/** `text` without `secrets` and without credential-like values. */
+function redact(text, secrets = []) {
+    return new Redactor(secrets).redact(text);
+}
+/**
+ * `value` with every string in it, however deep in arrays and objects, passed
+ * through `clean`: for a parsed answer, whose strings may hold a secret in a
+ * form its raw text did not show (an escape undone by parsing).
+ */
+function redactStrings(value, clean) {
+    if (typeof value === 'string')
+        return clean(value);
+    if (Array.isArray(value))
+        return value.map(item => redactStrings(item, clean));
+    if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+        const entries = Object.entries(value).map(([key, item]) => [
+            key,
+            redactStrings(item, clean)
+        ]);
+        return Object.fromEntries(entries);
+    }
+    return value;
+}
+/**
+ * The secrets among the inputs, for a writer that has the settings but no Io
+ * (plan.json). Tokens issued during the run are known to the Io only; the
+ * client redacts them from a server's words before any writer sees them.
+ */
+function inputSecrets(settings) {
+    const credentials = settings.connection?.credentials;
+    const secrets = [
+        credentials?.kind === 'token' ? credentials.token : credentials?.clientSecret,
+        settings.github.token
+    ];
+    return secrets.filter((secret) => Boolean(secret));
+}
+function redactPatterns(text) {
+    return text
+        .replace(URL_PASSWORD, `$1${REDACTED}@`)
+        .replace(KEY_VALUE, (_match, key, separator, value) => {
+        return `${key}${separator}${redactValue(value)}`;
+    })
+        .replace(BEARER, (match, scheme, token) => 
+    // A token has digits or symbols; "bearer tokenless" in a sentence is prose.
+    /[0-9._~+/=%]/.test(token) ? `${scheme}${REDACTED}` : match)
+        .replace(JWT, REDACTED)
+        .replace(GITHUB_TOKEN, REDACTED);
+}
+/** The value without its content: quotes and an authorization scheme stay. */
+function redactValue(value) {
+    for (const quote of ['\\"', '"', "'", '%22']) {
+        if (value.startsWith(quote) && value.endsWith(quote) && value.length >= 2 * quote.length)
+            return `${quote}${REDACTED}${quote}`;
+    }
+    const scheme = new RegExp(`^${SCHEME}`, 'i').exec(value);
+    return `${scheme?.[0] ?? ''}${REDACTED}`;
+}
+/** How escaping may spell a character: HTML entities (a Markdown summary escapes `&<>`). */
+const ENTITIES = {
+    '&': ['&amp;', '&#38;', '&#x26;'],
+    '<': ['&lt;', '&#60;', '&#x3c;'],
+    '>': ['&gt;', '&#62;', '&#x3e;'],
+    '"': ['&quot;', '&#34;', '&#x22;'],
+    "'": ['&#39;', '&#x27;', '&apos;']
+};
+/** The zero-width space our summaries put after `@` and `:` so GitHub makes no mention or link. */
+const ZERO_WIDTH = '(?:&#8203;|\u200b)?';
+/** One pattern for every known secret in every form a server or a writer may have escaped it in. */
+function knownSecretsPattern(secrets) {
+    const alternatives = new Set();
+    for (const secret of secrets) {
+        alternatives.add(escapedSecret(secret));
+        alternatives.add(percentEncoded(encodeURIComponent(secret)));
+        // Form encoding (application/x-www-form-urlencoded) differs: `+` for space, `*` escaped.
+        alternatives.add(percentEncoded(new URLSearchParams({ s: secret }).toString().slice(2)));
+    }
+    if (alternatives.size === 0)
+        return undefined;
+    // Longest first, so a secret that contains another is replaced whole.
+    const sorted = [...alternatives].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+    return new RegExp(sorted.join('|'), 'g');
+}
+/** `secret` with any backslashes before its punctuation, entities for it, zero-width spaces around it. */
+function escapedSecret(secret) {
+    let pattern = '';
+    for (const char of secret) {
+        if (/[A-Za-z0-9]/.test(char))
+            pattern += char;
+        else if (char === '\\')
+            pattern += String.raw `\\+`;
+        else {
+            const spellings = [escapeRegExp(char), ...(ENTITIES[char] ?? [])];
+            pattern += `${ZERO_WIDTH}\\\\*(?:${spellings.join('|')})${ZERO_WIDTH}`;
+        }
+    }
+    return pattern;
+}
+/** A percent-encoded secret, its escapes in either case (`%2f` as `%2F`). */
+function percentEncoded(encoded) {
+    return escapeRegExp(encoded).replace(/%([0-9A-F])([0-9A-F])/g, (_m, a, b) => `%[${a}${a.toLowerCase()}][${b}${b.toLowerCase()}]`);
+}
+function escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 }
 
 
@@ -59174,8 +59451,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 16 modules
-var lib_core = __nccwpck_require__(3340);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 15 modules
+var lib_core = __nccwpck_require__(2576);
 // EXTERNAL MODULE: ./src/constants.ts
 var constants = __nccwpck_require__(7242);
 ;// CONCATENATED MODULE: ./src/settings-values.ts
@@ -59750,62 +60027,14 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 3340:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+/***/ 2576:
+/***/ ((__unused_webpack___webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  Yz: () => (/* binding */ core_debug),
-  z3: () => (/* binding */ error),
-  Os: () => (/* binding */ group),
-  pq: () => (/* binding */ info),
-  uH: () => (/* binding */ setOutput),
-  Pq: () => (/* binding */ core_setSecret),
-  z: () => (/* reexport */ summary),
-  $e: () => (/* binding */ warning)
-});
-
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getInput, getMultilineInput, getState, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, setFailed, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, debug, endGroup, error, exportVariable, getBooleanInput, getIDToken, getInput, getMultilineInput, getState, group, info, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, setFailed, setOutput, setSecret, startGroup, summary, toPlatformPath, toPosixPath, toWin32Path, warning
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
-// We use any as a valid input type
-/* eslint-disable @typescript-eslint/no-explicit-any */
-/**
- * Sanitizes an input into a string so it can be passed into issueCommand safely
- * @param input input to sanitize into a string
- */
-function utils_toCommandValue(input) {
-    if (input === null || input === undefined) {
-        return '';
-    }
-    else if (typeof input === 'string' || input instanceof String) {
-        return input;
-    }
-    return JSON.stringify(input);
-}
-/**
- *
- * @param annotationProperties
- * @returns The command properties to send with the actual annotation command
- * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
- */
-function utils_toCommandProperties(annotationProperties) {
-    if (!Object.keys(annotationProperties).length) {
-        return {};
-    }
-    return {
-        title: annotationProperties.title,
-        file: annotationProperties.file,
-        line: annotationProperties.startLine,
-        endLine: annotationProperties.endLine,
-        col: annotationProperties.startColumn,
-        endColumn: annotationProperties.endColumn
-    };
-}
-//# sourceMappingURL=utils.js.map
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
 
 
@@ -59844,7 +60073,7 @@ function utils_toCommandProperties(annotationProperties) {
  */
 function command_issueCommand(command, properties, message) {
     const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + external_os_.EOL);
+    process.stdout.write(cmd.toString() + os.EOL);
 }
 function command_issue(name, message = '') {
     command_issueCommand(name, {}, message);
@@ -59884,13 +60113,13 @@ class Command {
     }
 }
 function escapeData(s) {
-    return utils_toCommandValue(s)
+    return toCommandValue(s)
         .replace(/%/g, '%25')
         .replace(/\r/g, '%0D')
         .replace(/\n/g, '%0A');
 }
 function escapeProperty(s) {
-    return utils_toCommandValue(s)
+    return toCommandValue(s)
         .replace(/%/g, '%25')
         .replace(/\r/g, '%0D')
         .replace(/\n/g, '%0A')
@@ -59915,16 +60144,16 @@ function file_command_issueFileCommand(command, message) {
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
     }
-    if (!external_fs_.existsSync(filePath)) {
+    if (!fs.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_.EOL}`, {
+    fs.appendFileSync(filePath, `${toCommandValue(message)}${os.EOL}`, {
         encoding: 'utf8'
     });
 }
 function file_command_prepareKeyValueMessage(key, value) {
-    const delimiter = `ghadelimiter_${external_crypto_namespaceObject.randomUUID()}`;
-    const convertedValue = utils_toCommandValue(value);
+    const delimiter = `ghadelimiter_${crypto.randomUUID()}`;
+    const convertedValue = toCommandValue(value);
     // These should realistically never happen, but just in case someone finds a
     // way to exploit uuid generation let's not allow keys or values that contain
     // the delimiter.
@@ -59934,7 +60163,7 @@ function file_command_prepareKeyValueMessage(key, value) {
     if (convertedValue.includes(delimiter)) {
         throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
     }
-    return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
+    return `${key}<<${delimiter}${os.EOL}${convertedValue}${os.EOL}${delimiter}`;
 }
 //# sourceMappingURL=file-command.js.map
 ;// CONCATENATED MODULE: external "path"
@@ -60370,7 +60599,7 @@ const _summary = new Summary();
  * @deprecated use `core.summary`
  */
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
-const summary = _summary;
+const summary = (/* unused pure expression or super */ null && (_summary));
 //# sourceMappingURL=summary.js.map
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
 
@@ -61679,7 +61908,7 @@ function exportVariable(name, val) {
  * ```
  */
 function core_setSecret(secret) {
-    command_issueCommand('add-mask', {}, secret);
+    issueCommand('add-mask', {}, secret);
 }
 /**
  * Prepends inputPath to the PATH (for this action and future actions)
@@ -61762,10 +61991,10 @@ function getBooleanInput(name, options) {
 function setOutput(name, value) {
     const filePath = process.env['GITHUB_OUTPUT'] || '';
     if (filePath) {
-        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
+        return issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value));
     }
-    process.stdout.write(external_os_.EOL);
-    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
+    process.stdout.write(os.EOL);
+    issueCommand('set-output', { name }, toCommandValue(value));
 }
 /**
  * Enables or disables the echoing of commands into stdout for the rest of the step.
@@ -61801,7 +62030,7 @@ function isDebug() {
  * @param message debug message
  */
 function core_debug(message) {
-    command_issueCommand('debug', {}, message);
+    issueCommand('debug', {}, message);
 }
 /**
  * Adds an error issue
@@ -61809,7 +62038,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -61817,7 +62046,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -61832,7 +62061,7 @@ function notice(message, properties = {}) {
  * @param message info message
  */
 function info(message) {
-    process.stdout.write(message + external_os_.EOL);
+    process.stdout.write(message + os.EOL);
 }
 /**
  * Begin an output group.
@@ -61842,13 +62071,13 @@ function info(message) {
  * @param name The name of the output group
  */
 function startGroup(name) {
-    command_issue('group', name);
+    issue('group', name);
 }
 /**
  * End an output group.
  */
 function endGroup() {
-    command_issue('endgroup');
+    issue('endgroup');
 }
 /**
  * Wrap an asynchronous function call in a group.

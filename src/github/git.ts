@@ -10,6 +10,7 @@
  */
 import {execFile} from 'node:child_process'
 import type {Io} from '../io.js'
+import {redact} from '../redact.js'
 
 export interface GitResult {
   stdout: string
@@ -128,11 +129,9 @@ export class Git {
     return (await this.exec(args, options)).stdout.trim()
   }
 
-  /** The text with the token and its header value replaced by `***`. */
+  /** The text with the token, its header value and any credential-like value replaced by `***`. */
   redact(text: string): string {
-    let result = text
-    for (const secret of this.#secrets) result = result.split(secret).join('***')
-    return result
+    return redact(text, this.#secrets)
   }
 }
 

@@ -8,7 +8,7 @@
  *   with this export's `relativePath`, force-pushed with a lease, and one open
  *   pull request per branch whose body is the change summary.
  */
-import type {Io} from '../io.js'
+import {redactText, type Io} from '../io.js'
 import type {CommitMode, Settings} from '../settings.js'
 import {
   buildTree,
@@ -129,7 +129,7 @@ async function publishPullRequest(
       'GITHUB_REPOSITORY is not set: cannot tell which repository the pull request is for.'
     )
   }
-  const octokit = createOctokit(github, github.token, options)
+  const octokit = createOctokit(github, github.token, io, options)
   const base = github.base ?? (await defaultBranch(octokit, repository))
   const branch = github.branch
   if (branch === base) {
@@ -162,7 +162,7 @@ async function publishPullRequest(
       let open = await findOpenPullRequest(octokit, repository, branch)
       // The content is new to the base but nobody is looking at it (the PR was closed).
       if (!open)
-        open = await upsertPullRequest(octokit, repository, prRequest(settings, change, base))
+        open = await upsertPullRequest(octokit, repository, prRequest(settings, io, change, base))
       return {
         mode: 'pull-request',
         commitSha: branchSha,
@@ -191,7 +191,7 @@ async function publishPullRequest(
     const pull = await upsertPullRequest(
       octokit,
       repository,
-      prRequest(settings, change, base),
+      prRequest(settings, io, change, base),
       open
     )
     io.info(`${pull.created ? 'Opened' : 'Updated'} pull request #${pull.number}: ${pull.url}`)
@@ -205,8 +205,10 @@ async function publishPullRequest(
   }
 }
 
+/** The pull request; its body is the export summary, which quotes Optimize, so it is redacted. */
 function prRequest(
   settings: Settings,
+  io: Io,
   change: PublishChange,
   base: string
 ): {branch: string; base: string; title: string; body: string; labels: string[]} {
@@ -214,7 +216,7 @@ function prRequest(
     branch: settings.github.branch,
     base,
     title: change.title ?? settings.github.prTitle,
-    body: change.summaryMarkdown,
+    body: redactText(io, change.summaryMarkdown),
     labels: settings.github.prLabels
   }
 }

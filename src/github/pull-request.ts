@@ -7,6 +7,8 @@
  */
 import {getOctokit} from '@actions/github'
 import {retry} from '@octokit/plugin-retry'
+import {redactText, type Io} from '../io.js'
+import {redactStrings} from '../redact.js'
 import type {GitHubSettings} from '../settings.js'
 
 export type Octokit = ReturnType<typeof getOctokit>
@@ -25,21 +27,49 @@ export interface Repository {
 /** The block to paste into a workflow; `contents` for the push, `pull-requests` for the PR. */
 export const PERMISSIONS_BLOCK = 'permissions:\n  contents: write\n  pull-requests: write'
 
+/**
+ * An Octokit whose failures hold no secret: GitHub (or a proxy in front of a
+ * GitHub Enterprise Server) may echo the token in an error body, which Octokit
+ * puts in the error's message and `response.data`. Octokit's own log lines go
+ * to `io`, redacted like every other line.
+ */
 export function createOctokit(
   github: GitHubSettings,
   token: string,
+  io: Io,
   options: {retryAfterBaseMs?: number} = {}
 ): Octokit {
+  const say = (message: string): void => io.info(`GitHub API: ${message}`)
   // getOctokit reads GITHUB_API_URL when @actions/github is first imported;
   // passing baseUrl makes GitHub Enterprise Server and tests work regardless.
-  return getOctokit(
+  const octokit = getOctokit(
     token,
     {
       baseUrl: github.apiUrl,
-      retry: {retryAfterBaseValue: options.retryAfterBaseMs ?? github.retryBaseMs ?? 1000}
+      retry: {retryAfterBaseValue: options.retryAfterBaseMs ?? github.retryBaseMs ?? 1000},
+      log: {debug: () => {}, info: () => {}, warn: say, error: say}
     },
     retry
   )
+  // Registered last, so it wraps the retries and sees only the final failure.
+  octokit.hook.wrap('request', async (request, requestOptions) => {
+    try {
+      return await request(requestOptions)
+    } catch (error) {
+      throw redactRequestError(error, io)
+    }
+  })
+  return octokit
+}
+
+/** The failure with its message, stack and answer body redacted (in place: Octokit's fields stay). */
+function redactRequestError(error: unknown, io: Io): unknown {
+  if (!(error instanceof Error)) return error
+  error.message = redactText(io, error.message)
+  if (error.stack) error.stack = redactText(io, error.stack)
+  const response = (error as {response?: {data?: unknown}}).response
+  if (response) response.data = redactStrings(response.data, text => redactText(io, text))
+  return error
 }
 
 export async function defaultBranch(octokit: Octokit, repository: Repository): Promise<string> {

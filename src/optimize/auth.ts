@@ -3,9 +3,9 @@
  * or OAuth2 client credentials (Camunda SaaS, Identity/Keycloak). Tokens are
  * cached until shortly before they expire (SaaS tokens live 300 s) and renewed
  * once more when Optimize answers 401. Every token is masked the moment it is
- * known.
+ * known, and the token endpoint's error answers are redacted.
  */
-import type {Io} from '../io.js'
+import {redactText, type Io} from '../io.js'
 import type {Credentials} from '../settings.js'
 import {OptimizeApiError} from './errors.js'
 
@@ -80,8 +80,11 @@ class ClientCredentialsProvider implements TokenProvider {
     )
     const body = safeJson(response.text)
     if (response.status !== 200 || typeof body?.access_token !== 'string') {
-      const reason = [body?.error, body?.error_description]
-        .filter(v => typeof v === 'string')
+      // A token endpoint or a proxy may echo the client secret or a token in its error.
+      const answer = safeJson(redactText(this.io, response.text))
+      const reason = [answer?.error, answer?.error_description]
+        .filter((v): v is string => typeof v === 'string')
+        .map(v => redactText(this.io, v))
         .join(': ')
       throw new OptimizeApiError({
         ...label,
@@ -92,6 +95,9 @@ class ClientCredentialsProvider implements TokenProvider {
     }
     const token = body.access_token
     this.io.setSecret(token)
+    // Not used, but as secret as the access token if the endpoint sends them.
+    for (const other of [body.refresh_token, body.id_token])
+      if (typeof other === 'string') this.io.setSecret(other)
     const lifetimeMs = (typeof body.expires_in === 'number' ? body.expires_in : 300) * 1000
     const margin = Math.min(EXPIRY_MARGIN_MS, lifetimeMs / 10)
     this.#cached = {token, expiresAt: Date.now() + lifetimeMs - margin}

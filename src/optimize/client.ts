@@ -16,7 +16,7 @@ import {HttpClient} from '@actions/http-client'
 import pLimit, {type LimitFunction} from 'p-limit'
 import pRetry from 'p-retry'
 import type {Dispatcher} from 'undici'
-import type {Io} from '../io.js'
+import {redactText, type Io} from '../io.js'
 import type {ConnectionSettings} from '../settings.js'
 import {createTokenProvider, type TokenProvider, type Transport} from './auth.js'
 import {describeErrorBody, InvalidBodyError, OptimizeApiError, parseErrorBody} from './errors.js'
@@ -284,8 +284,8 @@ export class OptimizeClient {
         throw new OptimizeApiError({
           ...label,
           kind: 'invalid-response',
-          message: `the response is not ${whole} (truncated?): ${error.message}`,
-          cause: error
+          // The parser's message may quote the body: redacted, and the parser's error not kept.
+          message: `the response is not ${whole} (truncated?): ${redactText(this.io, error.message)}`
         })
       } finally {
         // A consumer that stopped early leaves the rest unread: release the connection.
@@ -328,12 +328,13 @@ export class OptimizeClient {
     throw this.httpError(method, path, outcome)
   }
 
+  /** The error for an answer that is not a success, with every secret redacted from what the server said. */
   private httpError(
     method: string,
     path: string,
     response: {status: number; text: string; header: Reply['header']}
   ): OptimizeApiError {
-    const body = parseErrorBody(response.text)
+    const body = parseErrorBody(response.text, text => redactText(this.io, text))
     let message = `${response.status}`
     if (response.status < 400) {
       const location = response.header('location')
@@ -354,7 +355,8 @@ export class OptimizeClient {
       kind: 'http',
       status: response.status,
       body,
-      message,
+      // Headers quoted in the message (Location, WWW-Authenticate) are the server's words too.
+      message: redactText(this.io, message),
       retryAfterMs: retryAfter(response.header('retry-after'))
     })
   }
@@ -444,7 +446,9 @@ export class OptimizeClient {
           if (body !== undefined) headers['content-type'] = 'application/json'
           const text = body === undefined ? undefined : JSON.stringify(body)
           const response = await this.transport(url, {method, headers, body: text}, label)
-          return {status: response.status, text: response.text}
+          // An answer that is not a success may end up in a message: redact it.
+          const said = response.status < 300 ? response.text : redactText(this.io, response.text)
+          return {status: response.status, text: said}
         },
         {
           retries: this.connection.retries,
@@ -505,13 +509,13 @@ function parseJson<T>(method: string, path: string, body: string, schema: z.ZodT
   let parsed: unknown
   try {
     parsed = JSON.parse(body)
-  } catch (cause) {
+  } catch {
+    // Not the SyntaxError as a cause: its message quotes the body, which may hold a secret.
     throw new OptimizeApiError({
       method,
       path,
       kind: 'invalid-response',
-      message: 'the response is not valid JSON (truncated?)',
-      cause
+      message: 'the response is not valid JSON (truncated?)'
     })
   }
   const result = schema.safeParse(parsed)

@@ -2,8 +2,10 @@
  * The one error type of the Optimize client. Its message names the call and
  * says what Optimize answered, parsed defensively: a 401 has no body, some
  * builds answer plain text (optimize-api.md §2.1, §4.2). It never carries a
- * token: requests never put one in the URL, and headers are not kept.
+ * token: requests never put one in the URL, headers are not kept, and the
+ * client redacts what the server said (src/redact.ts) before it gets here.
  */
+import {redactStrings} from '../redact.js'
 
 export type FailureKind = 'http' | 'network' | 'timeout' | 'invalid-response' | 'auth'
 
@@ -67,16 +69,26 @@ export class InvalidBodyError extends Error {
   override name = 'InvalidBodyError'
 }
 
-/** Parses an error body that may be JSON, plain text or nothing. */
-export function parseErrorBody(text: string): OptimizeErrorBody | undefined {
-  if (!text.trim()) return undefined
+/**
+ * Parses an error body that may be JSON, plain text or nothing. `redact`
+ * (the Io's) is applied to the text as it came and to every string parsed out
+ * of it, before anything is cut short: a server may echo a request's
+ * credentials, and only whole secrets can be recognised.
+ */
+export function parseErrorBody(
+  text: string,
+  redact: (text: string) => string
+): OptimizeErrorBody | undefined {
+  const clean = redact(text)
+  if (!clean.trim()) return undefined
   try {
-    const parsed: unknown = JSON.parse(text)
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed
+    const parsed: unknown = JSON.parse(clean)
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+      return redactStrings(parsed, redact)
   } catch {
     // Not JSON: some Spring builds answer with a plain string (§4.2).
   }
-  return {detailedMessage: text.trim().slice(0, 500)}
+  return {detailedMessage: clean.trim().slice(0, 500)}
 }
 
 /** One readable sentence out of an error body, with the detail lists spelled out. */

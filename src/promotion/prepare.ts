@@ -40,6 +40,7 @@ import {
 } from '../optimize/entities.js'
 import type {Collection, Entity} from '../optimize/schemas.js'
 import {writeTextNoFollow} from './plan-file.js'
+import {inputSecrets, redact} from '../redact.js'
 import type {Settings} from '../settings.js'
 import {validateTree, workspaceFile} from '../validate.js'
 
@@ -64,12 +65,24 @@ export interface PlanContext {
   body: PlanBody
 }
 
+/**
+ * plan.json's text: canonical JSON without any secret of the inputs (names
+ * and messages come from the server). What is compared with an approved plan.
+ */
+export function planFileText(settings: Settings, document: PlanDocument): string {
+  return redact(toCanonicalJson(document), inputSecrets(settings))
+}
+
 /** Writes plan.json; the outputs and the Markdown every plan-running command returns. */
 export async function publishPlan(
   settings: Settings,
   outcome: PlanOutcome
 ): Promise<CommandResult> {
-  writeTextNoFollow(settings.planFile, toCanonicalJson(outcome.document), "input 'plan-file'")
+  writeTextNoFollow(
+    settings.planFile,
+    planFileText(settings, outcome.document),
+    "input 'plan-file'"
+  )
   return {
     outputs: {
       [Output.Plan]: settings.planFile,

@@ -31,6 +31,11 @@ export interface Failure {
   headers?: Record<string, string>
   /** How many requests in a row fail; 1 by default. */
   times?: number
+  /**
+   * The message also echoes the request's Authorization header and these
+   * texts, as a proxy in front of GitHub Enterprise Server may.
+   */
+  echo?: string[]
 }
 
 export interface RecordedRequest {
@@ -245,8 +250,11 @@ export async function startFakeGitHub(
     const failure = failures.get(operation)
     if (failure) {
       if (--failure.times <= 0) failures.delete(operation)
+      const said = failure.echo
+        ? ` (authorization: ${req.headers.authorization}; ${failure.echo.join('; ')})`
+        : ''
       const error = {
-        message: failure.message ?? 'Failure',
+        message: `${failure.message ?? 'Failure'}${said}`,
         documentation_url: 'https://docs.github.com/rest'
       }
       send(res, op, failure.status, error, failure.headers)

@@ -1,5 +1,11 @@
-/** An Io that records everything a command says, for assertions. */
+/**
+ * An Io that records everything a command says, for assertions. Lines are
+ * recorded as the command wrote them, before any redaction an Io might do, so
+ * a leak check on them sees what the code under test let through; `redact` is
+ * the real one (src/redact.ts) over the secrets recorded.
+ */
 import type {Annotation, Io} from '../../src/io.js'
+import {Redactor} from '../../src/redact.js'
 
 export interface RecordingIo extends Io {
   lines: string[]
@@ -13,6 +19,7 @@ export interface RecordingIo extends Io {
 }
 
 export function recordingIo(): RecordingIo {
+  const redactor = new Redactor()
   const io: RecordingIo = {
     lines: [],
     warnings: [],
@@ -28,7 +35,11 @@ export function recordingIo(): RecordingIo {
       io.lines.push(`group: ${title}`)
       return fn()
     },
-    setSecret: secret => void io.secrets.push(secret),
+    setSecret: secret => {
+      io.secrets.push(secret)
+      redactor.add(secret)
+    },
+    redact: text => redactor.redact(text),
     setOutput: (name, value) => void (io.outputs[name] = value),
     appendSummary: async markdown => void io.summaries.push(markdown),
     everything: () =>

@@ -26,11 +26,13 @@ import {
   captureIssuedTokens,
   credentialInputs,
   errorText,
+  echoTexts,
   expectNoSecrets,
   freshSecrets,
   GITHUB_TOKEN,
   gitHeaderValue,
-  snapshot
+  snapshot,
+  strangerCredentials
 } from './helpers.js'
 import {startProxy} from './proxy.js'
 import type {CredentialKind, MatrixRow, Outcome} from './matrix.js'
@@ -119,6 +121,8 @@ interface SceneContext {
   cleanups: (() => Promise<void>)[]
   /** A temporary folder removed when the row ends (not after every test: rows run concurrently). */
   tempDir: (prefix: string) => Promise<string>
+  /** What an echo fault adds to the request it echoes. */
+  echoed: string[]
 }
 
 const SCENES: Record<MatrixRow['command'], (ctx: SceneContext) => Promise<Scene>> = {
@@ -149,10 +153,17 @@ export async function runMatrixRow(row: MatrixRow, kind: CredentialKind): Promis
       cleanups.push(async () => rm(dir, {recursive: true, force: true}))
       return dir
     }
-    const scene = await setUp({emu, credentials, row, cleanups, tempDir})
+    // Echo rows: the secrets this run was given, in every form, and credentials it never knew.
+    const strangers = strangerCredentials()
+    const given = kind === 'token' ? secrets.accessToken : secrets.clientSecret
+    const echoed = [...echoTexts([given, GITHUB_TOKEN]), ...strangers.texts]
+    const scene = await setUp({emu, credentials, row, cleanups, tempDir, echoed})
 
     emu.requests.clear()
     const inputs = {...scene.inputs, ...row.inputs}
+    // The engine API beside Optimize, for an echo on a path the emulator does not serve.
+    if (row.inject.kind === 'echo' && row.inject.rule.route === 'unknown')
+      inputs['definitions-url'] = `${emu.url}/engine-rest`
     let fired = scene.fired
     if (row.inject.kind === 'late-answer') {
       const {method, path: pattern, delayMs} = row.inject
@@ -161,7 +172,7 @@ export async function runMatrixRow(row: MatrixRow, kind: CredentialKind): Promis
       inputs['optimize-url'] = proxy.url
       fired = () => proxy.held
     }
-    fired ??= injectFault(row, emu)
+    fired ??= injectFault(row, emu, echoed)
     const tokensOfRow = (): string[] => capture.tokensFrom(emu.oauthUrl)
     const issuedBefore = tokensOfRow().length
     const run = await runLikeTheAction(inputs, scene.workspace, scene.env)
@@ -180,7 +191,9 @@ export async function runMatrixRow(row: MatrixRow, kind: CredentialKind): Promis
     await scene.check(row.outcome, run)
 
     // Every access token the run was given is masked; no secret of the row leaked anywhere.
-    if (kind === 'client-credentials') expect(issuedInRun.length).toBeGreaterThan(0)
+    const tokenRefused = row.inject.kind === 'echo' && row.inject.rule.route === 'token'
+    if (kind === 'client-credentials' && !tokenRefused)
+      expect(issuedInRun.length).toBeGreaterThan(0)
     expect(run.io.secrets).toEqual(expect.arrayContaining(issuedInRun))
     const tokens = tokensOfRow()
     const files = await snapshot(scene.workspace)
@@ -190,7 +203,8 @@ export async function runMatrixRow(row: MatrixRow, kind: CredentialKind): Promis
         secrets.clientSecret,
         ...tokens,
         GITHUB_TOKEN,
-        gitHeaderValue(GITHUB_TOKEN)
+        gitHeaderValue(GITHUB_TOKEN),
+        ...strangers.values
       ],
       {
         'the log': run.io.everything(),
@@ -205,13 +219,15 @@ export async function runMatrixRow(row: MatrixRow, kind: CredentialKind): Promis
 }
 
 /** Injects the row's fault; returns how many times it has fired so far. */
-function injectFault(row: MatrixRow, emu: Emulator): () => number {
+function injectFault(row: MatrixRow, emu: Emulator, echoed: string[]): () => number {
   const {inject} = row
   switch (inject.kind) {
     case 'optimize':
-    case 'retry-after': {
+    case 'retry-after':
+    case 'echo': {
       const match = vi.spyOn(emu.faults, 'match')
       if (inject.kind === 'optimize') for (const rule of inject.rules) emu.faults.add(rule)
+      else if (inject.kind === 'echo') emu.faults.add({...inject.rule, echo: echoed})
       else emu.faults.add(retryAfterRule(inject.route, inject.seconds, inject.skip))
       return () => match.mock.results.filter(r => r.type === 'return' && r.value).length
     }
@@ -223,6 +239,7 @@ function injectFault(row: MatrixRow, emu: Emulator): () => number {
       emu.faults.failImportWrite(inject.k)
       return () => emu.requests.all().filter(r => r.route === 'import' && r.status >= 500).length
     case 'github':
+    case 'github-echo':
     case 'late-answer':
       throw new Error(`${inject.kind} faults are injected by the scene or the proxy`)
   }
@@ -253,7 +270,8 @@ function checkTiming(row: MatrixRow, run: RunOutcome): void {
 function checkTokenRequests(row: MatrixRow, kind: CredentialKind, emu: Emulator): void {
   const tokenRequests = emu.requests.count('token')
   if (kind === 'token') return void expect(tokenRequests).toBe(0)
-  if (!/401/.test(row.fault)) return
+  const {inject} = row
+  if (inject.kind !== 'optimize' || !inject.rules.some(rule => rule.status === 401)) return
   if (row.outcome === 'retried') return void expect(tokenRequests).toBe(2)
   // Each refused call: 401, one renewal, 401 again, give up.
   const refusals = emu.requests.all().filter(r => r.status === 401).length
@@ -386,7 +404,8 @@ async function pullRequestScene({
   credentials,
   row,
   cleanups,
-  tempDir
+  tempDir,
+  echoed
 }: SceneContext): Promise<Scene> {
   const fixture: GitFixture = await createGitFixture()
   cleanups.push(async () => fixture.cleanup())
@@ -416,8 +435,10 @@ async function pullRequestScene({
   await runClean({...inputs, commit: 'none'}, copy)
   const expected = await snapshot(copy)
   const {inject} = row
-  if (inject.kind !== 'github') throw new Error('the pull-request scene takes GitHub faults')
-  fake.fail(inject.operation, inject.failure)
+  if (inject.kind === 'github') fake.fail(inject.operation, inject.failure)
+  else if (inject.kind === 'github-echo')
+    fake.fail(inject.operation, {...inject.failure, echo: echoed})
+  else throw new Error('the pull-request scene takes GitHub faults')
   // The fake answers the first request(s) with the failure; a retry shows up as a second request.
   const fired = (): number => {
     const calls = fake.requests.filter(r => r.operation === inject.operation).length

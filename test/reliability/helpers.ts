@@ -32,14 +32,77 @@ export async function snapshot(
   return Object.fromEntries(Object.entries(files).sort(([a], [b]) => (a < b ? -1 : 1)))
 }
 
-/** Secrets unlikely to appear by chance, fresh per run. */
+/**
+ * Secrets unlikely to appear by chance, fresh per run. They hold characters
+ * that JSON, percent- and form-encoding change (`/ + = " \ &`), so a secret
+ * echoed in another encoding is a different string to look for.
+ */
 export function freshSecrets(): {accessToken: string; clientId: string; clientSecret: string} {
   const tag = randomBytes(6).toString('hex')
   return {
-    accessToken: `static-tok3n-${tag}`,
+    // A static token may only hold what a bearer token can (settings.ts).
+    accessToken: `static+tok3n/${tag}==`,
     clientId: 'oac-reliability',
-    clientSecret: `cl1ent-s3cret-${tag}`
+    clientSecret: `cl1ent/s3cret+"${tag}"\\&=`
   }
+}
+
+/**
+ * Credentials the run never knew, and the shapes a server or proxy may echo
+ * them in: Authorization and Bearer headers, client_secret / access_token /
+ * refresh_token / id_token / password in JSON, form and query form, a URL's
+ * password, a JWT and a GitHub token. Only redaction by pattern can catch them.
+ */
+export function strangerCredentials(): {values: string[]; texts: string[]} {
+  const tag = randomBytes(6).toString('hex')
+  const value = {
+    basic: Buffer.from(`proxy-user:pr0xy-${tag}`).toString('base64'),
+    bearer: `stranger.b34rer.${tag}`,
+    clientSecret: `stranger-cl1ent-${tag}`,
+    accessToken: `stranger-acc3ss-${tag}`,
+    refreshToken: `stranger-refr3sh-${tag}`,
+    idToken: `stranger-1d-${tag}`,
+    password: `stranger-p4ss-${tag}`,
+    urlPassword: `stranger-url-${tag}`,
+    jwt: `eyJhbGciOiJub25lIn0.eyJzdWIiOiJzdHJhbmdlciJ9.${tag}`,
+    github: `ghp_${tag}Str4ngerT0kenXXXXXXXXXXXX`
+  }
+  return {
+    values: Object.values(value),
+    texts: [
+      `Proxy-Authorization: Basic ${value.basic}`,
+      `X-Forwarded-Authorization: Bearer ${value.bearer}`,
+      JSON.stringify({client_secret: value.clientSecret, access_token: value.accessToken}),
+      `grant_type=refresh_token&refresh_token=${value.refreshToken}&client_id=x`,
+      `redirect https://login.example/cb?id_token=${value.idToken}&state=1`,
+      `password=${value.password}`,
+      `upstream https://proxy-user:${value.urlPassword}@proxy.example:3128 refused`,
+      `forwarded ${value.jwt}`,
+      `cached ${value.github}`
+    ]
+  }
+}
+
+/** A secret as a server may echo it: JSON-escaped (also with `\/`), percent- and form-encoded. */
+export function secretForms(secret: string): string[] {
+  const json = JSON.stringify(secret).slice(1, -1)
+  const percent = encodeURIComponent(secret)
+  return [
+    secret,
+    json,
+    json.replaceAll('/', '\\/'),
+    percent,
+    percent.replace(/%[0-9A-F]{2}/g, hex => hex.toLowerCase()),
+    new URLSearchParams({value: secret}).toString().slice('value='.length)
+  ]
+}
+
+/** What an echoing server adds to the request it echoes: each secret in each of its forms. */
+export function echoTexts(secrets: readonly string[]): string[] {
+  return secrets.flatMap(secret => [
+    ...secretForms(secret).map(form => `seen ${form}`),
+    `json ${JSON.stringify({seen: secret})}`
+  ])
 }
 
 export const GITHUB_TOKEN = `ghs_reliabilityT0ken${randomBytes(6).toString('hex')}`
@@ -92,12 +155,15 @@ export function errorText(error: unknown): string {
   return parts.join('\n')
 }
 
-/** Asserts that no secret occurs in any of the named texts. */
+/** Asserts that no secret occurs, in any of its forms (secretForms), in any of the named texts. */
 export function expectNoSecrets(secrets: readonly string[], places: Record<string, string>): void {
   const leaks: string[] = []
   for (const secret of secrets.filter(Boolean)) {
+    const forms = [...new Set(secretForms(secret))]
     for (const [place, text] of Object.entries(places)) {
-      if (text.includes(secret)) leaks.push(`${place} contains the secret ${secret.slice(0, 12)}…`)
+      const form = forms.find(f => text.includes(f))
+      if (form !== undefined)
+        leaks.push(`${place} contains the secret ${secret.slice(0, 12)}… as ${form.slice(0, 20)}…`)
     }
   }
   expect(leaks).toEqual([])

@@ -24,6 +24,15 @@ export type Injection =
   | {kind: 'github'; operation: Operation; failure: Failure}
   /** A proxy holds the answer back: the server did the work, the client times out first. */
   | {kind: 'late-answer'; method: string; path: RegExp; delayMs: number}
+  /**
+   * The emulator answers with `rule` and a body echoing the request (its
+   * Authorization header among it), every secret of the row in every form
+   * (helpers.ts echoTexts) and credentials the run never knew. Route
+   * 'unknown' is the engine API: the harness points `definitions-url` there.
+   */
+  | {kind: 'echo'; rule: Omit<FaultRule, 'echo'>}
+  /** The same echo in the message of the fake GitHub's `failure`. */
+  | {kind: 'github-echo'; operation: Operation; failure: Omit<Failure, 'echo'>}
 
 export interface MatrixRow {
   fault: string
@@ -56,6 +65,10 @@ const EXPIRED_TOKEN = {
   'www-authenticate':
     'Bearer error="invalid_token", error_description="Jwt expired at 2026-01-01T00:00:00Z"'
 }
+
+/** What every echo row adds to its command's guarantee (the harness checks it for every row). */
+const REDACTED = 'no secret, known or not, in the log, outputs, summary, files or the error'
+const ECHO = 'error body echoing every secret'
 
 const FILES_GUARANTEE = 'files as before, or the complete new export'
 const DATA_GUARANTEE = 'each data file complete or absent; the manifest lists exactly those'
@@ -135,6 +148,101 @@ function transientRows(
       guarantee,
       inject: {kind: 'optimize', rules: [rule({status: 503, times: Infinity})]},
       message: /503.*(try again|run again)/i
+    }
+  ]
+}
+
+/** A server or proxy that echoes the request and every secret in an error body (issue 16). */
+function echoRows(): MatrixRow[] {
+  const echo = (
+    command: MatrixCommand,
+    fault: string,
+    guarantee: string,
+    rule: Omit<FaultRule, 'echo'>,
+    more: Partial<MatrixRow>
+  ): MatrixRow => ({
+    fault,
+    command,
+    outcome: 'failed-clearly',
+    guarantee: `${guarantee}; ${REDACTED}`,
+    inject: {kind: 'echo', rule},
+    ...more
+  })
+  const token = {route: 'token', status: 401, times: Infinity} as const
+  return [
+    echo(
+      'export',
+      `${ECHO} (400)`,
+      FILES_GUARANTEE,
+      {route: 'exportDashboards', status: 400},
+      {
+        message: /400/
+      }
+    ),
+    // Logged on the way: the retry's line quotes the answer.
+    echo(
+      'export',
+      `${ECHO} (502 once)`,
+      FILES_GUARANTEE,
+      {route: 'exportDashboards', status: 502},
+      {
+        outcome: 'retried'
+      }
+    ),
+    echo('export', `OAuth token endpoint: ${ECHO} (401)`, FILES_GUARANTEE, token, {
+      message: /token endpoint .* answered 401 [\s\S]*Check 'client-id', 'client-secret'/,
+      credentials: ['client-credentials']
+    }),
+    echo(
+      'export-data',
+      `${ECHO} (400)`,
+      DATA_GUARANTEE,
+      {route: 'exportResult', skip: 1, status: 400},
+      {
+        message: /Report .*400/
+      }
+    ),
+    // The plan writes plan.json and its summary even when a prerequisite fails.
+    echo(
+      'plan',
+      `${ECHO} (400)`,
+      PLAN_GUARANTEE,
+      {route: 'exportDashboards', status: 400},
+      {
+        message: /400/
+      }
+    ),
+    echo(
+      'plan',
+      `the engine at definitions-url: ${ECHO} (500)`,
+      PLAN_GUARANTEE,
+      {route: 'unknown', status: 500, times: Infinity},
+      {message: /definitions: could not ask .*answered 500/}
+    ),
+    echo('plan', `OAuth token endpoint: ${ECHO} (401)`, PLAN_GUARANTEE, token, {
+      message: /credentials: .*token endpoint .* answered 401/,
+      credentials: ['client-credentials']
+    }),
+    echo(
+      'import',
+      `import call: ${ECHO} (400)`,
+      IMPORT_GUARANTEE,
+      {route: 'import', status: 400},
+      {
+        message: /Import failed, the target keeps its previous versions/
+      }
+    ),
+    {
+      fault: `GitHub API: ${ECHO} (401)`,
+      command: 'pull-request',
+      outcome: 'failed-clearly',
+      guarantee: `${PR_GUARANTEE}; the next run opens it; ${REDACTED}`,
+      inject: {
+        kind: 'github-echo',
+        operation: 'pulls/create',
+        failure: {status: 401, message: 'Bad credentials'}
+      },
+      message: /create the pull request.*the GitHub token was rejected \(401 Bad credentials/
     }
   ]
 }
@@ -254,7 +362,8 @@ export const MATRIX: MatrixRow[] = [
       }
     },
     message: /rate limit is exhausted\. It resets at 2026-01-01T00:00:00\.000Z/
-  }
+  },
+  ...echoRows()
 ]
 
 /** A row's name in test titles and the README. */

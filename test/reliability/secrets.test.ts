@@ -6,6 +6,12 @@
  *   that teaches the runner to mask it; never in outputs, the job summary,
  *   files or the pull request. (Every fault row of the matrix runs the same
  *   leak check in-process, with both kinds of credentials.)
+ * - the same when Optimize, the OAuth token endpoint or the GitHub API echoes
+ *   every secret in an error body, and when Optimize's content holds them:
+ *   the runner masks only log lines, so outputs, the summary, plan.json, the
+ *   pull request and its plan comment must be redacted by the action itself,
+ *   and credentials it never knew must not reach even the log. The bundled
+ *   CLI (`node dist/cli/index.js`) too.
  * - plain http:// to a host other than loopback is warned about;
  * - a certificate from an unknown CA fails with a message that explains
  *   NODE_EXTRA_CA_CERTS, and setting that variable makes the export work.
@@ -19,6 +25,7 @@ import {fileURLToPath} from 'node:url'
 import {promisify} from 'node:util'
 import {afterEach, beforeAll, describe, expect, it, vi} from 'vitest'
 import {startEmulator, type Emulator} from '../../emulator/index.js'
+import {runCommand} from '../../src/main.js'
 import {createGitFixture, type GitFixture} from '../github/git-fixture.js'
 import {startFakeGitHub, type FakeGitHub} from '../helpers/fake-github.js'
 import {recordingIo} from '../helpers/io.js'
@@ -26,16 +33,19 @@ import {makeSettings} from '../helpers/settings.js'
 import {tempDir} from '../helpers/temp.js'
 import {
   captureIssuedTokens,
+  echoTexts,
   expectNoSecrets,
   freshSecrets,
   GITHUB_TOKEN,
   gitHeaderValue,
-  snapshot
+  snapshot,
+  strangerCredentials
 } from './helpers.js'
 import {startProxy} from './proxy.js'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const ACTION = path.join(ROOT, 'dist/index.js')
+const CLI = path.join(ROOT, 'dist/cli/index.js')
 const run = promisify(execFile)
 
 const cleanups: (() => Promise<void>)[] = []
@@ -46,7 +56,8 @@ afterEach(async () => {
 
 beforeAll(() => {
   // dist/ is committed; build it only when it is missing (e.g. a fresh clone before `npm run build`).
-  if (!existsSync(ACTION)) execFileSync('npm', ['run', 'build'], {cwd: ROOT, stdio: 'ignore'})
+  if (!existsSync(ACTION) || !existsSync(CLI))
+    execFileSync('npm', ['run', 'build'], {cwd: ROOT, stdio: 'ignore'})
 }, 180_000)
 
 /** A clean environment for a child: nothing of the test runner's INPUT_* or GITHUB_* leaks in. */
@@ -74,7 +85,7 @@ async function emulatorWith(secrets: ReturnType<typeof freshSecrets>): Promise<E
 async function runAction(
   inputs: Record<string, string>,
   env: NodeJS.ProcessEnv
-): Promise<{code: number; stdout: string; stderr: string; output: string; summary: string}> {
+): Promise<ActionRun> {
   const dir = await tempDir('oac-runner-')
   const outputFile = path.join(dir, 'output')
   const summaryFile = path.join(dir, 'summary')
@@ -91,7 +102,28 @@ async function runAction(
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile
   }
-  const result = await run(process.execPath, [ACTION], {cwd: ROOT, env: childEnv}).then(
+  const result = await runNode([ACTION], childEnv)
+  return {
+    ...result,
+    output: await readFile(outputFile, 'utf8'),
+    summary: await readFile(summaryFile, 'utf8')
+  }
+}
+
+interface ActionRun {
+  code: number
+  stdout: string
+  stderr: string
+  output: string
+  summary: string
+}
+
+/** `node <args>` in the repository, its exit code and what it printed. */
+async function runNode(
+  args: string[],
+  env: NodeJS.ProcessEnv
+): Promise<{code: number; stdout: string; stderr: string}> {
+  return run(process.execPath, args, {cwd: ROOT, env}).then(
     ({stdout, stderr}) => ({code: 0, stdout, stderr}),
     (error: {code?: number; stdout?: string; stderr?: string}) => ({
       code: error.code ?? -1,
@@ -99,11 +131,6 @@ async function runAction(
       stderr: error.stderr ?? ''
     })
   )
-  return {
-    ...result,
-    output: await readFile(outputFile, 'utf8'),
-    summary: await readFile(summaryFile, 'utf8')
-  }
 }
 
 /** Lines of stdout that hold a secret must be exactly the runner's mask command for it. */
@@ -205,6 +232,303 @@ describe('the bundled action keeps secrets out of everything it writes', () => {
       'the job summary': result.summary
     })
     expect(await snapshot(workspace)).toEqual({})
+  })
+})
+
+describe('servers that echo every secret: the action redacts what the runner does not mask', () => {
+  /**
+   * What every run below shares: the secrets it is given, the credentials it
+   * never knew, an emulator, and a workspace holding the export of `sales`.
+   */
+  async function scene(): Promise<{
+    secrets: ReturnType<typeof freshSecrets>
+    strangers: ReturnType<typeof strangerCredentials>
+    emu: Emulator
+    workspace: string
+  }> {
+    const secrets = freshSecrets()
+    const strangers = strangerCredentials()
+    const emu = await emulatorWith(secrets)
+    const workspace = await tempDir('oac-echo-')
+    // Setting the scene needs no runner: the export runs in-process.
+    const exportOnly = {
+      command: 'export',
+      'optimize-url': emu.url,
+      'access-token': secrets.accessToken,
+      'collection-id': 'sales',
+      commit: 'none'
+    } as const
+    await runCommand(makeSettings(exportOnly, {workspace}), recordingIo())
+    return {secrets, strangers, emu, workspace}
+  }
+
+  /**
+   * The leak check of a run: known secrets only in `::add-mask::` lines of
+   * stdout, credentials it never knew nowhere at all (the runner cannot mask
+   * them), and neither in stderr, the outputs, the summary or `places`.
+   */
+  function expectRedacted(
+    known: readonly string[],
+    strangers: readonly string[],
+    result: ActionRun,
+    places: Record<string, string>
+  ): void {
+    expectOnlyMaskLines(result.stdout, known)
+    expectNoSecrets(strangers, {stdout: result.stdout})
+    expectNoSecrets([...known, ...strangers], {
+      stderr: result.stderr,
+      'the outputs file': result.output,
+      'the job summary': result.summary,
+      ...places
+    })
+  }
+
+  it('plan: Optimize echoes them in an error; plan.json, outputs and summary say *** instead', async () => {
+    const {secrets, strangers, emu, workspace} = await scene()
+    emu.faults.add({
+      route: 'exportDashboards',
+      status: 400,
+      times: Infinity,
+      echo: [...echoTexts([secrets.accessToken]), ...strangers.texts]
+    })
+
+    const result = await runAction(
+      {
+        command: 'plan',
+        'optimize-url': emu.url,
+        'access-token': secrets.accessToken,
+        'collection-id': 'sales',
+        'plan-file': 'plan.json'
+      },
+      {GITHUB_WORKSPACE: workspace}
+    )
+
+    expect(result.code).toBe(1)
+    expectRedacted([secrets.accessToken], strangers.values, result, await snapshot(workspace))
+    expect(result.stdout).toMatch(/::error::The plan's prerequisites failed.*400/)
+    const plan = await readFile(path.join(workspace, 'plan.json'), 'utf8')
+    const failed = (
+      JSON.parse(plan) as {prerequisites: {check: string; status: string; message: string}[]}
+    ).prerequisites.find(p => p.status === 'failed')
+    // The answer is there to read, its secrets are not.
+    expect(failed?.message).toMatch(/400 echo — [\s\S]*seen \*\*\*[\s\S]*Bearer \*\*\*/)
+    expect(result.output).toMatch(/^summary<<ghadelimiter/m)
+    expect(result.summary).toContain('seen \\*\\*\\*')
+  })
+
+  it('export: the OAuth token endpoint echoes them; the failure says so without them', async () => {
+    const {secrets, strangers, emu, workspace} = await scene()
+    emu.faults.add({
+      route: 'token',
+      status: 401,
+      times: Infinity,
+      echo: [...echoTexts([secrets.clientSecret]), ...strangers.texts]
+    })
+
+    const result = await runAction(
+      {
+        command: 'export',
+        'optimize-url': emu.url,
+        'client-id': secrets.clientId,
+        'client-secret': secrets.clientSecret,
+        'oauth-url': emu.oauthUrl,
+        audience: 'optimize',
+        'collection-id': 'sales',
+        commit: 'none'
+      },
+      {GITHUB_WORKSPACE: workspace}
+    )
+
+    expect(result.code).toBe(1)
+    expectRedacted([secrets.clientSecret], strangers.values, result, await snapshot(workspace))
+    expect(result.stdout).toMatch(
+      /::error::POST \/oauth\/token failed: the token endpoint .* answered 401/
+    )
+    // The form the client sent, echoed: client_secret's value is gone.
+    expect(result.stdout).toMatch(/client_secret=\*\*\*&audience=optimize/)
+  })
+
+  it('export → pull request: the GitHub API echoes them; nothing is opened, nothing leaks', async () => {
+    const {secrets, strangers, emu} = await scene()
+    const fixture = await createGitFixture()
+    cleanups.push(async () => fixture.cleanup())
+    const fake = await startFakeGitHub()
+    cleanups.push(async () => fake.close())
+    fake.fail('pulls/create', {
+      status: 401,
+      message: 'Bad credentials',
+      echo: [...echoTexts([GITHUB_TOKEN, secrets.accessToken]), ...strangers.texts]
+    })
+
+    const result = await runAction(
+      {
+        command: 'export',
+        'optimize-url': emu.url,
+        'access-token': secrets.accessToken,
+        'collection-id': 'sales',
+        commit: 'pull-request',
+        'github-token': GITHUB_TOKEN
+      },
+      {
+        GITHUB_WORKSPACE: fixture.workspace,
+        GITHUB_REPOSITORY: `${fake.owner}/${fake.repo}`,
+        GITHUB_API_URL: fake.url
+      }
+    )
+
+    expect(result.code).toBe(1)
+    const known = [secrets.accessToken, GITHUB_TOKEN, gitHeaderValue(GITHUB_TOKEN)]
+    expectRedacted(known, strangers.values, result, await snapshot(fixture.workspace))
+    expect(result.stdout).toMatch(
+      /::error::Could not create the pull request .*the GitHub token was rejected \(401 Bad credentials \(authorization: token \*\*\*/
+    )
+    expect(fake.pulls).toEqual([])
+  })
+
+  it("plan on a pull request: the target's names hold them; the comment, plan.json and summary do not", async () => {
+    const {secrets, strangers, emu, workspace} = await scene()
+    // A dashboard someone made in the target, named with a token: server text in a successful plan.
+    const {dashboardIds} = emu.state.generate({
+      collectionId: 'sales',
+      dashboards: 1,
+      reportsPerDashboard: 1,
+      seed: 9
+    })
+    const [bearer, jwt] = strangers.values.filter(v => v.includes('b34rer') || v.startsWith('eyJ'))
+    emu.state.updateDashboard(dashboardIds[0], dashboard => {
+      dashboard.name = `Ops Authorization: Bearer ${bearer} ${secrets.accessToken} ${jwt}`
+    })
+    const fake = await startFakeGitHub()
+    cleanups.push(async () => fake.close())
+    const event = path.join(workspace, 'event.json')
+    await writeFile(event, JSON.stringify({pull_request: {number: 7}}))
+
+    const result = await runAction(
+      {
+        command: 'plan',
+        'optimize-url': emu.url,
+        'access-token': secrets.accessToken,
+        'collection-id': 'sales',
+        'plan-file': 'plan.json',
+        'github-token': GITHUB_TOKEN
+      },
+      {
+        GITHUB_WORKSPACE: workspace,
+        GITHUB_REPOSITORY: `${fake.owner}/${fake.repo}`,
+        GITHUB_API_URL: fake.url,
+        GITHUB_EVENT_NAME: 'pull_request',
+        GITHUB_EVENT_PATH: event
+      }
+    )
+
+    expect(result.stderr).toBe('')
+    expect(result.code).toBe(0)
+    expect(fake.violations).toEqual([])
+    expect(fake.comments).toHaveLength(1)
+    const [comment] = fake.comments
+    const known = [secrets.accessToken, GITHUB_TOKEN]
+    expectRedacted(known, [bearer, jwt], result, {
+      ...(await snapshot(workspace)),
+      'the plan comment': comment.body,
+      'what was sent to GitHub': JSON.stringify(fake.requests.map(r => r.body))
+    })
+    // Redacted after the Markdown was made: the stars are plain.
+    expect(comment.body).toContain('Ops Authorization: Bearer *** *** ***')
+    expect(await readFile(path.join(workspace, 'plan.json'), 'utf8')).toContain(
+      '"name": "Ops Authorization: Bearer *** *** ***"'
+    )
+  })
+
+  it("export → pull request: Optimize's names hold them; the pull request's body does not", async () => {
+    const secrets = freshSecrets()
+    const strangers = strangerCredentials()
+    const emu = await emulatorWith(secrets)
+    const [bearer] = strangers.values.filter(v => v.includes('b34rer'))
+    const [dashboard] = emu.state.listDashboards('sales')
+    emu.state.updateDashboard(String(dashboard.id), d => {
+      d.name = `Ops ${secrets.accessToken} Authorization: Bearer ${bearer}`
+    })
+    const fixture = await createGitFixture()
+    cleanups.push(async () => fixture.cleanup())
+    const fake = await startFakeGitHub()
+    cleanups.push(async () => fake.close())
+
+    const result = await runAction(
+      {
+        command: 'export',
+        'optimize-url': emu.url,
+        'access-token': secrets.accessToken,
+        'collection-id': 'sales',
+        commit: 'pull-request',
+        'github-token': GITHUB_TOKEN
+      },
+      {
+        GITHUB_WORKSPACE: fixture.workspace,
+        GITHUB_REPOSITORY: `${fake.owner}/${fake.repo}`,
+        GITHUB_API_URL: fake.url
+      }
+    )
+
+    expect(result.stderr).toBe('')
+    expect(result.code).toBe(0)
+    expect(fake.pulls).toHaveLength(1)
+    // The entity files are Optimize's content, exported as it is (see the README).
+    const known = [secrets.accessToken, GITHUB_TOKEN]
+    expectRedacted(known, [bearer], result, {
+      'the pull request': JSON.stringify(fake.pulls),
+      'what was sent to GitHub': JSON.stringify(fake.requests.map(r => r.body))
+    })
+    expect(fake.pulls[0].body).toContain('Ops *** Authorization: Bearer ***')
+  })
+
+  it('the bundled CLI: plan with client credentials, Optimize echoes them; stdout, stderr and plan.json are clean', async () => {
+    const {secrets, strangers, emu, workspace} = await scene()
+    const issued = captureIssuedTokens()
+    emu.faults.add({
+      route: 'exportDashboards',
+      status: 400,
+      times: Infinity,
+      echo: [...echoTexts([secrets.clientSecret]), ...strangers.texts]
+    })
+
+    const result = await runNode(
+      [
+        CLI,
+        'plan',
+        '--optimize-url',
+        emu.url,
+        '--oauth-url',
+        emu.oauthUrl,
+        '--audience',
+        'optimize',
+        '--collection-id',
+        'sales',
+        '--plan-file',
+        'plan.json',
+        '--json'
+      ],
+      {
+        ...baseEnv(),
+        GITHUB_WORKSPACE: workspace,
+        OPTIMIZE_CLIENT_ID: secrets.clientId,
+        OPTIMIZE_CLIENT_SECRET: secrets.clientSecret
+      }
+    )
+    const tokens = issued.tokensFrom(emu.oauthUrl)
+    issued.restore()
+
+    expect(result.code).toBe(1)
+    expect(tokens.length).toBeGreaterThan(0)
+    expectNoSecrets([secrets.clientSecret, ...tokens, ...strangers.values], {
+      stdout: result.stdout,
+      stderr: result.stderr,
+      ...(await snapshot(workspace))
+    })
+    expect(result.stderr).toMatch(/error: The plan's prerequisites failed.*400 echo/)
+    const outputs = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}') as {
+      summary?: string
+    }
+    expect(outputs.summary).toContain('seen \\*\\*\\*')
   })
 })
 
