@@ -5,6 +5,7 @@
  */
 import {mkdir, rm} from 'node:fs/promises'
 import * as path from 'node:path'
+import {INPUT_DOCS} from '../src/input-docs.js'
 import {
   actionOutputs,
   cleanEnv,
@@ -20,8 +21,9 @@ import {
   type Run
 } from './measure.js'
 
-const BATCH_SIZE = 100
-const CONCURRENCY = 4
+/** The floor sends what the action sends by default (action.yml's defaults). */
+const BATCH_SIZE = Number(INPUT_DOCS.find(doc => doc.name === 'batch-size')?.default)
+const CONCURRENCY = Number(INPUT_DOCS.find(doc => doc.name === 'concurrency')?.default)
 /** Rows a page of export-data: the most Optimize allows, as a large export would ask. */
 const LIMIT = 10_000
 const ACTION = path.join(ROOT, 'dist/index.js')
@@ -59,13 +61,26 @@ async function action(
   return run
 }
 
+/** `node dist/cli/index.js <args> --json` in `cwd`, the token in its environment; outputs checked by `expect`. */
+async function cli(
+  emulator: Emulator,
+  cwd: string,
+  args: string[],
+  expect: (outputs: Map<string, string>) => string | undefined
+): Promise<Run> {
+  await mkdir(cwd, {recursive: true})
+  const run = await timed({
+    args: [CLI, ...args, '--optimize-url', emulator.url, '--json'],
+    env: cleanEnv({OPTIMIZE_ACCESS_TOKEN: emulator.token}),
+    cwd
+  })
+  const problem = expect(cliOutputs(run))
+  if (problem) throw new Error(`CLI ${args[0]}: ${problem}`)
+  return run
+}
+
 function connection(emulator: Emulator): Record<string, string> {
-  return {
-    'optimize-url': emulator.url,
-    'access-token': emulator.token,
-    'batch-size': String(BATCH_SIZE),
-    concurrency: String(CONCURRENCY)
-  }
+  return {'optimize-url': emulator.url, 'access-token': emulator.token}
 }
 
 /** bench/floor.mjs with `job`; `expect` checks what it printed. */
@@ -124,16 +139,13 @@ const exportCollection: Case = async rounds =>
           const dir = folder('export', 'action')
           return action(dir, path.join(dir, 'workspace'), inputs, changed('true'))
         },
-        cli: async () => {
-          const cwd = folder('export', 'cli')
-          await mkdir(cwd, {recursive: true})
-          const args = [CLI, 'export', '--optimize-url', emulator.url, '--collection-id', 'bench']
-          const env = cleanEnv({OPTIMIZE_ACCESS_TOKEN: emulator.token})
-          const run = await timed({args: [...args, '--json'], env, cwd})
-          const problem = changed('true')(cliOutputs(run))
-          if (problem) throw new Error(`CLI export: ${problem}`)
-          return run
-        },
+        cli: async () =>
+          cli(
+            emulator,
+            folder('export', 'cli'),
+            ['export', '--collection-id', 'bench'],
+            changed('true')
+          ),
         floor: async () => floor(emulator, floorJob, someEntities)
       },
       emulator
@@ -231,17 +243,14 @@ const exportData: Case = async rounds =>
       {
         cli: async () => {
           const cwd = folder('export-data', 'cli')
-          await mkdir(cwd, {recursive: true})
-          const args = [CLI, 'export-data', '--optimize-url', emulator.url]
-          args.push('--report-ids', reportId, '--limit', String(LIMIT), '--json')
-          const run = await timed({
-            args,
-            env: cleanEnv({OPTIMIZE_ACCESS_TOKEN: emulator.token}),
-            cwd
-          })
+          const args = ['export-data', '--report-ids', reportId, '--limit', String(LIMIT)]
+          const run = await cli(emulator, cwd, args, outputs =>
+            outputs.get('records') === String(ROWS)
+              ? undefined
+              : `${outputs.get('records')} records, expected ${ROWS}`
+          )
+          // Each run writes hundreds of MB: gone before the next.
           await rm(cwd, {recursive: true})
-          const records = Number(cliOutputs(run).get('records'))
-          if (records !== ROWS) throw new Error(`export-data: ${records} records, expected ${ROWS}`)
           return run
         },
         floor: async () => {

@@ -6,7 +6,7 @@
  * environment for `node dist/index.js`, and the workspace folder on disk.
  */
 import {spawn, spawnSync} from 'node:child_process'
-import {existsSync} from 'node:fs'
+import {existsSync, mkdirSync, rmSync, writeFileSync} from 'node:fs'
 import {mkdir, readFile, rm, writeFile} from 'node:fs/promises'
 import * as os from 'node:os'
 import * as path from 'node:path'
@@ -190,6 +190,21 @@ export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
   const middle = Math.floor(sorted.length / 2)
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+}
+
+/**
+ * Milliseconds to create 1,000 empty files in a new folder of the workspace
+ * disk, one after another: how costly a file creation is on this disk right
+ * now (it varies many times over with what else the machine is writing).
+ */
+export function diskProbe(): number {
+  const dir = path.join(WORK, `probe-${process.pid}`)
+  mkdirSync(dir)
+  const started = performance.now()
+  for (let i = 0; i < 1000; i++) writeFileSync(path.join(dir, `${i}.json`), '', {flag: 'wx'})
+  const ms = performance.now() - started
+  rmSync(dir, {recursive: true})
+  return ms
 }
 
 /** The machine the figures are from, and the file system the workspaces are on. */

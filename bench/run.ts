@@ -11,7 +11,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import {parseArgs} from 'node:util'
 import {CASES, type CaseResult} from './cases.js'
-import {machine, median, ROOT, WORK, type Figures} from './measure.js'
+import {diskProbe, machine, median, ROOT, WORK, type Figures, type Run} from './measure.js'
 
 const {values, positionals} = parseArgs({
   allowPositionals: true,
@@ -35,9 +35,11 @@ console.log(`${line}; ${rounds} rounds after a warm-up, in turns`)
 try {
   for (const name of names) {
     const load = os.loadavg()[0].toFixed(1)
+    const probe = diskProbe()
     const result = await CASES[name](rounds)
+    console.log(`\n${table(result)}`)
     console.log(
-      `\n${table(result)}\n  load average ${load} before, ${os.loadavg()[0].toFixed(1)} after`
+      `  machine: load average ${load} before, ${os.loadavg()[0].toFixed(1)} after; 1,000 empty files created in ${fmt(probe)} ms before, ${fmt(diskProbe())} ms after`
     )
   }
 } finally {
@@ -68,10 +70,16 @@ function ratioLine(of: Figures, to: Figures, compare: CaseResult['compare']): st
   const ratios = of.runs.map((run, i) =>
     compare.throughput ? to.runs[i].ms / run.ms : run.ms / to.runs[i].ms
   )
+  const cpu = of.runs.map((run, i) => cpuS(run) / cpuS(to.runs[i]))
   const what = compare.throughput
     ? `throughput ${compare.of} / ${compare.to}`
     : `${compare.of} / ${compare.to}`
-  return `${what}: ${median(ratios).toFixed(2)}× (rounds ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}×); target ${compare.target}`
+  const range = `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}×`
+  return `${what}: ${median(ratios).toFixed(2)}× (rounds ${range}), target ${compare.target}; CPU time ${compare.of} / ${compare.to}: ${median(cpu).toFixed(2)}×`
+}
+
+function cpuS(run: Run): number {
+  return (run.userS ?? NaN) + (run.sysS ?? NaN)
 }
 
 function fmt(value: number): string {
