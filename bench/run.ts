@@ -4,6 +4,8 @@
  * process, the workspace on the checkout's disk), against a floor process that
  * makes the same requests with bare `fetch` (bench/floor.mjs), taken in turns.
  * Cases: export, re-export, export-ids, plan, export-data. Build dist/ first.
+ * Five rounds by default (about ten minutes on a busy 2-core machine); the
+ * README's figures are from `--rounds 7`.
  */
 import {existsSync} from 'node:fs'
 import {mkdir, rm} from 'node:fs/promises'
@@ -15,7 +17,7 @@ import {diskProbe, machine, median, ROOT, WORK, type Figures, type Run} from './
 
 const {values, positionals} = parseArgs({
   allowPositionals: true,
-  options: {rounds: {type: 'string', default: '7'}, 'allow-tmpfs': {type: 'boolean'}}
+  options: {rounds: {type: 'string', default: '5'}, 'allow-tmpfs': {type: 'boolean'}}
 })
 const rounds = Number(values.rounds)
 if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds must be a whole number ≥ 1')
