@@ -1,40 +1,89 @@
 /**
- * `npm run bench`: every benchmark, each as a ratio against a floor measured in
- * the same run (a bare `fetch` of the same payloads). Figures go to the README.
- * `npm run bench -- export` runs one of: emulator, export, export-data, plan.
+ * `npm run bench [-- <case> ...] [--rounds N] [--allow-tmpfs]`: the action as
+ * users run it (`node dist/index.js` with the runner's environment, a fresh
+ * process, the workspace on the checkout's disk), against a floor process that
+ * makes the same requests with bare `fetch` (bench/floor.mjs), taken in turns.
+ * Cases: export, re-export, export-ids, plan, export-data. Build dist/ first.
+ * Five rounds by default (about ten minutes on a busy 2-core machine); the
+ * README's figures are from `--rounds 7`.
  */
-import {runEmulatorBench} from './emulator.js'
-import {runExportDataBench} from './export-data.js'
-import {formatExportBench, runExportBench} from './export.js'
-import {runPlanBench} from './plan.js'
+import {existsSync} from 'node:fs'
+import {mkdir, rm} from 'node:fs/promises'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import {parseArgs} from 'node:util'
+import {CASES, type CaseResult} from './cases.js'
+import {diskProbe, machine, median, ROOT, WORK, type Figures, type Run} from './measure.js'
 
-const benches: Record<string, () => Promise<string[]>> = {
-  emulator: async () => {
-    const f = await runEmulatorBench()
-    return [
-      `emulator: batch export of ${f.exportReports} reports (${(f.exportBytes / 1e6).toFixed(1)} MB) in ${f.exportMs.toFixed(0)} ms`,
-      `  raw data: ${f.rawRows} rows in ${f.rawMs.toFixed(0)} ms = ${Math.round(f.rawRowsPerSecond)} rows/s (target ≥ 50,000)`
-    ]
-  },
-  export: async () => formatExportBench(await runExportBench()),
-  'export-data': async () => {
-    const f = await runExportDataBench()
-    return [
-      `export-data ${f.exportData.rows} rows (limit ${f.limit}): ${Math.round(f.exportData.recordsPerSecond)} records/s vs bare paginated fetch ${Math.round(f.baseline.recordsPerSecond)} records/s = ${f.throughputRatio.toFixed(2)}× (target ≥ 0.8×)`,
-      `  bundled CLI (node dist/cli/index.js): ${Math.round(f.bundle.recordsPerSecond)} records/s, peak RSS ${f.bundle.maxRssMb.toFixed(0)} MB at ${f.bundle.rows} rows, ${f.bundleSmall.maxRssMb.toFixed(0)} MB at ${f.bundleSmall.rows} rows (target ≤ 150 MB)`,
-      `  under tsx: peak RSS ${f.exportData.maxRssMb.toFixed(0)} MB at ${f.exportData.rows} rows, ${f.exportDataSmall.maxRssMb.toFixed(0)} MB at ${f.exportDataSmall.rows} rows (tsx process floor ${f.idleRssMb.toFixed(0)} MB)`,
-      `  memory held after GC: ${f.live.small.liveMb?.toFixed(1)} MB at ${f.live.small.rows} rows, ${f.live.big.liveMb?.toFixed(1)} MB at ${f.live.big.rows} rows`
-    ]
-  },
-  plan: async () => {
-    const f = await runPlanBench()
-    return Object.entries(f).map(([key, value]) => `plan ${key}: ${JSON.stringify(value)}`)
+const {values, positionals} = parseArgs({
+  allowPositionals: true,
+  options: {rounds: {type: 'string', default: '5'}, 'allow-tmpfs': {type: 'boolean'}}
+})
+const rounds = Number(values.rounds)
+if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds must be a whole number ≥ 1')
+const names = positionals.length ? positionals : Object.keys(CASES)
+for (const name of names)
+  if (!CASES[name]) throw new Error(`unknown case '${name}': ${Object.keys(CASES).join(', ')}`)
+if (!existsSync(path.join(ROOT, 'dist/index.js'))) throw new Error('no dist/: run npm run build')
+
+await mkdir(WORK, {recursive: true})
+const {line, fsType} = machine()
+if (fsType === 'tmpfs' && !values['allow-tmpfs'])
+  throw new Error(
+    `${WORK} is on tmpfs, which hides the cost of writing files; --allow-tmpfs to go on`
+  )
+console.log(`${line}; ${rounds} rounds after a warm-up, in turns`)
+
+try {
+  for (const name of names) {
+    const load = os.loadavg()[0].toFixed(1)
+    const probe = diskProbe()
+    const result = await CASES[name](rounds)
+    console.log(`\n${table(result)}`)
+    console.log(
+      `  machine: load average ${load} before, ${os.loadavg()[0].toFixed(1)} after; 1,000 empty files created in ${fmt(probe)} ms before, ${fmt(diskProbe())} ms after`
+    )
   }
+} finally {
+  await rm(WORK, {recursive: true, force: true})
 }
 
-const selected = process.argv.slice(2)
-for (const name of selected.length ? selected : Object.keys(benches)) {
-  const bench = benches[name]
-  if (!bench) throw new Error(`unknown benchmark '${name}': ${Object.keys(benches).join(', ')}`)
-  console.log((await bench()).join('\n'))
+function table({title, figures, compare, rssTarget}: CaseResult): string {
+  const lines = [`${title}`]
+  lines.push(
+    `  ${''.padEnd(8)}${'median'.padStart(10)}  ${'range'.padEnd(17)}${'peak RSS'.padStart(9)}  CPU user+sys  requests`
+  )
+  for (const [name, {runs, requests}] of Object.entries(figures)) {
+    const ms = runs.map(r => r.ms)
+    const rss = runs.map(r => r.rssMb ?? NaN)
+    const cpu = `${median(runs.map(r => r.userS ?? NaN)).toFixed(2)}+${median(runs.map(r => r.sysS ?? NaN)).toFixed(2)} s`
+    lines.push(
+      `  ${name.padEnd(8)}${`${fmt(median(ms))} ms`.padStart(10)}  ${`${fmt(Math.min(...ms))}–${fmt(Math.max(...ms))} ms`.padEnd(17)}${`${fmt(Math.max(...rss))} MB`.padStart(9)}  ${cpu.padEnd(12)}  ${requests}`
+    )
+  }
+  lines.push(`  ${ratioLine(figures[compare.of], figures[compare.to], compare)}`)
+  if (rssTarget)
+    lines.push(`  peak RSS of ${compare.of}: highest of the runs above; target ≤ ${rssTarget} MB`)
+  return lines.join('\n')
+}
+
+/** The ratio of each round (a contender and its floor ran in the same round), median and range. */
+function ratioLine(of: Figures, to: Figures, compare: CaseResult['compare']): string {
+  const ratios = of.runs.map((run, i) =>
+    compare.throughput ? to.runs[i].ms / run.ms : run.ms / to.runs[i].ms
+  )
+  const cpu = of.runs.map((run, i) => cpuS(run) / cpuS(to.runs[i]))
+  const what = compare.throughput
+    ? `throughput ${compare.of} / ${compare.to}`
+    : `${compare.of} / ${compare.to}`
+  const range = `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}×`
+  return `${what}: ${median(ratios).toFixed(2)}× (rounds ${range}), target ${compare.target}; CPU time ${compare.of} / ${compare.to}: ${median(cpu).toFixed(2)}×`
+}
+
+function cpuS(run: Run): number {
+  return (run.userS ?? NaN) + (run.sysS ?? NaN)
+}
+
+function fmt(value: number): string {
+  return Math.round(value).toLocaleString('en')
 }
