@@ -51055,94 +51055,6 @@ function escapeRegExp(text) {
     return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 }
 
-;// CONCATENATED MODULE: ./src/io.ts
-/**
- * Where a command's messages, secrets and outputs go. The action sends them to
- * the runner through @actions/core; the CLI prints plain text. Commands take an
- * `Io` and never import @actions/core themselves, so both front ends behave alike.
- *
- * An Io also knows the run's secrets: `setSecret` masks one in the runner's log
- * and adds it to what `redact` removes (src/redact.ts). Every log line goes
- * through `redact` here, because the runner masks only exact known secrets;
- * outputs and the summary are redacted by main.ts's publish(), files by their
- * writers.
- */
-
-
-/** `io.redact(text)`, or the credential patterns alone for an Io that keeps no secrets. */
-function redactText(io, text) {
-    return io.redact ? io.redact(text) : redact(text);
-}
-/** The action's Io: the runner's log, outputs and job summary, through @actions/core. */
-function createActionIo() {
-    const redactor = new redact_Redactor();
-    const clean = (text) => redactor.redact(text);
-    return {
-        info: message => info(clean(message)),
-        debug: message => core_debug(clean(message)),
-        warning: (message, where) => warning(clean(message), toProperties(where)),
-        error: (message, where) => error(clean(message), toProperties(where)),
-        group: async (title, fn) => group(clean(title), fn),
-        setSecret: secret => {
-            core_setSecret(secret);
-            redactor.add(secret);
-        },
-        redact: clean,
-        setOutput: (name, value) => setOutput(name, value),
-        appendSummary: async (markdown) => {
-            // The summary file only exists on a runner; elsewhere there is nothing to append to.
-            if (!process.env.GITHUB_STEP_SUMMARY)
-                return;
-            await summary.addRaw(markdown, true).write();
-        }
-    };
-}
-function toProperties(where) {
-    if (!where)
-        return undefined;
-    return { file: where.file, startLine: where.line, startColumn: where.column, title: where.title };
-}
-const silentRedactor = new redact_Redactor();
-/** Says nothing: for benchmarks and scripts that run commands as a library. */
-const silentIo = {
-    info: () => { },
-    debug: () => { },
-    warning: () => { },
-    error: () => { },
-    group: async (_title, fn) => fn(),
-    setSecret: secret => silentRedactor.add(secret),
-    redact: text => silentRedactor.redact(text),
-    setOutput: () => { },
-    appendSummary: async () => { }
-};
-/** Plain text on stdout/stderr for the CLI; secrets are redacted from every line it prints. */
-function createCliIo(options = {}) {
-    const redactor = new Redactor();
-    const outputs = new Map();
-    const redact = (text) => redactor.redact(text);
-    const where = (w) => w?.file ? `${w.file}${w.line ? `:${w.line}` : ''}${w.column ? `:${w.column}` : ''}: ` : '';
-    return {
-        outputs,
-        info: message => process.stdout.write(`${redact(message)}\n`),
-        debug: message => {
-            if (options.verbose)
-                process.stderr.write(`debug: ${redact(message)}\n`);
-        },
-        warning: (message, w) => process.stderr.write(`warning: ${where(w)}${redact(message)}\n`),
-        error: (message, w) => process.stderr.write(`error: ${where(w)}${redact(message)}\n`),
-        group: async (title, fn) => {
-            process.stdout.write(`== ${redact(title)}\n`);
-            return fn();
-        },
-        setSecret: secret => redactor.add(secret),
-        redact,
-        setOutput: (name, value) => {
-            outputs.set(name, redact(value));
-        },
-        appendSummary: async () => { }
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/optimize/errors.ts
 /**
  * The one error type of the Optimize client. Its message names the call and
@@ -51239,14 +51151,6 @@ function failureText(error) {
 }
 
 ;// CONCATENATED MODULE: ./src/optimize/auth.ts
-/**
- * Bearer tokens for Optimize's public API (optimize-api.md §2): a static token,
- * or OAuth2 client credentials (Camunda SaaS, Identity/Keycloak). Tokens are
- * cached until shortly before they expire (SaaS tokens live 300 s) and renewed
- * once more when Optimize answers 401. Every token is masked the moment it is
- * known, and the token endpoint's error answers are redacted.
- */
-
 
 function createTokenProvider(credentials, transport, io) {
     if (credentials.kind === 'token') {
@@ -51297,10 +51201,10 @@ class ClientCredentialsProvider {
         const body = safeJson(response.text);
         if (response.status !== 200 || typeof body?.access_token !== 'string') {
             // A token endpoint or a proxy may echo the client secret or a token in its error.
-            const answer = safeJson(redactText(this.io, response.text));
+            const answer = safeJson(this.io.redact(response.text));
             const reason = [answer?.error, answer?.error_description]
                 .filter((v) => typeof v === 'string')
-                .map(v => redactText(this.io, v))
+                .map(v => this.io.redact(v))
                 .join(': ');
             throw new OptimizeApiError({
                 ...label,
@@ -51511,7 +51415,6 @@ async function sleep(ms) {
 
 
 
-
 const IdListSchema = array(object({ id: schemas_string() }));
 class OptimizeClient {
     connection;
@@ -51669,7 +51572,7 @@ class OptimizeClient {
                     ...label,
                     kind: 'invalid-response',
                     // The parser's message may quote the body: redacted, and the parser's error not kept.
-                    message: `the response is not ${whole} (truncated?): ${redactText(this.io, error.message)}`
+                    message: `the response is not ${whole} (truncated?): ${this.io.redact(error.message)}`
                 });
             }
             finally {
@@ -51711,7 +51614,7 @@ class OptimizeClient {
     }
     /** The error for an answer that is not a success, with every secret redacted from what the server said. */
     httpError(method, path, response) {
-        const body = parseErrorBody(response.text, text => redactText(this.io, text));
+        const body = parseErrorBody(response.text, text => this.io.redact(text));
         let message = `${response.status}`;
         if (response.status < 400) {
             const location = response.header('location');
@@ -51737,7 +51640,7 @@ class OptimizeClient {
             status: response.status,
             body,
             // Headers quoted in the message (Location, WWW-Authenticate) are the server's words too.
-            message: redactText(this.io, message),
+            message: this.io.redact(message),
             retryAfterMs: retryAfter(response.header('retry-after'))
         });
     }
@@ -51807,7 +51710,7 @@ class OptimizeClient {
             const text = body === undefined ? undefined : JSON.stringify(body);
             const response = await this.transport(url, { method, headers, body: text }, label);
             // An answer that is not a success may end up in a message: redact it.
-            const said = response.status < 300 ? response.text : redactText(this.io, response.text);
+            const said = response.status < 300 ? response.text : this.io.redact(response.text);
             return { status: response.status, text: said };
         }, {
             retries: this.connection.retries,
@@ -59351,7 +59254,6 @@ retry.VERSION = plugin_retry_dist_bundle_VERSION;
 
 
 
-
 /** The block to paste into a workflow; `contents` for the push, `pull-requests` for the PR. */
 const PERMISSIONS_BLOCK = 'permissions:\n  contents: write\n  pull-requests: write';
 /**
@@ -59384,12 +59286,12 @@ function createOctokit(github, token, io, options = {}) {
 function redactRequestError(error, io) {
     if (!(error instanceof Error))
         return error;
-    error.message = redactText(io, error.message);
+    error.message = io.redact(error.message);
     if (error.stack)
-        error.stack = redactText(io, error.stack);
+        error.stack = io.redact(error.stack);
     const response = error.response;
     if (response)
-        response.data = redactStrings(response.data, text => redactText(io, text));
+        response.data = redactStrings(response.data, text => io.redact(text));
     return error;
 }
 async function defaultBranch(octokit, repository) {
@@ -59496,17 +59398,6 @@ function headersOf(error) {
 }
 
 ;// CONCATENATED MODULE: ./src/github/publish.ts
-/**
- * After an export has written its files under `settings.path`: commit them,
- * per `settings.github.mode`.
- *
- * - `none`: nothing; the files stay in the workspace.
- * - `push`: one commit of `relativePath` on the current branch, pushed.
- * - `pull-request`: the branch holds exactly one commit on top of the base
- *   with this export's `relativePath`, force-pushed with a lease, and one open
- *   pull request per branch whose body is the change summary.
- */
-
 
 
 
@@ -59625,7 +59516,7 @@ function prRequest(settings, io, change, base) {
         branch: settings.github.branch,
         base,
         title: change.title ?? settings.github.prTitle,
-        body: redactText(io, change.summaryMarkdown),
+        body: io.redact(change.summaryMarkdown),
         labels: settings.github.prLabels
     };
 }
@@ -59644,11 +59535,6 @@ async function withPushHelp(push) {
 }
 
 ;// CONCATENATED MODULE: ./src/github/plan-comment.ts
-/**
- * The plan as a comment on the pull request the workflow runs on: one comment,
- * found again by a hidden marker and updated in place, never repeated.
- */
-
 
 /** GitHub's limit for a comment body. */
 const MAX_COMMENT = 65_536;
@@ -59666,7 +59552,7 @@ async function upsertPlanComment(settings, io, markdown) {
         return undefined;
     const marker = planMarker(settings.collectionId ?? '');
     // The plan quotes the target Optimize (names, its messages): redacted like the job summary.
-    const body = `${marker}\n${redactText(io, markdown)}`.slice(0, MAX_COMMENT);
+    const body = `${marker}\n${io.redact(markdown)}`.slice(0, MAX_COMMENT);
     const octokit = createOctokit(github, github.token, io);
     const target = { ...github.repository, issue_number: github.pullRequestNumber };
     try {
@@ -61893,6 +61779,90 @@ function readApprovedPlan(file) {
     return parsed.data;
 }
 
+;// CONCATENATED MODULE: ./src/io.ts
+/**
+ * Where a command's messages, secrets and outputs go. The action sends them to
+ * the runner through @actions/core; the CLI prints plain text. Commands take an
+ * `Io` and never import @actions/core themselves, so both front ends behave alike.
+ *
+ * An Io also knows the run's secrets: `setSecret` masks one in the runner's log
+ * and adds it to what `redact` removes (src/redact.ts). Every log line goes
+ * through `redact` here, because the runner masks only exact known secrets;
+ * outputs and the summary are redacted by main.ts's publish(), files by their
+ * writers.
+ */
+
+
+/** The action's Io: the runner's log, outputs and job summary, through @actions/core. */
+function createActionIo() {
+    const redactor = new redact_Redactor();
+    const clean = (text) => redactor.redact(text);
+    return {
+        info: message => info(clean(message)),
+        debug: message => core_debug(clean(message)),
+        warning: (message, where) => warning(clean(message), toProperties(where)),
+        error: (message, where) => error(clean(message), toProperties(where)),
+        group: async (title, fn) => group(clean(title), fn),
+        setSecret: secret => {
+            core_setSecret(secret);
+            redactor.add(secret);
+        },
+        redact: clean,
+        setOutput: (name, value) => setOutput(name, value),
+        appendSummary: async (markdown) => {
+            // The summary file only exists on a runner; elsewhere there is nothing to append to.
+            if (!process.env.GITHUB_STEP_SUMMARY)
+                return;
+            await summary.addRaw(markdown, true).write();
+        }
+    };
+}
+function toProperties(where) {
+    if (!where)
+        return undefined;
+    return { file: where.file, startLine: where.line, startColumn: where.column, title: where.title };
+}
+const silentRedactor = new redact_Redactor();
+/** Says nothing: for benchmarks and scripts that run commands as a library. */
+const silentIo = {
+    info: () => { },
+    debug: () => { },
+    warning: () => { },
+    error: () => { },
+    group: async (_title, fn) => fn(),
+    setSecret: secret => silentRedactor.add(secret),
+    redact: text => silentRedactor.redact(text),
+    setOutput: () => { },
+    appendSummary: async () => { }
+};
+/** Plain text on stdout/stderr for the CLI; secrets are redacted from every line it prints. */
+function createCliIo(options = {}) {
+    const redactor = new Redactor();
+    const outputs = new Map();
+    const redact = (text) => redactor.redact(text);
+    const where = (w) => w?.file ? `${w.file}${w.line ? `:${w.line}` : ''}${w.column ? `:${w.column}` : ''}: ` : '';
+    return {
+        outputs,
+        info: message => process.stdout.write(`${redact(message)}\n`),
+        debug: message => {
+            if (options.verbose)
+                process.stderr.write(`debug: ${redact(message)}\n`);
+        },
+        warning: (message, w) => process.stderr.write(`warning: ${where(w)}${redact(message)}\n`),
+        error: (message, w) => process.stderr.write(`error: ${where(w)}${redact(message)}\n`),
+        group: async (title, fn) => {
+            process.stdout.write(`== ${redact(title)}\n`);
+            return fn();
+        },
+        setSecret: secret => redactor.add(secret),
+        redact,
+        setOutput: (name, value) => {
+            outputs.set(name, redact(value));
+        },
+        appendSummary: async () => { }
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/plan.ts
 /**
  * `plan`: what a release would do to the target collection, read-only
@@ -62280,7 +62250,7 @@ async function run(io = createActionIo()) {
     catch (error) {
         if (error instanceof CommandFailedError && error.result)
             await publish(error.result, io).catch(() => { });
-        setFailed(redactText(io, error instanceof Error ? error.message : String(error)));
+        setFailed(io.redact(error instanceof Error ? error.message : String(error)));
     }
 }
 /** Runs one command; shared by the action and the CLI. */
@@ -62326,13 +62296,13 @@ async function publish(result, io) {
     const outputs = { [Output.Summary]: result.summary, ...result.outputs };
     await io.group('Setting outputs', async () => {
         for (const [name, raw] of Object.entries(outputs)) {
-            const value = redactText(io, raw);
+            const value = io.redact(raw);
             io.info(`${name} = ${value.length > 200 ? `${value.slice(0, 200)}…` : value}`);
             io.setOutput(name, value);
         }
     });
     if (result.summary)
-        await io.appendSummary(redactText(io, result.summary));
+        await io.appendSummary(io.redact(result.summary));
 }
 
 

@@ -10,7 +10,7 @@
  * writers.
  */
 import * as core from '@actions/core'
-import {redact, Redactor} from './redact.js'
+import {Redactor} from './redact.js'
 
 /** A place in a file, for GitHub annotations. */
 export interface Annotation {
@@ -29,21 +29,11 @@ export interface Io {
   group<T>(title: string, fn: () => Promise<T>): Promise<T>
   /** Masks a secret in every later log line and in `redact`. Call it the moment a secret is known. */
   setSecret(secret: string): void
-  /**
-   * The text without the secrets given to `setSecret` and without
-   * credential-like values. Every Io in src/ has one; it is optional only
-   * because bench/export-data.ts builds an Io by hand. Call it through
-   * `redactText(io, text)`.
-   */
-  redact?(text: string): string
+  /** The text without the secrets given to `setSecret` and without credential-like values. */
+  redact(text: string): string
   setOutput(name: string, value: string): void
   /** Appends Markdown to the job summary. */
   appendSummary(markdown: string): Promise<void>
-}
-
-/** `io.redact(text)`, or the credential patterns alone for an Io that keeps no secrets. */
-export function redactText(io: Io, text: string): string {
-  return io.redact ? io.redact(text) : redact(text)
 }
 
 /** The action's Io: the runner's log, outputs and job summary, through @actions/core. */

@@ -10,7 +10,7 @@ import {runExportData} from './export-data.js'
 import {publishChanges, type PublishResult} from './github/publish.js'
 import {upsertPlanComment} from './github/plan-comment.js'
 import {runImport} from './import.js'
-import {createActionIo, redactText, type Io} from './io.js'
+import {createActionIo, type Io} from './io.js'
 import {runPlan} from './plan.js'
 import {getActionSettings, type Settings} from './settings.js'
 import {runValidate} from './validate.js'
@@ -23,7 +23,7 @@ export async function run(io: Io = createActionIo()): Promise<void> {
   } catch (error) {
     if (error instanceof CommandFailedError && error.result)
       await publish(error.result, io).catch(() => {})
-    core.setFailed(redactText(io, error instanceof Error ? error.message : String(error)))
+    core.setFailed(io.redact(error instanceof Error ? error.message : String(error)))
   }
 }
 
@@ -71,10 +71,10 @@ export async function publish(result: CommandResult, io: Io): Promise<void> {
   const outputs = {[Output.Summary]: result.summary, ...result.outputs}
   await io.group('Setting outputs', async () => {
     for (const [name, raw] of Object.entries(outputs)) {
-      const value = redactText(io, raw)
+      const value = io.redact(raw)
       io.info(`${name} = ${value.length > 200 ? `${value.slice(0, 200)}…` : value}`)
       io.setOutput(name, value)
     }
   })
-  if (result.summary) await io.appendSummary(redactText(io, result.summary))
+  if (result.summary) await io.appendSummary(io.redact(result.summary))
 }

@@ -33833,7 +33833,6 @@ const OUTPUT_DOCS = [
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Rd: () => (/* binding */ redactText),
 /* harmony export */   jz: () => (/* binding */ createCliIo)
 /* harmony export */ });
 /* unused harmony exports createActionIo, silentIo */
@@ -33852,10 +33851,6 @@ const OUTPUT_DOCS = [
  */
 
 
-/** `io.redact(text)`, or the credential patterns alone for an Io that keeps no secrets. */
-function redactText(io, text) {
-    return io.redact ? io.redact(text) : (0,_redact_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(text);
-}
 /** The action's Io: the runner's log, outputs and job summary, through @actions/core. */
 function createActionIo() {
     const redactor = new Redactor();
@@ -48407,8 +48402,6 @@ function makeRetriable(function_, options) {
 	};
 }
 
-// EXTERNAL MODULE: ./src/io.ts
-var src_io = __nccwpck_require__(5027);
 // EXTERNAL MODULE: ./src/redact.ts
 var src_redact = __nccwpck_require__(6670);
 ;// CONCATENATED MODULE: ./src/optimize/errors.ts
@@ -48507,14 +48500,6 @@ function failureText(error) {
 }
 
 ;// CONCATENATED MODULE: ./src/optimize/auth.ts
-/**
- * Bearer tokens for Optimize's public API (optimize-api.md §2): a static token,
- * or OAuth2 client credentials (Camunda SaaS, Identity/Keycloak). Tokens are
- * cached until shortly before they expire (SaaS tokens live 300 s) and renewed
- * once more when Optimize answers 401. Every token is masked the moment it is
- * known, and the token endpoint's error answers are redacted.
- */
-
 
 function createTokenProvider(credentials, transport, io) {
     if (credentials.kind === 'token') {
@@ -48565,10 +48550,10 @@ class ClientCredentialsProvider {
         const body = safeJson(response.text);
         if (response.status !== 200 || typeof body?.access_token !== 'string') {
             // A token endpoint or a proxy may echo the client secret or a token in its error.
-            const answer = safeJson((0,src_io/* redactText */.Rd)(this.io, response.text));
+            const answer = safeJson(this.io.redact(response.text));
             const reason = [answer?.error, answer?.error_description]
                 .filter((v) => typeof v === 'string')
-                .map(v => (0,src_io/* redactText */.Rd)(this.io, v))
+                .map(v => this.io.redact(v))
                 .join(': ');
             throw new OptimizeApiError({
                 ...label,
@@ -48781,7 +48766,6 @@ async function sleep(ms) {
 
 
 
-
 const IdListSchema = array(object({ id: schemas_string() }));
 class OptimizeClient {
     connection;
@@ -48939,7 +48923,7 @@ class OptimizeClient {
                     ...label,
                     kind: 'invalid-response',
                     // The parser's message may quote the body: redacted, and the parser's error not kept.
-                    message: `the response is not ${whole} (truncated?): ${(0,src_io/* redactText */.Rd)(this.io, error.message)}`
+                    message: `the response is not ${whole} (truncated?): ${this.io.redact(error.message)}`
                 });
             }
             finally {
@@ -48981,7 +48965,7 @@ class OptimizeClient {
     }
     /** The error for an answer that is not a success, with every secret redacted from what the server said. */
     httpError(method, path, response) {
-        const body = parseErrorBody(response.text, text => (0,src_io/* redactText */.Rd)(this.io, text));
+        const body = parseErrorBody(response.text, text => this.io.redact(text));
         let message = `${response.status}`;
         if (response.status < 400) {
             const location = response.header('location');
@@ -49007,7 +48991,7 @@ class OptimizeClient {
             status: response.status,
             body,
             // Headers quoted in the message (Location, WWW-Authenticate) are the server's words too.
-            message: (0,src_io/* redactText */.Rd)(this.io, message),
+            message: this.io.redact(message),
             retryAfterMs: retryAfter(response.header('retry-after'))
         });
     }
@@ -49077,7 +49061,7 @@ class OptimizeClient {
             const text = body === undefined ? undefined : JSON.stringify(body);
             const response = await this.transport(url, { method, headers, body: text }, label);
             // An answer that is not a success may end up in a message: redact it.
-            const said = response.status < 300 ? response.text : (0,src_io/* redactText */.Rd)(this.io, response.text);
+            const said = response.status < 300 ? response.text : this.io.redact(response.text);
             return { status: response.status, text: said };
         }, {
             retries: this.connection.retries,
@@ -56625,7 +56609,6 @@ retry.VERSION = plugin_retry_dist_bundle_VERSION;
 
 
 
-
 /** The block to paste into a workflow; `contents` for the push, `pull-requests` for the PR. */
 const PERMISSIONS_BLOCK = 'permissions:\n  contents: write\n  pull-requests: write';
 /**
@@ -56658,12 +56641,12 @@ function createOctokit(github, token, io, options = {}) {
 function redactRequestError(error, io) {
     if (!(error instanceof Error))
         return error;
-    error.message = (0,src_io/* redactText */.Rd)(io, error.message);
+    error.message = io.redact(error.message);
     if (error.stack)
-        error.stack = (0,src_io/* redactText */.Rd)(io, error.stack);
+        error.stack = io.redact(error.stack);
     const response = error.response;
     if (response)
-        response.data = (0,src_redact/* redactStrings */.eT)(response.data, text => (0,src_io/* redactText */.Rd)(io, text));
+        response.data = (0,src_redact/* redactStrings */.eT)(response.data, text => io.redact(text));
     return error;
 }
 async function defaultBranch(octokit, repository) {
@@ -56770,17 +56753,6 @@ function headersOf(error) {
 }
 
 ;// CONCATENATED MODULE: ./src/github/publish.ts
-/**
- * After an export has written its files under `settings.path`: commit them,
- * per `settings.github.mode`.
- *
- * - `none`: nothing; the files stay in the workspace.
- * - `push`: one commit of `relativePath` on the current branch, pushed.
- * - `pull-request`: the branch holds exactly one commit on top of the base
- *   with this export's `relativePath`, force-pushed with a lease, and one open
- *   pull request per branch whose body is the change summary.
- */
-
 
 
 
@@ -56899,7 +56871,7 @@ function prRequest(settings, io, change, base) {
         branch: settings.github.branch,
         base,
         title: change.title ?? settings.github.prTitle,
-        body: (0,src_io/* redactText */.Rd)(io, change.summaryMarkdown),
+        body: io.redact(change.summaryMarkdown),
         labels: settings.github.prLabels
     };
 }
@@ -56918,11 +56890,6 @@ async function withPushHelp(push) {
 }
 
 ;// CONCATENATED MODULE: ./src/github/plan-comment.ts
-/**
- * The plan as a comment on the pull request the workflow runs on: one comment,
- * found again by a hidden marker and updated in place, never repeated.
- */
-
 
 /** GitHub's limit for a comment body. */
 const MAX_COMMENT = 65_536;
@@ -56940,7 +56907,7 @@ async function upsertPlanComment(settings, io, markdown) {
         return undefined;
     const marker = planMarker(settings.collectionId ?? '');
     // The plan quotes the target Optimize (names, its messages): redacted like the job summary.
-    const body = `${marker}\n${(0,src_io/* redactText */.Rd)(io, markdown)}`.slice(0, MAX_COMMENT);
+    const body = `${marker}\n${io.redact(markdown)}`.slice(0, MAX_COMMENT);
     const octokit = createOctokit(github, github.token, io);
     const target = { ...github.repository, issue_number: github.pullRequestNumber };
     try {
@@ -59167,6 +59134,8 @@ function readApprovedPlan(file) {
     return parsed.data;
 }
 
+// EXTERNAL MODULE: ./src/io.ts
+var io = __nccwpck_require__(5027);
 ;// CONCATENATED MODULE: ./src/plan.ts
 /**
  * `plan`: what a release would do to the target collection, read-only
@@ -59211,7 +59180,7 @@ async function run(io = createActionIo()) {
     catch (error) {
         if (error instanceof CommandFailedError && error.result)
             await publish(error.result, io).catch(() => { });
-        core.setFailed(redactText(io, error instanceof Error ? error.message : String(error)));
+        core.setFailed(io.redact(error instanceof Error ? error.message : String(error)));
     }
 }
 /** Runs one command; shared by the action and the CLI. */
@@ -59257,13 +59226,13 @@ async function publish(result, io) {
     const outputs = { [Output.Summary]: result.summary, ...result.outputs };
     await io.group('Setting outputs', async () => {
         for (const [name, raw] of Object.entries(outputs)) {
-            const value = redactText(io, raw);
+            const value = io.redact(raw);
             io.info(`${name} = ${value.length > 200 ? `${value.slice(0, 200)}…` : value}`);
             io.setOutput(name, value);
         }
     });
     if (result.summary)
-        await io.appendSummary(redactText(io, result.summary));
+        await io.appendSummary(io.redact(result.summary));
 }
 
 

@@ -2,7 +2,7 @@
  * The plan as a comment on the pull request the workflow runs on: one comment,
  * found again by a hidden marker and updated in place, never repeated.
  */
-import {redactText, type Io} from '../io.js'
+import {type Io} from '../io.js'
 import type {Settings} from '../settings.js'
 import {createOctokit} from './pull-request.js'
 
@@ -27,7 +27,7 @@ export async function upsertPlanComment(
   if (!github.pullRequestNumber || !github.repository || !github.token) return undefined
   const marker = planMarker(settings.collectionId ?? '')
   // The plan quotes the target Optimize (names, its messages): redacted like the job summary.
-  const body = `${marker}\n${redactText(io, markdown)}`.slice(0, MAX_COMMENT)
+  const body = `${marker}\n${io.redact(markdown)}`.slice(0, MAX_COMMENT)
   const octokit = createOctokit(github, github.token, io)
   const target = {...github.repository, issue_number: github.pullRequestNumber}
   try {

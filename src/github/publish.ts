@@ -8,7 +8,7 @@
  *   with this export's `relativePath`, force-pushed with a lease, and one open
  *   pull request per branch whose body is the change summary.
  */
-import {redactText, type Io} from '../io.js'
+import {type Io} from '../io.js'
 import type {CommitMode, Settings} from '../settings.js'
 import {
   buildTree,
@@ -216,7 +216,7 @@ function prRequest(
     branch: settings.github.branch,
     base,
     title: change.title ?? settings.github.prTitle,
-    body: redactText(io, change.summaryMarkdown),
+    body: io.redact(change.summaryMarkdown),
     labels: settings.github.prLabels
   }
 }

@@ -7,7 +7,7 @@
  */
 import {getOctokit} from '@actions/github'
 import {retry} from '@octokit/plugin-retry'
-import {redactText, type Io} from '../io.js'
+import {type Io} from '../io.js'
 import {redactStrings} from '../redact.js'
 import type {GitHubSettings} from '../settings.js'
 
@@ -65,10 +65,10 @@ export function createOctokit(
 /** The failure with its message, stack and answer body redacted (in place: Octokit's fields stay). */
 function redactRequestError(error: unknown, io: Io): unknown {
   if (!(error instanceof Error)) return error
-  error.message = redactText(io, error.message)
-  if (error.stack) error.stack = redactText(io, error.stack)
+  error.message = io.redact(error.message)
+  if (error.stack) error.stack = io.redact(error.stack)
   const response = (error as {response?: {data?: unknown}}).response
-  if (response) response.data = redactStrings(response.data, text => redactText(io, text))
+  if (response) response.data = redactStrings(response.data, text => io.redact(text))
   return error
 }
 

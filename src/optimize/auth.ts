@@ -5,7 +5,7 @@
  * once more when Optimize answers 401. Every token is masked the moment it is
  * known, and the token endpoint's error answers are redacted.
  */
-import {redactText, type Io} from '../io.js'
+import {type Io} from '../io.js'
 import type {Credentials} from '../settings.js'
 import {OptimizeApiError} from './errors.js'
 
@@ -81,10 +81,10 @@ class ClientCredentialsProvider implements TokenProvider {
     const body = safeJson(response.text)
     if (response.status !== 200 || typeof body?.access_token !== 'string') {
       // A token endpoint or a proxy may echo the client secret or a token in its error.
-      const answer = safeJson(redactText(this.io, response.text))
+      const answer = safeJson(this.io.redact(response.text))
       const reason = [answer?.error, answer?.error_description]
         .filter((v): v is string => typeof v === 'string')
-        .map(v => redactText(this.io, v))
+        .map(v => this.io.redact(v))
         .join(': ')
       throw new OptimizeApiError({
         ...label,

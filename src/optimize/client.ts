@@ -16,7 +16,7 @@ import {HttpClient} from '@actions/http-client'
 import pLimit, {type LimitFunction} from 'p-limit'
 import pRetry from 'p-retry'
 import type {Dispatcher} from 'undici'
-import {redactText, type Io} from '../io.js'
+import {type Io} from '../io.js'
 import type {ConnectionSettings} from '../settings.js'
 import {createTokenProvider, type TokenProvider, type Transport} from './auth.js'
 import {describeErrorBody, InvalidBodyError, OptimizeApiError, parseErrorBody} from './errors.js'
@@ -285,7 +285,7 @@ export class OptimizeClient {
           ...label,
           kind: 'invalid-response',
           // The parser's message may quote the body: redacted, and the parser's error not kept.
-          message: `the response is not ${whole} (truncated?): ${redactText(this.io, error.message)}`
+          message: `the response is not ${whole} (truncated?): ${this.io.redact(error.message)}`
         })
       } finally {
         // A consumer that stopped early leaves the rest unread: release the connection.
@@ -334,7 +334,7 @@ export class OptimizeClient {
     path: string,
     response: {status: number; text: string; header: Reply['header']}
   ): OptimizeApiError {
-    const body = parseErrorBody(response.text, text => redactText(this.io, text))
+    const body = parseErrorBody(response.text, text => this.io.redact(text))
     let message = `${response.status}`
     if (response.status < 400) {
       const location = response.header('location')
@@ -356,7 +356,7 @@ export class OptimizeClient {
       status: response.status,
       body,
       // Headers quoted in the message (Location, WWW-Authenticate) are the server's words too.
-      message: redactText(this.io, message),
+      message: this.io.redact(message),
       retryAfterMs: retryAfter(response.header('retry-after'))
     })
   }
@@ -447,7 +447,7 @@ export class OptimizeClient {
           const text = body === undefined ? undefined : JSON.stringify(body)
           const response = await this.transport(url, {method, headers, body: text}, label)
           // An answer that is not a success may end up in a message: redact it.
-          const said = response.status < 300 ? response.text : redactText(this.io, response.text)
+          const said = response.status < 300 ? response.text : this.io.redact(response.text)
           return {status: response.status, text: said}
         },
         {

@@ -1,4 +1,5 @@
 /** Shared set-up of the export-data tests: an emulator, a workspace, settings, a recording Io. */
+import {redact} from '../../src/redact.js'
 import {mkdtemp, readdir, readFile, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import * as path from 'node:path'
@@ -27,6 +28,7 @@ export function testIo(): TestIo {
     error: message => void io.errors.push(message),
     group: async (_title, fn) => fn(),
     setSecret: () => {},
+    redact: text => redact(text),
     setOutput: () => {},
     appendSummary: async () => {}
   }

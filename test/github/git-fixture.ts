@@ -4,6 +4,7 @@
  * identity, so the global config is switched off and setup commits pass
  * theirs explicitly; the code under test must cope on its own.
  */
+import {redact} from '../../src/redact.js'
 import {execFile} from 'node:child_process'
 import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
@@ -91,6 +92,7 @@ export function recordingIo(): Io & {lines: string[]; secrets: string[]} {
       return fn()
     },
     setSecret: s => secrets.push(s),
+    redact: text => redact(text, secrets),
     setOutput: (name, value) => lines.push(`output: ${name}=${value}`),
     appendSummary: async m => {
       lines.push(`summary: ${m}`)
