@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
+import './sourcemap-register.cjs';import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
 /***/ 9659:
@@ -63118,3 +63118,5 @@ const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCa
 /******/ var __webpack_exports__main = __webpack_exports__.i;
 /******/ export { __webpack_exports__helpText as helpText, __webpack_exports__main as main };
 /******/ 
+
+//# sourceMappingURL=index.js.map
