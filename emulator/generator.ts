@@ -122,11 +122,13 @@ export function generateContent(state: EmulatorState, options: GenerateOptions):
         description: rng() < 0.5 ? null : `Reviewed every Monday by the ${pick(rng, TEAMS)} team.`,
         sourceIndexVersion: 8,
         tiles,
+        // DashboardFilterDto subtypes with their data (DashboardDateFilterDataDto,
+        // DashboardStateFilterDataDto); DashboardService refuses filters without data.
         availableFilters:
           rng() < 0.3
             ? [
-                {type: 'startDate', data: null},
-                {type: 'state', data: null}
+                {type: 'instanceStartDate', data: {defaultValues: null}},
+                {type: 'state', data: {defaultValues: null}}
               ]
             : [],
         collectionId: options.collectionId,

@@ -6,7 +6,19 @@ export interface JsonObject {
   [key: string]: Json
 }
 
-export type Profile = '8.x' | '8.7' | '3.10' | '3.7'
+/** The Optimize lines the emulator reproduces (emulator/README.md, "Profiles"). */
+export type ProfileName =
+  | '3.7'
+  | '3.9'
+  | '3.10'
+  | '3.11-3.14'
+  | '8.6-jaxrs'
+  | '8.6-8.8-unpatched'
+  | '8.6-8.8-patched'
+  | '8.9'
+  | 'latest'
+/** A profile name or one of the older names kept as aliases. */
+export type Profile = ProfileName | '8.x' | '8.3-8.5' | '8.7'
 export type DefinitionType = 'process' | 'decision'
 
 export type RouteName =
@@ -50,6 +62,12 @@ export interface Definition {
   versions: string[]
   tenants: (string | null)[]
   xml: string
+}
+
+/** A process variable as Optimize's variable reader answers it: name and VariableType id. */
+export interface ProcessVariable {
+  name: string
+  type: string
 }
 
 export interface VariableLabel {
