@@ -38,7 +38,7 @@ export function exportReport(report: JsonObject, profile: ProfileSpec): JsonObje
     for (const key of PROCESS_DATA_ORDER) if (key in data) ordered[key] = data[key]
     for (const [key, value] of Object.entries(data))
       if (!(key in ordered) && key !== 'userTaskReport') ordered[key] = value
-    // Derived getter isUserTaskReport(): written on export, ignored on import (§3.2).
+    // Derived getter isUserTaskReport(): written on export, ignored on import.
     ordered.userTaskReport = isObject(data.view) && data.view.entity === 'userTask'
     data = ordered
   }

@@ -27,7 +27,7 @@ export function listIds(entities: JsonObject[], collectionId: string | null): Re
   )
 }
 
-/** §1 row 7: also removes the report from dashboards' tiles and combined reports. */
+/** DELETE /report/{id}: also removes the report from dashboards' tiles and combined reports. */
 export function deleteReport(state: EmulatorState, profile: ProfileSpec, id: string): Reply {
   const report = state.getReport(id)
   if (!report) throw notFound(`Report with id [${id}] does not exist.`)
@@ -53,7 +53,7 @@ export function deleteReport(state: EmulatorState, profile: ProfileSpec, id: str
   return empty(profile.voidStatus)
 }
 
-/** §1 row 8: the dashboard's reports stay. */
+/** DELETE /dashboard/{id}: the dashboard's reports stay. */
 export function deleteDashboard(state: EmulatorState, profile: ProfileSpec, id: string): Reply {
   if (!state.removeDashboard(id)) throw notFound(`Dashboard with id [${id}] does not exist.`)
   return empty(profile.voidStatus)
@@ -134,7 +134,7 @@ export function setCollectionScope(
 }
 
 export function setSharing(state: EmulatorState, profile: ProfileSpec, enabled: boolean): Reply {
-  state.setSharing(enabled) // re-enabling is a no-op; shares are never deleted (§1 row 11)
+  state.setSharing(enabled) // re-enabling is a no-op; shares are never deleted
   return empty(profile.voidStatus)
 }
 
@@ -150,7 +150,7 @@ const VARIABLE_TYPES = [
   'Object'
 ]
 
-/** §1 row 9: POST /api/public/variables/labels. */
+/** POST /api/public/variables/labels. */
 export function variableLabels(state: EmulatorState, profile: ProfileSpec, body: string): Reply {
   if (profile.labelsBodyUnbound) {
     // Spring commits ea081044/046a6d22: no @RequestBody, the DTO stays empty → validation fails.
@@ -159,7 +159,7 @@ export function variableLabels(state: EmulatorState, profile: ProfileSpec, body:
   const parsed = parseBody(body)
   if (!isObject(parsed)) throw badRequest('The request body must be a JSON object.')
   if (typeof parsed.definitionKey !== 'string' || parsed.definitionKey.trim() === '') {
-    // JAX-RS bean validation → ValidationErrorResponseDto (§4.2).
+    // JAX-RS bean validation → ValidationErrorResponseDto.
     return json(400, {
       errorMessage: 'The request body was invalid.',
       validationErrors: [{property: 'definitionKey', errorMessage: 'must not be blank'}]

@@ -161,7 +161,7 @@ function readData(value: Json | undefined, type: string): Json {
   if (value === undefined || value === null) return null
   if (!isObject(value)) throw new Invalid(`Cannot deserialize report data from ${describe(value)}`)
   const data: JsonObject = {...value}
-  delete data.userTaskReport // derived getter: ignored on import (§3.2)
+  delete data.userTaskReport // derived getter: ignored on import
   if (type === 'combined_report') {
     const reports = list(data.reports, 'reports') ?? []
     data.reports = reports.map(r => {
@@ -181,7 +181,7 @@ function readData(value: Json | undefined, type: string): Json {
       `Cannot deserialize value of type \`Visualization\` from String "${String(vis)}": not one of the values accepted for Enum class: [${VISUALIZATIONS.join(', ')}]`
     )
   }
-  // §3.2 defaults: versions ← ["all"], tenantIds ← [null].
+  // ReportDataDefinitionDto defaults: versions ← ["all"], tenantIds ← [null].
   data.definitions = (list(data.definitions, 'definitions') ?? []).map(def => {
     if (!isObject(def)) throw new Invalid(`Cannot deserialize definition from ${describe(def)}`)
     return {
@@ -207,7 +207,7 @@ function violationsOf(entity: JsonObject, profile: ProfileSpec): string[] {
   return out
 }
 
-/** §4.1 "Duplicates": the body is read into a Set, so fully identical DTOs collapse into one. */
+/** The body is read into a Set, so fully identical DTOs collapse into one. */
 function dedupe(entities: JsonObject[]): JsonObject[] {
   const seen = new Set<string>()
   return entities.filter(e => {
@@ -231,7 +231,7 @@ function str(item: JsonObject, key: string): string | null {
 }
 
 function int(value: Json | undefined): number {
-  // A primitive int: missing or null → 0 (FAIL_ON_NULL_FOR_PRIMITIVES = false, §3.1).
+  // A primitive int: missing or null → 0 (FAIL_ON_NULL_FOR_PRIMITIVES = false).
   if (value === undefined || value === null) return 0
   if (typeof value === 'number') return Math.trunc(value)
   if (typeof value === 'string' && /^-?\d+$/.test(value.trim())) return Number(value.trim())

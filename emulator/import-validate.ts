@@ -69,7 +69,7 @@ export function validateReports(
       {definitions: [...c.missing.values()]}
     )
   }
-  // importDefinitionForbidden (403) cannot happen: the public API runs with userId null (§4.1 9e).
+  // importDefinitionForbidden (403) cannot happen: the public API runs with userId null.
   const conflicted = [{id: collection.id, type: 'collection', name: collection.name}]
   if (c.definitionScope) {
     throw new ApiError(
@@ -146,7 +146,7 @@ function validateReport(
     c.missing.set(JSON.stringify(item), item)
     return
   }
-  if (first) first.versions = kept // §4.1 9d: nonexistent explicit versions silently dropped
+  if (first) first.versions = kept // removeMissingVersionsOrFailIfNoneExist: nonexistent explicit versions silently dropped
   for (const def of definitions) {
     if (typeof def.key !== 'string') continue
     const compliance = scopeCompliance(

@@ -81,7 +81,7 @@ function validateCompleteness(profile: ProfileSpec, entities: JsonObject[]): voi
         required.add(item.id)
     } else if (entity.exportEntityType === 'dashboard') {
       for (const tile of entity.tiles as JsonObject[]) {
-        // IdGenerator.isValidId(null) dereferences the id → NullPointerException → 500 (§3.3).
+        // IdGenerator.isValidId(null) dereferences the id → NullPointerException → 500.
         if (tile.id === null)
           throw serverError('Cannot invoke "String.length()" because "id" is null')
         if (isReportReference(tile.id)) required.add(tile.id)

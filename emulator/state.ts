@@ -1,7 +1,7 @@
 // In-memory Optimize: collections, definitions, reports, dashboards, settings. Reports and
 // dashboards are stored in the export format plus the fields Optimize keeps internally but
 // never exports (owner, lastModifier, created, lastModified, refreshRateSeconds,
-// managementDashboard — optimize-api.md §3.3).
+// managementDashboard).
 import {generateBpmn, generateDmn} from './bpmn.js'
 import {generateContent, type GenerateOptions, type GenerateResult} from './generator.js'
 import {hashString, uuidSource} from './random.js'
@@ -36,7 +36,7 @@ export class EmulatorState {
   /** Process variables Optimize has imported, by process definition key. */
   private variables = new Map<string, ProcessVariable[]>()
   private sharing = false
-  /** Source of new entity ids (idSeed → deterministic, §4.1 step 12: always new UUIDs). */
+  /** Source of new entity ids (idSeed → deterministic; import always writes new UUIDs). */
   readonly newId: () => string
 
   constructor(idSeed?: number) {

@@ -1,5 +1,5 @@
 // Shared types of the emulator. Entities are kept as plain JSON objects in the export format
-// (optimize-api.md §3) plus the internal fields Optimize stores but never exports (§3.3).
+// plus the internal fields Optimize stores but never exports.
 
 export type Json = null | boolean | number | string | Json[] | JsonObject
 export interface JsonObject {
@@ -99,7 +99,7 @@ export function empty(status: number, headers?: Record<string, string>): Reply {
   return {status, headers, body: ''}
 }
 
-/** Optimize's date format `yyyy-MM-dd'T'HH:mm:ss.SSSZ`: UTC is written +0000, never Z (§5.3). */
+/** Optimize's date format `yyyy-MM-dd'T'HH:mm:ss.SSSZ`: UTC is written +0000, never Z. */
 export function optimizeDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 23) + '+0000'
 }
