@@ -12,7 +12,7 @@ const CREDS = {
   client_secret: 'emulator-client-secret'
 }
 
-describe('§2.1 bearer token resolution and 401s', () => {
+describe('bearer token resolution and 401s', () => {
   it('accepts the static token (exact match) and rejects everything else with an empty 401', async () => {
     const emu = await start()
     expect((await call(emu, 'GET', '/api/public/report?collectionId=c')).status).toBe(200)
@@ -54,7 +54,7 @@ describe('§2.1 bearer token resolution and 401s', () => {
     expect(query.status).toBe(401)
   })
 
-  it('readyz needs no auth (§1 row 12); unknown public paths need auth first', async () => {
+  it('readyz needs no auth; unknown public paths need auth first', async () => {
     const emu = await start()
     const ready = await fetch(`${emu.url}/api/readyz`)
     expect(ready.status).toBe(200)
@@ -64,7 +64,7 @@ describe('§2.1 bearer token resolution and 401s', () => {
   })
 })
 
-describe('§2.2 OAuth2 client credentials and JWT validation', () => {
+describe('OAuth2 client credentials and JWT validation', () => {
   it('issues HS256 JWTs (form and JSON bodies) that the API accepts', async () => {
     const emu = await start()
     const res = await fetch(emu.oauthUrl, form({...CREDS, audience: 'optimize'}))
@@ -189,7 +189,7 @@ describe('§2.2 OAuth2 client credentials and JWT validation', () => {
   })
 })
 
-describe('§2.3 SaaS', () => {
+describe('SaaS', () => {
   it('serves under /<clusterId>, accepts only JWTs with the cluster claim', async () => {
     const emu = await start({saasClusterId: 'abc-cluster'})
     expect(emu.url).toMatch(/\/abc-cluster$/)
