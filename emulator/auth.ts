@@ -1,10 +1,11 @@
-// Authentication of the public API (optimize-api.md §2) and the emulator's own OAuth2
-// client-credentials token endpoint (stands in for Keycloak / login.cloud.camunda.io, §2.2/§2.3).
+// Authentication of the public API: Spring's OAuth2 resource server with
+// DefaultBearerTokenResolver, OptimizeStaticTokenDecoder and the audience (and SaaS cluster)
+// validators; JWTs are the ones the emulator's token endpoint (identity.ts) issues.
 import {createHmac, randomBytes, timingSafeEqual} from 'node:crypto'
 import type {IncomingHttpHeaders} from 'node:http'
 import type {ProfileSpec} from './profiles.js'
 import type {Reply} from './types.js'
-import {empty, isObject, json} from './types.js'
+import {empty, isObject} from './types.js'
 
 export const CLUSTER_CLAIM = 'https://camunda.com/clusterId'
 
@@ -18,14 +19,15 @@ export interface AuthConfig {
   profile: ProfileSpec
 }
 
-// Spring's DefaultBearerTokenResolver pattern (case-insensitive "Bearer", §2.1).
+// Spring's DefaultBearerTokenResolver pattern (case-insensitive "Bearer").
 const BEARER = /^Bearer (?<token>[a-zA-Z0-9\-._~+/]+=*)$/i
 const RFC6750 = 'https://tools.ietf.org/html/rfc6750#section-3.1'
 
 const b64url = (data: Buffer | string): string => Buffer.from(data).toString('base64url')
 
 function unauthorized(description?: string): Reply {
-  // §2.1: 401 with an EMPTY body; the header carries the reason only when a token was given.
+  // BearerTokenAuthenticationEntryPoint: 401 with an EMPTY body; the header carries the reason
+  // only when a token was given.
   const header = description
     ? `Bearer error="invalid_token", error_description="${description}", error_uri="${RFC6750}"`
     : 'Bearer'
@@ -58,12 +60,12 @@ export class Auth {
     return createHmac('sha256', this.secret).update(input).digest('base64url')
   }
 
-  /** Returns null when the request may proceed, else the 401 reply (§2). */
+  /** Returns null when the request may proceed, else the 401 reply. */
   authenticate(headers: IncomingHttpHeaders, query: URLSearchParams): Reply | null {
     const header = headers.authorization
     let token: string | undefined
     if (this.config.profile.legacyAuth) {
-      // §2.4: ≤ 3.7 read `access_token` from the query or the header, with or without `Bearer `.
+      // ≤ 3.7 read `access_token` from the query or the header, with or without `Bearer `.
       token = query.get('access_token') ?? header?.replace(/^Bearer /i, '')
       if (!token) return unauthorized()
     } else {
@@ -79,7 +81,7 @@ export class Auth {
   /** Returns an error description, or undefined when the token is accepted. */
   private verify(token: string): string | undefined {
     const saas = this.config.saasClusterId
-    // §2.2 OptimizeStaticTokenDecoder: exact string equality. SaaS accepts JWTs only (§2.3).
+    // OptimizeStaticTokenDecoder: exact string equality. SaaS accepts JWTs only.
     if (!saas && token === this.config.accessToken) return undefined
     const parts = token.split('.')
     if (parts.length !== 3)
@@ -97,7 +99,8 @@ export class Auth {
     }
     if (!isObject(claims))
       return 'An error occurred while attempting to decode the Jwt: Malformed payload'
-    // §2.2 notes that older builds skip exp; the emulator enforces it (newer builds do).
+    // Older builds replace the default validators and so skip exp; the emulator enforces it, as
+    // ApiBearerTokenAuthenticationFilter's javadoc says newer builds do.
     const exp = typeof claims.exp === 'number' ? claims.exp : 0
     if (exp * 1000 <= Date.now()) return `Jwt expired at ${new Date(exp * 1000).toISOString()}`
     const aud = Array.isArray(claims.aud) ? claims.aud : [claims.aud]
@@ -105,56 +108,4 @@ export class Auth {
     if (saas && claims[CLUSTER_CLAIM] !== saas) return `The ${CLUSTER_CLAIM} claim is not valid`
     return undefined
   }
-
-  /** POST /oauth/token — client-credentials grant, form-encoded or JSON body. */
-  tokenEndpoint(headers: IncomingHttpHeaders, rawBody: string): Reply {
-    const params = parseTokenBody(headers['content-type'] ?? '', rawBody)
-    const basic = headers.authorization?.match(/^Basic (.+)$/i)
-    if (basic) {
-      const [id, secret] = Buffer.from(basic[1], 'base64').toString('utf8').split(':')
-      params.client_id ??= decodeURIComponent(id ?? '')
-      params.client_secret ??= decodeURIComponent(secret ?? '')
-    }
-    if (params.grant_type !== 'client_credentials') {
-      return json(400, {
-        error: 'unsupported_grant_type',
-        error_description: 'Only grant_type=client_credentials is supported'
-      })
-    }
-    const client = this.config.clients.find(c => c.clientId === params.client_id)
-    if (!client || client.clientSecret !== params.client_secret) {
-      return json(401, {error: 'invalid_client', error_description: 'Invalid client credentials'})
-    }
-    // Documented choice: an unknown or missing audience is 400 invalid_request (Keycloak style).
-    if (params.audience !== this.config.audience) {
-      return json(400, {
-        error: 'invalid_request',
-        error_description: `Requested audience not available: ${params.audience ?? '<none>'}`
-      })
-    }
-    return json(
-      200,
-      {
-        access_token: this.issue(client.clientId, params.audience),
-        token_type: 'Bearer',
-        expires_in: this.config.tokenTtlSeconds
-      },
-      {'cache-control': 'no-store'}
-    )
-  }
-}
-
-function parseTokenBody(contentType: string, raw: string): Record<string, string | undefined> {
-  if (contentType.includes('application/json')) {
-    try {
-      const parsed: unknown = JSON.parse(raw)
-      if (!isObject(parsed)) return {}
-      const out: Record<string, string | undefined> = {}
-      for (const [k, v] of Object.entries(parsed)) if (typeof v === 'string') out[k] = v
-      return out
-    } catch {
-      return {}
-    }
-  }
-  return Object.fromEntries(new URLSearchParams(raw))
 }

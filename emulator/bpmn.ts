@@ -1,5 +1,5 @@
 // Generated BPMN/DMN XML for definitions. Process reports carry the definition XML in
-// `configuration.xml` after import (§4.1 step 9g), so realistic sizes (10–50 KB) matter for
+// `configuration.xml` after import, so realistic sizes (10–50 KB) matter for
 // export benchmarks and diffs.
 
 function escapeXml(text: string): string {

@@ -1,14 +1,17 @@
-// `npm run emulator -- --port 8090 --seed <dir-or-file> [--profile 8.x|8.7|3.10|3.7]
-//   [--saas <clusterId>] [--generate 20x5] [--collection <id>]`
+// `npm run emulator -- --port 8090 --seed <dir-or-file> [--profile <name>]
+//   [--identity-provider keycloak|entra|auth0] [--saas <clusterId>] [--generate 20x5]
+//   [--collection <id>]`
 // The FIRST stdout line is one JSON object {url, token, oauthUrl, collectionId}; the process
 // stays up until SIGINT/SIGTERM.
 import {readdirSync, readFileSync, statSync} from 'node:fs'
 import {join} from 'node:path'
 import {parseArgs} from 'node:util'
+import type {IdentityProvider} from './identity.js'
 import {startEmulator} from './index.js'
+import {PROFILE_NAMES} from './profiles.js'
 import type {Profile} from './types.js'
 
-const PROFILES: Profile[] = ['8.x', '8.7', '3.10', '3.7']
+const PROVIDERS: IdentityProvider[] = ['keycloak', 'entra', 'auth0']
 
 function seedFiles(path: string): string[] {
   if (!statSync(path).isDirectory()) return [path]
@@ -28,15 +31,20 @@ async function main(): Promise<void> {
       seed: {type: 'string', multiple: true},
       profile: {type: 'string', default: '8.x'},
       saas: {type: 'string'},
+      'identity-provider': {type: 'string'},
       generate: {type: 'string'},
       collection: {type: 'string', default: 'emulator-collection'}
     }
   })
   const profile = values.profile as Profile
-  if (!PROFILES.includes(profile))
-    throw new Error(`--profile must be one of ${PROFILES.join(', ')}`)
+  if (!PROFILE_NAMES.includes(profile))
+    throw new Error(`--profile must be one of ${PROFILE_NAMES.join(', ')}`)
+  const identityProvider = values['identity-provider'] as IdentityProvider | undefined
+  if (identityProvider !== undefined && !PROVIDERS.includes(identityProvider))
+    throw new Error(`--identity-provider must be one of ${PROVIDERS.join(', ')}`)
   const emulator = await startEmulator({
     profile,
+    identityProvider,
     port: Number(values.port),
     saasClusterId: values.saas
   })

@@ -1,4 +1,4 @@
-// GET /api/public/export/report/{id}/result/json (optimize-api.md §5): raw-data reports page
+// GET /api/public/export/report/{id}/result/json: raw-data reports page
 // through a scroll; other single reports answer in one response; combined reports are refused.
 import {randomBytes} from 'node:crypto'
 import {ApiError, badRequest, notFound, serverError} from './errors.js'
@@ -10,7 +10,7 @@ import type {EmulatorState} from './state.js'
 import type {JsonObject, Reply} from './types.js'
 import {isObject, json, optimizeDate} from './types.js'
 
-// Looks like an Elasticsearch scroll id (the docs sample starts the same way, §5.2).
+// Looks like an Elasticsearch scroll id (the docs sample starts the same way).
 const SCROLL_PREFIX = 'FGluY2x1ZGVfY29udGV4dF91dWlkDXF1ZXJ5QW5kRmV0Y2gBFk'
 const SCROLL_PATTERN = /^FGluY2x1ZGVfY29udGV4dF91dWlkDXF1ZXJ5QW5kRmV0Y2gBFk[A-Za-z0-9_-]{24}$/
 const LIMIT_MESSAGE =
@@ -36,7 +36,7 @@ export class DataExport {
   ) {}
 
   handle(reportId: string, query: URLSearchParams): Reply {
-    // §5.1: bean validation of the query DTO happens before the method body runs.
+    // Bean validation of the query DTO happens before the method body runs.
     const limit = intParam(query, 'limit', 1000)
     const timeout = intParam(query, 'paginationTimeout', 120)
     if (limit < 0) throw badRequest('limit: must be greater than or equal to 0')
@@ -45,7 +45,7 @@ export class DataExport {
     try {
       return this.export(reportId, query.get('searchRequestId'), limit, timeout)
     } catch (error) {
-      // §5.3 Spring era: exportReportData wraps every exception in OptimizeRuntimeException.
+      // Spring builds: exportReportData wraps every exception in OptimizeRuntimeException.
       if (this.profile.springDataExport && error instanceof ApiError)
         throw serverError(error.detailedMessage)
       throw error
@@ -98,7 +98,7 @@ export class DataExport {
           ? definition.tenantIds.map(t => (typeof t === 'string' ? t : null))
           : [null]
       }),
-      pageSize: limit, // §5.1: limit only counts on the first page
+      pageSize: limit, // limit only counts on the first page
       offset: 0,
       total: spec.rows,
       expiresAt: 0,
@@ -109,7 +109,7 @@ export class DataExport {
 
   private nextPage(scrollId: string, timeout: number): Reply {
     if (!SCROLL_PATTERN.test(scrollId)) {
-      // §5.3: a garbage scroll id is a 500 (ES cannot even parse it).
+      // A garbage scroll id is a 500 (ES cannot even parse it).
       throw serverError(
         'Failed to retrieve the next page of the report result: Cannot parse scroll id'
       )
@@ -135,7 +135,7 @@ export class DataExport {
     const rows = scroll.source.render(scroll.offset, count)
     scroll.offset += count
     scroll.pages++
-    scroll.expiresAt = Date.now() + timeout * 1000 // keep-alive renewed per page (§5.3)
+    scroll.expiresAt = Date.now() + timeout * 1000 // keep-alive renewed per page
     let id = scrollId
     if (this.faults.rotateScrollIds) {
       this.scrolls.delete(scrollId)
@@ -160,7 +160,7 @@ function intParam(query: URLSearchParams, name: string, fallback: number): numbe
   return Number(raw)
 }
 
-/** §5.4: deterministic evaluation of a non-raw single report. */
+/** Deterministic evaluation of a non-raw single report. */
 function evaluate(reportId: string, data: JsonObject, limit: number): Reply {
   const h = hashString(reportId)
   const groupBy = isObject(data.groupBy) ? data.groupBy : {type: 'none'}

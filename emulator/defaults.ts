@@ -1,6 +1,5 @@
 // Default report `data.configuration` bodies of the Optimize web UI, verbatim from
-// camunda/camunda optimize/client/src/modules/newReport.json @ 639d3f94 (optimize-api.md §6,
-// fixture client-newReport-defaults.json). The generator builds realistic reports on them.
+// camunda/camunda optimize/client/src/modules/newReport.json @ 639d3f94. The generator builds realistic reports on them.
 import type {JsonObject} from './types.js'
 
 export const PROCESS_CONFIGURATION: JsonObject = {

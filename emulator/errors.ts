@@ -1,5 +1,7 @@
-// Optimize error bodies (optimize-api.md §4.2). errorMessage texts are verbatim from en.json
-// `apiErrors` (commit 093ee086); `reportDefinition: null` is always present (no NON_NULL).
+// Optimize error bodies (ErrorResponseDto and its subclasses). errorMessage texts are verbatim
+// from en.json `apiErrors` (camunda/camunda 093ee086); `reportDefinition: null` is always present
+// (no NON_NULL). Sources per message: emulator/README.md.
+import type {ProfileSpec} from './profiles.js'
 import type {JsonObject, Reply} from './types.js'
 import {json} from './types.js'
 
@@ -23,6 +25,8 @@ export const ERROR_MESSAGES = {
     'Could not apply action due to conflicts with the collection data source. The report definition is not defined in the data source.',
   nonTenantScopeCompliantConflict:
     'Could not apply action due to conflicts with the collection data source. The definition for the report is available in the data source yet at least one tenant defined in the report is not available in the data source.',
+  // No en.json entry was found for this code: LocalizationService answers its fallback text.
+  importNameInvalid: 'Failed to localize error message for code [importNameInvalid]',
   reportEvaluationError: 'Could not evaluate the report.',
   sharingNotAllowed: 'Could not share as this functionality is currently disabled.'
 } as const
@@ -59,8 +63,22 @@ export const badRequest = (message: string, extra?: JsonObject): ApiError =>
   new ApiError(400, 'badRequestError', message, extra)
 export const notFound = (message: string): ApiError => new ApiError(404, 'notFoundError', message)
 export const serverError = (message: string): ApiError => new ApiError(500, 'serverError', message)
-export const fileInvalid = (message: string): ApiError =>
-  new ApiError(400, 'importFileInvalid', message)
+
+/**
+ * An OptimizeValidationException (`badRequestError`) or one of its subclasses without a handler of
+ * its own (`importFileInvalid`): 400 with its code, except in the Spring builds where it reaches
+ * GenericExceptionMapper's catch-all and answers 500 `serverError` with the same detailedMessage.
+ */
+export function validationError(
+  profile: ProfileSpec,
+  code: 'badRequestError' | 'importFileInvalid',
+  message: string
+): ApiError {
+  return profile.validationAs500 ? serverError(message) : new ApiError(400, code, message)
+}
+
+export const fileInvalid = (profile: ProfileSpec, message: string): ApiError =>
+  validationError(profile, 'importFileInvalid', message)
 
 /** Java's List/Set toString: `[a, b]`. Used in the detailed messages that list IDs. */
 export function javaList(items: readonly unknown[]): string {

@@ -1,8 +1,9 @@
-// Definition exports (optimize-api.md §1 rows 4–5, §3). Only the export DTO fields are written:
-// never owner/lastModifier/created/lastModified/refreshRateSeconds/managementDashboard (§3.3).
-// `sourceIndexVersion` is the target's current index version; `userTaskReport` is derived.
+// Definition exports (EntityExportService → ReportExportService / DashboardExportService). Only the
+// export DTO fields are written: never owner/lastModifier/created/lastModified/refreshRateSeconds/
+// managementDashboard. `sourceIndexVersion` is this build's index version; `userTaskReport` is
+// derived; there is no `description` before 3.11.
 import {ApiError, javaList, notFound, serverError} from './errors.js'
-import type {ProfileSpec} from './profiles.js'
+import {LIST_FETCH_LIMIT, type ProfileSpec} from './profiles.js'
 import {mulberry32, type Rng, shuffle} from './random.js'
 import type {EmulatorState} from './state.js'
 import {tileReportIds, tilesToLegacyReports} from './tiles.js'
@@ -37,19 +38,16 @@ export function exportReport(report: JsonObject, profile: ProfileSpec): JsonObje
     for (const key of PROCESS_DATA_ORDER) if (key in data) ordered[key] = data[key]
     for (const [key, value] of Object.entries(data))
       if (!(key in ordered) && key !== 'userTaskReport') ordered[key] = value
-    // Derived getter isUserTaskReport(): written on export, ignored on import (§3.2).
+    // Derived getter isUserTaskReport(): written on export, ignored on import.
     ordered.userTaskReport = isObject(data.view) && data.view.entity === 'userTask'
     data = ordered
   }
-  return {
-    id: report.id,
-    exportEntityType: type ?? null,
-    name: report.name ?? null,
-    description: report.description ?? null,
-    sourceIndexVersion: version,
-    collectionId: report.collectionId ?? null,
-    data
-  }
+  const out: JsonObject = {id: report.id, exportEntityType: type ?? null, name: report.name ?? null}
+  if (profile.descriptions) out.description = report.description ?? null
+  out.sourceIndexVersion = version
+  out.collectionId = report.collectionId ?? null
+  out.data = data
+  return out
 }
 
 export function exportDashboard(dashboard: JsonObject, profile: ProfileSpec): JsonObject {
@@ -57,11 +55,11 @@ export function exportDashboard(dashboard: JsonObject, profile: ProfileSpec): Js
   const out: JsonObject = {
     id: dashboard.id,
     exportEntityType: 'dashboard',
-    name: dashboard.name ?? null,
-    description: dashboard.description ?? null,
-    sourceIndexVersion: profile.versions.dashboard
+    name: dashboard.name ?? null
   }
-  // §3.3: ≤ v7 dashboards carry the legacy `reports` field, items without `type`.
+  if (profile.descriptions) out.description = dashboard.description ?? null
+  out.sourceIndexVersion = profile.versions.dashboard
+  // ≤ 3.9 (index v6) dashboards carry the legacy `reports` field, items without `type`.
   if (profile.legacyDashboards) out.reports = tilesToLegacyReports(tiles)
   else out.tiles = tiles
   out.availableFilters = dashboard.availableFilters ?? []
@@ -71,11 +69,15 @@ export function exportDashboard(dashboard: JsonObject, profile: ProfileSpec): Js
   return out
 }
 
-/** §1 row 4: unknown IDs → 404; a combined report adds its single reports. */
+/**
+ * ReportExportService.retrieveReportDefinitionsOrFailIfMissing: any unknown id → 404 naming ALL
+ * requested ids; a combined report adds its single reports, and a missing one of those → 500.
+ */
 export function collectReports(state: EmulatorState, ids: string[]): JsonObject[] {
-  const missing = ids.filter(id => !state.reports.has(id))
-  if (missing.length > 0) throw notFound(`Could not find reports with IDs ${javaList(missing)}`)
-  return withCombinedChildren(state, ids)
+  const requested = [...new Set(ids)]
+  if (requested.some(id => !state.reports.has(id)))
+    throw notFound(`Could not find reports with IDs ${javaList(requested)}`)
+  return withCombinedChildren(state, requested)
 }
 
 function withCombinedChildren(state: EmulatorState, ids: string[]): JsonObject[] {
@@ -95,21 +97,33 @@ function withCombinedChildren(state: EmulatorState, ids: string[]): JsonObject[]
     const report = state.reports.get(id)
     if (report?.exportEntityType === 'combined_report' && isObject(report.data)) {
       const children = Array.isArray(report.data.reports) ? report.data.reports : []
-      for (const child of children)
-        if (isObject(child) && typeof child.id === 'string') add(child.id)
+      for (const child of children.filter(isObject)) {
+        if (!add(String(child.id))) {
+          throw serverError(
+            `Could not retrieve some reports required by combined report with ID ${id}`
+          )
+        }
+      }
     }
   }
   return out
 }
 
-/** §1 row 5: reports first, then dashboards; 404 for unknown ids; 500 for a dangling tile. */
+/**
+ * DashboardExportService.getCompleteDashboardExport: reports first, then dashboards. The
+ * dashboards are read with one search of size LIST_FETCH_LIMIT, so ids beyond the first 1,000
+ * count as missing; missing ids → 404 naming them; a dangling tile → 500.
+ */
 export function collectDashboards(
   state: EmulatorState,
   ids: string[]
 ): {reports: JsonObject[]; dashboards: JsonObject[]} {
-  const missing = ids.filter(id => !state.dashboards.has(id))
+  const requested = [...new Set(ids)]
+  const found = requested.filter(id => state.dashboards.has(id)).slice(0, LIST_FETCH_LIMIT)
+  const foundIds = new Set(found)
+  const missing = requested.filter(id => !foundIds.has(id))
   if (missing.length > 0) throw notFound(`Could not find dashboards with IDs ${javaList(missing)}`)
-  const dashboards = [...new Set(ids)].map(id => state.dashboards.get(id) as JsonObject)
+  const dashboards = found.map(id => state.dashboards.get(id) as JsonObject)
   const reportIds = [...new Set(dashboards.flatMap(tileReportIds))]
   if (reportIds.some(id => !state.reports.has(id))) {
     throw serverError('Could not retrieve some reports required by this dashboard.')

@@ -1,7 +1,7 @@
 // Fault injection and the request log. Faults model what a real network and a real Optimize do
 // to a client: slow or reset connections, truncated bodies, 429 with Retry-After, failing
-// writes in the middle of a non-transactional import (§4.1 step 12) and expiring or rotating
-// scroll ids (§5.3).
+// writes in the middle of a non-transactional import and expiring or rotating
+// scroll ids.
 import type {RouteName} from './types.js'
 
 export interface FaultRule {

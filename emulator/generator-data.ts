@@ -1,5 +1,5 @@
 // Data tables and tile builders of the generator: realistic process/decision names, report
-// shapes (view/groupBy/distributedBy/visualization), filters, and 18-column grid tiles (§3.3).
+// shapes (view/groupBy/distributedBy/visualization), filters, and 18-column grid tiles.
 import type {Json, JsonObject} from './types.js'
 
 export const PROCESSES = [
@@ -164,7 +164,7 @@ export function externalTile(at: Placement, url: string): JsonObject {
 }
 
 export function textTile(at: Placement, text: string): JsonObject {
-  // Lexical editor state, the shape of template1.json's text tiles (§3.3).
+  // Lexical editor state, the shape of template1.json's text tiles.
   const paragraph = {
     children: [{detail: 0, format: 0, mode: 'normal', style: '', text, type: 'text', version: 1}],
     direction: 'ltr',

@@ -1,7 +1,7 @@
 // generate(): realistic, deterministic collections of dashboards and reports (brief: names real
 // teams use, duplicate report names across dashboards, process reports on the UI defaults with
 // varied view/groupBy/distributedBy/visualization/filters, some decision reports, an occasional
-// combined report, raw-data reports, text and external-URL tiles on the 18-column grid, §3.3).
+// combined report, raw-data reports, text and external-URL tiles on the 18-column grid).
 import {generateBpmn} from './bpmn.js'
 import {COMBINED_CONFIGURATION, DECISION_CONFIGURATION, PROCESS_CONFIGURATION} from './defaults.js'
 import {int, mulberry32, pick, type Rng, seededUuid} from './random.js'
@@ -122,11 +122,13 @@ export function generateContent(state: EmulatorState, options: GenerateOptions):
         description: rng() < 0.5 ? null : `Reviewed every Monday by the ${pick(rng, TEAMS)} team.`,
         sourceIndexVersion: 8,
         tiles,
+        // DashboardFilterDto subtypes with their data (DashboardDateFilterDataDto,
+        // DashboardStateFilterDataDto); DashboardService refuses filters without data.
         availableFilters:
           rng() < 0.3
             ? [
-                {type: 'startDate', data: null},
-                {type: 'state', data: null}
+                {type: 'instanceStartDate', data: {defaultValues: null}},
+                {type: 'state', data: {defaultValues: null}}
               ]
             : [],
         collectionId: options.collectionId,

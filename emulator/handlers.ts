@@ -1,29 +1,44 @@
-// Handlers of the smaller endpoints (optimize-api.md §1 rows 1, 2, 7–12 and the 8.6+
-// collection endpoints). Exports, import and data export live in their own modules.
-import {ApiError, badRequest, notFound} from './errors.js'
-import type {ProfileSpec} from './profiles.js'
+// Handlers of the smaller endpoints of PublicApiRestService (listings, deletes, labels, sharing,
+// the 8.6+ collection endpoints). Exports, import and data export live in their own modules.
+import {ApiError, badRequest, notFound, validationError} from './errors.js'
+import {LIST_FETCH_LIMIT, type ProfileSpec} from './profiles.js'
 import type {EmulatorState} from './state.js'
 import {SYSTEM_USER} from './state.js'
 import {tileReportIds} from './tiles.js'
 import type {Collection, JsonObject, Reply, ScopeEntry, VariableLabel} from './types.js'
 import {empty, isObject, json} from './types.js'
 
-/** §1 rows 1–2: collectionId required; an unknown collection is 200 []. */
+/**
+ * GET /report|dashboard?collectionId=: collectionId required; an unknown collection is 200 [].
+ * ReportReader/DashboardReader.get…ForCollection run ONE search of size LIST_FETCH_LIMIT without
+ * paging, so a collection with more than 1,000 entities is listed silently truncated. The report
+ * search leaves out management and instant-preview reports.
+ */
 export function listIds(entities: JsonObject[], collectionId: string | null): Reply {
   if (collectionId === null) throw badRequest('Must specify a collection ID for this request.')
+  const listed = entities.filter(e => {
+    if (e.collectionId !== collectionId) return false
+    const data = isObject(e.data) ? e.data : {}
+    return data.managementReport !== true && data.instantPreviewReport !== true
+  })
   return json(
     200,
-    entities.filter(e => e.collectionId === collectionId).map(e => ({id: e.id}))
+    listed.slice(0, LIST_FETCH_LIMIT).map(e => ({id: e.id}))
   )
 }
 
-/** §1 row 7: also removes the report from dashboards' tiles and combined reports. */
+/** DELETE /report/{id}: also removes the report from dashboards' tiles and combined reports. */
 export function deleteReport(state: EmulatorState, profile: ProfileSpec, id: string): Reply {
   const report = state.getReport(id)
   if (!report) throw notFound(`Report with id [${id}] does not exist.`)
   const data = isObject(report.data) ? report.data : {}
   if (data.managementReport === true || data.instantPreviewReport === true) {
-    throw badRequest('System-generated reports cannot be deleted manually')
+    // ReportService.deleteReport: an OptimizeValidationException.
+    throw validationError(
+      profile,
+      'badRequestError',
+      'System-generated reports cannot be deleted manually'
+    )
   }
   state.removeReport(id)
   for (const dashboard of state.dashboards.values()) {
@@ -38,7 +53,7 @@ export function deleteReport(state: EmulatorState, profile: ProfileSpec, id: str
   return empty(profile.voidStatus)
 }
 
-/** §1 row 8: the dashboard's reports stay. */
+/** DELETE /dashboard/{id}: the dashboard's reports stay. */
 export function deleteDashboard(state: EmulatorState, profile: ProfileSpec, id: string): Reply {
   if (!state.removeDashboard(id)) throw notFound(`Dashboard with id [${id}] does not exist.`)
   return empty(profile.voidStatus)
@@ -63,8 +78,12 @@ function collectionDto(c: Collection): JsonObject {
   }
 }
 
+/** PublicApiRestService.getCollectionIds: the ids only. */
 export function listCollections(state: EmulatorState): Reply {
-  return json(200, [...state.collections.values()].map(collectionDto))
+  return json(
+    200,
+    [...state.collections.keys()].map(id => ({id}))
+  )
 }
 
 export function getCollection(state: EmulatorState, id: string): Reply {
@@ -115,7 +134,7 @@ export function setCollectionScope(
 }
 
 export function setSharing(state: EmulatorState, profile: ProfileSpec, enabled: boolean): Reply {
-  state.setSharing(enabled) // re-enabling is a no-op; shares are never deleted (§1 row 11)
+  state.setSharing(enabled) // re-enabling is a no-op; shares are never deleted
   return empty(profile.voidStatus)
 }
 
@@ -131,7 +150,7 @@ const VARIABLE_TYPES = [
   'Object'
 ]
 
-/** §1 row 9: POST /api/public/variables/labels. */
+/** POST /api/public/variables/labels. */
 export function variableLabels(state: EmulatorState, profile: ProfileSpec, body: string): Reply {
   if (profile.labelsBodyUnbound) {
     // Spring commits ea081044/046a6d22: no @RequestBody, the DTO stays empty → validation fails.
@@ -140,7 +159,7 @@ export function variableLabels(state: EmulatorState, profile: ProfileSpec, body:
   const parsed = parseBody(body)
   if (!isObject(parsed)) throw badRequest('The request body must be a JSON object.')
   if (typeof parsed.definitionKey !== 'string' || parsed.definitionKey.trim() === '') {
-    // JAX-RS bean validation → ValidationErrorResponseDto (§4.2).
+    // JAX-RS bean validation → ValidationErrorResponseDto.
     return json(400, {
       errorMessage: 'The request body was invalid.',
       validationErrors: [{property: 'definitionKey', errorMessage: 'must not be blank'}]

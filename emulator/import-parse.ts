@@ -1,6 +1,6 @@
-// Import steps 2–4 (optimize-api.md §4.1): read the body like Optimize's ObjectMapper
-// (ALLOW_COMMENTS, ACCEPT_SINGLE_VALUE_AS_ARRAY, unknown fields ignored, scalar coercion,
-// missing primitive → 0), then top-level bean validation, then Set de-duplication.
+// Import steps 2–4 (EntityImportService.readExportDtoOrFailIfInvalid): read the body like
+// Optimize's ObjectMapper (ALLOW_COMMENTS, ACCEPT_SINGLE_VALUE_AS_ARRAY, unknown fields ignored,
+// scalar coercion, missing primitive → 0), then top-level bean validation, then Set de-duplication.
 import {fileInvalid} from './errors.js'
 import type {ProfileSpec} from './profiles.js'
 import {legacyReportsToTiles} from './tiles.js'
@@ -10,7 +10,19 @@ import {isObject} from './types.js'
 const DTO = 'io.camunda.optimize.dto.optimize.rest.export.OptimizeEntityExportDto'
 const TYPES = ['combined_report', 'dashboard', 'single_decision_report', 'single_process_report']
 const TILE_TYPES = ['optimize_report', 'external_url', 'text']
-const FILTER_TYPES = ['startDate', 'endDate', 'state', 'variable', 'assignee', 'candidateGroup']
+// DashboardFilterDto's @JsonSubTypes names.
+const FILTER_TYPES = [
+  'instanceStartDate',
+  'instanceEndDate',
+  'state',
+  'variable',
+  'assignee',
+  'candidateGroup'
+]
+// DashboardVariableFilterDataDto's @JsonSubTypes names (each type in both spellings).
+const VARIABLE_TYPES = ['String', 'Short', 'Long', 'Double', 'Integer', 'Boolean', 'Date'].flatMap(
+  t => [t, t.toLowerCase()]
+)
 const VISUALIZATIONS = ['number', 'table', 'bar', 'line', 'pie', 'heat', 'barLine']
 
 class Invalid extends Error {}
@@ -18,7 +30,10 @@ class Invalid extends Error {}
 export function parseImportBody(raw: string, profile: ProfileSpec): JsonObject[] {
   // EntityImportService: StringUtils.isEmpty → only the empty string gets this message.
   if (raw.length === 0) {
-    throw fileInvalid('Could not import entity because the provided file is null or empty.')
+    throw fileInvalid(
+      profile,
+      'Could not import entity because the provided file is null or empty.'
+    )
   }
   let entities: JsonObject[]
   try {
@@ -31,13 +46,17 @@ export function parseImportBody(raw: string, profile: ProfileSpec): JsonObject[]
       throw new Invalid(message)
     }
     if (parsed === null) {
-      throw fileInvalid('Could not import entity because the provided file is null or empty.')
+      throw fileInvalid(
+        profile,
+        'Could not import entity because the provided file is null or empty.'
+      )
     }
     const list = Array.isArray(parsed) ? parsed : [parsed]
     entities = list.map(item => readEntity(item, profile))
   } catch (error) {
     if (!(error instanceof Invalid)) throw error
     throw fileInvalid(
+      profile,
       'Could not import entities because the provided file is not a valid list of OptimizeEntityExportDtos. Error:' +
         error.message
     )
@@ -46,6 +65,7 @@ export function parseImportBody(raw: string, profile: ProfileSpec): JsonObject[]
   if (violations.length > 0) {
     // The code joins with "," (EntityImportService@2619646529), not ", ".
     throw fileInvalid(
+      profile,
       `Could not import entities because the provided file contains invalid OptimizeExportDtos. Errors: ${violations.join(',')}`
     )
   }
@@ -71,7 +91,8 @@ function readEntity(item: unknown, profile: ProfileSpec): JsonObject {
     id: str(item, 'id'),
     exportEntityType: type,
     name: str(item, 'name'),
-    description: str(item, 'description'),
+    // Before 3.11 the DTOs have no description: the field is unknown and ignored.
+    description: profile.descriptions ? str(item, 'description') : null,
     sourceIndexVersion: int(item.sourceIndexVersion),
     collectionId: str(item, 'collectionId')
   }
@@ -122,6 +143,16 @@ function readFilters(filters: Json[] | null): Json[] | null {
         `Could not resolve type id '${id}' as a subtype of \`DashboardFilterDto\`: known type ids = [${FILTER_TYPES.join(', ')}]`
       )
     }
+    const data = filter.data
+    if (
+      filter.type === 'variable' &&
+      isObject(data) &&
+      !VARIABLE_TYPES.includes(String(data.type))
+    ) {
+      throw new Invalid(
+        `Could not resolve type id '${String(data.type)}' as a subtype of \`DashboardVariableFilterDataDto\`: known type ids = [${VARIABLE_TYPES.join(', ')}]`
+      )
+    }
   }
   return filters
 }
@@ -130,7 +161,7 @@ function readData(value: Json | undefined, type: string): Json {
   if (value === undefined || value === null) return null
   if (!isObject(value)) throw new Invalid(`Cannot deserialize report data from ${describe(value)}`)
   const data: JsonObject = {...value}
-  delete data.userTaskReport // derived getter: ignored on import (§3.2)
+  delete data.userTaskReport // derived getter: ignored on import
   if (type === 'combined_report') {
     const reports = list(data.reports, 'reports') ?? []
     data.reports = reports.map(r => {
@@ -150,7 +181,7 @@ function readData(value: Json | undefined, type: string): Json {
       `Cannot deserialize value of type \`Visualization\` from String "${String(vis)}": not one of the values accepted for Enum class: [${VISUALIZATIONS.join(', ')}]`
     )
   }
-  // §3.2 defaults: versions ← ["all"], tenantIds ← [null].
+  // ReportDataDefinitionDto defaults: versions ← ["all"], tenantIds ← [null].
   data.definitions = (list(data.definitions, 'definitions') ?? []).map(def => {
     if (!isObject(def)) throw new Invalid(`Cannot deserialize definition from ${describe(def)}`)
     return {
@@ -176,7 +207,7 @@ function violationsOf(entity: JsonObject, profile: ProfileSpec): string[] {
   return out
 }
 
-/** §4.1 "Duplicates": the body is read into a Set, so fully identical DTOs collapse into one. */
+/** The body is read into a Set, so fully identical DTOs collapse into one. */
 function dedupe(entities: JsonObject[]): JsonObject[] {
   const seen = new Set<string>()
   return entities.filter(e => {
@@ -200,7 +231,7 @@ function str(item: JsonObject, key: string): string | null {
 }
 
 function int(value: Json | undefined): number {
-  // A primitive int: missing or null → 0 (FAIL_ON_NULL_FOR_PRIMITIVES = false, §3.1).
+  // A primitive int: missing or null → 0 (FAIL_ON_NULL_FOR_PRIMITIVES = false).
   if (value === undefined || value === null) return 0
   if (typeof value === 'number') return Math.trunc(value)
   if (typeof value === 'string' && /^-?\d+$/.test(value.trim())) return Number(value.trim())

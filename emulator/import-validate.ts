@@ -1,6 +1,7 @@
-// Import steps 9–10 (optimize-api.md §4.1): per-report validation in ReportImportService order
-// (description → index version → definition existence → scope → xml refill), first failure per
-// report wins, then the step-10 priority across all reports.
+// Import steps 9–10 (ReportImportService.validateAllReportsOrFail): per-report validation in
+// validateReportOrFail's order (description → name → index version → definition existence →
+// scope → xml refill, for decision reports too), first failure per report wins, then the
+// priority across all reports: index > definitions > scope > tenants > description > name.
 import {ApiError, javaList} from './errors.js'
 import {indexName, type IndexVersions, type ProfileSpec} from './profiles.js'
 import type {EmulatorState} from './state.js'
@@ -18,7 +19,7 @@ function data(entity: JsonObject): JsonObject {
   return isObject(entity.data) ? entity.data : {}
 }
 
-/** ReportService.validateReportDescription: null or 1–400 characters; "" is invalid (§4.1 9a). */
+/** ReportService.validateReportDescription: null or 1–400 characters; "" is invalid. */
 export function descriptionValid(description: Json | undefined): boolean {
   return (
     description === null ||
@@ -33,6 +34,7 @@ interface Collected {
   definitionScope: boolean
   tenantScope: boolean
   descriptions: string[]
+  names: string[]
 }
 
 export function validateReports(
@@ -46,7 +48,8 @@ export function validateReports(
     missing: new Map(),
     definitionScope: false,
     tenantScope: false,
-    descriptions: []
+    descriptions: [],
+    names: []
   }
   // validateReportOrFail stops at the first failure of each report; the kinds are collected.
   for (const report of reports) validateReport(state, profile, collection, report, c)
@@ -66,7 +69,7 @@ export function validateReports(
       {definitions: [...c.missing.values()]}
     )
   }
-  // importDefinitionForbidden (403) cannot happen: the public API runs with userId null (§4.1 9e).
+  // importDefinitionForbidden (403) cannot happen: the public API runs with userId null.
   const conflicted = [{id: collection.id, type: 'collection', name: collection.name}]
   if (c.definitionScope) {
     throw new ApiError(
@@ -88,7 +91,14 @@ export function validateReports(
     throw new ApiError(
       400,
       'importDescriptionInvalid',
-      `Could not import entities with IDs ${javaList(c.descriptions)} because their description is invalid. A description must be null or between 1 and 400 characters long.`
+      `Could not apply action due to invalid descriptions. Descriptions must be null or not greater than 400 characters. Invalid entities: ${javaList(c.descriptions)}`
+    )
+  }
+  if (c.names.length > 0) {
+    throw new ApiError(
+      400,
+      'importNameInvalid',
+      `Could not apply action due to invalid names. Names must be null or not exceed the configured maximum length. Invalid entities: ${javaList(c.names)}`
     )
   }
 }
@@ -100,8 +110,13 @@ function validateReport(
   report: JsonObject,
   c: Collected
 ): void {
-  if (!descriptionValid(report.description)) {
+  if (profile.descriptions && !descriptionValid(report.description)) {
     c.descriptions.push(String(report.id))
+    return
+  }
+  const max = profile.nameMaxLength
+  if (max !== null && typeof report.name === 'string' && report.name.length > max) {
+    c.names.push(String(report.id))
     return
   }
   const kind = KIND[String(report.exportEntityType)]
@@ -131,7 +146,7 @@ function validateReport(
     c.missing.set(JSON.stringify(item), item)
     return
   }
-  if (first) first.versions = kept // §4.1 9d: nonexistent explicit versions silently dropped
+  if (first) first.versions = kept // removeMissingVersionsOrFailIfNoneExist: nonexistent explicit versions silently dropped
   for (const def of definitions) {
     if (typeof def.key !== 'string') continue
     const compliance = scopeCompliance(
@@ -149,7 +164,8 @@ function validateReport(
       return
     }
   }
-  // Step 9g: the definition XML is populated from the target (latest of the kept versions).
+  // Step 9g: populateDefinitionXml fills configuration.xml from the target's definition, for
+  // process (BPMN) and decision (DMN) reports alike.
   const definition = key === null ? undefined : state.getDefinition(type, key)
   if (definition) {
     const d = data(report)

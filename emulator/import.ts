@@ -1,11 +1,19 @@
-// POST /api/public/import (optimize-api.md §4.1): the steps in Optimize's execution order,
-// the step-10 error priority, non-transactional writes (step 12) and the HashMap-ordered
-// response (step 13).
-import {ApiError, badRequest, fileInvalid, javaList, notFound, serverError} from './errors.js'
-import {descriptionValid, validateReports} from './import-validate.js'
+// POST /api/public/import (PublicApiRestService.importEntities → EntityImportService): the steps
+// in Optimize's execution order, the report error priority, non-transactional writes (step 12)
+// and the HashMap-ordered response (step 13). Step numbers match emulator/README.md.
+import {
+  badRequest,
+  fileInvalid,
+  javaList,
+  notFound,
+  serverError,
+  validationError
+} from './errors.js'
+import {validateDashboards} from './import-dashboards.js'
+import {validateReports} from './import-validate.js'
 import type {Faults} from './faults.js'
 import {parseImportBody} from './import-parse.js'
-import {indexName, type ProfileSpec} from './profiles.js'
+import type {ProfileSpec} from './profiles.js'
 import {hashString} from './random.js'
 import {SYSTEM_USER, type EmulatorState} from './state.js'
 import {isReportReference} from './tiles.js'
@@ -21,8 +29,9 @@ export function importEntities(
 ): JsonObject[] {
   // Step 1: checked in the REST layer before the body is read.
   if (collectionId === null) throw badRequest('Must specify a collection ID for this request.')
-  const entities = parseImportBody(body, profile) // steps 2–4
-  validateCompleteness(entities) // step 5
+  // camunda/camunda#36419: without @RequestBody the body parameter is always null.
+  const entities = parseImportBody(profile.importBodyUnbound ? '' : body, profile) // steps 2–4
+  validateCompleteness(profile, entities) // step 5
   // Step 6: only dashboards and single process reports carry the instant-preview flag.
   if (
     entities.some(
@@ -31,7 +40,11 @@ export function importEntities(
         (e.exportEntityType === 'single_process_report' && data(e).instantPreviewReport === true)
     )
   ) {
-    throw badRequest('Cannot import Instant preview dashboards and reports.')
+    throw validationError(
+      profile,
+      'badRequestError',
+      'Cannot import Instant preview dashboards and reports.'
+    )
   }
   // Step 7: retrieveAllReportsToImport rejects management (and agentic control) reports.
   if (
@@ -41,7 +54,7 @@ export function importEntities(
         (data(e).managementReport === true || data(e).agenticControlReport === true)
     )
   ) {
-    throw badRequest('Cannot import management reports')
+    throw validationError(profile, 'badRequestError', 'Cannot import management reports')
   }
   const collection = state.collections.get(collectionId) // step 8
   if (!collection)
@@ -51,7 +64,7 @@ export function importEntities(
   const reports = entities.filter(e => e.exportEntityType !== 'dashboard')
   const dashboards = entities.filter(e => e.exportEntityType === 'dashboard')
   validateReports(state, profile, collection, reports) // steps 9–10
-  validateDashboards(profile, dashboards, reports) // step 11
+  validateDashboards(state, profile, dashboards) // step 11
   return write(state, profile, faults, collectionId, reports, dashboards) // steps 12–13
 }
 
@@ -59,7 +72,7 @@ function data(entity: JsonObject): JsonObject {
   return isObject(entity.data) ? entity.data : {}
 }
 
-function validateCompleteness(entities: JsonObject[]): void {
+function validateCompleteness(profile: ProfileSpec, entities: JsonObject[]): void {
   const ids = new Set(entities.map(e => e.id))
   const required = new Set<Json>()
   for (const entity of entities) {
@@ -68,7 +81,7 @@ function validateCompleteness(entities: JsonObject[]): void {
         required.add(item.id)
     } else if (entity.exportEntityType === 'dashboard') {
       for (const tile of entity.tiles as JsonObject[]) {
-        // IdGenerator.isValidId(null) dereferences the id → NullPointerException → 500 (§3.3).
+        // IdGenerator.isValidId(null) dereferences the id → NullPointerException → 500.
         if (tile.id === null)
           throw serverError('Cannot invoke "String.length()" because "id" is null')
         if (isReportReference(tile.id)) required.add(tile.id)
@@ -78,57 +91,8 @@ function validateCompleteness(entities: JsonObject[]): void {
   const missing = [...required].filter(id => !ids.has(id))
   if (missing.length > 0) {
     throw fileInvalid(
+      profile,
       `Could not import entities because the file is incomplete, some reports required by a combined report or dashboard are missing. The missing reports have IDs: ${javaList(missing)}`
-    )
-  }
-}
-
-function validateDashboards(
-  profile: ProfileSpec,
-  dashboards: JsonObject[],
-  reports: JsonObject[]
-): void {
-  const target = profile.versions.dashboard
-  const mismatched = [...new Set(dashboards.map(d => d.sourceIndexVersion))].filter(
-    v => v !== target
-  )
-  const byId = new Map(reports.map(r => [r.id, r]))
-  for (const dashboard of dashboards) {
-    // DashboardService.validateDashboardDescription throws at once: a plain 400 (§4.1 step 11).
-    if (!descriptionValid(dashboard.description)) {
-      throw badRequest('Description must be null or between 1 and 400 characters long.')
-    }
-    const filters = dashboard.availableFilters as JsonObject[]
-    const needsUserTasks = filters.some(f => f.type === 'assignee' || f.type === 'candidateGroup')
-    if (needsUserTasks) {
-      const hasUserTaskReport = (dashboard.tiles as JsonObject[]).some(t => {
-        const report = byId.get(t.id)
-        return (
-          report !== undefined &&
-          isObject(report.data) &&
-          isObject(report.data.view) &&
-          report.data.view.entity === 'userTask'
-        )
-      })
-      if (!hasUserTaskReport) {
-        throw fileInvalid(
-          'The provided file includes at least one dashboard with invalid filters. Error: Assignee and candidate group filters can only be added to dashboards that contain user task reports.'
-        )
-      }
-    }
-  }
-  if (mismatched.length > 0) {
-    throw new ApiError(
-      400,
-      'importIndexVersionMismatch',
-      'Could not import because source and target index versions do not match for at least one dashboard.',
-      {
-        mismatchingIndices: mismatched.map(v => ({
-          indexName: indexName('dashboard', target),
-          sourceIndexVersion: v,
-          targetIndexVersion: target
-        }))
-      }
     )
   }
 }
@@ -153,6 +117,8 @@ function write(
     const now = optimizeDate(Date.now())
     return {
       ...entity,
+      // Before 3.11 there is no description to store.
+      description: profile.descriptions ? (entity.description ?? null) : null,
       id: state.newId(),
       collectionId,
       owner: SYSTEM_USER,

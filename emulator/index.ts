@@ -1,11 +1,12 @@
-// Public entry point of the Optimize emulator: a faithful local Optimize public REST API
-// (see emulator/README.md and /work/shared/optimize-api.md).
+// Public entry point of the Optimize emulator: a local Optimize public REST API that reproduces
+// the behaviour of real Optimize builds, one profile per line (see emulator/README.md).
 import type {AddressInfo} from 'node:net'
 import {Auth} from './auth.js'
 import {DataExport} from './data-export.js'
 import {Shuffler} from './export.js'
 import {Faults, RequestLog} from './faults.js'
-import {PROFILES} from './profiles.js'
+import type {IdentityProvider} from './identity.js'
+import {resolveProfile} from './profiles.js'
 import {createEmulatorServer} from './server.js'
 import {EmulatorState} from './state.js'
 import type {Profile} from './types.js'
@@ -14,7 +15,18 @@ export {EmulatorState} from './state.js'
 export {Faults, RequestLog, type FaultRule, type LoggedRequest} from './faults.js'
 export type {GenerateOptions, GenerateResult} from './generator.js'
 export type {SeedOptions} from './seed.js'
-export type {Json, JsonObject, Profile, RouteName, ScopeEntry, VariableLabel} from './types.js'
+export type {IdentityProvider} from './identity.js'
+export {LIST_FETCH_LIMIT, PROFILE_NAMES, resolveProfile, type ProfileSpec} from './profiles.js'
+export type {
+  Json,
+  JsonObject,
+  ProcessVariable,
+  Profile,
+  ProfileName,
+  RouteName,
+  ScopeEntry,
+  VariableLabel
+} from './types.js'
 
 export interface EmulatorOptions {
   profile?: Profile
@@ -22,6 +34,15 @@ export interface EmulatorOptions {
   accessToken?: string
   clients?: {clientId: string; clientSecret: string}[]
   audience?: string
+  /**
+   * Overrides the profile: whether importFileInvalid / OptimizeValidationException answers reach
+   * the Spring catch-all as 500 (see README, "Spring catch-all").
+   */
+  validationAs500?: boolean
+  /** Overrides the profile's entity.nameMaxLength (null: names are not checked). */
+  nameMaxLength?: number | null
+  /** Which identity provider the token endpoint behaves like (default keycloak; auth0 in SaaS). */
+  identityProvider?: IdentityProvider
   tokenTtlSeconds?: number
   port?: number
   shuffleSeed?: number
@@ -39,8 +60,12 @@ export interface Emulator {
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
-  const profile = PROFILES[options.profile ?? '8.x']
-  if (!profile) throw new Error(`unknown profile ${String(options.profile)}`)
+  const base = resolveProfile(options.profile ?? '8.x')
+  const profile = {
+    ...base,
+    validationAs500: options.validationAs500 ?? base.validationAs500,
+    nameMaxLength: options.nameMaxLength === undefined ? base.nameMaxLength : options.nameMaxLength
+  }
   const saas = options.saasClusterId
   const clients = options.clients ?? [
     {clientId: 'optimize-as-code', clientSecret: 'emulator-client-secret'}
@@ -65,6 +90,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     state,
     profile,
     auth,
+    identity: {
+      provider: options.identityProvider ?? (saas ? 'auth0' : 'keycloak'),
+      clients,
+      audience: authConfig.audience,
+      tokenTtlSeconds: authConfig.tokenTtlSeconds
+    },
     faults,
     log: requests,
     dataExport: new DataExport(state, profile, faults),

@@ -1,5 +1,6 @@
-// Behaviour differences between Optimize lines (optimize-api.md §1 version history, §2.4, §3.4).
-import type {Profile} from './types.js'
+// Behaviour differences between Optimize lines. Every field cites where it was read in
+// emulator/README.md ("Profiles"); the profile names are the Optimize lines they stand for.
+import type {Profile, ProfileName} from './types.js'
 
 export interface IndexVersions {
   process: number
@@ -9,75 +10,132 @@ export interface IndexVersions {
 }
 
 export interface ProfileSpec {
-  name: Profile
-  /** §3.4: exact sourceIndexVersion per entity type. */
+  name: ProfileName
+  /** Exact sourceIndexVersion per entity type (the index classes' VERSION). */
   versions: IndexVersions
-  /** §1 "Status codes of void endpoints": JAX-RS 204, Spring 200 with empty body. */
+  /** JAX-RS `void` resources answer 204; Spring `void` controllers 200 with an empty body. */
   voidStatus: 200 | 204
-  /** §5.3 Spring era: exportReportData wraps every exception in OptimizeRuntimeException → 500. */
+  /** Spring exportReportData wraps every exception in OptimizeRuntimeException → 500. */
   springDataExport: boolean
-  /** §1 row 9: Spring commits ea081044/046a6d22 never bind the labels body. */
+  /** Spring builds whose labels endpoint lacks @RequestBody. */
   labelsBodyUnbound: boolean
-  /** §3.3: dashboards ≤ v7 use `reports` (no tile `type`) instead of `tiles`. */
+  /** camunda/camunda#36419: importEntities lacks @RequestBody, the body is always null. */
+  importBodyUnbound: boolean
+  /**
+   * Spring builds before the superclass handler: OptimizeValidationException and its subclasses
+   * without a handler of their own (importFileInvalid among them) reach the catch-all as 500.
+   */
+  validationAs500: boolean
+  /** Dashboards ≤ 3.9 (index v6) carry `reports` (items without `type`) instead of `tiles`. */
   legacyDashboards: boolean
-  /** §2.4: ≤ 3.7 also reads `access_token` from the query and the header without `Bearer `. */
+  /** Entity descriptions exist from 3.11 on (Upgrade310To311PlanFactory). */
+  descriptions: boolean
+  /** DashboardService.validateVariableFiltersExistInReports runs on import. */
+  variableFilterCheck: boolean
+  /** entity.nameMaxLength, or null where names are not checked on import. */
+  nameMaxLength: number | null
+  /** ≤ 3.7 also reads `access_token` from the query and the header without `Bearer `. */
   legacyAuth: boolean
-  /** §1: the collection endpoints exist from 8.6 only. */
+  /** The collection endpoints exist from 8.6 only. */
   collectionEndpoints: boolean
-  /** §1 row 6: ≤ 3.7 answered the import with `[{id}]` only. */
+  /** ≤ 3.7 answered the import with `[{id}]` only. */
   importIdsOnly: boolean
 }
 
-export const PROFILES: Record<Profile, ProfileSpec> = {
-  '8.x': {
-    name: '8.x',
-    versions: {process: 11, decision: 10, combined: 5, dashboard: 8},
-    voidStatus: 204,
-    springDataExport: false,
-    labelsBodyUnbound: false,
-    legacyDashboards: false,
-    legacyAuth: false,
-    collectionEndpoints: true,
-    importIdsOnly: false
+/** DatabaseConstants.LIST_FETCH_LIMIT: "we cap listings to 1000 as a generous practical limit, no paging". */
+export const LIST_FETCH_LIMIT = 1000
+
+const CURRENT: IndexVersions = {process: 11, decision: 10, combined: 5, dashboard: 8}
+
+const JAX_RS = {
+  voidStatus: 204,
+  springDataExport: false,
+  labelsBodyUnbound: false,
+  importBodyUnbound: false,
+  validationAs500: false,
+  legacyDashboards: false,
+  descriptions: true,
+  variableFilterCheck: true,
+  nameMaxLength: null,
+  legacyAuth: false,
+  collectionEndpoints: false,
+  importIdsOnly: false
+} as const
+
+const SPRING = {
+  ...JAX_RS,
+  voidStatus: 200,
+  springDataExport: true,
+  labelsBodyUnbound: true,
+  validationAs500: true,
+  collectionEndpoints: true
+} as const
+
+export const PROFILES: Record<ProfileName, ProfileSpec> = {
+  '3.7': {
+    ...JAX_RS,
+    name: '3.7',
+    // Only the process report (8) is pinned for 3.7; the others are [inferred].
+    versions: {process: 8, decision: 8, combined: 4, dashboard: 5},
+    legacyDashboards: true,
+    descriptions: false,
+    legacyAuth: true,
+    importIdsOnly: true
   },
-  '8.7': {
-    name: '8.7',
-    versions: {process: 11, decision: 10, combined: 5, dashboard: 8},
-    voidStatus: 200,
-    springDataExport: true,
-    labelsBodyUnbound: true,
-    legacyDashboards: false,
-    legacyAuth: false,
-    collectionEndpoints: true,
-    importIdsOnly: false
+  '3.9': {
+    ...JAX_RS,
+    name: '3.9',
+    versions: {process: 9, decision: 9, combined: 4, dashboard: 6},
+    legacyDashboards: true,
+    descriptions: false
   },
   '3.10': {
+    ...JAX_RS,
     name: '3.10',
     versions: {process: 10, decision: 9, combined: 4, dashboard: 7},
-    voidStatus: 204,
-    springDataExport: false,
-    labelsBodyUnbound: false,
-    legacyDashboards: true,
-    legacyAuth: false,
-    collectionEndpoints: false,
-    importIdsOnly: false
+    descriptions: false
   },
-  '3.7': {
-    name: '3.7',
-    // §3.4 only pins the process report (8) for 3.7; the others are [inferred] one step below
-    // 3.10 for decision/combined, and the 3.x docs' dashboard value 5.
-    versions: {process: 8, decision: 8, combined: 4, dashboard: 5},
-    voidStatus: 204,
-    springDataExport: false,
+  '3.11-3.14': {...JAX_RS, name: '3.11-3.14', versions: CURRENT},
+  // 8.6 before the Spring MVC rewrite: JAX-RS, with the collection endpoints.
+  '8.6-jaxrs': {...JAX_RS, name: '8.6-jaxrs', versions: CURRENT, collectionEndpoints: true},
+  '8.6-8.8-unpatched': {
+    ...SPRING,
+    name: '8.6-8.8-unpatched',
+    versions: CURRENT,
+    importBodyUnbound: true
+  },
+  '8.6-8.8-patched': {...SPRING, name: '8.6-8.8-patched', versions: CURRENT},
+  '8.9': {...SPRING, name: '8.9', versions: CURRENT},
+  latest: {
+    ...SPRING,
+    name: 'latest',
+    versions: CURRENT,
     labelsBodyUnbound: false,
-    legacyDashboards: true,
-    legacyAuth: true,
-    collectionEndpoints: false,
-    importIdsOnly: true
+    validationAs500: false,
+    variableFilterCheck: false,
+    nameMaxLength: 255
   }
 }
 
-/** §3.4 index names with the default prefix `optimize`. */
+/** Older names kept working: '8.x' was the JAX-RS 8.x profile, '8.7' the Spring one. */
+export const PROFILE_ALIASES: Record<string, ProfileName> = {
+  '8.x': '8.6-jaxrs',
+  '8.3-8.5': '3.11-3.14',
+  '8.7': '8.6-8.8-patched'
+}
+
+export const PROFILE_NAMES: Profile[] = [
+  ...(Object.keys(PROFILES) as ProfileName[]),
+  ...(Object.keys(PROFILE_ALIASES) as Profile[])
+]
+
+export function resolveProfile(name: string): ProfileSpec {
+  const spec = PROFILES[PROFILE_ALIASES[name] ?? name] as ProfileSpec | undefined
+  if (!spec) throw new Error(`unknown profile ${name}; one of ${PROFILE_NAMES.join(', ')}`)
+  return spec
+}
+
+/** Index names with the default prefix `optimize`, e.g. `optimize-dashboard_v8`. */
 export function indexName(kind: keyof IndexVersions, version: number): string {
   const base = {
     process: 'single-process-report',

@@ -55,7 +55,7 @@ export function shuffle<T>(rng: Rng, items: T[]): T[] {
   return items
 }
 
-/** A lower-case v4-shaped UUID drawn from rng (matches IdGenerator.isValidId, §3.3). */
+/** A lower-case v4-shaped UUID drawn from rng (matches IdGenerator.isValidId). */
 export function seededUuid(rng: Rng): string {
   const hex = (n: number): string => {
     let out = ''

@@ -1,10 +1,10 @@
-// Route table of the public API (optimize-api.md §1) plus the token endpoint.
+// Route table of the public API plus the token endpoint.
 import type {RouteName} from './types.js'
 
 export interface RouteMatch {
   route: RouteName | 'unknown'
   params: string[]
-  /** Whether §2 auth applies: everything under /api/public. */
+  /** Whether the public-API auth applies: everything under /api/public. */
   secured: boolean
   /** The path exists but not for this method (→ 405). */
   wrongMethod?: boolean

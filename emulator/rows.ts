@@ -1,4 +1,4 @@
-// Raw-data rows (optimize-api.md §5.3), generated on demand from (report id, seed, row index) so
+// Raw-data rows, generated on demand from (report id, seed, row index) so
 // that a 1,000,000-row report never lives in memory. Rows are serialized by hand: all generated
 // strings come from fixed safe alphabets, so no JSON escaping is needed and pages are built far
 // faster than JSON.stringify would build them.
@@ -36,7 +36,7 @@ const PAD3 = Array.from({length: 1000}, (_, i) => String(i).padStart(3, '0'))
 let cachedDay = -1
 let cachedPrefix = ''
 
-/** yyyy-MM-dd'T'HH:mm:ss.SSSZ with +0000, never Z (§5.3); the day prefix is cached. */
+/** yyyy-MM-dd'T'HH:mm:ss.SSSZ with +0000, never Z; the day prefix is cached. */
 function date(ms: number): string {
   const day = Math.floor(ms / 86_400_000)
   if (day !== cachedDay) {

@@ -1,5 +1,6 @@
-// HTTP layer: SaaS prefix stripping (§2.3), routing (§1), faults, auth (§2), dispatch, the
-// request log. Handlers return a Reply so faults can truncate any response uniformly.
+// HTTP layer: SaaS prefix stripping (SaasRequestAdjustmentFilter), routing, faults, auth,
+// dispatch, the request log. Handlers return a Reply so faults can truncate any response
+// uniformly.
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
 import {gzipSync} from 'node:zlib'
 import type {Auth} from './auth.js'
@@ -16,6 +17,7 @@ import {
 } from './export.js'
 import {echoBody, type FaultAction, type Faults, type RequestLog} from './faults.js'
 import * as h from './handlers.js'
+import {tokenEndpoint, type IdentityConfig} from './identity.js'
 import {importEntities} from './import.js'
 import type {ProfileSpec} from './profiles.js'
 import {matchRoute, type RouteMatch} from './routes.js'
@@ -27,6 +29,7 @@ export interface ServerContext {
   state: EmulatorState
   profile: ProfileSpec
   auth: Auth
+  identity: IdentityConfig
   faults: Faults
   log: RequestLog
   dataExport: DataExport
@@ -65,7 +68,7 @@ async function handle(
   else if (prefix && !path.startsWith(`${prefix}/`))
     match = {route: 'unknown', params: [], secured: false}
   else {
-    // SaasRequestAdjustmentFilter strips the /<clusterId> prefix (§2.3).
+    // SaasRequestAdjustmentFilter strips the /<clusterId> prefix.
     path = path.slice(prefix.length)
     match =
       path === '/oauth/token'
@@ -114,8 +117,8 @@ function dispatch(
   body: string
 ): Reply {
   const {state, profile} = ctx
-  if (match.route === 'token') return ctx.auth.tokenEndpoint(req.headers, body)
-  if (match.route === 'readyz') return empty(200) // permitAll, no auth (§1 row 12)
+  if (match.route === 'token') return tokenEndpoint(ctx.identity, ctx.auth, req.headers, body)
+  if (match.route === 'readyz') return empty(200) // HealthRestService: permitAll, no auth
   if (match.secured) {
     const denied = ctx.auth.authenticate(req.headers, query)
     if (denied) return denied

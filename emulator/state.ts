@@ -1,7 +1,7 @@
 // In-memory Optimize: collections, definitions, reports, dashboards, settings. Reports and
 // dashboards are stored in the export format plus the fields Optimize keeps internally but
 // never exports (owner, lastModifier, created, lastModified, refreshRateSeconds,
-// managementDashboard — optimize-api.md §3.3).
+// managementDashboard).
 import {generateBpmn, generateDmn} from './bpmn.js'
 import {generateContent, type GenerateOptions, type GenerateResult} from './generator.js'
 import {hashString, uuidSource} from './random.js'
@@ -12,6 +12,7 @@ import type {
   Definition,
   DefinitionType,
   JsonObject,
+  ProcessVariable,
   ScopeEntry,
   VariableLabel
 } from './types.js'
@@ -32,8 +33,10 @@ export class EmulatorState {
   readonly dashboards = new Map<string, JsonObject>()
   readonly rawData = new Map<string, RawDataSpec>()
   private labels = new Map<string, VariableLabel[]>()
+  /** Process variables Optimize has imported, by process definition key. */
+  private variables = new Map<string, ProcessVariable[]>()
   private sharing = false
-  /** Source of new entity ids (idSeed → deterministic, §4.1 step 12: always new UUIDs). */
+  /** Source of new entity ids (idSeed → deterministic; import always writes new UUIDs). */
   readonly newId: () => string
 
   constructor(idSeed?: number) {
@@ -98,7 +101,10 @@ export class EmulatorState {
     versions: string[]
     tenants: (string | null)[]
     xml?: string
+    /** Process variables of this definition (they decide dashboard variable filter checks). */
+    variables?: ProcessVariable[]
   }): void {
+    if (input.variables) this.addVariables(input.key, input.variables)
     const name = input.name ?? input.key
     const existing = this.definitions.get(defKey(input.type, input.key))
     if (existing) {
@@ -118,6 +124,49 @@ export class EmulatorState {
         input.xml ??
         (input.type === 'process' ? generateBpmn(input.key, name) : generateDmn(input.key, name))
     })
+  }
+
+  /** Records process variables of a process definition key (merged, deduplicated). */
+  addVariables(processKey: string, variables: ProcessVariable[]): void {
+    const list = this.variables.get(processKey) ?? []
+    for (const v of variables)
+      if (!list.some(l => l.name === v.name && l.type.toLowerCase() === v.type.toLowerCase()))
+        list.push({name: v.name, type: v.type})
+    this.variables.set(processKey, list)
+  }
+
+  /**
+   * ProcessVariableService.getVariableNamesForAuthorizedReports: the variable names and (lower-case)
+   * types of the process definitions of the reports with these ids, combined reports' children
+   * included. Ids no report here has contribute nothing.
+   */
+  variablesOfReports(reportIds: string[]): Map<string, Set<string>> {
+    const out = new Map<string, Set<string>>()
+    const reports: JsonObject[] = []
+    for (const id of reportIds) {
+      const report = this.reports.get(id)
+      if (report?.exportEntityType !== 'combined_report') {
+        if (report) reports.push(report)
+        continue
+      }
+      const items = isObject(report.data) ? report.data.reports : null
+      for (const item of Array.isArray(items) ? items : []) {
+        const child = isObject(item) ? this.reports.get(String(item.id)) : undefined
+        if (child) reports.push(child)
+      }
+    }
+    for (const report of reports) {
+      if (report.exportEntityType !== 'single_process_report' || !isObject(report.data)) continue
+      const definitions = Array.isArray(report.data.definitions) ? report.data.definitions : []
+      for (const def of definitions.filter(isObject)) {
+        for (const v of this.variables.get(String(def.key)) ?? []) {
+          const types = out.get(v.name) ?? new Set<string>()
+          types.add(v.type.toLowerCase())
+          out.set(v.name, types)
+        }
+      }
+    }
+    return out
   }
 
   getDefinition(type: DefinitionType, key: string): Definition | undefined {

@@ -1,9 +1,9 @@
-// Dashboard tiles (optimize-api.md §3.3): current `tiles` vs legacy (≤ v7) `reports`.
+// Dashboard tiles: current `tiles` vs legacy (≤ 3.9, index v6) `reports`.
 import {UUID_PATTERN} from './random.js'
 import type {Json, JsonObject} from './types.js'
 import {isObject} from './types.js'
 
-/** §3.3: only lower-case-UUID tile ids are report references (IdGenerator.isValidId). */
+/** Only lower-case-UUID tile ids are report references (IdGenerator.isValidId). */
 export function isReportReference(id: Json | undefined): id is string {
   return typeof id === 'string' && UUID_PATTERN.test(id)
 }

@@ -1,12 +1,24 @@
 // Shared types of the emulator. Entities are kept as plain JSON objects in the export format
-// (optimize-api.md §3) plus the internal fields Optimize stores but never exports (§3.3).
+// plus the internal fields Optimize stores but never exports.
 
 export type Json = null | boolean | number | string | Json[] | JsonObject
 export interface JsonObject {
   [key: string]: Json
 }
 
-export type Profile = '8.x' | '8.7' | '3.10' | '3.7'
+/** The Optimize lines the emulator reproduces (emulator/README.md, "Profiles"). */
+export type ProfileName =
+  | '3.7'
+  | '3.9'
+  | '3.10'
+  | '3.11-3.14'
+  | '8.6-jaxrs'
+  | '8.6-8.8-unpatched'
+  | '8.6-8.8-patched'
+  | '8.9'
+  | 'latest'
+/** A profile name or one of the older names kept as aliases. */
+export type Profile = ProfileName | '8.x' | '8.3-8.5' | '8.7'
 export type DefinitionType = 'process' | 'decision'
 
 export type RouteName =
@@ -52,6 +64,12 @@ export interface Definition {
   xml: string
 }
 
+/** A process variable as Optimize's variable reader answers it: name and VariableType id. */
+export interface ProcessVariable {
+  name: string
+  type: string
+}
+
 export interface VariableLabel {
   variableName: string
   variableType: string
@@ -81,7 +99,7 @@ export function empty(status: number, headers?: Record<string, string>): Reply {
   return {status, headers, body: ''}
 }
 
-/** Optimize's date format `yyyy-MM-dd'T'HH:mm:ss.SSSZ`: UTC is written +0000, never Z (§5.3). */
+/** Optimize's date format `yyyy-MM-dd'T'HH:mm:ss.SSSZ`: UTC is written +0000, never Z. */
 export function optimizeDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 23) + '+0000'
 }

@@ -1,5 +1,5 @@
 // Fast serialization of export responses. Reports carry 10–50 KB of BPMN in
-// `data.configuration.xml` (§4.1 step 9g), shared by every report of a definition. Escaping
+// `data.configuration.xml`, shared by every report of a definition. Escaping
 // those strings dominates JSON.stringify, so each distinct XML string is escaped once and kept
 // as a Buffer; the rest of the response is stringified with a short placeholder in its place.
 import {randomBytes} from 'node:crypto'

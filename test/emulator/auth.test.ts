@@ -12,7 +12,7 @@ const CREDS = {
   client_secret: 'emulator-client-secret'
 }
 
-describe('§2.1 bearer token resolution and 401s', () => {
+describe('bearer token resolution and 401s', () => {
   it('accepts the static token (exact match) and rejects everything else with an empty 401', async () => {
     const emu = await start()
     expect((await call(emu, 'GET', '/api/public/report?collectionId=c')).status).toBe(200)
@@ -54,7 +54,7 @@ describe('§2.1 bearer token resolution and 401s', () => {
     expect(query.status).toBe(401)
   })
 
-  it('readyz needs no auth (§1 row 12); unknown public paths need auth first', async () => {
+  it('readyz needs no auth; unknown public paths need auth first', async () => {
     const emu = await start()
     const ready = await fetch(`${emu.url}/api/readyz`)
     expect(ready.status).toBe(200)
@@ -64,7 +64,7 @@ describe('§2.1 bearer token resolution and 401s', () => {
   })
 })
 
-describe('§2.2 OAuth2 client credentials and JWT validation', () => {
+describe('OAuth2 client credentials and JWT validation', () => {
   it('issues HS256 JWTs (form and JSON bodies) that the API accepts', async () => {
     const emu = await start()
     const res = await fetch(emu.oauthUrl, form({...CREDS, audience: 'optimize'}))
@@ -95,7 +95,7 @@ describe('§2.2 OAuth2 client credentials and JWT validation', () => {
     expect(json.status).toBe(200)
   })
 
-  it('rejects bad clients, audiences and grants', async () => {
+  it('rejects bad clients and grants', async () => {
     const emu = await start()
     const client = await fetch(
       emu.oauthUrl,
@@ -103,14 +103,62 @@ describe('§2.2 OAuth2 client credentials and JWT validation', () => {
     )
     expect(client.status).toBe(401)
     expect(((await client.json()) as {error: string}).error).toBe('invalid_client')
-    const audience = await fetch(emu.oauthUrl, form({...CREDS, audience: 'zeebe'}))
-    expect(audience.status).toBe(400)
-    expect(((await audience.json()) as {error: string}).error).toBe('invalid_request')
     const grant = await fetch(
       emu.oauthUrl,
       form({...CREDS, grant_type: 'password', audience: 'optimize'})
     )
     expect(grant.status).toBe(400)
+  })
+
+  it('auth0 (SaaS login): the audience must name the API', async () => {
+    const emu = await start({identityProvider: 'auth0'})
+    for (const audience of ['zeebe', undefined]) {
+      const res = await fetch(emu.oauthUrl, form(audience ? {...CREDS, audience} : CREDS))
+      expect(res.status).toBe(400)
+      expect(((await res.json()) as {error: string}).error).toBe('invalid_request')
+    }
+    expect((await fetch(emu.oauthUrl, form({...CREDS, audience: 'optimize'}))).status).toBe(200)
+  })
+
+  it('keycloak (the default): ignores audience; the token carries the client mapper`s audience', async () => {
+    const emu = await start({audience: 'optimize-api'})
+    for (const params of [CREDS, {...CREDS, audience: 'zeebe'}, {...CREDS, scope: 'x'}]) {
+      const res = await fetch(emu.oauthUrl, form(params))
+      expect(res.status).toBe(200)
+      const {access_token: token} = (await res.json()) as {access_token: string}
+      const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as {
+        aud: string
+      }
+      expect(claims.aud).toBe('optimize-api')
+      const api = await call(emu, 'GET', '/api/public/report?collectionId=c', undefined, {
+        authorization: `Bearer ${token}`
+      })
+      expect(api.status).toBe(200)
+    }
+  })
+
+  it('entra: requires scope <resource>/.default (AADSTS90014, AADSTS1002012, AADSTS500011)', async () => {
+    const emu = await start({identityProvider: 'entra', audience: 'api://optimize'})
+    const errorOf = async (params: Record<string, string>) => {
+      const res = await fetch(emu.oauthUrl, form(params))
+      expect(res.status).toBe(400)
+      return (await res.json()) as {error: string; error_description: string; error_codes: number[]}
+    }
+    const missing = await errorOf({...CREDS, audience: 'api://optimize'})
+    expect(missing.error).toBe('invalid_request')
+    expect(missing.error_codes).toEqual([90014])
+    expect(missing.error_description).toMatch(
+      /^AADSTS90014: The required field 'scope' is missing from the credential\./
+    )
+    expect((await errorOf({...CREDS, scope: 'api://optimize'})).error_codes).toEqual([1002012])
+    expect((await errorOf({...CREDS, scope: 'api://other/.default'})).error_codes).toEqual([500011])
+    const ok = await fetch(emu.oauthUrl, form({...CREDS, scope: 'api://optimize/.default'}))
+    expect(ok.status).toBe(200)
+    const {access_token: token} = (await ok.json()) as {access_token: string}
+    const api = await call(emu, 'GET', '/api/public/report?collectionId=c', undefined, {
+      authorization: `Bearer ${token}`
+    })
+    expect(api.status).toBe(200)
   })
 
   it('enforces expiry, signature and audience on the API', async () => {
@@ -141,7 +189,7 @@ describe('§2.2 OAuth2 client credentials and JWT validation', () => {
   })
 })
 
-describe('§2.3 SaaS', () => {
+describe('SaaS', () => {
   it('serves under /<clusterId>, accepts only JWTs with the cluster claim', async () => {
     const emu = await start({saasClusterId: 'abc-cluster'})
     expect(emu.url).toMatch(/\/abc-cluster$/)

@@ -36,7 +36,7 @@ async function withRaw(rows: number, options = {}): Promise<Emulator> {
   return emu
 }
 
-describe('§5.3 raw data pagination', () => {
+describe('raw data pagination', () => {
   it('pages with a scroll id until data is empty; rows are deterministic and C7-shaped', async () => {
     const emu = await withRaw(25)
     const first = (await call(emu, 'GET', exportPath(RAW, '?limit=10'))).json as Page
@@ -138,7 +138,7 @@ describe('§5.3 raw data pagination', () => {
   })
 })
 
-describe('§5.4/§5.5 non-raw, combined and unknown reports', () => {
+describe('non-raw, combined and unknown reports', () => {
   it('number and map reports answer in one response without searchRequestId', async () => {
     const emu = await startWithFixture()
     const number = (await call(emu, 'GET', exportPath(String(FIXTURE[1].id)))).json as Page

@@ -14,7 +14,7 @@ const DASHBOARD_KEYS = [
   'instantPreviewDashboard'
 ]
 
-describe('§1 rows 1–2 listing', () => {
+describe('listing', () => {
   it('lists ids of a collection; unknown collection → 200 []; missing collectionId → 400', async () => {
     const emu = await startWithFixture()
     const reports = await call(emu, 'GET', '/api/public/report?collectionId=src')
@@ -38,7 +38,7 @@ describe('§1 rows 1–2 listing', () => {
   })
 })
 
-describe('§1 rows 4–5 / §3 definition exports', () => {
+describe('definition exports', () => {
   it('exports dashboards with reports first and exactly the export DTO fields', async () => {
     const emu = await startWithFixture()
     emu.state.updateDashboard(DASHBOARD_ID, d => {
@@ -156,7 +156,7 @@ describe('§1 rows 4–5 / §3 definition exports', () => {
   })
 })
 
-describe('§1 rows 7–8 deletes', () => {
+describe('deletes', () => {
   it('deleting a dashboard keeps its reports; deleting a report removes it from tiles and combined reports', async () => {
     const emu = await startWithFixture()
     const combined = {
@@ -200,7 +200,7 @@ describe('§1 rows 7–8 deletes', () => {
   })
 })
 
-describe('§1 rows 9–11 labels and sharing; 8.6+ collections', () => {
+describe('labels and sharing; 8.6+ collections', () => {
   it('validates variable labels', async () => {
     const emu = await startWithFixture()
     const label = {variableName: 'amount', variableType: 'Double', variableLabel: 'Amount (EUR)'}

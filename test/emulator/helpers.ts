@@ -86,3 +86,69 @@ export const ERR = {
   notFoundError: 'The server could not find the requested resource.',
   serverError: 'An internal server error occurred.'
 }
+
+/** A dashboard variable filter as Optimize exports it (DashboardVariableFilterDto). */
+export function variableFilter(name: string, type = 'String', data: JsonObject | null = null) {
+  return {type: 'variable', data: {type, name, data}}
+}
+
+/** The fixture with its dashboard carrying these available filters. */
+export function fixtureWithFilters(filters: unknown[]): JsonObject[] {
+  const entities = fixtureCopy()
+  entities[8].availableFilters = filters as JsonObject[]
+  return entities
+}
+
+/** A single decision report in the current export format (decision index v10). */
+export function decisionReport(id: string, key: string, xml: string | null = null): JsonObject {
+  return {
+    id,
+    exportEntityType: 'single_decision_report',
+    name: `Decision report ${key}`,
+    description: null,
+    sourceIndexVersion: 10,
+    collectionId: null,
+    data: {
+      definitions: [{identifier: 'definition', key, versions: ['1'], tenantIds: [null]}],
+      filter: [],
+      configuration: {xml, tableColumns: {excludedColumns: ['engine']}},
+      view: {properties: ['rawData']},
+      groupBy: {type: 'none', value: null},
+      distributedBy: {type: 'none', value: null},
+      visualization: 'table',
+      managementReport: false,
+      instantPreviewReport: false
+    }
+  }
+}
+
+/**
+ * Another Optimize as a promotion target: it has the fixture's process definition (with these
+ * variables in its data) and a collection `dst` scoped to it, but none of the fixture's entities.
+ */
+export async function startTarget(
+  options?: EmulatorOptions,
+  variables: {name: string; type: string}[] = []
+): Promise<Emulator> {
+  const emulator = await start(options)
+  const tenants = [
+    ...new Set(
+      FIXTURE.flatMap(e =>
+        e.data ? ((e.data as JsonObject).definitions as JsonObject[]).flatMap(d => d.tenantIds) : []
+      )
+    )
+  ] as (string | null)[]
+  emulator.state.addDefinition({
+    type: 'process',
+    key: FIXTURE_KEY,
+    versions: ['1'],
+    tenants,
+    variables
+  })
+  emulator.state.addCollection({
+    id: 'dst',
+    name: 'Target',
+    scope: [{definitionType: 'process', definitionKey: FIXTURE_KEY, tenants}]
+  })
+  return emulator
+}

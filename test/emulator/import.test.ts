@@ -44,7 +44,7 @@ async function exportCollection(emulator: Emulator, collectionId: string): Promi
   return res.json as JsonObject[]
 }
 
-describe('§4.1 import pipeline: success path', () => {
+describe('import pipeline: success path', () => {
   it('round-trips the real fixture (new ids, System User, collectionId from the query, xml refilled)', async () => {
     const emu = await startWithFixture()
     const res = await importInto(emu, 'dst', FIXTURE)
@@ -129,7 +129,7 @@ describe('§4.1 import pipeline: success path', () => {
     ])
   })
 
-  it('treats only lower-case-UUID tile ids as references (§3.3)', async () => {
+  it('treats only lower-case-UUID tile ids as references', async () => {
     const emu = await startWithFixture()
     const dashboard = structuredClone(FIXTURE[8])
     const upper = 'ABCDEF01-0000-4000-8000-000000000000'
@@ -158,7 +158,7 @@ describe('§4.1 import pipeline: success path', () => {
   })
 })
 
-describe('§4.1/§4.2 import errors, one per step and errorCode', () => {
+describe('import errors, one per step and errorCode', () => {
   it('step 1: missing collectionId → 400 badRequestError', async () => {
     const emu = await startWithFixture()
     const res = await call(emu, 'POST', '/api/public/import', FIXTURE)
@@ -422,7 +422,7 @@ describe('§4.1/§4.2 import errors, one per step and errorCode', () => {
     expect(emu.state.listReports('dst')).toHaveLength(0)
   })
 
-  it('a dashboard tile with id null → 500 (NullPointerException, §3.3)', async () => {
+  it('a dashboard tile with id null → 500 (NullPointerException)', async () => {
     const emu = await startWithFixture()
     const dashboard = {
       ...FIXTURE[8],

@@ -2,41 +2,12 @@ import {describe, expect, it} from 'vitest'
 import type {JsonObject} from '../../emulator/index.js'
 import {call, DASHBOARD_ID, FIXTURE, importInto, start, startWithFixture} from './helpers.js'
 
-describe('profiles (§1 void status, §3.4 index versions, §3.3 legacy dashboards, §2.4 auth)', () => {
+describe('profiles: Spring void status, ≤ 3.7 auth (index versions per line: defects-lines.test.ts)', () => {
   it('8.7: void calls answer 200 with an empty body', async () => {
     const emu = await startWithFixture({profile: '8.7'})
     const res = await call(emu, 'DELETE', `/api/public/dashboard/${DASHBOARD_ID}`)
     expect(res.status).toBe(200)
     expect(res.text).toBe('')
-  })
-
-  it('3.10: versions 10/9/4/7, dashboards exported and imported with `reports`', async () => {
-    const emu = await startWithFixture({profile: '3.10'})
-    const res = await call(emu, 'POST', '/api/public/export/dashboard/definition/json', [
-      DASHBOARD_ID
-    ])
-    const body = res.json as JsonObject[]
-    const dashboard = body[8]
-    expect(dashboard.sourceIndexVersion).toBe(7)
-    expect(body[0].sourceIndexVersion).toBe(10)
-    expect(dashboard.tiles).toBeUndefined()
-    expect((dashboard.reports as JsonObject[]).every(t => !('type' in t))).toBe(true)
-    const imported = await importInto(emu, 'dst', body)
-    expect(imported.status).toBe(200)
-    // A v8 file's `tiles` is unknown to a 3.10 DTO, so `reports` is null: bean validation fails.
-    const current = await importInto(emu, 'dst', FIXTURE)
-    expect((current.json as JsonObject).detailedMessage).toBe(
-      'Could not import entities because the provided file contains invalid OptimizeExportDtos. Errors: reports must not be null'
-    )
-    const reports = await importInto(emu, 'dst', FIXTURE.slice(0, 8))
-    expect((reports.json as JsonObject).mismatchingIndices).toEqual([
-      {
-        indexName: 'optimize-single-process-report_v10',
-        sourceIndexVersion: 11,
-        targetIndexVersion: 10
-      }
-    ])
-    expect((await call(emu, 'GET', '/api/public/collection')).status).toBe(404)
   })
 
   it('3.7: query-parameter token, header without Bearer, import answers [{id}] only, no collection endpoints', async () => {
