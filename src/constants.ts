@@ -7,6 +7,7 @@ export const Input = {
   ClientSecret: 'client-secret',
   OauthUrl: 'oauth-url',
   Audience: 'audience',
+  Scope: 'scope',
   DashboardIds: 'dashboard-ids',
   ReportIds: 'report-ids',
   CollectionId: 'collection-id',

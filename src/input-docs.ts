@@ -45,7 +45,12 @@ export const INPUT_DOCS: InputDoc[] = [
   {
     name: Input.Audience,
     description:
-      'Token audience. Default on Camunda SaaS: optimize.camunda.io; Identity/Keycloak setups usually use optimize-api.'
+      'Token audience, sent only when set (default on Camunda SaaS: optimize.camunda.io). Keycloak ignores it and takes the audience from the client; Auth0 needs it.'
+  },
+  {
+    name: Input.Scope,
+    description:
+      'Token scope, sent only when set. Microsoft Entra ID requires it for client credentials: <application ID URI of Optimize>/.default.'
   },
   {
     name: Input.DashboardIds,

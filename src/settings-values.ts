@@ -279,6 +279,7 @@ export function credentials(
     clientId,
     clientSecret,
     oauthUrl: new URL(httpUrl(Input.OauthUrl, oauthRaw)),
-    audience
+    audience,
+    scope: get(Input.Scope) || undefined
   }
 }

@@ -39,6 +39,7 @@ export type Credentials =
       clientSecret: string
       oauthUrl: URL
       audience?: string
+      scope?: string
     }
 
 export interface ConnectionSettings {

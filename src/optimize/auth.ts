@@ -61,13 +61,15 @@ class ClientCredentialsProvider implements TokenProvider {
   }
 
   private async fetchToken(): Promise<string> {
-    const {clientId, clientSecret, oauthUrl, audience} = this.credentials
+    const {clientId, clientSecret, oauthUrl, audience, scope} = this.credentials
     const form = new URLSearchParams({
       grant_type: 'client_credentials',
       client_id: clientId,
       client_secret: clientSecret
     })
+    // Each only when given: Entra ID requires scope, Auth0 audience, Keycloak neither.
     if (audience) form.set('audience', audience)
+    if (scope) form.set('scope', scope)
     const label = {method: 'POST', path: oauthUrl.pathname}
     const response = await this.transport(
       oauthUrl.toString(),
@@ -90,7 +92,7 @@ class ClientCredentialsProvider implements TokenProvider {
         ...label,
         kind: 'auth',
         status: response.status,
-        message: `the token endpoint ${oauthUrl.host} answered ${response.status}${reason ? ` (${reason})` : ''}. Check 'client-id', 'client-secret', 'oauth-url' and 'audience'.`
+        message: `the token endpoint ${oauthUrl.host} answered ${response.status}${reason ? ` (${reason})` : ''}. Check 'client-id', 'client-secret', 'oauth-url', 'audience' and 'scope'${scopeHint(answer)}.`
       })
     }
     const token = body.access_token
@@ -104,6 +106,14 @@ class ClientCredentialsProvider implements TokenProvider {
     this.io.debug(`Got an OAuth token valid for ${lifetimeMs / 1000} s`)
     return token
   }
+}
+
+/** Entra ID refuses client credentials without a scope (AADSTS90014): say which input that is. */
+function scopeHint(answer: Record<string, unknown> | undefined): string {
+  const text = `${String(answer?.error ?? '')} ${String(answer?.error_description ?? '')}`
+  return /AADSTS90014|\bscope\b/i.test(text)
+    ? " (Microsoft Entra ID needs input 'scope', e.g. api://<Optimize application ID>/.default)"
+    : ''
 }
 
 function safeJson(text: string): Record<string, unknown> | undefined {

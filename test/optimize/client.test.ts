@@ -185,6 +185,48 @@ describe('OptimizeClient authentication', () => {
   })
 })
 
+describe('OptimizeClient identity providers', () => {
+  it('Keycloak: neither audience nor scope is needed (it takes the audience from the client)', async () => {
+    const {emu} = await setup({identityProvider: 'keycloak'})
+    const keycloak = OptimizeClient.create(
+      {
+        baseUrl: emu.url,
+        credentials: {...clientCredentials(emu), audience: undefined},
+        timeoutMs: 2000,
+        retries: 0,
+        concurrency: 4,
+        batchSize: 100
+      },
+      recordingIo()
+    )
+    expect(await keycloak.listDashboardIds('dev')).toHaveLength(4)
+  })
+
+  it('Microsoft Entra ID: without a scope the error names the input; with one it works', async () => {
+    const emu = await startEmulator({identityProvider: 'entra', audience: 'api://optimize'})
+    emulators.push(emu)
+    emu.state.addCollection({id: 'dev', name: 'Dev'})
+    emu.state.generate({collectionId: 'dev', dashboards: 2, reportsPerDashboard: 1, seed: 1})
+    const make = (scope?: string): OptimizeClient =>
+      OptimizeClient.create(
+        {
+          baseUrl: emu.url,
+          credentials: {...clientCredentials(emu), audience: undefined, scope},
+          timeoutMs: 2000,
+          retries: 0,
+          concurrency: 4,
+          batchSize: 100
+        },
+        recordingIo(),
+        {retryBaseMs: 5}
+      )
+    const error = await failure(make().listDashboardIds('dev'))
+    expect(error.message).toMatch(/AADSTS90014/)
+    expect(error.message).toMatch(/Microsoft Entra ID needs input 'scope'/)
+    expect(await make('api://optimize/.default').listDashboardIds('dev')).toHaveLength(2)
+  })
+})
+
 describe('OptimizeClient retries', () => {
   it.each([
     ['502', {status: 502, body: 'Bad gateway'}],
