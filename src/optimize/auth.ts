@@ -110,7 +110,9 @@ class ClientCredentialsProvider implements TokenProvider {
 
 /** Entra ID refuses client credentials without a scope (AADSTS90014): say which input that is. */
 function scopeHint(answer: Record<string, unknown> | undefined): string {
-  const text = `${String(answer?.error ?? '')} ${String(answer?.error_description ?? '')}`
+  const text = [answer?.error, answer?.error_description]
+    .filter((v): v is string => typeof v === 'string')
+    .join(' ')
   return /AADSTS90014|\bscope\b/i.test(text)
     ? " (Microsoft Entra ID needs input 'scope', e.g. api://<Optimize application ID>/.default)"
     : ''
