@@ -36390,6 +36390,7 @@ const Input = {
     ClientSecret: 'client-secret',
     OauthUrl: 'oauth-url',
     Audience: 'audience',
+    Scope: 'scope',
     DashboardIds: 'dashboard-ids',
     ReportIds: 'report-ids',
     CollectionId: 'collection-id',
@@ -51184,14 +51185,17 @@ class ClientCredentialsProvider {
         return true;
     }
     async fetchToken() {
-        const { clientId, clientSecret, oauthUrl, audience } = this.credentials;
+        const { clientId, clientSecret, oauthUrl, audience, scope } = this.credentials;
         const form = new URLSearchParams({
             grant_type: 'client_credentials',
             client_id: clientId,
             client_secret: clientSecret
         });
+        // Each only when given: Entra ID requires scope, Auth0 audience, Keycloak neither.
         if (audience)
             form.set('audience', audience);
+        if (scope)
+            form.set('scope', scope);
         const label = { method: 'POST', path: oauthUrl.pathname };
         const response = await this.transport(oauthUrl.toString(), {
             method: 'POST',
@@ -51210,7 +51214,7 @@ class ClientCredentialsProvider {
                 ...label,
                 kind: 'auth',
                 status: response.status,
-                message: `the token endpoint ${oauthUrl.host} answered ${response.status}${reason ? ` (${reason})` : ''}. Check 'client-id', 'client-secret', 'oauth-url' and 'audience'.`
+                message: `the token endpoint ${oauthUrl.host} answered ${response.status}${reason ? ` (${reason})` : ''}. Check 'client-id', 'client-secret', 'oauth-url', 'audience' and 'scope'${scopeHint(answer)}.`
             });
         }
         const token = body.access_token;
@@ -51225,6 +51229,15 @@ class ClientCredentialsProvider {
         this.io.debug(`Got an OAuth token valid for ${lifetimeMs / 1000} s`);
         return token;
     }
+}
+/** Entra ID refuses client credentials without a scope (AADSTS90014): say which input that is. */
+function scopeHint(answer) {
+    const text = [answer?.error, answer?.error_description]
+        .filter((v) => typeof v === 'string')
+        .join(' ');
+    return /AADSTS90014|\bscope\b/i.test(text)
+        ? " (Microsoft Entra ID needs input 'scope', e.g. api://<Optimize application ID>/.default)"
+        : '';
 }
 function safeJson(text) {
     try {
@@ -61457,6 +61470,8 @@ class PromotionRun {
             // Optimize validates a whole import before it writes (optimize-api.md §4.1
             // step 12): a 4xx answer wrote nothing. After a 5xx, a lost connection or
             // a broken answer, some or all of it may be written (writes are not transactional).
+            if (ignoresImportBody(error))
+                throw new Error(`${failureText(error)}: the request held ${sent.length} entities, so the target Optimize did not read its body. This build has the defect camunda/camunda#36419 (Optimize 8.6 to 8.8 lost @RequestBody on the import endpoint); it is fixed by camunda/camunda pull request #36420 (August 2025). Upgrade the target to a patch release published after that fix, or to 8.9. Nothing was written.`, { cause: error });
             if (error instanceof OptimizeApiError && error.status === 413)
                 throw new Error(`${failureText(error)}: the request body (${sent.length} entities) is larger than a proxy in front of Optimize, or Optimize, accepts. Lower input 'batch-bytes' (now ${this.settings.batchBytes}) or raise the proxy's limit (ingress-nginx: the proxy-body-size annotation).`, { cause: error });
             if (wroteNothing(error))
@@ -61657,6 +61672,15 @@ function rootOf(item, byFile, git) {
     if (!root)
         throw new Error(`plan item ${item.kind} '${item.name}' has no file`);
     return root;
+}
+/**
+ * camunda/camunda#36419: unpatched 8.6-8.8 builds never bind the import body
+ * and answer every import as if the file were empty (400 importFileInvalid,
+ * or 500 where the exception reaches the catch-all).
+ */
+function ignoresImportBody(error) {
+    return (error instanceof OptimizeApiError &&
+        /provided file is null or empty/i.test(error.body?.detailedMessage ?? error.message));
 }
 function wroteNothing(error) {
     return (error instanceof OptimizeApiError &&
@@ -62078,7 +62102,8 @@ function credentials(get, accessToken, clientSecret, baseUrl) {
         clientId,
         clientSecret,
         oauthUrl: new URL(settings_values_httpUrl(Input.OauthUrl, oauthRaw)),
-        audience
+        audience,
+        scope: get(Input.Scope) || undefined
     };
 }
 

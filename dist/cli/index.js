@@ -33568,6 +33568,7 @@ const Input = {
     ClientSecret: 'client-secret',
     OauthUrl: 'oauth-url',
     Audience: 'audience',
+    Scope: 'scope',
     DashboardIds: 'dashboard-ids',
     ReportIds: 'report-ids',
     CollectionId: 'collection-id',
@@ -33663,7 +33664,11 @@ const INPUT_DOCS = [
     },
     {
         name: _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.Audience,
-        description: 'Token audience. Default on Camunda SaaS: optimize.camunda.io; Identity/Keycloak setups usually use optimize-api.'
+        description: 'Token audience, sent only when set (default on Camunda SaaS: optimize.camunda.io). Keycloak ignores it and takes the audience from the client; Auth0 needs it.'
+    },
+    {
+        name: _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.Scope,
+        description: 'Token scope, sent only when set. Microsoft Entra ID requires it for client credentials: <application ID URI of Optimize>/.default.'
     },
     {
         name: _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.DashboardIds,
@@ -48533,14 +48538,17 @@ class ClientCredentialsProvider {
         return true;
     }
     async fetchToken() {
-        const { clientId, clientSecret, oauthUrl, audience } = this.credentials;
+        const { clientId, clientSecret, oauthUrl, audience, scope } = this.credentials;
         const form = new URLSearchParams({
             grant_type: 'client_credentials',
             client_id: clientId,
             client_secret: clientSecret
         });
+        // Each only when given: Entra ID requires scope, Auth0 audience, Keycloak neither.
         if (audience)
             form.set('audience', audience);
+        if (scope)
+            form.set('scope', scope);
         const label = { method: 'POST', path: oauthUrl.pathname };
         const response = await this.transport(oauthUrl.toString(), {
             method: 'POST',
@@ -48559,7 +48567,7 @@ class ClientCredentialsProvider {
                 ...label,
                 kind: 'auth',
                 status: response.status,
-                message: `the token endpoint ${oauthUrl.host} answered ${response.status}${reason ? ` (${reason})` : ''}. Check 'client-id', 'client-secret', 'oauth-url' and 'audience'.`
+                message: `the token endpoint ${oauthUrl.host} answered ${response.status}${reason ? ` (${reason})` : ''}. Check 'client-id', 'client-secret', 'oauth-url', 'audience' and 'scope'${scopeHint(answer)}.`
             });
         }
         const token = body.access_token;
@@ -48574,6 +48582,15 @@ class ClientCredentialsProvider {
         this.io.debug(`Got an OAuth token valid for ${lifetimeMs / 1000} s`);
         return token;
     }
+}
+/** Entra ID refuses client credentials without a scope (AADSTS90014): say which input that is. */
+function scopeHint(answer) {
+    const text = [answer?.error, answer?.error_description]
+        .filter((v) => typeof v === 'string')
+        .join(' ');
+    return /AADSTS90014|\bscope\b/i.test(text)
+        ? " (Microsoft Entra ID needs input 'scope', e.g. api://<Optimize application ID>/.default)"
+        : '';
 }
 function safeJson(text) {
     try {
@@ -58812,6 +58829,8 @@ class PromotionRun {
             // Optimize validates a whole import before it writes (optimize-api.md §4.1
             // step 12): a 4xx answer wrote nothing. After a 5xx, a lost connection or
             // a broken answer, some or all of it may be written (writes are not transactional).
+            if (ignoresImportBody(error))
+                throw new Error(`${failureText(error)}: the request held ${sent.length} entities, so the target Optimize did not read its body. This build has the defect camunda/camunda#36419 (Optimize 8.6 to 8.8 lost @RequestBody on the import endpoint); it is fixed by camunda/camunda pull request #36420 (August 2025). Upgrade the target to a patch release published after that fix, or to 8.9. Nothing was written.`, { cause: error });
             if (error instanceof OptimizeApiError && error.status === 413)
                 throw new Error(`${failureText(error)}: the request body (${sent.length} entities) is larger than a proxy in front of Optimize, or Optimize, accepts. Lower input 'batch-bytes' (now ${this.settings.batchBytes}) or raise the proxy's limit (ingress-nginx: the proxy-body-size annotation).`, { cause: error });
             if (wroteNothing(error))
@@ -59012,6 +59031,15 @@ function rootOf(item, byFile, git) {
     if (!root)
         throw new Error(`plan item ${item.kind} '${item.name}' has no file`);
     return root;
+}
+/**
+ * camunda/camunda#36419: unpatched 8.6-8.8 builds never bind the import body
+ * and answer every import as if the file were empty (400 importFileInvalid,
+ * or 500 where the exception reaches the catch-all).
+ */
+function ignoresImportBody(error) {
+    return (error instanceof OptimizeApiError &&
+        /provided file is null or empty/i.test(error.body?.detailedMessage ?? error.message));
 }
 function wroteNothing(error) {
     return (error instanceof OptimizeApiError &&
@@ -59623,7 +59651,8 @@ function credentials(get, accessToken, clientSecret, baseUrl) {
         clientId,
         clientSecret,
         oauthUrl: new URL(httpUrl(constants/* Input */.pd.OauthUrl, oauthRaw)),
-        audience
+        audience,
+        scope: get(constants/* Input */.pd.Scope) || undefined
     };
 }
 

@@ -121,6 +121,11 @@ export class PromotionRun {
       // Optimize validates a whole import before it writes (optimize-api.md §4.1
       // step 12): a 4xx answer wrote nothing. After a 5xx, a lost connection or
       // a broken answer, some or all of it may be written (writes are not transactional).
+      if (ignoresImportBody(error))
+        throw new Error(
+          `${failureText(error)}: the request held ${sent.length} entities, so the target Optimize did not read its body. This build has the defect camunda/camunda#36419 (Optimize 8.6 to 8.8 lost @RequestBody on the import endpoint); it is fixed by camunda/camunda pull request #36420 (August 2025). Upgrade the target to a patch release published after that fix, or to 8.9. Nothing was written.`,
+          {cause: error}
+        )
       if (error instanceof OptimizeApiError && error.status === 413)
         throw new Error(
           `${failureText(error)}: the request body (${sent.length} entities) is larger than a proxy in front of Optimize, or Optimize, accepts. Lower input 'batch-bytes' (now ${this.settings.batchBytes}) or raise the proxy's limit (ingress-nginx: the proxy-body-size annotation).`,
@@ -335,6 +340,18 @@ function rootOf(item: PlanItem, byFile: Map<string, string>, git: PlanContext['g
         : git.reports.get(id)
   if (!root) throw new Error(`plan item ${item.kind} '${item.name}' has no file`)
   return root
+}
+
+/**
+ * camunda/camunda#36419: unpatched 8.6-8.8 builds never bind the import body
+ * and answer every import as if the file were empty (400 importFileInvalid,
+ * or 500 where the exception reaches the catch-all).
+ */
+function ignoresImportBody(error: unknown): boolean {
+  return (
+    error instanceof OptimizeApiError &&
+    /provided file is null or empty/i.test(error.body?.detailedMessage ?? error.message)
+  )
 }
 
 function wroteNothing(error: unknown): boolean {

@@ -37,7 +37,10 @@ async function setup(options: EmulatorOptions = {}, connection: Partial<Connecti
   return {emu, io, client}
 }
 
-function clientCredentials(emu: Emulator, secret = 'emulator-client-secret'): Credentials {
+function clientCredentials(
+  emu: Emulator,
+  secret = 'emulator-client-secret'
+): Extract<Credentials, {kind: 'client-credentials'}> {
   return {
     kind: 'client-credentials',
     clientId: 'optimize-as-code',
