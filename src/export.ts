@@ -11,7 +11,7 @@ import {z} from 'zod'
 import type {CommandResult} from './command.js'
 import {Output} from './constants.js'
 import {renderDashboardSvg} from './entities/dashboard-svg.js'
-import {ExportDecoder, type DecodedEntity} from './entities/export-text.js'
+import {ExportDecoder} from './entities/export-text.js'
 import {
   layoutTree,
   type DashboardExtras,
@@ -35,14 +35,7 @@ import {
   type Report
 } from './optimize/schemas.js'
 import type {Settings} from './settings.js'
-import {ExportWorker, type Serialized} from './export-worker.js'
-import {
-  parseEntityTree,
-  readTreeTexts,
-  writeManagedFiles,
-  type KnownEntity,
-  type WriteHelper
-} from './workspace.js'
+import {parseEntityTree, readTreeTexts, writeManagedFiles, type KnownEntity} from './workspace.js'
 
 export interface ExportOutcome {
   result: CommandResult
@@ -54,14 +47,11 @@ export interface ExportOutcome {
 
 export interface ExportHooks {
   client?: OptimizeClient
-  /** The helper thread; by default the process's shared one. */
-  worker?: ExportWorker
 }
 
 /**
  * Beside each dashboard's JSON: a picture of its tile grid, so GitHub's image
- * diff shows layout changes. All are drawn at once, before the helper thread
- * has finished the entities' texts, which pictures do not need.
+ * diff shows layout changes.
  */
 function dashboardPictures(tree: EntityTree): DashboardExtras {
   const reportsById = new Map(tree.reports.map(({entity}) => [entity.id, entity]))
@@ -84,42 +74,12 @@ export async function runExport(
   if (!settings.connection) throw new Error('export needs a connection to Optimize.')
   const client = hooks.client ?? OptimizeClient.create(settings.connection, io)
 
-  const worker = hooks.worker ?? ExportWorker.shared()
-  const held: HeldTexts = {keys: [], of: new Map()}
-  try {
-    return await exportWith(settings, io, client, worker, held)
-  } finally {
-    worker.release(held.keys)
-  }
-}
-
-/** The canonical texts the helper thread holds for one export: their keys, and whose they are. */
-interface HeldTexts {
-  keys: number[]
-  of: Map<NormalizedEntity, number>
-}
-
-async function exportWith(
-  settings: Settings,
-  io: Io,
-  client: OptimizeClient,
-  worker: ExportWorker,
-  held: HeldTexts
-): Promise<ExportOutcome> {
   // The files git holds now are read while Optimize prepares the export.
-  const [arriving, read] = await io.group('Fetching dashboards and reports', async () =>
-    Promise.all([fetchSelection(settings, client, io, worker, held), readTreeTexts(settings.path)])
+  const [fetched, read] = await io.group('Fetching dashboards and reports', async () =>
+    Promise.all([fetchSelection(settings, client, io), readTreeTexts(settings.path)])
   )
-  const after = toTree(arriving.map(({normalized}) => normalized))
+  const after = toTree(fetched)
   const pictures = dashboardPictures(after)
-  // The last batch's last texts would wait for the event loop's next turn: written here instead.
-  worker.serializeQueued()
-  await settle(arriving, held)
-  io.debug(
-    worker.threaded
-      ? 'Canonical JSON was written in the helper thread'
-      : 'Canonical JSON was written on the main thread (the helper thread did not start)'
-  )
   const files = layoutTree(after, pictures)
   // What git holds (the "before" of the change summary): a file that holds
   // what this export writes holds the same entity, unparsed.
@@ -132,22 +92,9 @@ async function exportWith(
   }
   const before = current.tree
 
-  // The helper thread writes the files whose texts it holds, while this one
-  // writes the others and the change summary, then joins it.
-  const helper: WriteHelper = {
-    held: file => (file.entity ? held.of.get(file.entity) : undefined),
-    write: async (jobs, next) => worker.writeHeld(jobs, next)
-  }
-  let summarized: ReturnType<typeof exportSummary> | undefined
   const written = await io.group(
     `Writing ${files.length} files to ${settings.relativePath}`,
-    async () =>
-      writeManagedFiles(settings.path, files, current.manifest, current.texts, {
-        helper,
-        meanwhile: () => {
-          summarized = exportSummary(settings, before, after)
-        }
-      })
+    async () => writeManagedFiles(settings.path, files, current.manifest, current.texts)
   )
   // Each of thousands of paths is asked for up to three times: joined once.
   const inWorkspace = new Map<string, string>()
@@ -165,7 +112,7 @@ async function exportWith(
   for (const file of written.changed) io.info(`wrote ${toWorkspace(file)}`)
   for (const file of written.removed) io.info(`removed ${toWorkspace(file)}`)
 
-  const summary = (summarized ?? exportSummary(settings, before, after))(changedFiles.length > 0)
+  const summary = exportSummary(settings, before, after)(changedFiles.length > 0)
   return {
     before,
     after,
@@ -214,17 +161,14 @@ function exportSummary(
 /**
  * Fetches the selection (listed dashboards and reports, or a collection's),
  * each entity checked and normalized as soon as its bytes are in (see
- * exportBatches), while the rest of the batches are still on their way. The
- * helper thread may still be writing the last ones' texts (settle).
+ * exportBatches), while the rest of the batches are still on their way.
  */
 async function fetchSelection(
   settings: Settings,
   client: OptimizeClient,
-  io: Io,
-  worker: ExportWorker,
-  held: HeldTexts
-): Promise<Arriving[]> {
-  const batches = exportBatches(worker, held.keys)
+  io: Io
+): Promise<NormalizedEntity[]> {
+  const batches = exportBatches()
   const dashboardIds = [...settings.dashboardIds]
   const reportIds = [...settings.reportIds]
   let collectionReportIds: string[] = []
@@ -246,9 +190,9 @@ async function fetchSelection(
   }
 
   const entities = dashboardIds.length ? await client.exportDashboards(dashboardIds, batches) : []
-  const have = new Set(entities.map(({normalized}) => normalized.entity.id))
+  const have = new Set(entities.map(({entity}) => entity.id))
   const onDashboards = new Set(
-    entities.flatMap(({normalized: {entity}}) => (isDashboard(entity) ? tileReportIds(entity) : []))
+    entities.flatMap(({entity}) => (isDashboard(entity) ? tileReportIds(entity) : []))
   )
   // A collection's reports that sit on no dashboard are exported as standalone reports.
   const standalone = collectionReportIds.filter(id => !onDashboards.has(id))
@@ -259,24 +203,16 @@ async function fetchSelection(
   return entities
 }
 
-/** An entity as it arrives: checked and normalized here, serialized by the helper thread. */
-interface Arriving {
-  normalized: NormalizedEntity
-  serialized: Promise<Serialized>
-}
-
 /**
  * How export reads its batches: each entity as soon as its bytes are in,
  * while the rest of its batch is still arriving, without building the process
- * XML it drops anyway (entities/export-text.ts). It is checked against the
- * entity schemas and normalized here; its canonical JSON is written by the
- * helper thread, from the JSON text the decoder kept.
+ * XML it drops anyway (entities/export-text.ts); checked against the entity
+ * schemas and normalized.
  */
-function exportBatches(worker: ExportWorker, held: number[]): BatchOptions<Arriving> {
+function exportBatches(): BatchOptions<NormalizedEntity> {
   return {
-    decoder: () => new ExportDecoder({withText: true}),
-    each: (item, index) => {
-      const {value, text} = item as DecodedEntity
+    decoder: () => new ExportDecoder(),
+    each: (value, index) => {
       const result = EntitySchema.safeParse(value)
       if (!result.success) {
         const id =
@@ -285,22 +221,9 @@ function exportBatches(worker: ExportWorker, held: number[]): BatchOptions<Arriv
           `Optimize returned an entity that is not a valid export (id ${id}): ${z.prettifyError(result.error)}`
         )
       }
-      return {normalized: normalizeEntity(result.data), serialized: worker.serialize(text, held)}
+      return normalizeEntity(result.data)
     }
   }
-}
-
-/** Gives each entity its canonical JSON, once the helper thread has written it. */
-async function settle(arriving: readonly Arriving[], held: HeldTexts): Promise<void> {
-  const results = await Promise.all(arriving.map(async item => item.serialized))
-  arriving.forEach(({normalized}, i) => {
-    const result = results[i]
-    // The schemas let through what normalizing needs, so this is a fault of this action.
-    if ('error' in result)
-      throw new Error(`Could not serialize ${normalized.entity.id}: ${result.error}`)
-    normalized.text = result.text
-    if (result.held !== undefined) held.of.set(normalized, result.held)
-  })
 }
 
 /** The entity of a current file whose text (and .dmn file) are just what `files` holds for it. */

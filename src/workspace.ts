@@ -246,46 +246,6 @@ export interface WriteResult {
   removed: string[]
 }
 
-/** A file for another thread to write from a text that thread holds. */
-export interface HeldWrite {
-  /** Absolute path to write. */
-  file: string
-  /** The key the other thread holds the text under. */
-  held: number
-  /** A new file ('wx': it must not exist), or a staged copy ('w'). */
-  exclusive: boolean
-}
-
-/**
- * What another thread wrote of a list of HeldWrites: the indexes of the jobs
- * it wrote or began to write, and the error that stopped it. `lost`: the
- * thread ended before it answered, so any job not written here may be
- * half-written there.
- */
-export interface WriteReport {
-  written: number[]
-  error?: {message: string; code?: string}
-  lost?: boolean
-}
-
-/** Another thread that writes files alongside this one, from texts it holds. */
-export interface WriteHelper {
-  /** The key under which the other thread holds a file's content, if it does. */
-  held(file: ManagedFile): number | undefined
-  /** Starts writing: the other thread claims jobs from `next` (an index shared with this thread). */
-  write(jobs: HeldWrite[], next: Int32Array): Promise<WriteReport>
-}
-
-export interface WriteOptions {
-  /** Another thread that writes the files whose texts it holds, alongside this one. */
-  helper?: WriteHelper
-  /**
-   * Work for this thread while the helper thread writes (export's change
-   * summary). Should it throw, nothing stays written.
-   */
-  meanwhile?: () => void
-}
-
 /**
  * Replaces the managed files under `root` with `files`. New contents of
  * existing files are staged next to them first; only when every file is on
@@ -293,19 +253,16 @@ export interface WriteOptions {
  * run removed. A failure before that takes back what was written, new files
  * included, so the folder is as it was.
  *
- * Synchronous file calls on purpose: nothing else runs meanwhile, and for
- * thousands of small files they are several times faster than the thread
- * pool. Each folder is listed once instead of asking about each file. With
- * a helper thread, both threads take files from one list, each the next
- * file not yet taken, so the writing is shared however fast each one is.
+ * Synchronous file calls, one after the other: for thousands of small files
+ * in one folder they are several times faster than the thread pool. Each
+ * folder is listed once instead of asking about each file.
  */
 export async function writeManagedFiles(
   root: string,
   files: readonly ManagedFile[],
   previous?: Manifest,
   /** Texts of files already read in this run (readEntityTree's), to compare without reading again. */
-  known?: ReadonlyMap<string, string>,
-  {helper, meanwhile}: WriteOptions = {}
+  known?: ReadonlyMap<string, string>
 ): Promise<WriteResult> {
   const managed = new Set([...(previous?.files ?? []), ...(previous ? [MANIFEST_FILE] : [])])
   const locate = targetLocator(root)
@@ -324,20 +281,6 @@ export async function writeManagedFiles(
   const next = new Set(files.map(f => f.path))
   const removed = [...managed].filter(file => !next.has(file)).sort()
 
-  // Files this thread alone can write come first; the helper thread takes
-  // the others, which it holds, from the same list as this thread.
-  const own: Job[] = []
-  const shared: Job[] = []
-  const heldWrites: HeldWrite[] = []
-  for (const job of changed) {
-    const held = helper?.held(job.file)
-    if (held === undefined) {
-      own.push(job)
-    } else {
-      shared.push(job)
-      heldWrites.push({file: job.write, held, exclusive: !job.exists})
-    }
-  }
   const createdDirs: string[] = []
   const written = new Set<Job>()
   try {
@@ -345,26 +288,7 @@ export async function writeManagedFiles(
       changed.map(job => path.dirname(job.target)),
       createdDirs
     )
-    const claim = new Int32Array(new SharedArrayBuffer(4))
-    const helping = shared.length ? helper?.write(heldWrites, claim) : undefined
-    let failure: {error: unknown} | undefined
-    try {
-      for (const job of own) writeJob(job, written)
-      meanwhile?.()
-      for (let i = Atomics.add(claim, 0, 1); i < shared.length; i = Atomics.add(claim, 0, 1))
-        writeJob(shared[i], written)
-    } catch (error) {
-      // The helper thread takes no more files; what it wrote is taken back with the rest.
-      Atomics.store(claim, 0, shared.length)
-      failure = {error}
-    }
-    const report = await helping
-    for (const i of report?.written ?? []) written.add(shared[i])
-    if (failure) throw failure.error
-    if (report?.error)
-      throw Object.assign(new Error(report.error.message), {code: report.error.code})
-    // The thread ended before it answered: what it may have left half-written is written here.
-    if (report?.lost) for (const job of shared) if (!written.has(job)) writeJob(job, written, 'w')
+    for (const job of changed) writeJob(job, written)
   } catch (error) {
     // Taking back is best effort: the write that failed may have left nothing to remove.
     for (const {write} of written) removeQuietly(write)
@@ -388,7 +312,8 @@ interface Job {
   exists: boolean
 }
 
-function writeJob(job: Job, written: Set<Job>, flag = job.exists ? 'w' : 'wx'): void {
+function writeJob(job: Job, written: Set<Job>): void {
+  const flag = job.exists ? 'w' : 'wx'
   // Counted before the call: a write that fails may still have made the file.
   written.add(job)
   writeFileSync(job.write, job.file.content, {encoding: 'utf8', flag})

@@ -109,9 +109,9 @@ export function layoutTree(tree: EntityTree, extras?: DashboardExtras): ManagedF
     'report'
   )
   for (const normalized of tree.reports) {
-    const {entity, decisionXml, text} = normalized
+    const {entity, decisionXml} = normalized
     const base = `${REPORT_DIR}/${reportNames.get(entity.id)}`
-    files.push({path: `${base}.json`, content: text ?? toCanonicalJson(entity), entity: normalized})
+    files.push({path: `${base}.json`, content: toCanonicalJson(entity), entity: normalized})
     if (decisionXml !== undefined)
       files.push({path: `${base}.dmn`, content: withNewline(decisionXml)})
     entries.push(entryFor(entity, `${base}.json`))
@@ -122,9 +122,9 @@ export function layoutTree(tree: EntityTree, extras?: DashboardExtras): ManagedF
     'dashboard'
   )
   for (const normalized of tree.dashboards) {
-    const {entity, text} = normalized
+    const {entity} = normalized
     const base = `${DASHBOARD_DIR}/${dashboardNames.get(entity.id)}`
-    files.push({path: `${base}.json`, content: text ?? toCanonicalJson(entity), entity: normalized})
+    files.push({path: `${base}.json`, content: toCanonicalJson(entity), entity: normalized})
     for (const extra of extras?.(entity, reportsById) ?? []) {
       files.push({path: `${base}.${extra.extension}`, content: extra.content})
     }
