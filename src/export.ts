@@ -35,7 +35,8 @@ import {
   type Report
 } from './optimize/schemas.js'
 import type {Settings} from './settings.js'
-import {parseEntityTree, readTreeTexts, writeManagedFiles, type KnownEntity} from './workspace.js'
+import {parseEntityTree, readTreeTexts, type KnownEntity} from './workspace/read.js'
+import {writeManagedFiles} from './workspace/write.js'
 
 export interface ExportOutcome {
   result: CommandResult

@@ -9,7 +9,8 @@ import {escapeMarkdown} from './entities/promotion-markdown.js'
 import {checkTree} from './entities/promotion-checks.js'
 import type {Io} from './io.js'
 import type {Settings} from './settings.js'
-import {readEntityTree, type LoadedTree, type TreeProblem} from './workspace.js'
+import type {LoadedTree, TreeProblem} from './entities/layout.js'
+import {readEntityTree} from './workspace/read.js'
 
 export interface ValidationOutcome {
   loaded: LoadedTree

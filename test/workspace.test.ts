@@ -2,7 +2,8 @@ import {mkdir, readdir, readFile, symlink, writeFile} from 'node:fs/promises'
 import * as path from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {MANIFEST_FILE, type Manifest} from '../src/entities/layout.js'
-import {writeManagedFiles, WorkspaceError} from '../src/workspace.js'
+import {WorkspaceError} from '../src/workspace/files.js'
+import {writeManagedFiles} from '../src/workspace/write.js'
 import {tempDir} from './helpers/temp.js'
 
 const manifestOf = (...files: string[]): Manifest => ({formatVersion: 1, entities: [], files})
