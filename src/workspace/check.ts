@@ -7,13 +7,15 @@
  *   would otherwise "plan" the deletion of everything in the target.
  * - checkPublishable: before `commit: push` or `pull-request` commit it: the
  *   tree parses, and the manifest lists exactly the files of dashboards/ and
- *   reports/, so a half-written tree is never published.
+ *   reports/, so a half-written tree is never published (after recoverTree
+ *   none can be left; this holds whatever wrote the folder).
  */
 import * as path from 'node:path'
-import {DASHBOARD_DIR, MANIFEST_FILE, REPORT_DIR} from '../entities/layout.js'
+import {parseJsonDocument} from '../entities/json-document.js'
+import {DASHBOARD_DIR, MANIFEST_FILE, REPORT_DIR, type TreeProblem} from '../entities/layout.js'
 import {checkNoLinksBetween, Folder, WorkspaceError} from './files.js'
 import {STAGING_DIR} from './journal.js'
-import {readEntityTree} from './read.js'
+import {parseEntityTree, readTreeTexts} from './read.js'
 
 const CHECKOUT_HINT =
   "Check that an actions/checkout step runs before this one (with the ref and sparse-checkout you expect), and that the input 'path' names the folder 'export' writes."
@@ -55,24 +57,29 @@ export function checkDesiredState(workspace: string, root: string, relative: str
 
 /**
  * What stands in the way of committing the folder at `root`: every problem,
- * each naming its file. Empty when the tree parses, and the manifest lists
- * exactly the files in dashboards/ and reports/, all of them present.
+ * each naming its file. Empty when nothing is left staged, the files parse
+ * and the manifest lists exactly the files in dashboards/ and reports/, all
+ * of them present. Without a manifest the folder holds no export yet, and
+ * nothing tells which files are managed: only their JSON is checked.
  */
 export async function checkPublishable(root: string): Promise<string[]> {
   const folder = new Folder(root)
   if (!folder.lstat('.')) return []
   const problems: string[] = []
   if (folder.lstat(STAGING_DIR)) problems.push(`${STAGING_DIR}: a write was not completed`)
-  const loaded = await readEntityTree(root)
-  for (const problem of loaded.problems) {
+  const read = await readTreeTexts(root)
+  const note = (problem: TreeProblem): void => {
     problems.push(`${problem.file}${problem.line ? `:${problem.line}` : ''}: ${problem.message}`)
   }
-  if (!loaded.manifest) {
-    if (!loaded.problems.some(p => p.file === MANIFEST_FILE))
-      problems.push(`${MANIFEST_FILE}: missing`)
+  if (!read.manifest) {
+    read.problems.forEach(note)
+    for (const {file, text} of read.files) {
+      for (const problem of parseJsonDocument(text).problems) note({file, ...problem})
+    }
     return problems
   }
-  const listed = new Set(loaded.manifest.files)
+  parseEntityTree(read).problems.forEach(note)
+  const listed = new Set(read.manifest.files)
   const present = new Set<string>()
   for (const dir of [REPORT_DIR, DASHBOARD_DIR]) {
     if (!folder.lstat(dir)?.isDirectory()) continue
