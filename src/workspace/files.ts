@@ -32,6 +32,7 @@ import {
   type Dirent,
   type Stats
 } from 'node:fs'
+import {open, type FileHandle} from 'node:fs/promises'
 import * as path from 'node:path'
 
 export class WorkspaceError extends Error {
@@ -227,4 +228,22 @@ export function writeFileInside(root: string, file: string, content: string): vo
   const folder = new Folder(root)
   folder.makeFolders(path.dirname(folder.resolve(file, 'write')))
   folder.write(file, content)
+}
+
+/**
+ * Opens `file` (an absolute path) for writing piece by piece, created or
+ * emptied, refusing a symbolic link in its place: for the data files of
+ * export-data, whose folder settings keeps inside the workspace.
+ */
+export async function openToWrite(file: string): Promise<FileHandle> {
+  if (!NOFOLLOW && lstatSync(file, {throwIfNoEntry: false})?.isSymbolicLink())
+    throw new WorkspaceError(`Refusing to write '${file}': it is a symbolic link.`)
+  try {
+    return await open(file, REPLACE, 0o666)
+  } catch (error) {
+    const {code} = error as NodeJS.ErrnoException
+    if (code === 'ELOOP' || code === 'EMLINK')
+      throw new WorkspaceError(`Refusing to write '${file}': it is a symbolic link.`)
+    throw error
+  }
 }
