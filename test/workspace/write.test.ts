@@ -1,10 +1,10 @@
 import {mkdir, readdir, readFile, symlink, writeFile} from 'node:fs/promises'
 import * as path from 'node:path'
 import {describe, expect, it} from 'vitest'
-import {MANIFEST_FILE, type Manifest} from '../src/entities/layout.js'
-import {WorkspaceError} from '../src/workspace/files.js'
-import {writeManagedFiles} from '../src/workspace/write.js'
-import {tempDir} from './helpers/temp.js'
+import {MANIFEST_FILE, type Manifest} from '../../src/entities/layout.js'
+import {WorkspaceError} from '../../src/workspace/files.js'
+import {writeManagedFiles} from '../../src/workspace/write.js'
+import {tempDir} from '../helpers/temp.js'
 
 const manifestOf = (...files: string[]): Manifest => ({formatVersion: 1, entities: [], files})
 
@@ -91,5 +91,52 @@ describe('writeManagedFiles', () => {
     await expect(
       writeManagedFiles(root, [{path: '../escape.json', content: 'x\n'}], manifestOf())
     ).rejects.toThrow(/outside/)
+  })
+})
+
+describe('writeManagedFiles, crash-consistent', () => {
+  it('leaves no staging folder and no temporary file, whether the write succeeds or fails', async () => {
+    const root = await tempDir()
+    await writeManagedFiles(root, [
+      {path: 'reports/a.json', content: 'a\n'},
+      {path: MANIFEST_FILE, content: '{}\n'}
+    ])
+    await writeManagedFiles(
+      root,
+      [
+        {path: 'reports/a.json', content: 'a2\n'},
+        {path: 'dashboards/d.json', content: 'd\n'},
+        {path: MANIFEST_FILE, content: '{"v":2}\n'}
+      ],
+      manifestOf('reports/a.json')
+    )
+    expect(await snapshot(root)).toEqual({
+      dashboards: 'folder',
+      'dashboards/d.json': 'd\n',
+      [MANIFEST_FILE]: '{"v":2}\n',
+      reports: 'folder',
+      'reports/a.json': 'a2\n'
+    })
+    // A name the file system refuses fails while staging, before anything in the tree changed.
+    const before = await snapshot(root)
+    await expect(
+      writeManagedFiles(
+        root,
+        [
+          {path: 'reports/a.json', content: 'a3\n'},
+          {path: `dashboards/${'x'.repeat(300)}.json`, content: 'x\n'}
+        ],
+        manifestOf('reports/a.json', 'dashboards/d.json')
+      )
+    ).rejects.toThrow(/ENAMETOOLONG/)
+    expect(await snapshot(root)).toEqual(before)
+  })
+
+  it('refuses to write when an earlier write was not recovered', async () => {
+    const root = await tempDir()
+    await mkdir(path.join(root, '.optimize-as-code-staging'))
+    await expect(
+      writeManagedFiles(root, [{path: 'reports/a.json', content: 'a\n'}])
+    ).rejects.toThrow(/earlier run that was not recovered/)
   })
 })
