@@ -65,12 +65,17 @@ export function commitJournal(folder: Folder, journal: Omit<Journal, 'formatVers
  * as the caller orders them), removed files gone with the folders they
  * leave empty, then the journal and the staging folder. Safe to repeat.
  */
-export function applyJournal(folder: Folder, journal: Journal): void {
+export function applyJournal(folder: Folder, journal: Omit<Journal, 'formatVersion'>): void {
+  const madeFolders = new Set<string>()
   for (const file of journal.write) {
     const staged = stagedPath(file)
     // Gone from staging: moved into place by an earlier, interrupted apply.
     if (!folder.lstat(staged)) continue
-    folder.makeFolders(path.posix.dirname(file))
+    const dir = path.posix.dirname(file)
+    if (!madeFolders.has(dir)) {
+      folder.makeFolders(dir)
+      madeFolders.add(dir)
+    }
     folder.checkFolders(file, 'write')
     renameSync(folder.resolve(staged), folder.resolve(file, 'write'))
   }

@@ -106,7 +106,7 @@ export async function writeManagedFiles(
     throw error
   }
   try {
-    applyJournal(folder, {formatVersion: 1, write: order, remove: removed})
+    applyJournal(folder, {write: order, remove: removed})
   } catch (error) {
     throw new WorkspaceError(
       `Writing '${root}' stopped after its commit point: ${(error as Error).message} The next run completes it.`,
