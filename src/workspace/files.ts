@@ -61,18 +61,22 @@ type Access = 'read' | 'write'
 
 /** The files under one root folder. */
 export class Folder {
+  readonly root: string
+  /** The root with a trailing separator: what every path inside it starts with. */
+  readonly #prefix: string
   /** Folders below the root already checked not to be links. */
   readonly #checked = new Set<string>()
 
-  constructor(readonly root: string) {}
+  constructor(root: string) {
+    this.root = path.resolve(root)
+    this.#prefix = this.root.endsWith(path.sep) ? this.root : this.root + path.sep
+  }
 
   /** The absolute path of `file` (relative to the root, or absolute inside it). */
   resolve(file: string, access: Access = 'read'): string {
     const target = path.resolve(this.root, file)
-    const relative = path.relative(this.root, target)
-    if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) {
+    if (!target.startsWith(this.#prefix))
       throw new WorkspaceError(`Refusing to ${access} '${file}': it is outside '${this.root}'.`)
-    }
     return target
   }
 
@@ -83,30 +87,13 @@ export class Folder {
 
   /** Checks the folders between the root and `file`: none may be a link (missing ones are fine). */
   checkFolders(file: string, access: Access = 'read'): void {
-    const target = this.resolve(file, access)
-    let current = this.root
-    for (const part of path.relative(this.root, path.dirname(target)).split(path.sep)) {
-      if (!part) continue
-      current = path.join(current, part)
-      if (this.#checked.has(current)) continue
-      const stats = lstatSync(current, {throwIfNoEntry: false})
-      if (!stats) return
-      if (stats.isSymbolicLink()) {
-        const verb = access === 'read' ? 'read from' : 'write into'
-        throw new WorkspaceError(
-          `Refusing to ${verb} '${this.name(current)}': it is a symbolic link.`
-        )
-      }
-      if (!stats.isDirectory())
-        throw new WorkspaceError(`'${this.name(current)}' is in the way: it is not a folder.`)
-      this.#checked.add(current)
-    }
+    this.#checkParents(this.resolve(file, access), access)
   }
 
   /** What is at `file` ('.': the root), without following a link; undefined when nothing is. */
   lstat(file: string): Stats | undefined {
-    const target = this.#at(file)
-    if (target !== this.root) this.checkFolders(file)
+    const target = path.resolve(this.root, file) === this.root ? this.root : this.resolve(file)
+    if (target !== this.root) this.#checkParents(target, 'read')
     return lstatSync(target, {throwIfNoEntry: false})
   }
 
@@ -117,7 +104,7 @@ export class Folder {
     if (stats.isSymbolicLink())
       throw new WorkspaceError(`Refusing to read '${this.name(dir)}': it is a symbolic link.`)
     if (!stats.isDirectory()) throw new WorkspaceError(`'${this.name(dir)}' is not a folder.`)
-    return readdirSync(this.#at(dir), {withFileTypes: true})
+    return readdirSync(path.resolve(this.root, dir), {withFileTypes: true})
   }
 
   /**
@@ -125,8 +112,8 @@ export class Folder {
    * anything but a regular file, and a file over `maxBytes` (FileTooLargeError).
    */
   read(file: string, maxBytes = Infinity): string | undefined {
-    this.checkFolders(file)
     const target = this.resolve(file)
+    this.#checkParents(target, 'read')
     if (!NOFOLLOW && lstatSync(target, {throwIfNoEntry: false})?.isSymbolicLink())
       throw this.#linkError('read', file)
     let fd: number
@@ -172,14 +159,14 @@ export class Folder {
   makeFolders(dir: string, created?: string[]): void {
     const target = path.resolve(this.root, dir)
     if (target === this.root) return
-    this.checkFolders(path.join(this.resolve(target, 'write'), 'x'), 'write')
+    this.#checkParents(path.join(this.resolve(target, 'write'), 'x'), 'write')
     const made = mkdirSync(target, {recursive: true})
     if (made !== undefined) created?.push(made)
   }
 
   #write(file: string, content: string, flag: number): void {
-    this.checkFolders(file, 'write')
     const target = this.resolve(file, 'write')
+    this.#checkParents(target, 'write')
     if (!NOFOLLOW && lstatSync(target, {throwIfNoEntry: false})?.isSymbolicLink())
       throw this.#linkError('write', file)
     let fd: number
@@ -197,9 +184,26 @@ export class Folder {
     }
   }
 
-  /** `file`'s absolute path, the root itself allowed. */
-  #at(file: string): string {
-    return path.resolve(this.root, file) === this.root ? this.root : this.resolve(file)
+  /** Checks each folder from the root down to `target`'s: none may be a link; missing ones end the check. */
+  #checkParents(target: string, access: Access): void {
+    const parent = path.dirname(target)
+    if (parent === this.root || this.#checked.has(parent)) return
+    let current = this.root
+    for (const part of parent.slice(this.#prefix.length).split(path.sep)) {
+      current = path.join(current, part)
+      if (this.#checked.has(current)) continue
+      const stats = lstatSync(current, {throwIfNoEntry: false})
+      if (!stats) return
+      if (stats.isSymbolicLink()) {
+        const verb = access === 'read' ? 'read from' : 'write into'
+        throw new WorkspaceError(
+          `Refusing to ${verb} '${this.name(current)}': it is a symbolic link.`
+        )
+      }
+      if (!stats.isDirectory())
+        throw new WorkspaceError(`'${this.name(current)}' is in the way: it is not a folder.`)
+      this.#checked.add(current)
+    }
   }
 
   #linkError(access: Access, file: string): WorkspaceError {

@@ -68,16 +68,20 @@ export function commitJournal(folder: Folder, journal: Omit<Journal, 'formatVers
 export function applyJournal(folder: Folder, journal: Omit<Journal, 'formatVersion'>): void {
   const madeFolders = new Set<string>()
   for (const file of journal.write) {
-    const staged = stagedPath(file)
-    // Gone from staging: moved into place by an earlier, interrupted apply.
-    if (!folder.lstat(staged)) continue
     const dir = path.posix.dirname(file)
     if (!madeFolders.has(dir)) {
       folder.makeFolders(dir)
       madeFolders.add(dir)
     }
     folder.checkFolders(file, 'write')
-    renameSync(folder.resolve(staged), folder.resolve(file, 'write'))
+    const staged = stagedPath(file)
+    try {
+      renameSync(folder.resolve(staged), folder.resolve(file, 'write'))
+    } catch (error) {
+      // Gone from staging: moved into place by an earlier, interrupted apply.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !folder.lstat(staged)) continue
+      throw error
+    }
   }
   for (const file of journal.remove) {
     const stats = folder.lstat(file)
