@@ -88,7 +88,7 @@ async function checkTreeToPublish(settings: Settings, io: Io): Promise<void> {
   const shown = problems.slice(0, 20).map(problem => `${settings.relativePath}/${problem}`)
   if (problems.length > shown.length) shown.push(`and ${problems.length - shown.length} more`)
   throw new Error(
-    `Refusing to commit ${settings.relativePath}: it is not a whole export (${shown.join('; ')}). Nothing was committed or pushed; run the export again.`
+    `Refusing to commit ${settings.relativePath}: it is not a whole export (${shown.join('; ')}). Nothing was committed or pushed. Run the export again, and remove by hand any file in dashboards/ or reports/ that export did not write.`
   )
 }
 

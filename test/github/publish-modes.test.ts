@@ -133,7 +133,7 @@ describe('publishChanges never publishes a half-written tree', () => {
         summaryMarkdown: ''
       })
     ).rejects.toThrow(
-      'Refusing to commit optimize: it is not a whole export (optimize/reports/orders.json: listed in optimize-as-code.json, but missing; optimize/reports/revenue.json.4242.tmp: not listed in optimize-as-code.json). Nothing was committed or pushed; run the export again.'
+      'Refusing to commit optimize: it is not a whole export (optimize/reports/orders.json: listed in optimize-as-code.json, but missing; optimize/reports/revenue.json.4242.tmp: not listed in optimize-as-code.json). Nothing was committed or pushed. Run the export again, and remove by hand any file in dashboards/ or reports/ that export did not write.'
     )
     expect(await fixture.git(['rev-parse', 'main'], fixture.origin)).toBe(head)
   })
