@@ -60,6 +60,7 @@ export function reliabilitySection(rows: readonly MatrixRow[] = MATRIX): string 
     '- Entity names are data: names with `/`, `..`, control and bidi characters, Windows-reserved words or 10,000 characters are exported exactly, under file names that are `[a-z0-9-]`, at most 80 characters, never reserved on Windows and unique ignoring case.',
     "- The bundled action (`node dist/index.js`) prints a secret only in `::add-mask::` lines, also when Optimize, the OAuth token endpoint or the GitHub API echoes every secret in an error body, or Optimize's names hold them: the outputs file, the job summary, `plan.json`, the plan comment and the pull request show `***`, and credentials the action never knew appear nowhere, not even in the log (the runner could not mask them). The same for the bundled CLI. Plain `http://` to a host other than loopback gets a warning. A certificate from an unknown CA fails with a message pointing to `NODE_EXTRA_CA_CERTS`, and setting it makes the export work.",
     '- A 300-dashboard collection export never has more than `concurrency` requests in flight at the server.',
+    '- `export` killed with SIGKILL at each of its file-system mutations (the bundled action, `crash.test.ts`): the next run finds the old tree or the new one, byte for byte; git never sees a staged file; a rerun ends with exactly the new tree.',
     END
   ].join('\n')
 }

@@ -2,23 +2,30 @@
  * `export`: the listed dashboards (or a whole collection) with all their
  * reports, through the bulk export endpoints, into normalized files.
  *
- * Few calls: IDs go to the bulk endpoints in batches, never one call per
- * dashboard. Nothing is written until every entity has been fetched and
- * checked, so a failed run leaves the folder as it was.
+ * Nothing is written until every entity has been fetched and checked, and
+ * the files are written crash-consistently (workspace/write.ts): a failed or
+ * killed run leaves the folder as it was, or the next run completes it.
+ * Refused before anything is written: an unknown collection, a collection
+ * that lists nothing while the folder holds its entities, an entity whose
+ * file would exceed validate's size limit, and two different versions of one
+ * entity in Optimize's answers. A dashboard with a dangling tile fails alone:
+ * its files stay as they were, and a warning names it.
  */
 import * as path from 'node:path'
-import {z} from 'zod'
 import type {CommandResult} from './command.js'
 import {Output} from './constants.js'
+import {toCanonicalJson} from './entities/canonical-json.js'
 import {renderDashboardSvg} from './entities/dashboard-svg.js'
-import {ExportDecoder, type DecodedEntity} from './entities/export-text.js'
 import {
   layoutTree,
   type DashboardExtras,
   type EntityTree,
-  type ManagedFile
+  type ManagedFile,
+  type TreeProblem
 } from './entities/layout.js'
-import {compareStrings, normalizeEntity, type NormalizedEntity} from './entities/normalize.js'
+import {compareStrings, type NormalizedEntity} from './entities/normalize.js'
+import {referencedIds} from './entities/promotion-compare.js'
+import {fetchSelection} from './export-selection.js'
 import {
   escapeMarkdown,
   hasChanges,
@@ -26,23 +33,20 @@ import {
   summarizeChanges
 } from './github/summary.js'
 import type {Io} from './io.js'
-import {OptimizeClient, type BatchOptions} from './optimize/client.js'
-import {
-  EntitySchema,
-  isDashboard,
-  tileReportIds,
-  type Dashboard,
-  type Report
-} from './optimize/schemas.js'
+import {OptimizeClient} from './optimize/client.js'
+import {isDashboard, tileReportIds, type Dashboard, type Report} from './optimize/schemas.js'
 import type {Settings} from './settings.js'
-import {ExportWorker, type Serialized} from './export-worker.js'
+import {checkNoLinksBetween} from './workspace/files.js'
+import {recoverTree} from './workspace/journal.js'
 import {
+  MAX_FILE_BYTES,
+  parseEntityFile,
   parseEntityTree,
   readTreeTexts,
-  writeManagedFiles,
   type KnownEntity,
-  type WriteHelper
-} from './workspace.js'
+  type TreeTexts
+} from './workspace/read.js'
+import {writeManagedFiles} from './workspace/write.js'
 
 export interface ExportOutcome {
   result: CommandResult
@@ -54,14 +58,11 @@ export interface ExportOutcome {
 
 export interface ExportHooks {
   client?: OptimizeClient
-  /** The helper thread; by default the process's shared one. */
-  worker?: ExportWorker
 }
 
 /**
  * Beside each dashboard's JSON: a picture of its tile grid, so GitHub's image
- * diff shows layout changes. All are drawn at once, before the helper thread
- * has finished the entities' texts, which pictures do not need.
+ * diff shows layout changes.
  */
 function dashboardPictures(tree: EntityTree): DashboardExtras {
   const reportsById = new Map(tree.reports.map(({entity}) => [entity.id, entity]))
@@ -83,44 +84,24 @@ export async function runExport(
 ): Promise<ExportOutcome> {
   if (!settings.connection) throw new Error('export needs a connection to Optimize.')
   const client = hooks.client ?? OptimizeClient.create(settings.connection, io)
+  checkNoLinksBetween(settings.workspace, settings.path, 'write')
+  const recovered = recoverTree(settings.path)
+  if (recovered) io.warning(recovered)
 
-  const worker = hooks.worker ?? ExportWorker.shared()
-  const held: HeldTexts = {keys: [], of: new Map()}
-  try {
-    return await exportWith(settings, io, client, worker, held)
-  } finally {
-    worker.release(held.keys)
-  }
-}
-
-/** The canonical texts the helper thread holds for one export: their keys, and whose they are. */
-interface HeldTexts {
-  keys: number[]
-  of: Map<NormalizedEntity, number>
-}
-
-async function exportWith(
-  settings: Settings,
-  io: Io,
-  client: OptimizeClient,
-  worker: ExportWorker,
-  held: HeldTexts
-): Promise<ExportOutcome> {
   // The files git holds now are read while Optimize prepares the export.
-  const [arriving, read] = await io.group('Fetching dashboards and reports', async () =>
-    Promise.all([fetchSelection(settings, client, io, worker, held), readTreeTexts(settings.path)])
+  const [selection, read] = await io.group('Fetching dashboards and reports', async () =>
+    Promise.all([fetchSelection(settings, client, io), readTreeTexts(settings.path)])
   )
-  const after = toTree(arriving.map(({normalized}) => normalized))
-  const pictures = dashboardPictures(after)
-  // The last batch's last texts would wait for the event loop's next turn: written here instead.
-  worker.serializeQueued()
-  await settle(arriving, held)
-  io.debug(
-    worker.threaded
-      ? 'Canonical JSON was written in the helper thread'
-      : 'Canonical JSON was written on the main thread (the helper thread did not start)'
-  )
-  const files = layoutTree(after, pictures)
+  if (selection.emptyCollection && read.manifest?.entities.length) {
+    throw new Error(
+      `Collection '${settings.collectionId}' lists nothing, but ${settings.relativePath} holds ${read.manifest.entities.length} of its dashboards and reports: nothing was written. Check the input 'collection-id'. If the collection really is empty now, delete the folder's files yourself.`
+    )
+  }
+  const dangling = selection.danglingDashboards
+  const kept = keptUnits(dangling, read, selection.entities)
+  const after = toTree([...selection.entities, ...kept])
+  const files = layoutTree(after, dashboardPictures(after))
+  checkSizes(files)
   // What git holds (the "before" of the change summary): a file that holds
   // what this export writes holds the same entity, unparsed.
   const current = parseEntityTree(read, unchangedEntity(files))
@@ -131,41 +112,22 @@ async function exportWith(
     io.debug(`existing file ${problem.file}: ${problem.message} (it will be replaced)`)
   }
   const before = current.tree
+  const names = new Map(read.manifest?.entities.map(entry => [entry.id, entry.name]))
+  for (const id of dangling) io.warning(danglingMessage(id, names.get(id)))
 
-  // The helper thread writes the files whose texts it holds, while this one
-  // writes the others and the change summary, then joins it.
-  const helper: WriteHelper = {
-    held: file => (file.entity ? held.of.get(file.entity) : undefined),
-    write: async (jobs, next) => worker.writeHeld(jobs, next)
-  }
-  let summarized: ReturnType<typeof exportSummary> | undefined
   const written = await io.group(
     `Writing ${files.length} files to ${settings.relativePath}`,
-    async () =>
-      writeManagedFiles(settings.path, files, current.manifest, current.texts, {
-        helper,
-        meanwhile: () => {
-          summarized = exportSummary(settings, before, after)
-        }
-      })
+    async () => writeManagedFiles(settings.path, files, current.manifest, current.texts)
   )
-  // Each of thousands of paths is asked for up to three times: joined once.
-  const inWorkspace = new Map<string, string>()
-  const toWorkspace = (file: string): string => {
-    let joined = inWorkspace.get(file)
-    if (joined === undefined) {
-      joined = path.posix.join(settings.relativePath, file)
-      inWorkspace.set(file, joined)
-    }
-    return joined
-  }
+  const toWorkspace = (file: string): string => path.posix.join(settings.relativePath, file)
   const changedFiles = [...written.changed, ...written.removed]
     .map(toWorkspace)
     .sort(compareStrings)
   for (const file of written.changed) io.info(`wrote ${toWorkspace(file)}`)
   for (const file of written.removed) io.info(`removed ${toWorkspace(file)}`)
 
-  const summary = (summarized ?? exportSummary(settings, before, after))(changedFiles.length > 0)
+  const problems = dangling.map(id => danglingMessage(id, names.get(id)))
+  const summary = exportSummary(settings, before, after, changedFiles.length > 0, problems)
   return {
     before,
     after,
@@ -181,126 +143,93 @@ async function exportWith(
   }
 }
 
-/** The job summary, but for whether any file changed, which only writing tells. */
+function danglingMessage(id: string, name: string | undefined): string {
+  return `Dashboard ${id}${name ? ` ('${name}')` : ''} was not exported: Optimize answered 500 "Could not retrieve some reports required by this dashboard." (a tile references a report that no longer exists). Its files were left as they were. Remove the broken tile in Optimize and export again.`
+}
+
+/**
+ * The entities of dashboards that could not be exported, as the folder holds
+ * them: each dashboard with the reports it references that this export did
+ * not bring, so the folder keeps a whole unit that validate accepts.
+ */
+function keptUnits(
+  dangling: readonly string[],
+  read: TreeTexts,
+  exported: readonly NormalizedEntity[]
+): NormalizedEntity[] {
+  if (!dangling.length || !read.manifest) return []
+  const fileOf = new Map(read.manifest.entities.map(e => [entityKey(e.type, e.id), e.file]))
+  const texts = new Map(read.files.map(entry => [entry.file, entry]))
+  const have = new Set(exported.map(({entity}) => entityKey(entity.exportEntityType, entity.id)))
+  const kept: NormalizedEntity[] = []
+  const keep = (key: string): NormalizedEntity | undefined => {
+    const entry = texts.get(fileOf.get(key) ?? '')
+    if (have.has(key) || !entry) return undefined
+    have.add(key)
+    const problems: TreeProblem[] = []
+    const parsed = parseEntityFile(entry.file, entry.text, problems, entry.sidecar)
+    if (!parsed) return undefined
+    const normalized = {entity: parsed.entity, decisionXml: parsed.decisionXml}
+    kept.push(normalized)
+    return normalized
+  }
+  for (const id of dangling) {
+    const dashboard = keep(entityKey('dashboard', id))
+    const stack = dashboard ? referencedIds(dashboard.entity) : []
+    while (stack.length) {
+      const report = keep(entityKey('report', stack.pop() as string))
+      if (report) stack.push(...referencedIds(report.entity))
+    }
+  }
+  return kept
+}
+
+/** Dashboards and reports have ids of their own: the key tells them apart. */
+function entityKey(type: string, id: string): string {
+  return `${type === 'dashboard' ? 'd' : 'r'}:${id}`
+}
+
+/** Refuses, naming it, an entity whose file would exceed what validate reads. */
+function checkSizes(files: readonly ManagedFile[]): void {
+  for (const file of files) {
+    if (!file.path.endsWith('.json') && !file.path.endsWith('.dmn')) continue
+    const bytes = Buffer.byteLength(file.content)
+    if (bytes <= MAX_FILE_BYTES) continue
+    throw new Error(
+      `${file.path} would be ${bytes} bytes, over the limit of ${MAX_FILE_BYTES} bytes that validate and import apply to entity files; nothing was written. Make the ${file.path.startsWith('dashboards/') ? 'dashboard' : 'report'} smaller in Optimize.`
+    )
+  }
+}
+
+/** The job summary: what changed, what could not be exported, and the exported dashboards. */
 function exportSummary(
   settings: Settings,
   before: EntityTree,
-  after: EntityTree
-): (filesChanged: boolean) => string {
+  after: EntityTree,
+  filesChanged: boolean,
+  problems: readonly string[]
+): string {
   const table = exportedTable(after)
   const changeSummary = summarizeChanges(before, after)
-  const listed = hasChanges(changeSummary)
+  let changes = hasChanges(changeSummary)
     ? renderSummaryMarkdown(changeSummary, {
         title: 'What changed',
         maxLength: SUMMARY_BUDGET - table.length - 500
       })
-    : undefined
-  return filesChanged => {
-    let changes = listed ?? 'Nothing changed: the files already match Optimize.'
-    if (!listed && filesChanged)
-      changes = 'The files changed, but no dashboard or report did (file format or layout only).'
-    return [
-      '## Optimize export',
-      '',
-      `Exported **${after.dashboards.length}** dashboards and **${after.reports.length}** reports into \`${settings.relativePath}\`.`,
-      '',
-      changes.trimEnd(),
-      '',
-      table
-    ].join('\n')
-  }
-}
-
-/**
- * Fetches the selection (listed dashboards and reports, or a collection's),
- * each entity checked and normalized as soon as its bytes are in (see
- * exportBatches), while the rest of the batches are still on their way. The
- * helper thread may still be writing the last ones' texts (settle).
- */
-async function fetchSelection(
-  settings: Settings,
-  client: OptimizeClient,
-  io: Io,
-  worker: ExportWorker,
-  held: HeldTexts
-): Promise<Arriving[]> {
-  const batches = exportBatches(worker, held.keys)
-  const dashboardIds = [...settings.dashboardIds]
-  const reportIds = [...settings.reportIds]
-  let collectionReportIds: string[] = []
-  if (settings.collectionId) {
-    const [dashboards, reports] = await Promise.all([
-      client.listDashboardIds(settings.collectionId),
-      client.listReportIds(settings.collectionId)
-    ])
-    io.info(
-      `Collection ${settings.collectionId} has ${dashboards.length} dashboards and ${reports.length} reports`
-    )
-    if (!dashboards.length && !reports.length) {
-      io.warning(
-        `Collection '${settings.collectionId}' is empty or does not exist (Optimize answers both the same way).`
-      )
-    }
-    dashboardIds.push(...dashboards.filter(id => !dashboardIds.includes(id)))
-    collectionReportIds = reports
-  }
-
-  const entities = dashboardIds.length ? await client.exportDashboards(dashboardIds, batches) : []
-  const have = new Set(entities.map(({normalized}) => normalized.entity.id))
-  const onDashboards = new Set(
-    entities.flatMap(({normalized: {entity}}) => (isDashboard(entity) ? tileReportIds(entity) : []))
-  )
-  // A collection's reports that sit on no dashboard are exported as standalone reports.
-  const standalone = collectionReportIds.filter(id => !onDashboards.has(id))
-  const missing = [...reportIds, ...standalone].filter(
-    (id, i, all) => !have.has(id) && all.indexOf(id) === i
-  )
-  if (missing.length) entities.push(...(await client.exportReports(missing, batches)))
-  return entities
-}
-
-/** An entity as it arrives: checked and normalized here, serialized by the helper thread. */
-interface Arriving {
-  normalized: NormalizedEntity
-  serialized: Promise<Serialized>
-}
-
-/**
- * How export reads its batches: each entity as soon as its bytes are in,
- * while the rest of its batch is still arriving, without building the process
- * XML it drops anyway (entities/export-text.ts). It is checked against the
- * entity schemas and normalized here; its canonical JSON is written by the
- * helper thread, from the JSON text the decoder kept.
- */
-function exportBatches(worker: ExportWorker, held: number[]): BatchOptions<Arriving> {
-  return {
-    decoder: () => new ExportDecoder({withText: true}),
-    each: (item, index) => {
-      const {value, text} = item as DecodedEntity
-      const result = EntitySchema.safeParse(value)
-      if (!result.success) {
-        const id =
-          typeof value === 'object' && value && 'id' in value ? String(value.id) : `#${index}`
-        throw new Error(
-          `Optimize returned an entity that is not a valid export (id ${id}): ${z.prettifyError(result.error)}`
-        )
-      }
-      return {normalized: normalizeEntity(result.data), serialized: worker.serialize(text, held)}
-    }
-  }
-}
-
-/** Gives each entity its canonical JSON, once the helper thread has written it. */
-async function settle(arriving: readonly Arriving[], held: HeldTexts): Promise<void> {
-  const results = await Promise.all(arriving.map(async item => item.serialized))
-  arriving.forEach(({normalized}, i) => {
-    const result = results[i]
-    // The schemas let through what normalizing needs, so this is a fault of this action.
-    if ('error' in result)
-      throw new Error(`Could not serialize ${normalized.entity.id}: ${result.error}`)
-    normalized.text = result.text
-    if (result.held !== undefined) held.of.set(normalized, result.held)
-  })
+    : 'Nothing changed: the files already match Optimize.'
+  if (!hasChanges(changeSummary) && filesChanged)
+    changes = 'The files changed, but no dashboard or report did (file format or layout only).'
+  const warnings = problems.map(problem => `> [!WARNING]\n> ${escapeMarkdown(problem)}\n`)
+  return [
+    '## Optimize export',
+    '',
+    `Exported **${after.dashboards.length}** dashboards and **${after.reports.length}** reports into \`${settings.relativePath}\`.`,
+    '',
+    ...warnings,
+    changes.trimEnd(),
+    '',
+    table
+  ].join('\n')
 }
 
 /** The entity of a current file whose text (and .dmn file) are just what `files` holds for it. */
@@ -315,12 +244,24 @@ function unchangedEntity(files: readonly ManagedFile[]): KnownEntity {
   }
 }
 
-/** Normalized entities, one per id (a report on two dashboards is exported twice). */
+/**
+ * Normalized entities, one per id: a report on two dashboards comes once
+ * with each. Two different versions of one entity in one export are refused,
+ * naming it: which to write could only be guessed.
+ */
 export function toTree(entities: readonly NormalizedEntity[]): EntityTree {
   const byId = new Map<string, NormalizedEntity>()
   for (const normalized of entities) {
     const {entity} = normalized
-    byId.set(`${isDashboard(entity) ? 'd' : 'r'}:${entity.id}`, normalized)
+    const key = entityKey(entity.exportEntityType, entity.id)
+    const seen = byId.get(key)
+    if (seen && !sameEntity(seen, normalized)) {
+      const kind = isDashboard(entity) ? 'dashboard' : 'report'
+      throw new Error(
+        `Optimize answered two different versions of ${kind} ${entity.id} ('${entity.name}') in one export; nothing was written. Run the export again; if it happens again, the entity may have been changed during the export.`
+      )
+    }
+    byId.set(key, normalized)
   }
   const tree: EntityTree = {dashboards: [], reports: []}
   for (const normalized of byId.values()) {
@@ -331,6 +272,10 @@ export function toTree(entities: readonly NormalizedEntity[]): EntityTree {
   tree.dashboards.sort((a, b) => compareStrings(a.entity.id, b.entity.id))
   tree.reports.sort((a, b) => compareStrings(a.entity.id, b.entity.id))
   return tree
+}
+
+function sameEntity(a: NormalizedEntity, b: NormalizedEntity): boolean {
+  return a.decisionXml === b.decisionXml && toCanonicalJson(a.entity) === toCanonicalJson(b.entity)
 }
 
 function exportedTable(tree: EntityTree): string {

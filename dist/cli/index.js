@@ -33411,7 +33411,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7242);
 /* harmony import */ var _input_docs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(503);
 /* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5027);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7038);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7348);
 /* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(217);
 /**
  * The command line beside the action: `optimize-as-code <command> --option value`.
@@ -33929,7 +33929,7 @@ function createCliIo(options = {}) {
 
 /***/ }),
 
-/***/ 7038:
+/***/ 7348:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33948,1293 +33948,6 @@ var command = __nccwpck_require__(1274);
 var constants = __nccwpck_require__(7242);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
-
-// functions
-function assertEqual(val) {
-    return val;
-}
-function assertNotEqual(val) {
-    return val;
-}
-function toZod() {
-    return (schema) => schema;
-}
-function assertIs(_arg) { }
-function assertNever(_x) {
-    throw new Error("Unexpected value in exhaustive check");
-}
-function assert(_) { }
-function getEnumValues(entries) {
-    const numericValues = Object.values(entries).filter((v) => typeof v === "number");
-    const values = Object.entries(entries)
-        .filter(([k, _]) => numericValues.indexOf(+k) === -1)
-        .map(([_, v]) => v);
-    return values;
-}
-function joinValues(array, separator = "|") {
-    return array.map((val) => stringifyPrimitive(val)).join(separator);
-}
-function jsonStringifyReplacer(_, value) {
-    if (typeof value === "bigint")
-        return value.toString();
-    return value;
-}
-// the accessor lives on a shared prototype: an own accessor makes every box a dictionary-mode object (~360 B and a slow load per read against ~100 B and an inlined getter here)
-class Cached {
-    constructor(getter) {
-        this._getter = getter;
-        this._value = undefined;
-    }
-    get value() {
-        const getter = this._getter;
-        if (getter !== undefined) {
-            this._value = getter();
-            this._getter = undefined;
-        }
-        return this._value;
-    }
-}
-function cached(getter) {
-    return new Cached(getter);
-}
-function nullish(input) {
-    return input === null || input === undefined;
-}
-function cleanRegex(source) {
-    const start = source.startsWith("^") ? 1 : 0;
-    const end = source.endsWith("$") ? source.length - 1 : source.length;
-    return source.slice(start, end);
-}
-function floatSafeRemainder(val, step) {
-    const ratio = val / step;
-    const roundedRatio = Math.round(ratio);
-    // `val` and `step` each round to a double before the division rounds again, so a true decimal multiple's quotient can sit up to 1.5 of these scaled epsilons from the integer. A 1x tolerance therefore rejected 2.03 as a multiple of 0.07; 4x covers the worst case with margin.
-    const tolerance = 4 * Number.EPSILON * Math.max(Math.abs(ratio), 1);
-    if (Math.abs(ratio - roundedRatio) < tolerance)
-        return 0;
-    return ratio - roundedRatio;
-}
-const EVALUATING = /* @__PURE__*/ (/* unused pure expression or super */ null && (Symbol("evaluating")));
-function defineLazy(object, key, getter) {
-    let value = undefined;
-    Object.defineProperty(object, key, {
-        get() {
-            if (value === EVALUATING) {
-                // Circular reference detected, return undefined to break the cycle
-                return undefined;
-            }
-            if (value === undefined) {
-                value = EVALUATING;
-                value = getter();
-            }
-            return value;
-        },
-        set(v) {
-            Object.defineProperty(object, key, {
-                value: v,
-                // configurable: true,
-            });
-            // object[key] = v;
-        },
-        configurable: true,
-    });
-}
-function objectClone(obj) {
-    return Object.create(Object.getPrototypeOf(obj), Object.getOwnPropertyDescriptors(obj));
-}
-function util_assignProp(target, prop, value) {
-    Object.defineProperty(target, prop, {
-        value,
-        writable: true,
-        enumerable: true,
-        configurable: true,
-    });
-}
-/**
- * Whichever object a def's `shape` currently answers from: the one the caller passed until the first read, the frozen copy after it.
- *
- * Its keys and descriptors read without invoking anything, which is what lets a discriminated union check its discriminator, and the cycle walk read a shape, without resolving a getter that references the schema being constructed. A def that answers `shape` from an accessor of its own has none.
- */
-function rawShape(def) {
-    const desc = Object.getOwnPropertyDescriptor(def, "shape");
-    return desc?.get ? desc.get.raw : desc?.value;
-}
-// where a builder reads its source's keys and descriptors, resolving only a shape a def answers for itself. A shape resolves by object spread, so only its enumerable keys are ever part of it.
-function sourceShape(schema) {
-    return rawShape(schema._zod.def) ?? schema._zod.def.shape;
-}
-// a key whose value is not settled yet, self-caching so every read after the first gets the same one
-function deferProp(target, key, getter) {
-    Object.defineProperty(target, key, {
-        get() {
-            const value = getter();
-            util_assignProp(this, key, value);
-            return value;
-        },
-        enumerable: true,
-        configurable: true,
-    });
-}
-// Writes a settled key. A plain assignment is much cheaper than `defineProperty` and produces the same descriptor, but it runs whatever setter already answers to the key — an accessor this shape deferred, or an inherited one, which `__proto__` has on every object and prototype pollution can add for any name.
-function putProp(target, key, value) {
-    if (key in target)
-        util_assignProp(target, key, value);
-    else
-        target[key] = value;
-}
-/**
- * Copies `keys` of `source`'s shape onto `target`, each value passed through `wrap`.
- *
- * A key the source has resolved is copied through now, so the derived shape states it outright and nothing has to resolve it to learn what it holds. A key the source still defers stays deferred, and reads back through the source's own `shape`, so it resolves once and both shapes get that one schema.
- */
-function mirrorShape(target, source, keys, wrap) {
-    const raw = sourceShape(source);
-    for (const key of keys) {
-        const desc = Object.getOwnPropertyDescriptor(raw, key);
-        if (!desc.enumerable)
-            continue;
-        if (desc.get) {
-            deferProp(target, key, () => {
-                const value = source._zod.def.shape[key];
-                return wrap ? wrap(value, key) : value;
-            });
-        }
-        else
-            putProp(target, key, wrap ? wrap(desc.value, key) : desc.value);
-    }
-}
-// same, for a plain shape a caller passed rather than a schema's
-function mirrorProps(target, source) {
-    for (const key of Reflect.ownKeys(source)) {
-        const desc = Object.getOwnPropertyDescriptor(source, key);
-        if (!desc.enumerable)
-            continue;
-        if (desc.get)
-            deferProp(target, key, () => source[key]);
-        else
-            putProp(target, key, desc.value);
-    }
-}
-function mergeDefs(...defs) {
-    const mergedDescriptors = {};
-    for (const def of defs) {
-        const descriptors = Object.getOwnPropertyDescriptors(def);
-        Object.assign(mergedDescriptors, descriptors);
-    }
-    return Object.defineProperties({}, mergedDescriptors);
-}
-function cloneDef(schema) {
-    return mergeDefs(schema._zod.def);
-}
-function getElementAtPath(obj, path) {
-    if (!path)
-        return obj;
-    return path.reduce((acc, key) => acc?.[key], obj);
-}
-function promiseAllObject(promisesObj) {
-    const keys = Object.keys(promisesObj);
-    const promises = keys.map((key) => promisesObj[key]);
-    return Promise.all(promises).then((results) => {
-        const resolvedObj = {};
-        for (let i = 0; i < keys.length; i++) {
-            resolvedObj[keys[i]] = results[i];
-        }
-        return resolvedObj;
-    });
-}
-function randomString(length = 10) {
-    const chars = "abcdefghijklmnopqrstuvwxyz";
-    let str = "";
-    for (let i = 0; i < length; i++) {
-        str += chars[Math.floor(Math.random() * chars.length)];
-    }
-    return str;
-}
-function esc(str) {
-    return JSON.stringify(str);
-}
-function slugify(input) {
-    return input
-        .toLowerCase()
-        .trim()
-        .replace(/[^\w\s-]/g, "")
-        .replace(/[\s_-]+/g, "-")
-        .replace(/^-+|-+$/g, "");
-}
-const captureStackTrace = ("captureStackTrace" in Error ? Error.captureStackTrace : (..._args) => { });
-function util_isObject(data) {
-    return typeof data === "object" && data !== null && !Array.isArray(data);
-}
-const util_allowsEval = /* @__PURE__*/ cached(() => {
-    // Skip the probe under `jitless`: strict CSPs report the caught `new Function` as a `securitypolicyviolation` even though the throw is swallowed.
-    if (globalConfig.jitless) {
-        return false;
-    }
-    // @ts-ignore
-    if (typeof navigator !== "undefined" && navigator?.userAgent?.includes("Cloudflare")) {
-        return false;
-    }
-    try {
-        const F = Function;
-        new F("");
-        return true;
-    }
-    catch (_) {
-        return false;
-    }
-});
-function isPlainObject(o) {
-    if (util_isObject(o) === false)
-        return false;
-    // modified constructor
-    const ctor = o.constructor;
-    if (ctor === undefined)
-        return true;
-    if (typeof ctor !== "function")
-        return true;
-    // modified prototype
-    const prot = ctor.prototype;
-    if (util_isObject(prot) === false)
-        return false;
-    // ctor doesn't have static `isPrototypeOf`
-    if (Object.prototype.hasOwnProperty.call(prot, "isPrototypeOf") === false) {
-        return false;
-    }
-    return true;
-}
-function shallowClone(o) {
-    if (isPlainObject(o))
-        return { ...o };
-    if (Array.isArray(o))
-        return [...o];
-    if (o instanceof Map)
-        return new Map(o);
-    if (o instanceof Set)
-        return new Set(o);
-    return o;
-}
-function numKeys(data) {
-    let keyCount = 0;
-    for (const key in data) {
-        if (Object.prototype.hasOwnProperty.call(data, key)) {
-            keyCount++;
-        }
-    }
-    return keyCount;
-}
-const getParsedType = (data) => {
-    const t = typeof data;
-    switch (t) {
-        case "undefined":
-            return "undefined";
-        case "string":
-            return "string";
-        case "number":
-            return Number.isNaN(data) ? "nan" : "number";
-        case "boolean":
-            return "boolean";
-        case "function":
-            return "function";
-        case "bigint":
-            return "bigint";
-        case "symbol":
-            return "symbol";
-        case "object":
-            if (Array.isArray(data)) {
-                return "array";
-            }
-            if (data === null) {
-                return "null";
-            }
-            if (data.then && typeof data.then === "function" && data.catch && typeof data.catch === "function") {
-                return "promise";
-            }
-            if (typeof Map !== "undefined" && data instanceof Map) {
-                return "map";
-            }
-            if (typeof Set !== "undefined" && data instanceof Set) {
-                return "set";
-            }
-            if (typeof Date !== "undefined" && data instanceof Date) {
-                return "date";
-            }
-            // @ts-ignore
-            if (typeof File !== "undefined" && data instanceof File) {
-                return "file";
-            }
-            return "object";
-        default:
-            throw new Error(`Unknown data type: ${t}`);
-    }
-};
-const propertyKeyTypes = /* @__PURE__*/ new Set(["string", "number", "symbol"]);
-const primitiveTypes = /* @__PURE__*/ new Set([
-    "string",
-    "number",
-    "bigint",
-    "boolean",
-    "symbol",
-    "undefined",
-]);
-function escapeRegex(str) {
-    return str.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-// zod-specific utils
-function clone(inst, def, params) {
-    const cl = new inst._zod.constr(def ?? inst._zod.def);
-    if (!def || params?.parent)
-        cl._zod.parent = inst;
-    return cl;
-}
-function normalizeParams(_params) {
-    const params = _params;
-    if (!params)
-        return {};
-    if (typeof params === "string")
-        return { error: () => params };
-    if (params?.message !== undefined) {
-        if (params?.error !== undefined)
-            throw new Error("Cannot specify both `message` and `error` params");
-        params.error = params.message;
-    }
-    delete params.message;
-    if (typeof params.error === "string")
-        return { ...params, error: () => params.error };
-    return params;
-}
-function createTransparentProxy(getter) {
-    let target;
-    return new Proxy({}, {
-        get(_, prop, receiver) {
-            target ?? (target = getter());
-            return Reflect.get(target, prop, receiver);
-        },
-        set(_, prop, value, receiver) {
-            target ?? (target = getter());
-            return Reflect.set(target, prop, value, receiver);
-        },
-        has(_, prop) {
-            target ?? (target = getter());
-            return Reflect.has(target, prop);
-        },
-        deleteProperty(_, prop) {
-            target ?? (target = getter());
-            return Reflect.deleteProperty(target, prop);
-        },
-        ownKeys(_) {
-            target ?? (target = getter());
-            return Reflect.ownKeys(target);
-        },
-        getOwnPropertyDescriptor(_, prop) {
-            target ?? (target = getter());
-            return Reflect.getOwnPropertyDescriptor(target, prop);
-        },
-        defineProperty(_, prop, descriptor) {
-            target ?? (target = getter());
-            return Reflect.defineProperty(target, prop, descriptor);
-        },
-    });
-}
-function stringifyPrimitive(value) {
-    if (typeof value === "bigint")
-        return value.toString() + "n";
-    if (typeof value === "string")
-        return `"${value}"`;
-    return `${value}`;
-}
-function optionalKeys(shape) {
-    return Object.keys(shape).filter((k) => {
-        return shape[k]._zod.optin !== undefined && shape[k]._zod.optout === "optional";
-    });
-}
-// Wrapped in a `@__PURE__` IIFE: esbuild never tree-shakes a top-level initializer that contains a member access on `Number`, so the bare object literal survived into every bundle.
-const NUMBER_FORMAT_RANGES = /*@__PURE__*/ (() => ({
-    safeint: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
-    int32: [-2147483648, 2147483647],
-    uint32: [0, 4294967295],
-    float32: [-3.4028234663852886e38, 3.4028234663852886e38],
-    float64: [-Number.MAX_VALUE, Number.MAX_VALUE],
-}))();
-const BIGINT_FORMAT_RANGES = {
-    int64: [/* @__PURE__*/ BigInt("-9223372036854775808"), /* @__PURE__*/ BigInt("9223372036854775807")],
-    uint64: [/* @__PURE__*/ BigInt(0), /* @__PURE__*/ BigInt("18446744073709551615")],
-};
-function pick(schema, mask) {
-    const currDef = schema._zod.def;
-    const checks = currDef.checks;
-    const hasChecks = checks && checks.length > 0;
-    if (hasChecks) {
-        throw new Error(".pick() cannot be used on object schemas containing refinements");
-    }
-    const newShape = {};
-    mirrorShape(newShape, schema, maskedKeys(schema, mask));
-    return clone(schema, mergeDefs(currDef, { shape: newShape, checks: [] }));
-}
-// the mask keys that select something, checked against the source's shape without resolving it
-function maskedKeys(schema, mask) {
-    const raw = sourceShape(schema);
-    const keys = [];
-    // `for...in` skips symbols, so a symbol in the mask would select nothing
-    for (const key of Reflect.ownKeys(mask)) {
-        if (!Object.getOwnPropertyDescriptor(raw, key)?.enumerable) {
-            throw new Error(`Unrecognized key: "${String(key)}"`);
-        }
-        if (mask[key])
-            keys.push(key);
-    }
-    return keys;
-}
-function omit(schema, mask) {
-    const currDef = schema._zod.def;
-    const checks = currDef.checks;
-    const hasChecks = checks && checks.length > 0;
-    if (hasChecks) {
-        throw new Error(".omit() cannot be used on object schemas containing refinements");
-    }
-    const omitted = new Set(maskedKeys(schema, mask));
-    const newShape = {};
-    mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)).filter((key) => !omitted.has(key)));
-    return clone(schema, mergeDefs(currDef, { shape: newShape, checks: [] }));
-}
-function extend(schema, shape) {
-    if (!isPlainObject(shape)) {
-        throw new Error("Invalid input to extend: expected a plain object");
-    }
-    const checks = schema._zod.def.checks;
-    const hasChecks = checks && checks.length > 0;
-    if (hasChecks) {
-        // Only throw if new shape overlaps with existing shape. Use getOwnPropertyDescriptor to check key existence without accessing values
-        const existingShape = sourceShape(schema);
-        for (const key of Reflect.ownKeys(shape)) {
-            if (Object.getOwnPropertyDescriptor(existingShape, key) !== undefined) {
-                throw new Error("Cannot overwrite keys on object schemas containing refinements. Use `.safeExtend()` instead.");
-            }
-        }
-    }
-    return clone(schema, mergeDefs(schema._zod.def, { shape: extended(schema, shape) }));
-}
-// the source's keys, then the caller's overlaid on top
-function extended(schema, shape) {
-    const newShape = {};
-    mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)));
-    mirrorProps(newShape, shape);
-    return newShape;
-}
-function safeExtend(schema, shape) {
-    if (!isPlainObject(shape)) {
-        throw new Error("Invalid input to safeExtend: expected a plain object");
-    }
-    return clone(schema, mergeDefs(schema._zod.def, { shape: extended(schema, shape) }));
-}
-function merge(a, b) {
-    if (!b?._zod?.def) {
-        throw new Error("Invalid input to merge: expected an object schema. To merge a plain shape, use `.extend()`.");
-    }
-    if (a._zod.def.checks?.length) {
-        throw new Error(".merge() cannot be used on object schemas containing refinements. Use .safeExtend() instead.");
-    }
-    const newShape = {};
-    mirrorShape(newShape, a, Reflect.ownKeys(sourceShape(a)));
-    mirrorShape(newShape, b, Reflect.ownKeys(sourceShape(b)));
-    const def = mergeDefs(a._zod.def, {
-        shape: newShape,
-        get catchall() {
-            return b._zod.def.catchall;
-        },
-        checks: b._zod.def.checks ?? [],
-    });
-    return clone(a, def);
-}
-function partial(Class, schema, mask, name = "partial") {
-    const currDef = schema._zod.def;
-    const checks = currDef.checks;
-    const hasChecks = checks && checks.length > 0;
-    if (hasChecks) {
-        throw new Error(`.${name}() cannot be used on object schemas containing refinements`);
-    }
-    const selected = mask ? new Set(maskedKeys(schema, mask)) : undefined;
-    const newShape = {};
-    mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)), Class &&
-        ((value, key) => (selected && !selected.has(key) ? value : new Class({ type: "optional", innerType: value }))));
-    return clone(schema, mergeDefs(schema._zod.def, { shape: newShape, checks: [] }));
-}
-function required(Class, schema, mask) {
-    const selected = mask ? new Set(maskedKeys(schema, mask)) : undefined;
-    const newShape = {};
-    mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)), (value, key) => 
-    // overwrite with non-optional
-    selected && !selected.has(key) ? value : new Class({ type: "nonoptional", innerType: value }));
-    return clone(schema, mergeDefs(schema._zod.def, { shape: newShape }));
-}
-// invalid_type | too_big | too_small | invalid_format | not_multiple_of | unrecognized_keys | invalid_union | invalid_key | invalid_element | invalid_value | custom
-function aborted(x, startIndex = 0) {
-    if (x.aborted === true)
-        return true;
-    for (let i = startIndex; i < x.issues.length; i++) {
-        if (x.issues[i]?.continue !== true) {
-            return true;
-        }
-    }
-    return false;
-}
-// Checks for explicit abort (continue === false), as opposed to implicit abort (continue === undefined). Used to respect `abort: true` in .refine() even for checks that have a `when` function.
-function explicitlyAborted(x, startIndex = 0) {
-    if (x.aborted === true)
-        return true;
-    for (let i = startIndex; i < x.issues.length; i++) {
-        if (x.issues[i]?.continue === false) {
-            return true;
-        }
-    }
-    return false;
-}
-function prefixIssues(path, issues) {
-    return issues.map((iss) => {
-        var _a;
-        (_a = iss).path ?? (_a.path = []);
-        iss.path.unshift(path);
-        return iss;
-    });
-}
-function unwrapMessage(message) {
-    return typeof message === "string" ? message : message?.message;
-}
-/* A check holds no link back to the schema it is attached to — the same check instance is shared by every clone of that schema — so the owner is stamped onto the issues a check just raised, at the only point where both are in scope. Runs on the failure path only; `start` is the issue count from before the check ran. */
-/** The leading size checks of `defChecks` that set an upper bound, each paired with it. */
-function sizeCaps(defChecks) {
-    const caps = [];
-    for (const ch of defChecks ?? []) {
-        const d = ch._zod.def;
-        // a later check may rewrite the value
-        if (!/_(length|size)$|_equals$/.test(d.check))
-            break;
-        const max = d.maximum ?? d.length ?? d.size;
-        if (max >= 0)
-            caps.push([max, ch]);
-    }
-    return caps;
-}
-function attachSchema(issues, start, inst) {
-    var _a;
-    for (let i = start; i < issues.length; i++) {
-        (_a = issues[i]).schema ?? (_a.schema = inst);
-    }
-}
-function finalizeIssue(iss, ctx, config) {
-    var _a;
-    // A schema that raised an issue itself owns it outright, and outranks any stamp an enclosing check left in `attachSchema`. String formats and z.custom() are schema and check at once, so when they act as a check they defer to that stamp instead.
-    const traits = iss.inst?._zod?.traits;
-    if (traits?.has("$ZodType")) {
-        if (traits.has("$ZodCheck"))
-            (_a = iss).schema ?? (_a.schema = iss.inst);
-        else
-            iss.schema = iss.inst;
-    }
-    // Decreasing specificity, first map to return a message wins. `inst` is whatever raised the issue, so a check's own map outranks the owning schema's.
-    const schemaError = iss.schema !== iss.inst ? iss.schema?._zod.def?.error : undefined;
-    const message = iss.message
-        ? iss.message
-        : (unwrapMessage(iss.inst?._zod.def?.error?.(iss)) ??
-            unwrapMessage(schemaError?.(iss)) ??
-            unwrapMessage(ctx?.error?.(iss)) ??
-            unwrapMessage(config.customError?.(iss)) ??
-            unwrapMessage(config.localeError?.(iss)) ??
-            "Invalid input");
-    // an explicit own-key copy beats object rest with excluded keys, which v8 routes through a generic runtime call; Object.keys rather than for-in so an issue pushed with a prototype does not leak inherited keys, and an own __proto__ key is dropped rather than assigned through the setter
-    const full = {};
-    for (const k of Object.keys(iss)) {
-        if (k === "inst" || k === "schema" || k === "continue" || k === "input" || k === "__proto__")
-            continue;
-        full[k] = iss[k];
-    }
-    full.path ?? (full.path = []);
-    full.message = message;
-    if (ctx?.reportInput) {
-        full.input = iss.input;
-    }
-    return full;
-}
-function getSizableOrigin(input) {
-    if (input instanceof Set)
-        return "set";
-    if (input instanceof Map)
-        return "map";
-    // @ts-ignore
-    if (input instanceof File)
-        return "file";
-    return "unknown";
-}
-const highSurrogate = /[\uD800-\uDBFF]/;
-// Code points in `str`: a surrogate pair counts once, a lone surrogate as itself. Hand-rolled because the string iterator allocates and runs ~250x slower on this path; the regex probe exits ~50x quicker for a string with no astral characters.
-function codePointLength(str) {
-    const units = str.length;
-    if (!highSurrogate.test(str))
-        return units;
-    let count = units;
-    for (let i = 0; i < units - 1; i++) {
-        if ((str.charCodeAt(i) & 0xfc00) === 0xd800 && (str.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-            count--;
-            i++;
-        }
-    }
-    return count;
-}
-function getLengthableOrigin(input) {
-    if (Array.isArray(input))
-        return "array";
-    if (typeof input === "string")
-        return "string";
-    return "unknown";
-}
-function parsedType(data) {
-    const t = typeof data;
-    switch (t) {
-        case "number": {
-            return Number.isNaN(data) ? "nan" : "number";
-        }
-        case "object": {
-            if (data === null) {
-                return "null";
-            }
-            if (Array.isArray(data)) {
-                return "array";
-            }
-            const obj = data;
-            if (obj && Object.getPrototypeOf(obj) !== Object.prototype && "constructor" in obj && obj.constructor) {
-                return obj.constructor.name;
-            }
-        }
-    }
-    return t;
-}
-function util_issue(...args) {
-    const [iss, input, inst] = args;
-    if (typeof iss === "string") {
-        return {
-            message: iss,
-            code: "custom",
-            input,
-            inst,
-        };
-    }
-    return { ...iss };
-}
-function cleanEnum(obj) {
-    return Object.entries(obj)
-        .filter(([k, _]) => {
-        // return true if NaN, meaning it's not a number, thus a string key
-        return Number.isNaN(Number.parseInt(k, 10));
-    })
-        .map((el) => el[1]);
-}
-// Codec utility functions
-function base64ToUint8Array(base64) {
-    const binaryString = atob(base64);
-    const bytes = new Uint8Array(binaryString.length);
-    for (let i = 0; i < binaryString.length; i++) {
-        bytes[i] = binaryString.charCodeAt(i);
-    }
-    return bytes;
-}
-function uint8ArrayToBase64(bytes) {
-    let binaryString = "";
-    for (let i = 0; i < bytes.length; i++) {
-        binaryString += String.fromCharCode(bytes[i]);
-    }
-    return btoa(binaryString);
-}
-function base64urlToUint8Array(base64url) {
-    const base64 = base64url.replace(/-/g, "+").replace(/_/g, "/");
-    const padding = "=".repeat((4 - (base64.length % 4)) % 4);
-    return base64ToUint8Array(base64 + padding);
-}
-function uint8ArrayToBase64url(bytes) {
-    return uint8ArrayToBase64(bytes).replace(/\+/g, "-").replace(/\//g, "_").replace(/=/g, "");
-}
-function hexToUint8Array(hex) {
-    const cleanHex = hex.replace(/^0x/, "");
-    if (cleanHex.length % 2 !== 0) {
-        throw new Error("Invalid hex string length");
-    }
-    const bytes = new Uint8Array(cleanHex.length / 2);
-    for (let i = 0; i < cleanHex.length; i += 2) {
-        bytes[i / 2] = Number.parseInt(cleanHex.slice(i, i + 2), 16);
-    }
-    return bytes;
-}
-function uint8ArrayToHex(bytes) {
-    return Array.from(bytes)
-        .map((b) => b.toString(16).padStart(2, "0"))
-        .join("");
-}
-// instanceof
-class Class {
-    constructor(..._args) { }
-}
-//////////    PROTOTYPE INSTALLERS     //////////
-//
-// Members live on the prototype and materialize per instance on first read, which keeps own-property count under the step where V8 stops using inline slots. Changing anything here means re-measuring runtime, memory and bundle size together — see "The three axes" in AGENTS.md.
-/**
- * Installs a trait's members on its prototype. Each value builds that member for the instance on first read; the built value shadows the accessor as an own property, so a detached `const { parse } = schema` keeps working.
- *
- * Call this from a `proto` initializer, which runs once per prototype — never per instance.
- */
-function members(proto, table) {
-    for (const key in table) {
-        const desc = Object.getOwnPropertyDescriptor(table, key);
-        // a getter installs as written, so it stays live: `description` reads through to the registry on every access. not enumerable: an object literal's is, and a prototype member never was
-        if (desc.get)
-            Object.defineProperty(proto, key, { ...desc, enumerable: false });
-        // a method materializes bound on first read, which is what keeps a detached member working: `const opt = schema.optional; opt()`
-        else
-            defineBound(proto, key, desc.value);
-    }
-}
-/** Shadows a prototype member with an own value, so a getter that builds from the instance runs once. */
-function own(inst, key, value, enumerable = true) {
-    Object.defineProperty(inst, key, { configurable: true, writable: true, enumerable, value });
-    return value;
-}
-/** Like {@link own}, for a member that was never an own data property and has to stay out of `Object.keys`. */
-function hide(inst, key, value) {
-    return own(inst, key, value, false);
-}
-/** Adds members a table derives from the instance: each builds on first read and shadows as own data, and assignment shadows the same way, as when these were own properties. */
-function derived(computes, table) {
-    for (const key in computes) {
-        const compute = computes[key];
-        // an object literal's accessor is configurable and enumerable, and `members` copies the descriptor as written
-        Object.defineProperty(table, key, {
-            configurable: true,
-            enumerable: true,
-            get() {
-                return own(this, key, compute(this));
-            },
-            set(value) {
-                own(this, key, value);
-            },
-        });
-    }
-    return table;
-}
-function defineBound(proto, key, fn) {
-    Object.defineProperty(proto, key, {
-        configurable: true,
-        get() {
-            // vitest's spyOn calls a prototype getter bare to find the function it wraps, so a nullish receiver answers the raw method
-            return this == null ? fn : own(this, key, fn.bind(this));
-        },
-        set(value) {
-            own(this, key, value);
-        },
-    });
-}
-/** Returns the prototype to install on, or `undefined` if this group is already installed on it. */
-function claim(inst, sentinel) {
-    const proto = Object.getPrototypeOf(inst);
-    // Runs on every construction, so `in` rather than the costlier `hasOwnProperty.call`. Sentinels are keys the group itself defines.
-    return sentinel in proto ? undefined : proto;
-}
-// The internals whose init chain is installing. A second call for the same one is a derived constructor overriding its base, so it must not construct another schema in between or the override is dropped.
-let installing;
-// Set while a getter is running, so a value that resolved through a recursion break is not memoized. One shared descriptor shadows the key for the duration, which costs no per-key allocation.
-let broke = false;
-const breaker = {
-    configurable: true,
-    get() {
-        broke = true;
-        return undefined;
-    },
-};
-/**
- * Installs a lazily-derived internal on the `_zod` prototype of `inst`'s
- * constructor, computed from the internals object itself and cached there on
- * first read. One accessor per constructor rather than one per instance.
- */
-function defineLazyInternal(inst, key, compute) {
-    const proto = Object.getPrototypeOf(inst._zod);
-    if (key in proto && installing !== inst._zod) {
-        // A repeat construction: everything is installed already. Cleared here so the reference is not held past the first construction of every type.
-        installing = undefined;
-        return;
-    }
-    installing = inst._zod;
-    Object.defineProperty(proto, key, {
-        configurable: true,
-        get() {
-            // Shadowed before computing so a re-entrant read from a recursive schema resolves to undefined instead of running the getter again.
-            Object.defineProperty(this, key, breaker);
-            const outer = broke;
-            broke = false;
-            try {
-                const value = compute(this);
-                // A result that resolved through a recursion break is recomputed once the graph is complete; everything else memoizes, undefined included.
-                if (broke)
-                    delete this[key];
-                else
-                    Object.defineProperty(this, key, { configurable: true, writable: true, value });
-                broke = broke || outer;
-                return value;
-            }
-            catch (err) {
-                // A compute that threw memoizes nothing, so a later read runs it again and fails the same way. The shadow goes with it, since leaving it installed would answer undefined for every later read.
-                delete this[key];
-                broke = broke || outer;
-                throw err;
-            }
-        },
-        set(value) {
-            Object.defineProperty(this, key, { configurable: true, writable: true, value });
-        },
-    });
-}
-/**
- * Installs `key` on `inst`'s prototype, computed by `make` on first read and cached there as an own
- * data property. One accessor per constructor rather than one per instance, because an own accessor
- * puts every instance after the first into v8 dictionary mode. The key doubles as the sentinel.
- */
-function installLazyProp(inst, key, make, enumerable) {
-    const proto = claim(inst, key);
-    if (!proto)
-        return;
-    Object.defineProperty(proto, key, {
-        configurable: true,
-        get() {
-            // Shadowed before computing, so a re-entrant read from a self-referential shape resolves to undefined instead of running the getter again. A data property rather than an accessor: an own accessor is the dictionary-mode transition this exists to avoid.
-            const desc = { configurable: true, writable: true, enumerable, value: undefined };
-            Object.defineProperty(this, key, desc);
-            // a compute that throws leaves the shadow behind, so later reads answer undefined instead of re-throwing; `defineLazy` did the same, and `defineLazyInternal`'s delete-on-catch would cost bytes in every bundle for a case only a throwing user getter reaches
-            desc.value = make(this);
-            Object.defineProperty(this, key, desc);
-            return desc.value;
-        },
-        set(value) {
-            Object.defineProperty(this, key, { configurable: true, writable: true, enumerable, value });
-        },
-    });
-}
-/** Marks the thunk `_catch` synthesises for a constant catch value. `Function.length` cannot tell that thunk from a user callback — rest and defaulted parameters both report arity 0 — and a user callback reads `ctx.error`, whose issues only finalize correctly against the caller's per-parse error map. Provenance can say what arity cannot. A plain string key rather than `Symbol.for`, whose call at module scope no bundler can prove pure — the same shape that anchored `urlCanParse` into every build. */
-const CONSTANT_CATCH = "~constantCatch";
-/** Wraps a constant catch value in a thunk tagged with {@link CONSTANT_CATCH}. */
-function constantCatch(value) {
-    const fn = () => value;
-    fn[CONSTANT_CATCH] = true;
-    return fn;
-}
-
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/core.js
-var _a;
-
-/** A special constant with type `never` */
-const NEVER = /*@__PURE__*/ Object.freeze({
-    status: "aborted",
-});
-/* Shared descriptor for installing `_zod`; defineProperty reads it
- * synchronously, so reusing one object avoids a per-instance allocation. */
-const _zodDesc = { value: undefined, enumerable: false };
-// null where suppressing the capture would be unrecoverable: `parse()` puts the frames back with `captureStackTrace`, so without it the throw would lose its stack. also latched to null once `stackTraceLimit` proves unassignable, which a realm can do at any point by hardening Error
-let _E = "captureStackTrace" in Error ? Error : null;
-// v8 captures a stack trace inside the Error constructor, which dominates a failed parse; costs only the frames, and parse() restores those. the constructor must RUN: Object.create is cheaper and passes instanceof, but Error.isError and util.types.isNativeError check an internal slot
-function newError(Definition) {
-    const E = _E;
-    if (E) {
-        const saved = E.stackTraceLimit;
-        if (typeof saved === "number") {
-            try {
-                E.stackTraceLimit = 0;
-            }
-            catch {
-                _E = null;
-                return new Definition();
-            }
-            try {
-                return new Definition();
-            }
-            finally {
-                E.stackTraceLimit = saved;
-            }
-        }
-    }
-    return new Definition();
-}
-function $constructor(name, initializer, 
-/** This trait's members, installed once on every prototype that composes it. They cannot be declared in the initializer above: that runs per instance, and the prototype is shared. */
-proto, params) {
-    // Prototype for this constructor's `_zod` internals. Lazily-derived fields (`values`, `pattern`, `optin`, …) install here once rather than as an accessor on every instance.
-    const zodProto = {};
-    // Assigning the fields in the constructor body is what gives instances in-object slots; building the object literally and reparenting it costs a second allocation and a generic property copy.
-    function Internals(def) {
-        this.def = def;
-        this.constr = _;
-        this.traits = new Set();
-    }
-    Internals.prototype = zodProto;
-    const protoMembers = proto;
-    // One trait's members land on every prototype whose chain composes it, so the answer is per prototype rather than per trait.
-    const initialized = protoMembers && new WeakSet();
-    function init(inst, def) {
-        if (!inst._zod) {
-            _zodDesc.value = new Internals(def);
-            try {
-                Object.defineProperty(inst, "_zod", _zodDesc);
-            }
-            finally {
-                // Cleared even on throw, so the shared descriptor never leaks one instance's internals into the next.
-                _zodDesc.value = undefined;
-            }
-        }
-        else if (inst._zod.traits.has(name)) {
-            return;
-        }
-        inst._zod.traits.add(name);
-        initializer(inst, def);
-        if (initialized) {
-            // `super(def)` from a user subclass gives `this` a prototype the subclass owns, and installing there would overwrite whatever the subclass declared. `constr` built the instance, so its prototype is the one below the subclass's that should carry the members. A receiver whose chain never reaches that prototype installs on its own, which for a plain object handed straight to `init` means `Object.prototype` — unchanged from before.
-            const own = Object.getPrototypeOf(inst);
-            const ctorProto = inst._zod.constr.prototype;
-            let up = own;
-            while (up && up !== ctorProto)
-                up = Object.getPrototypeOf(up);
-            const target = up ?? own;
-            if (!initialized.has(target)) {
-                initialized.add(target);
-                members(target, protoMembers);
-            }
-        }
-        // support prototype modifications; for-in avoids the array allocation of Object.keys on the (usually empty) prototype
-        const proto = _.prototype;
-        for (const k in proto) {
-            if (!Object.prototype.hasOwnProperty.call(proto, k))
-                continue;
-            if (!(k in inst)) {
-                inst[k] = proto[k].bind(inst);
-            }
-        }
-    }
-    // doesn't work if Parent has a constructor with arguments
-    const Parent = params?.Parent ?? Object;
-    class Definition extends Parent {
-    }
-    Object.defineProperty(Definition, "name", { value: name });
-    function _(def) {
-        const inst = params?.Parent ? newError(Definition) : this;
-        init(inst, def);
-        const deferred = inst._zod.deferred;
-        if (deferred) {
-            for (const fn of deferred) {
-                fn();
-            }
-            // Released: initializers run once, and the list would otherwise be retained for the schema's lifetime.
-            inst._zod.deferred = undefined;
-        }
-        // Global post-processor hook. Internal: installed by `import "zod/compile"` to enable AOT compilation for every constructed schema. Runs last, once the instance is fully built, because it hands the instance to compile(). The post-processor is expected to be reentrancy-guarded by its own implementation.
-        const pp = globalThis.__zod_globalConfig?.postProcessor;
-        if (pp)
-            pp(inst);
-        return inst;
-    }
-    Object.defineProperty(_, "init", { value: init });
-    Object.defineProperty(_, Symbol.hasInstance, {
-        value: (inst) => {
-            if (params?.Parent && inst instanceof params.Parent)
-                return true;
-            return inst?._zod?.traits?.has(name);
-        },
-    });
-    Object.defineProperty(_, "name", { value: name });
-    return _;
-}
-//////////////////////////////   UTILITIES   ///////////////////////////////////////
-const $brand = /*@__PURE__*/ (/* unused pure expression or super */ null && (Symbol("zod_brand")));
-class $ZodAsyncError extends Error {
-    constructor() {
-        super(`Encountered Promise during synchronous parse. Use .parseAsync() instead.`);
-    }
-}
-class $ZodEncodeError extends Error {
-    constructor(name) {
-        super(`Encountered unidirectional transform during encode: ${name}`);
-        this.name = "ZodEncodeError";
-    }
-}
-(_a = globalThis).__zod_globalConfig ?? (_a.__zod_globalConfig = {});
-const globalConfig = globalThis.__zod_globalConfig;
-function config(newConfig) {
-    if (newConfig)
-        Object.assign(globalConfig, newConfig);
-    return globalConfig;
-}
-
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/errors.js
-
-
-/* Computing the message eagerly is expensive (pretty-printed JSON of all
- * issues), so defer it until first read. The accessor functions and
- * descriptors are shared across instances to keep error construction
- * cheap; the computed message is cached on the internals object. The
- * setter preserves plain assignment semantics for consumers that
- * overwrite `message`. */
-function _getMessage() {
-    const internals = this._zod;
-    internals.message ?? (internals.message = JSON.stringify(internals.def, jsonStringifyReplacer, 2));
-    return internals.message;
-}
-function _setMessage(value) {
-    this._zod.message = value;
-}
-const _messageDesc = {
-    get: _getMessage,
-    set: _setMessage,
-    enumerable: true,
-    configurable: true,
-};
-const _issuesDesc = { value: undefined, enumerable: false };
-/* Prototypes that already carry the lazy `toString`. Seeded with the
- * intrinsics so that `init` on a foreign object — it accepts any object —
- * can never install an accessor onto a prototype we do not own. */
-const _installedToString = /* @__PURE__ */ new WeakSet([Object.prototype, Error.prototype]);
-const initializer = (inst, def) => {
-    inst.name = "$ZodError";
-    // `_zod` is already non-enumerable: $constructor's init defined it with this same descriptor
-    _issuesDesc.value = def;
-    Object.defineProperty(inst, "issues", _issuesDesc);
-    // Clear the shared slot; a retained `value` pins the last error's issues.
-    _issuesDesc.value = undefined;
-    Object.defineProperty(inst, "message", _messageDesc);
-    /* `toString` lives as a non-enumerable lazy getter on the shared
-     * prototype; on first access it caches a per-instance closure so
-     * detached usage still works. */
-    const proto = Object.getPrototypeOf(inst);
-    if (!_installedToString.has(proto)) {
-        _installedToString.add(proto);
-        Object.defineProperty(proto, "toString", {
-            configurable: true,
-            enumerable: false,
-            get() {
-                const value = () => this.message;
-                Object.defineProperty(this, "toString", { value, configurable: true, writable: true });
-                return value;
-            },
-            set(value) {
-                Object.defineProperty(this, "toString", { value, configurable: true, writable: true });
-            },
-        });
-    }
-};
-const $ZodError = $constructor("$ZodError", initializer);
-const $ZodRealError = $constructor("$ZodError", initializer, undefined, {
-    Parent: Error,
-});
-/** Get-or-create `obj[key]` as an own data property. A path segment naming an inherited member
- * ("toString", "constructor") would otherwise read through to the prototype, and assigning
- * "__proto__" would hit the setter instead of creating a key. */
-function node(obj, key, make) {
-    if (!Object.prototype.hasOwnProperty.call(obj, key)) {
-        if (key === "__proto__") {
-            Object.defineProperty(obj, key, { value: make(), writable: true, enumerable: true, configurable: true });
-        }
-        else {
-            obj[key] = make();
-        }
-    }
-    return obj[key];
-}
-function flattenError(error, mapper = (issue) => issue.message) {
-    const fieldErrors = {};
-    const formErrors = [];
-    for (const sub of error.issues) {
-        if (sub.path.length > 0) {
-            node(fieldErrors, sub.path[0], () => []).push(mapper(sub));
-        }
-        else {
-            formErrors.push(mapper(sub));
-        }
-    }
-    return { formErrors, fieldErrors };
-}
-function formatError(error, mapper = (issue) => issue.message) {
-    const fieldErrors = { _errors: [] };
-    const processError = (error, path = []) => {
-        for (const issue of error.issues) {
-            if (issue.code === "invalid_union" && issue.errors.length) {
-                issue.errors.map((issues) => processError({ issues }, [...path, ...issue.path]));
-            }
-            else if (issue.code === "invalid_key") {
-                processError({ issues: issue.issues }, [...path, ...issue.path]);
-            }
-            else if (issue.code === "invalid_element") {
-                processError({ issues: issue.issues }, [...path, ...issue.path]);
-            }
-            else {
-                const fullpath = [...path, ...issue.path];
-                if (fullpath.length === 0) {
-                    fieldErrors._errors.push(mapper(issue));
-                }
-                else {
-                    let curr = fieldErrors;
-                    let i = 0;
-                    while (i < fullpath.length) {
-                        const el = fullpath[i];
-                        const terminal = i === fullpath.length - 1;
-                        // `_errors` is reserved by this legacy format, so merge a matching path segment into the current node instead of treating its array as a child.
-                        if (el === "_errors") {
-                            if (terminal)
-                                curr._errors.push(mapper(issue));
-                            i++;
-                            continue;
-                        }
-                        // A path element may collide with an inherited property name such as
-                        // "__proto__" or "constructor". Truthiness checks read the prototype
-                        // (so no node is created, then ._errors.push throws), and bracket
-                        // assignment of "__proto__" hits the setter instead of creating an
-                        // own key. Guard the read with hasOwnProperty and create the node
-                        // with defineProperty so any path element becomes a real own key.
-                        if (!Object.prototype.hasOwnProperty.call(curr, el)) {
-                            Object.defineProperty(curr, el, {
-                                value: { _errors: [] },
-                                enumerable: true,
-                                writable: true,
-                                configurable: true,
-                            });
-                        }
-                        const node = curr[el];
-                        if (terminal) {
-                            node._errors.push(mapper(issue));
-                        }
-                        curr = node;
-                        i++;
-                    }
-                }
-            }
-        }
-    };
-    processError(error);
-    return fieldErrors;
-}
-function treeifyError(error, mapper = (issue) => issue.message) {
-    const result = { errors: [] };
-    const processError = (error, path = []) => {
-        var _a;
-        for (const issue of error.issues) {
-            if (issue.code === "invalid_union" && issue.errors.length) {
-                // regular union error
-                issue.errors.map((issues) => processError({ issues }, [...path, ...issue.path]));
-            }
-            else if (issue.code === "invalid_key") {
-                processError({ issues: issue.issues }, [...path, ...issue.path]);
-            }
-            else if (issue.code === "invalid_element") {
-                processError({ issues: issue.issues }, [...path, ...issue.path]);
-            }
-            else {
-                const fullpath = [...path, ...issue.path];
-                if (fullpath.length === 0) {
-                    result.errors.push(mapper(issue));
-                    continue;
-                }
-                let curr = result;
-                let i = 0;
-                while (i < fullpath.length) {
-                    const el = fullpath[i];
-                    const terminal = i === fullpath.length - 1;
-                    if (typeof el === "string") {
-                        curr.properties ?? (curr.properties = {});
-                        // el may collide with an inherited property name ("__proto__",
-                        // "constructor", ...); ??= reads the prototype so the node is never
-                        // created and curr.errors.push throws. Guard with hasOwnProperty and
-                        // create the node with defineProperty so "__proto__" becomes a real
-                        // own key rather than invoking the prototype setter.
-                        if (!Object.prototype.hasOwnProperty.call(curr.properties, el)) {
-                            Object.defineProperty(curr.properties, el, {
-                                value: { errors: [] },
-                                enumerable: true,
-                                writable: true,
-                                configurable: true,
-                            });
-                        }
-                        curr = curr.properties[el];
-                    }
-                    else {
-                        curr.items ?? (curr.items = []);
-                        (_a = curr.items)[el] ?? (_a[el] = { errors: [] });
-                        curr = curr.items[el];
-                    }
-                    if (terminal) {
-                        curr.errors.push(mapper(issue));
-                    }
-                    i++;
-                }
-            }
-        }
-    };
-    processError(error);
-    return result;
-}
-/** Format a ZodError as a human-readable string in the following form.
- *
- * From
- *
- * ```ts
- * ZodError {
- *   issues: [
- *     {
- *       expected: 'string',
- *       code: 'invalid_type',
- *       path: [ 'username' ],
- *       message: 'Invalid input: expected string'
- *     },
- *     {
- *       expected: 'number',
- *       code: 'invalid_type',
- *       path: [ 'favoriteNumbers', 1 ],
- *       message: 'Invalid input: expected number'
- *     }
- *   ];
- * }
- * ```
- *
- * to
- *
- * ```
- * username
- *   ✖ Expected number, received string at "username
- * favoriteNumbers[0]
- *   ✖ Invalid input: expected number
- * ```
- */
-function toDotPath(_path) {
-    const segs = [];
-    const path = _path.map((seg) => (typeof seg === "object" ? seg.key : seg));
-    for (const seg of path) {
-        if (typeof seg === "number")
-            segs.push(`[${seg}]`);
-        else if (typeof seg === "symbol")
-            segs.push(`[${JSON.stringify(String(seg))}]`);
-        else if (/[^\w$]/.test(seg))
-            segs.push(`[${JSON.stringify(seg)}]`);
-        else {
-            if (segs.length)
-                segs.push(".");
-            segs.push(seg);
-        }
-    }
-    return segs.join("");
-}
-function prettifyError(error) {
-    const lines = [];
-    // sort by path length
-    const issues = [...error.issues].sort((a, b) => (a.path ?? []).length - (b.path ?? []).length);
-    // Process each issue
-    for (const issue of issues) {
-        lines.push(`✖ ${issue.message}`);
-        if (issue.path?.length)
-            lines.push(`  → at ${toDotPath(issue.path)}`);
-    }
-    // Convert Map to formatted string
-    return lines.join("\n");
-}
-
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: ./node_modules/safe-stable-stringify/index.js
@@ -35565,471 +34278,6 @@ function cell(value) {
 }
 function span(value) {
     return Math.max(1, Math.round(value));
-}
-
-;// CONCATENATED MODULE: ./src/entities/export-text.ts
-/**
- * Reads the body of an export batch (optimize-api.md §1 rows 4–5), a JSON
- * array of entities, as it arrives: each entity is parsed as soon as its last
- * byte is in, and the strings of process reports' `configuration.xml` are
- * never built. Pure: bytes in, values out.
- *
- * Why: a process report carries its BPMN, 10–50 KB, that the files never hold
- * (§4.1 step 9g: Optimize refills it on import). A 100-dashboard batch is some
- * 30 MB of which nearly all is that XML; parsing it into strings, only to drop
- * them, costs more than the rest of the export together. And an entity parsed
- * while the rest of the batch is still on its way costs no wall time.
- *
- * How: a byte scanner follows the array's structure (strings, nesting) and
- * cuts the string value of every `"xml"` key out of the entity's bytes, a
- * short placeholder in its place, before `JSON.parse`. After parsing, a
- * placeholder must sit at a report's `data.configuration.xml`: a process
- * report's is left out, any other report's (a decision report keeps its DMN)
- * is parsed from its own bytes. An entity with a placeholder anywhere else is
- * parsed again from its whole bytes. A body that is not a plain array of
- * objects is parsed with `JSON.parse` at the end: from the comma after the
- * last entity answered on, behind a stand-in for what came before (all of
- * it, when no entity was), so the values never differ from `JSON.parse`'s
- * of the whole body except in the absent process XML, and a body that is
- * not JSON fails with a SyntaxError. Only those bytes are kept: each chunk
- * can go as soon as it is read.
- */
-/** The placeholder's text: it starts with a NUL character, which no XML contains. */
-const MARK = '\u0000oac-xml:';
-const MARK_JSON = '\\u0000oac-xml:';
-/** The only way JSON text can hold a NUL character. */
-const NUL_ESCAPE = '\\u0000';
-const XML_KEY = [0x78, 0x6d, 0x6c]; // x m l
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COLON = 0x3a;
-const COMMA = 0x2c;
-const OPEN_OBJECT = 0x7b;
-const CLOSE_OBJECT = 0x7d;
-const OPEN_ARRAY = 0x5b;
-const CLOSE_ARRAY = 0x5d;
-/** Cut strings shorter than this are not worth keeping; at most this many are kept. */
-const MIN_KNOWN = 1024;
-const MAX_KNOWN = 16;
-const BEFORE = 0; // before the array's '['
-const BETWEEN = 1; // inside the array, between entities
-const ENTITY = 2; // inside an entity, outside strings
-const STRING = 3; // inside a string of an entity
-const XML = 4; // inside a cut xml string
-const AFTER = 5; // after the array's ']'
-const IRREGULAR = 6; // not a plain array of objects: parsed whole at the end
-/** After '[': an entity or ']'; after ',': an entity; after an entity: ',' or ']'. */
-const FIRST = 0;
-const NEXT = 1;
-const DONE = 2;
-function isWhitespace(byte) {
-    return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
-}
-class ExportDecoder {
-    #withText;
-    #mode = BEFORE;
-    #expect = FIRST;
-    #depth = 0;
-    #escaped = false;
-    /** Bytes of the current string matched against `xml` so far; -1 once it differs. */
-    #keyMatch = 0;
-    /** 1: the last string was `xml`; 2: and a ':' followed, so the next string is cut. */
-    #xmlKey = 0;
-    /** Backslashes at the end of what has been read of the current cut string. */
-    #trailingBackslashes = 0;
-    /**
-     * Cut strings seen in this body, most recently met first. The reports of
-     * one process definition carry the same XML, so most cut strings equal one
-     * seen before: comparing bytes finds their end far faster than looking at
-     * each of their thousands of escaped quotes.
-     */
-    #known = [];
-    /** A known string the current cut string has equalled so far, and how many of its bytes. */
-    #candidate;
-    #matched = 0;
-    /** The current entity's bytes, placeholders instead of cut strings. */
-    #kept = [];
-    /** The cut strings of the current entity, quotes included, each in pieces. */
-    #cuts = [];
-    /**
-     * The body's bytes from the last comma between entities on (from its start
-     * before the first one), for a body that turns out not to be a plain array
-     * of objects: `JSON.parse(#resumeWith + these)` then stands for parsing the
-     * whole body. Keeping only these, not the 30 MB a batch has, lets every
-     * chunk go once it is read: kept, they grew the heap by the whole batch and
-     * kept the garbage collector busy.
-     */
-    #tail = [];
-    /** '' at the start; '[0,' from the first comma on: an array with an entity already read. */
-    #resumeWith = '';
-    /** Where #tail begins in the body, and how many entities had been answered then. */
-    #tailOffset = 0;
-    #emittedBeforeTail = 0;
-    /** Bytes read so far. */
-    #offset = 0;
-    #emitted = 0;
-    /** With `withText`, each entity comes as a DecodedEntity. */
-    constructor({ withText = false } = {}) {
-        this.#withText = withText;
-    }
-    /** Reads the next bytes of the body; answers the entities they complete. */
-    push(chunk) {
-        const out = [];
-        // A Buffer view: its indexOf finds a byte faster than Uint8Array's.
-        const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-        const tailFrom = this.#mode === IRREGULAR ? 0 : this.#scan(bytes, out);
-        if (tailFrom < bytes.length)
-            this.#tail.push(bytes.subarray(tailFrom));
-        this.#offset += bytes.length;
-        return out;
-    }
-    /** Reads `bytes` into `out`; answers where in `bytes` what #tail must keep begins. */
-    #scan(bytes, out) {
-        const n = bytes.length;
-        let tailFrom = 0;
-        let i = 0;
-        /** Where the current kept piece (or cut string) of this chunk began. */
-        let from = 0;
-        while (i < n) {
-            const mode = this.#mode;
-            if (mode === ENTITY || mode === STRING) {
-                // The hot loop: state in locals, stored back when it ends.
-                let depth = this.#depth;
-                let xmlKey = this.#xmlKey;
-                let keyMatch = this.#keyMatch;
-                let escaped = this.#escaped;
-                let inString = mode === STRING;
-                let next = ENTITY;
-                for (; i < n; i++) {
-                    const b = bytes[i];
-                    if (inString) {
-                        if (escaped) {
-                            escaped = false;
-                            keyMatch = -1;
-                        }
-                        else if (b === BACKSLASH) {
-                            escaped = true;
-                        }
-                        else if (b === QUOTE) {
-                            xmlKey = keyMatch === 3 ? 1 : 0;
-                            inString = false;
-                        }
-                        else if (keyMatch >= 0) {
-                            keyMatch = XML_KEY[keyMatch] === b ? keyMatch + 1 : -1;
-                        }
-                    }
-                    else if (b === QUOTE) {
-                        if (xmlKey === 2) {
-                            next = XML;
-                            break;
-                        }
-                        inString = true;
-                        keyMatch = 0;
-                        xmlKey = 0;
-                    }
-                    else if (b === OPEN_OBJECT || b === OPEN_ARRAY) {
-                        depth++;
-                        xmlKey = 0;
-                    }
-                    else if (b === CLOSE_OBJECT || b === CLOSE_ARRAY) {
-                        xmlKey = 0;
-                        if (--depth === 0) {
-                            next = BETWEEN;
-                            break;
-                        }
-                    }
-                    else if (xmlKey !== 0) {
-                        if (b === COLON && xmlKey === 1)
-                            xmlKey = 2;
-                        else if (!isWhitespace(b))
-                            xmlKey = 0;
-                    }
-                }
-                this.#depth = depth;
-                this.#xmlKey = 0;
-                this.#keyMatch = keyMatch;
-                this.#escaped = escaped;
-                this.#mode = inString ? STRING : ENTITY;
-                if (i === n) {
-                    this.#xmlKey = xmlKey;
-                }
-                else if (next === XML) {
-                    this.#kept.push(bytes.subarray(from, i), placeholder(this.#cuts.length));
-                    this.#cuts.push([]);
-                    this.#trailingBackslashes = 0;
-                    this.#candidate = this.#knownStart(bytes, i);
-                    this.#matched = 0;
-                    this.#mode = XML;
-                    from = i;
-                    i++;
-                }
-                else {
-                    this.#kept.push(bytes.subarray(from, i + 1));
-                    i++;
-                    if (!this.#finishEntity(out))
-                        return tailFrom;
-                    this.#mode = BETWEEN;
-                    this.#expect = DONE;
-                }
-            }
-            else if (mode === XML) {
-                const end = this.#endOfCut(bytes, i, from);
-                if (end < 0)
-                    break;
-                this.#cuts[this.#cuts.length - 1].push(bytes.subarray(from, end + 1));
-                from = end + 1;
-                i = end + 1;
-                this.#mode = ENTITY;
-            }
-            else if (mode === BETWEEN) {
-                for (; i < n; i++) {
-                    const b = bytes[i];
-                    if (isWhitespace(b))
-                        continue;
-                    if (b === OPEN_OBJECT && this.#expect !== DONE) {
-                        this.#mode = ENTITY;
-                        this.#depth = 1;
-                        this.#kept = [];
-                        this.#cuts = [];
-                        from = i;
-                        i++;
-                    }
-                    else if (b === COMMA && this.#expect === DONE) {
-                        this.#expect = NEXT;
-                        // All before this comma is a well-formed start of an array: what follows is read on its own.
-                        tailFrom = i + 1;
-                        this.#tail = [];
-                        this.#resumeWith = '[0,';
-                        this.#tailOffset = this.#offset + tailFrom;
-                        this.#emittedBeforeTail = this.#emitted;
-                        continue;
-                    }
-                    else if (b === CLOSE_ARRAY && this.#expect !== NEXT) {
-                        this.#mode = AFTER;
-                        i++;
-                    }
-                    else {
-                        this.#mode = IRREGULAR;
-                    }
-                    break;
-                }
-            }
-            else if (mode === BEFORE) {
-                while (i < n && isWhitespace(bytes[i]))
-                    i++;
-                if (i < n) {
-                    if (bytes[i] === OPEN_ARRAY) {
-                        this.#mode = BETWEEN;
-                        this.#expect = FIRST;
-                        i++;
-                    }
-                    else
-                        this.#mode = IRREGULAR;
-                }
-            }
-            else if (mode === AFTER) {
-                while (i < n && isWhitespace(bytes[i]))
-                    i++;
-                if (i < n)
-                    this.#mode = IRREGULAR;
-            }
-            else {
-                return tailFrom;
-            }
-        }
-        // The rest of this chunk belongs to the entity or cut string still open.
-        if (this.#mode === ENTITY || this.#mode === STRING) {
-            if (from < n)
-                this.#kept.push(bytes.subarray(from));
-        }
-        else if (this.#mode === XML) {
-            this.#cuts[this.#cuts.length - 1].push(bytes.subarray(from));
-        }
-        return tailFrom;
-    }
-    /**
-     * Ends the body: the entities not answered yet, or, for a body that is not
-     * a plain array of objects, what `JSON.parse` makes of it (an array: the
-     * elements after those already answered). Throws JSON.parse's SyntaxError
-     * for a body that is not whole JSON, saying where the part it read began
-     * when that is not the start of the body.
-     */
-    end() {
-        if (this.#mode === AFTER)
-            return [];
-        const text = this.#resumeWith + Buffer.concat(this.#tail).toString('utf8');
-        let whole;
-        try {
-            whole = JSON.parse(text);
-        }
-        catch (error) {
-            if (!this.#resumeWith || !(error instanceof SyntaxError))
-                throw error;
-            throw new SyntaxError(`${error.message} (in the body from byte ${this.#tailOffset} on, after ${this.#emittedBeforeTail} entities; read as "${this.#resumeWith}" and what follows)`, { cause: error });
-        }
-        if (!Array.isArray(whole))
-            return whole;
-        // With '[0,' in front, the 0 stands for the entities answered before the tail.
-        const rest = this.#resumeWith
-            ? whole.slice(1 + this.#emitted - this.#emittedBeforeTail)
-            : whole.slice(this.#emitted);
-        if (!this.#withText)
-            return rest;
-        return rest.map(value => ({ value, text: JSON.stringify(value) }));
-    }
-    /**
-     * The offset of the quote that closes the cut string, or -1 when it goes on
-     * past `bytes`. `from` is where the string's part in `bytes` begins (its
-     * opening quote in the chunk it starts in), `start` where to look on.
-     */
-    #endOfCut(bytes, start, from) {
-        const candidate = this.#candidate;
-        if (candidate) {
-            const want = candidate.length - this.#matched;
-            const take = Math.min(want, bytes.length - from);
-            if (bytes.compare(candidate, this.#matched, this.#matched + take, from, from + take) === 0) {
-                if (take < want) {
-                    this.#matched += take;
-                    return -1;
-                }
-                // The same bytes from the same opening quote: the string ends where the known one does.
-                this.#candidate = undefined;
-                this.#known.splice(this.#known.indexOf(candidate), 1);
-                this.#known.unshift(candidate);
-                return from + take - 1;
-            }
-            // It differs here: what came before equals the known string's start, backslashes included.
-            this.#trailingBackslashes = countBackslashes(candidate, this.#matched, 0, 0);
-            this.#candidate = undefined;
-        }
-        const end = this.#closingQuote(bytes, start, from);
-        if (end >= 0)
-            this.#remember(bytes.subarray(from, end + 1));
-        return end;
-    }
-    /** A known cut string whose bytes equal those from `open` on, as far as `bytes` goes. */
-    #knownStart(bytes, open) {
-        for (const known of this.#known) {
-            const take = Math.min(known.length, bytes.length - open);
-            if (bytes.compare(known, 0, take, open, open + take) === 0)
-                return known;
-        }
-        return undefined;
-    }
-    /** Keeps a long cut string that just ended (`last` is its part in the current chunk). */
-    #remember(last) {
-        const pieces = this.#cuts[this.#cuts.length - 1];
-        let length = last.length;
-        for (const piece of pieces)
-            length += piece.length;
-        if (length < MIN_KNOWN)
-            return;
-        this.#known.unshift(Buffer.concat([...pieces, last], length));
-        if (this.#known.length > MAX_KNOWN)
-            this.#known.pop();
-    }
-    /** The offset of the first unescaped quote from `start` on, or -1 when there is none in `bytes`. */
-    #closingQuote(bytes, start, from) {
-        // XML has a quote every few bytes, each escaped: this loop runs millions of times a batch.
-        let quote = bytes.indexOf(QUOTE, start);
-        while (quote >= 0) {
-            if ((quote > from && bytes[quote - 1] !== BACKSLASH) ||
-                countBackslashes(bytes, quote, from, this.#trailingBackslashes) % 2 === 0) {
-                return quote;
-            }
-            quote = bytes.indexOf(QUOTE, quote + 1);
-        }
-        this.#trailingBackslashes = countBackslashes(bytes, bytes.length, from, this.#trailingBackslashes);
-        return -1;
-    }
-    /** Parses the entity just completed into `out`; false when the body turned out irregular. */
-    #finishEntity(out) {
-        const text = concatText(this.#kept);
-        let value;
-        let json = text;
-        try {
-            value = JSON.parse(text);
-            if (this.#cuts.length > 0)
-                [value, json] = this.#restoreCuts(value, text);
-        }
-        catch {
-            this.#mode = IRREGULAR;
-            return false;
-        }
-        out.push(this.#withText ? { value, text: json } : value);
-        this.#emitted++;
-        return true;
-    }
-    /**
-     * The parsed entity with its one cut put back where it belongs, or parsed
-     * from all its bytes. The placeholder is the entity's only NUL character,
-     * so no string of the entity can pass for it.
-     */
-    #restoreCuts(value, text) {
-        const configuration = configurationOf(value);
-        const placedOnce = this.#cuts.length === 1 &&
-            configuration?.xml === `${MARK}0` &&
-            text.indexOf(NUL_ESCAPE) === text.lastIndexOf(NUL_ESCAPE);
-        if (!placedOnce) {
-            const whole = this.#wholeText();
-            return [JSON.parse(whole), whole];
-        }
-        const type = value.exportEntityType;
-        if (type === 'single_process_report') {
-            delete configuration.xml;
-        }
-        else {
-            configuration.xml = JSON.parse(concatText(this.#cuts[0]));
-        }
-        // A single report's files never hold its configuration's xml: the text with the placeholder serves.
-        const singleReport = type === 'single_process_report' || type === 'single_decision_report';
-        return [value, singleReport ? text : this.#wholeText()];
-    }
-    /** The current entity's bytes as they came, cut strings included. */
-    #wholeText() {
-        const pieces = [];
-        let cut = 0;
-        for (const piece of this.#kept) {
-            if (piece === PLACEHOLDERS[cut])
-                pieces.push(...this.#cuts[cut++]);
-            else
-                pieces.push(piece);
-        }
-        return concatText(pieces);
-    }
-}
-const PLACEHOLDERS = [];
-/** The bytes that stand in for the `index`th cut string of an entity: one object per index. */
-function placeholder(index) {
-    while (PLACEHOLDERS.length <= index) {
-        PLACEHOLDERS.push(Buffer.from(`"${MARK_JSON}${PLACEHOLDERS.length}"`));
-    }
-    return PLACEHOLDERS[index];
-}
-/** Consecutive backslashes before `end`, down to `from`; past `from`, those counted before. */
-function countBackslashes(bytes, end, from, before) {
-    let count = 0;
-    let at = end - 1;
-    while (at >= from && bytes[at] === BACKSLASH) {
-        count++;
-        at--;
-    }
-    return at < from ? count + before : count;
-}
-function concatText(pieces) {
-    if (pieces.length === 1) {
-        const [only] = pieces;
-        return Buffer.from(only.buffer, only.byteOffset, only.byteLength).toString('utf8');
-    }
-    return Buffer.concat(pieces).toString('utf8');
-}
-function configurationOf(item) {
-    const data = isObject(item) ? item.data : undefined;
-    const configuration = isObject(data) ? data.configuration : undefined;
-    return isObject(configuration) ? configuration : undefined;
-}
-function isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 ;// CONCATENATED MODULE: ./node_modules/escape-string-regexp/index.js
@@ -38228,12 +36476,12 @@ for (const locale of Object.keys(localeReplacements)) {
 
 
 // TODO: Use Regex.escape when targeting Node.js 24.
-const transliterate_escapeRegex = string => string.replaceAll(/[.*+?^${}()|[\]\\]/g, String.raw`\$&`);
+const escapeRegex = string => string.replaceAll(/[.*+?^${}()|[\]\\]/g, String.raw`\$&`);
 
 const buildReplacementPattern = replacements => {
 	// Sort by key length descending so longer patterns match first (e.g., 'ու' before 'ո')
 	const sortedKeys = [...replacements.keys()].sort((a, b) => b.length - a.length);
-	return new RegExp(sortedKeys.map(key => transliterate_escapeRegex(key)).join('|'), 'gu');
+	return new RegExp(sortedKeys.map(key => escapeRegex(key)).join('|'), 'gu');
 };
 
 // Pre-compile the default pattern for performance
@@ -38379,7 +36627,7 @@ const buildPatternSlug = options => {
 	return new RegExp(`[^${negationSetPattern}]+`, flags);
 };
 
-function slugify_slugify(string, options) {
+function slugify(string, options) {
 	if (typeof string !== 'string') {
 		throw new TypeError(`Expected a string, got \`${typeof string}\``);
 	}
@@ -38452,7 +36700,7 @@ function slugifyWithCounter() {
 	const occurrences = new Map();
 
 	const countable = (string, options) => {
-		string = slugify_slugify(string, options);
+		string = slugify(string, options);
 
 		if (!string) {
 			return '';
@@ -38505,7 +36753,7 @@ const MAX_SLUG_LENGTH = 60;
 /** Names Windows reserves in every folder, whatever the extension. */
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])$/;
 function slugFor(name, fallback) {
-    let slug = slugify_slugify(name).slice(0, MAX_SLUG_LENGTH).replace(/-+$/, '');
+    let slug = slugify(name).slice(0, MAX_SLUG_LENGTH).replace(/-+$/, '');
     if (slug === '')
         slug = fallback;
     if (WINDOWS_RESERVED.test(slug))
@@ -38547,18 +36795,18 @@ function layoutTree(tree, extras) {
     const reportsById = new Map(tree.reports.map(({ entity }) => [entity.id, entity]));
     const reportNames = assignFileNames(tree.reports.map(r => r.entity), 'report');
     for (const normalized of tree.reports) {
-        const { entity, decisionXml, text } = normalized;
+        const { entity, decisionXml } = normalized;
         const base = `${REPORT_DIR}/${reportNames.get(entity.id)}`;
-        files.push({ path: `${base}.json`, content: text ?? toCanonicalJson(entity), entity: normalized });
+        files.push({ path: `${base}.json`, content: toCanonicalJson(entity), entity: normalized });
         if (decisionXml !== undefined)
             files.push({ path: `${base}.dmn`, content: withNewline(decisionXml) });
         entries.push(entryFor(entity, `${base}.json`));
     }
     const dashboardNames = assignFileNames(tree.dashboards.map(d => d.entity), 'dashboard');
     for (const normalized of tree.dashboards) {
-        const { entity, text } = normalized;
+        const { entity } = normalized;
         const base = `${DASHBOARD_DIR}/${dashboardNames.get(entity.id)}`;
-        files.push({ path: `${base}.json`, content: text ?? toCanonicalJson(entity), entity: normalized });
+        files.push({ path: `${base}.json`, content: toCanonicalJson(entity), entity: normalized });
         for (const extra of extras?.(entity, reportsById) ?? []) {
             files.push({ path: `${base}.${extra.extension}`, content: extra.content });
         }
@@ -38578,6 +36826,1024 @@ function entryFor(entity, file) {
 }
 function withNewline(text) {
     return text.endsWith('\n') ? text : `${text}\n`;
+}
+
+;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
+
+// functions
+function assertEqual(val) {
+    return val;
+}
+function assertNotEqual(val) {
+    return val;
+}
+function toZod() {
+    return (schema) => schema;
+}
+function assertIs(_arg) { }
+function assertNever(_x) {
+    throw new Error("Unexpected value in exhaustive check");
+}
+function assert(_) { }
+function getEnumValues(entries) {
+    const numericValues = Object.values(entries).filter((v) => typeof v === "number");
+    const values = Object.entries(entries)
+        .filter(([k, _]) => numericValues.indexOf(+k) === -1)
+        .map(([_, v]) => v);
+    return values;
+}
+function joinValues(array, separator = "|") {
+    return array.map((val) => stringifyPrimitive(val)).join(separator);
+}
+function jsonStringifyReplacer(_, value) {
+    if (typeof value === "bigint")
+        return value.toString();
+    return value;
+}
+// the accessor lives on a shared prototype: an own accessor makes every box a dictionary-mode object (~360 B and a slow load per read against ~100 B and an inlined getter here)
+class Cached {
+    constructor(getter) {
+        this._getter = getter;
+        this._value = undefined;
+    }
+    get value() {
+        const getter = this._getter;
+        if (getter !== undefined) {
+            this._value = getter();
+            this._getter = undefined;
+        }
+        return this._value;
+    }
+}
+function cached(getter) {
+    return new Cached(getter);
+}
+function nullish(input) {
+    return input === null || input === undefined;
+}
+function cleanRegex(source) {
+    const start = source.startsWith("^") ? 1 : 0;
+    const end = source.endsWith("$") ? source.length - 1 : source.length;
+    return source.slice(start, end);
+}
+function floatSafeRemainder(val, step) {
+    const ratio = val / step;
+    const roundedRatio = Math.round(ratio);
+    // `val` and `step` each round to a double before the division rounds again, so a true decimal multiple's quotient can sit up to 1.5 of these scaled epsilons from the integer. A 1x tolerance therefore rejected 2.03 as a multiple of 0.07; 4x covers the worst case with margin.
+    const tolerance = 4 * Number.EPSILON * Math.max(Math.abs(ratio), 1);
+    if (Math.abs(ratio - roundedRatio) < tolerance)
+        return 0;
+    return ratio - roundedRatio;
+}
+const EVALUATING = /* @__PURE__*/ (/* unused pure expression or super */ null && (Symbol("evaluating")));
+function defineLazy(object, key, getter) {
+    let value = undefined;
+    Object.defineProperty(object, key, {
+        get() {
+            if (value === EVALUATING) {
+                // Circular reference detected, return undefined to break the cycle
+                return undefined;
+            }
+            if (value === undefined) {
+                value = EVALUATING;
+                value = getter();
+            }
+            return value;
+        },
+        set(v) {
+            Object.defineProperty(object, key, {
+                value: v,
+                // configurable: true,
+            });
+            // object[key] = v;
+        },
+        configurable: true,
+    });
+}
+function objectClone(obj) {
+    return Object.create(Object.getPrototypeOf(obj), Object.getOwnPropertyDescriptors(obj));
+}
+function util_assignProp(target, prop, value) {
+    Object.defineProperty(target, prop, {
+        value,
+        writable: true,
+        enumerable: true,
+        configurable: true,
+    });
+}
+/**
+ * Whichever object a def's `shape` currently answers from: the one the caller passed until the first read, the frozen copy after it.
+ *
+ * Its keys and descriptors read without invoking anything, which is what lets a discriminated union check its discriminator, and the cycle walk read a shape, without resolving a getter that references the schema being constructed. A def that answers `shape` from an accessor of its own has none.
+ */
+function rawShape(def) {
+    const desc = Object.getOwnPropertyDescriptor(def, "shape");
+    return desc?.get ? desc.get.raw : desc?.value;
+}
+// where a builder reads its source's keys and descriptors, resolving only a shape a def answers for itself. A shape resolves by object spread, so only its enumerable keys are ever part of it.
+function sourceShape(schema) {
+    return rawShape(schema._zod.def) ?? schema._zod.def.shape;
+}
+// a key whose value is not settled yet, self-caching so every read after the first gets the same one
+function deferProp(target, key, getter) {
+    Object.defineProperty(target, key, {
+        get() {
+            const value = getter();
+            util_assignProp(this, key, value);
+            return value;
+        },
+        enumerable: true,
+        configurable: true,
+    });
+}
+// Writes a settled key. A plain assignment is much cheaper than `defineProperty` and produces the same descriptor, but it runs whatever setter already answers to the key — an accessor this shape deferred, or an inherited one, which `__proto__` has on every object and prototype pollution can add for any name.
+function putProp(target, key, value) {
+    if (key in target)
+        util_assignProp(target, key, value);
+    else
+        target[key] = value;
+}
+/**
+ * Copies `keys` of `source`'s shape onto `target`, each value passed through `wrap`.
+ *
+ * A key the source has resolved is copied through now, so the derived shape states it outright and nothing has to resolve it to learn what it holds. A key the source still defers stays deferred, and reads back through the source's own `shape`, so it resolves once and both shapes get that one schema.
+ */
+function mirrorShape(target, source, keys, wrap) {
+    const raw = sourceShape(source);
+    for (const key of keys) {
+        const desc = Object.getOwnPropertyDescriptor(raw, key);
+        if (!desc.enumerable)
+            continue;
+        if (desc.get) {
+            deferProp(target, key, () => {
+                const value = source._zod.def.shape[key];
+                return wrap ? wrap(value, key) : value;
+            });
+        }
+        else
+            putProp(target, key, wrap ? wrap(desc.value, key) : desc.value);
+    }
+}
+// same, for a plain shape a caller passed rather than a schema's
+function mirrorProps(target, source) {
+    for (const key of Reflect.ownKeys(source)) {
+        const desc = Object.getOwnPropertyDescriptor(source, key);
+        if (!desc.enumerable)
+            continue;
+        if (desc.get)
+            deferProp(target, key, () => source[key]);
+        else
+            putProp(target, key, desc.value);
+    }
+}
+function mergeDefs(...defs) {
+    const mergedDescriptors = {};
+    for (const def of defs) {
+        const descriptors = Object.getOwnPropertyDescriptors(def);
+        Object.assign(mergedDescriptors, descriptors);
+    }
+    return Object.defineProperties({}, mergedDescriptors);
+}
+function cloneDef(schema) {
+    return mergeDefs(schema._zod.def);
+}
+function getElementAtPath(obj, path) {
+    if (!path)
+        return obj;
+    return path.reduce((acc, key) => acc?.[key], obj);
+}
+function promiseAllObject(promisesObj) {
+    const keys = Object.keys(promisesObj);
+    const promises = keys.map((key) => promisesObj[key]);
+    return Promise.all(promises).then((results) => {
+        const resolvedObj = {};
+        for (let i = 0; i < keys.length; i++) {
+            resolvedObj[keys[i]] = results[i];
+        }
+        return resolvedObj;
+    });
+}
+function randomString(length = 10) {
+    const chars = "abcdefghijklmnopqrstuvwxyz";
+    let str = "";
+    for (let i = 0; i < length; i++) {
+        str += chars[Math.floor(Math.random() * chars.length)];
+    }
+    return str;
+}
+function esc(str) {
+    return JSON.stringify(str);
+}
+function util_slugify(input) {
+    return input
+        .toLowerCase()
+        .trim()
+        .replace(/[^\w\s-]/g, "")
+        .replace(/[\s_-]+/g, "-")
+        .replace(/^-+|-+$/g, "");
+}
+const captureStackTrace = ("captureStackTrace" in Error ? Error.captureStackTrace : (..._args) => { });
+function util_isObject(data) {
+    return typeof data === "object" && data !== null && !Array.isArray(data);
+}
+const util_allowsEval = /* @__PURE__*/ cached(() => {
+    // Skip the probe under `jitless`: strict CSPs report the caught `new Function` as a `securitypolicyviolation` even though the throw is swallowed.
+    if (globalConfig.jitless) {
+        return false;
+    }
+    // @ts-ignore
+    if (typeof navigator !== "undefined" && navigator?.userAgent?.includes("Cloudflare")) {
+        return false;
+    }
+    try {
+        const F = Function;
+        new F("");
+        return true;
+    }
+    catch (_) {
+        return false;
+    }
+});
+function isPlainObject(o) {
+    if (util_isObject(o) === false)
+        return false;
+    // modified constructor
+    const ctor = o.constructor;
+    if (ctor === undefined)
+        return true;
+    if (typeof ctor !== "function")
+        return true;
+    // modified prototype
+    const prot = ctor.prototype;
+    if (util_isObject(prot) === false)
+        return false;
+    // ctor doesn't have static `isPrototypeOf`
+    if (Object.prototype.hasOwnProperty.call(prot, "isPrototypeOf") === false) {
+        return false;
+    }
+    return true;
+}
+function shallowClone(o) {
+    if (isPlainObject(o))
+        return { ...o };
+    if (Array.isArray(o))
+        return [...o];
+    if (o instanceof Map)
+        return new Map(o);
+    if (o instanceof Set)
+        return new Set(o);
+    return o;
+}
+function numKeys(data) {
+    let keyCount = 0;
+    for (const key in data) {
+        if (Object.prototype.hasOwnProperty.call(data, key)) {
+            keyCount++;
+        }
+    }
+    return keyCount;
+}
+const getParsedType = (data) => {
+    const t = typeof data;
+    switch (t) {
+        case "undefined":
+            return "undefined";
+        case "string":
+            return "string";
+        case "number":
+            return Number.isNaN(data) ? "nan" : "number";
+        case "boolean":
+            return "boolean";
+        case "function":
+            return "function";
+        case "bigint":
+            return "bigint";
+        case "symbol":
+            return "symbol";
+        case "object":
+            if (Array.isArray(data)) {
+                return "array";
+            }
+            if (data === null) {
+                return "null";
+            }
+            if (data.then && typeof data.then === "function" && data.catch && typeof data.catch === "function") {
+                return "promise";
+            }
+            if (typeof Map !== "undefined" && data instanceof Map) {
+                return "map";
+            }
+            if (typeof Set !== "undefined" && data instanceof Set) {
+                return "set";
+            }
+            if (typeof Date !== "undefined" && data instanceof Date) {
+                return "date";
+            }
+            // @ts-ignore
+            if (typeof File !== "undefined" && data instanceof File) {
+                return "file";
+            }
+            return "object";
+        default:
+            throw new Error(`Unknown data type: ${t}`);
+    }
+};
+const propertyKeyTypes = /* @__PURE__*/ new Set(["string", "number", "symbol"]);
+const primitiveTypes = /* @__PURE__*/ new Set([
+    "string",
+    "number",
+    "bigint",
+    "boolean",
+    "symbol",
+    "undefined",
+]);
+function util_escapeRegex(str) {
+    return str.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+// zod-specific utils
+function clone(inst, def, params) {
+    const cl = new inst._zod.constr(def ?? inst._zod.def);
+    if (!def || params?.parent)
+        cl._zod.parent = inst;
+    return cl;
+}
+function normalizeParams(_params) {
+    const params = _params;
+    if (!params)
+        return {};
+    if (typeof params === "string")
+        return { error: () => params };
+    if (params?.message !== undefined) {
+        if (params?.error !== undefined)
+            throw new Error("Cannot specify both `message` and `error` params");
+        params.error = params.message;
+    }
+    delete params.message;
+    if (typeof params.error === "string")
+        return { ...params, error: () => params.error };
+    return params;
+}
+function createTransparentProxy(getter) {
+    let target;
+    return new Proxy({}, {
+        get(_, prop, receiver) {
+            target ?? (target = getter());
+            return Reflect.get(target, prop, receiver);
+        },
+        set(_, prop, value, receiver) {
+            target ?? (target = getter());
+            return Reflect.set(target, prop, value, receiver);
+        },
+        has(_, prop) {
+            target ?? (target = getter());
+            return Reflect.has(target, prop);
+        },
+        deleteProperty(_, prop) {
+            target ?? (target = getter());
+            return Reflect.deleteProperty(target, prop);
+        },
+        ownKeys(_) {
+            target ?? (target = getter());
+            return Reflect.ownKeys(target);
+        },
+        getOwnPropertyDescriptor(_, prop) {
+            target ?? (target = getter());
+            return Reflect.getOwnPropertyDescriptor(target, prop);
+        },
+        defineProperty(_, prop, descriptor) {
+            target ?? (target = getter());
+            return Reflect.defineProperty(target, prop, descriptor);
+        },
+    });
+}
+function stringifyPrimitive(value) {
+    if (typeof value === "bigint")
+        return value.toString() + "n";
+    if (typeof value === "string")
+        return `"${value}"`;
+    return `${value}`;
+}
+function optionalKeys(shape) {
+    return Object.keys(shape).filter((k) => {
+        return shape[k]._zod.optin !== undefined && shape[k]._zod.optout === "optional";
+    });
+}
+// Wrapped in a `@__PURE__` IIFE: esbuild never tree-shakes a top-level initializer that contains a member access on `Number`, so the bare object literal survived into every bundle.
+const NUMBER_FORMAT_RANGES = /*@__PURE__*/ (() => ({
+    safeint: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+    int32: [-2147483648, 2147483647],
+    uint32: [0, 4294967295],
+    float32: [-3.4028234663852886e38, 3.4028234663852886e38],
+    float64: [-Number.MAX_VALUE, Number.MAX_VALUE],
+}))();
+const BIGINT_FORMAT_RANGES = {
+    int64: [/* @__PURE__*/ BigInt("-9223372036854775808"), /* @__PURE__*/ BigInt("9223372036854775807")],
+    uint64: [/* @__PURE__*/ BigInt(0), /* @__PURE__*/ BigInt("18446744073709551615")],
+};
+function pick(schema, mask) {
+    const currDef = schema._zod.def;
+    const checks = currDef.checks;
+    const hasChecks = checks && checks.length > 0;
+    if (hasChecks) {
+        throw new Error(".pick() cannot be used on object schemas containing refinements");
+    }
+    const newShape = {};
+    mirrorShape(newShape, schema, maskedKeys(schema, mask));
+    return clone(schema, mergeDefs(currDef, { shape: newShape, checks: [] }));
+}
+// the mask keys that select something, checked against the source's shape without resolving it
+function maskedKeys(schema, mask) {
+    const raw = sourceShape(schema);
+    const keys = [];
+    // `for...in` skips symbols, so a symbol in the mask would select nothing
+    for (const key of Reflect.ownKeys(mask)) {
+        if (!Object.getOwnPropertyDescriptor(raw, key)?.enumerable) {
+            throw new Error(`Unrecognized key: "${String(key)}"`);
+        }
+        if (mask[key])
+            keys.push(key);
+    }
+    return keys;
+}
+function omit(schema, mask) {
+    const currDef = schema._zod.def;
+    const checks = currDef.checks;
+    const hasChecks = checks && checks.length > 0;
+    if (hasChecks) {
+        throw new Error(".omit() cannot be used on object schemas containing refinements");
+    }
+    const omitted = new Set(maskedKeys(schema, mask));
+    const newShape = {};
+    mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)).filter((key) => !omitted.has(key)));
+    return clone(schema, mergeDefs(currDef, { shape: newShape, checks: [] }));
+}
+function extend(schema, shape) {
+    if (!isPlainObject(shape)) {
+        throw new Error("Invalid input to extend: expected a plain object");
+    }
+    const checks = schema._zod.def.checks;
+    const hasChecks = checks && checks.length > 0;
+    if (hasChecks) {
+        // Only throw if new shape overlaps with existing shape. Use getOwnPropertyDescriptor to check key existence without accessing values
+        const existingShape = sourceShape(schema);
+        for (const key of Reflect.ownKeys(shape)) {
+            if (Object.getOwnPropertyDescriptor(existingShape, key) !== undefined) {
+                throw new Error("Cannot overwrite keys on object schemas containing refinements. Use `.safeExtend()` instead.");
+            }
+        }
+    }
+    return clone(schema, mergeDefs(schema._zod.def, { shape: extended(schema, shape) }));
+}
+// the source's keys, then the caller's overlaid on top
+function extended(schema, shape) {
+    const newShape = {};
+    mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)));
+    mirrorProps(newShape, shape);
+    return newShape;
+}
+function safeExtend(schema, shape) {
+    if (!isPlainObject(shape)) {
+        throw new Error("Invalid input to safeExtend: expected a plain object");
+    }
+    return clone(schema, mergeDefs(schema._zod.def, { shape: extended(schema, shape) }));
+}
+function merge(a, b) {
+    if (!b?._zod?.def) {
+        throw new Error("Invalid input to merge: expected an object schema. To merge a plain shape, use `.extend()`.");
+    }
+    if (a._zod.def.checks?.length) {
+        throw new Error(".merge() cannot be used on object schemas containing refinements. Use .safeExtend() instead.");
+    }
+    const newShape = {};
+    mirrorShape(newShape, a, Reflect.ownKeys(sourceShape(a)));
+    mirrorShape(newShape, b, Reflect.ownKeys(sourceShape(b)));
+    const def = mergeDefs(a._zod.def, {
+        shape: newShape,
+        get catchall() {
+            return b._zod.def.catchall;
+        },
+        checks: b._zod.def.checks ?? [],
+    });
+    return clone(a, def);
+}
+function partial(Class, schema, mask, name = "partial") {
+    const currDef = schema._zod.def;
+    const checks = currDef.checks;
+    const hasChecks = checks && checks.length > 0;
+    if (hasChecks) {
+        throw new Error(`.${name}() cannot be used on object schemas containing refinements`);
+    }
+    const selected = mask ? new Set(maskedKeys(schema, mask)) : undefined;
+    const newShape = {};
+    mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)), Class &&
+        ((value, key) => (selected && !selected.has(key) ? value : new Class({ type: "optional", innerType: value }))));
+    return clone(schema, mergeDefs(schema._zod.def, { shape: newShape, checks: [] }));
+}
+function required(Class, schema, mask) {
+    const selected = mask ? new Set(maskedKeys(schema, mask)) : undefined;
+    const newShape = {};
+    mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)), (value, key) => 
+    // overwrite with non-optional
+    selected && !selected.has(key) ? value : new Class({ type: "nonoptional", innerType: value }));
+    return clone(schema, mergeDefs(schema._zod.def, { shape: newShape }));
+}
+// invalid_type | too_big | too_small | invalid_format | not_multiple_of | unrecognized_keys | invalid_union | invalid_key | invalid_element | invalid_value | custom
+function aborted(x, startIndex = 0) {
+    if (x.aborted === true)
+        return true;
+    for (let i = startIndex; i < x.issues.length; i++) {
+        if (x.issues[i]?.continue !== true) {
+            return true;
+        }
+    }
+    return false;
+}
+// Checks for explicit abort (continue === false), as opposed to implicit abort (continue === undefined). Used to respect `abort: true` in .refine() even for checks that have a `when` function.
+function explicitlyAborted(x, startIndex = 0) {
+    if (x.aborted === true)
+        return true;
+    for (let i = startIndex; i < x.issues.length; i++) {
+        if (x.issues[i]?.continue === false) {
+            return true;
+        }
+    }
+    return false;
+}
+function prefixIssues(path, issues) {
+    return issues.map((iss) => {
+        var _a;
+        (_a = iss).path ?? (_a.path = []);
+        iss.path.unshift(path);
+        return iss;
+    });
+}
+function unwrapMessage(message) {
+    return typeof message === "string" ? message : message?.message;
+}
+/* A check holds no link back to the schema it is attached to — the same check instance is shared by every clone of that schema — so the owner is stamped onto the issues a check just raised, at the only point where both are in scope. Runs on the failure path only; `start` is the issue count from before the check ran. */
+/** The leading size checks of `defChecks` that set an upper bound, each paired with it. */
+function sizeCaps(defChecks) {
+    const caps = [];
+    for (const ch of defChecks ?? []) {
+        const d = ch._zod.def;
+        // a later check may rewrite the value
+        if (!/_(length|size)$|_equals$/.test(d.check))
+            break;
+        const max = d.maximum ?? d.length ?? d.size;
+        if (max >= 0)
+            caps.push([max, ch]);
+    }
+    return caps;
+}
+function attachSchema(issues, start, inst) {
+    var _a;
+    for (let i = start; i < issues.length; i++) {
+        (_a = issues[i]).schema ?? (_a.schema = inst);
+    }
+}
+function finalizeIssue(iss, ctx, config) {
+    var _a;
+    // A schema that raised an issue itself owns it outright, and outranks any stamp an enclosing check left in `attachSchema`. String formats and z.custom() are schema and check at once, so when they act as a check they defer to that stamp instead.
+    const traits = iss.inst?._zod?.traits;
+    if (traits?.has("$ZodType")) {
+        if (traits.has("$ZodCheck"))
+            (_a = iss).schema ?? (_a.schema = iss.inst);
+        else
+            iss.schema = iss.inst;
+    }
+    // Decreasing specificity, first map to return a message wins. `inst` is whatever raised the issue, so a check's own map outranks the owning schema's.
+    const schemaError = iss.schema !== iss.inst ? iss.schema?._zod.def?.error : undefined;
+    const message = iss.message
+        ? iss.message
+        : (unwrapMessage(iss.inst?._zod.def?.error?.(iss)) ??
+            unwrapMessage(schemaError?.(iss)) ??
+            unwrapMessage(ctx?.error?.(iss)) ??
+            unwrapMessage(config.customError?.(iss)) ??
+            unwrapMessage(config.localeError?.(iss)) ??
+            "Invalid input");
+    // an explicit own-key copy beats object rest with excluded keys, which v8 routes through a generic runtime call; Object.keys rather than for-in so an issue pushed with a prototype does not leak inherited keys, and an own __proto__ key is dropped rather than assigned through the setter
+    const full = {};
+    for (const k of Object.keys(iss)) {
+        if (k === "inst" || k === "schema" || k === "continue" || k === "input" || k === "__proto__")
+            continue;
+        full[k] = iss[k];
+    }
+    full.path ?? (full.path = []);
+    full.message = message;
+    if (ctx?.reportInput) {
+        full.input = iss.input;
+    }
+    return full;
+}
+function getSizableOrigin(input) {
+    if (input instanceof Set)
+        return "set";
+    if (input instanceof Map)
+        return "map";
+    // @ts-ignore
+    if (input instanceof File)
+        return "file";
+    return "unknown";
+}
+const highSurrogate = /[\uD800-\uDBFF]/;
+// Code points in `str`: a surrogate pair counts once, a lone surrogate as itself. Hand-rolled because the string iterator allocates and runs ~250x slower on this path; the regex probe exits ~50x quicker for a string with no astral characters.
+function codePointLength(str) {
+    const units = str.length;
+    if (!highSurrogate.test(str))
+        return units;
+    let count = units;
+    for (let i = 0; i < units - 1; i++) {
+        if ((str.charCodeAt(i) & 0xfc00) === 0xd800 && (str.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+            count--;
+            i++;
+        }
+    }
+    return count;
+}
+function getLengthableOrigin(input) {
+    if (Array.isArray(input))
+        return "array";
+    if (typeof input === "string")
+        return "string";
+    return "unknown";
+}
+function parsedType(data) {
+    const t = typeof data;
+    switch (t) {
+        case "number": {
+            return Number.isNaN(data) ? "nan" : "number";
+        }
+        case "object": {
+            if (data === null) {
+                return "null";
+            }
+            if (Array.isArray(data)) {
+                return "array";
+            }
+            const obj = data;
+            if (obj && Object.getPrototypeOf(obj) !== Object.prototype && "constructor" in obj && obj.constructor) {
+                return obj.constructor.name;
+            }
+        }
+    }
+    return t;
+}
+function util_issue(...args) {
+    const [iss, input, inst] = args;
+    if (typeof iss === "string") {
+        return {
+            message: iss,
+            code: "custom",
+            input,
+            inst,
+        };
+    }
+    return { ...iss };
+}
+function cleanEnum(obj) {
+    return Object.entries(obj)
+        .filter(([k, _]) => {
+        // return true if NaN, meaning it's not a number, thus a string key
+        return Number.isNaN(Number.parseInt(k, 10));
+    })
+        .map((el) => el[1]);
+}
+// Codec utility functions
+function base64ToUint8Array(base64) {
+    const binaryString = atob(base64);
+    const bytes = new Uint8Array(binaryString.length);
+    for (let i = 0; i < binaryString.length; i++) {
+        bytes[i] = binaryString.charCodeAt(i);
+    }
+    return bytes;
+}
+function uint8ArrayToBase64(bytes) {
+    let binaryString = "";
+    for (let i = 0; i < bytes.length; i++) {
+        binaryString += String.fromCharCode(bytes[i]);
+    }
+    return btoa(binaryString);
+}
+function base64urlToUint8Array(base64url) {
+    const base64 = base64url.replace(/-/g, "+").replace(/_/g, "/");
+    const padding = "=".repeat((4 - (base64.length % 4)) % 4);
+    return base64ToUint8Array(base64 + padding);
+}
+function uint8ArrayToBase64url(bytes) {
+    return uint8ArrayToBase64(bytes).replace(/\+/g, "-").replace(/\//g, "_").replace(/=/g, "");
+}
+function hexToUint8Array(hex) {
+    const cleanHex = hex.replace(/^0x/, "");
+    if (cleanHex.length % 2 !== 0) {
+        throw new Error("Invalid hex string length");
+    }
+    const bytes = new Uint8Array(cleanHex.length / 2);
+    for (let i = 0; i < cleanHex.length; i += 2) {
+        bytes[i / 2] = Number.parseInt(cleanHex.slice(i, i + 2), 16);
+    }
+    return bytes;
+}
+function uint8ArrayToHex(bytes) {
+    return Array.from(bytes)
+        .map((b) => b.toString(16).padStart(2, "0"))
+        .join("");
+}
+// instanceof
+class Class {
+    constructor(..._args) { }
+}
+//////////    PROTOTYPE INSTALLERS     //////////
+//
+// Members live on the prototype and materialize per instance on first read, which keeps own-property count under the step where V8 stops using inline slots. Changing anything here means re-measuring runtime, memory and bundle size together — see "The three axes" in AGENTS.md.
+/**
+ * Installs a trait's members on its prototype. Each value builds that member for the instance on first read; the built value shadows the accessor as an own property, so a detached `const { parse } = schema` keeps working.
+ *
+ * Call this from a `proto` initializer, which runs once per prototype — never per instance.
+ */
+function members(proto, table) {
+    for (const key in table) {
+        const desc = Object.getOwnPropertyDescriptor(table, key);
+        // a getter installs as written, so it stays live: `description` reads through to the registry on every access. not enumerable: an object literal's is, and a prototype member never was
+        if (desc.get)
+            Object.defineProperty(proto, key, { ...desc, enumerable: false });
+        // a method materializes bound on first read, which is what keeps a detached member working: `const opt = schema.optional; opt()`
+        else
+            defineBound(proto, key, desc.value);
+    }
+}
+/** Shadows a prototype member with an own value, so a getter that builds from the instance runs once. */
+function own(inst, key, value, enumerable = true) {
+    Object.defineProperty(inst, key, { configurable: true, writable: true, enumerable, value });
+    return value;
+}
+/** Like {@link own}, for a member that was never an own data property and has to stay out of `Object.keys`. */
+function hide(inst, key, value) {
+    return own(inst, key, value, false);
+}
+/** Adds members a table derives from the instance: each builds on first read and shadows as own data, and assignment shadows the same way, as when these were own properties. */
+function derived(computes, table) {
+    for (const key in computes) {
+        const compute = computes[key];
+        // an object literal's accessor is configurable and enumerable, and `members` copies the descriptor as written
+        Object.defineProperty(table, key, {
+            configurable: true,
+            enumerable: true,
+            get() {
+                return own(this, key, compute(this));
+            },
+            set(value) {
+                own(this, key, value);
+            },
+        });
+    }
+    return table;
+}
+function defineBound(proto, key, fn) {
+    Object.defineProperty(proto, key, {
+        configurable: true,
+        get() {
+            // vitest's spyOn calls a prototype getter bare to find the function it wraps, so a nullish receiver answers the raw method
+            return this == null ? fn : own(this, key, fn.bind(this));
+        },
+        set(value) {
+            own(this, key, value);
+        },
+    });
+}
+/** Returns the prototype to install on, or `undefined` if this group is already installed on it. */
+function claim(inst, sentinel) {
+    const proto = Object.getPrototypeOf(inst);
+    // Runs on every construction, so `in` rather than the costlier `hasOwnProperty.call`. Sentinels are keys the group itself defines.
+    return sentinel in proto ? undefined : proto;
+}
+// The internals whose init chain is installing. A second call for the same one is a derived constructor overriding its base, so it must not construct another schema in between or the override is dropped.
+let installing;
+// Set while a getter is running, so a value that resolved through a recursion break is not memoized. One shared descriptor shadows the key for the duration, which costs no per-key allocation.
+let broke = false;
+const breaker = {
+    configurable: true,
+    get() {
+        broke = true;
+        return undefined;
+    },
+};
+/**
+ * Installs a lazily-derived internal on the `_zod` prototype of `inst`'s
+ * constructor, computed from the internals object itself and cached there on
+ * first read. One accessor per constructor rather than one per instance.
+ */
+function defineLazyInternal(inst, key, compute) {
+    const proto = Object.getPrototypeOf(inst._zod);
+    if (key in proto && installing !== inst._zod) {
+        // A repeat construction: everything is installed already. Cleared here so the reference is not held past the first construction of every type.
+        installing = undefined;
+        return;
+    }
+    installing = inst._zod;
+    Object.defineProperty(proto, key, {
+        configurable: true,
+        get() {
+            // Shadowed before computing so a re-entrant read from a recursive schema resolves to undefined instead of running the getter again.
+            Object.defineProperty(this, key, breaker);
+            const outer = broke;
+            broke = false;
+            try {
+                const value = compute(this);
+                // A result that resolved through a recursion break is recomputed once the graph is complete; everything else memoizes, undefined included.
+                if (broke)
+                    delete this[key];
+                else
+                    Object.defineProperty(this, key, { configurable: true, writable: true, value });
+                broke = broke || outer;
+                return value;
+            }
+            catch (err) {
+                // A compute that threw memoizes nothing, so a later read runs it again and fails the same way. The shadow goes with it, since leaving it installed would answer undefined for every later read.
+                delete this[key];
+                broke = broke || outer;
+                throw err;
+            }
+        },
+        set(value) {
+            Object.defineProperty(this, key, { configurable: true, writable: true, value });
+        },
+    });
+}
+/**
+ * Installs `key` on `inst`'s prototype, computed by `make` on first read and cached there as an own
+ * data property. One accessor per constructor rather than one per instance, because an own accessor
+ * puts every instance after the first into v8 dictionary mode. The key doubles as the sentinel.
+ */
+function installLazyProp(inst, key, make, enumerable) {
+    const proto = claim(inst, key);
+    if (!proto)
+        return;
+    Object.defineProperty(proto, key, {
+        configurable: true,
+        get() {
+            // Shadowed before computing, so a re-entrant read from a self-referential shape resolves to undefined instead of running the getter again. A data property rather than an accessor: an own accessor is the dictionary-mode transition this exists to avoid.
+            const desc = { configurable: true, writable: true, enumerable, value: undefined };
+            Object.defineProperty(this, key, desc);
+            // a compute that throws leaves the shadow behind, so later reads answer undefined instead of re-throwing; `defineLazy` did the same, and `defineLazyInternal`'s delete-on-catch would cost bytes in every bundle for a case only a throwing user getter reaches
+            desc.value = make(this);
+            Object.defineProperty(this, key, desc);
+            return desc.value;
+        },
+        set(value) {
+            Object.defineProperty(this, key, { configurable: true, writable: true, enumerable, value });
+        },
+    });
+}
+/** Marks the thunk `_catch` synthesises for a constant catch value. `Function.length` cannot tell that thunk from a user callback — rest and defaulted parameters both report arity 0 — and a user callback reads `ctx.error`, whose issues only finalize correctly against the caller's per-parse error map. Provenance can say what arity cannot. A plain string key rather than `Symbol.for`, whose call at module scope no bundler can prove pure — the same shape that anchored `urlCanParse` into every build. */
+const CONSTANT_CATCH = "~constantCatch";
+/** Wraps a constant catch value in a thunk tagged with {@link CONSTANT_CATCH}. */
+function constantCatch(value) {
+    const fn = () => value;
+    fn[CONSTANT_CATCH] = true;
+    return fn;
+}
+
+;// CONCATENATED MODULE: ./node_modules/zod/v4/core/core.js
+var _a;
+
+/** A special constant with type `never` */
+const NEVER = /*@__PURE__*/ Object.freeze({
+    status: "aborted",
+});
+/* Shared descriptor for installing `_zod`; defineProperty reads it
+ * synchronously, so reusing one object avoids a per-instance allocation. */
+const _zodDesc = { value: undefined, enumerable: false };
+// null where suppressing the capture would be unrecoverable: `parse()` puts the frames back with `captureStackTrace`, so without it the throw would lose its stack. also latched to null once `stackTraceLimit` proves unassignable, which a realm can do at any point by hardening Error
+let _E = "captureStackTrace" in Error ? Error : null;
+// v8 captures a stack trace inside the Error constructor, which dominates a failed parse; costs only the frames, and parse() restores those. the constructor must RUN: Object.create is cheaper and passes instanceof, but Error.isError and util.types.isNativeError check an internal slot
+function newError(Definition) {
+    const E = _E;
+    if (E) {
+        const saved = E.stackTraceLimit;
+        if (typeof saved === "number") {
+            try {
+                E.stackTraceLimit = 0;
+            }
+            catch {
+                _E = null;
+                return new Definition();
+            }
+            try {
+                return new Definition();
+            }
+            finally {
+                E.stackTraceLimit = saved;
+            }
+        }
+    }
+    return new Definition();
+}
+function $constructor(name, initializer, 
+/** This trait's members, installed once on every prototype that composes it. They cannot be declared in the initializer above: that runs per instance, and the prototype is shared. */
+proto, params) {
+    // Prototype for this constructor's `_zod` internals. Lazily-derived fields (`values`, `pattern`, `optin`, …) install here once rather than as an accessor on every instance.
+    const zodProto = {};
+    // Assigning the fields in the constructor body is what gives instances in-object slots; building the object literally and reparenting it costs a second allocation and a generic property copy.
+    function Internals(def) {
+        this.def = def;
+        this.constr = _;
+        this.traits = new Set();
+    }
+    Internals.prototype = zodProto;
+    const protoMembers = proto;
+    // One trait's members land on every prototype whose chain composes it, so the answer is per prototype rather than per trait.
+    const initialized = protoMembers && new WeakSet();
+    function init(inst, def) {
+        if (!inst._zod) {
+            _zodDesc.value = new Internals(def);
+            try {
+                Object.defineProperty(inst, "_zod", _zodDesc);
+            }
+            finally {
+                // Cleared even on throw, so the shared descriptor never leaks one instance's internals into the next.
+                _zodDesc.value = undefined;
+            }
+        }
+        else if (inst._zod.traits.has(name)) {
+            return;
+        }
+        inst._zod.traits.add(name);
+        initializer(inst, def);
+        if (initialized) {
+            // `super(def)` from a user subclass gives `this` a prototype the subclass owns, and installing there would overwrite whatever the subclass declared. `constr` built the instance, so its prototype is the one below the subclass's that should carry the members. A receiver whose chain never reaches that prototype installs on its own, which for a plain object handed straight to `init` means `Object.prototype` — unchanged from before.
+            const own = Object.getPrototypeOf(inst);
+            const ctorProto = inst._zod.constr.prototype;
+            let up = own;
+            while (up && up !== ctorProto)
+                up = Object.getPrototypeOf(up);
+            const target = up ?? own;
+            if (!initialized.has(target)) {
+                initialized.add(target);
+                members(target, protoMembers);
+            }
+        }
+        // support prototype modifications; for-in avoids the array allocation of Object.keys on the (usually empty) prototype
+        const proto = _.prototype;
+        for (const k in proto) {
+            if (!Object.prototype.hasOwnProperty.call(proto, k))
+                continue;
+            if (!(k in inst)) {
+                inst[k] = proto[k].bind(inst);
+            }
+        }
+    }
+    // doesn't work if Parent has a constructor with arguments
+    const Parent = params?.Parent ?? Object;
+    class Definition extends Parent {
+    }
+    Object.defineProperty(Definition, "name", { value: name });
+    function _(def) {
+        const inst = params?.Parent ? newError(Definition) : this;
+        init(inst, def);
+        const deferred = inst._zod.deferred;
+        if (deferred) {
+            for (const fn of deferred) {
+                fn();
+            }
+            // Released: initializers run once, and the list would otherwise be retained for the schema's lifetime.
+            inst._zod.deferred = undefined;
+        }
+        // Global post-processor hook. Internal: installed by `import "zod/compile"` to enable AOT compilation for every constructed schema. Runs last, once the instance is fully built, because it hands the instance to compile(). The post-processor is expected to be reentrancy-guarded by its own implementation.
+        const pp = globalThis.__zod_globalConfig?.postProcessor;
+        if (pp)
+            pp(inst);
+        return inst;
+    }
+    Object.defineProperty(_, "init", { value: init });
+    Object.defineProperty(_, Symbol.hasInstance, {
+        value: (inst) => {
+            if (params?.Parent && inst instanceof params.Parent)
+                return true;
+            return inst?._zod?.traits?.has(name);
+        },
+    });
+    Object.defineProperty(_, "name", { value: name });
+    return _;
+}
+//////////////////////////////   UTILITIES   ///////////////////////////////////////
+const $brand = /*@__PURE__*/ (/* unused pure expression or super */ null && (Symbol("zod_brand")));
+class $ZodAsyncError extends Error {
+    constructor() {
+        super(`Encountered Promise during synchronous parse. Use .parseAsync() instead.`);
+    }
+}
+class $ZodEncodeError extends Error {
+    constructor(name) {
+        super(`Encountered unidirectional transform during encode: ${name}`);
+        this.name = "ZodEncodeError";
+    }
+}
+(_a = globalThis).__zod_globalConfig ?? (_a.__zod_globalConfig = {});
+const globalConfig = globalThis.__zod_globalConfig;
+function config(newConfig) {
+    if (newConfig)
+        Object.assign(globalConfig, newConfig);
+    return globalConfig;
 }
 
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/memoizer.js
@@ -39438,7 +38704,7 @@ const $ZodCheckUpperCase = /*@__PURE__*/ $constructor("$ZodCheckUpperCase", (ins
 });
 const $ZodCheckIncludes = /*@__PURE__*/ $constructor("$ZodCheckIncludes", (inst, def) => {
     $ZodCheck.init(inst, def);
-    const escapedRegex = escapeRegex(def.includes);
+    const escapedRegex = util_escapeRegex(def.includes);
     // `String.prototype.includes(sub, position)` matches `sub` at `position`
     // OR LATER, so the pattern must allow at least `position` leading chars
     // (`{N,}`), not exactly `position` chars (`{N}`).
@@ -39460,7 +38726,7 @@ const $ZodCheckIncludes = /*@__PURE__*/ $constructor("$ZodCheckIncludes", (inst,
 });
 const $ZodCheckStartsWith = /*@__PURE__*/ $constructor("$ZodCheckStartsWith", (inst, def) => {
     $ZodCheck.init(inst, def);
-    const pattern = new RegExp(`^${escapeRegex(def.prefix)}.*`);
+    const pattern = new RegExp(`^${util_escapeRegex(def.prefix)}.*`);
     def.pattern ?? (def.pattern = pattern);
     inst._zod.check = (payload) => {
         if (payload.value.startsWith(def.prefix))
@@ -39478,7 +38744,7 @@ const $ZodCheckStartsWith = /*@__PURE__*/ $constructor("$ZodCheckStartsWith", (i
 });
 const $ZodCheckEndsWith = /*@__PURE__*/ $constructor("$ZodCheckEndsWith", (inst, def) => {
     $ZodCheck.init(inst, def);
-    const pattern = new RegExp(`.*${escapeRegex(def.suffix)}$`);
+    const pattern = new RegExp(`.*${util_escapeRegex(def.suffix)}$`);
     def.pattern ?? (def.pattern = pattern);
     inst._zod.check = (payload) => {
         if (payload.value.endsWith(def.suffix))
@@ -41631,7 +40897,7 @@ const $ZodEnum = /*@__PURE__*/ $constructor("$ZodEnum", (inst, def) => {
     defineLazyInternal(inst, "pattern", (zod) => {
         const patternValues = getEnumValues(zod.def.entries).filter((k) => propertyKeyTypes.has(typeof k));
         // unmatchable fallback, RE2-safe: an empty alternation would compile to /^()$/, which matches ""
-        return new RegExp(patternValues.length ? `^(${patternValues.map((o) => escapeRegex(o.toString())).join("|")})$` : "^[^\\s\\S]$");
+        return new RegExp(patternValues.length ? `^(${patternValues.map((o) => util_escapeRegex(o.toString())).join("|")})$` : "^[^\\s\\S]$");
     });
     inst._zod.parse = (payload, _ctx) => {
         const input = payload.value;
@@ -41656,7 +40922,7 @@ const $ZodLiteral = /*@__PURE__*/ $constructor("$ZodLiteral", (inst, def) => {
         // unmatchable fallback, RE2-safe: an empty alternation would compile to /^()$/, which matches ""
         return new RegExp(vals.length
             ? `^(${vals
-                .map((o) => typeof o === "string" ? escapeRegex(o) : o ? escapeRegex(o.toString()) : String(o))
+                .map((o) => typeof o === "string" ? util_escapeRegex(o) : o ? util_escapeRegex(o.toString()) : String(o))
                 .join("|")})$`
             : "^[^\\s\\S]$");
     });
@@ -43028,7 +42294,7 @@ function _toUpperCase() {
 // slugify
 // @__NO_SIDE_EFFECTS__
 function _slugify() {
-    return _overwrite((input) => slugify(input));
+    return _overwrite((input) => util_slugify(input));
 }
 // @__NO_SIDE_EFFECTS__
 function _array(Class, element, params) {
@@ -45037,6 +44303,275 @@ const error = () => {
     };
 }
 
+;// CONCATENATED MODULE: ./node_modules/zod/v4/core/errors.js
+
+
+/* Computing the message eagerly is expensive (pretty-printed JSON of all
+ * issues), so defer it until first read. The accessor functions and
+ * descriptors are shared across instances to keep error construction
+ * cheap; the computed message is cached on the internals object. The
+ * setter preserves plain assignment semantics for consumers that
+ * overwrite `message`. */
+function _getMessage() {
+    const internals = this._zod;
+    internals.message ?? (internals.message = JSON.stringify(internals.def, jsonStringifyReplacer, 2));
+    return internals.message;
+}
+function _setMessage(value) {
+    this._zod.message = value;
+}
+const _messageDesc = {
+    get: _getMessage,
+    set: _setMessage,
+    enumerable: true,
+    configurable: true,
+};
+const _issuesDesc = { value: undefined, enumerable: false };
+/* Prototypes that already carry the lazy `toString`. Seeded with the
+ * intrinsics so that `init` on a foreign object — it accepts any object —
+ * can never install an accessor onto a prototype we do not own. */
+const _installedToString = /* @__PURE__ */ new WeakSet([Object.prototype, Error.prototype]);
+const initializer = (inst, def) => {
+    inst.name = "$ZodError";
+    // `_zod` is already non-enumerable: $constructor's init defined it with this same descriptor
+    _issuesDesc.value = def;
+    Object.defineProperty(inst, "issues", _issuesDesc);
+    // Clear the shared slot; a retained `value` pins the last error's issues.
+    _issuesDesc.value = undefined;
+    Object.defineProperty(inst, "message", _messageDesc);
+    /* `toString` lives as a non-enumerable lazy getter on the shared
+     * prototype; on first access it caches a per-instance closure so
+     * detached usage still works. */
+    const proto = Object.getPrototypeOf(inst);
+    if (!_installedToString.has(proto)) {
+        _installedToString.add(proto);
+        Object.defineProperty(proto, "toString", {
+            configurable: true,
+            enumerable: false,
+            get() {
+                const value = () => this.message;
+                Object.defineProperty(this, "toString", { value, configurable: true, writable: true });
+                return value;
+            },
+            set(value) {
+                Object.defineProperty(this, "toString", { value, configurable: true, writable: true });
+            },
+        });
+    }
+};
+const $ZodError = $constructor("$ZodError", initializer);
+const $ZodRealError = $constructor("$ZodError", initializer, undefined, {
+    Parent: Error,
+});
+/** Get-or-create `obj[key]` as an own data property. A path segment naming an inherited member
+ * ("toString", "constructor") would otherwise read through to the prototype, and assigning
+ * "__proto__" would hit the setter instead of creating a key. */
+function node(obj, key, make) {
+    if (!Object.prototype.hasOwnProperty.call(obj, key)) {
+        if (key === "__proto__") {
+            Object.defineProperty(obj, key, { value: make(), writable: true, enumerable: true, configurable: true });
+        }
+        else {
+            obj[key] = make();
+        }
+    }
+    return obj[key];
+}
+function flattenError(error, mapper = (issue) => issue.message) {
+    const fieldErrors = {};
+    const formErrors = [];
+    for (const sub of error.issues) {
+        if (sub.path.length > 0) {
+            node(fieldErrors, sub.path[0], () => []).push(mapper(sub));
+        }
+        else {
+            formErrors.push(mapper(sub));
+        }
+    }
+    return { formErrors, fieldErrors };
+}
+function formatError(error, mapper = (issue) => issue.message) {
+    const fieldErrors = { _errors: [] };
+    const processError = (error, path = []) => {
+        for (const issue of error.issues) {
+            if (issue.code === "invalid_union" && issue.errors.length) {
+                issue.errors.map((issues) => processError({ issues }, [...path, ...issue.path]));
+            }
+            else if (issue.code === "invalid_key") {
+                processError({ issues: issue.issues }, [...path, ...issue.path]);
+            }
+            else if (issue.code === "invalid_element") {
+                processError({ issues: issue.issues }, [...path, ...issue.path]);
+            }
+            else {
+                const fullpath = [...path, ...issue.path];
+                if (fullpath.length === 0) {
+                    fieldErrors._errors.push(mapper(issue));
+                }
+                else {
+                    let curr = fieldErrors;
+                    let i = 0;
+                    while (i < fullpath.length) {
+                        const el = fullpath[i];
+                        const terminal = i === fullpath.length - 1;
+                        // `_errors` is reserved by this legacy format, so merge a matching path segment into the current node instead of treating its array as a child.
+                        if (el === "_errors") {
+                            if (terminal)
+                                curr._errors.push(mapper(issue));
+                            i++;
+                            continue;
+                        }
+                        // A path element may collide with an inherited property name such as
+                        // "__proto__" or "constructor". Truthiness checks read the prototype
+                        // (so no node is created, then ._errors.push throws), and bracket
+                        // assignment of "__proto__" hits the setter instead of creating an
+                        // own key. Guard the read with hasOwnProperty and create the node
+                        // with defineProperty so any path element becomes a real own key.
+                        if (!Object.prototype.hasOwnProperty.call(curr, el)) {
+                            Object.defineProperty(curr, el, {
+                                value: { _errors: [] },
+                                enumerable: true,
+                                writable: true,
+                                configurable: true,
+                            });
+                        }
+                        const node = curr[el];
+                        if (terminal) {
+                            node._errors.push(mapper(issue));
+                        }
+                        curr = node;
+                        i++;
+                    }
+                }
+            }
+        }
+    };
+    processError(error);
+    return fieldErrors;
+}
+function treeifyError(error, mapper = (issue) => issue.message) {
+    const result = { errors: [] };
+    const processError = (error, path = []) => {
+        var _a;
+        for (const issue of error.issues) {
+            if (issue.code === "invalid_union" && issue.errors.length) {
+                // regular union error
+                issue.errors.map((issues) => processError({ issues }, [...path, ...issue.path]));
+            }
+            else if (issue.code === "invalid_key") {
+                processError({ issues: issue.issues }, [...path, ...issue.path]);
+            }
+            else if (issue.code === "invalid_element") {
+                processError({ issues: issue.issues }, [...path, ...issue.path]);
+            }
+            else {
+                const fullpath = [...path, ...issue.path];
+                if (fullpath.length === 0) {
+                    result.errors.push(mapper(issue));
+                    continue;
+                }
+                let curr = result;
+                let i = 0;
+                while (i < fullpath.length) {
+                    const el = fullpath[i];
+                    const terminal = i === fullpath.length - 1;
+                    if (typeof el === "string") {
+                        curr.properties ?? (curr.properties = {});
+                        // el may collide with an inherited property name ("__proto__",
+                        // "constructor", ...); ??= reads the prototype so the node is never
+                        // created and curr.errors.push throws. Guard with hasOwnProperty and
+                        // create the node with defineProperty so "__proto__" becomes a real
+                        // own key rather than invoking the prototype setter.
+                        if (!Object.prototype.hasOwnProperty.call(curr.properties, el)) {
+                            Object.defineProperty(curr.properties, el, {
+                                value: { errors: [] },
+                                enumerable: true,
+                                writable: true,
+                                configurable: true,
+                            });
+                        }
+                        curr = curr.properties[el];
+                    }
+                    else {
+                        curr.items ?? (curr.items = []);
+                        (_a = curr.items)[el] ?? (_a[el] = { errors: [] });
+                        curr = curr.items[el];
+                    }
+                    if (terminal) {
+                        curr.errors.push(mapper(issue));
+                    }
+                    i++;
+                }
+            }
+        }
+    };
+    processError(error);
+    return result;
+}
+/** Format a ZodError as a human-readable string in the following form.
+ *
+ * From
+ *
+ * ```ts
+ * ZodError {
+ *   issues: [
+ *     {
+ *       expected: 'string',
+ *       code: 'invalid_type',
+ *       path: [ 'username' ],
+ *       message: 'Invalid input: expected string'
+ *     },
+ *     {
+ *       expected: 'number',
+ *       code: 'invalid_type',
+ *       path: [ 'favoriteNumbers', 1 ],
+ *       message: 'Invalid input: expected number'
+ *     }
+ *   ];
+ * }
+ * ```
+ *
+ * to
+ *
+ * ```
+ * username
+ *   ✖ Expected number, received string at "username
+ * favoriteNumbers[0]
+ *   ✖ Invalid input: expected number
+ * ```
+ */
+function toDotPath(_path) {
+    const segs = [];
+    const path = _path.map((seg) => (typeof seg === "object" ? seg.key : seg));
+    for (const seg of path) {
+        if (typeof seg === "number")
+            segs.push(`[${seg}]`);
+        else if (typeof seg === "symbol")
+            segs.push(`[${JSON.stringify(String(seg))}]`);
+        else if (/[^\w$]/.test(seg))
+            segs.push(`[${JSON.stringify(seg)}]`);
+        else {
+            if (segs.length)
+                segs.push(".");
+            segs.push(seg);
+        }
+    }
+    return segs.join("");
+}
+function prettifyError(error) {
+    const lines = [];
+    // sort by path length
+    const issues = [...error.issues].sort((a, b) => (a.path ?? []).length - (b.path ?? []).length);
+    // Process each issue
+    for (const issue of issues) {
+        lines.push(`✖ ${issue.message}`);
+        if (issue.path?.length)
+            lines.push(`  → at ${toDotPath(issue.path)}`);
+    }
+    // Convert Map to formatted string
+    return lines.join("\n");
+}
+
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/parse.js
 
 
@@ -46961,6 +46496,891 @@ const CollectionSchema = looseObject({
     name: schemas_string().nullable().optional()
 });
 
+;// CONCATENATED MODULE: ./src/entities/promotion-compare.ts
+/**
+ * Pure: identity and comparison of dashboards and reports across two Optimize
+ * instances, where ids mean nothing (import always makes new ones,
+ * optimize-api.md §4).
+ *
+ * - A *unit* is what a release creates or replaces as a whole: a dashboard with
+ *   every report its tiles reach (combined reports bring their children), or a
+ *   standalone report (one that nothing references) with its children.
+ * - A *fingerprint* is a unit's normalized content with every id abstracted
+ *   away: a report tile holds the referenced report's fingerprint instead of its
+ *   id. Fields Optimize sets itself on import (ids, collection, index version,
+ *   process XML, derived flags) are left out, so a fresh import of a file has
+ *   the same fingerprint as the file.
+ */
+
+
+
+
+/** Entities by kind; not copied (fingerprints normalize what they compare). */
+function indexEntities(entities) {
+    const index = { dashboards: [], reports: new Map() };
+    for (const entity of entities) {
+        const current = fromLegacy(entity);
+        if (isDashboard(current))
+            index.dashboards.push(current);
+        else
+            index.reports.set(current.id, current);
+    }
+    return index;
+}
+/** Dashboards ≤ v7 (Optimize 3.10) carry `reports` instead of `tiles` (§3.3). */
+function fromLegacy(entity) {
+    const raw = entity;
+    if (raw.exportEntityType !== 'dashboard' || Array.isArray(raw.tiles))
+        return entity;
+    const items = Array.isArray(raw.reports) ? raw.reports : [];
+    const { reports: _legacy, ...rest } = raw;
+    const tiles = items.map(item => {
+        const id = typeof item.id === 'string' ? item.id : '';
+        const isUrl = /^https?:\/\//.test(id);
+        return {
+            ...item,
+            id: isUrl ? '' : id,
+            type: REPORT_ID_PATTERN.test(id) ? 'optimize_report' : isUrl ? 'external_url' : 'text',
+            configuration: isUrl ? { external: id } : (item.configuration ?? null)
+        };
+    });
+    return { ...rest, tiles };
+}
+/** The ids an entity references: UUID tile ids of a dashboard, children of a combined report. */
+function referencedIds(entity) {
+    if (isDashboard(entity))
+        return tileReportIds(entity);
+    if (entity.exportEntityType === 'combined_report')
+        return entity.data.reports.map(r => r.id);
+    return [];
+}
+/** Every report id reachable from `roots`, the roots' own reports included. */
+function reachableReports(roots, reports) {
+    const seen = new Set();
+    const stack = roots.flatMap(referencedIds);
+    for (const root of roots)
+        if (!isDashboard(root))
+            stack.push(root.id);
+    while (stack.length) {
+        const id = stack.pop();
+        if (seen.has(id))
+            continue;
+        seen.add(id);
+        const report = reports.get(id);
+        if (report)
+            stack.push(...referencedIds(report));
+    }
+    return seen;
+}
+/** Reports that no dashboard and no combined report references, sorted by name then id. */
+function standaloneReports(index) {
+    const referenced = new Set();
+    for (const dashboard of index.dashboards)
+        for (const id of tileReportIds(dashboard))
+            referenced.add(id);
+    for (const report of index.reports.values())
+        for (const id of referencedIds(report))
+            referenced.add(id);
+    return [...index.reports.values()]
+        .filter(report => !referenced.has(report.id))
+        .sort((a, b) => compareStrings(a.name, b.name) || compareStrings(a.id, b.id));
+}
+/** Compact deterministic JSON, for hashing only (the canonical text is indented). */
+const stableStringify = configure({ deterministic: true, bigint: false, circularValue: Error });
+function hashOf(value) {
+    return (0,external_node_crypto_.createHash)('sha256')
+        .update(stableStringify(value) ?? 'undefined')
+        .digest('hex');
+}
+/**
+ * Fingerprints of one side, cached per report (reports are shared by
+ * dashboards). `hash` is a fingerprint's digest, where every report is
+ * stood for by its own digest, so each report is serialized once however
+ * many dashboards show it: two units are equal when their digests are.
+ * `of` gives the full content, only to describe differences.
+ */
+class Fingerprinter {
+    index;
+    #prints = new Map();
+    #hashes = new Map();
+    #dashboardHashes = new Map();
+    constructor(index) {
+        this.index = index;
+    }
+    /** A unit's content without ids: dashboard or report. */
+    of(entity) {
+        return isDashboard(entity)
+            ? this.dashboard(entity, id => this.report(id))
+            : this.report(entity.id);
+    }
+    /** Same content as `entity` of another side: equal fingerprints, compared by digest. */
+    equals(entity, other, otherEntity) {
+        if (entity.exportEntityType !== otherEntity.exportEntityType)
+            return false;
+        return this.hash(entity) === other.hash(otherEntity);
+    }
+    hash(entity) {
+        if (!isDashboard(entity))
+            return this.reportHash(entity.id);
+        let hash = this.#dashboardHashes.get(entity.id);
+        if (hash === undefined) {
+            hash = hashOf(this.dashboard(entity, id => ({ hash: this.reportHash(id) })));
+            this.#dashboardHashes.set(entity.id, hash);
+        }
+        return hash;
+    }
+    report(id, trail = new Set()) {
+        let print = this.#prints.get(id);
+        if (print === undefined) {
+            const inner = new Set([...trail, id]);
+            print = this.reportContent(id, trail, child => this.report(child, inner));
+            this.#prints.set(id, print);
+        }
+        return print;
+    }
+    reportHash(id, trail = new Set()) {
+        let hash = this.#hashes.get(id);
+        if (hash === undefined) {
+            const inner = new Set([...trail, id]);
+            hash = hashOf(this.reportContent(id, trail, child => ({ hash: this.reportHash(child, inner) })));
+            this.#hashes.set(id, hash);
+        }
+        return hash;
+    }
+    /** A report without ids, with what Optimize sets on import left out; children through `child`. */
+    reportContent(id, trail, child) {
+        const report = this.index.reports.get(id);
+        // A dangling reference (validate catches it in files) still compares stably.
+        if (!report || trail.has(id))
+            return { missingReport: true };
+        const { id: _id, collectionId: _c, sourceIndexVersion: _v, ...rest } = report;
+        const { userTaskReport: _u, ...data } = report.data;
+        const configuration = data.configuration;
+        if (configuration && typeof configuration === 'object') {
+            // Optimize fills the definition XML from the target on import (§4.1 step 9g).
+            const { xml: _x, ...withoutXml } = configuration;
+            data.configuration = withoutXml;
+        }
+        if (report.exportEntityType === 'combined_report') {
+            data.reports = report.data.reports.map(({ id: childId, ...item }) => ({
+                ...item,
+                report: child(childId)
+            }));
+        }
+        else if (Array.isArray(data.definitions)) {
+            data.definitions = data.definitions.map(sortedDefinition);
+        }
+        return { ...rest, description: report.description ?? null, data };
+    }
+    dashboard(dashboard, report) {
+        const { id: _id, collectionId: _c, sourceIndexVersion: _v, tiles, ...rest } = dashboard;
+        const keyed = tiles.map(tile => {
+            const { id, ...other } = tile;
+            const base = { ...other, configuration: tile.configuration ?? null };
+            const isReport = REPORT_ID_PATTERN.test(id);
+            const abstract = isReport ? { ...base, report: report(id) } : { ...base, id };
+            // Ties (same cell) are broken by content, never by id: the report's name stands for it.
+            const name = isReport ? (this.index.reports.get(id)?.name ?? '') : '';
+            let key;
+            const tieKey = () => (key ??= stableStringify({ ...base, id: isReport ? '' : id, name }) ?? '');
+            return { tile: abstract, tieKey };
+        });
+        keyed.sort((a, b) => a.tile.position.y - b.tile.position.y ||
+            a.tile.position.x - b.tile.position.x ||
+            compareStrings(a.tieKey(), b.tieKey()));
+        return {
+            ...rest,
+            description: dashboard.description ?? null,
+            instantPreviewDashboard: dashboard.instantPreviewDashboard ?? false,
+            tiles: keyed.map(k => k.tile)
+        };
+    }
+}
+/** Versions and tenants are sets: compared in a fixed order. */
+function sortedDefinition(definition) {
+    const sorted = { ...definition };
+    if (Array.isArray(definition.versions))
+        sorted.versions = [...definition.versions].sort(compareStrings);
+    if (Array.isArray(definition.tenantIds))
+        sorted.tenantIds = [...definition.tenantIds].sort((a, b) => compareStrings(a ?? '', b ?? ''));
+    return sorted;
+}
+
+;// CONCATENATED MODULE: ./src/entities/export-text.ts
+/**
+ * Reads the body of an export batch (optimize-api.md §1 rows 4–5), a JSON
+ * array of entities, as it arrives: each entity is parsed as soon as its last
+ * byte is in, and the strings of process reports' `configuration.xml` are
+ * never built. Pure: bytes in, values out.
+ *
+ * Why: a process report carries its BPMN, 10–50 KB, that the files never hold
+ * (§4.1 step 9g: Optimize refills it on import). A 100-dashboard batch is some
+ * 30 MB of which nearly all is that XML; parsing it into strings, only to drop
+ * them, costs more than the rest of the export together. And an entity parsed
+ * while the rest of the batch is still on its way costs no wall time.
+ *
+ * How: a byte scanner follows the array's structure (strings, nesting) and
+ * cuts the string value of every `"xml"` key out of the entity's bytes, a
+ * short placeholder in its place, before `JSON.parse`. After parsing, a
+ * placeholder must sit at a report's `data.configuration.xml`: a process
+ * report's is left out, any other report's (a decision report keeps its DMN)
+ * is parsed from its own bytes. An entity with a placeholder anywhere else is
+ * parsed again from its whole bytes. A body that is not a plain array of
+ * objects is parsed with `JSON.parse` at the end: from the comma after the
+ * last entity answered on, behind a stand-in for what came before (all of
+ * it, when no entity was), so the values never differ from `JSON.parse`'s
+ * of the whole body except in the absent process XML, and a body that is
+ * not JSON fails with a SyntaxError. Only those bytes are kept: each chunk
+ * can go as soon as it is read.
+ */
+/** The placeholder's text: it starts with a NUL character, which no XML contains. */
+const MARK = '\u0000oac-xml:';
+const MARK_JSON = '\\u0000oac-xml:';
+/** The only way JSON text can hold a NUL character. */
+const NUL_ESCAPE = '\\u0000';
+const XML_KEY = [0x78, 0x6d, 0x6c]; // x m l
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COLON = 0x3a;
+const COMMA = 0x2c;
+const OPEN_OBJECT = 0x7b;
+const CLOSE_OBJECT = 0x7d;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_ARRAY = 0x5d;
+/** Cut strings shorter than this are not worth keeping; at most this many are kept. */
+const MIN_KNOWN = 1024;
+const MAX_KNOWN = 16;
+const BEFORE = 0; // before the array's '['
+const BETWEEN = 1; // inside the array, between entities
+const ENTITY = 2; // inside an entity, outside strings
+const STRING = 3; // inside a string of an entity
+const XML = 4; // inside a cut xml string
+const AFTER = 5; // after the array's ']'
+const IRREGULAR = 6; // not a plain array of objects: parsed whole at the end
+/** After '[': an entity or ']'; after ',': an entity; after an entity: ',' or ']'. */
+const FIRST = 0;
+const NEXT = 1;
+const DONE = 2;
+function isWhitespace(byte) {
+    return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
+}
+class ExportDecoder {
+    #mode = BEFORE;
+    #expect = FIRST;
+    #depth = 0;
+    #escaped = false;
+    /** Bytes of the current string matched against `xml` so far; -1 once it differs. */
+    #keyMatch = 0;
+    /** 1: the last string was `xml`; 2: and a ':' followed, so the next string is cut. */
+    #xmlKey = 0;
+    /** Backslashes at the end of what has been read of the current cut string. */
+    #trailingBackslashes = 0;
+    /**
+     * Cut strings seen in this body, most recently met first. The reports of
+     * one process definition carry the same XML, so most cut strings equal one
+     * seen before: comparing bytes finds their end far faster than looking at
+     * each of their thousands of escaped quotes.
+     */
+    #known = [];
+    /** A known string the current cut string has equalled so far, and how many of its bytes. */
+    #candidate;
+    #matched = 0;
+    /** The current entity's bytes, placeholders instead of cut strings. */
+    #kept = [];
+    /** The cut strings of the current entity, quotes included, each in pieces. */
+    #cuts = [];
+    /**
+     * The body's bytes from the last comma between entities on (from its start
+     * before the first one), for a body that turns out not to be a plain array
+     * of objects: `JSON.parse(#resumeWith + these)` then stands for parsing the
+     * whole body. Keeping only these, not the 30 MB a batch has, lets every
+     * chunk go once it is read: kept, they grew the heap by the whole batch and
+     * kept the garbage collector busy.
+     */
+    #tail = [];
+    /** '' at the start; '[0,' from the first comma on: an array with an entity already read. */
+    #resumeWith = '';
+    /** Where #tail begins in the body, and how many entities had been answered then. */
+    #tailOffset = 0;
+    #emittedBeforeTail = 0;
+    /** Bytes read so far. */
+    #offset = 0;
+    #emitted = 0;
+    /** Reads the next bytes of the body; answers the entities they complete. */
+    push(chunk) {
+        const out = [];
+        // A Buffer view: its indexOf finds a byte faster than Uint8Array's.
+        const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+        const tailFrom = this.#mode === IRREGULAR ? 0 : this.#scan(bytes, out);
+        if (tailFrom < bytes.length)
+            this.#tail.push(bytes.subarray(tailFrom));
+        this.#offset += bytes.length;
+        return out;
+    }
+    /** Reads `bytes` into `out`; answers where in `bytes` what #tail must keep begins. */
+    #scan(bytes, out) {
+        const n = bytes.length;
+        let tailFrom = 0;
+        let i = 0;
+        /** Where the current kept piece (or cut string) of this chunk began. */
+        let from = 0;
+        while (i < n) {
+            const mode = this.#mode;
+            if (mode === ENTITY || mode === STRING) {
+                // The hot loop: state in locals, stored back when it ends.
+                let depth = this.#depth;
+                let xmlKey = this.#xmlKey;
+                let keyMatch = this.#keyMatch;
+                let escaped = this.#escaped;
+                let inString = mode === STRING;
+                let next = ENTITY;
+                for (; i < n; i++) {
+                    const b = bytes[i];
+                    if (inString) {
+                        if (escaped) {
+                            escaped = false;
+                            keyMatch = -1;
+                        }
+                        else if (b === BACKSLASH) {
+                            escaped = true;
+                        }
+                        else if (b === QUOTE) {
+                            xmlKey = keyMatch === 3 ? 1 : 0;
+                            inString = false;
+                        }
+                        else if (keyMatch >= 0) {
+                            keyMatch = XML_KEY[keyMatch] === b ? keyMatch + 1 : -1;
+                        }
+                    }
+                    else if (b === QUOTE) {
+                        if (xmlKey === 2) {
+                            next = XML;
+                            break;
+                        }
+                        inString = true;
+                        keyMatch = 0;
+                        xmlKey = 0;
+                    }
+                    else if (b === OPEN_OBJECT || b === OPEN_ARRAY) {
+                        depth++;
+                        xmlKey = 0;
+                    }
+                    else if (b === CLOSE_OBJECT || b === CLOSE_ARRAY) {
+                        xmlKey = 0;
+                        if (--depth === 0) {
+                            next = BETWEEN;
+                            break;
+                        }
+                    }
+                    else if (xmlKey !== 0) {
+                        if (b === COLON && xmlKey === 1)
+                            xmlKey = 2;
+                        else if (!isWhitespace(b))
+                            xmlKey = 0;
+                    }
+                }
+                this.#depth = depth;
+                this.#xmlKey = 0;
+                this.#keyMatch = keyMatch;
+                this.#escaped = escaped;
+                this.#mode = inString ? STRING : ENTITY;
+                if (i === n) {
+                    this.#xmlKey = xmlKey;
+                }
+                else if (next === XML) {
+                    this.#kept.push(bytes.subarray(from, i), placeholder(this.#cuts.length));
+                    this.#cuts.push([]);
+                    this.#trailingBackslashes = 0;
+                    this.#candidate = this.#knownStart(bytes, i);
+                    this.#matched = 0;
+                    this.#mode = XML;
+                    from = i;
+                    i++;
+                }
+                else {
+                    this.#kept.push(bytes.subarray(from, i + 1));
+                    i++;
+                    if (!this.#finishEntity(out))
+                        return tailFrom;
+                    this.#mode = BETWEEN;
+                    this.#expect = DONE;
+                }
+            }
+            else if (mode === XML) {
+                const end = this.#endOfCut(bytes, i, from);
+                if (end < 0)
+                    break;
+                this.#cuts[this.#cuts.length - 1].push(bytes.subarray(from, end + 1));
+                from = end + 1;
+                i = end + 1;
+                this.#mode = ENTITY;
+            }
+            else if (mode === BETWEEN) {
+                for (; i < n; i++) {
+                    const b = bytes[i];
+                    if (isWhitespace(b))
+                        continue;
+                    if (b === OPEN_OBJECT && this.#expect !== DONE) {
+                        this.#mode = ENTITY;
+                        this.#depth = 1;
+                        this.#kept = [];
+                        this.#cuts = [];
+                        from = i;
+                        i++;
+                    }
+                    else if (b === COMMA && this.#expect === DONE) {
+                        this.#expect = NEXT;
+                        // All before this comma is a well-formed start of an array: what follows is read on its own.
+                        tailFrom = i + 1;
+                        this.#tail = [];
+                        this.#resumeWith = '[0,';
+                        this.#tailOffset = this.#offset + tailFrom;
+                        this.#emittedBeforeTail = this.#emitted;
+                        continue;
+                    }
+                    else if (b === CLOSE_ARRAY && this.#expect !== NEXT) {
+                        this.#mode = AFTER;
+                        i++;
+                    }
+                    else {
+                        this.#mode = IRREGULAR;
+                    }
+                    break;
+                }
+            }
+            else if (mode === BEFORE) {
+                while (i < n && isWhitespace(bytes[i]))
+                    i++;
+                if (i < n) {
+                    if (bytes[i] === OPEN_ARRAY) {
+                        this.#mode = BETWEEN;
+                        this.#expect = FIRST;
+                        i++;
+                    }
+                    else
+                        this.#mode = IRREGULAR;
+                }
+            }
+            else if (mode === AFTER) {
+                while (i < n && isWhitespace(bytes[i]))
+                    i++;
+                if (i < n)
+                    this.#mode = IRREGULAR;
+            }
+            else {
+                return tailFrom;
+            }
+        }
+        // The rest of this chunk belongs to the entity or cut string still open.
+        if (this.#mode === ENTITY || this.#mode === STRING) {
+            if (from < n)
+                this.#kept.push(bytes.subarray(from));
+        }
+        else if (this.#mode === XML) {
+            this.#cuts[this.#cuts.length - 1].push(bytes.subarray(from));
+        }
+        return tailFrom;
+    }
+    /**
+     * Ends the body: the entities not answered yet, or, for a body that is not
+     * a plain array of objects, what `JSON.parse` makes of it (an array: the
+     * elements after those already answered). Throws JSON.parse's SyntaxError
+     * for a body that is not whole JSON, saying where the part it read began
+     * when that is not the start of the body.
+     */
+    end() {
+        if (this.#mode === AFTER)
+            return [];
+        const text = this.#resumeWith + Buffer.concat(this.#tail).toString('utf8');
+        let whole;
+        try {
+            whole = JSON.parse(text);
+        }
+        catch (error) {
+            if (!this.#resumeWith || !(error instanceof SyntaxError))
+                throw error;
+            throw new SyntaxError(`${error.message} (in the body from byte ${this.#tailOffset} on, after ${this.#emittedBeforeTail} entities; read as "${this.#resumeWith}" and what follows)`, { cause: error });
+        }
+        if (!Array.isArray(whole))
+            return whole;
+        // With '[0,' in front, the 0 stands for the entities answered before the tail.
+        return this.#resumeWith
+            ? whole.slice(1 + this.#emitted - this.#emittedBeforeTail)
+            : whole.slice(this.#emitted);
+    }
+    /**
+     * The offset of the quote that closes the cut string, or -1 when it goes on
+     * past `bytes`. `from` is where the string's part in `bytes` begins (its
+     * opening quote in the chunk it starts in), `start` where to look on.
+     */
+    #endOfCut(bytes, start, from) {
+        const candidate = this.#candidate;
+        if (candidate) {
+            const want = candidate.length - this.#matched;
+            const take = Math.min(want, bytes.length - from);
+            if (bytes.compare(candidate, this.#matched, this.#matched + take, from, from + take) === 0) {
+                if (take < want) {
+                    this.#matched += take;
+                    return -1;
+                }
+                // The same bytes from the same opening quote: the string ends where the known one does.
+                this.#candidate = undefined;
+                this.#known.splice(this.#known.indexOf(candidate), 1);
+                this.#known.unshift(candidate);
+                return from + take - 1;
+            }
+            // It differs here: what came before equals the known string's start, backslashes included.
+            this.#trailingBackslashes = countBackslashes(candidate, this.#matched, 0, 0);
+            this.#candidate = undefined;
+        }
+        const end = this.#closingQuote(bytes, start, from);
+        if (end >= 0)
+            this.#remember(bytes.subarray(from, end + 1));
+        return end;
+    }
+    /** A known cut string whose bytes equal those from `open` on, as far as `bytes` goes. */
+    #knownStart(bytes, open) {
+        for (const known of this.#known) {
+            const take = Math.min(known.length, bytes.length - open);
+            if (bytes.compare(known, 0, take, open, open + take) === 0)
+                return known;
+        }
+        return undefined;
+    }
+    /** Keeps a long cut string that just ended (`last` is its part in the current chunk). */
+    #remember(last) {
+        const pieces = this.#cuts[this.#cuts.length - 1];
+        let length = last.length;
+        for (const piece of pieces)
+            length += piece.length;
+        if (length < MIN_KNOWN)
+            return;
+        this.#known.unshift(Buffer.concat([...pieces, last], length));
+        if (this.#known.length > MAX_KNOWN)
+            this.#known.pop();
+    }
+    /** The offset of the first unescaped quote from `start` on, or -1 when there is none in `bytes`. */
+    #closingQuote(bytes, start, from) {
+        // XML has a quote every few bytes, each escaped: this loop runs millions of times a batch.
+        let quote = bytes.indexOf(QUOTE, start);
+        while (quote >= 0) {
+            if ((quote > from && bytes[quote - 1] !== BACKSLASH) ||
+                countBackslashes(bytes, quote, from, this.#trailingBackslashes) % 2 === 0) {
+                return quote;
+            }
+            quote = bytes.indexOf(QUOTE, quote + 1);
+        }
+        this.#trailingBackslashes = countBackslashes(bytes, bytes.length, from, this.#trailingBackslashes);
+        return -1;
+    }
+    /** Parses the entity just completed into `out`; false when the body turned out irregular. */
+    #finishEntity(out) {
+        const text = concatText(this.#kept);
+        let value;
+        try {
+            value = JSON.parse(text);
+            if (this.#cuts.length > 0)
+                value = this.#restoreCuts(value, text);
+        }
+        catch {
+            this.#mode = IRREGULAR;
+            return false;
+        }
+        out.push(value);
+        this.#emitted++;
+        return true;
+    }
+    /**
+     * The parsed entity with its one cut put back where it belongs, or parsed
+     * from all its bytes. The placeholder is the entity's only NUL character,
+     * so no string of the entity can pass for it.
+     */
+    #restoreCuts(value, text) {
+        const configuration = configurationOf(value);
+        const placedOnce = this.#cuts.length === 1 &&
+            configuration?.xml === `${MARK}0` &&
+            text.indexOf(NUL_ESCAPE) === text.lastIndexOf(NUL_ESCAPE);
+        if (!placedOnce)
+            return JSON.parse(this.#wholeText());
+        if (value.exportEntityType === 'single_process_report') {
+            delete configuration.xml;
+        }
+        else {
+            configuration.xml = JSON.parse(concatText(this.#cuts[0]));
+        }
+        return value;
+    }
+    /** The current entity's bytes as they came, cut strings included. */
+    #wholeText() {
+        const pieces = [];
+        let cut = 0;
+        for (const piece of this.#kept) {
+            if (piece === PLACEHOLDERS[cut])
+                pieces.push(...this.#cuts[cut++]);
+            else
+                pieces.push(piece);
+        }
+        return concatText(pieces);
+    }
+}
+const PLACEHOLDERS = [];
+/** The bytes that stand in for the `index`th cut string of an entity: one object per index. */
+function placeholder(index) {
+    while (PLACEHOLDERS.length <= index) {
+        PLACEHOLDERS.push(Buffer.from(`"${MARK_JSON}${PLACEHOLDERS.length}"`));
+    }
+    return PLACEHOLDERS[index];
+}
+/** Consecutive backslashes before `end`, down to `from`; past `from`, those counted before. */
+function countBackslashes(bytes, end, from, before) {
+    let count = 0;
+    let at = end - 1;
+    while (at >= from && bytes[at] === BACKSLASH) {
+        count++;
+        at--;
+    }
+    return at < from ? count + before : count;
+}
+function concatText(pieces) {
+    if (pieces.length === 1) {
+        const [only] = pieces;
+        return Buffer.from(only.buffer, only.byteOffset, only.byteLength).toString('utf8');
+    }
+    return Buffer.concat(pieces).toString('utf8');
+}
+function configurationOf(item) {
+    const data = isObject(item) ? item.data : undefined;
+    const configuration = isObject(data) ? data.configuration : undefined;
+    return isObject(configuration) ? configuration : undefined;
+}
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+// EXTERNAL MODULE: ./src/redact.ts
+var src_redact = __nccwpck_require__(6670);
+;// CONCATENATED MODULE: ./src/optimize/errors.ts
+/**
+ * The one error type of the Optimize client. Its message names the call and
+ * says what Optimize answered, parsed defensively: a 401 has no body, some
+ * builds answer plain text (optimize-api.md §2.1, §4.2). It never carries a
+ * token: requests never put one in the URL, headers are not kept, and the
+ * client redacts what the server said (src/redact.ts) before it gets here.
+ */
+
+class OptimizeApiError extends Error {
+    name = 'OptimizeApiError';
+    method;
+    path;
+    kind;
+    status;
+    body;
+    retryAfterMs;
+    constructor(options) {
+        super(`${options.method} ${options.path} failed: ${options.message}`, { cause: options.cause });
+        this.method = options.method;
+        this.path = options.path;
+        this.kind = options.kind;
+        this.status = options.status;
+        this.body = options.body;
+        this.retryAfterMs = options.retryAfterMs;
+    }
+    /** Worth another try: the server may answer differently in a moment. */
+    get isTransient() {
+        if (this.kind === 'network' || this.kind === 'timeout' || this.kind === 'invalid-response')
+            return true;
+        return this.status === 429 || this.status === 502 || this.status === 503 || this.status === 504;
+    }
+}
+/**
+ * Thrown by a consumer of a streamed response body when the body is not what
+ * the call expects (cut short, malformed). The client turns it into a
+ * transient `invalid-response` OptimizeApiError, retried like a dropped
+ * connection.
+ */
+class InvalidBodyError extends Error {
+    name = 'InvalidBodyError';
+}
+/**
+ * Parses an error body that may be JSON, plain text or nothing. `redact`
+ * (the Io's) is applied to the text as it came and to every string parsed out
+ * of it, before anything is cut short: a server may echo a request's
+ * credentials, and only whole secrets can be recognised.
+ */
+function parseErrorBody(text, redact) {
+    const clean = redact(text);
+    if (!clean.trim())
+        return undefined;
+    try {
+        const parsed = JSON.parse(clean);
+        if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+            return (0,src_redact/* redactStrings */.eT)(parsed, redact);
+    }
+    catch {
+        // Not JSON: some Spring builds answer with a plain string (§4.2).
+    }
+    return { detailedMessage: clean.trim().slice(0, 500) };
+}
+/** One readable sentence out of an error body, with the detail lists spelled out. */
+function describeErrorBody(body) {
+    if (!body)
+        return '';
+    const parts = [];
+    if (body.errorCode)
+        parts.push(body.errorCode);
+    const text = body.detailedMessage || body.errorMessage;
+    if (text)
+        parts.push(text);
+    for (const index of body.mismatchingIndices ?? []) {
+        parts.push(`index ${index.indexName}: the file has version ${index.sourceIndexVersion}, the target expects ${index.targetIndexVersion}`);
+    }
+    if (body.definitions?.length) {
+        const defs = body.definitions.map(d => `${d.type ?? 'definition'} '${d.key}' (versions ${(d.versions ?? []).join(', ') || '-'}; tenants ${(d.tenantIds ?? []).map(t => t ?? 'none').join(', ') || '-'})`);
+        parts.push(`definitions: ${defs.join('; ')}`);
+    }
+    if (body.conflictedItems?.length) {
+        parts.push(`conflicts with: ${body.conflictedItems.map(c => `${c.type} '${c.name ?? c.id}'`).join(', ')}`);
+    }
+    return parts.join(' — ');
+}
+/** What went wrong, in one line for the summary: Optimize's own words when it gave any. */
+function failureText(error) {
+    if (error instanceof OptimizeApiError) {
+        const detail = describeErrorBody(error.body);
+        const refused = error.path.endsWith('/import') && error.status !== undefined && error.status < 500;
+        const text = detail && !error.message.includes(detail) ? `${error.message} (${detail})` : error.message;
+        return refused ? `Optimize refused the import: ${text}` : text;
+    }
+    return error instanceof Error ? error.message : String(error);
+}
+
+;// CONCATENATED MODULE: ./src/export-selection.ts
+/**
+ * What `export` fetches: the listed dashboards and reports, or a collection's,
+ * each entity checked and normalized as soon as its bytes are in, through the
+ * bulk export endpoints in batches (never one call per dashboard).
+ *
+ * - An unknown `collection-id` is refused before anything is written:
+ *   Optimize lists an unknown collection as empty (optimize-api.md §1 rows
+ *   1–2), so an empty listing is checked with the collection endpoint (8.6+).
+ * - A dashboard whose tile references a deleted report fails its whole batch
+ *   with 500 "Could not retrieve some reports required by this dashboard."
+ *   (§1 row 5): the batch is split until that dashboard is alone, and only it
+ *   is left out, named.
+ */
+
+
+
+
+
+/** Optimize's detailed message for a dashboard with a dangling tile (§1 row 5). */
+const DANGLING_TILE = 'Could not retrieve some reports required by this dashboard';
+async function fetchSelection(settings, client, io) {
+    const batches = exportBatches();
+    const dashboardIds = [...settings.dashboardIds];
+    const reportIds = [...settings.reportIds];
+    let collectionReportIds = [];
+    let emptyCollection = false;
+    if (settings.collectionId) {
+        const id = settings.collectionId;
+        const [dashboards, reports] = await Promise.all([
+            client.listDashboardIds(id),
+            client.listReportIds(id)
+        ]);
+        io.info(`Collection ${id} has ${dashboards.length} dashboards and ${reports.length} reports`);
+        if (!dashboards.length && !reports.length) {
+            emptyCollection = true;
+            await checkCollectionExists(client, id, io);
+        }
+        dashboardIds.push(...dashboards.filter(d => !dashboardIds.includes(d)));
+        collectionReportIds = reports;
+    }
+    const { entities, dangling } = await exportDashboards(client, dashboardIds, batches);
+    const have = new Set(entities.map(({ entity }) => entity.id));
+    const onDashboards = new Set(entities.flatMap(({ entity }) => (isDashboard(entity) ? tileReportIds(entity) : [])));
+    // A collection's reports that sit on no dashboard are exported as standalone reports.
+    const standalone = collectionReportIds.filter(id => !onDashboards.has(id));
+    const missing = [...reportIds, ...standalone].filter((id, i, all) => !have.has(id) && all.indexOf(id) === i);
+    if (missing.length)
+        entities.push(...(await client.exportReports(missing, batches)));
+    return { entities, danglingDashboards: dangling, emptyCollection };
+}
+/**
+ * Refuses a collection Optimize does not know. Before 8.6 there is no
+ * collection endpoint, and an unknown collection cannot be told from an
+ * empty one: a warning says so.
+ */
+async function checkCollectionExists(client, id, io) {
+    if (await client.getCollection(id)) {
+        io.warning(`Collection '${id}' is empty.`);
+        return;
+    }
+    const all = await client.listCollections();
+    if (all === undefined) {
+        io.warning(`Collection '${id}' lists nothing: it is empty or does not exist (this Optimize, before 8.6, answers both the same way).`);
+        return;
+    }
+    if (all.some(collection => collection.id === id))
+        return;
+    throw new Error(`Collection '${id}' does not exist in Optimize (GET /api/public/collection/${id} answered 404); nothing was written. Check the input 'collection-id'.`);
+}
+/** Dashboards with their reports, a batch a request; a batch with a dangling tile is split. */
+async function exportDashboards(client, ids, batches) {
+    const chunks = [];
+    for (let i = 0; i < ids.length; i += client.batchSize)
+        chunks.push(ids.slice(i, i + client.batchSize));
+    const parts = await Promise.all(chunks.map(async (chunk) => exportIsolating(client, chunk, batches)));
+    return {
+        entities: parts.flatMap(part => part.entities),
+        dangling: parts.flatMap(part => part.dangling)
+    };
+}
+async function exportIsolating(client, ids, batches) {
+    try {
+        return { entities: await client.exportDashboards(ids, batches), dangling: [] };
+    }
+    catch (error) {
+        if (!isDanglingTile(error))
+            throw error;
+        if (ids.length === 1)
+            return { entities: [], dangling: [...ids] };
+        const half = Math.ceil(ids.length / 2);
+        const parts = await Promise.all([
+            exportIsolating(client, ids.slice(0, half), batches),
+            exportIsolating(client, ids.slice(half), batches)
+        ]);
+        return {
+            entities: parts.flatMap(part => part.entities),
+            dangling: parts.flatMap(part => part.dangling)
+        };
+    }
+}
+function isDanglingTile(error) {
+    if (!(error instanceof OptimizeApiError) || error.status !== 500)
+        return false;
+    const { detailedMessage, errorMessage } = error.body ?? {};
+    return `${detailedMessage ?? ''} ${errorMessage ?? ''}`.includes(DANGLING_TILE);
+}
+/**
+ * How export reads its batches: each entity as soon as its bytes are in,
+ * while the rest of its batch is still arriving, without building the process
+ * XML it drops anyway (entities/export-text.ts); checked against the entity
+ * schemas and normalized.
+ */
+function exportBatches() {
+    return {
+        decoder: () => new ExportDecoder(),
+        each: (value, index) => {
+            const result = EntitySchema.safeParse(value);
+            if (!result.success) {
+                const id = typeof value === 'object' && value && 'id' in value ? String(value.id) : `#${index}`;
+                throw new Error(`Optimize returned an entity that is not a valid export (id ${id}): ${prettifyError(result.error)}`);
+            }
+            return normalizeEntity(result.data);
+        }
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/entities/json-equal.ts
 /**
  * Pure: equality of JSON values by content, whatever the key order; a property
@@ -48407,103 +48827,6 @@ function makeRetriable(function_, options) {
 	};
 }
 
-// EXTERNAL MODULE: ./src/redact.ts
-var src_redact = __nccwpck_require__(6670);
-;// CONCATENATED MODULE: ./src/optimize/errors.ts
-/**
- * The one error type of the Optimize client. Its message names the call and
- * says what Optimize answered, parsed defensively: a 401 has no body, some
- * builds answer plain text (optimize-api.md §2.1, §4.2). It never carries a
- * token: requests never put one in the URL, headers are not kept, and the
- * client redacts what the server said (src/redact.ts) before it gets here.
- */
-
-class OptimizeApiError extends Error {
-    name = 'OptimizeApiError';
-    method;
-    path;
-    kind;
-    status;
-    body;
-    retryAfterMs;
-    constructor(options) {
-        super(`${options.method} ${options.path} failed: ${options.message}`, { cause: options.cause });
-        this.method = options.method;
-        this.path = options.path;
-        this.kind = options.kind;
-        this.status = options.status;
-        this.body = options.body;
-        this.retryAfterMs = options.retryAfterMs;
-    }
-    /** Worth another try: the server may answer differently in a moment. */
-    get isTransient() {
-        if (this.kind === 'network' || this.kind === 'timeout' || this.kind === 'invalid-response')
-            return true;
-        return this.status === 429 || this.status === 502 || this.status === 503 || this.status === 504;
-    }
-}
-/**
- * Thrown by a consumer of a streamed response body when the body is not what
- * the call expects (cut short, malformed). The client turns it into a
- * transient `invalid-response` OptimizeApiError, retried like a dropped
- * connection.
- */
-class InvalidBodyError extends Error {
-    name = 'InvalidBodyError';
-}
-/**
- * Parses an error body that may be JSON, plain text or nothing. `redact`
- * (the Io's) is applied to the text as it came and to every string parsed out
- * of it, before anything is cut short: a server may echo a request's
- * credentials, and only whole secrets can be recognised.
- */
-function parseErrorBody(text, redact) {
-    const clean = redact(text);
-    if (!clean.trim())
-        return undefined;
-    try {
-        const parsed = JSON.parse(clean);
-        if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
-            return (0,src_redact/* redactStrings */.eT)(parsed, redact);
-    }
-    catch {
-        // Not JSON: some Spring builds answer with a plain string (§4.2).
-    }
-    return { detailedMessage: clean.trim().slice(0, 500) };
-}
-/** One readable sentence out of an error body, with the detail lists spelled out. */
-function describeErrorBody(body) {
-    if (!body)
-        return '';
-    const parts = [];
-    if (body.errorCode)
-        parts.push(body.errorCode);
-    const text = body.detailedMessage || body.errorMessage;
-    if (text)
-        parts.push(text);
-    for (const index of body.mismatchingIndices ?? []) {
-        parts.push(`index ${index.indexName}: the file has version ${index.sourceIndexVersion}, the target expects ${index.targetIndexVersion}`);
-    }
-    if (body.definitions?.length) {
-        const defs = body.definitions.map(d => `${d.type ?? 'definition'} '${d.key}' (versions ${(d.versions ?? []).join(', ') || '-'}; tenants ${(d.tenantIds ?? []).map(t => t ?? 'none').join(', ') || '-'})`);
-        parts.push(`definitions: ${defs.join('; ')}`);
-    }
-    if (body.conflictedItems?.length) {
-        parts.push(`conflicts with: ${body.conflictedItems.map(c => `${c.type} '${c.name ?? c.id}'`).join(', ')}`);
-    }
-    return parts.join(' — ');
-}
-/** What went wrong, in one line for the summary: Optimize's own words when it gave any. */
-function failureText(error) {
-    if (error instanceof OptimizeApiError) {
-        const detail = describeErrorBody(error.body);
-        const refused = error.path.endsWith('/import') && error.status !== undefined && error.status < 500;
-        const text = detail && !error.message.includes(detail) ? `${error.message} (${detail})` : error.message;
-        return refused ? `Optimize refused the import: ${text}` : text;
-    }
-    return error instanceof Error ? error.message : String(error);
-}
-
 ;// CONCATENATED MODULE: ./src/optimize/auth.ts
 
 function createTokenProvider(credentials, transport, io) {
@@ -49157,277 +49480,396 @@ function parseJson(method, path, body, schema) {
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:url"
-var external_node_url_ = __nccwpck_require__(3136);
-// EXTERNAL MODULE: external "node:worker_threads"
-var external_node_worker_threads_ = __nccwpck_require__(5919);
-;// CONCATENATED MODULE: ./src/export-worker.ts
-/**
- * Export's helper thread: it writes each entity's canonical JSON, the
- * costliest step of an export, on a second core, while the main thread
- * receives, decodes and checks the rest of the batches (README "Performance").
- * It keeps the texts it wrote, so that, once the file names are known, it
- * writes the files too, alongside the main thread, which meanwhile writes
- * the change summary.
- *
- * The thread runs this file on its own: its own small bundle
- * (dist/export-worker/index.js, 45 KB, which starts in a fraction of the time
- * the whole action's bundle would take) or, from
- * the TypeScript sources (tests, `npm run cli`), this module through tsx. It
- * imports nothing heavy on purpose. If it cannot start or fails, the work is
- * done on the main thread, with the same function and the same result.
- */
-
-
-
-
-
-/** What the helper thread is started with (`workerData.role`), so the file knows it is one. */
-const WORKER_ROLE = 'optimize-as-code: export worker';
-/**
- * The canonical JSON of the normalized entity whose JSON text is `json`.
- * Pure. The main thread has checked the same entity against the schemas.
- */
-function serializeEntity(json) {
-    try {
-        // The schemas' copy, which the main thread works with, has no `__proto__`
-        // keys (assigning one sets a prototype): neither may the file.
-        const value = MAYBE_PROTO.test(json)
-            ? JSON.parse(json, withoutProto)
-            : JSON.parse(json);
-        return { text: toCanonicalJson(normalizeEntity(value).entity) };
-    }
-    catch (error) {
-        return { error: String(error) };
-    }
-}
-/** `__proto__` as it is, or with one of its characters escaped. */
-const MAYBE_PROTO = /__proto__|\\u00(?:5[fF]|6[fF]|7[024])/;
-function withoutProto(key, value) {
-    return key === '__proto__' ? undefined : value;
-}
-/**
- * Writes the jobs it claims from `next`, a counter shared with the main
- * thread, which claims from the same list: whichever thread is free takes
- * the next file. Stops at the first error.
- */
-function writeClaimed(jobs, next, textOf) {
-    const written = [];
-    for (let i = Atomics.add(next, 0, 1); i < jobs.length; i = Atomics.add(next, 0, 1)) {
-        const job = jobs[i];
-        const text = textOf(job);
-        if (text === undefined)
-            return { written, error: { message: `no text is held for ${job.file}` } };
-        // Counted before the call: a write that fails may still have made the file.
-        written.push(i);
-        try {
-            (0,external_node_fs_.writeFileSync)(job.file, text, { encoding: 'utf8', flag: job.exclusive ? 'wx' : 'w' });
-        }
-        catch (error) {
-            const { message, code } = error;
-            return { written, error: { message: String(message), code } };
-        }
-    }
-    return { written };
-}
-if (!external_node_worker_threads_.isMainThread && external_node_worker_threads_.workerData?.role === WORKER_ROLE && external_node_worker_threads_.parentPort) {
-    const port = external_node_worker_threads_.parentPort;
-    const held = new Map();
-    port.on('message', (request) => {
-        if ('release' in request) {
-            for (const key of request.release)
-                held.delete(key);
-        }
-        else if ('write' in request) {
-            const report = writeClaimed(request.write, request.next, job => held.get(job.held));
-            port.postMessage({ id: request.id, report });
-        }
-        else {
-            const results = request.texts.map(serializeEntity);
-            results.forEach((result, i) => {
-                const key = request.keys[i];
-                if ('text' in result && key !== null)
-                    held.set(key, result.text);
-            });
-            port.postMessage({ id: request.id, results });
-        }
-    });
-}
-/** The main thread's side: entities in, canonical JSON out, in the helper thread when it runs. */
-class ExportWorker {
-    #worker;
-    #nextId = 0;
-    #nextKey = 0;
-    #pending = new Map();
-    /** Texts handed in since the last message: one message for all that arrived in one turn of the event loop. */
-    #queue = [];
-    constructor(worker) {
-        this.#worker = worker;
-        worker?.on('message', (answer) => {
-            const pending = this.#pending.get(answer.id);
-            this.#pending.delete(answer.id);
-            pending?.answer(answer);
-            // Idle, the thread keeps no process alive.
-            if (this.#pending.size === 0)
-                this.#worker?.unref();
-        });
-        worker?.on('error', () => this.#fallBack());
-        worker?.on('exit', () => this.#fallBack());
-        worker?.unref();
-    }
-    /**
-     * The process's helper thread, started on first use (or, when threads
-     * cannot start, a stand-in that works on the main thread). It lives as long
-     * as the process, idle between exports.
-     */
-    static shared() {
-        shared ??= ExportWorker.create();
-        return shared;
-    }
-    /** A helper thread of its own, from `start` (the tests' way to make one fail). */
-    static create(start = spawn) {
-        try {
-            return new ExportWorker(start());
-        }
-        catch {
-            return new ExportWorker(undefined);
-        }
-    }
-    /** Whether the work goes to the helper thread (false: it is done on the main thread). */
-    get threaded() {
-        return this.#worker !== undefined;
-    }
-    /** Stops the helper thread; what it still owed is done on the main thread. */
-    async close() {
-        const worker = this.#worker;
-        this.#fallBack();
-        await worker?.terminate();
-    }
-    /**
-     * The canonical JSON of the entity whose JSON text is `json`. With `held`,
-     * the helper thread keeps the text for writeHeld, under a key it adds to
-     * `held` (the caller's list of what to release).
-     */
-    async serialize(json, held) {
-        if (!this.#worker)
-            return serializeEntity(json);
-        const key = held ? this.#nextKey++ : null;
-        if (key !== null)
-            held?.push(key);
-        return new Promise(resolve => {
-            if (this.#queue.length === 0)
-                setImmediate(() => this.#flush());
-            this.#queue.push({ text: json, key, resolve });
-        });
-    }
-    /**
-     * Writes files from texts the helper thread holds: the thread claims jobs
-     * from `next` as the caller does (writeClaimed). Without a thread it writes
-     * none; when the thread ends before answering, the report says it was lost.
-     */
-    async writeHeld(jobs, next) {
-        const worker = this.#worker;
-        if (!worker)
-            return { written: [] };
-        return new Promise(resolve => {
-            const id = this.#nextId++;
-            this.#pending.set(id, {
-                answer: answer => resolve('report' in answer ? answer.report : { written: [], lost: true }),
-                orphan: () => resolve({ written: [], lost: true })
-            });
-            worker.ref();
-            worker.postMessage({ id, write: jobs, next });
-        });
-    }
-    /**
-     * Serializes here the texts not sent to the helper thread yet (those handed
-     * in since the event loop's last turn): for a caller that would otherwise
-     * wait for them, as export does for the last entities of its last batch.
-     * The helper thread holds none of them (their results have no `held`).
-     * Answers how many there were.
-     */
-    serializeQueued() {
-        const queue = this.#queue;
-        this.#queue = [];
-        serializeHere(queue);
-        return queue.length;
-    }
-    /** Lets the helper thread forget the texts it holds under `keys`. */
-    release(keys) {
-        if (!this.#worker || keys.length === 0)
-            return;
-        // Texts still queued go first, so that none is held after its release.
-        this.#flush();
-        this.#worker.postMessage({ release: [...keys] });
-    }
-    #flush() {
-        const queue = this.#queue;
-        if (queue.length === 0)
-            return;
-        this.#queue = [];
-        const worker = this.#worker;
-        if (!worker) {
-            serializeHere(queue);
-            return;
-        }
-        const id = this.#nextId++;
-        this.#pending.set(id, {
-            answer: answer => {
-                if (!('results' in answer))
-                    return;
-                answer.results.forEach((result, i) => {
-                    const { key, resolve } = queue[i];
-                    resolve('text' in result && key !== null ? { ...result, held: key } : result);
-                });
-            },
-            orphan: () => serializeHere(queue)
-        });
-        worker.ref();
-        const texts = queue.map(item => item.text);
-        const keys = queue.map(item => item.key);
-        worker.postMessage({ id, texts, keys });
-    }
-    /** The thread failed or ended: what it still owed is done here, and all that follows. */
-    #fallBack() {
-        if (!this.#worker)
-            return;
-        this.#worker.removeAllListeners('message');
-        this.#worker = undefined;
-        const pending = [...this.#pending.values()];
-        this.#pending.clear();
-        for (const request of pending)
-            request.orphan();
-        this.#flush();
-    }
-}
-/** Serializes queued texts on this thread, as the helper thread would. */
-function serializeHere(queue) {
-    for (const { text, resolve } of queue)
-        resolve(serializeEntity(text));
-}
-let shared;
-function spawn() {
-    const self = new URL(import.meta.url);
-    const options = { workerData: { role: WORKER_ROLE } };
-    if (!self.pathname.endsWith('.ts')) {
-        // Bundled: dist/index.js and dist/cli/index.js find the worker's bundle beside or above them.
-        const bundle = ['./export-worker/index.js', '../export-worker/index.js']
-            .map(relative => (0,external_node_url_.fileURLToPath)(new URL(relative, self)))
-            .find(file => (0,external_node_fs_.existsSync)(file));
-        if (!bundle)
-            throw new Error('the export worker bundle is missing');
-        return new external_node_worker_threads_.Worker(bundle, options);
-    }
-    // From the TypeScript sources: through tsx, which the project's development dependencies have.
-    const href = JSON.stringify(self.href);
-    return new external_node_worker_threads_.Worker(`import('tsx/esm/api').then(({tsImport}) => tsImport(${href}, ${href}))`, {
-        ...options,
-        eval: true
-    });
-}
-
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: ./src/workspace/files.ts
+/**
+ * The one way the action reaches a file: inside a root folder, never through
+ * a symbolic link. A file from a pull request may be a link to anywhere (to
+ * `/proc/self/environ`, to a file outside the workspace); reading it would
+ * send its bytes on, writing through it would change what it points at.
+ *
+ * - A path must stay inside its root: `..` and absolute paths are refused.
+ * - The last segment is opened with O_NOFOLLOW where the platform has it
+ *   (Linux, macOS): the kernel refuses a link. Elsewhere (Windows) an lstat
+ *   of the file comes first.
+ * - Every folder between the root and the file is checked with lstat, once
+ *   per Folder object.
+ * - Reading opens with O_NONBLOCK and takes only regular files, so a FIFO or
+ *   a device cannot hang or feed the action.
+ *
+ * The root itself is the caller's to trust: settings keeps `path` and
+ * `output` inside the workspace, and checkNoLinksBetween checks the folders
+ * from the workspace down to it.
+ *
+ * Errors name the file, relative to the root.
+ */
+
+
+
+class WorkspaceError extends Error {
+    name = 'WorkspaceError';
+}
+/** A file over the size a reader allows; `bytes` is its size. */
+class FileTooLargeError extends WorkspaceError {
+    file;
+    bytes;
+    maxBytes;
+    name = 'FileTooLargeError';
+    constructor(file, bytes, maxBytes) {
+        super(`'${file}' is ${bytes} bytes; it may have at most ${maxBytes} bytes.`);
+        this.file = file;
+        this.bytes = bytes;
+        this.maxBytes = maxBytes;
+    }
+}
+const NOFOLLOW = external_node_fs_.constants.O_NOFOLLOW ?? 0;
+const NONBLOCK = external_node_fs_.constants.O_NONBLOCK ?? 0;
+const READ = external_node_fs_.constants.O_RDONLY | NOFOLLOW | NONBLOCK;
+const CREATE = external_node_fs_.constants.O_WRONLY | external_node_fs_.constants.O_CREAT | external_node_fs_.constants.O_EXCL | NOFOLLOW;
+const REPLACE = external_node_fs_.constants.O_WRONLY | external_node_fs_.constants.O_CREAT | external_node_fs_.constants.O_TRUNC | NOFOLLOW;
+/** The files under one root folder. */
+class Folder {
+    root;
+    /** The root with a trailing separator: what every path inside it starts with. */
+    #prefix;
+    /** Folders below the root already checked not to be links. */
+    #checked = new Set();
+    constructor(root) {
+        this.root = external_node_path_.resolve(root);
+        this.#prefix = this.root.endsWith(external_node_path_.sep) ? this.root : this.root + external_node_path_.sep;
+    }
+    /** The absolute path of `file` (relative to the root, or absolute inside it). */
+    resolve(file, access = 'read') {
+        const target = external_node_path_.resolve(this.root, file);
+        if (!target.startsWith(this.#prefix))
+            throw new WorkspaceError(`Refusing to ${access} '${file}': it is outside '${this.root}'.`);
+        return target;
+    }
+    /** `file` relative to the root, POSIX separators: how errors name it. */
+    name(file) {
+        return external_node_path_.relative(this.root, external_node_path_.resolve(this.root, file)).split(external_node_path_.sep).join('/');
+    }
+    /** Checks the folders between the root and `file`: none may be a link (missing ones are fine). */
+    checkFolders(file, access = 'read') {
+        this.#checkParents(this.resolve(file, access), access);
+    }
+    /** What is at `file` ('.': the root), without following a link; undefined when nothing is. */
+    lstat(file) {
+        const target = external_node_path_.resolve(this.root, file) === this.root ? this.root : this.resolve(file);
+        if (target !== this.root)
+            this.#checkParents(target, 'read');
+        return (0,external_node_fs_.lstatSync)(target, { throwIfNoEntry: false });
+    }
+    /** A folder's entries ('.': the root's); undefined when it does not exist. Refuses a link. */
+    list(dir) {
+        const stats = this.lstat(dir);
+        if (!stats)
+            return undefined;
+        if (stats.isSymbolicLink())
+            throw new WorkspaceError(`Refusing to read '${this.name(dir)}': it is a symbolic link.`);
+        if (!stats.isDirectory())
+            throw new WorkspaceError(`'${this.name(dir)}' is not a folder.`);
+        return (0,external_node_fs_.readdirSync)(external_node_path_.resolve(this.root, dir), { withFileTypes: true });
+    }
+    /**
+     * The text of `file`; undefined when it does not exist. Refuses a link and
+     * anything but a regular file, and a file over `maxBytes` (FileTooLargeError).
+     */
+    read(file, maxBytes = Infinity) {
+        const target = this.resolve(file);
+        this.#checkParents(target, 'read');
+        if (!NOFOLLOW && (0,external_node_fs_.lstatSync)(target, { throwIfNoEntry: false })?.isSymbolicLink())
+            throw this.#linkError('read', file);
+        let fd;
+        try {
+            fd = (0,external_node_fs_.openSync)(target, READ);
+        }
+        catch (error) {
+            const { code } = error;
+            if (code === 'ENOENT')
+                return undefined;
+            if (code === 'ELOOP' || code === 'EMLINK')
+                throw this.#linkError('read', file);
+            throw error;
+        }
+        try {
+            const stats = (0,external_node_fs_.fstatSync)(fd);
+            if (!stats.isFile())
+                throw new WorkspaceError(`Refusing to read '${this.name(file)}': it is not a regular file.`);
+            if (stats.size > maxBytes)
+                throw new FileTooLargeError(this.name(file), stats.size, maxBytes);
+            return (0,external_node_fs_.readFileSync)(fd, 'utf8');
+        }
+        finally {
+            (0,external_node_fs_.closeSync)(fd);
+        }
+    }
+    /** Writes a new file; fails when anything, a link included, is there already. */
+    create(file, content) {
+        this.#write(file, content, CREATE);
+    }
+    /** Writes `file`, replacing a regular file that is there; refuses a link. */
+    write(file, content) {
+        this.#write(file, content, REPLACE);
+    }
+    /** Makes the root folder if it does not exist; the caller trusts the folders above it. */
+    makeRoot(created) {
+        const made = (0,external_node_fs_.mkdirSync)(this.root, { recursive: true });
+        if (made !== undefined)
+            created?.push(made);
+    }
+    /**
+     * Makes `dir` and the folders above it (below the root, which must exist).
+     * Adds to `created` the outermost folder it made.
+     */
+    makeFolders(dir, created) {
+        const target = external_node_path_.resolve(this.root, dir);
+        if (target === this.root)
+            return;
+        this.#checkParents(external_node_path_.join(this.resolve(target, 'write'), 'x'), 'write');
+        const made = (0,external_node_fs_.mkdirSync)(target, { recursive: true });
+        if (made !== undefined)
+            created?.push(made);
+    }
+    #write(file, content, flag) {
+        const target = this.resolve(file, 'write');
+        this.#checkParents(target, 'write');
+        if (!NOFOLLOW && (0,external_node_fs_.lstatSync)(target, { throwIfNoEntry: false })?.isSymbolicLink())
+            throw this.#linkError('write', file);
+        let fd;
+        try {
+            fd = (0,external_node_fs_.openSync)(target, flag, 0o666);
+        }
+        catch (error) {
+            const { code } = error;
+            if (code === 'ELOOP' || code === 'EMLINK')
+                throw this.#linkError('write', file);
+            throw error;
+        }
+        try {
+            (0,external_node_fs_.writeFileSync)(fd, content, 'utf8');
+        }
+        finally {
+            (0,external_node_fs_.closeSync)(fd);
+        }
+    }
+    /** Checks each folder from the root down to `target`'s: none may be a link; missing ones end the check. */
+    #checkParents(target, access) {
+        const parent = external_node_path_.dirname(target);
+        if (parent === this.root || this.#checked.has(parent))
+            return;
+        let current = this.root;
+        for (const part of parent.slice(this.#prefix.length).split(external_node_path_.sep)) {
+            current = external_node_path_.join(current, part);
+            if (this.#checked.has(current))
+                continue;
+            const stats = (0,external_node_fs_.lstatSync)(current, { throwIfNoEntry: false });
+            if (!stats)
+                return;
+            if (stats.isSymbolicLink()) {
+                const verb = access === 'read' ? 'read from' : 'write into';
+                throw new WorkspaceError(`Refusing to ${verb} '${this.name(current)}': it is a symbolic link.`);
+            }
+            if (!stats.isDirectory())
+                throw new WorkspaceError(`'${this.name(current)}' is in the way: it is not a folder.`);
+            this.#checked.add(current);
+        }
+    }
+    #linkError(access, file) {
+        return new WorkspaceError(`Refusing to ${access} '${this.name(file)}': it is a symbolic link.`);
+    }
+}
+/**
+ * Checks the folders from `base` (the workspace) down to `target` (`path`,
+ * `output`), `target` included: none may be a symbolic link, even one that
+ * stays inside the workspace. Missing folders pass.
+ */
+function checkNoLinksBetween(base, target, access = 'read') {
+    if (external_node_path_.resolve(base, target) === external_node_path_.resolve(base))
+        return;
+    const folder = new Folder(base);
+    folder.checkFolders(external_node_path_.join(folder.resolve(target, access), 'x'), access);
+}
+/** Reads a file inside `root` without following links (for plan files and `approved-plan`). */
+function readFileInside(root, file, maxBytes) {
+    return new Folder(root).read(file, maxBytes);
+}
+/** Writes a file inside `root` without following links, making its folders. */
+function writeFileInside(root, file, content) {
+    const folder = new Folder(root);
+    folder.makeFolders(path.dirname(folder.resolve(file, 'write')));
+    folder.write(file, content);
+}
+/**
+ * Opens `file` (an absolute path) for writing piece by piece, created or
+ * emptied, refusing a symbolic link in its place: for the data files of
+ * export-data, whose folder settings keeps inside the workspace.
+ */
+async function openToWrite(file) {
+    if (!NOFOLLOW && (0,external_node_fs_.lstatSync)(file, { throwIfNoEntry: false })?.isSymbolicLink())
+        throw new WorkspaceError(`Refusing to write '${file}': it is a symbolic link.`);
+    try {
+        return await (0,promises_namespaceObject.open)(file, REPLACE, 0o666);
+    }
+    catch (error) {
+        const { code } = error;
+        if (code === 'ELOOP' || code === 'EMLINK')
+            throw new WorkspaceError(`Refusing to write '${file}': it is a symbolic link.`);
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/workspace/journal.ts
+/**
+ * The redo log that makes writing the entity folder crash-consistent: if the
+ * process dies at any instant (SIGKILL, a cancelled job), the next run that
+ * reads or writes the folder finds it as the old tree or completes it into
+ * the new one, never anything in between.
+ *
+ * Under `<path>/.optimize-as-code-staging/`:
+ *
+ *   .gitignore     `*`, written first: no tool commits what is staged
+ *   <file>         every new or changed file, at its path in the tree
+ *   journal.json   the commit point: the files to move into place and the
+ *                  files to remove (written as journal.json.partial, renamed)
+ *
+ * Writing (write.ts) stages every file and then writes the journal; applying
+ * the journal moves each staged file into place (a rename), removes the files
+ * of the previous run that are gone, and deletes the staging folder, the
+ * journal first. recoverTree, at the start of every command that reads or
+ * writes the folder and before publishing, applies a journal it finds
+ * (applying twice changes nothing: a moved file is no longer staged) and
+ * discards a staging folder without one: that write never reached its commit
+ * point, and the tree is still the old one.
+ *
+ * It protects against the process dying, not against the machine losing
+ * power (nothing is fsync'ed): a runner that crashes loses its workspace.
+ */
+
+
+
+
+const STAGING_DIR = '.optimize-as-code-staging';
+const JOURNAL = `${STAGING_DIR}/journal.json`;
+const JOURNAL_PARTIAL = `${JOURNAL}.partial`;
+const IGNORE = `${STAGING_DIR}/.gitignore`;
+const JOURNAL_FORMAT = 1;
+/** Where a file of the tree is staged. */
+function stagedPath(file) {
+    return `${STAGING_DIR}/${file}`;
+}
+/** Makes the staging folder, its .gitignore first. It must not exist (recoverTree has run). */
+function startStaging(folder) {
+    folder.makeFolders(STAGING_DIR);
+    folder.create(IGNORE, '*\n');
+}
+/** The commit point: the journal, written whole under another name and renamed. */
+function commitJournal(folder, journal) {
+    folder.create(JOURNAL_PARTIAL, toCanonicalJson({ formatVersion: JOURNAL_FORMAT, ...journal }));
+    (0,external_node_fs_.renameSync)(folder.resolve(JOURNAL_PARTIAL), folder.resolve(JOURNAL));
+}
+/**
+ * Completes a committed write: staged files into place (the manifest last,
+ * as the caller orders them), removed files gone with the folders they
+ * leave empty, then the journal and the staging folder. Safe to repeat.
+ */
+function applyJournal(folder, journal) {
+    const madeFolders = new Set();
+    for (const file of journal.write) {
+        const dir = external_node_path_.posix.dirname(file);
+        if (!madeFolders.has(dir)) {
+            folder.makeFolders(dir);
+            madeFolders.add(dir);
+        }
+        folder.checkFolders(file, 'write');
+        const staged = stagedPath(file);
+        try {
+            (0,external_node_fs_.renameSync)(folder.resolve(staged), folder.resolve(file, 'write'));
+        }
+        catch (error) {
+            // Gone from staging: moved into place by an earlier, interrupted apply.
+            if (error.code === 'ENOENT' && !folder.lstat(staged))
+                continue;
+            throw error;
+        }
+    }
+    for (const file of journal.remove) {
+        const stats = folder.lstat(file);
+        if (stats && !stats.isDirectory())
+            (0,external_node_fs_.unlinkSync)(folder.resolve(file, 'write'));
+        removeEmptyFolders(folder, external_node_path_.posix.dirname(file));
+    }
+    (0,external_node_fs_.unlinkSync)(folder.resolve(JOURNAL));
+    removeStaging(folder);
+}
+/** Removes the staging folder, its .gitignore last, so that nothing staged is ever unignored. */
+function removeStaging(folder) {
+    const dir = folder.resolve(STAGING_DIR);
+    for (const name of (0,external_node_fs_.readdirSync)(dir)) {
+        if (name !== '.gitignore')
+            (0,external_node_fs_.rmSync)(external_node_path_.join(dir, name), { recursive: true, force: true });
+    }
+    (0,external_node_fs_.rmSync)(folder.resolve(IGNORE), { force: true });
+    (0,external_node_fs_.rmdirSync)(dir);
+}
+/**
+ * Brings the folder at `root` to a whole tree after a run that died while
+ * writing it: applies a committed journal, or discards a staging folder
+ * without one. Answers what it did, for the log; undefined when there was
+ * nothing to do.
+ */
+function recoverTree(root) {
+    const folder = new Folder(root);
+    const stats = folder.lstat(STAGING_DIR);
+    if (!stats)
+        return undefined;
+    if (!stats.isDirectory())
+        throw new WorkspaceError(`'${STAGING_DIR}' in '${root}' is not the staging folder optimize-as-code makes (${stats.isSymbolicLink() ? 'it is a symbolic link' : 'it is not a folder'}); remove it.`);
+    const text = folder.read(JOURNAL);
+    if (text === undefined) {
+        removeStaging(folder);
+        return `An earlier run stopped while staging files in '${root}', before it changed any: discarded what it staged.`;
+    }
+    const journal = parseJournal(folder, text);
+    applyJournal(folder, journal);
+    return `An earlier run stopped while moving its files into '${root}': completed its write (${journal.write.length} files written, ${journal.remove.length} removed).`;
+}
+function parseJournal(folder, text) {
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch {
+        value = undefined;
+    }
+    const paths = (list) => Array.isArray(list) && list.every(item => typeof item === 'string');
+    if (value?.formatVersion !== JOURNAL_FORMAT ||
+        !paths(value.write) ||
+        !paths(value.remove) ||
+        [...value.write, ...value.remove].some(file => isStaging(folder, file))) {
+        throw new WorkspaceError(`${JOURNAL} in '${folder.root}' is not a journal optimize-as-code wrote; remove the folder '${STAGING_DIR}' and export again.`);
+    }
+    return value;
+}
+/** Whether `file` is the staging folder or inside it (resolve refuses what lies outside the folder). */
+function isStaging(folder, file) {
+    const relative = folder.name(folder.resolve(file));
+    return relative === STAGING_DIR || relative.startsWith(`${STAGING_DIR}/`);
+}
+/** Removes `dir` and the folders above it that are empty, up to the root (kept). */
+function removeEmptyFolders(folder, dir) {
+    let current = dir;
+    while (current !== '.' && current !== '') {
+        const absolute = folder.resolve(current, 'write');
+        const entries = folder.lstat(current)?.isDirectory() ? (0,external_node_fs_.readdirSync)(absolute) : undefined;
+        if (!entries || entries.length)
+            return;
+        (0,external_node_fs_.rmdirSync)(absolute);
+        current = external_node_path_.posix.dirname(current);
+    }
+}
+
 // EXTERNAL MODULE: ./node_modules/jsonc-parser/lib/umd/main.js
 var main = __nccwpck_require__(9547);
 ;// CONCATENATED MODULE: ./src/entities/json-keys.ts
@@ -49660,26 +50102,17 @@ function json_document_describe(code) {
     return code.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
 }
 
-;// CONCATENATED MODULE: ./src/workspace.ts
-/**
- * The entity files on disk: reading a tree back (with file and line for every
- * problem), and writing a new one so that a run that fails halfway leaves the
- * folder as it was. Only files listed in the manifest are ever replaced or
- * removed; files the action did not write are never touched.
- */
+;// CONCATENATED MODULE: ./src/workspace/read.ts
 
 
 
 
-
-
-/** Larger entity files are refused: real ones are well under 1 MB. */
+/** Larger entity files are refused, by export, validate and import alike: real ones are well under 1 MB. */
 const MAX_FILE_BYTES = 10 * 1024 * 1024;
-class WorkspaceError extends Error {
-    name = 'WorkspaceError';
-}
-async function readManifest(root) {
-    const text = readTextSync(external_node_path_.join(root, MANIFEST_FILE));
+/** The manifest; undefined when there is none. Throws a WorkspaceError naming what is wrong with it. */
+function readManifest(root) {
+    const folder = typeof root === 'string' ? new Folder(root) : root;
+    const text = folder.read(MANIFEST_FILE, MAX_FILE_BYTES);
     if (text === undefined)
         return undefined;
     const document = parseJsonDocument(text);
@@ -49702,42 +50135,77 @@ async function readEntityTree(root) {
     loaded.manifest = read.manifest;
     return loaded;
 }
+const LINKED_FILE = 'is a symbolic link; entity files must be regular files';
+const LINKED_FOLDER = 'is a symbolic link; entity folders must be real folders (nothing in it was read)';
 /**
  * Reads the manifest and the text of every entity file under `root`, and of
  * their .dmn files; `each` sees each file as it is read. The event loop gets
  * a turn every few milliseconds, `each`'s time included.
  */
 async function readTreeTexts(root, each) {
+    const folder = new Folder(root);
     const problems = [];
     const files = [];
     const pause = pauser();
     let manifest;
     try {
-        manifest = await readManifest(root);
+        manifest = readManifest(folder);
     }
     catch (error) {
         problems.push({ file: MANIFEST_FILE, message: error.message });
     }
+    /** A file's text, or undefined after noting why it could not be read. */
+    const readFile = (file) => {
+        try {
+            return folder.read(file, MAX_FILE_BYTES);
+        }
+        catch (error) {
+            if (!(error instanceof WorkspaceError))
+                throw error;
+            const message = error instanceof FileTooLargeError
+                ? `is ${error.bytes} bytes; entity files may have at most ${MAX_FILE_BYTES} bytes`
+                : error.message;
+            problems.push({ file, message });
+            return undefined;
+        }
+    };
     for (const dir of [REPORT_DIR, DASHBOARD_DIR]) {
-        const { json, names } = await listFolder(external_node_path_.join(root, dir));
-        for (const { name, symlink } of json) {
+        const stats = folder.lstat(dir);
+        if (!stats)
+            continue;
+        if (!stats.isDirectory()) {
+            problems.push({
+                file: dir,
+                message: stats.isSymbolicLink() ? LINKED_FOLDER : 'is not a folder'
+            });
+            continue;
+        }
+        const entries = new Map((folder.list(dir) ?? []).map(entry => [entry.name, entry]));
+        const json = [...entries.values()]
+            .filter(entry => entry.name.endsWith('.json') && !entry.isDirectory())
+            .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+        for (const entry of json) {
             await pause();
-            const file = `${dir}/${name}`;
-            if (symlink) {
-                problems.push({ file, message: 'is a symbolic link; entity files must be regular files' });
+            const file = `${dir}/${entry.name}`;
+            if (entry.isSymbolicLink()) {
+                problems.push({ file, message: LINKED_FILE });
                 continue;
             }
-            const text = readBoundedSync(external_node_path_.join(root, file));
-            if (typeof text === 'number') {
-                problems.push({
-                    file,
-                    message: `is ${text} bytes; entity files may have at most ${MAX_FILE_BYTES} bytes`
-                });
+            const text = readFile(file);
+            if (text === undefined)
+                continue;
+            // Most reports have no .dmn file: the listing tells, without a failed open for each.
+            const dmn = entries.get(entry.name.replace(/\.json$/, '.dmn'));
+            let sidecar;
+            if (dmn?.isSymbolicLink()) {
+                problems.push({ file: `${dir}/${dmn.name}`, message: LINKED_FILE });
                 continue;
             }
-            // The folder lists a .dmn file beside it: most reports have none, and asking costs a failed open.
-            const dmn = name.replace(/\.json$/, '.dmn');
-            const sidecar = names.has(dmn) ? readTextSync(external_node_path_.join(root, dir, dmn)) : undefined;
+            if (dmn) {
+                sidecar = readFile(`${dir}/${dmn.name}`);
+                if (sidecar === undefined)
+                    continue;
+            }
             files.push({ file, text, sidecar });
             each?.({ file, text, sidecar });
         }
@@ -49774,8 +50242,7 @@ function addEntry(loaded, { file, text, sidecar }, known) {
             tree.reports.push({ entity, decisionXml });
         return;
     }
-    const schema = file.startsWith(`${DASHBOARD_DIR}/`) ? DashboardSchema : ReportSchema;
-    const parsed = parseEntityFile(file, text, schema, loaded.problems, sidecar);
+    const parsed = parseEntityFile(file, text, loaded.problems, sidecar);
     if (!parsed)
         return;
     loaded.files.push(parsed);
@@ -49801,7 +50268,11 @@ function pauser() {
         last = performance.now();
     };
 }
-function parseEntityFile(file, text, schema, problems, sidecar) {
+/** One entity file parsed and checked against its folder's schema; undefined after noting its problems. */
+function parseEntityFile(file, text, problems, sidecar) {
+    const schema = file.startsWith(`${DASHBOARD_DIR}/`)
+        ? DashboardSchema
+        : ReportSchema;
     const document = parseJsonDocument(text);
     if (document.problems.length) {
         for (const problem of document.problems)
@@ -49821,244 +50292,125 @@ function parseEntityFile(file, text, schema, problems, sidecar) {
     const decisionXml = entity.exportEntityType === 'single_decision_report' ? sidecar : undefined;
     return { file, entity, decisionXml, document };
 }
+
+;// CONCATENATED MODULE: ./src/workspace/write.ts
 /**
- * Replaces the managed files under `root` with `files`. New contents of
- * existing files are staged next to them first; only when every file is on
- * disk are they renamed into place, and only then are files of the previous
- * run removed. A failure before that takes back what was written, new files
- * included, so the folder is as it was.
+ * Writing the entity folder: the managed files of a new export replace those
+ * of the previous one. Only files the previous manifest lists are ever
+ * replaced or removed; a file the action did not write is never touched, and
+ * nothing is written through a symbolic link (files.ts).
  *
- * Synchronous file calls on purpose: nothing else runs meanwhile, and for
- * thousands of small files they are several times faster than the thread
- * pool. Each folder is listed once instead of asking about each file. With
- * a helper thread, both threads take files from one list, each the next
- * file not yet taken, so the writing is shared however fast each one is.
+ * Crash-consistent through a redo log (journal.ts): every new or changed file
+ * is staged, then the journal is committed, then applied. A failure before
+ * the commit point takes back what was staged, so the folder is as it was; a
+ * process that dies at any instant leaves a folder that the next run's
+ * recoverTree turns into the old tree or the new one.
+ *
+ * Files are written one after the other with synchronous calls: for
+ * thousands of small files in one folder, concurrent writes make the kernel
+ * contend on the folder and are several times slower on a real disk. Each
+ * folder of the tree is listed once instead of asking about each file.
  */
-async function writeManagedFiles(root, files, previous, 
-/** Texts of files already read in this run (readEntityTree's), to compare without reading again. */
-known, { helper, meanwhile } = {}) {
+
+
+
+
+
+/**
+ * Replaces the managed files under `root` with `files` (see the file's
+ * header). `previous` is the manifest read before (what this action may
+ * replace or remove); `known` the texts of files already read in this run,
+ * to compare without reading them again.
+ */
+async function writeManagedFiles(root, files, previous, known) {
+    const folder = new Folder(root);
+    if (folder.lstat(STAGING_DIR))
+        throw new WorkspaceError(`'${root}' holds '${STAGING_DIR}' of an earlier run that was not recovered; run the command again.`);
     const managed = new Set([...(previous?.files ?? []), ...(previous ? [MANIFEST_FILE] : [])]);
-    const locate = targetLocator(root);
+    const existing = listingOf(folder);
     const changed = [];
     for (const file of files) {
-        const { target, exists } = locate(file.path);
-        const current = exists ? (known?.get(file.path) ?? (0,external_node_fs_.readFileSync)(target, 'utf8')) : undefined;
+        const entry = existing(file.path);
+        if (entry?.isSymbolicLink())
+            throw new WorkspaceError(`Refusing to write '${file.path}': it is a symbolic link.`);
+        const current = entry ? (known?.get(file.path) ?? folder.read(file.path)) : undefined;
         if (current === file.content)
             continue;
         if (current !== undefined && !managed.has(file.path)) {
-            throw new WorkspaceError(`${target} exists but was not written by optimize-as-code; move it away or delete it.`);
+            throw new WorkspaceError(`${folder.resolve(file.path)} exists but was not written by optimize-as-code; move it away or delete it.`);
         }
-        changed.push({ file, target, write: exists ? `${target}.${process.pid}.tmp` : target, exists });
+        changed.push(file.path);
     }
     const next = new Set(files.map(f => f.path));
     const removed = [...managed].filter(file => !next.has(file)).sort();
-    // Files this thread alone can write come first; the helper thread takes
-    // the others, which it holds, from the same list as this thread.
-    const own = [];
-    const shared = [];
-    const heldWrites = [];
-    for (const job of changed) {
-        const held = helper?.held(job.file);
-        if (held === undefined) {
-            own.push(job);
-        }
-        else {
-            shared.push(job);
-            heldWrites.push({ file: job.write, held, exclusive: !job.exists });
-        }
-    }
-    const createdDirs = [];
-    const written = new Set();
+    const result = { files: files.map(f => f.path), changed, removed };
+    if (!changed.length && !removed.length)
+        return result;
+    const contents = new Map(files.map(file => [file.path, file.content]));
+    // The manifest goes into place last: until then, the previous one stands.
+    const order = [
+        ...changed.filter(file => file !== MANIFEST_FILE),
+        ...changed.filter(file => file === MANIFEST_FILE)
+    ];
+    const created = [];
+    let staging = false;
     try {
-        makeDirectories(changed.map(job => external_node_path_.dirname(job.target)), createdDirs);
-        const claim = new Int32Array(new SharedArrayBuffer(4));
-        const helping = shared.length ? helper?.write(heldWrites, claim) : undefined;
-        let failure;
-        try {
-            for (const job of own)
-                writeJob(job, written);
-            meanwhile?.();
-            for (let i = Atomics.add(claim, 0, 1); i < shared.length; i = Atomics.add(claim, 0, 1))
-                writeJob(shared[i], written);
+        folder.makeRoot(created);
+        startStaging(folder);
+        staging = true;
+        const stagedFolders = new Set();
+        for (const file of order) {
+            const dir = external_node_path_.posix.dirname(file);
+            if (!stagedFolders.has(dir)) {
+                folder.makeFolders(external_node_path_.posix.dirname(stagedPath(file)));
+                // The tree's folders too: an empty folder changes nothing a reader sees.
+                folder.makeFolders(dir, created);
+                stagedFolders.add(dir);
+            }
+            folder.create(stagedPath(file), contents.get(file));
         }
-        catch (error) {
-            // The helper thread takes no more files; what it wrote is taken back with the rest.
-            Atomics.store(claim, 0, shared.length);
-            failure = { error };
-        }
-        const report = await helping;
-        for (const i of report?.written ?? [])
-            written.add(shared[i]);
-        if (failure)
-            throw failure.error;
-        if (report?.error)
-            throw Object.assign(new Error(report.error.message), { code: report.error.code });
-        // The thread ended before it answered: what it may have left half-written is written here.
-        if (report?.lost)
-            for (const job of shared)
-                if (!written.has(job))
-                    writeJob(job, written, 'w');
+        commitJournal(folder, { write: order, remove: removed });
     }
     catch (error) {
-        // Taking back is best effort: the write that failed may have left nothing to remove.
-        for (const { write } of written)
-            removeQuietly(write);
-        for (const dir of createdDirs.reverse())
-            removeQuietly(dir);
+        // Before the commit point: the tree is the old one; take back what was staged.
+        if (staging)
+            removeQuietly(() => removeStaging(folder));
+        for (const dir of created.reverse())
+            removeQuietly(() => (0,external_node_fs_.rmSync)(dir, { recursive: true }));
         throw error;
     }
-    for (const { write, target } of written)
-        if (write !== target)
-            (0,external_node_fs_.renameSync)(write, target);
-    for (const file of removed) {
-        const { target } = locate(file);
-        (0,external_node_fs_.rmSync)(target, { force: true });
-        await removeEmptyParents(root, external_node_path_.dirname(target));
+    try {
+        applyJournal(folder, { write: order, remove: removed });
     }
-    return { files: files.map(f => f.path), changed: changed.map(c => c.file.path), removed };
-}
-function writeJob(job, written, flag = job.exists ? 'w' : 'wx') {
-    // Counted before the call: a write that fails may still have made the file.
-    written.add(job);
-    (0,external_node_fs_.writeFileSync)(job.write, job.file.content, { encoding: 'utf8', flag });
-}
-/** Makes the folders the files go to, adding to `created` the outermost one of each it made. */
-function makeDirectories(dirs, created) {
-    for (const dir of new Set(dirs)) {
-        const made = (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
-        if (made)
-            created.push(made);
+    catch (error) {
+        throw new WorkspaceError(`Writing '${root}' stopped after its commit point: ${error.message} The next run completes it.`, { cause: error });
     }
+    return result;
 }
 /**
- * The absolute path of a managed file and whether it exists, refusing names
- * and symbolic links that lead out of `root`. Each folder on the way is
- * checked once, and listed once: the listing says which files exist and
- * which are symbolic links.
+ * Answers the entry at a path of the tree, from one listing of each folder.
+ * The listing tells links from files without an lstat of each.
  */
-function targetLocator(root) {
-    const checked = new Set();
+function listingOf(folder) {
     const listings = new Map();
-    const checkDir = (dir) => {
-        if (checked.has(dir))
-            return;
-        if ((0,external_node_fs_.lstatSync)(dir, { throwIfNoEntry: false })?.isSymbolicLink()) {
-            throw new WorkspaceError(`Refusing to write into '${external_node_path_.relative(root, dir)}': it is a symbolic link.`);
-        }
-        checked.add(dir);
-    };
-    const listing = (dir) => {
+    return file => {
+        folder.checkFolders(file, 'write');
+        const dir = external_node_path_.dirname(folder.resolve(file, 'write'));
         let entries = listings.get(dir);
         if (!entries) {
-            entries = new Map(readdirEntries(dir).map(entry => [entry.name, entry]));
+            const listed = folder.list(external_node_path_.relative(folder.root, dir) || '.') ?? [];
+            entries = new Map(listed.map(entry => [entry.name, entry]));
             listings.set(dir, entries);
         }
-        return entries;
-    };
-    const checkParents = (relative) => {
-        let current = root;
-        for (const part of relative.split(external_node_path_.sep).slice(0, -1)) {
-            current = external_node_path_.join(current, part);
-            checkDir(current);
-        }
-    };
-    const found = (file, target) => {
-        const entry = listing(external_node_path_.dirname(target)).get(external_node_path_.basename(target));
-        if (entry?.isSymbolicLink())
-            throw new WorkspaceError(`Refusing to write '${file}': it is a symbolic link.`);
-        return { target, exists: entry !== undefined };
-    };
-    // The names layout makes (`reports/<slug>.json`) need none of path's
-    // normalizing: no segment is empty, `.` or `..`, so they stay inside root.
-    const plainRoot = external_node_path_.sep === '/' && root !== '/' && external_node_path_.resolve(root) === root;
-    const folderChecked = new Set();
-    return file => {
-        if (plainRoot && PLAIN_PATH.test(file)) {
-            const folder = file.slice(0, file.lastIndexOf('/') + 1);
-            if (!folderChecked.has(folder)) {
-                checkParents(file);
-                folderChecked.add(folder);
-            }
-            return found(file, `${root}/${file}`);
-        }
-        const target = external_node_path_.resolve(root, file);
-        const relative = external_node_path_.relative(root, target);
-        if (relative.startsWith('..') || external_node_path_.isAbsolute(relative)) {
-            throw new WorkspaceError(`Refusing to write '${file}': it is outside '${root}'.`);
-        }
-        checkParents(relative);
-        return found(file, target);
+        return entries.get(external_node_path_.basename(file));
     };
 }
-/** A relative POSIX path whose segments start with a letter, digit, `_` or `-`. */
-const PLAIN_PATH = /^(?:[\w-][\w.-]*\/)*[\w-][\w.-]*$/;
-function removeQuietly(file) {
+function removeQuietly(remove) {
     try {
-        (0,external_node_fs_.rmSync)(file, { recursive: true, force: true });
+        remove();
     }
     catch {
-        // Nothing more to do while taking back a failed write; its error is what counts.
-    }
-}
-/** A folder's entries; none when it does not exist (yet). */
-function readdirEntries(dir) {
-    try {
-        return (0,external_node_fs_.readdirSync)(dir, { withFileTypes: true });
-    }
-    catch (error) {
-        if (error.code === 'ENOENT')
-            return [];
-        throw error;
-    }
-}
-async function removeEmptyParents(root, dir) {
-    let current = dir;
-    while (current.startsWith(root) && current !== root) {
-        const entries = await (0,promises_namespaceObject.readdir)(current).catch(() => undefined);
-        if (!entries || entries.length)
-            return;
-        await (0,promises_namespaceObject.rmdir)(current);
-        current = external_node_path_.dirname(current);
-    }
-}
-/**
- * The JSON files of a folder, sorted, and the names of all its entries.
- * Symbolic links are told by the listing itself (Node asks lstat where the
- * file system does not say), not by one more call per file.
- */
-async function listFolder(dir) {
-    const entries = await (0,promises_namespaceObject.readdir)(dir, { withFileTypes: true }).catch(() => []);
-    const json = entries
-        .filter(entry => entry.name.endsWith('.json') && !entry.isDirectory())
-        .map(entry => ({ name: entry.name, symlink: entry.isSymbolicLink() }))
-        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    return { json, names: new Set(entries.map(entry => entry.name)) };
-}
-/**
- * A file's text, or its size when that is over MAX_FILE_BYTES. The size comes
- * from the open file, which reading needs anyway. Synchronous: thousands of
- * small files read several times faster than through the thread pool.
- */
-function readBoundedSync(file) {
-    const fd = (0,external_node_fs_.openSync)(file, 'r');
-    try {
-        const { size } = (0,external_node_fs_.fstatSync)(fd);
-        if (size > MAX_FILE_BYTES)
-            return size;
-        return (0,external_node_fs_.readFileSync)(fd, 'utf8');
-    }
-    finally {
-        (0,external_node_fs_.closeSync)(fd);
-    }
-}
-function readTextSync(file) {
-    try {
-        return (0,external_node_fs_.readFileSync)(file, 'utf8');
-    }
-    catch (error) {
-        if (error.code === 'ENOENT')
-            return undefined;
-        throw error;
+        // Taking back is best effort: the error that stopped the write is what counts.
     }
 }
 
@@ -50067,10 +50419,18 @@ function readTextSync(file) {
  * `export`: the listed dashboards (or a whole collection) with all their
  * reports, through the bulk export endpoints, into normalized files.
  *
- * Few calls: IDs go to the bulk endpoints in batches, never one call per
- * dashboard. Nothing is written until every entity has been fetched and
- * checked, so a failed run leaves the folder as it was.
+ * Nothing is written until every entity has been fetched and checked, and
+ * the files are written crash-consistently (workspace/write.ts): a failed or
+ * killed run leaves the folder as it was, or the next run completes it.
+ * Refused before anything is written: an unknown collection, a collection
+ * that lists nothing while the folder holds its entities, an entity whose
+ * file would exceed validate's size limit, and two different versions of one
+ * entity in Optimize's answers. A dashboard with a dangling tile fails alone:
+ * its files stay as they were, and a warning names it.
  */
+
+
+
 
 
 
@@ -50085,8 +50445,7 @@ function readTextSync(file) {
 
 /**
  * Beside each dashboard's JSON: a picture of its tile grid, so GitHub's image
- * diff shows layout changes. All are drawn at once, before the helper thread
- * has finished the entities' texts, which pictures do not need.
+ * diff shows layout changes.
  */
 function dashboardPictures(tree) {
     const reportsById = new Map(tree.reports.map(({ entity }) => [entity.id, entity]));
@@ -50101,27 +50460,20 @@ async function runExport(settings, io, hooks = {}) {
     if (!settings.connection)
         throw new Error('export needs a connection to Optimize.');
     const client = hooks.client ?? OptimizeClient.create(settings.connection, io);
-    const worker = hooks.worker ?? ExportWorker.shared();
-    const held = { keys: [], of: new Map() };
-    try {
-        return await exportWith(settings, io, client, worker, held);
-    }
-    finally {
-        worker.release(held.keys);
-    }
-}
-async function exportWith(settings, io, client, worker, held) {
+    checkNoLinksBetween(settings.workspace, settings.path, 'write');
+    const recovered = recoverTree(settings.path);
+    if (recovered)
+        io.warning(recovered);
     // The files git holds now are read while Optimize prepares the export.
-    const [arriving, read] = await io.group('Fetching dashboards and reports', async () => Promise.all([fetchSelection(settings, client, io, worker, held), readTreeTexts(settings.path)]));
-    const after = toTree(arriving.map(({ normalized }) => normalized));
-    const pictures = dashboardPictures(after);
-    // The last batch's last texts would wait for the event loop's next turn: written here instead.
-    worker.serializeQueued();
-    await export_settle(arriving, held);
-    io.debug(worker.threaded
-        ? 'Canonical JSON was written in the helper thread'
-        : 'Canonical JSON was written on the main thread (the helper thread did not start)');
-    const files = layoutTree(after, pictures);
+    const [selection, read] = await io.group('Fetching dashboards and reports', async () => Promise.all([fetchSelection(settings, client, io), readTreeTexts(settings.path)]));
+    if (selection.emptyCollection && read.manifest?.entities.length) {
+        throw new Error(`Collection '${settings.collectionId}' lists nothing, but ${settings.relativePath} holds ${read.manifest.entities.length} of its dashboards and reports: nothing was written. Check the input 'collection-id'. If the collection really is empty now, delete the folder's files yourself.`);
+    }
+    const dangling = selection.danglingDashboards;
+    const kept = keptUnits(dangling, read, selection.entities);
+    const after = toTree([...selection.entities, ...kept]);
+    const files = layoutTree(after, dashboardPictures(after));
+    checkSizes(files);
     // What git holds (the "before" of the change summary): a file that holds
     // what this export writes holds the same entity, unparsed.
     const current = parseEntityTree(read, unchangedEntity(files));
@@ -50130,29 +50482,11 @@ async function exportWith(settings, io, client, worker, held) {
         io.debug(`existing file ${problem.file}: ${problem.message} (it will be replaced)`);
     }
     const before = current.tree;
-    // The helper thread writes the files whose texts it holds, while this one
-    // writes the others and the change summary, then joins it.
-    const helper = {
-        held: file => (file.entity ? held.of.get(file.entity) : undefined),
-        write: async (jobs, next) => worker.writeHeld(jobs, next)
-    };
-    let summarized;
-    const written = await io.group(`Writing ${files.length} files to ${settings.relativePath}`, async () => writeManagedFiles(settings.path, files, current.manifest, current.texts, {
-        helper,
-        meanwhile: () => {
-            summarized = exportSummary(settings, before, after);
-        }
-    }));
-    // Each of thousands of paths is asked for up to three times: joined once.
-    const inWorkspace = new Map();
-    const toWorkspace = (file) => {
-        let joined = inWorkspace.get(file);
-        if (joined === undefined) {
-            joined = external_node_path_.posix.join(settings.relativePath, file);
-            inWorkspace.set(file, joined);
-        }
-        return joined;
-    };
+    const names = new Map(read.manifest?.entities.map(entry => [entry.id, entry.name]));
+    for (const id of dangling)
+        io.warning(danglingMessage(id, names.get(id)));
+    const written = await io.group(`Writing ${files.length} files to ${settings.relativePath}`, async () => writeManagedFiles(settings.path, files, current.manifest, current.texts));
+    const toWorkspace = (file) => external_node_path_.posix.join(settings.relativePath, file);
     const changedFiles = [...written.changed, ...written.removed]
         .map(toWorkspace)
         .sort(compareStrings);
@@ -50160,7 +50494,8 @@ async function exportWith(settings, io, client, worker, held) {
         io.info(`wrote ${toWorkspace(file)}`);
     for (const file of written.removed)
         io.info(`removed ${toWorkspace(file)}`);
-    const summary = (summarized ?? exportSummary(settings, before, after))(changedFiles.length > 0);
+    const problems = dangling.map(id => danglingMessage(id, names.get(id)));
+    const summary = exportSummary(settings, before, after, changedFiles.length > 0, problems);
     return {
         before,
         after,
@@ -50175,97 +50510,83 @@ async function exportWith(settings, io, client, worker, held) {
         }
     };
 }
-/** The job summary, but for whether any file changed, which only writing tells. */
-function exportSummary(settings, before, after) {
+function danglingMessage(id, name) {
+    return `Dashboard ${id}${name ? ` ('${name}')` : ''} was not exported: Optimize answered 500 "Could not retrieve some reports required by this dashboard." (a tile references a report that no longer exists). Its files were left as they were. Remove the broken tile in Optimize and export again.`;
+}
+/**
+ * The entities of dashboards that could not be exported, as the folder holds
+ * them: each dashboard with the reports it references that this export did
+ * not bring, so the folder keeps a whole unit that validate accepts.
+ */
+function keptUnits(dangling, read, exported) {
+    if (!dangling.length || !read.manifest)
+        return [];
+    const fileOf = new Map(read.manifest.entities.map(e => [entityKey(e.type, e.id), e.file]));
+    const texts = new Map(read.files.map(entry => [entry.file, entry]));
+    const have = new Set(exported.map(({ entity }) => entityKey(entity.exportEntityType, entity.id)));
+    const kept = [];
+    const keep = (key) => {
+        const entry = texts.get(fileOf.get(key) ?? '');
+        if (have.has(key) || !entry)
+            return undefined;
+        have.add(key);
+        const problems = [];
+        const parsed = parseEntityFile(entry.file, entry.text, problems, entry.sidecar);
+        if (!parsed)
+            return undefined;
+        const normalized = { entity: parsed.entity, decisionXml: parsed.decisionXml };
+        kept.push(normalized);
+        return normalized;
+    };
+    for (const id of dangling) {
+        const dashboard = keep(entityKey('dashboard', id));
+        const stack = dashboard ? referencedIds(dashboard.entity) : [];
+        while (stack.length) {
+            const report = keep(entityKey('report', stack.pop()));
+            if (report)
+                stack.push(...referencedIds(report.entity));
+        }
+    }
+    return kept;
+}
+/** Dashboards and reports have ids of their own: the key tells them apart. */
+function entityKey(type, id) {
+    return `${type === 'dashboard' ? 'd' : 'r'}:${id}`;
+}
+/** Refuses, naming it, an entity whose file would exceed what validate reads. */
+function checkSizes(files) {
+    for (const file of files) {
+        if (!file.path.endsWith('.json') && !file.path.endsWith('.dmn'))
+            continue;
+        const bytes = Buffer.byteLength(file.content);
+        if (bytes <= MAX_FILE_BYTES)
+            continue;
+        throw new Error(`${file.path} would be ${bytes} bytes, over the limit of ${MAX_FILE_BYTES} bytes that validate and import apply to entity files; nothing was written. Make the ${file.path.startsWith('dashboards/') ? 'dashboard' : 'report'} smaller in Optimize.`);
+    }
+}
+/** The job summary: what changed, what could not be exported, and the exported dashboards. */
+function exportSummary(settings, before, after, filesChanged, problems) {
     const table = exportedTable(after);
     const changeSummary = summarizeChanges(before, after);
-    const listed = hasChanges(changeSummary)
+    let changes = hasChanges(changeSummary)
         ? renderSummaryMarkdown(changeSummary, {
             title: 'What changed',
             maxLength: SUMMARY_BUDGET - table.length - 500
         })
-        : undefined;
-    return filesChanged => {
-        let changes = listed ?? 'Nothing changed: the files already match Optimize.';
-        if (!listed && filesChanged)
-            changes = 'The files changed, but no dashboard or report did (file format or layout only).';
-        return [
-            '## Optimize export',
-            '',
-            `Exported **${after.dashboards.length}** dashboards and **${after.reports.length}** reports into \`${settings.relativePath}\`.`,
-            '',
-            changes.trimEnd(),
-            '',
-            table
-        ].join('\n');
-    };
-}
-/**
- * Fetches the selection (listed dashboards and reports, or a collection's),
- * each entity checked and normalized as soon as its bytes are in (see
- * exportBatches), while the rest of the batches are still on their way. The
- * helper thread may still be writing the last ones' texts (settle).
- */
-async function fetchSelection(settings, client, io, worker, held) {
-    const batches = exportBatches(worker, held.keys);
-    const dashboardIds = [...settings.dashboardIds];
-    const reportIds = [...settings.reportIds];
-    let collectionReportIds = [];
-    if (settings.collectionId) {
-        const [dashboards, reports] = await Promise.all([
-            client.listDashboardIds(settings.collectionId),
-            client.listReportIds(settings.collectionId)
-        ]);
-        io.info(`Collection ${settings.collectionId} has ${dashboards.length} dashboards and ${reports.length} reports`);
-        if (!dashboards.length && !reports.length) {
-            io.warning(`Collection '${settings.collectionId}' is empty or does not exist (Optimize answers both the same way).`);
-        }
-        dashboardIds.push(...dashboards.filter(id => !dashboardIds.includes(id)));
-        collectionReportIds = reports;
-    }
-    const entities = dashboardIds.length ? await client.exportDashboards(dashboardIds, batches) : [];
-    const have = new Set(entities.map(({ normalized }) => normalized.entity.id));
-    const onDashboards = new Set(entities.flatMap(({ normalized: { entity } }) => (isDashboard(entity) ? tileReportIds(entity) : [])));
-    // A collection's reports that sit on no dashboard are exported as standalone reports.
-    const standalone = collectionReportIds.filter(id => !onDashboards.has(id));
-    const missing = [...reportIds, ...standalone].filter((id, i, all) => !have.has(id) && all.indexOf(id) === i);
-    if (missing.length)
-        entities.push(...(await client.exportReports(missing, batches)));
-    return entities;
-}
-/**
- * How export reads its batches: each entity as soon as its bytes are in,
- * while the rest of its batch is still arriving, without building the process
- * XML it drops anyway (entities/export-text.ts). It is checked against the
- * entity schemas and normalized here; its canonical JSON is written by the
- * helper thread, from the JSON text the decoder kept.
- */
-function exportBatches(worker, held) {
-    return {
-        decoder: () => new ExportDecoder({ withText: true }),
-        each: (item, index) => {
-            const { value, text } = item;
-            const result = EntitySchema.safeParse(value);
-            if (!result.success) {
-                const id = typeof value === 'object' && value && 'id' in value ? String(value.id) : `#${index}`;
-                throw new Error(`Optimize returned an entity that is not a valid export (id ${id}): ${prettifyError(result.error)}`);
-            }
-            return { normalized: normalizeEntity(result.data), serialized: worker.serialize(text, held) };
-        }
-    };
-}
-/** Gives each entity its canonical JSON, once the helper thread has written it. */
-async function export_settle(arriving, held) {
-    const results = await Promise.all(arriving.map(async (item) => item.serialized));
-    arriving.forEach(({ normalized }, i) => {
-        const result = results[i];
-        // The schemas let through what normalizing needs, so this is a fault of this action.
-        if ('error' in result)
-            throw new Error(`Could not serialize ${normalized.entity.id}: ${result.error}`);
-        normalized.text = result.text;
-        if (result.held !== undefined)
-            held.of.set(normalized, result.held);
-    });
+        : 'Nothing changed: the files already match Optimize.';
+    if (!hasChanges(changeSummary) && filesChanged)
+        changes = 'The files changed, but no dashboard or report did (file format or layout only).';
+    const warnings = problems.map(problem => `> [!WARNING]\n> ${escapeMarkdown(problem)}\n`);
+    return [
+        '## Optimize export',
+        '',
+        `Exported **${after.dashboards.length}** dashboards and **${after.reports.length}** reports into \`${settings.relativePath}\`.`,
+        '',
+        ...warnings,
+        changes.trimEnd(),
+        '',
+        table
+    ].join('\n');
 }
 /** The entity of a current file whose text (and .dmn file) are just what `files` holds for it. */
 function unchangedEntity(files) {
@@ -50279,12 +50600,22 @@ function unchangedEntity(files) {
             : undefined;
     };
 }
-/** Normalized entities, one per id (a report on two dashboards is exported twice). */
+/**
+ * Normalized entities, one per id: a report on two dashboards comes once
+ * with each. Two different versions of one entity in one export are refused,
+ * naming it: which to write could only be guessed.
+ */
 function toTree(entities) {
     const byId = new Map();
     for (const normalized of entities) {
         const { entity } = normalized;
-        byId.set(`${isDashboard(entity) ? 'd' : 'r'}:${entity.id}`, normalized);
+        const key = entityKey(entity.exportEntityType, entity.id);
+        const seen = byId.get(key);
+        if (seen && !sameEntity(seen, normalized)) {
+            const kind = isDashboard(entity) ? 'dashboard' : 'report';
+            throw new Error(`Optimize answered two different versions of ${kind} ${entity.id} ('${entity.name}') in one export; nothing was written. Run the export again; if it happens again, the entity may have been changed during the export.`);
+        }
+        byId.set(key, normalized);
     }
     const tree = { dashboards: [], reports: [] };
     for (const normalized of byId.values()) {
@@ -50296,6 +50627,9 @@ function toTree(entities) {
     tree.dashboards.sort((a, b) => compareStrings(a.entity.id, b.entity.id));
     tree.reports.sort((a, b) => compareStrings(a.entity.id, b.entity.id));
     return tree;
+}
+function sameEntity(a, b) {
+    return a.decisionXml === b.decisionXml && toCanonicalJson(a.entity) === toCanonicalJson(b.entity);
 }
 function exportedTable(tree) {
     if (!tree.dashboards.length)
@@ -50313,10 +50647,15 @@ function exportedTable(tree) {
  * its final name only once it is complete (`commit`), so a reader, a commit or
  * a later run never sees half a file; `discard` removes every trace.
  *
+ * A symbolic link at the temporary name is refused, never written through;
+ * the final name is given by a rename, which replaces a link there instead
+ * of following it.
+ *
  * Bytes are appended synchronously into one reusable buffer and written out a
  * megabyte at a time. `mark` and `rollback` take the file back to an earlier
  * length, hash included, so a page that fails halfway leaves nothing behind.
  */
+
 
 
 /** Bytes gathered before one write call. */
@@ -50339,9 +50678,9 @@ class FileSink {
         this.handle = handle;
         this.hash = hash;
     }
-    /** Opens (truncating) `tempPath`. */
+    /** Opens (truncating) `tempPath`; refuses a symbolic link there instead of writing through it. */
     static async open(tempPath) {
-        return new FileSink(tempPath, await (0,promises_namespaceObject.open)(tempPath, 'w'), (0,external_node_crypto_.createHash)('sha256'));
+        return new FileSink(tempPath, await openToWrite(tempPath), (0,external_node_crypto_.createHash)('sha256'));
     }
     /** Bytes in the file, buffered ones included. */
     get bytes() {
@@ -51279,6 +51618,99 @@ function createClient(settings, io) {
 function messageOf(reportId, error) {
     const message = error instanceof Error ? error.message : String(error);
     return message.startsWith(`Report ${reportId}`) ? message : `Report ${reportId}: ${message}`;
+}
+
+;// CONCATENATED MODULE: ./src/workspace/check.ts
+/**
+ * Checks of the entity folder as a whole, before it is taken for something:
+ *
+ * - checkDesiredState: before validate, plan and import read it as the state
+ *   a collection should have. A missing folder (no actions/checkout, a typo
+ *   in `path`), one export did not write, or one without a single entity
+ *   would otherwise "plan" the deletion of everything in the target.
+ * - checkPublishable: before `commit: push` or `pull-request` commit it: the
+ *   tree parses, and the manifest lists exactly the files of dashboards/ and
+ *   reports/, so a half-written tree is never published (after recoverTree
+ *   none can be left; this holds whatever wrote the folder).
+ */
+
+
+
+
+
+
+const CHECKOUT_HINT = "Check that an actions/checkout step runs before this one (with the ref and sparse-checkout you expect), and that the input 'path' names the folder 'export' writes.";
+/**
+ * Refuses a `path` that does not exist, is not a folder written by export
+ * (no manifest), or holds no entity file at all, saying which. `relative` is
+ * `root` as the user wrote it (relative to `workspace`).
+ */
+function checkDesiredState(workspace, root, relative) {
+    checkNoLinksBetween(workspace, root);
+    const stats = new Folder(workspace).lstat(external_node_path_.relative(workspace, root));
+    if (!stats)
+        throw new WorkspaceError(`The folder '${relative}' (input 'path') does not exist in the workspace, so there is nothing to take as the desired state. ${CHECKOUT_HINT}`);
+    if (!stats.isDirectory())
+        throw new WorkspaceError(`'${relative}' (input 'path') is not a folder. The input 'path' must name the folder 'export' writes.`);
+    const folder = new Folder(root);
+    if (!folder.lstat(MANIFEST_FILE))
+        throw new WorkspaceError(`'${relative}' (input 'path') is not a folder written by optimize-as-code's export: it has no ${MANIFEST_FILE}. ${CHECKOUT_HINT}`);
+    let entityFiles = 0;
+    for (const dir of [REPORT_DIR, DASHBOARD_DIR]) {
+        const dirStats = folder.lstat(dir);
+        // A link or a file in the way is a problem reading reports, with its name.
+        if (dirStats && !dirStats.isDirectory())
+            return;
+        const entries = dirStats ? (folder.list(dir) ?? []) : [];
+        entityFiles += entries.filter(entry => entry.name.endsWith('.json')).length;
+    }
+    if (entityFiles === 0)
+        throw new WorkspaceError(`'${relative}' (input 'path') holds no dashboard or report: ${DASHBOARD_DIR}/ and ${REPORT_DIR}/ have no entity file. An empty folder is never taken as the desired state: with prune, it would delete everything in the target collection. ${CHECKOUT_HINT}`);
+}
+/**
+ * What stands in the way of committing the folder at `root`: every problem,
+ * each naming its file. Empty when nothing is left staged, the files parse
+ * and the manifest lists exactly the files in dashboards/ and reports/, all
+ * of them present. Without a manifest the folder holds no export yet, and
+ * nothing tells which files are managed: only their JSON is checked.
+ */
+async function checkPublishable(root) {
+    const folder = new Folder(root);
+    if (!folder.lstat('.'))
+        return [];
+    const problems = [];
+    if (folder.lstat(STAGING_DIR))
+        problems.push(`${STAGING_DIR}: a write was not completed`);
+    const read = await readTreeTexts(root);
+    const note = (problem) => {
+        problems.push(`${problem.file}${problem.line ? `:${problem.line}` : ''}: ${problem.message}`);
+    };
+    if (!read.manifest) {
+        read.problems.forEach(note);
+        for (const { file, text } of read.files) {
+            for (const problem of parseJsonDocument(text).problems)
+                note({ file, ...problem });
+        }
+        return problems;
+    }
+    parseEntityTree(read).problems.forEach(note);
+    const listed = new Set(read.manifest.files);
+    const present = new Set();
+    for (const dir of [REPORT_DIR, DASHBOARD_DIR]) {
+        if (!folder.lstat(dir)?.isDirectory())
+            continue;
+        for (const entry of folder.list(dir) ?? [])
+            present.add(`${dir}/${entry.name}`);
+    }
+    for (const file of listed) {
+        if (!present.has(file))
+            problems.push(`${file}: listed in ${MANIFEST_FILE}, but missing`);
+    }
+    for (const file of present) {
+        if (!listed.has(file))
+            problems.push(`${file}: not listed in ${MANIFEST_FILE}`);
+    }
+    return problems;
 }
 
 ;// CONCATENATED MODULE: external "node:os"
@@ -56773,6 +57205,8 @@ function headersOf(error) {
 
 
 
+
+
 const DEFAULT_ATTEMPTS = 3;
 async function publishChanges(settings, io, change, options = {}) {
     const { mode, token } = settings.github;
@@ -56780,10 +57214,24 @@ async function publishChanges(settings, io, change, options = {}) {
         io.info(`commit: none; the files under ${settings.relativePath} are left uncommitted.`);
         return { mode, changed: false };
     }
+    await checkTreeToPublish(settings, io);
     const git = await Git.create(settings.workspace, { token, io });
     if (mode === 'push')
         return pushToCurrentBranch(settings, io, git);
     return publishPullRequest(settings, io, git, change, options);
+}
+/** Completes an interrupted write, then refuses a folder that is not whole, naming every problem. */
+async function checkTreeToPublish(settings, io) {
+    const recovered = recoverTree(settings.path);
+    if (recovered)
+        io.warning(recovered);
+    const problems = await checkPublishable(settings.path);
+    if (!problems.length)
+        return;
+    const shown = problems.slice(0, 20).map(problem => `${settings.relativePath}/${problem}`);
+    if (problems.length > shown.length)
+        shown.push(`and ${problems.length - shown.length} more`);
+    throw new Error(`Refusing to commit ${settings.relativePath}: it is not a whole export (${shown.join('; ')}). Nothing was committed or pushed. Run the export again, and remove by hand any file in dashboards/ or reports/ that export did not write.`);
 }
 async function pushToCurrentBranch(settings, io, git) {
     const branch = await git.read(['symbolic-ref', '--quiet', '--short', 'HEAD'], {
@@ -57148,216 +57596,6 @@ function cut(lines) {
 /** Markdown table cells: pipes, backticks and line breaks would break the table. */
 function promotion_markdown_escapeMarkdown(text) {
     return text.replace(/[\\`*_[\]<>|]/g, c => `\\${c}`).replace(/\r?\n/g, ' ');
-}
-
-;// CONCATENATED MODULE: ./src/entities/promotion-compare.ts
-/**
- * Pure: identity and comparison of dashboards and reports across two Optimize
- * instances, where ids mean nothing (import always makes new ones,
- * optimize-api.md §4).
- *
- * - A *unit* is what a release creates or replaces as a whole: a dashboard with
- *   every report its tiles reach (combined reports bring their children), or a
- *   standalone report (one that nothing references) with its children.
- * - A *fingerprint* is a unit's normalized content with every id abstracted
- *   away: a report tile holds the referenced report's fingerprint instead of its
- *   id. Fields Optimize sets itself on import (ids, collection, index version,
- *   process XML, derived flags) are left out, so a fresh import of a file has
- *   the same fingerprint as the file.
- */
-
-
-
-
-/** Entities by kind; not copied (fingerprints normalize what they compare). */
-function indexEntities(entities) {
-    const index = { dashboards: [], reports: new Map() };
-    for (const entity of entities) {
-        const current = fromLegacy(entity);
-        if (isDashboard(current))
-            index.dashboards.push(current);
-        else
-            index.reports.set(current.id, current);
-    }
-    return index;
-}
-/** Dashboards ≤ v7 (Optimize 3.10) carry `reports` instead of `tiles` (§3.3). */
-function fromLegacy(entity) {
-    const raw = entity;
-    if (raw.exportEntityType !== 'dashboard' || Array.isArray(raw.tiles))
-        return entity;
-    const items = Array.isArray(raw.reports) ? raw.reports : [];
-    const { reports: _legacy, ...rest } = raw;
-    const tiles = items.map(item => {
-        const id = typeof item.id === 'string' ? item.id : '';
-        const isUrl = /^https?:\/\//.test(id);
-        return {
-            ...item,
-            id: isUrl ? '' : id,
-            type: REPORT_ID_PATTERN.test(id) ? 'optimize_report' : isUrl ? 'external_url' : 'text',
-            configuration: isUrl ? { external: id } : (item.configuration ?? null)
-        };
-    });
-    return { ...rest, tiles };
-}
-/** The ids an entity references: UUID tile ids of a dashboard, children of a combined report. */
-function referencedIds(entity) {
-    if (isDashboard(entity))
-        return tileReportIds(entity);
-    if (entity.exportEntityType === 'combined_report')
-        return entity.data.reports.map(r => r.id);
-    return [];
-}
-/** Every report id reachable from `roots`, the roots' own reports included. */
-function reachableReports(roots, reports) {
-    const seen = new Set();
-    const stack = roots.flatMap(referencedIds);
-    for (const root of roots)
-        if (!isDashboard(root))
-            stack.push(root.id);
-    while (stack.length) {
-        const id = stack.pop();
-        if (seen.has(id))
-            continue;
-        seen.add(id);
-        const report = reports.get(id);
-        if (report)
-            stack.push(...referencedIds(report));
-    }
-    return seen;
-}
-/** Reports that no dashboard and no combined report references, sorted by name then id. */
-function standaloneReports(index) {
-    const referenced = new Set();
-    for (const dashboard of index.dashboards)
-        for (const id of tileReportIds(dashboard))
-            referenced.add(id);
-    for (const report of index.reports.values())
-        for (const id of referencedIds(report))
-            referenced.add(id);
-    return [...index.reports.values()]
-        .filter(report => !referenced.has(report.id))
-        .sort((a, b) => compareStrings(a.name, b.name) || compareStrings(a.id, b.id));
-}
-/** Compact deterministic JSON, for hashing only (the canonical text is indented). */
-const stableStringify = configure({ deterministic: true, bigint: false, circularValue: Error });
-function hashOf(value) {
-    return (0,external_node_crypto_.createHash)('sha256')
-        .update(stableStringify(value) ?? 'undefined')
-        .digest('hex');
-}
-/**
- * Fingerprints of one side, cached per report (reports are shared by
- * dashboards). `hash` is a fingerprint's digest, where every report is
- * stood for by its own digest, so each report is serialized once however
- * many dashboards show it: two units are equal when their digests are.
- * `of` gives the full content, only to describe differences.
- */
-class Fingerprinter {
-    index;
-    #prints = new Map();
-    #hashes = new Map();
-    #dashboardHashes = new Map();
-    constructor(index) {
-        this.index = index;
-    }
-    /** A unit's content without ids: dashboard or report. */
-    of(entity) {
-        return isDashboard(entity)
-            ? this.dashboard(entity, id => this.report(id))
-            : this.report(entity.id);
-    }
-    /** Same content as `entity` of another side: equal fingerprints, compared by digest. */
-    equals(entity, other, otherEntity) {
-        if (entity.exportEntityType !== otherEntity.exportEntityType)
-            return false;
-        return this.hash(entity) === other.hash(otherEntity);
-    }
-    hash(entity) {
-        if (!isDashboard(entity))
-            return this.reportHash(entity.id);
-        let hash = this.#dashboardHashes.get(entity.id);
-        if (hash === undefined) {
-            hash = hashOf(this.dashboard(entity, id => ({ hash: this.reportHash(id) })));
-            this.#dashboardHashes.set(entity.id, hash);
-        }
-        return hash;
-    }
-    report(id, trail = new Set()) {
-        let print = this.#prints.get(id);
-        if (print === undefined) {
-            const inner = new Set([...trail, id]);
-            print = this.reportContent(id, trail, child => this.report(child, inner));
-            this.#prints.set(id, print);
-        }
-        return print;
-    }
-    reportHash(id, trail = new Set()) {
-        let hash = this.#hashes.get(id);
-        if (hash === undefined) {
-            const inner = new Set([...trail, id]);
-            hash = hashOf(this.reportContent(id, trail, child => ({ hash: this.reportHash(child, inner) })));
-            this.#hashes.set(id, hash);
-        }
-        return hash;
-    }
-    /** A report without ids, with what Optimize sets on import left out; children through `child`. */
-    reportContent(id, trail, child) {
-        const report = this.index.reports.get(id);
-        // A dangling reference (validate catches it in files) still compares stably.
-        if (!report || trail.has(id))
-            return { missingReport: true };
-        const { id: _id, collectionId: _c, sourceIndexVersion: _v, ...rest } = report;
-        const { userTaskReport: _u, ...data } = report.data;
-        const configuration = data.configuration;
-        if (configuration && typeof configuration === 'object') {
-            // Optimize fills the definition XML from the target on import (§4.1 step 9g).
-            const { xml: _x, ...withoutXml } = configuration;
-            data.configuration = withoutXml;
-        }
-        if (report.exportEntityType === 'combined_report') {
-            data.reports = report.data.reports.map(({ id: childId, ...item }) => ({
-                ...item,
-                report: child(childId)
-            }));
-        }
-        else if (Array.isArray(data.definitions)) {
-            data.definitions = data.definitions.map(sortedDefinition);
-        }
-        return { ...rest, description: report.description ?? null, data };
-    }
-    dashboard(dashboard, report) {
-        const { id: _id, collectionId: _c, sourceIndexVersion: _v, tiles, ...rest } = dashboard;
-        const keyed = tiles.map(tile => {
-            const { id, ...other } = tile;
-            const base = { ...other, configuration: tile.configuration ?? null };
-            const isReport = REPORT_ID_PATTERN.test(id);
-            const abstract = isReport ? { ...base, report: report(id) } : { ...base, id };
-            // Ties (same cell) are broken by content, never by id: the report's name stands for it.
-            const name = isReport ? (this.index.reports.get(id)?.name ?? '') : '';
-            let key;
-            const tieKey = () => (key ??= stableStringify({ ...base, id: isReport ? '' : id, name }) ?? '');
-            return { tile: abstract, tieKey };
-        });
-        keyed.sort((a, b) => a.tile.position.y - b.tile.position.y ||
-            a.tile.position.x - b.tile.position.x ||
-            compareStrings(a.tieKey(), b.tieKey()));
-        return {
-            ...rest,
-            description: dashboard.description ?? null,
-            instantPreviewDashboard: dashboard.instantPreviewDashboard ?? false,
-            tiles: keyed.map(k => k.tile)
-        };
-    }
-}
-/** Versions and tenants are sets: compared in a fixed order. */
-function sortedDefinition(definition) {
-    const sorted = { ...definition };
-    if (Array.isArray(definition.versions))
-        sorted.versions = [...definition.versions].sort(compareStrings);
-    if (Array.isArray(definition.tenantIds))
-        sorted.tenantIds = [...definition.tenantIds].sort((a, b) => compareStrings(a ?? '', b ?? ''));
-    return sorted;
 }
 
 ;// CONCATENATED MODULE: ./src/entities/promotion-definitions.ts
@@ -58180,8 +58418,26 @@ function checkIndexVersions(files, at) {
 
 
 
+
+
+
+/**
+ * Makes the folder ready to be read as the desired state, or refuses it:
+ * completes or discards a write an earlier run left unfinished, then refuses
+ * a `path` that does not exist, that export did not write, or that holds no
+ * entity (workspace/check.ts). `plan` and `import` call it before they talk
+ * to Optimize; validateTree calls it too.
+ */
+function openDesiredState(settings, io) {
+    checkNoLinksBetween(settings.workspace, settings.path);
+    const recovered = recoverTree(settings.path);
+    if (recovered)
+        io.warning(recovered);
+    checkDesiredState(settings.workspace, settings.path, settings.relativePath);
+}
 /** Reads and checks the files; annotates every problem. Shared with `plan`. */
 async function validateTree(settings, io) {
+    openDesiredState(settings, io);
     const loaded = await readEntityTree(settings.path);
     const problems = checkTree(loaded);
     for (const problem of problems) {
@@ -58302,6 +58558,7 @@ async function preparePlan(settings, io, client) {
             context
         };
     };
+    openDesiredState(settings, io);
     // The target is read while the files are checked: both are read-only.
     const optimize = client ?? OptimizeClient.create(settings.connection, io);
     const reading = exportCollection(optimize, collectionId).then(content => ({ content }), (error) => ({ error }));

@@ -3,12 +3,17 @@
  * its final name only once it is complete (`commit`), so a reader, a commit or
  * a later run never sees half a file; `discard` removes every trace.
  *
+ * A symbolic link at the temporary name is refused, never written through;
+ * the final name is given by a rename, which replaces a link there instead
+ * of following it.
+ *
  * Bytes are appended synchronously into one reusable buffer and written out a
  * megabyte at a time. `mark` and `rollback` take the file back to an earlier
  * length, hash included, so a page that fails halfway leaves nothing behind.
  */
 import {createHash, type Hash} from 'node:crypto'
-import {open, rename, rm, type FileHandle} from 'node:fs/promises'
+import {rename, rm, type FileHandle} from 'node:fs/promises'
+import {openToWrite} from '../workspace/files.js'
 import type {LineSink} from './page-stream.js'
 
 /** Bytes gathered before one write call. */
@@ -36,9 +41,9 @@ export class FileSink implements LineSink {
     private hash: Hash
   ) {}
 
-  /** Opens (truncating) `tempPath`. */
+  /** Opens (truncating) `tempPath`; refuses a symbolic link there instead of writing through it. */
   static async open(tempPath: string): Promise<FileSink> {
-    return new FileSink(tempPath, await open(tempPath, 'w'), createHash('sha256'))
+    return new FileSink(tempPath, await openToWrite(tempPath), createHash('sha256'))
   }
 
   /** Bytes in the file, buffered ones included. */

@@ -62,18 +62,7 @@ function isWhitespace(byte: number): boolean {
   return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09
 }
 
-/**
- * An entity with JSON text whose value equals it, except perhaps in the
- * `data.configuration.xml` of a single report (which the entity files never
- * hold): for handing the entity to another thread as a cheap string.
- */
-export interface DecodedEntity {
-  value: unknown
-  text: string
-}
-
 export class ExportDecoder {
-  readonly #withText: boolean
   #mode = BEFORE
   #expect = FIRST
   #depth = 0
@@ -115,11 +104,6 @@ export class ExportDecoder {
   /** Bytes read so far. */
   #offset = 0
   #emitted = 0
-
-  /** With `withText`, each entity comes as a DecodedEntity. */
-  constructor({withText = false}: {withText?: boolean} = {}) {
-    this.#withText = withText
-  }
 
   /** Reads the next bytes of the body; answers the entities they complete. */
   push(chunk: Uint8Array): unknown[] {
@@ -290,11 +274,9 @@ export class ExportDecoder {
     }
     if (!Array.isArray(whole)) return whole
     // With '[0,' in front, the 0 stands for the entities answered before the tail.
-    const rest = this.#resumeWith
+    return this.#resumeWith
       ? whole.slice(1 + this.#emitted - this.#emittedBeforeTail)
       : whole.slice(this.#emitted)
-    if (!this.#withText) return rest
-    return rest.map(value => ({value, text: JSON.stringify(value)}) satisfies DecodedEntity)
   }
 
   /**
@@ -372,15 +354,14 @@ export class ExportDecoder {
   #finishEntity(out: unknown[]): boolean {
     const text = concatText(this.#kept)
     let value: unknown
-    let json = text
     try {
       value = JSON.parse(text)
-      if (this.#cuts.length > 0) [value, json] = this.#restoreCuts(value, text)
+      if (this.#cuts.length > 0) value = this.#restoreCuts(value, text)
     } catch {
       this.#mode = IRREGULAR
       return false
     }
-    out.push(this.#withText ? ({value, text: json} satisfies DecodedEntity) : value)
+    out.push(value)
     this.#emitted++
     return true
   }
@@ -390,25 +371,19 @@ export class ExportDecoder {
    * from all its bytes. The placeholder is the entity's only NUL character,
    * so no string of the entity can pass for it.
    */
-  #restoreCuts(value: unknown, text: string): [unknown, string] {
+  #restoreCuts(value: unknown, text: string): unknown {
     const configuration = configurationOf(value)
     const placedOnce =
       this.#cuts.length === 1 &&
       configuration?.xml === `${MARK}0` &&
       text.indexOf(NUL_ESCAPE) === text.lastIndexOf(NUL_ESCAPE)
-    if (!placedOnce) {
-      const whole = this.#wholeText()
-      return [JSON.parse(whole), whole]
-    }
-    const type = (value as {exportEntityType?: unknown}).exportEntityType
-    if (type === 'single_process_report') {
+    if (!placedOnce) return JSON.parse(this.#wholeText())
+    if ((value as {exportEntityType?: unknown}).exportEntityType === 'single_process_report') {
       delete configuration.xml
     } else {
       configuration.xml = JSON.parse(concatText(this.#cuts[0])) as unknown
     }
-    // A single report's files never hold its configuration's xml: the text with the placeholder serves.
-    const singleReport = type === 'single_process_report' || type === 'single_decision_report'
-    return [value, singleReport ? text : this.#wholeText()]
+    return value
   }
 
   /** The current entity's bytes as they came, cut strings included. */

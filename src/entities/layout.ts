@@ -17,6 +17,7 @@ import {hash} from 'node:crypto'
 import slugify from '@sindresorhus/slugify'
 import type {Dashboard, Entity, Report} from '../optimize/schemas.js'
 import {toCanonicalJson} from './canonical-json.js'
+import type {JsonDocument} from './json-document.js'
 import {compareStrings, type NormalizedEntity} from './normalize.js'
 
 export const MANIFEST_FILE = 'optimize-as-code.json'
@@ -53,6 +54,33 @@ export interface Manifest {
   formatVersion: number
   entities: ManifestEntry[]
   files: string[]
+}
+
+/** A problem of a file of the tree, for an annotation. */
+export interface TreeProblem {
+  /** Relative to the tree's folder, POSIX separators. */
+  file: string
+  line?: number
+  column?: number
+  message: string
+}
+
+/** An entity file read back, parsed and checked against the entity schemas. */
+export interface EntityFile {
+  file: string
+  entity: Entity
+  decisionXml?: string
+  document: JsonDocument
+}
+
+/** A tree read back from its folder. */
+export interface LoadedTree {
+  tree: EntityTree
+  files: EntityFile[]
+  problems: TreeProblem[]
+  manifest?: Manifest
+  /** The text of every file read (entity JSON and .dmn), by path relative to the folder. */
+  texts: Map<string, string>
 }
 
 /** Renders extra files for a dashboard (its SVG picture), given its file's path without `.json`. */
@@ -109,9 +137,9 @@ export function layoutTree(tree: EntityTree, extras?: DashboardExtras): ManagedF
     'report'
   )
   for (const normalized of tree.reports) {
-    const {entity, decisionXml, text} = normalized
+    const {entity, decisionXml} = normalized
     const base = `${REPORT_DIR}/${reportNames.get(entity.id)}`
-    files.push({path: `${base}.json`, content: text ?? toCanonicalJson(entity), entity: normalized})
+    files.push({path: `${base}.json`, content: toCanonicalJson(entity), entity: normalized})
     if (decisionXml !== undefined)
       files.push({path: `${base}.dmn`, content: withNewline(decisionXml)})
     entries.push(entryFor(entity, `${base}.json`))
@@ -122,9 +150,9 @@ export function layoutTree(tree: EntityTree, extras?: DashboardExtras): ManagedF
     'dashboard'
   )
   for (const normalized of tree.dashboards) {
-    const {entity, text} = normalized
+    const {entity} = normalized
     const base = `${DASHBOARD_DIR}/${dashboardNames.get(entity.id)}`
-    files.push({path: `${base}.json`, content: text ?? toCanonicalJson(entity), entity: normalized})
+    files.push({path: `${base}.json`, content: toCanonicalJson(entity), entity: normalized})
     for (const extra of extras?.(entity, reportsById) ?? []) {
       files.push({path: `${base}.${extra.extension}`, content: extra.content})
     }

@@ -21,11 +21,6 @@ export interface NormalizedEntity<T extends Entity = Entity> {
   entity: T
   /** DMN XML of a decision report, kept beside its JSON file. */
   decisionXml?: string
-  /**
-   * The entity's canonical JSON, when it was written as soon as the entity
-   * arrived (export does, while later batches are still on their way).
-   */
-  text?: string
 }
 
 export function normalizeEntity<T extends Entity>(input: T): NormalizedEntity<T> {

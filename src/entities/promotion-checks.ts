@@ -11,7 +11,7 @@ import {
   isDashboard,
   type EntityType
 } from '../optimize/schemas.js'
-import type {EntityFile, LoadedTree, TreeProblem} from '../workspace.js'
+import type {EntityFile, LoadedTree, TreeProblem} from './layout.js'
 import {compareStrings} from './normalize.js'
 import {referencedIds} from './promotion-compare.js'
 

@@ -7,9 +7,15 @@
  * - `pull-request`: the branch holds exactly one commit on top of the base
  *   with this export's `relativePath`, force-pushed with a lease, and one open
  *   pull request per branch whose body is the change summary.
+ *
+ * A half-written tree is never published: before a commit is built, an
+ * interrupted write is completed and the folder is checked (it parses, and
+ * its manifest lists exactly the files of dashboards/ and reports/).
  */
 import {type Io} from '../io.js'
 import type {CommitMode, Settings} from '../settings.js'
+import {checkPublishable} from '../workspace/check.js'
+import {recoverTree} from '../workspace/journal.js'
 import {
   buildTree,
   commitTree,
@@ -67,9 +73,23 @@ export async function publishChanges(
     io.info(`commit: none; the files under ${settings.relativePath} are left uncommitted.`)
     return {mode, changed: false}
   }
+  await checkTreeToPublish(settings, io)
   const git = await Git.create(settings.workspace, {token, io})
   if (mode === 'push') return pushToCurrentBranch(settings, io, git)
   return publishPullRequest(settings, io, git, change, options)
+}
+
+/** Completes an interrupted write, then refuses a folder that is not whole, naming every problem. */
+async function checkTreeToPublish(settings: Settings, io: Io): Promise<void> {
+  const recovered = recoverTree(settings.path)
+  if (recovered) io.warning(recovered)
+  const problems = await checkPublishable(settings.path)
+  if (!problems.length) return
+  const shown = problems.slice(0, 20).map(problem => `${settings.relativePath}/${problem}`)
+  if (problems.length > shown.length) shown.push(`and ${problems.length - shown.length} more`)
+  throw new Error(
+    `Refusing to commit ${settings.relativePath}: it is not a whole export (${shown.join('; ')}). Nothing was committed or pushed. Run the export again, and remove by hand any file in dashboards/ or reports/ that export did not write.`
+  )
 }
 
 async function pushToCurrentBranch(settings: Settings, io: Io, git: Git): Promise<PublishResult> {

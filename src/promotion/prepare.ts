@@ -42,7 +42,7 @@ import type {Collection, Entity} from '../optimize/schemas.js'
 import {writeTextNoFollow} from './plan-file.js'
 import {inputSecrets, redact} from '../redact.js'
 import type {Settings} from '../settings.js'
-import {validateTree, workspaceFile} from '../validate.js'
+import {openDesiredState, validateTree, workspaceFile} from '../validate.js'
 
 export interface PlanOutcome {
   document: PlanDocument
@@ -126,6 +126,7 @@ export async function preparePlan(
     }
   }
 
+  openDesiredState(settings, io)
   // The target is read while the files are checked: both are read-only.
   const optimize = client ?? OptimizeClient.create(settings.connection, io)
   const reading = exportCollection(optimize, collectionId).then(

@@ -1,4 +1,4 @@
-import {readFile} from 'node:fs/promises'
+import {mkdir, readFile, symlink, writeFile} from 'node:fs/promises'
 import * as path from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {CommandFailedError} from '../../src/command.js'
@@ -148,5 +148,28 @@ describe('export-data of several reports and of non-raw reports (§5.4, §5.5)',
       await readFile(path.join(settings.data.output, 'manifest.json'), 'utf8')
     ) as {reports: {id: string}[]}
     expect(manifest.reports.map(r => r.id)).toEqual([good])
+  })
+
+  it('refuses a symbolic link where a .partial file goes, and leaves its target alone', async () => {
+    const emu = await emulator()
+    const dir = await workspace()
+    const id = addRawReport(emu, 20, 1)
+    const outside = path.join(await workspace(), 'victim.txt')
+    await writeFile(outside, 'keep\n')
+    await mkdir(path.join(dir, 'data'))
+    const partial = path.join(dir, 'data', `${id}.ndjson.partial`)
+    await symlink(outside, partial)
+    const io = testIo()
+    const settings = settingsFor(emu, dir, {'report-ids': id, output: 'data'}, io)
+
+    const error = await runExportData(settings, io, clientFor(settings, io)).catch(
+      (e: unknown) => e
+    )
+
+    expect(error).toBeInstanceOf(CommandFailedError)
+    expect((error as Error).message).toBe(
+      `Report ${id}: Refusing to write '${partial}': it is a symbolic link.`
+    )
+    expect(await readFile(outside, 'utf8')).toBe('keep\n')
   })
 })

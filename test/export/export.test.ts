@@ -1,11 +1,12 @@
 import {execFileSync} from 'node:child_process'
-import {readdir, readFile, writeFile, mkdir} from 'node:fs/promises'
+import {readdir, readFile, symlink, writeFile, mkdir} from 'node:fs/promises'
 import * as path from 'node:path'
 import {afterEach, describe, expect, it} from 'vitest'
 import {startEmulator, type Emulator, type EmulatorOptions} from '../../emulator/index.js'
 import type {InputName} from '../../src/constants.js'
 import {runExport} from '../../src/export.js'
 import {OptimizeClient} from '../../src/optimize/client.js'
+import {runValidate} from '../../src/validate.js'
 import {recordingIo} from '../helpers/io.js'
 import {makeSettings} from '../helpers/settings.js'
 import {tempDir} from '../helpers/temp.js'
@@ -269,5 +270,194 @@ describe('export', () => {
     expect(files).toHaveLength(6)
     for (const file of files) expect(file).toMatch(/^[a-z0-9-]{1,80}\.json$/)
     expect(outcome.after.dashboards.map(d => d.entity.name).sort()).toEqual([...names].sort())
+  })
+
+  it('refuses an unknown collection before writing: the folder stays byte for byte as it was', async () => {
+    const emu = await emulator()
+    emu.state.addCollection({id: 'dev', name: 'Dev'})
+    emu.state.generate({collectionId: 'dev', dashboards: 2, reportsPerDashboard: 2, seed: 4})
+    const workspace = await tempDir()
+    await exportOnce(emu, workspace, {'collection-id': 'dev'})
+    const before = await snapshot(path.join(workspace, 'optimize'))
+
+    await expect(exportOnce(emu, workspace, {'collection-id': 'dve'})).rejects.toThrow(
+      "Collection 'dve' does not exist in Optimize (GET /api/public/collection/dve answered 404); nothing was written. Check the input 'collection-id'."
+    )
+    expect(await snapshot(path.join(workspace, 'optimize'))).toEqual(before)
+  })
+
+  it('before 8.6, refuses a collection that lists nothing while the folder holds its entities', async () => {
+    const emu = await emulator({profile: '3.10'})
+    emu.state.addCollection({id: 'dev', name: 'Dev'})
+    const {dashboardIds} = emu.state.generate({
+      collectionId: 'dev',
+      dashboards: 2,
+      reportsPerDashboard: 2,
+      seed: 4
+    })
+    // Reports only: exporting 3.x dashboards (their legacy `reports` field) is not supported.
+    for (const id of dashboardIds) emu.state.removeDashboard(id)
+    const workspace = await tempDir()
+    await exportOnce(emu, workspace, {'collection-id': 'dev'})
+    const before = await snapshot(path.join(workspace, 'optimize'))
+
+    await expect(exportOnce(emu, workspace, {'collection-id': 'dve'})).rejects.toThrow(
+      /Collection 'dve' lists nothing, but optimize holds \d+ of its dashboards and reports: nothing was written/
+    )
+    expect(await snapshot(path.join(workspace, 'optimize'))).toEqual(before)
+    // A fresh folder: an empty or unknown collection cannot be told apart; it is said, not guessed.
+    const {io} = await exportOnce(emu, await tempDir(), {'collection-id': 'dve'})
+    expect(io.warnings.map(w => w.message).join()).toMatch(
+      /lists nothing: it is empty or does not exist/
+    )
+  })
+
+  it('refuses an entity whose file would exceed the size validate accepts, naming it', async () => {
+    const emu = await emulator()
+    emu.state.addCollection({id: 'dev', name: 'Dev'})
+    const {reportIds} = emu.state.generate({
+      collectionId: 'dev',
+      dashboards: 1,
+      reportsPerDashboard: 2,
+      seed: 4
+    })
+    const workspace = await tempDir()
+    await exportOnce(emu, workspace, {'collection-id': 'dev'})
+    const before = await snapshot(path.join(workspace, 'optimize'))
+    let name = ''
+    emu.state.updateReport(reportIds[1], r => {
+      name = String(r.name)
+      ;(r.data as {configuration: Record<string, unknown>}).configuration.note = 'x'.repeat(
+        10 * 1024 * 1024
+      )
+    })
+    await expect(exportOnce(emu, workspace, {'collection-id': 'dev'})).rejects.toThrow(
+      new RegExp(
+        `reports/${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}[^ ]*\\.json would be \\d+ bytes, over the limit of 10485760 bytes that validate and import apply`
+      )
+    )
+    expect(await snapshot(path.join(workspace, 'optimize'))).toEqual(before)
+  })
+
+  it('takes a report repeated in one export as one, and refuses two different versions of it', async () => {
+    const emu = await emulator()
+    emu.state.addCollection({id: 'dev', name: 'Dev'})
+    const {dashboardIds, reportIds} = emu.state.generate({
+      collectionId: 'dev',
+      dashboards: 2,
+      reportsPerDashboard: 2,
+      seed: 6
+    })
+    // The second dashboard shows the first one's first report too.
+    const shared = reportIds.find(id =>
+      (emu.state.getDashboard(dashboardIds[0])?.tiles as {id: string}[]).some(t => t.id === id)
+    ) as string
+    emu.state.updateDashboard(dashboardIds[1], d => {
+      ;(d.tiles as unknown[]).push({
+        id: shared,
+        type: 'optimize_report',
+        position: {x: 0, y: 40},
+        dimensions: {width: 4, height: 4},
+        configuration: null
+      })
+    })
+    const workspace = await tempDir()
+    // One dashboard a batch: the shared report comes in both answers, alike.
+    const {outcome} = await exportOnce(emu, workspace, {'collection-id': 'dev', 'batch-size': '1'})
+    expect(outcome.after.reports.filter(r => r.entity.id === shared)).toHaveLength(1)
+    const before = await snapshot(path.join(workspace, 'optimize'))
+
+    // The second answer carries another version of it (changed between the two requests).
+    const response = await fetch(`${emu.url}/api/public/export/dashboard/definition/json`, {
+      method: 'POST',
+      headers: {authorization: `Bearer ${emu.token}`, 'content-type': 'application/json'},
+      body: JSON.stringify([dashboardIds[1]])
+    })
+    const answer = (await response.json()) as {id: string; name: string}[]
+    for (const entity of answer) if (entity.id === shared) entity.name = 'Renamed meanwhile'
+    emu.faults.add({
+      route: 'exportDashboards',
+      skip: 1,
+      status: 200,
+      headers: {'content-type': 'application/json'},
+      body: JSON.stringify(answer)
+    })
+    await expect(
+      exportOnce(emu, workspace, {'collection-id': 'dev', 'batch-size': '1'})
+    ).rejects.toThrow(
+      new RegExp(
+        `Optimize answered two different versions of report ${shared} \\('.*'\\) in one export; nothing was written`
+      )
+    )
+    expect(await snapshot(path.join(workspace, 'optimize'))).toEqual(before)
+  })
+
+  it('exports the other dashboards when one has a dangling tile, keeps its files and names it', async () => {
+    const emu = await emulator()
+    emu.state.addCollection({id: 'dev', name: 'Dev'})
+    const {dashboardIds} = emu.state.generate({
+      collectionId: 'dev',
+      dashboards: 3,
+      reportsPerDashboard: 2,
+      seed: 12
+    })
+    const workspace = await tempDir()
+    const root = path.join(workspace, 'optimize')
+    await exportOnce(emu, workspace, {'collection-id': 'dev', 'batch-size': '2'})
+    const before = await snapshot(root)
+    const [changed, broken] = dashboardIds
+    const brokenBoard = emu.state.getDashboard(broken) as {name: string; tiles: {id: string}[]}
+    const deleted = brokenBoard.tiles.find(t => /^[0-9a-f-]{36}$/.test(t.id))?.id as string
+    // Deleted without the cascade Optimize's own delete does: the dashboard's tile now dangles.
+    emu.state.removeReport(deleted)
+    emu.state.updateDashboard(changed, d => void (d.name = 'Changed board'))
+
+    const {outcome, io} = await exportOnce(emu, workspace, {
+      'collection-id': 'dev',
+      'batch-size': '2'
+    })
+
+    const warning = io.warnings.find(w => w.message.includes(broken))?.message
+    expect(warning).toContain(
+      `Dashboard ${broken} ('${brokenBoard.name}') was not exported: Optimize answered 500 "Could not retrieve some reports required by this dashboard."`
+    )
+    expect(outcome.result.summary).toContain(`Dashboard ${broken}`)
+    const after = await snapshot(root)
+    // The broken dashboard's files, and the deleted report's, are as they were.
+    const brokenFiles = Object.keys(before).filter(
+      file =>
+        file !== 'optimize-as-code.json' &&
+        (before[file].includes(`"id": "${broken}"`) || before[file].includes(`"id": "${deleted}"`))
+    )
+    const svg = brokenFiles.find(f => f.startsWith('dashboards/'))?.replace(/\.json$/, '.svg')
+    expect(brokenFiles).toHaveLength(2)
+    for (const file of [...brokenFiles, svg as string]) expect(after[file], file).toBe(before[file])
+    // The others are exported.
+    expect(Object.keys(after)).toContain('dashboards/changed-board.json')
+    const validated = makeSettings({command: 'validate'}, {workspace})
+    await expect(runValidate(validated, recordingIo())).resolves.toBeDefined()
+  })
+
+  it('refuses to write through a symbolic link where a new entity file would go', async () => {
+    const emu = await emulator()
+    emu.state.addCollection({id: 'dev', name: 'Dev'})
+    const {dashboardIds} = emu.state.generate({
+      collectionId: 'dev',
+      dashboards: 1,
+      reportsPerDashboard: 1,
+      seed: 4
+    })
+    const workspace = await tempDir()
+    await exportOnce(emu, workspace, {'collection-id': 'dev'})
+    emu.state.updateDashboard(dashboardIds[0], d => void (d.name = 'New name'))
+    const outside = path.join(await tempDir(), 'victim.json')
+    await writeFile(outside, 'keep\n')
+    await symlink(outside, path.join(workspace, 'optimize/dashboards/new-name.json'))
+    const before = await snapshot(path.join(workspace, 'optimize'))
+    await expect(exportOnce(emu, workspace, {'collection-id': 'dev'})).rejects.toThrow(
+      "Refusing to write 'dashboards/new-name.json': it is a symbolic link."
+    )
+    expect(await readFile(outside, 'utf8')).toBe('keep\n')
+    expect(await snapshot(path.join(workspace, 'optimize'))).toEqual(before)
   })
 })

@@ -106,3 +106,24 @@ it('opens a pull request, updates it when a report changes, and leaves it alone 
   expect(third).toMatchObject({changed: false, pullRequestNumber: 1, commitSha: sha})
   expect(await fixture.git(['rev-parse', BRANCH], fixture.origin)).toBe(sha)
 })
+
+it('publishes nothing when export refuses an unknown collection, and leaves the folder as it was', async () => {
+  await exportAndPublish()
+  const sha = await fixture.git(['rev-parse', BRANCH], fixture.origin)
+  const pulls = JSON.stringify(fake.pulls)
+  const before = await fixture.git(['status', '--porcelain', '--untracked-files=all'])
+  const files = await fixture.git(['ls-files', '-s', '-o', 'optimize'])
+
+  const io = recordingIo()
+  const typo = {...settings(), collectionId: 'saels'}
+  await expect(
+    runExport(typo, io).then(async () => publishChanges(typo, io, {summaryMarkdown: ''}))
+  ).rejects.toThrow(
+    /Collection 'saels' does not exist in Optimize.*Check the input 'collection-id'/
+  )
+
+  expect(await fixture.git(['rev-parse', BRANCH], fixture.origin)).toBe(sha)
+  expect(JSON.stringify(fake.pulls)).toBe(pulls)
+  expect(await fixture.git(['status', '--porcelain', '--untracked-files=all'])).toBe(before)
+  expect(await fixture.git(['ls-files', '-s', '-o', 'optimize'])).toBe(files)
+})

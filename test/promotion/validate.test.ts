@@ -4,7 +4,7 @@ import {describe, expect, it} from 'vitest'
 import {CommandFailedError} from '../../src/command.js'
 import type {Report} from '../../src/optimize/schemas.js'
 import {runValidate} from '../../src/validate.js'
-import {MAX_FILE_BYTES, readEntityTree} from '../../src/workspace.js'
+import {MAX_FILE_BYTES, readEntityTree} from '../../src/workspace/read.js'
 import {templateExport} from '../helpers/fixtures.js'
 import {recordingIo, type RecordingIo} from '../helpers/io.js'
 import {
