@@ -39,7 +39,8 @@ export interface CaseResult {
   rssTarget?: number
 }
 
-type Case = (rounds: number) => Promise<CaseResult>
+/** `before`: the bundled action of another commit, run in the same turns when given. */
+type Case = (rounds: number, before?: string) => Promise<CaseResult>
 
 /** A folder for one run; removed with the case's folder. */
 let folders = 0
@@ -52,10 +53,11 @@ async function action(
   dir: string,
   workspace: string,
   inputs: Record<string, string>,
-  expect: (outputs: Map<string, string>) => string | undefined
+  expect: (outputs: Map<string, string>) => string | undefined,
+  bundle = ACTION
 ): Promise<Run> {
   const env = await runnerEnv(dir, workspace, {commit: 'none', ...inputs})
-  const run = await timed({args: [ACTION], env, cwd: workspace})
+  const run = await timed({args: [bundle], env, cwd: workspace})
   const problem = expect(await actionOutputs(env))
   if (problem) throw new Error(`${inputs.command ?? 'export'}: ${problem}`)
   return run
@@ -128,17 +130,19 @@ async function withEmulator(
   }
 }
 
-const exportCollection: Case = async rounds =>
+const exportCollection: Case = async (rounds, before) =>
   withEmulator('export', {dashboards: 200, reports: 10}, async emulator => {
     const inputs = {...connection(emulator), 'collection-id': 'bench'}
     const floorJob = {mode: 'export', collectionId: 'bench'}
+    const first = (bundle: string) => async () => {
+      const dir = folder('export', 'action')
+      return action(dir, path.join(dir, 'workspace'), inputs, changed('true'), bundle)
+    }
     const figures = await inTurns(
       rounds,
       {
-        action: async () => {
-          const dir = folder('export', 'action')
-          return action(dir, path.join(dir, 'workspace'), inputs, changed('true'))
-        },
+        action: first(ACTION),
+        before: before ? first(before) : undefined,
         cli: async () =>
           cli(
             emulator,
@@ -157,16 +161,20 @@ const exportCollection: Case = async rounds =>
     }
   })
 
-const reExport: Case = async rounds =>
+const reExport: Case = async (rounds, before) =>
   withEmulator('re-export', {dashboards: 200, reports: 10}, async emulator => {
     const inputs = {...connection(emulator), 'collection-id': 'bench'}
-    const dir = folder('re-export', 'action')
-    const workspace = path.join(dir, 'workspace')
-    await action(dir, workspace, inputs, changed('true'))
+    const again = async (bundle: string) => {
+      const dir = folder('re-export', 'action')
+      const workspace = path.join(dir, 'workspace')
+      await action(dir, workspace, inputs, changed('true'), bundle)
+      return async () => action(dir, workspace, inputs, changed('false'), bundle)
+    }
     const figures = await inTurns(
       rounds,
       {
-        action: async () => action(dir, workspace, inputs, changed('false')),
+        action: await again(ACTION),
+        before: before ? await again(before) : undefined,
         floor: async () => floor(emulator, {mode: 'export', collectionId: 'bench'}, someEntities)
       },
       emulator
@@ -178,20 +186,22 @@ const reExport: Case = async rounds =>
     }
   })
 
-const exportIds: Case = async rounds =>
+const exportIds: Case = async (rounds, before) =>
   withEmulator('export-ids', {dashboards: 1000, reports: 5}, async emulator => {
     const listed = await fetch(`${emulator.url}/api/public/dashboard?collectionId=bench`, {
       headers: {authorization: `Bearer ${emulator.token}`}
     })
     const dashboardIds = ((await listed.json()) as {id: string}[]).map(d => d.id)
     const inputs = {...connection(emulator), 'dashboard-ids': dashboardIds.join('\n')}
+    const first = (bundle: string) => async () => {
+      const dir = folder('export-ids', 'action')
+      return action(dir, path.join(dir, 'workspace'), inputs, changed('true'), bundle)
+    }
     const figures = await inTurns(
       rounds,
       {
-        action: async () => {
-          const dir = folder('export-ids', 'action')
-          return action(dir, path.join(dir, 'workspace'), inputs, changed('true'))
-        },
+        action: first(ACTION),
+        before: before ? first(before) : undefined,
         floor: async () => floor(emulator, {mode: 'export', dashboardIds}, someEntities)
       },
       emulator
@@ -204,7 +214,7 @@ const exportIds: Case = async rounds =>
     }
   })
 
-const plan: Case = async rounds =>
+const plan: Case = async (rounds, before) =>
   withEmulator('plan', {dashboards: 200, reports: 10, target: 'production'}, async emulator => {
     const dir = folder('plan', 'action')
     const workspace = path.join(dir, 'workspace')
@@ -222,6 +232,10 @@ const plan: Case = async rounds =>
       {
         action: async () =>
           action(dir, workspace, {...target, command: 'plan'}, hasChanges('false')),
+        before: before
+          ? async () =>
+              action(dir, workspace, {...target, command: 'plan'}, hasChanges('false'), before)
+          : undefined,
         floor: async () => floor(emulator, {mode: 'plan', collectionId: 'production'}, someEntities)
       },
       emulator

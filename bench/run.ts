@@ -1,13 +1,16 @@
 /**
- * `npm run bench [-- <case> ...] [--rounds N] [--allow-tmpfs]`: the action as
+ * `npm run bench [-- <case> ...] [--rounds N] [--before REV] [--allow-tmpfs]`: the action as
  * users run it (`node dist/index.js` with the runner's environment, a fresh
  * process, the workspace on the checkout's disk), against a floor process that
  * makes the same requests with bare `fetch` (bench/floor.mjs), taken in turns.
  * Cases: export, re-export, export-ids, plan, export-data. Build dist/ first.
  * Five rounds by default (about ten minutes on a busy 2-core machine); the
- * README's figures are from `--rounds 7`.
+ * README's figures are from `--rounds 7`. `--before REV` adds the committed
+ * dist/ of another commit as a third contender in the same turns, which is
+ * how a change is judged on a machine whose speed drifts.
  */
-import {existsSync} from 'node:fs'
+import {execFileSync} from 'node:child_process'
+import {existsSync, mkdirSync} from 'node:fs'
 import {mkdir, rm} from 'node:fs/promises'
 import * as os from 'node:os'
 import * as path from 'node:path'
@@ -17,7 +20,11 @@ import {diskProbe, machine, median, ROOT, WORK, type Figures, type Run} from './
 
 const {values, positionals} = parseArgs({
   allowPositionals: true,
-  options: {rounds: {type: 'string', default: '5'}, 'allow-tmpfs': {type: 'boolean'}}
+  options: {
+    rounds: {type: 'string', default: '5'},
+    'allow-tmpfs': {type: 'boolean'},
+    before: {type: 'string'}
+  }
 })
 const rounds = Number(values.rounds)
 if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds must be a whole number ≥ 1')
@@ -33,12 +40,14 @@ if (fsType === 'tmpfs' && !values['allow-tmpfs'])
     `${WORK} is on tmpfs, which hides the cost of writing files; --allow-tmpfs to go on`
   )
 console.log(`${line}; ${rounds} rounds after a warm-up, in turns`)
+const before = values.before ? extractDist(values.before) : undefined
+if (before) console.log(`before: dist/ of ${values.before} (${before.commit})`)
 
 try {
   for (const name of names) {
     const load = os.loadavg()[0].toFixed(1)
     const probe = diskProbe()
-    const result = await CASES[name](rounds)
+    const result = await CASES[name](rounds, before?.action)
     console.log(`\n${table(result)}`)
     console.log(
       `  machine: load average ${load} before, ${os.loadavg()[0].toFixed(1)} after; 1,000 empty files created in ${fmt(probe)} ms before, ${fmt(diskProbe())} ms after`
@@ -62,6 +71,10 @@ function table({title, figures, compare, rssTarget}: CaseResult): string {
     )
   }
   lines.push(`  ${ratioLine(figures[compare.of], figures[compare.to], compare)}`)
+  if (figures.before)
+    lines.push(
+      `  ${ratioLine(figures[compare.of], figures.before, {...compare, to: 'before', target: 'lower is better'})}`
+    )
   if (rssTarget)
     lines.push(`  peak RSS of ${compare.of}: highest of the runs above; target ≤ ${rssTarget} MB`)
   return lines.join('\n')
@@ -86,4 +99,16 @@ function cpuS(run: Run): number {
 
 function fmt(value: number): string {
   return Math.round(value).toLocaleString('en')
+}
+
+/** The committed dist/ of `rev`, unpacked under WORK: the `before` contender. */
+function extractDist(rev: string): {action: string; commit: string} {
+  const commit = execFileSync('git', ['rev-parse', '--short', rev], {
+    cwd: ROOT,
+    encoding: 'utf8'
+  }).trim()
+  const dir = path.join(WORK, `before-${commit}`)
+  mkdirSync(dir, {recursive: true})
+  execFileSync('sh', ['-c', `git archive ${commit} dist | tar -x -C '${dir}'`], {cwd: ROOT})
+  return {action: path.join(dir, 'dist/index.js'), commit}
 }

@@ -33400,7 +33400,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4522);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7049);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -33409,7 +33409,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4522:
+/***/ 7049:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -49202,7 +49202,257 @@ function sortedDefinition(definition) {
     return sorted;
 }
 
-;// CONCATENATED MODULE: ./src/entities/export-text.ts
+;// CONCATENATED MODULE: ./src/redact.ts
+const REDACTED = '***';
+/** A Markdown escape of a character that tokens contain (`_`, `~`). */
+const MD = String.raw `\\[_~]`;
+/**
+ * Keys whose value is a credential: any key ending in one of these words, in
+ * any case (`client_secret`, `clientSecret`, `x-access-token`, `api_key`).
+ * Only the word itself is matched: the rest of the key stays as it is. Not
+ * `credentials`: our own plan says `credentials: <what Optimize answered>`.
+ */
+const SECRET_KEY = String.raw `(?:secret|token|password|passwd|pwd|authorization|api(?:[_-]|\\_)?key|cookie)`;
+/** Between key and value: a closing quote, then `:` `=` (maybe percent-encoded), or `,` in a header list. */
+const SEPARATOR = String.raw `(?:\\?["']|%22)?[ \t]*(?:[:=]|%3[ad]|,(?=[ \t]*\\?["']))(?:[ \t]|%20)*(?:\[[ \t]*)?`;
+/** Authorization schemes kept in front of the redacted value, so the message still says which. */
+const SCHEME = String.raw `(?:bearer|basic|token|digest|negotiate|ntlm)(?:[ \t]|%20|\+)+`;
+const VALUE = [
+    String.raw `\\"(?:[^"\\\r\n]|\\[^"\r\n])*\\"`, // JSON inside a JSON string: \"…\"
+    String.raw `"(?:[^"\\\r\n]|\\.)*"`,
+    String.raw `'(?:[^'\\\r\n]|\\.)*'`,
+    String.raw `%22(?:(?!%22)[^\s&"'])*%22`,
+    String.raw `(?!(?:null|true|false|undefined)\b)(?:${SCHEME})?(?:[^\s"'\\&,;<>()[\]{}]|${MD})+`
+].join('|');
+const KEY_VALUE = new RegExp(String.raw `(${SECRET_KEY})(?![\w])(${SEPARATOR})(${VALUE})`, 'gi');
+/** `Bearer <token68>` anywhere, but not a challenge's parameters (RFC 6750 §3: `Bearer error="…"`). */
+const BEARER = new RegExp(String.raw `\b(bearer(?:[ \t]|%20|\+)+)(?!(?:realm|scope|error|error_description|error_uri)[ \t]*=)((?:[A-Za-z0-9\-._~+/]|${MD}|%[0-9a-f]{2})+=*)`, 'gi');
+const JWT = new RegExp(String.raw `\beyJ(?:[\w-]|${MD}){2,}\.eyJ(?:[\w-]|${MD}){2,}\.(?:[\w-]|${MD})*`, 'g');
+const GITHUB_TOKEN = new RegExp(String.raw `\b(?:gh[pousr](?:_|${MD})[A-Za-z0-9]{20,}|github(?:_|${MD})pat(?:_|${MD})(?:\w|${MD}){20,})`, 'g');
+/** `//user:password@host`, with or without a scheme before it. */
+const URL_PASSWORD = /(\/\/[^\s:/?#@"'<>]*:)([^\s/?#@"'<>]+)@/g;
+/** Redacts `text` given the secrets known so far; add secrets the moment they are known. */
+class redact_Redactor {
+    #secrets = new Set();
+    #known;
+    constructor(secrets = []) {
+        for (const secret of secrets)
+            this.add(secret);
+    }
+    add(secret) {
+        if (!secret || this.#secrets.has(secret))
+            return;
+        this.#secrets.add(secret);
+        this.#known = undefined;
+    }
+    redact(text) {
+        if (!text)
+            return text;
+        this.#known ??= knownSecretsPattern(this.#secrets);
+        return redactPatterns(this.#known ? text.replace(this.#known, REDACTED) : text);
+    }
+}
+/** `text` without `secrets` and without credential-like values. */
+function redact(text, secrets = []) {
+    return new redact_Redactor(secrets).redact(text);
+}
+/**
+ * `value` with every string in it, however deep in arrays and objects, passed
+ * through `clean`: for a parsed answer, whose strings may hold a secret in a
+ * form its raw text did not show (an escape undone by parsing).
+ */
+function redactStrings(value, clean) {
+    if (typeof value === 'string')
+        return clean(value);
+    if (Array.isArray(value))
+        return value.map(item => redactStrings(item, clean));
+    if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+        const entries = Object.entries(value).map(([key, item]) => [
+            key,
+            redactStrings(item, clean)
+        ]);
+        return Object.fromEntries(entries);
+    }
+    return value;
+}
+/**
+ * The secrets among the inputs, for a writer that has the settings but no Io
+ * (plan.json). Tokens issued during the run are known to the Io only; the
+ * client redacts them from a server's words before any writer sees them.
+ */
+function inputSecrets(settings) {
+    const credentials = settings.connection?.credentials;
+    const secrets = [
+        credentials?.kind === 'token' ? credentials.token : credentials?.clientSecret,
+        settings.github.token
+    ];
+    return secrets.filter((secret) => Boolean(secret));
+}
+function redactPatterns(text) {
+    return text
+        .replace(URL_PASSWORD, `$1${REDACTED}@`)
+        .replace(KEY_VALUE, (_match, key, separator, value) => {
+        return `${key}${separator}${redactValue(value)}`;
+    })
+        .replace(BEARER, (match, scheme, token) => 
+    // A token has digits or symbols; "bearer tokenless" in a sentence is prose.
+    /[0-9._~+/=%]/.test(token) ? `${scheme}${REDACTED}` : match)
+        .replace(JWT, REDACTED)
+        .replace(GITHUB_TOKEN, REDACTED);
+}
+/** The value without its content: quotes and an authorization scheme stay. */
+function redactValue(value) {
+    for (const quote of ['\\"', '"', "'", '%22']) {
+        if (value.startsWith(quote) && value.endsWith(quote) && value.length >= 2 * quote.length)
+            return `${quote}${REDACTED}${quote}`;
+    }
+    const scheme = new RegExp(`^${SCHEME}`, 'i').exec(value);
+    return `${scheme?.[0] ?? ''}${REDACTED}`;
+}
+/** How escaping may spell a character: HTML entities (a Markdown summary escapes `&<>`). */
+const ENTITIES = {
+    '&': ['&amp;', '&#38;', '&#x26;'],
+    '<': ['&lt;', '&#60;', '&#x3c;'],
+    '>': ['&gt;', '&#62;', '&#x3e;'],
+    '"': ['&quot;', '&#34;', '&#x22;'],
+    "'": ['&#39;', '&#x27;', '&apos;']
+};
+/** The zero-width space our summaries put after `@` and `:` so GitHub makes no mention or link. */
+const ZERO_WIDTH = '(?:&#8203;|\u200b)?';
+/** One pattern for every known secret in every form a server or a writer may have escaped it in. */
+function knownSecretsPattern(secrets) {
+    const alternatives = new Set();
+    for (const secret of secrets) {
+        alternatives.add(escapedSecret(secret));
+        alternatives.add(percentEncoded(encodeURIComponent(secret)));
+        // Form encoding (application/x-www-form-urlencoded) differs: `+` for space, `*` escaped.
+        alternatives.add(percentEncoded(new URLSearchParams({ s: secret }).toString().slice(2)));
+    }
+    if (alternatives.size === 0)
+        return undefined;
+    // Longest first, so a secret that contains another is replaced whole.
+    const sorted = [...alternatives].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+    return new RegExp(sorted.join('|'), 'g');
+}
+/** `secret` with any backslashes before its punctuation, entities for it, zero-width spaces around it. */
+function escapedSecret(secret) {
+    let pattern = '';
+    for (const char of secret) {
+        if (/[A-Za-z0-9]/.test(char))
+            pattern += char;
+        else if (char === '\\')
+            pattern += String.raw `\\+`;
+        else {
+            const spellings = [escapeRegExp(char), ...(ENTITIES[char] ?? [])];
+            pattern += `${ZERO_WIDTH}\\\\*(?:${spellings.join('|')})${ZERO_WIDTH}`;
+        }
+    }
+    return pattern;
+}
+/** A percent-encoded secret, its escapes in either case (`%2f` as `%2F`). */
+function percentEncoded(encoded) {
+    return escapeRegExp(encoded).replace(/%([0-9A-F])([0-9A-F])/g, (_m, a, b) => `%[${a}${a.toLowerCase()}][${b}${b.toLowerCase()}]`);
+}
+function escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+}
+
+;// CONCATENATED MODULE: ./src/optimize/errors.ts
+/**
+ * The one error type of the Optimize client. Its message names the call and
+ * says what Optimize answered, parsed defensively: a 401 has no body, some
+ * builds answer plain text (optimize-api.md §2.1, §4.2). It never carries a
+ * token: requests never put one in the URL, headers are not kept, and the
+ * client redacts what the server said (src/redact.ts) before it gets here.
+ */
+
+class OptimizeApiError extends Error {
+    name = 'OptimizeApiError';
+    method;
+    path;
+    kind;
+    status;
+    body;
+    retryAfterMs;
+    constructor(options) {
+        super(`${options.method} ${options.path} failed: ${options.message}`, { cause: options.cause });
+        this.method = options.method;
+        this.path = options.path;
+        this.kind = options.kind;
+        this.status = options.status;
+        this.body = options.body;
+        this.retryAfterMs = options.retryAfterMs;
+    }
+    /** Worth another try: the server may answer differently in a moment. */
+    get isTransient() {
+        if (this.kind === 'network' || this.kind === 'timeout' || this.kind === 'invalid-response')
+            return true;
+        return this.status === 429 || this.status === 502 || this.status === 503 || this.status === 504;
+    }
+}
+/**
+ * Thrown by a consumer of a streamed response body when the body is not what
+ * the call expects (cut short, malformed). The client turns it into a
+ * transient `invalid-response` OptimizeApiError, retried like a dropped
+ * connection.
+ */
+class InvalidBodyError extends Error {
+    name = 'InvalidBodyError';
+}
+/**
+ * Parses an error body that may be JSON, plain text or nothing. `redact`
+ * (the Io's) is applied to the text as it came and to every string parsed out
+ * of it, before anything is cut short: a server may echo a request's
+ * credentials, and only whole secrets can be recognised.
+ */
+function parseErrorBody(text, redact) {
+    const clean = redact(text);
+    if (!clean.trim())
+        return undefined;
+    try {
+        const parsed = JSON.parse(clean);
+        if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+            return redactStrings(parsed, redact);
+    }
+    catch {
+        // Not JSON: some Spring builds answer with a plain string (§4.2).
+    }
+    return { detailedMessage: clean.trim().slice(0, 500) };
+}
+/** One readable sentence out of an error body, with the detail lists spelled out. */
+function describeErrorBody(body) {
+    if (!body)
+        return '';
+    const parts = [];
+    if (body.errorCode)
+        parts.push(body.errorCode);
+    const text = body.detailedMessage || body.errorMessage;
+    if (text)
+        parts.push(text);
+    for (const index of body.mismatchingIndices ?? []) {
+        parts.push(`index ${index.indexName}: the file has version ${index.sourceIndexVersion}, the target expects ${index.targetIndexVersion}`);
+    }
+    if (body.definitions?.length) {
+        const defs = body.definitions.map(d => `${d.type ?? 'definition'} '${d.key}' (versions ${(d.versions ?? []).join(', ') || '-'}; tenants ${(d.tenantIds ?? []).map(t => t ?? 'none').join(', ') || '-'})`);
+        parts.push(`definitions: ${defs.join('; ')}`);
+    }
+    if (body.conflictedItems?.length) {
+        parts.push(`conflicts with: ${body.conflictedItems.map(c => `${c.type} '${c.name ?? c.id}'`).join(', ')}`);
+    }
+    return parts.join(' — ');
+}
+/** What went wrong, in one line for the summary: Optimize's own words when it gave any. */
+function failureText(error) {
+    if (error instanceof OptimizeApiError) {
+        const detail = describeErrorBody(error.body);
+        const refused = error.path.endsWith('/import') && error.status !== undefined && error.status < 500;
+        const text = detail && !error.message.includes(detail) ? `${error.message} (${detail})` : error.message;
+        return refused ? `Optimize refused the import: ${text}` : text;
+    }
+    return error instanceof Error ? error.message : String(error);
+}
+
+;// CONCATENATED MODULE: ./src/optimize/export-decoder.ts
 /**
  * Reads the body of an export batch (optimize-api.md §1 rows 4–5), a JSON
  * array of entities, as it arrives: each entity is parsed as soon as its last
@@ -49653,279 +49903,124 @@ function isObject(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-;// CONCATENATED MODULE: ./src/redact.ts
-const REDACTED = '***';
-/** A Markdown escape of a character that tokens contain (`_`, `~`). */
-const MD = String.raw `\\[_~]`;
+;// CONCATENATED MODULE: ./src/optimize/entities.ts
 /**
- * Keys whose value is a credential: any key ending in one of these words, in
- * any case (`client_secret`, `clientSecret`, `x-access-token`, `api_key`).
- * Only the word itself is matched: the rest of the key stays as it is. Not
- * `credentials`: our own plan says `credentials: <what Optimize answered>`.
+ * Exporting entities through the bulk endpoints, the one way export, plan
+ * and import read entities from Optimize.
  */
-const SECRET_KEY = String.raw `(?:secret|token|password|passwd|pwd|authorization|api(?:[_-]|\\_)?key|cookie)`;
-/** Between key and value: a closing quote, then `:` `=` (maybe percent-encoded), or `,` in a header list. */
-const SEPARATOR = String.raw `(?:\\?["']|%22)?[ \t]*(?:[:=]|%3[ad]|,(?=[ \t]*\\?["']))(?:[ \t]|%20)*(?:\[[ \t]*)?`;
-/** Authorization schemes kept in front of the redacted value, so the message still says which. */
-const SCHEME = String.raw `(?:bearer|basic|token|digest|negotiate|ntlm)(?:[ \t]|%20|\+)+`;
-const VALUE = [
-    String.raw `\\"(?:[^"\\\r\n]|\\[^"\r\n])*\\"`, // JSON inside a JSON string: \"…\"
-    String.raw `"(?:[^"\\\r\n]|\\.)*"`,
-    String.raw `'(?:[^'\\\r\n]|\\.)*'`,
-    String.raw `%22(?:(?!%22)[^\s&"'])*%22`,
-    String.raw `(?!(?:null|true|false|undefined)\b)(?:${SCHEME})?(?:[^\s"'\\&,;<>()[\]{}]|${MD})+`
-].join('|');
-const KEY_VALUE = new RegExp(String.raw `(${SECRET_KEY})(?![\w])(${SEPARATOR})(${VALUE})`, 'gi');
-/** `Bearer <token68>` anywhere, but not a challenge's parameters (RFC 6750 §3: `Bearer error="…"`). */
-const BEARER = new RegExp(String.raw `\b(bearer(?:[ \t]|%20|\+)+)(?!(?:realm|scope|error|error_description|error_uri)[ \t]*=)((?:[A-Za-z0-9\-._~+/]|${MD}|%[0-9a-f]{2})+=*)`, 'gi');
-const JWT = new RegExp(String.raw `\beyJ(?:[\w-]|${MD}){2,}\.eyJ(?:[\w-]|${MD}){2,}\.(?:[\w-]|${MD})*`, 'g');
-const GITHUB_TOKEN = new RegExp(String.raw `\b(?:gh[pousr](?:_|${MD})[A-Za-z0-9]{20,}|github(?:_|${MD})pat(?:_|${MD})(?:\w|${MD}){20,})`, 'g');
-/** `//user:password@host`, with or without a scheme before it. */
-const URL_PASSWORD = /(\/\/[^\s:/?#@"'<>]*:)([^\s/?#@"'<>]+)@/g;
-/** Redacts `text` given the secrets known so far; add secrets the moment they are known. */
-class redact_Redactor {
-    #secrets = new Set();
-    #known;
-    constructor(secrets = []) {
-        for (const secret of secrets)
-            this.add(secret);
-    }
-    add(secret) {
-        if (!secret || this.#secrets.has(secret))
-            return;
-        this.#secrets.add(secret);
-        this.#known = undefined;
-    }
-    redact(text) {
-        if (!text)
-            return text;
-        this.#known ??= knownSecretsPattern(this.#secrets);
-        return redactPatterns(this.#known ? text.replace(this.#known, REDACTED) : text);
-    }
-}
-/** `text` without `secrets` and without credential-like values. */
-function redact(text, secrets = []) {
-    return new redact_Redactor(secrets).redact(text);
-}
+
+
+
+
+
+
 /**
- * `value` with every string in it, however deep in arrays and objects, passed
- * through `clean`: for a parsed answer, whose strings may hold a secret in a
- * form its raw text did not show (an escape undone by parsing).
+ * Optimize answers a collection's listing (GET /api/public/report or
+ * dashboard?collectionId=) with one search of this size and no paging
+ * (ReportReaderES/OS.getReportsForCollection, DashboardReader*,
+ * DatabaseConstants.LIST_FETCH_LIMIT in camunda/camunda): a listing of
+ * exactly this many may be cut short, silently.
  */
-function redactStrings(value, clean) {
-    if (typeof value === 'string')
-        return clean(value);
-    if (Array.isArray(value))
-        return value.map(item => redactStrings(item, clean));
-    if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-        const entries = Object.entries(value).map(([key, item]) => [
-            key,
-            redactStrings(item, clean)
-        ]);
-        return Object.fromEntries(entries);
-    }
-    return value;
-}
-/**
- * The secrets among the inputs, for a writer that has the settings but no Io
- * (plan.json). Tokens issued during the run are known to the Io only; the
- * client redacts them from a server's words before any writer sees them.
- */
-function inputSecrets(settings) {
-    const credentials = settings.connection?.credentials;
-    const secrets = [
-        credentials?.kind === 'token' ? credentials.token : credentials?.clientSecret,
-        settings.github.token
+const LIST_FETCH_LIMIT = 1000;
+/** The kinds whose listing may be cut short at LIST_FETCH_LIMIT. */
+function truncatedListings(dashboardIds, reportIds) {
+    return [
+        ...(dashboardIds.length >= LIST_FETCH_LIMIT ? ['dashboards'] : []),
+        ...(reportIds.length >= LIST_FETCH_LIMIT ? ['reports'] : [])
     ];
-    return secrets.filter((secret) => Boolean(secret));
 }
-function redactPatterns(text) {
-    return text
-        .replace(URL_PASSWORD, `$1${REDACTED}@`)
-        .replace(KEY_VALUE, (_match, key, separator, value) => {
-        return `${key}${separator}${redactValue(value)}`;
-    })
-        .replace(BEARER, (match, scheme, token) => 
-    // A token has digits or symbols; "bearer tokenless" in a sentence is prose.
-    /[0-9._~+/=%]/.test(token) ? `${scheme}${REDACTED}` : match)
-        .replace(JWT, REDACTED)
-        .replace(GITHUB_TOKEN, REDACTED);
+async function exportCollection(client, collectionId) {
+    const [dashboardIds, reportIds, collection] = await Promise.all([
+        client.listDashboardIds(collectionId),
+        client.listReportIds(collectionId),
+        client.getCollection(collectionId)
+    ]);
+    const { entities, dangling } = await exportEntities(client, dashboardIds, reportIds);
+    return { collection, dashboardIds, reportIds, entities, dangling, index: indexEntities(entities) };
 }
-/** The value without its content: quotes and an authorization scheme stay. */
-function redactValue(value) {
-    for (const quote of ['\\"', '"', "'", '%22']) {
-        if (value.startsWith(quote) && value.endsWith(quote) && value.length >= 2 * quote.length)
-            return `${quote}${REDACTED}${quote}`;
-    }
-    const scheme = new RegExp(`^${SCHEME}`, 'i').exec(value);
-    return `${scheme?.[0] ?? ''}${REDACTED}`;
-}
-/** How escaping may spell a character: HTML entities (a Markdown summary escapes `&<>`). */
-const ENTITIES = {
-    '&': ['&amp;', '&#38;', '&#x26;'],
-    '<': ['&lt;', '&#60;', '&#x3c;'],
-    '>': ['&gt;', '&#62;', '&#x3e;'],
-    '"': ['&quot;', '&#34;', '&#x22;'],
-    "'": ['&#39;', '&#x27;', '&apos;']
-};
-/** The zero-width space our summaries put after `@` and `:` so GitHub makes no mention or link. */
-const ZERO_WIDTH = '(?:&#8203;|\u200b)?';
-/** One pattern for every known secret in every form a server or a writer may have escaped it in. */
-function knownSecretsPattern(secrets) {
-    const alternatives = new Set();
-    for (const secret of secrets) {
-        alternatives.add(escapedSecret(secret));
-        alternatives.add(percentEncoded(encodeURIComponent(secret)));
-        // Form encoding (application/x-www-form-urlencoded) differs: `+` for space, `*` escaped.
-        alternatives.add(percentEncoded(new URLSearchParams({ s: secret }).toString().slice(2)));
-    }
-    if (alternatives.size === 0)
-        return undefined;
-    // Longest first, so a secret that contains another is replaced whole.
-    const sorted = [...alternatives].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
-    return new RegExp(sorted.join('|'), 'g');
-}
-/** `secret` with any backslashes before its punctuation, entities for it, zero-width spaces around it. */
-function escapedSecret(secret) {
-    let pattern = '';
-    for (const char of secret) {
-        if (/[A-Za-z0-9]/.test(char))
-            pattern += char;
-        else if (char === '\\')
-            pattern += String.raw `\\+`;
-        else {
-            const spellings = [escapeRegExp(char), ...(ENTITIES[char] ?? [])];
-            pattern += `${ZERO_WIDTH}\\\\*(?:${spellings.join('|')})${ZERO_WIDTH}`;
+/** Optimize's detailed message for a dashboard with a dangling tile (optimize-api.md §1 row 5). */
+const DANGLING_TILE = 'Could not retrieve some reports required by this dashboard';
+/**
+ * Dashboards with their reports, then the listed reports no dashboard
+ * brought (standalone ones): bulk calls of `batchSize` ids, never one per
+ * entity. Each entity is decoded as its bytes arrive, without the process
+ * XML nobody keeps (export-decoder.ts), and checked against the schemas.
+ *
+ * A dashboard whose tile references a deleted report fails its whole batch
+ * with 500 (§1 row 5): the batch is split until that dashboard is alone, and
+ * only it is left out (`dangling`). A report on two dashboards comes twice;
+ * two different versions of one entity are refused, naming it.
+ */
+async function exportEntities(client, dashboardIds, reportIds) {
+    const entities = new Map();
+    const add = (exported) => {
+        for (const entity of exported) {
+            const key = entityKey(entity);
+            const seen = entities.get(key);
+            if (seen && toCanonicalJson(seen) !== toCanonicalJson(entity)) {
+                const kind = isDashboard(entity) ? 'dashboard' : 'report';
+                throw new Error(`Optimize answered two different versions of ${kind} ${entity.id} ('${entity.name}') in one export; nothing was written. Run again; if it happens again, the entity may have been changed during the export.`);
+            }
+            entities.set(key, entity);
         }
-    }
-    return pattern;
+    };
+    const batches = { decoder: () => new ExportDecoder(), each: checked };
+    const chunks = [];
+    for (let i = 0; i < dashboardIds.length; i += client.batchSize)
+        chunks.push(dashboardIds.slice(i, i + client.batchSize));
+    const parts = await Promise.all(chunks.map(async (ids) => isolating(client, ids, batches)));
+    for (const part of parts)
+        add(part.entities);
+    const rest = reportIds.filter(id => !entities.has(`report:${id}`));
+    if (rest.length > 0)
+        add(await client.exportReports(rest, batches));
+    return { entities: [...entities.values()], dangling: parts.flatMap(part => part.dangling) };
 }
-/** A percent-encoded secret, its escapes in either case (`%2f` as `%2F`). */
-function percentEncoded(encoded) {
-    return escapeRegExp(encoded).replace(/%([0-9A-F])([0-9A-F])/g, (_m, a, b) => `%[${a}${a.toLowerCase()}][${b}${b.toLowerCase()}]`);
+/** Dashboards and reports have ids of their own: the key tells them apart. */
+function entityKey(entity) {
+    return `${isDashboard(entity) ? 'dashboard' : 'report'}:${entity.id}`;
 }
-function escapeRegExp(text) {
-    return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
-}
-
-;// CONCATENATED MODULE: ./src/optimize/errors.ts
-/**
- * The one error type of the Optimize client. Its message names the call and
- * says what Optimize answered, parsed defensively: a 401 has no body, some
- * builds answer plain text (optimize-api.md §2.1, §4.2). It never carries a
- * token: requests never put one in the URL, headers are not kept, and the
- * client redacts what the server said (src/redact.ts) before it gets here.
- */
-
-class OptimizeApiError extends Error {
-    name = 'OptimizeApiError';
-    method;
-    path;
-    kind;
-    status;
-    body;
-    retryAfterMs;
-    constructor(options) {
-        super(`${options.method} ${options.path} failed: ${options.message}`, { cause: options.cause });
-        this.method = options.method;
-        this.path = options.path;
-        this.kind = options.kind;
-        this.status = options.status;
-        this.body = options.body;
-        this.retryAfterMs = options.retryAfterMs;
-    }
-    /** Worth another try: the server may answer differently in a moment. */
-    get isTransient() {
-        if (this.kind === 'network' || this.kind === 'timeout' || this.kind === 'invalid-response')
-            return true;
-        return this.status === 429 || this.status === 502 || this.status === 503 || this.status === 504;
-    }
-}
-/**
- * Thrown by a consumer of a streamed response body when the body is not what
- * the call expects (cut short, malformed). The client turns it into a
- * transient `invalid-response` OptimizeApiError, retried like a dropped
- * connection.
- */
-class InvalidBodyError extends Error {
-    name = 'InvalidBodyError';
-}
-/**
- * Parses an error body that may be JSON, plain text or nothing. `redact`
- * (the Io's) is applied to the text as it came and to every string parsed out
- * of it, before anything is cut short: a server may echo a request's
- * credentials, and only whole secrets can be recognised.
- */
-function parseErrorBody(text, redact) {
-    const clean = redact(text);
-    if (!clean.trim())
-        return undefined;
+async function isolating(client, ids, batches) {
     try {
-        const parsed = JSON.parse(clean);
-        if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
-            return redactStrings(parsed, redact);
+        return { entities: await client.exportDashboards(ids, batches), dangling: [] };
     }
-    catch {
-        // Not JSON: some Spring builds answer with a plain string (§4.2).
+    catch (error) {
+        if (!isDanglingTile(error))
+            throw error;
+        if (ids.length === 1)
+            return { entities: [], dangling: [...ids] };
+        const half = Math.ceil(ids.length / 2);
+        const parts = await Promise.all([
+            isolating(client, ids.slice(0, half), batches),
+            isolating(client, ids.slice(half), batches)
+        ]);
+        return {
+            entities: parts.flatMap(part => part.entities),
+            dangling: parts.flatMap(part => part.dangling)
+        };
     }
-    return { detailedMessage: clean.trim().slice(0, 500) };
 }
-/** One readable sentence out of an error body, with the detail lists spelled out. */
-function describeErrorBody(body) {
-    if (!body)
-        return '';
-    const parts = [];
-    if (body.errorCode)
-        parts.push(body.errorCode);
-    const text = body.detailedMessage || body.errorMessage;
-    if (text)
-        parts.push(text);
-    for (const index of body.mismatchingIndices ?? []) {
-        parts.push(`index ${index.indexName}: the file has version ${index.sourceIndexVersion}, the target expects ${index.targetIndexVersion}`);
-    }
-    if (body.definitions?.length) {
-        const defs = body.definitions.map(d => `${d.type ?? 'definition'} '${d.key}' (versions ${(d.versions ?? []).join(', ') || '-'}; tenants ${(d.tenantIds ?? []).map(t => t ?? 'none').join(', ') || '-'})`);
-        parts.push(`definitions: ${defs.join('; ')}`);
-    }
-    if (body.conflictedItems?.length) {
-        parts.push(`conflicts with: ${body.conflictedItems.map(c => `${c.type} '${c.name ?? c.id}'`).join(', ')}`);
-    }
-    return parts.join(' — ');
+function isDanglingTile(error) {
+    if (!(error instanceof OptimizeApiError) || error.status !== 500)
+        return false;
+    const { detailedMessage, errorMessage } = error.body ?? {};
+    return `${detailedMessage ?? ''} ${errorMessage ?? ''}`.includes(DANGLING_TILE);
 }
-/** What went wrong, in one line for the summary: Optimize's own words when it gave any. */
-function failureText(error) {
-    if (error instanceof OptimizeApiError) {
-        const detail = describeErrorBody(error.body);
-        const refused = error.path.endsWith('/import') && error.status !== undefined && error.status < 500;
-        const text = detail && !error.message.includes(detail) ? `${error.message} (${detail})` : error.message;
-        return refused ? `Optimize refused the import: ${text}` : text;
-    }
-    return error instanceof Error ? error.message : String(error);
+/**
+ * An exported entity as this action reads it: a dashboard of Optimize 3.9
+ * and older (`reports`) in today's shape (`tiles`), then the schema.
+ */
+function checked(value, index) {
+    const result = EntitySchema.safeParse(fromLegacy(value));
+    if (result.success)
+        return result.data;
+    const id = typeof value === 'object' && value && 'id' in value ? String(value.id) : `#${index}`;
+    throw new Error(`Optimize returned an entity that is not a valid export (id ${id}): ${prettifyError(result.error)}`);
 }
 
 ;// CONCATENATED MODULE: ./src/export-selection.ts
-/**
- * What `export` fetches: the listed dashboards and reports, or a collection's,
- * each entity checked and normalized as soon as its bytes are in, through the
- * bulk export endpoints in batches (never one call per dashboard).
- *
- * - An unknown `collection-id` is refused before anything is written:
- *   Optimize lists an unknown collection as empty (optimize-api.md §1 rows
- *   1–2), so an empty listing is checked with the collection endpoint (8.6+).
- * - A dashboard whose tile references a deleted report fails its whole batch
- *   with 500 "Could not retrieve some reports required by this dashboard."
- *   (§1 row 5): the batch is split until that dashboard is alone, and only it
- *   is left out, named.
- */
 
-
-
-
-
-/** Optimize's detailed message for a dashboard with a dangling tile (§1 row 5). */
-const DANGLING_TILE = 'Could not retrieve some reports required by this dashboard';
 async function fetchSelection(settings, client, io) {
-    const batches = exportBatches();
     const dashboardIds = [...settings.dashboardIds];
     const reportIds = [...settings.reportIds];
     let collectionReportIds = [];
@@ -49944,14 +50039,9 @@ async function fetchSelection(settings, client, io) {
         dashboardIds.push(...dashboards.filter(d => !dashboardIds.includes(d)));
         collectionReportIds = reports;
     }
-    const { entities, dangling } = await exportDashboards(client, dashboardIds, batches);
-    const have = new Set(entities.map(({ entity }) => entity.id));
-    const onDashboards = new Set(entities.flatMap(({ entity }) => (isDashboard(entity) ? tileReportIds(entity) : [])));
-    // A collection's reports that sit on no dashboard are exported as standalone reports.
-    const standalone = collectionReportIds.filter(id => !onDashboards.has(id));
-    const missing = [...reportIds, ...standalone].filter((id, i, all) => !have.has(id) && all.indexOf(id) === i);
-    if (missing.length)
-        entities.push(...(await client.exportReports(missing, batches)));
+    // A collection's reports that no dashboard brought are exported as standalone reports.
+    const listed = [...new Set([...reportIds, ...collectionReportIds])];
+    const { entities, dangling } = await exportEntities(client, dashboardIds, listed);
     return { entities, danglingDashboards: dangling, emptyCollection };
 }
 /**
@@ -49972,62 +50062,6 @@ async function checkCollectionExists(client, id, io) {
     if (all.some(collection => collection.id === id))
         return;
     throw new Error(`Collection '${id}' does not exist in Optimize (GET /api/public/collection/${id} answered 404); nothing was written. Check the input 'collection-id'.`);
-}
-/** Dashboards with their reports, a batch a request; a batch with a dangling tile is split. */
-async function exportDashboards(client, ids, batches) {
-    const chunks = [];
-    for (let i = 0; i < ids.length; i += client.batchSize)
-        chunks.push(ids.slice(i, i + client.batchSize));
-    const parts = await Promise.all(chunks.map(async (chunk) => exportIsolating(client, chunk, batches)));
-    return {
-        entities: parts.flatMap(part => part.entities),
-        dangling: parts.flatMap(part => part.dangling)
-    };
-}
-async function exportIsolating(client, ids, batches) {
-    try {
-        return { entities: await client.exportDashboards(ids, batches), dangling: [] };
-    }
-    catch (error) {
-        if (!isDanglingTile(error))
-            throw error;
-        if (ids.length === 1)
-            return { entities: [], dangling: [...ids] };
-        const half = Math.ceil(ids.length / 2);
-        const parts = await Promise.all([
-            exportIsolating(client, ids.slice(0, half), batches),
-            exportIsolating(client, ids.slice(half), batches)
-        ]);
-        return {
-            entities: parts.flatMap(part => part.entities),
-            dangling: parts.flatMap(part => part.dangling)
-        };
-    }
-}
-function isDanglingTile(error) {
-    if (!(error instanceof OptimizeApiError) || error.status !== 500)
-        return false;
-    const { detailedMessage, errorMessage } = error.body ?? {};
-    return `${detailedMessage ?? ''} ${errorMessage ?? ''}`.includes(DANGLING_TILE);
-}
-/**
- * How export reads its batches: each entity as soon as its bytes are in,
- * while the rest of its batch is still arriving, without building the process
- * XML it drops anyway (entities/export-text.ts); checked against the entity
- * schemas and normalized.
- */
-function exportBatches() {
-    return {
-        decoder: () => new ExportDecoder(),
-        each: (value, index) => {
-            const result = EntitySchema.safeParse(value);
-            if (!result.success) {
-                const id = typeof value === 'object' && value && 'id' in value ? String(value.id) : `#${index}`;
-                throw new Error(`Optimize returned an entity that is not a valid export (id ${id}): ${prettifyError(result.error)}`);
-            }
-            return normalizeEntity(result.data);
-        }
-    };
 }
 
 ;// CONCATENATED MODULE: ./src/entities/json-equal.ts
@@ -53087,7 +53121,6 @@ function removeQuietly(remove) {
 
 
 
-
 /**
  * Beside each dashboard's JSON: a picture of its tile grid, so GitHub's image
  * diff shows layout changes.
@@ -53115,8 +53148,8 @@ async function runExport(settings, io, hooks = {}) {
         throw new Error(`Collection '${settings.collectionId}' lists nothing, but ${settings.relativePath} holds ${read.manifest.entities.length} of its dashboards and reports: nothing was written. Check the input 'collection-id'. If the collection really is empty now, delete the folder's files yourself.`);
     }
     const dangling = selection.danglingDashboards;
-    const kept = keptUnits(dangling, read, selection.entities);
-    const after = toTree([...selection.entities, ...kept]);
+    const exported = selection.entities.map(entity => normalizeEntity(entity));
+    const after = toTree([...exported, ...keptUnits(dangling, read, exported)]);
     const files = layoutTree(after, dashboardPictures(after));
     checkSizes(files);
     // What git holds (the "before" of the change summary): a file that holds
@@ -53166,9 +53199,9 @@ function danglingMessage(id, name) {
 function keptUnits(dangling, read, exported) {
     if (!dangling.length || !read.manifest)
         return [];
-    const fileOf = new Map(read.manifest.entities.map(e => [entityKey(e.type, e.id), e.file]));
+    const fileOf = new Map(read.manifest.entities.map(e => [export_entityKey(e.type, e.id), e.file]));
     const texts = new Map(read.files.map(entry => [entry.file, entry]));
-    const have = new Set(exported.map(({ entity }) => entityKey(entity.exportEntityType, entity.id)));
+    const have = new Set(exported.map(({ entity }) => export_entityKey(entity.exportEntityType, entity.id)));
     const kept = [];
     const keep = (key) => {
         const entry = texts.get(fileOf.get(key) ?? '');
@@ -53184,10 +53217,10 @@ function keptUnits(dangling, read, exported) {
         return normalized;
     };
     for (const id of dangling) {
-        const dashboard = keep(entityKey('dashboard', id));
+        const dashboard = keep(export_entityKey('dashboard', id));
         const stack = dashboard ? referencedIds(dashboard.entity) : [];
         while (stack.length) {
-            const report = keep(entityKey('report', stack.pop()));
+            const report = keep(export_entityKey('report', stack.pop()));
             if (report)
                 stack.push(...referencedIds(report.entity));
         }
@@ -53195,7 +53228,7 @@ function keptUnits(dangling, read, exported) {
     return kept;
 }
 /** Dashboards and reports have ids of their own: the key tells them apart. */
-function entityKey(type, id) {
+function export_entityKey(type, id) {
     return `${type === 'dashboard' ? 'd' : 'r'}:${id}`;
 }
 /** Refuses, naming it, an entity whose file would exceed what validate reads. */
@@ -53245,25 +53278,10 @@ function unchangedEntity(files) {
             : undefined;
     };
 }
-/**
- * Normalized entities, one per id: a report on two dashboards comes once
- * with each. Two different versions of one entity in one export are refused,
- * naming it: which to write could only be guessed.
- */
+/** Normalized entities by kind, in id order. */
 function toTree(entities) {
-    const byId = new Map();
-    for (const normalized of entities) {
-        const { entity } = normalized;
-        const key = entityKey(entity.exportEntityType, entity.id);
-        const seen = byId.get(key);
-        if (seen && !sameEntity(seen, normalized)) {
-            const kind = isDashboard(entity) ? 'dashboard' : 'report';
-            throw new Error(`Optimize answered two different versions of ${kind} ${entity.id} ('${entity.name}') in one export; nothing was written. Run the export again; if it happens again, the entity may have been changed during the export.`);
-        }
-        byId.set(key, normalized);
-    }
     const tree = { dashboards: [], reports: [] };
-    for (const normalized of byId.values()) {
+    for (const normalized of entities) {
         if (isDashboard(normalized.entity))
             tree.dashboards.push(normalized);
         else
@@ -53272,9 +53290,6 @@ function toTree(entities) {
     tree.dashboards.sort((a, b) => compareStrings(a.entity.id, b.entity.id));
     tree.reports.sort((a, b) => compareStrings(a.entity.id, b.entity.id));
     return tree;
-}
-function sameEntity(a, b) {
-    return a.decisionXml === b.decisionXml && toCanonicalJson(a.entity) === toCanonicalJson(b.entity);
 }
 function exportedTable(tree) {
     if (!tree.dashboards.length)
@@ -60758,95 +60773,6 @@ function compareItems(a, b) {
         compareStrings(a.targetIds.join(), b.targetIds.join()));
 }
 
-;// CONCATENATED MODULE: ./src/optimize/entities.ts
-/**
- * Exporting entities through the bulk endpoints: dashboards with their
- * reports, then the listed reports no dashboard brought. Used wherever the
- * action reads a whole collection (plan, import).
- */
-
-
-
-/**
- * Optimize answers a collection's listing (GET /api/public/report or
- * dashboard?collectionId=) with one search of this size and no paging
- * (ReportReaderES/OS.getReportsForCollection, DashboardReader*,
- * DatabaseConstants.LIST_FETCH_LIMIT in camunda/camunda): a listing of
- * exactly this many may be cut short, silently.
- */
-const LIST_FETCH_LIMIT = 1000;
-/** The kinds whose listing may be cut short at LIST_FETCH_LIMIT. */
-function truncatedListings(dashboardIds, reportIds) {
-    return [
-        ...(dashboardIds.length >= LIST_FETCH_LIMIT ? ['dashboards'] : []),
-        ...(reportIds.length >= LIST_FETCH_LIMIT ? ['reports'] : [])
-    ];
-}
-async function exportCollection(client, collectionId) {
-    const [dashboardIds, reportIds, collection] = await Promise.all([
-        client.listDashboardIds(collectionId),
-        client.listReportIds(collectionId),
-        client.getCollection(collectionId)
-    ]);
-    const entities = await exportEntities(client, dashboardIds, reportIds);
-    return { collection, dashboardIds, reportIds, entities, index: indexEntities(entities) };
-}
-/**
- * Dashboards with their reports, then the listed reports no dashboard brought
- * (standalone ones): two bulk calls per `batchSize` ids, never one per entity.
- */
-async function exportEntities(client, dashboardIds, reportIds) {
-    const entities = new Map();
-    const add = (raw) => {
-        for (const item of raw) {
-            const entity = fromLegacy(item);
-            // The full schema only for what the cheap shape check doubts (2,000+ entities a plan).
-            if (!looksLikeEntity(entity)) {
-                const parsed = EntitySchema.safeParse(entity);
-                if (!parsed.success) {
-                    const id = item?.id;
-                    throw new Error(`the target exported an entity this action cannot read (id ${String(id)}): ${parsed.error.issues[0]?.message}`);
-                }
-            }
-            entities.set(`${entity.exportEntityType === 'dashboard' ? 'd' : 'r'}:${entity.id}`, entity);
-        }
-    };
-    // Comparisons leave the definition XML out (Optimize refills it on import), so
-    // the process XML, nearly all of an export's bytes, is never even parsed.
-    const batches = { decoder: () => new ExportDecoder() };
-    if (dashboardIds.length > 0)
-        add(await client.exportDashboards(dashboardIds, batches));
-    const rest = reportIds.filter(id => !entities.has(`r:${id}`));
-    if (rest.length > 0)
-        add(await client.exportReports(rest, batches));
-    return [...entities.values()];
-}
-/** What comparing and deleting rely on; anything else goes through the full schema. */
-function looksLikeEntity(value) {
-    const entity = value;
-    if (!entity || typeof entity.id !== 'string' || typeof entity.name !== 'string')
-        return false;
-    if (entity.exportEntityType === 'dashboard') {
-        return (Array.isArray(entity.tiles) &&
-            Array.isArray(entity.availableFilters) &&
-            entity.tiles.every(t => t &&
-                typeof t.id === 'string' &&
-                typeof t.position === 'object' &&
-                t.position !== null &&
-                typeof t.dimensions === 'object' &&
-                t.dimensions !== null));
-    }
-    const data = entity.data;
-    if (!data || typeof data !== 'object')
-        return false;
-    if (entity.exportEntityType === 'combined_report')
-        return (Array.isArray(data.reports) &&
-            data.reports.every(r => typeof r?.id === 'string'));
-    return ((entity.exportEntityType === 'single_process_report' ||
-        entity.exportEntityType === 'single_decision_report') &&
-        (data.definitions === undefined || Array.isArray(data.definitions)));
-}
-
 ;// CONCATENATED MODULE: ./src/promotion/plan-file.ts
 /**
  * Reading and writing plan files (plan-file, approved-plan) without
@@ -61237,6 +61163,12 @@ async function preparePlan(settings, io, client) {
     const listing = listingCheck(content, settings.prune);
     if (listing)
         prerequisites.push(listing);
+    if (content.dangling.length > 0)
+        prerequisites.push({
+            check: 'target dashboards',
+            status: 'warning',
+            message: `${content.dangling.length} dashboards of the target cannot be exported, because a tile references a report that no longer exists (${content.dangling.join(', ')}): the plan cannot see them, so one with a name in git is created beside it. Remove the broken tiles in Optimize`
+        });
     // 3. Index versions: the target's, against the files'.
     const index = targetIndexVersions(content.entities, settings.optimizeVersion);
     const mismatches = indexVersionMismatches(entities, index.versions);
@@ -61700,7 +61632,7 @@ class PromotionRun {
             const label = `batch ${index + 1} of ${batches.length}`;
             await this.io.group(`Importing ${batch.length} units (${label})`, async () => {
                 const copies = await this.importBatch(batch);
-                const exported = await exportEntities(this.context.client, [...copies.dashboards], [...copies.reports]);
+                const { entities: exported } = await exportEntities(this.context.client, [...copies.dashboards], [...copies.reports]);
                 const match = matchImported(batch, git, indexEntities(exported));
                 if (match.problems.length > 0)
                     throw new Error(`verification failed: ${match.problems.join('; ')}`);
@@ -61791,7 +61723,7 @@ class PromotionRun {
             const newDashboards = dashboards.filter(id => !known.dashboards.has(id));
             const newReports = reports.filter(id => !known.reports.has(id));
             try {
-                return await exportEntities(client, newDashboards, newReports);
+                return (await exportEntities(client, newDashboards, newReports)).entities;
             }
             catch (error) {
                 if (attempt >= 3 || !(error instanceof OptimizeApiError) || error.status !== 404)

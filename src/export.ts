@@ -14,7 +14,6 @@
 import * as path from 'node:path'
 import type {CommandResult} from './command.js'
 import {Output} from './constants.js'
-import {toCanonicalJson} from './entities/canonical-json.js'
 import {renderDashboardSvg} from './entities/dashboard-svg.js'
 import {
   layoutTree,
@@ -23,7 +22,7 @@ import {
   type ManagedFile,
   type TreeProblem
 } from './entities/layout.js'
-import {compareStrings, type NormalizedEntity} from './entities/normalize.js'
+import {compareStrings, normalizeEntity, type NormalizedEntity} from './entities/normalize.js'
 import {referencedIds} from './entities/promotion-compare.js'
 import {fetchSelection} from './export-selection.js'
 import {
@@ -98,8 +97,8 @@ export async function runExport(
     )
   }
   const dangling = selection.danglingDashboards
-  const kept = keptUnits(dangling, read, selection.entities)
-  const after = toTree([...selection.entities, ...kept])
+  const exported = selection.entities.map(entity => normalizeEntity(entity))
+  const after = toTree([...exported, ...keptUnits(dangling, read, exported)])
   const files = layoutTree(after, dashboardPictures(after))
   checkSizes(files)
   // What git holds (the "before" of the change summary): a file that holds
@@ -244,27 +243,10 @@ function unchangedEntity(files: readonly ManagedFile[]): KnownEntity {
   }
 }
 
-/**
- * Normalized entities, one per id: a report on two dashboards comes once
- * with each. Two different versions of one entity in one export are refused,
- * naming it: which to write could only be guessed.
- */
+/** Normalized entities by kind, in id order. */
 export function toTree(entities: readonly NormalizedEntity[]): EntityTree {
-  const byId = new Map<string, NormalizedEntity>()
-  for (const normalized of entities) {
-    const {entity} = normalized
-    const key = entityKey(entity.exportEntityType, entity.id)
-    const seen = byId.get(key)
-    if (seen && !sameEntity(seen, normalized)) {
-      const kind = isDashboard(entity) ? 'dashboard' : 'report'
-      throw new Error(
-        `Optimize answered two different versions of ${kind} ${entity.id} ('${entity.name}') in one export; nothing was written. Run the export again; if it happens again, the entity may have been changed during the export.`
-      )
-    }
-    byId.set(key, normalized)
-  }
   const tree: EntityTree = {dashboards: [], reports: []}
-  for (const normalized of byId.values()) {
+  for (const normalized of entities) {
     if (isDashboard(normalized.entity))
       tree.dashboards.push(normalized as NormalizedEntity<Dashboard>)
     else tree.reports.push(normalized as NormalizedEntity<Report>)
@@ -272,10 +254,6 @@ export function toTree(entities: readonly NormalizedEntity[]): EntityTree {
   tree.dashboards.sort((a, b) => compareStrings(a.entity.id, b.entity.id))
   tree.reports.sort((a, b) => compareStrings(a.entity.id, b.entity.id))
   return tree
-}
-
-function sameEntity(a: NormalizedEntity, b: NormalizedEntity): boolean {
-  return a.decisionXml === b.decisionXml && toCanonicalJson(a.entity) === toCanonicalJson(b.entity)
 }
 
 function exportedTable(tree: EntityTree): string {

@@ -1,12 +1,14 @@
 /**
- * Exporting entities through the bulk endpoints: dashboards with their
- * reports, then the listed reports no dashboard brought. Used wherever the
- * action reads a whole collection (plan, import).
+ * Exporting entities through the bulk endpoints, the one way export, plan
+ * and import read entities from Optimize.
  */
-import {ExportDecoder} from '../entities/export-text.js'
+import {z} from 'zod'
+import {toCanonicalJson} from '../entities/canonical-json.js'
 import {fromLegacy, indexEntities, type EntityIndex} from '../entities/promotion-compare.js'
-import type {OptimizeClient} from './client.js'
-import {EntitySchema, type Collection, type Entity} from './schemas.js'
+import type {BatchOptions, OptimizeClient} from './client.js'
+import {OptimizeApiError} from './errors.js'
+import {ExportDecoder} from './export-decoder.js'
+import {EntitySchema, isDashboard, type Collection, type Entity} from './schemas.js'
 
 /**
  * Optimize answers a collection's listing (GET /api/public/report or
@@ -35,6 +37,8 @@ export interface TargetContent {
   dashboardIds: string[]
   reportIds: string[]
   entities: Entity[]
+  /** Dashboards Optimize could not export: a tile references a deleted report. */
+  dangling: string[]
   index: EntityIndex
 }
 
@@ -47,74 +51,104 @@ export async function exportCollection(
     client.listReportIds(collectionId),
     client.getCollection(collectionId)
   ])
-  const entities = await exportEntities(client, dashboardIds, reportIds)
-  return {collection, dashboardIds, reportIds, entities, index: indexEntities(entities)}
+  const {entities, dangling} = await exportEntities(client, dashboardIds, reportIds)
+  return {collection, dashboardIds, reportIds, entities, dangling, index: indexEntities(entities)}
 }
 
+/** What the bulk export endpoints answered for a selection. */
+export interface Exported {
+  /** One per kind and id, dashboards with `tiles` whatever the Optimize line. */
+  entities: Entity[]
+  /** Dashboards left out: a tile references a report that no longer exists. */
+  dangling: string[]
+}
+
+/** Optimize's detailed message for a dashboard with a dangling tile (optimize-api.md §1 row 5). */
+const DANGLING_TILE = 'Could not retrieve some reports required by this dashboard'
+
 /**
- * Dashboards with their reports, then the listed reports no dashboard brought
- * (standalone ones): two bulk calls per `batchSize` ids, never one per entity.
+ * Dashboards with their reports, then the listed reports no dashboard
+ * brought (standalone ones): bulk calls of `batchSize` ids, never one per
+ * entity. Each entity is decoded as its bytes arrive, without the process
+ * XML nobody keeps (export-decoder.ts), and checked against the schemas.
+ *
+ * A dashboard whose tile references a deleted report fails its whole batch
+ * with 500 (§1 row 5): the batch is split until that dashboard is alone, and
+ * only it is left out (`dangling`). A report on two dashboards comes twice;
+ * two different versions of one entity are refused, naming it.
  */
 export async function exportEntities(
   client: OptimizeClient,
   dashboardIds: readonly string[],
   reportIds: readonly string[]
-): Promise<Entity[]> {
+): Promise<Exported> {
   const entities = new Map<string, Entity>()
-  const add = (raw: unknown[]): void => {
-    for (const item of raw) {
-      const entity = fromLegacy(item as Entity)
-      // The full schema only for what the cheap shape check doubts (2,000+ entities a plan).
-      if (!looksLikeEntity(entity)) {
-        const parsed = EntitySchema.safeParse(entity)
-        if (!parsed.success) {
-          const id = (item as {id?: unknown})?.id
-          throw new Error(
-            `the target exported an entity this action cannot read (id ${String(id)}): ${parsed.error.issues[0]?.message}`
-          )
-        }
+  const add = (exported: readonly Entity[]): void => {
+    for (const entity of exported) {
+      const key = entityKey(entity)
+      const seen = entities.get(key)
+      if (seen && toCanonicalJson(seen) !== toCanonicalJson(entity)) {
+        const kind = isDashboard(entity) ? 'dashboard' : 'report'
+        throw new Error(
+          `Optimize answered two different versions of ${kind} ${entity.id} ('${entity.name}') in one export; nothing was written. Run again; if it happens again, the entity may have been changed during the export.`
+        )
       }
-      entities.set(`${entity.exportEntityType === 'dashboard' ? 'd' : 'r'}:${entity.id}`, entity)
+      entities.set(key, entity)
     }
   }
-  // Comparisons leave the definition XML out (Optimize refills it on import), so
-  // the process XML, nearly all of an export's bytes, is never even parsed.
-  const batches = {decoder: () => new ExportDecoder()}
-  if (dashboardIds.length > 0) add(await client.exportDashboards(dashboardIds, batches))
-  const rest = reportIds.filter(id => !entities.has(`r:${id}`))
+  const batches: BatchOptions<Entity> = {decoder: () => new ExportDecoder(), each: checked}
+  const chunks: string[][] = []
+  for (let i = 0; i < dashboardIds.length; i += client.batchSize)
+    chunks.push(dashboardIds.slice(i, i + client.batchSize))
+  const parts = await Promise.all(chunks.map(async ids => isolating(client, ids, batches)))
+  for (const part of parts) add(part.entities)
+  const rest = reportIds.filter(id => !entities.has(`report:${id}`))
   if (rest.length > 0) add(await client.exportReports(rest, batches))
-  return [...entities.values()]
+  return {entities: [...entities.values()], dangling: parts.flatMap(part => part.dangling)}
 }
 
-/** What comparing and deleting rely on; anything else goes through the full schema. */
-function looksLikeEntity(value: unknown): value is Entity {
-  const entity = value as Record<string, unknown>
-  if (!entity || typeof entity.id !== 'string' || typeof entity.name !== 'string') return false
-  if (entity.exportEntityType === 'dashboard') {
-    return (
-      Array.isArray(entity.tiles) &&
-      Array.isArray(entity.availableFilters) &&
-      (entity.tiles as Record<string, unknown>[]).every(
-        t =>
-          t &&
-          typeof t.id === 'string' &&
-          typeof t.position === 'object' &&
-          t.position !== null &&
-          typeof t.dimensions === 'object' &&
-          t.dimensions !== null
-      )
-    )
+/** Dashboards and reports have ids of their own: the key tells them apart. */
+function entityKey(entity: Entity): string {
+  return `${isDashboard(entity) ? 'dashboard' : 'report'}:${entity.id}`
+}
+
+async function isolating(
+  client: OptimizeClient,
+  ids: readonly string[],
+  batches: BatchOptions<Entity>
+): Promise<{entities: Entity[]; dangling: string[]}> {
+  try {
+    return {entities: await client.exportDashboards(ids, batches), dangling: []}
+  } catch (error) {
+    if (!isDanglingTile(error)) throw error
+    if (ids.length === 1) return {entities: [], dangling: [...ids]}
+    const half = Math.ceil(ids.length / 2)
+    const parts = await Promise.all([
+      isolating(client, ids.slice(0, half), batches),
+      isolating(client, ids.slice(half), batches)
+    ])
+    return {
+      entities: parts.flatMap(part => part.entities),
+      dangling: parts.flatMap(part => part.dangling)
+    }
   }
-  const data = entity.data as Record<string, unknown> | undefined
-  if (!data || typeof data !== 'object') return false
-  if (entity.exportEntityType === 'combined_report')
-    return (
-      Array.isArray(data.reports) &&
-      (data.reports as {id?: unknown}[]).every(r => typeof r?.id === 'string')
-    )
-  return (
-    (entity.exportEntityType === 'single_process_report' ||
-      entity.exportEntityType === 'single_decision_report') &&
-    (data.definitions === undefined || Array.isArray(data.definitions))
+}
+
+function isDanglingTile(error: unknown): boolean {
+  if (!(error instanceof OptimizeApiError) || error.status !== 500) return false
+  const {detailedMessage, errorMessage} = error.body ?? {}
+  return `${detailedMessage ?? ''} ${errorMessage ?? ''}`.includes(DANGLING_TILE)
+}
+
+/**
+ * An exported entity as this action reads it: a dashboard of Optimize 3.9
+ * and older (`reports`) in today's shape (`tiles`), then the schema.
+ */
+function checked(value: unknown, index: number): Entity {
+  const result = EntitySchema.safeParse(fromLegacy(value as Entity))
+  if (result.success) return result.data
+  const id = typeof value === 'object' && value && 'id' in value ? String(value.id) : `#${index}`
+  throw new Error(
+    `Optimize returned an entity that is not a valid export (id ${id}): ${z.prettifyError(result.error)}`
   )
 }

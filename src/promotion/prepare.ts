@@ -170,6 +170,12 @@ export async function preparePlan(
   prerequisites.push(await collectionCheck(optimize, collectionId, content))
   const listing = listingCheck(content, settings.prune)
   if (listing) prerequisites.push(listing)
+  if (content.dangling.length > 0)
+    prerequisites.push({
+      check: 'target dashboards',
+      status: 'warning',
+      message: `${content.dangling.length} dashboards of the target cannot be exported, because a tile references a report that no longer exists (${content.dangling.join(', ')}): the plan cannot see them, so one with a name in git is created beside it. Remove the broken tiles in Optimize`
+    })
 
   // 3. Index versions: the target's, against the files'.
   const index = targetIndexVersions(content.entities, settings.optimizeVersion)

@@ -89,7 +89,7 @@ export class PromotionRun {
       const label = `batch ${index + 1} of ${batches.length}`
       await this.io.group(`Importing ${batch.length} units (${label})`, async () => {
         const copies = await this.importBatch(batch)
-        const exported = await exportEntities(
+        const {entities: exported} = await exportEntities(
           this.context.client,
           [...copies.dashboards],
           [...copies.reports]
@@ -194,7 +194,7 @@ export class PromotionRun {
       const newDashboards = dashboards.filter(id => !known.dashboards.has(id))
       const newReports = reports.filter(id => !known.reports.has(id))
       try {
-        return await exportEntities(client, newDashboards, newReports)
+        return (await exportEntities(client, newDashboards, newReports)).entities
       } catch (error) {
         if (attempt >= 3 || !(error instanceof OptimizeApiError) || error.status !== 404)
           throw error

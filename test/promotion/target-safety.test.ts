@@ -289,6 +289,25 @@ describe('deletions are bounded and their leftovers are found again', () => {
   })
 })
 
+describe('a target dashboard Optimize cannot export', () => {
+  it('a dangling tile in the target makes the plan warn, naming the dashboard, not fail', async () => {
+    const {workspace, dev} = await devWorkspace({dashboards: 2, reportsPerDashboard: 2})
+    const target = await targetFor(dev)
+    running.push(dev, target)
+    await importOk(target, workspace)
+    const [broken] = target.state.listDashboards(TARGET_COLLECTION)
+    const tile = (broken.tiles as {id: string; type: string}[]).find(
+      t => t.type === 'optimize_report'
+    )
+    target.state.removeReport(String(tile?.id))
+    const io = recordingIo()
+    await runPlan(targetSettings(target, workspace), io)
+    expect(io.warnings.map(w => w.message).join('\n')).toContain(
+      `target dashboards: 1 dashboards of the target cannot be exported, because a tile references a report that no longer exists (${String(broken.id)})`
+    )
+  })
+})
+
 describe('listings Optimize may have cut short', () => {
   it('a listing of 1,000 makes the plan warn, and refuse to prune', async () => {
     const {workspace, dev} = await devWorkspace({dashboards: 1, reportsPerDashboard: 1})

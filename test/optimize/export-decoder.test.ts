@@ -1,7 +1,7 @@
 import {setFlagsFromString} from 'node:v8'
 import {runInNewContext} from 'node:vm'
 import {describe, expect, it} from 'vitest'
-import {ExportDecoder} from '../../src/entities/export-text.js'
+import {ExportDecoder} from '../../src/optimize/export-decoder.js'
 import {templateExport} from '../helpers/fixtures.js'
 
 const parse = (text: string): unknown => decodeInChunks(Buffer.from(text, 'utf8'), [])
