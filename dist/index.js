@@ -52070,7 +52070,8 @@ class OptimizeClient {
      */
     async requestWithCredentials(method, url, body) {
         const label = { method, path: new URL(url).pathname };
-        return this.#limit(async () => pRetry(async () => {
+        // Read-only, even as a POST (a query): retried as every other read.
+        return this.send({ idempotent: true }, async () => {
             const headers = {
                 authorization: `Bearer ${await this.#auth.token()}`,
                 accept: 'application/json'
@@ -52082,11 +52083,7 @@ class OptimizeClient {
             // An answer that is not a success may end up in a message: redact it.
             const said = response.status < 300 ? response.text : this.io.redact(response.text);
             return { status: response.status, text: said };
-        }, {
-            retries: this.connection.retries,
-            minTimeout: this.#retryBaseMs,
-            shouldRetry: ({ error }) => error instanceof OptimizeApiError && error.isTransient
-        }));
+        });
     }
 }
 /**

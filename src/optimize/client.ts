@@ -436,27 +436,19 @@ export class OptimizeClient {
     body?: unknown
   ): Promise<{status: number; text: string}> {
     const label = {method, path: new URL(url).pathname}
-    return this.#limit(async () =>
-      pRetry(
-        async () => {
-          const headers: Record<string, string> = {
-            authorization: `Bearer ${await this.#auth.token()}`,
-            accept: 'application/json'
-          }
-          if (body !== undefined) headers['content-type'] = 'application/json'
-          const text = body === undefined ? undefined : JSON.stringify(body)
-          const response = await this.transport(url, {method, headers, body: text}, label)
-          // An answer that is not a success may end up in a message: redact it.
-          const said = response.status < 300 ? response.text : this.io.redact(response.text)
-          return {status: response.status, text: said}
-        },
-        {
-          retries: this.connection.retries,
-          minTimeout: this.#retryBaseMs,
-          shouldRetry: ({error}) => error instanceof OptimizeApiError && error.isTransient
-        }
-      )
-    )
+    // Read-only, even as a POST (a query): retried as every other read.
+    return this.send({idempotent: true}, async () => {
+      const headers: Record<string, string> = {
+        authorization: `Bearer ${await this.#auth.token()}`,
+        accept: 'application/json'
+      }
+      if (body !== undefined) headers['content-type'] = 'application/json'
+      const text = body === undefined ? undefined : JSON.stringify(body)
+      const response = await this.transport(url, {method, headers, body: text}, label)
+      // An answer that is not a success may end up in a message: redact it.
+      const said = response.status < 300 ? response.text : this.io.redact(response.text)
+      return {status: response.status, text: said}
+    })
   }
 }
 
