@@ -15,6 +15,7 @@ import * as path from 'node:path'
 import type {CommandResult} from './command.js'
 import {Output} from './constants.js'
 import {renderDashboardSvg} from './entities/dashboard-svg.js'
+import {MAX_ENTITY_FILE_BYTES} from './entities/json-document.js'
 import {
   layoutTree,
   type DashboardExtras,
@@ -38,7 +39,6 @@ import type {Settings} from './settings.js'
 import {checkNoLinksBetween} from './workspace/files.js'
 import {recoverTree} from './workspace/journal.js'
 import {
-  MAX_FILE_BYTES,
   parseEntityFile,
   parseEntityTree,
   readTreeTexts,
@@ -193,9 +193,9 @@ function checkSizes(files: readonly ManagedFile[]): void {
   for (const file of files) {
     if (!file.path.endsWith('.json') && !file.path.endsWith('.dmn')) continue
     const bytes = Buffer.byteLength(file.content)
-    if (bytes <= MAX_FILE_BYTES) continue
+    if (bytes <= MAX_ENTITY_FILE_BYTES) continue
     throw new Error(
-      `${file.path} would be ${bytes} bytes, over the limit of ${MAX_FILE_BYTES} bytes that validate and import apply to entity files; nothing was written. Make the ${file.path.startsWith('dashboards/') ? 'dashboard' : 'report'} smaller in Optimize.`
+      `${file.path} would be ${bytes} bytes, over the limit of ${MAX_ENTITY_FILE_BYTES} bytes that validate and import apply to entity files; nothing was written. Make the ${file.path.startsWith('dashboards/') ? 'dashboard' : 'report'} smaller in Optimize.`
     )
   }
 }

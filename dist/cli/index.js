@@ -33411,7 +33411,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7242);
 /* harmony import */ var _input_docs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(503);
 /* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5027);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1974);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7964);
 /* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(217);
 /**
  * The command line beside the action: `optimize-as-code <command> --option value`.
@@ -33929,7 +33929,7 @@ function createCliIo(options = {}) {
 
 /***/ }),
 
-/***/ 1974:
+/***/ 7964:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34278,6 +34278,176 @@ function cell(value) {
 }
 function span(value) {
     return Math.max(1, Math.round(value));
+}
+
+// EXTERNAL MODULE: ./node_modules/jsonc-parser/lib/umd/main.js
+var main = __nccwpck_require__(9547);
+;// CONCATENATED MODULE: ./src/entities/json-document.ts
+/**
+ * JSON safety, in one place: what a JSON file of the action may be. Strict
+ * parsing with positions (syntax errors, duplicate keys, which JSON.parse
+ * silently resolves, and prototype-polluting keys are reported with line
+ * and column; any JSON path can be located for schema errors), and the size
+ * an entity file may have, which export, validate and import all apply. Pure.
+ */
+
+/**
+ * Largest entity file (JSON or .dmn) export writes and validate and import
+ * read. Real ones are well under 1 MB; the bound keeps a hostile file from
+ * exhausting memory.
+ */
+const MAX_ENTITY_FILE_BYTES = 10 * 1024 * 1024;
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const QUOTE = 34;
+const BACKSLASH = 92;
+function parseJsonDocument(text) {
+    // Most files are fine: JSON.parse plus a one-pass key check is far cheaper than
+    // a position-tracking parse, which is then only built if a position is asked for.
+    const fast = parseFast(text);
+    if (fast)
+        return fast;
+    return parseWithPositions(text);
+}
+function parseFast(text) {
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+    if (hasSuspiciousKeys(text))
+        return undefined;
+    let slow;
+    return { value, problems: [], locate: path => (slow ??= parseWithPositions(text)).locate(path) };
+}
+function parseWithPositions(text) {
+    const lineStarts = computeLineStarts(text);
+    const position = (offset) => positionOf(lineStarts, offset);
+    const problems = [];
+    const errors = [];
+    const options = { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false };
+    const root = (0,main.parseTree)(text, errors, options);
+    for (const error of errors) {
+        problems.push({
+            ...position(error.offset),
+            message: `invalid JSON: ${describe((0,main.printParseErrorCode)(error.error))}`
+        });
+    }
+    // Keys seen per open object, to find duplicates in one pass.
+    const stack = [];
+    (0,main.visit)(text, {
+        onObjectBegin: () => {
+            stack.push(new Set());
+        },
+        onObjectEnd: () => void stack.pop(),
+        onObjectProperty: (key, offset) => {
+            const seen = stack[stack.length - 1];
+            if (seen?.has(key))
+                problems.push({ ...position(offset), message: `duplicate key ${JSON.stringify(key)}` });
+            seen?.add(key);
+            if (FORBIDDEN_KEYS.has(key))
+                problems.push({ ...position(offset), message: `forbidden key ${JSON.stringify(key)}` });
+        }
+    }, options);
+    problems.sort((a, b) => a.line - b.line || a.column - b.column);
+    return {
+        value: root && problems.length === 0 ? toPlain((0,main.getNodeValue)(root)) : undefined,
+        problems,
+        locate: path => {
+            const node = root ? findNode(root, path) : undefined;
+            return position(node?.offset ?? 0);
+        }
+    };
+}
+function findNode(root, path) {
+    // The deepest node that exists on the way, so a missing field points at its parent.
+    for (let depth = path.length; depth >= 0; depth--) {
+        const node = (0,main.findNodeAtLocation)(root, path.slice(0, depth));
+        if (node)
+            return node.parent?.type === 'property' ? node.parent : node;
+    }
+    return undefined;
+}
+/** getNodeValue builds null-prototype objects; give them a normal prototype (keys are checked above). */
+function toPlain(value) {
+    if (Array.isArray(value))
+        return value.map(toPlain);
+    if (value && typeof value === 'object') {
+        const result = {};
+        for (const [key, item] of Object.entries(value))
+            result[key] = toPlain(item);
+        return result;
+    }
+    return value;
+}
+function computeLineStarts(text) {
+    const starts = [0];
+    for (let i = 0; i < text.length; i++)
+        if (text.charCodeAt(i) === 10)
+            starts.push(i + 1);
+    return starts;
+}
+function positionOf(lineStarts, offset) {
+    let low = 0;
+    let high = lineStarts.length - 1;
+    while (low < high) {
+        const mid = (low + high + 1) >> 1;
+        if (lineStarts[mid] <= offset)
+            low = mid;
+        else
+            high = mid - 1;
+    }
+    return { line: low + 1, column: offset - lineStarts[low] + 1 };
+}
+function describe(code) {
+    return code.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+}
+/** True when some object of `text` repeats a key or has a forbidden one. `text` must be valid JSON. */
+function hasSuspiciousKeys(text) {
+    // One entry per open container: the keys seen so far (objects) or null (arrays).
+    const stack = [];
+    for (let i = 0; i < text.length; i++) {
+        const code = text.charCodeAt(i);
+        if (code === QUOTE) {
+            const start = i;
+            let escaped = false;
+            for (i++; i < text.length; i++) {
+                const c = text.charCodeAt(i);
+                if (c === BACKSLASH) {
+                    escaped = true;
+                    i++;
+                }
+                else if (c === QUOTE)
+                    break;
+            }
+            const keys = stack[stack.length - 1];
+            if (!keys || !isFollowedByColon(text, i + 1))
+                continue;
+            const raw = text.slice(start, i + 1);
+            const key = escaped ? JSON.parse(raw) : raw.slice(1, -1);
+            if (keys.has(key) || FORBIDDEN_KEYS.has(key))
+                return true;
+            keys.add(key);
+        }
+        else if (code === 123 /* { */)
+            stack.push(new Set());
+        else if (code === 91 /* [ */)
+            stack.push(null);
+        else if (code === 125 /* } */ || code === 93 /* ] */)
+            stack.pop();
+    }
+    return false;
+}
+function isFollowedByColon(text, from) {
+    for (let i = from; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c === 58 /* : */)
+            return true;
+        if (c !== 32 && c !== 9 && c !== 10 && c !== 13)
+            return false;
+    }
+    return false;
 }
 
 ;// CONCATENATED MODULE: ./node_modules/escape-string-regexp/index.js
@@ -42581,7 +42751,7 @@ function _check(fn, params) {
     return ch;
 }
 // @__NO_SIDE_EFFECTS__
-function describe(description) {
+function api_describe(description) {
     const ch = new $ZodCheck({ check: "describe" });
     ch._zod.onattach = [
         (inst) => {
@@ -46308,7 +46478,7 @@ function superRefine(fn, params) {
     return _superRefine(fn, params);
 }
 // Re-export describe and meta from core
-const schemas_describe = describe;
+const schemas_describe = api_describe;
 const schemas_meta = meta;
 const ZodInstanceOf = /*@__PURE__*/ $constructor("ZodInstanceOf", (inst, def) => {
     ZodCustom.init(inst, def);
@@ -46836,8 +47006,8 @@ const MARK_JSON = '\\u0000oac-xml:';
 /** The only way JSON text can hold a NUL character. */
 const NUL_ESCAPE = '\\u0000';
 const XML_KEY = [0x78, 0x6d, 0x6c]; // x m l
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
+const export_decoder_QUOTE = 0x22;
+const export_decoder_BACKSLASH = 0x5c;
 const COLON = 0x3a;
 const COMMA = 0x2c;
 const OPEN_OBJECT = 0x7b;
@@ -46938,10 +47108,10 @@ class ExportDecoder {
                             escaped = false;
                             keyMatch = -1;
                         }
-                        else if (b === BACKSLASH) {
+                        else if (b === export_decoder_BACKSLASH) {
                             escaped = true;
                         }
-                        else if (b === QUOTE) {
+                        else if (b === export_decoder_QUOTE) {
                             xmlKey = keyMatch === 3 ? 1 : 0;
                             inString = false;
                         }
@@ -46949,7 +47119,7 @@ class ExportDecoder {
                             keyMatch = XML_KEY[keyMatch] === b ? keyMatch + 1 : -1;
                         }
                     }
-                    else if (b === QUOTE) {
+                    else if (b === export_decoder_QUOTE) {
                         if (xmlKey === 2) {
                             next = XML;
                             break;
@@ -47159,13 +47329,13 @@ class ExportDecoder {
     /** The offset of the first unescaped quote from `start` on, or -1 when there is none in `bytes`. */
     #closingQuote(bytes, start, from) {
         // XML has a quote every few bytes, each escaped: this loop runs millions of times a batch.
-        let quote = bytes.indexOf(QUOTE, start);
+        let quote = bytes.indexOf(export_decoder_QUOTE, start);
         while (quote >= 0) {
-            if ((quote > from && bytes[quote - 1] !== BACKSLASH) ||
+            if ((quote > from && bytes[quote - 1] !== export_decoder_BACKSLASH) ||
                 countBackslashes(bytes, quote, from, this.#trailingBackslashes) % 2 === 0) {
                 return quote;
             }
-            quote = bytes.indexOf(QUOTE, quote + 1);
+            quote = bytes.indexOf(export_decoder_QUOTE, quote + 1);
         }
         this.#trailingBackslashes = countBackslashes(bytes, bytes.length, from, this.#trailingBackslashes);
         return -1;
@@ -47232,7 +47402,7 @@ function placeholder(index) {
 function countBackslashes(bytes, end, from, before) {
     let count = 0;
     let at = end - 1;
-    while (at >= from && bytes[at] === BACKSLASH) {
+    while (at >= from && bytes[at] === export_decoder_BACKSLASH) {
         count++;
         at--;
     }
@@ -49901,249 +50071,16 @@ function removeEmptyFolders(folder, dir) {
     }
 }
 
-// EXTERNAL MODULE: ./node_modules/jsonc-parser/lib/umd/main.js
-var main = __nccwpck_require__(9547);
-;// CONCATENATED MODULE: ./src/entities/json-keys.ts
-/**
- * Pure: a fast check of JSON text that `JSON.parse` already accepted, for the
- * keys `JSON.parse` silently tolerates: duplicates (the last one wins) and
- * prototype-polluting names. One pass over the characters, no tree: reading
- * 2,000 entity files this way costs a fraction of a full position-tracking
- * parse (json-document.ts), which is then only needed to report a problem.
- * Cheaper still, `hasSuspiciousKeysIn` first counts keys, and only scans when
- * the counts leave a doubt.
- */
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-const json_keys_QUOTE = 34;
-const json_keys_BACKSLASH = 92;
-/**
- * `hasSuspiciousKeys` for text `JSON.parse` turned into `value`, several times
- * cheaper when nothing is wrong, by counting instead of remembering keys:
- * every key of the text ends in an unescaped quote followed by a colon, so the
- * text has at most as many keys as it has such quotes (a string value that
- * starts with a colon adds one). `JSON.parse` keeps one property per
- * repeated key, so the value has as many properties as the text has keys only
- * when no key repeats. Equal counts therefore prove there is no duplicate; any
- * other count, or a forbidden name in the value, gets the full scan.
- */
-function hasSuspiciousKeysIn(text, value) {
-    const properties = countProperties(value);
-    if (properties >= 0 && properties === countKeyEnds(text))
-        return false;
-    return hasSuspiciousKeys(text);
-}
-/** Own properties of every object in `value`; -1 at a forbidden name. No recursion: any depth. */
-function countProperties(value) {
-    let count = 0;
-    const pending = [];
-    if (typeof value === 'object' && value !== null)
-        pending.push(value);
-    while (pending.length > 0) {
-        const item = pending.pop();
-        if (Array.isArray(item)) {
-            for (const element of item)
-                if (typeof element === 'object' && element !== null)
-                    pending.push(element);
-            continue;
-        }
-        const keys = Object.keys(item);
-        count += keys.length;
-        for (const key of keys) {
-            if (FORBIDDEN_KEYS.has(key))
-                return -1;
-            const child = item[key];
-            if (typeof child === 'object' && child !== null)
-                pending.push(child);
-        }
-    }
-    return count;
-}
-/** A quote followed by JSON whitespace and a colon: where a key ends (or a value starts with ':'). */
-const KEY_END = /"(?=[ \t\n\r]*:)/g;
-/** Quotes of `text` that may end a key: as KEY_END, and not escaped (an even run of backslashes before). */
-function countKeyEnds(text) {
-    let count = 0;
-    KEY_END.lastIndex = 0;
-    while (KEY_END.test(text)) {
-        let backslashes = 0;
-        for (let i = KEY_END.lastIndex - 2; text.charCodeAt(i) === json_keys_BACKSLASH; i--)
-            backslashes++;
-        if (backslashes % 2 === 0)
-            count++;
-    }
-    return count;
-}
-/** True when some object of `text` repeats a key or has a forbidden one. `text` must be valid JSON. */
-function hasSuspiciousKeys(text) {
-    // One entry per open container: the keys seen so far (objects) or null (arrays).
-    const stack = [];
-    for (let i = 0; i < text.length; i++) {
-        const code = text.charCodeAt(i);
-        if (code === json_keys_QUOTE) {
-            const start = i;
-            let escaped = false;
-            for (i++; i < text.length; i++) {
-                const c = text.charCodeAt(i);
-                if (c === json_keys_BACKSLASH) {
-                    escaped = true;
-                    i++;
-                }
-                else if (c === json_keys_QUOTE)
-                    break;
-            }
-            const keys = stack[stack.length - 1];
-            if (!keys || !isFollowedByColon(text, i + 1))
-                continue;
-            const raw = text.slice(start, i + 1);
-            const key = escaped ? JSON.parse(raw) : raw.slice(1, -1);
-            if (keys.has(key) || FORBIDDEN_KEYS.has(key))
-                return true;
-            keys.add(key);
-        }
-        else if (code === 123 /* { */)
-            stack.push(new Set());
-        else if (code === 91 /* [ */)
-            stack.push(null);
-        else if (code === 125 /* } */ || code === 93 /* ] */)
-            stack.pop();
-    }
-    return false;
-}
-function isFollowedByColon(text, from) {
-    for (let i = from; i < text.length; i++) {
-        const c = text.charCodeAt(i);
-        if (c === 58 /* : */)
-            return true;
-        if (c !== 32 && c !== 9 && c !== 10 && c !== 13)
-            return false;
-    }
-    return false;
-}
-
-;// CONCATENATED MODULE: ./src/entities/json-document.ts
-/**
- * Strict JSON parsing for committed files, with positions: syntax errors,
- * duplicate keys and prototype-polluting keys are reported with line and
- * column, and any JSON path can be located for schema errors. Pure.
- */
-
-
-const json_document_FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-function parseJsonDocument(text) {
-    // Most files are fine: JSON.parse plus a one-pass key check is far cheaper than
-    // a position-tracking parse, which is then only built if a position is asked for.
-    const fast = parseFast(text);
-    if (fast)
-        return fast;
-    return parseWithPositions(text);
-}
-function parseFast(text) {
-    let value;
-    try {
-        value = JSON.parse(text);
-    }
-    catch {
-        return undefined;
-    }
-    if (hasSuspiciousKeysIn(text, value))
-        return undefined;
-    let slow;
-    return { value, problems: [], locate: path => (slow ??= parseWithPositions(text)).locate(path) };
-}
-function parseWithPositions(text) {
-    const lineStarts = computeLineStarts(text);
-    const position = (offset) => positionOf(lineStarts, offset);
-    const problems = [];
-    const errors = [];
-    const options = { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false };
-    const root = (0,main.parseTree)(text, errors, options);
-    for (const error of errors) {
-        problems.push({
-            ...position(error.offset),
-            message: `invalid JSON: ${json_document_describe((0,main.printParseErrorCode)(error.error))}`
-        });
-    }
-    // Keys seen per open object, to find duplicates in one pass.
-    const stack = [];
-    (0,main.visit)(text, {
-        onObjectBegin: () => {
-            stack.push(new Set());
-        },
-        onObjectEnd: () => void stack.pop(),
-        onObjectProperty: (key, offset) => {
-            const seen = stack[stack.length - 1];
-            if (seen?.has(key))
-                problems.push({ ...position(offset), message: `duplicate key ${JSON.stringify(key)}` });
-            seen?.add(key);
-            if (json_document_FORBIDDEN_KEYS.has(key))
-                problems.push({ ...position(offset), message: `forbidden key ${JSON.stringify(key)}` });
-        }
-    }, options);
-    problems.sort((a, b) => a.line - b.line || a.column - b.column);
-    return {
-        value: root && problems.length === 0 ? toPlain((0,main.getNodeValue)(root)) : undefined,
-        problems,
-        locate: path => {
-            const node = root ? findNode(root, path) : undefined;
-            return position(node?.offset ?? 0);
-        }
-    };
-}
-function findNode(root, path) {
-    // The deepest node that exists on the way, so a missing field points at its parent.
-    for (let depth = path.length; depth >= 0; depth--) {
-        const node = (0,main.findNodeAtLocation)(root, path.slice(0, depth));
-        if (node)
-            return node.parent?.type === 'property' ? node.parent : node;
-    }
-    return undefined;
-}
-/** getNodeValue builds null-prototype objects; give them a normal prototype (keys are checked above). */
-function toPlain(value) {
-    if (Array.isArray(value))
-        return value.map(toPlain);
-    if (value && typeof value === 'object') {
-        const result = {};
-        for (const [key, item] of Object.entries(value))
-            result[key] = toPlain(item);
-        return result;
-    }
-    return value;
-}
-function computeLineStarts(text) {
-    const starts = [0];
-    for (let i = 0; i < text.length; i++)
-        if (text.charCodeAt(i) === 10)
-            starts.push(i + 1);
-    return starts;
-}
-function positionOf(lineStarts, offset) {
-    let low = 0;
-    let high = lineStarts.length - 1;
-    while (low < high) {
-        const mid = (low + high + 1) >> 1;
-        if (lineStarts[mid] <= offset)
-            low = mid;
-        else
-            high = mid - 1;
-    }
-    return { line: low + 1, column: offset - lineStarts[low] + 1 };
-}
-function json_document_describe(code) {
-    return code.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
-}
-
 ;// CONCATENATED MODULE: ./src/workspace/read.ts
 
 
 
 
 /** Larger entity files are refused, by export, validate and import alike: real ones are well under 1 MB. */
-const MAX_FILE_BYTES = 10 * 1024 * 1024;
 /** The manifest; undefined when there is none. Throws a WorkspaceError naming what is wrong with it. */
 function readManifest(root) {
     const folder = typeof root === 'string' ? new Folder(root) : root;
-    const text = folder.read(MANIFEST_FILE, MAX_FILE_BYTES);
+    const text = folder.read(MANIFEST_FILE, MAX_ENTITY_FILE_BYTES);
     if (text === undefined)
         return undefined;
     const document = parseJsonDocument(text);
@@ -50188,13 +50125,13 @@ async function readTreeTexts(root, each) {
     /** A file's text, or undefined after noting why it could not be read. */
     const readFile = (file) => {
         try {
-            return folder.read(file, MAX_FILE_BYTES);
+            return folder.read(file, MAX_ENTITY_FILE_BYTES);
         }
         catch (error) {
             if (!(error instanceof WorkspaceError))
                 throw error;
             const message = error instanceof FileTooLargeError
-                ? `is ${error.bytes} bytes; entity files may have at most ${MAX_FILE_BYTES} bytes`
+                ? `is ${error.bytes} bytes; entity files may have at most ${MAX_ENTITY_FILE_BYTES} bytes`
                 : error.message;
             problems.push({ file, message });
             return undefined;
@@ -50473,6 +50410,7 @@ function removeQuietly(remove) {
 
 
 
+
 /**
  * Beside each dashboard's JSON: a picture of its tile grid, so GitHub's image
  * diff shows layout changes.
@@ -50589,9 +50527,9 @@ function checkSizes(files) {
         if (!file.path.endsWith('.json') && !file.path.endsWith('.dmn'))
             continue;
         const bytes = Buffer.byteLength(file.content);
-        if (bytes <= MAX_FILE_BYTES)
+        if (bytes <= MAX_ENTITY_FILE_BYTES)
             continue;
-        throw new Error(`${file.path} would be ${bytes} bytes, over the limit of ${MAX_FILE_BYTES} bytes that validate and import apply to entity files; nothing was written. Make the ${file.path.startsWith('dashboards/') ? 'dashboard' : 'report'} smaller in Optimize.`);
+        throw new Error(`${file.path} would be ${bytes} bytes, over the limit of ${MAX_ENTITY_FILE_BYTES} bytes that validate and import apply to entity files; nothing was written. Make the ${file.path.startsWith('dashboards/') ? 'dashboard' : 'report'} smaller in Optimize.`);
     }
 }
 /** The job summary: what changed, what could not be exported, and the exported dashboards. */

@@ -1,7 +1,9 @@
 /**
- * Strict JSON parsing for committed files, with positions: syntax errors,
- * duplicate keys and prototype-polluting keys are reported with line and
- * column, and any JSON path can be located for schema errors. Pure.
+ * JSON safety, in one place: what a JSON file of the action may be. Strict
+ * parsing with positions (syntax errors, duplicate keys, which JSON.parse
+ * silently resolves, and prototype-polluting keys are reported with line
+ * and column; any JSON path can be located for schema errors), and the size
+ * an entity file may have, which export, validate and import all apply. Pure.
  */
 import {
   findNodeAtLocation,
@@ -12,7 +14,6 @@ import {
   type Node,
   type ParseError
 } from 'jsonc-parser'
-import {hasSuspiciousKeysIn} from './json-keys.js'
 
 export interface Position {
   line: number
@@ -30,7 +31,16 @@ export interface JsonDocument {
   locate(path: readonly (string | number)[]): Position
 }
 
+/**
+ * Largest entity file (JSON or .dmn) export writes and validate and import
+ * read. Real ones are well under 1 MB; the bound keeps a hostile file from
+ * exhausting memory.
+ */
+export const MAX_ENTITY_FILE_BYTES = 10 * 1024 * 1024
+
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
+const QUOTE = 34
+const BACKSLASH = 92
 
 export function parseJsonDocument(text: string): JsonDocument {
   // Most files are fine: JSON.parse plus a one-pass key check is far cheaper than
@@ -47,7 +57,7 @@ function parseFast(text: string): JsonDocument | undefined {
   } catch {
     return undefined
   }
-  if (hasSuspiciousKeysIn(text, value)) return undefined
+  if (hasSuspiciousKeys(text)) return undefined
   let slow: JsonDocument | undefined
   return {value, problems: [], locate: path => (slow ??= parseWithPositions(text)).locate(path)}
 }
@@ -137,4 +147,42 @@ function positionOf(lineStarts: number[], offset: number): Position {
 
 function describe(code: string): string {
   return code.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()
+}
+
+/** True when some object of `text` repeats a key or has a forbidden one. `text` must be valid JSON. */
+function hasSuspiciousKeys(text: string): boolean {
+  // One entry per open container: the keys seen so far (objects) or null (arrays).
+  const stack: (Set<string> | null)[] = []
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    if (code === QUOTE) {
+      const start = i
+      let escaped = false
+      for (i++; i < text.length; i++) {
+        const c = text.charCodeAt(i)
+        if (c === BACKSLASH) {
+          escaped = true
+          i++
+        } else if (c === QUOTE) break
+      }
+      const keys = stack[stack.length - 1]
+      if (!keys || !isFollowedByColon(text, i + 1)) continue
+      const raw = text.slice(start, i + 1)
+      const key = escaped ? (JSON.parse(raw) as string) : raw.slice(1, -1)
+      if (keys.has(key) || FORBIDDEN_KEYS.has(key)) return true
+      keys.add(key)
+    } else if (code === 123 /* { */) stack.push(new Set())
+    else if (code === 91 /* [ */) stack.push(null)
+    else if (code === 125 /* } */ || code === 93 /* ] */) stack.pop()
+  }
+  return false
+}
+
+function isFollowedByColon(text: string, from: number): boolean {
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 58 /* : */) return true
+    if (c !== 32 && c !== 9 && c !== 10 && c !== 13) return false
+  }
+  return false
 }

@@ -5,7 +5,7 @@
  * a problem, never followed, and its target's bytes are never read.
  */
 import type {z} from 'zod'
-import {parseJsonDocument} from '../entities/json-document.js'
+import {MAX_ENTITY_FILE_BYTES, parseJsonDocument} from '../entities/json-document.js'
 import {
   DASHBOARD_DIR,
   MANIFEST_FILE,
@@ -20,12 +20,11 @@ import {DashboardSchema, ReportSchema, type Dashboard, type Report} from '../opt
 import {FileTooLargeError, Folder, WorkspaceError} from './files.js'
 
 /** Larger entity files are refused, by export, validate and import alike: real ones are well under 1 MB. */
-export const MAX_FILE_BYTES = 10 * 1024 * 1024
 
 /** The manifest; undefined when there is none. Throws a WorkspaceError naming what is wrong with it. */
 export function readManifest(root: string | Folder): Manifest | undefined {
   const folder = typeof root === 'string' ? new Folder(root) : root
-  const text = folder.read(MANIFEST_FILE, MAX_FILE_BYTES)
+  const text = folder.read(MANIFEST_FILE, MAX_ENTITY_FILE_BYTES)
   if (text === undefined) return undefined
   const document = parseJsonDocument(text)
   const value = document.value as Partial<Manifest> | undefined
@@ -93,12 +92,12 @@ export async function readTreeTexts(
   /** A file's text, or undefined after noting why it could not be read. */
   const readFile = (file: string): string | undefined => {
     try {
-      return folder.read(file, MAX_FILE_BYTES)
+      return folder.read(file, MAX_ENTITY_FILE_BYTES)
     } catch (error) {
       if (!(error instanceof WorkspaceError)) throw error
       const message =
         error instanceof FileTooLargeError
-          ? `is ${error.bytes} bytes; entity files may have at most ${MAX_FILE_BYTES} bytes`
+          ? `is ${error.bytes} bytes; entity files may have at most ${MAX_ENTITY_FILE_BYTES} bytes`
           : error.message
       problems.push({file, message})
       return undefined

@@ -4,7 +4,8 @@ import {describe, expect, it} from 'vitest'
 import {CommandFailedError} from '../../src/command.js'
 import type {Report} from '../../src/optimize/schemas.js'
 import {runValidate} from '../../src/validate.js'
-import {MAX_FILE_BYTES, readEntityTree} from '../../src/workspace/read.js'
+import {MAX_ENTITY_FILE_BYTES} from '../../src/entities/json-document.js'
+import {readEntityTree} from '../../src/workspace/read.js'
 import {templateExport} from '../helpers/fixtures.js'
 import {recordingIo, type RecordingIo} from '../helpers/io.js'
 import {
@@ -160,7 +161,7 @@ describe('validate', () => {
     const reports = path.join(workspace, TREE, 'reports')
     await rename(path.join(reports, 'backlog.json'), path.join(workspace, 'backlog.json'))
     await symlink(path.join(workspace, 'backlog.json'), path.join(reports, 'backlog.json'))
-    await truncate(path.join(reports, 'open-incidents.json'), MAX_FILE_BYTES + 1)
+    await truncate(path.join(reports, 'open-incidents.json'), MAX_ENTITY_FILE_BYTES + 1)
     const {io, error} = await validate(workspace)
     expect(error).toBeDefined()
     const byFile = (file: string): string[] =>
@@ -169,7 +170,7 @@ describe('validate', () => {
       'is a symbolic link; entity files must be regular files'
     ])
     expect(byFile('reports/open-incidents.json')).toEqual([
-      `is ${MAX_FILE_BYTES + 1} bytes; entity files may have at most ${MAX_FILE_BYTES} bytes`
+      `is ${MAX_ENTITY_FILE_BYTES + 1} bytes; entity files may have at most ${MAX_ENTITY_FILE_BYTES} bytes`
     ])
   })
 
