@@ -49610,9 +49610,6 @@ const OPEN_OBJECT = 0x7b;
 const CLOSE_OBJECT = 0x7d;
 const OPEN_ARRAY = 0x5b;
 const CLOSE_ARRAY = 0x5d;
-/** Cut strings shorter than this are not worth keeping; at most this many are kept. */
-const MIN_KNOWN = 1024;
-const MAX_KNOWN = 16;
 const BEFORE = 0; // before the array's '['
 const BETWEEN = 1; // inside the array, between entities
 const ENTITY = 2; // inside an entity, outside strings
@@ -49638,16 +49635,6 @@ class ExportDecoder {
     #xmlKey = 0;
     /** Backslashes at the end of what has been read of the current cut string. */
     #trailingBackslashes = 0;
-    /**
-     * Cut strings seen in this body, most recently met first. The reports of
-     * one process definition carry the same XML, so most cut strings equal one
-     * seen before: comparing bytes finds their end far faster than looking at
-     * each of their thousands of escaped quotes.
-     */
-    #known = [];
-    /** A known string the current cut string has equalled so far, and how many of its bytes. */
-    #candidate;
-    #matched = 0;
     /** The current entity's bytes, placeholders instead of cut strings. */
     #kept = [];
     /** The cut strings of the current entity, quotes included, each in pieces. */
@@ -49754,8 +49741,6 @@ class ExportDecoder {
                     this.#kept.push(bytes.subarray(from, i), placeholder(this.#cuts.length));
                     this.#cuts.push([]);
                     this.#trailingBackslashes = 0;
-                    this.#candidate = this.#knownStart(bytes, i);
-                    this.#matched = 0;
                     this.#mode = XML;
                     from = i;
                     i++;
@@ -49770,7 +49755,7 @@ class ExportDecoder {
                 }
             }
             else if (mode === XML) {
-                const end = this.#endOfCut(bytes, i, from);
+                const end = this.#closingQuote(bytes, i, from);
                 if (end < 0)
                     break;
                 this.#cuts[this.#cuts.length - 1].push(bytes.subarray(from, end + 1));
@@ -49870,57 +49855,6 @@ class ExportDecoder {
         return this.#resumeWith
             ? whole.slice(1 + this.#emitted - this.#emittedBeforeTail)
             : whole.slice(this.#emitted);
-    }
-    /**
-     * The offset of the quote that closes the cut string, or -1 when it goes on
-     * past `bytes`. `from` is where the string's part in `bytes` begins (its
-     * opening quote in the chunk it starts in), `start` where to look on.
-     */
-    #endOfCut(bytes, start, from) {
-        const candidate = this.#candidate;
-        if (candidate) {
-            const want = candidate.length - this.#matched;
-            const take = Math.min(want, bytes.length - from);
-            if (bytes.compare(candidate, this.#matched, this.#matched + take, from, from + take) === 0) {
-                if (take < want) {
-                    this.#matched += take;
-                    return -1;
-                }
-                // The same bytes from the same opening quote: the string ends where the known one does.
-                this.#candidate = undefined;
-                this.#known.splice(this.#known.indexOf(candidate), 1);
-                this.#known.unshift(candidate);
-                return from + take - 1;
-            }
-            // It differs here: what came before equals the known string's start, backslashes included.
-            this.#trailingBackslashes = countBackslashes(candidate, this.#matched, 0, 0);
-            this.#candidate = undefined;
-        }
-        const end = this.#closingQuote(bytes, start, from);
-        if (end >= 0)
-            this.#remember(bytes.subarray(from, end + 1));
-        return end;
-    }
-    /** A known cut string whose bytes equal those from `open` on, as far as `bytes` goes. */
-    #knownStart(bytes, open) {
-        for (const known of this.#known) {
-            const take = Math.min(known.length, bytes.length - open);
-            if (bytes.compare(known, 0, take, open, open + take) === 0)
-                return known;
-        }
-        return undefined;
-    }
-    /** Keeps a long cut string that just ended (`last` is its part in the current chunk). */
-    #remember(last) {
-        const pieces = this.#cuts[this.#cuts.length - 1];
-        let length = last.length;
-        for (const piece of pieces)
-            length += piece.length;
-        if (length < MIN_KNOWN)
-            return;
-        this.#known.unshift(Buffer.concat([...pieces, last], length));
-        if (this.#known.length > MAX_KNOWN)
-            this.#known.pop();
     }
     /** The offset of the first unescaped quote from `start` on, or -1 when there is none in `bytes`. */
     #closingQuote(bytes, start, from) {

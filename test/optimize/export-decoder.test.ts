@@ -102,7 +102,7 @@ describe('ExportDecoder', () => {
     }
   })
 
-  it('finds the end of XML it has seen before by its bytes, and of XML that only starts the same', () => {
+  it('decodes repeated and nearly identical XML strings, however the body is chunked', () => {
     const bpmn = (tail: string): string =>
       `<bpmn:definitions name="${'Größe \\ "'.repeat(120)}">${tail}</bpmn:definitions>`
     const same = bpmn('<p id="a"/>')
@@ -110,9 +110,9 @@ describe('ExportDecoder', () => {
       same,
       same,
       bpmn('<p id="b"/>'), // differs near the end
-      `${same}<more/>`, // longer: the known string is its start
-      same.slice(0, 1500), // shorter: it ends inside the known string
-      `${same.slice(0, 700)}\\`, // ends in backslashes where the known one goes on
+      `${same}<more/>`, // longer: another string is its start
+      same.slice(0, 1500), // shorter: it ends inside another string
+      `${same.slice(0, 700)}\\`, // ends in backslashes where another goes on
       same
     ]
     const report = (xml: string, i: number, type = 'single_process_report') => ({
