@@ -3,7 +3,7 @@ import {defineConfig} from 'eslint/config'
 import tseslint from 'typescript-eslint'
 
 export default defineConfig(
-  {ignores: ['dist/**', 'coverage/**', 'node_modules/**', '.tmp/**']},
+  {ignores: ['dist/**', 'coverage/**', 'node_modules/**', '.tmp/**', '.bench-tmp/**']},
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
   {

@@ -95,15 +95,7 @@ export class PageDecoder {
   /** Where, in the current chunk, the pending envelope text or row segment starts. */
   #from = 0
 
-  /**
-   * `onHead` is told the envelope as soon as the `data` array opens, when the
-   * counts come before it (they do in Optimize's field order), so the next
-   * page can be asked for while this one is still arriving.
-   */
-  constructor(
-    private readonly sink: LineSink,
-    private readonly onHead?: (head: PageEnvelope) => void
-  ) {}
+  constructor(private readonly sink: LineSink) {}
 
   /** Scans one chunk of the body; row bytes go to the sink before this returns. */
   push(chunk: Uint8Array): void {
@@ -274,7 +266,6 @@ export class PageDecoder {
         this.#started = true
       }
       if (c === OPEN_BRACKET && this.#depth === 1 && !this.#sawData && this.isDataKey(chunk, i)) {
-        this.tellHead()
         this.#envelope += '['
         this.#inData = true
         this.#sawData = true
@@ -296,19 +287,6 @@ export class PageDecoder {
     this.#envelope += this.#text.decode(chunk.subarray(this.#from, i), {stream: true})
     this.#from = i
     return DATA_KEY.test(this.#envelope)
-  }
-
-  /** The envelope before `data`, when it already holds the counts, to `onHead`. */
-  private tellHead(): void {
-    if (!this.onHead) return
-    let head: PageEnvelope
-    try {
-      const text = this.#envelope.replace(/,?\s*"data"\s*:\s*$/, '}')
-      head = checkEnvelope(JSON.parse(text) as Record<string, unknown>)
-    } catch {
-      return // the counts come later, or the envelope is broken: end() will say so
-    }
-    this.onHead(head)
   }
 
   /** Ends the row whose last byte is before `end`. */

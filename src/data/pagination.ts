@@ -14,7 +14,7 @@
 import {OptimizeApiError} from '../optimize/errors.js'
 import type {OptimizeClient} from '../optimize/client.js'
 import type {FileSink} from './file-sink.js'
-import {PageDecoder, PageFormatError, type DecodedPage, type PageEnvelope} from './page-stream.js'
+import {PageDecoder, PageFormatError, type DecodedPage} from './page-stream.js'
 
 export interface PaginationOptions {
   limit: number
@@ -43,26 +43,9 @@ export class CombinedReportError extends Error {
 const SCROLL_MISSING = /no search context found|search_context_missing_exception/i
 const COMBINED = /combined reports cannot be exported/i
 
-/** A page and, when it started one, the request for the page after it. */
-interface FetchedPage {
-  page: DecodedPage
-  next?: {searchRequestId: string; fetched: Promise<FetchedPage>}
-}
-
-/**
- * The next page was asked for on the strength of an attempt at this page that
- * then failed: what it brings may follow a scroll the retry replaced. It is
- * dropped unread and asked for again.
- */
-class StalePrefetchError extends Error {
-  override name = 'StalePrefetchError'
-}
-
 /**
  * Writes every record of `reportId` to `sink` as NDJSON lines, in order, page
- * by page: each page goes from the response body to the sink as it arrives,
- * and the next page is asked for as soon as this one's envelope has arrived,
- * so Optimize prepares it while this process writes.
+ * by page: each page goes from the response body to the sink as it arrives.
  */
 export async function readReport(
   client: OptimizeClient,
@@ -75,9 +58,9 @@ export async function readReport(
   let done = 0
   let total: number
   let message: string | undefined
-  let fetched = reader.fetch(undefined, 0)
+  let searchRequestId: string | undefined
   for (;;) {
-    const {page, next} = await fetched
+    const page = await reader.fetch(searchRequestId)
     if (page.message !== undefined) message ??= page.message
     // ES fixes a scroll's total when the scroll opens; a new first page may bring a new one.
     total = page.totalNumberOfRecords
@@ -85,19 +68,12 @@ export async function readReport(
     done += records
     if (records > 0) onPage(done, total)
     if (records === 0 || done >= total) break
-    const searchRequestId = page.searchRequestId
+    searchRequestId = page.searchRequestId ?? undefined
     if (!searchRequestId) {
       throw new Error(
         `Report ${reportId}: Optimize sent ${done} of ${total} records and no searchRequestId to ask for the rest.`
       )
     }
-    fetched =
-      next?.searchRequestId === searchRequestId
-        ? next.fetched.catch(async (error: unknown) => {
-            if (!(error instanceof StalePrefetchError)) throw error
-            return reader.fetch(searchRequestId, done)
-          })
-        : reader.fetch(searchRequestId, done)
   }
   if (done !== total) {
     throw new RestartableError(
@@ -116,39 +92,20 @@ class PageReader {
   ) {}
 
   /**
-   * One page, its records appended to the sink as they arrive, once `after`
-   * (the page before it, written) says true. A page that fails (cut short,
-   * malformed, a count that disagrees with its rows) is taken back out of the
-   * sink before the client fetches it again.
+   * One page, its records appended to the sink as they arrive. A page that
+   * fails (cut short, malformed, a count that disagrees with its rows) is
+   * taken back out of the sink before the client fetches it again.
    */
-  async fetch(
-    searchRequestId: string | undefined,
-    doneBefore: number,
-    after: Promise<boolean> = Promise.resolve(true)
-  ): Promise<FetchedPage> {
+  async fetch(searchRequestId: string | undefined): Promise<DecodedPage> {
     const {limit, paginationTimeout} = this.options
     const query = {limit, paginationTimeout, searchRequestId}
     try {
       return await this.client.streamResultPage(this.reportId, query, async body => {
-        if (!(await after)) throw new StalePrefetchError('the page before failed')
-        const written = deferred<boolean>()
-        let next: FetchedPage['next']
-        const startNext = (head: PageEnvelope): void => {
-          const count = head.numberOfRecordsInResponse
-          if (!head.searchRequestId || count === 0) return
-          if (doneBefore + count >= head.totalNumberOfRecords) return
-          const fetched = this.fetch(head.searchRequestId, doneBefore + count, written.promise)
-          fetched.catch(() => undefined) // awaited (or dropped) by readReport
-          next = {searchRequestId: head.searchRequestId, fetched}
-        }
         const mark = await this.sink.mark()
         try {
-          const page = await this.decode(body, startNext)
-          written.resolve(true)
-          return {page, next}
+          return await this.decode(body)
         } catch (error) {
           await this.sink.rollback(mark)
-          written.resolve(false)
           throw error
         }
       })
@@ -169,11 +126,8 @@ class PageReader {
     }
   }
 
-  private async decode(
-    body: AsyncIterable<Uint8Array>,
-    onHead: (head: PageEnvelope) => void
-  ): Promise<DecodedPage> {
-    const decoder = new PageDecoder(this.sink, onHead)
+  private async decode(body: AsyncIterable<Uint8Array>): Promise<DecodedPage> {
+    const decoder = new PageDecoder(this.sink)
     for await (const chunk of body) {
       decoder.push(chunk)
       await this.sink.flushIfFull()
@@ -189,12 +143,6 @@ class PageReader {
     }
     return page
   }
-}
-
-function deferred<T>(): {promise: Promise<T>; resolve: (value: T) => void} {
-  let resolve!: (value: T) => void
-  const promise = new Promise<T>(r => (resolve = r))
-  return {promise, resolve}
 }
 
 /** Rows of `data`, or one record for a number report's value; a map's entries are rows (§5.4). */

@@ -79,35 +79,23 @@ describe('PageDecoder', () => {
     expect(decoded.searchRequestId).toBeUndefined()
   })
 
-  it("reads the documented pages, telling the counts before the rows (Optimize's field order)", async () => {
+  it('reads the documented pages', async () => {
     for (const name of ['raw-data-export-page1.docs.json', 'raw-data-export-page2.docs.json']) {
       const body = await readFile(path.join(FIXTURE_DIR, name))
       const expected = JSON.parse(body.toString('utf8')) as {data: unknown[]} & Record<
         string,
         unknown
       >
-      const heads: unknown[] = []
       let out = ''
-      const decoder = new PageDecoder(
-        {
-          append: (chunk, start, end) => (out += Buffer.from(chunk.subarray(start, end)).toString())
-        },
-        head => heads.push({...head, rowsSoFar: out.length})
-      )
+      const decoder = new PageDecoder({
+        append: (chunk, start, end) => (out += Buffer.from(chunk.subarray(start, end)).toString())
+      })
       decoder.push(body)
       const page = decoder.end()
       expect(out).toBe(expected.data.map(row => `${JSON.stringify(row)}\n`).join(''))
       expect(page.rows).toBe(expected.numberOfRecordsInResponse)
-      expect(heads).toEqual([
-        {
-          searchRequestId: expected.searchRequestId,
-          numberOfRecordsInResponse: expected.numberOfRecordsInResponse,
-          totalNumberOfRecords: expected.totalNumberOfRecords,
-          reportId: expected.reportId,
-          message: undefined,
-          rowsSoFar: 0
-        }
-      ])
+      expect(page.searchRequestId).toBe(expected.searchRequestId)
+      expect(page.totalNumberOfRecords).toBe(expected.totalNumberOfRecords)
     }
   })
 
