@@ -36493,13 +36493,8 @@ function normalize(input) {
         return { entity: { ...report, data: data } };
     }
     const single = data;
-    if (single.definitions) {
-        single.definitions = single.definitions.map(definition => ({
-            ...definition,
-            ...(definition.versions && { versions: [...definition.versions].sort(compareVersions) }),
-            ...(definition.tenantIds && { tenantIds: [...definition.tenantIds].sort(compareTenants) })
-        }));
-    }
+    if (single.definitions)
+        single.definitions = single.definitions.map(sortedDefinition);
     let decisionXml;
     if (single.configuration && 'xml' in single.configuration) {
         const { xml, ...withoutXml } = single.configuration;
@@ -36511,11 +36506,29 @@ function normalize(input) {
 }
 /** Tiles in reading order: top to bottom, left to right; ties broken by content. */
 function compareTiles(a, b) {
+    return compareCells(a, b, tile => `${tile.type ?? ''}\u0000${tile.id}\u0000${toCanonicalJson(tile)}`);
+}
+/**
+ * Reading order of tiles (top to bottom, left to right), ties in one cell
+ * broken by `tieKey`: the one tile order of files and of fingerprints, which
+ * break ties without ids (promotion-compare.ts).
+ */
+function compareCells(a, b, tieKey) {
     return (a.position.y - b.position.y ||
         a.position.x - b.position.x ||
-        compareStrings(a.type ?? '', b.type ?? '') ||
-        compareStrings(a.id, b.id) ||
-        compareStrings(toCanonicalJson(a), toCanonicalJson(b)));
+        compareStrings(tieKey(a), tieKey(b)));
+}
+/** A definition with its set-like arrays, versions and tenants, in a fixed order. */
+function sortedDefinition(definition) {
+    return {
+        ...definition,
+        ...(Array.isArray(definition.versions) && {
+            versions: [...definition.versions].sort(compareVersions)
+        }),
+        ...(Array.isArray(definition.tenantIds) && {
+            tenantIds: [...definition.tenantIds].sort(compareTenants)
+        })
+    };
 }
 /** Numeric versions in numeric order after the keywords ("all", "latest"). */
 function compareVersions(a, b) {
@@ -49296,11 +49309,9 @@ class Fingerprinter {
             const name = isReport ? (this.index.reports.get(id)?.name ?? '') : '';
             let key;
             const tieKey = () => (key ??= stableStringify({ ...base, id: isReport ? '' : id, name }) ?? '');
-            return { tile: abstract, tieKey };
+            return { position: tile.position, tile: abstract, tieKey };
         });
-        keyed.sort((a, b) => a.tile.position.y - b.tile.position.y ||
-            a.tile.position.x - b.tile.position.x ||
-            compareStrings(a.tieKey(), b.tieKey()));
+        keyed.sort((a, b) => compareCells(a, b, k => k.tieKey()));
         return {
             ...rest,
             description: dashboard.description ?? null,
@@ -49308,15 +49319,6 @@ class Fingerprinter {
             tiles: keyed.map(k => k.tile)
         };
     }
-}
-/** Versions and tenants are sets: compared in a fixed order. */
-function sortedDefinition(definition) {
-    const sorted = { ...definition };
-    if (Array.isArray(definition.versions))
-        sorted.versions = [...definition.versions].sort(compareStrings);
-    if (Array.isArray(definition.tenantIds))
-        sorted.tenantIds = [...definition.tenantIds].sort((a, b) => compareStrings(a ?? '', b ?? ''));
-    return sorted;
 }
 
 ;// CONCATENATED MODULE: ./src/redact.ts
@@ -53493,7 +53495,6 @@ function isSpace(c) {
 }
 class PageDecoder {
     sink;
-    onHead;
     /** Nesting depth of objects and arrays at the current byte. */
     #depth = 0;
     #inString = false;
@@ -53513,14 +53514,8 @@ class PageDecoder {
     #text = new TextDecoder('utf-8');
     /** Where, in the current chunk, the pending envelope text or row segment starts. */
     #from = 0;
-    /**
-     * `onHead` is told the envelope as soon as the `data` array opens, when the
-     * counts come before it (they do in Optimize's field order), so the next
-     * page can be asked for while this one is still arriving.
-     */
-    constructor(sink, onHead) {
+    constructor(sink) {
         this.sink = sink;
-        this.onHead = onHead;
     }
     /** Scans one chunk of the body; row bytes go to the sink before this returns. */
     push(chunk) {
@@ -53712,7 +53707,6 @@ class PageDecoder {
                 this.#started = true;
             }
             if (c === OPEN_BRACKET && this.#depth === 1 && !this.#sawData && this.isDataKey(chunk, i)) {
-                this.tellHead();
                 this.#envelope += '[';
                 this.#inData = true;
                 this.#sawData = true;
@@ -53737,20 +53731,6 @@ class PageDecoder {
         this.#envelope += this.#text.decode(chunk.subarray(this.#from, i), { stream: true });
         this.#from = i;
         return DATA_KEY.test(this.#envelope);
-    }
-    /** The envelope before `data`, when it already holds the counts, to `onHead`. */
-    tellHead() {
-        if (!this.onHead)
-            return;
-        let head;
-        try {
-            const text = this.#envelope.replace(/,?\s*"data"\s*:\s*$/, '}');
-            head = checkEnvelope(JSON.parse(text));
-        }
-        catch {
-            return; // the counts come later, or the envelope is broken: end() will say so
-        }
-        this.onHead(head);
     }
     /** Ends the row whose last byte is before `end`. */
     endRow(chunk, end) {
@@ -53804,27 +53784,17 @@ class CombinedReportError extends Error {
 const SCROLL_MISSING = /no search context found|search_context_missing_exception/i;
 const COMBINED = /combined reports cannot be exported/i;
 /**
- * The next page was asked for on the strength of an attempt at this page that
- * then failed: what it brings may follow a scroll the retry replaced. It is
- * dropped unread and asked for again.
- */
-class StalePrefetchError extends Error {
-    name = 'StalePrefetchError';
-}
-/**
  * Writes every record of `reportId` to `sink` as NDJSON lines, in order, page
- * by page: each page goes from the response body to the sink as it arrives,
- * and the next page is asked for as soon as this one's envelope has arrived,
- * so Optimize prepares it while this process writes.
+ * by page: each page goes from the response body to the sink as it arrives.
  */
 async function readReport(client, reportId, options, sink, onPage) {
     const reader = new PageReader(client, reportId, options, sink);
     let done = 0;
     let total;
     let message;
-    let fetched = reader.fetch(undefined, 0);
+    let searchRequestId;
     for (;;) {
-        const { page, next } = await fetched;
+        const page = await reader.fetch(searchRequestId);
         if (page.message !== undefined)
             message ??= page.message;
         // ES fixes a scroll's total when the scroll opens; a new first page may bring a new one.
@@ -53835,18 +53805,10 @@ async function readReport(client, reportId, options, sink, onPage) {
             onPage(done, total);
         if (records === 0 || done >= total)
             break;
-        const searchRequestId = page.searchRequestId;
+        searchRequestId = page.searchRequestId ?? undefined;
         if (!searchRequestId) {
             throw new Error(`Report ${reportId}: Optimize sent ${done} of ${total} records and no searchRequestId to ask for the rest.`);
         }
-        fetched =
-            next?.searchRequestId === searchRequestId
-                ? next.fetched.catch(async (error) => {
-                    if (!(error instanceof StalePrefetchError))
-                        throw error;
-                    return reader.fetch(searchRequestId, done);
-                })
-                : reader.fetch(searchRequestId, done);
     }
     if (done !== total) {
         throw new RestartableError(`Optimize delivered ${done} records but announced ${total}: a page was lost or repeated (a retried scroll request moves the scroll on)`);
@@ -53865,39 +53827,21 @@ class PageReader {
         this.sink = sink;
     }
     /**
-     * One page, its records appended to the sink as they arrive, once `after`
-     * (the page before it, written) says true. A page that fails (cut short,
-     * malformed, a count that disagrees with its rows) is taken back out of the
-     * sink before the client fetches it again.
+     * One page, its records appended to the sink as they arrive. A page that
+     * fails (cut short, malformed, a count that disagrees with its rows) is
+     * taken back out of the sink before the client fetches it again.
      */
-    async fetch(searchRequestId, doneBefore, after = Promise.resolve(true)) {
+    async fetch(searchRequestId) {
         const { limit, paginationTimeout } = this.options;
         const query = { limit, paginationTimeout, searchRequestId };
         try {
             return await this.client.streamResultPage(this.reportId, query, async (body) => {
-                if (!(await after))
-                    throw new StalePrefetchError('the page before failed');
-                const written = deferred();
-                let next;
-                const startNext = (head) => {
-                    const count = head.numberOfRecordsInResponse;
-                    if (!head.searchRequestId || count === 0)
-                        return;
-                    if (doneBefore + count >= head.totalNumberOfRecords)
-                        return;
-                    const fetched = this.fetch(head.searchRequestId, doneBefore + count, written.promise);
-                    fetched.catch(() => undefined); // awaited (or dropped) by readReport
-                    next = { searchRequestId: head.searchRequestId, fetched };
-                };
                 const mark = await this.sink.mark();
                 try {
-                    const page = await this.decode(body, startNext);
-                    written.resolve(true);
-                    return { page, next };
+                    return await this.decode(body);
                 }
                 catch (error) {
                     await this.sink.rollback(mark);
-                    written.resolve(false);
                     throw error;
                 }
             });
@@ -53912,8 +53856,8 @@ class PageReader {
             throw error;
         }
     }
-    async decode(body, onHead) {
-        const decoder = new PageDecoder(this.sink, onHead);
+    async decode(body) {
+        const decoder = new PageDecoder(this.sink);
         for await (const chunk of body) {
             decoder.push(chunk);
             await this.sink.flushIfFull();
@@ -53928,11 +53872,6 @@ class PageReader {
         }
         return page;
     }
-}
-function deferred() {
-    let resolve;
-    const promise = new Promise(r => (resolve = r));
-    return { promise, resolve };
 }
 /** Rows of `data`, or one record for a number report's value; a map's entries are rows (§5.4). */
 function recordCount(page) {

@@ -40,13 +40,7 @@ function normalize(input: Entity): NormalizedEntity {
     return {entity: {...report, data: data as CombinedReport['data']}}
   }
   const single = data as SingleReportData
-  if (single.definitions) {
-    single.definitions = single.definitions.map(definition => ({
-      ...definition,
-      ...(definition.versions && {versions: [...definition.versions].sort(compareVersions)}),
-      ...(definition.tenantIds && {tenantIds: [...definition.tenantIds].sort(compareTenants)})
-    }))
-  }
+  if (single.definitions) single.definitions = single.definitions.map(sortedDefinition)
   let decisionXml: string | undefined
   if (single.configuration && 'xml' in single.configuration) {
     const {xml, ...withoutXml} = single.configuration
@@ -59,13 +53,43 @@ function normalize(input: Entity): NormalizedEntity {
 
 /** Tiles in reading order: top to bottom, left to right; ties broken by content. */
 export function compareTiles(a: Tile, b: Tile): number {
+  return compareCells(
+    a,
+    b,
+    tile => `${tile.type ?? ''}\u0000${tile.id}\u0000${toCanonicalJson(tile)}`
+  )
+}
+
+/**
+ * Reading order of tiles (top to bottom, left to right), ties in one cell
+ * broken by `tieKey`: the one tile order of files and of fingerprints, which
+ * break ties without ids (promotion-compare.ts).
+ */
+export function compareCells<T extends Pick<Tile, 'position'>>(
+  a: T,
+  b: T,
+  tieKey: (tile: T) => string
+): number {
   return (
     a.position.y - b.position.y ||
     a.position.x - b.position.x ||
-    compareStrings(a.type ?? '', b.type ?? '') ||
-    compareStrings(a.id, b.id) ||
-    compareStrings(toCanonicalJson(a), toCanonicalJson(b))
+    compareStrings(tieKey(a), tieKey(b))
   )
+}
+
+/** A definition with its set-like arrays, versions and tenants, in a fixed order. */
+export function sortedDefinition<T extends {versions?: string[]; tenantIds?: (string | null)[]}>(
+  definition: T
+): T {
+  return {
+    ...definition,
+    ...(Array.isArray(definition.versions) && {
+      versions: [...definition.versions].sort(compareVersions)
+    }),
+    ...(Array.isArray(definition.tenantIds) && {
+      tenantIds: [...definition.tenantIds].sort(compareTenants)
+    })
+  }
 }
 
 /** Numeric versions in numeric order after the keywords ("all", "latest"). */

@@ -22,7 +22,7 @@ import {
 } from '../optimize/schemas.js'
 import {createHash} from 'node:crypto'
 import {configure} from 'safe-stable-stringify'
-import {compareStrings} from './normalize.js'
+import {compareCells, compareStrings, sortedDefinition} from './normalize.js'
 
 type Json = unknown
 
@@ -184,7 +184,7 @@ export class Fingerprinter {
         report: child(childId)
       }))
     } else if (Array.isArray(data.definitions)) {
-      data.definitions = (data.definitions as Record<string, unknown>[]).map(sortedDefinition)
+      data.definitions = (data.definitions as {versions?: string[]}[]).map(sortedDefinition)
     }
     return {...rest, description: report.description ?? null, data}
   }
@@ -201,14 +201,9 @@ export class Fingerprinter {
       let key: string | undefined
       const tieKey = (): string =>
         (key ??= stableStringify({...base, id: isReport ? '' : id, name}) ?? '')
-      return {tile: abstract, tieKey}
+      return {position: tile.position, tile: abstract, tieKey}
     })
-    keyed.sort(
-      (a, b) =>
-        a.tile.position.y - b.tile.position.y ||
-        a.tile.position.x - b.tile.position.x ||
-        compareStrings(a.tieKey(), b.tieKey())
-    )
+    keyed.sort((a, b) => compareCells(a, b, k => k.tieKey()))
     return {
       ...rest,
       description: dashboard.description ?? null,
@@ -225,16 +220,4 @@ export interface AbstractTile {
   configuration: unknown
   id?: string
   report?: Json
-}
-
-/** Versions and tenants are sets: compared in a fixed order. */
-function sortedDefinition(definition: Record<string, unknown>): Record<string, unknown> {
-  const sorted = {...definition}
-  if (Array.isArray(definition.versions))
-    sorted.versions = [...(definition.versions as string[])].sort(compareStrings)
-  if (Array.isArray(definition.tenantIds))
-    sorted.tenantIds = [...(definition.tenantIds as (string | null)[])].sort((a, b) =>
-      compareStrings(a ?? '', b ?? '')
-    )
-  return sorted
 }
