@@ -68,11 +68,12 @@ async function cli(
   emulator: Emulator,
   cwd: string,
   args: string[],
-  expect: (outputs: Map<string, string>) => string | undefined
+  expect: (outputs: Map<string, string>) => string | undefined,
+  bundle = CLI
 ): Promise<Run> {
   await mkdir(cwd, {recursive: true})
   const run = await timed({
-    args: [CLI, ...args, '--optimize-url', emulator.url, '--json'],
+    args: [bundle, ...args, '--optimize-url', emulator.url, '--json'],
     env: cleanEnv({OPTIMIZE_ACCESS_TOKEN: emulator.token}),
     cwd
   })
@@ -249,24 +250,31 @@ const plan: Case = async (rounds, before) =>
 
 const ROWS = 1_000_000
 
-const exportData: Case = async rounds =>
+const exportData: Case = async (rounds, before) =>
   withEmulator('export-data', {rawRows: ROWS}, async emulator => {
     const reportId = emulator.rawReportId
+    const data = (bundle: string) => async () => {
+      const cwd = folder('export-data', 'cli')
+      const args = ['export-data', '--report-ids', reportId, '--limit', String(LIMIT)]
+      const run = await cli(
+        emulator,
+        cwd,
+        args,
+        outputs =>
+          outputs.get('records') === String(ROWS)
+            ? undefined
+            : `${outputs.get('records')} records, expected ${ROWS}`,
+        bundle
+      )
+      // Each run writes hundreds of MB: gone before the next.
+      await rm(cwd, {recursive: true})
+      return run
+    }
     const figures = await inTurns(
       rounds,
       {
-        cli: async () => {
-          const cwd = folder('export-data', 'cli')
-          const args = ['export-data', '--report-ids', reportId, '--limit', String(LIMIT)]
-          const run = await cli(emulator, cwd, args, outputs =>
-            outputs.get('records') === String(ROWS)
-              ? undefined
-              : `${outputs.get('records')} records, expected ${ROWS}`
-          )
-          // Each run writes hundreds of MB: gone before the next.
-          await rm(cwd, {recursive: true})
-          return run
-        },
+        cli: data(CLI),
+        before: before ? data(path.join(path.dirname(before), 'cli/index.js')) : undefined,
         floor: async () => {
           const output = `${folder('export-data', 'floor')}.ndjson`
           const job = {mode: 'export-data', reportId, limit: LIMIT, output}

@@ -73,7 +73,7 @@ function table({title, figures, compare, rssTarget}: CaseResult): string {
   lines.push(`  ${ratioLine(figures[compare.of], figures[compare.to], compare)}`)
   if (figures.before)
     lines.push(
-      `  ${ratioLine(figures[compare.of], figures.before, {...compare, to: 'before', target: 'lower is better'})}`
+      `  ${ratioLine(figures[compare.of], figures.before, {...compare, to: 'before', target: compare.throughput ? 'higher is better' : 'lower is better'})}`
     )
   if (rssTarget)
     lines.push(`  peak RSS of ${compare.of}: highest of the runs above; target ≤ ${rssTarget} MB`)

@@ -50008,7 +50008,7 @@ async function exportEntities(client, dashboardIds, reportIds) {
     const entities = new Map();
     const add = (exported) => {
         for (const entity of exported) {
-            const key = entityKey(entity);
+            const key = entityKey(kindOf(entity), entity.id);
             const seen = entities.get(key);
             if (seen && toCanonicalJson(seen) !== toCanonicalJson(entity)) {
                 const kind = isDashboard(entity) ? 'dashboard' : 'report';
@@ -50024,14 +50024,17 @@ async function exportEntities(client, dashboardIds, reportIds) {
     const parts = await Promise.all(chunks.map(async (ids) => isolating(client, ids, batches)));
     for (const part of parts)
         add(part.entities);
-    const rest = reportIds.filter(id => !entities.has(`report:${id}`));
+    const rest = reportIds.filter(id => !entities.has(entityKey('report', id)));
     if (rest.length > 0)
         add(await client.exportReports(rest, batches));
     return { entities: [...entities.values()], dangling: parts.flatMap(part => part.dangling) };
 }
 /** Dashboards and reports have ids of their own: the key tells them apart. */
-function entityKey(entity) {
-    return `${isDashboard(entity) ? 'dashboard' : 'report'}:${entity.id}`;
+function entityKey(kind, id) {
+    return `${kind}:${id}`;
+}
+function kindOf(entity) {
+    return entity.exportEntityType === 'dashboard' ? 'dashboard' : 'report';
 }
 async function isolating(client, ids, batches) {
     try {
@@ -52939,6 +52942,7 @@ function removeQuietly(remove) {
 
 
 
+
 /**
  * Beside each dashboard's JSON: a picture of its tile grid, so GitHub's image
  * diff shows layout changes.
@@ -53017,9 +53021,9 @@ function danglingMessage(id, name) {
 function keptUnits(dangling, read, exported) {
     if (!dangling.length || !read.manifest)
         return [];
-    const fileOf = new Map(read.manifest.entities.map(e => [export_entityKey(e.type, e.id), e.file]));
+    const fileOf = new Map(read.manifest.entities.map(e => [entityKey(kindOf({ exportEntityType: e.type }), e.id), e.file]));
     const texts = new Map(read.files.map(entry => [entry.file, entry]));
-    const have = new Set(exported.map(({ entity }) => export_entityKey(entity.exportEntityType, entity.id)));
+    const have = new Set(exported.map(({ entity }) => entityKey(kindOf(entity), entity.id)));
     const kept = [];
     const keep = (key) => {
         const entry = texts.get(fileOf.get(key) ?? '');
@@ -53035,19 +53039,15 @@ function keptUnits(dangling, read, exported) {
         return normalized;
     };
     for (const id of dangling) {
-        const dashboard = keep(export_entityKey('dashboard', id));
+        const dashboard = keep(entityKey('dashboard', id));
         const stack = dashboard ? referencedIds(dashboard.entity) : [];
         while (stack.length) {
-            const report = keep(export_entityKey('report', stack.pop()));
+            const report = keep(entityKey('report', stack.pop()));
             if (report)
                 stack.push(...referencedIds(report.entity));
         }
     }
     return kept;
-}
-/** Dashboards and reports have ids of their own: the key tells them apart. */
-function export_entityKey(type, id) {
-    return `${type === 'dashboard' ? 'd' : 'r'}:${id}`;
 }
 /** Refuses, naming it, an entity whose file would exceed what validate reads. */
 function checkSizes(files) {

@@ -34,6 +34,7 @@ import {
 } from './github/summary.js'
 import type {Io} from './io.js'
 import {OptimizeClient} from './optimize/client.js'
+import {entityKey, kindOf} from './optimize/entities.js'
 import {isDashboard, tileReportIds, type Dashboard, type Report} from './optimize/schemas.js'
 import type {Settings} from './settings.js'
 import {checkNoLinksBetween} from './workspace/files.js'
@@ -157,9 +158,11 @@ function keptUnits(
   exported: readonly NormalizedEntity[]
 ): NormalizedEntity[] {
   if (!dangling.length || !read.manifest) return []
-  const fileOf = new Map(read.manifest.entities.map(e => [entityKey(e.type, e.id), e.file]))
+  const fileOf = new Map(
+    read.manifest.entities.map(e => [entityKey(kindOf({exportEntityType: e.type}), e.id), e.file])
+  )
   const texts = new Map(read.files.map(entry => [entry.file, entry]))
-  const have = new Set(exported.map(({entity}) => entityKey(entity.exportEntityType, entity.id)))
+  const have = new Set(exported.map(({entity}) => entityKey(kindOf(entity), entity.id)))
   const kept: NormalizedEntity[] = []
   const keep = (key: string): NormalizedEntity | undefined => {
     const entry = texts.get(fileOf.get(key) ?? '')
@@ -181,11 +184,6 @@ function keptUnits(
     }
   }
   return kept
-}
-
-/** Dashboards and reports have ids of their own: the key tells them apart. */
-function entityKey(type: string, id: string): string {
-  return `${type === 'dashboard' ? 'd' : 'r'}:${id}`
 }
 
 /** Refuses, naming it, an entity whose file would exceed what validate reads. */

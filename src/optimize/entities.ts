@@ -85,7 +85,7 @@ export async function exportEntities(
   const entities = new Map<string, Entity>()
   const add = (exported: readonly Entity[]): void => {
     for (const entity of exported) {
-      const key = entityKey(entity)
+      const key = entityKey(kindOf(entity), entity.id)
       const seen = entities.get(key)
       if (seen && toCanonicalJson(seen) !== toCanonicalJson(entity)) {
         const kind = isDashboard(entity) ? 'dashboard' : 'report'
@@ -102,14 +102,18 @@ export async function exportEntities(
     chunks.push(dashboardIds.slice(i, i + client.batchSize))
   const parts = await Promise.all(chunks.map(async ids => isolating(client, ids, batches)))
   for (const part of parts) add(part.entities)
-  const rest = reportIds.filter(id => !entities.has(`report:${id}`))
+  const rest = reportIds.filter(id => !entities.has(entityKey('report', id)))
   if (rest.length > 0) add(await client.exportReports(rest, batches))
   return {entities: [...entities.values()], dangling: parts.flatMap(part => part.dangling)}
 }
 
 /** Dashboards and reports have ids of their own: the key tells them apart. */
-function entityKey(entity: Entity): string {
-  return `${isDashboard(entity) ? 'dashboard' : 'report'}:${entity.id}`
+export function entityKey(kind: 'dashboard' | 'report', id: string): string {
+  return `${kind}:${id}`
+}
+
+export function kindOf(entity: Pick<Entity, 'exportEntityType'>): 'dashboard' | 'report' {
+  return entity.exportEntityType === 'dashboard' ? 'dashboard' : 'report'
 }
 
 async function isolating(
