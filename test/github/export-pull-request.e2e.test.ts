@@ -140,6 +140,15 @@ it('publishes nothing when export refuses an unknown collection, and leaves the 
  * same dashboard with its real difference, and keep every file name.
  */
 it('shows a re-imported dashboard as changed with its real difference, keeps every file name, and pictures it in the pull request', async () => {
+  // The pie chart's name is on the other dashboard too: their files need a suffix to tell them apart.
+  const pieReport = emu.state
+    .listReports('sales')
+    .find(r => (r.data as {visualization?: string}).visualization === 'pie')!
+  const other = emu.state
+    .listDashboards('sales')
+    .find(d => !(d.tiles as {id: string}[]).some(t => t.id === pieReport.id))!
+  const namesake = (other.tiles as {id: string}[]).find(t => emu.state.getReport(t.id))!.id
+  emu.state.updateReport(namesake, r => void (r.name = pieReport.name))
   // The first export, merged into main.
   const first = await runExport(settings(), recordingIo())
   await fixture.git(['add', 'optimize'])
@@ -157,6 +166,7 @@ it('shows a re-imported dashboard as changed with its real difference, keeps eve
     await readFile(path.join(sandbox, 'optimize', 'optimize-as-code.json'), 'utf8')
   ) as {entities: {id: string; file: string}[]}
   const fileOf = (id: string): string => manifest.entities.find(e => e.id === id)!.file
+  expect(fileOf(pie.id)).toMatch(/^reports\/instances-by-region-[0-9a-f]{8}\.json$/)
   const pieFile = path.join(sandbox, 'optimize', fileOf(pie.id))
   await writeFile(pieFile, (await readFile(pieFile, 'utf8')).replace('"pie"', '"bar"'))
   await runImport(
