@@ -2,6 +2,11 @@
  * Writes the README's sample change summary and docs/sample-dashboard.svg from a
  * real export of the emulator and a small change: what a reviewer sees.
  * Deterministic; `--check` fails when the committed samples differ (tests run it).
+ *
+ * The export runs as in pull-request mode for a repository `acme/dashboards`, so
+ * the summary has its links. For the README, the emulator's address (a random
+ * port) reads as https://optimize.example.com, and the picture, which would be
+ * fetched from that repository, is the committed docs/sample-dashboard.svg.
  */
 import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
@@ -14,6 +19,7 @@ import {parseSettings} from '../src/settings.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const quiet = silentIo
+const REPOSITORY = 'acme/dashboards'
 
 export async function renderSamples(): Promise<{summary: string; svg: string}> {
   const emu = await startEmulator({idSeed: 3})
@@ -32,9 +38,9 @@ export async function renderSamples(): Promise<{summary: string; svg: string}> {
           'optimize-url': emu.url,
           'access-token': emu.token,
           'collection-id': 'team',
-          commit: 'none'
+          commit: 'pull-request'
         })[name as string] ?? '',
-      {GITHUB_WORKSPACE: workspace},
+      {GITHUB_WORKSPACE: workspace, GITHUB_REPOSITORY: REPOSITORY},
       quiet
     )
     await runExport(settings, quiet)
@@ -63,7 +69,11 @@ export async function renderSamples(): Promise<{summary: string; svg: string}> {
       f => f.endsWith('.svg') && f.includes(slugOf(board.entity.name))
     )!
     const svg = await readFile(path.join(file, path.basename(svgName)), 'utf8')
-    return {summary: result.summary, svg}
+    const picture = `https://github.com/${REPOSITORY}/blob/optimize-as-code/export/${svgName}?raw=true`
+    const summary = result.summary
+      .replaceAll(emu.url, 'https://optimize.example.com')
+      .replaceAll(picture, 'docs/sample-dashboard.svg')
+    return {summary, svg}
   } finally {
     await emu.close()
     await rm(workspace, {recursive: true, force: true})

@@ -14,30 +14,20 @@
 import * as path from 'node:path'
 import type {CommandResult} from './command.js'
 import {Output} from './constants.js'
-import {renderDashboardSvg} from './entities/dashboard-svg.js'
 import {MAX_ENTITY_FILE_BYTES} from './entities/json-document.js'
-import {
-  layoutTree,
-  type DashboardExtras,
-  type EntityTree,
-  type ManagedFile,
-  type TreeProblem
-} from './entities/layout.js'
+import {layoutTree, type EntityTree, type ManagedFile, type TreeProblem} from './entities/layout.js'
 import {compareStrings, normalizeEntity, type NormalizedEntity} from './entities/normalize.js'
 import {referencedIds} from './entities/promotion-compare.js'
+import {dashboardPictures, markChangedTiles} from './export-pictures.js'
 import {fetchSelection} from './export-selection.js'
-import {
-  escapeMarkdown,
-  hasChanges,
-  renderSummaryMarkdown,
-  summarizeChanges
-} from './github/summary.js'
+import {exportSummary} from './export-summary.js'
+import {summarizeChanges} from './github/summary.js'
 import type {Io} from './io.js'
 import {OptimizeClient} from './optimize/client.js'
 import {entityKey, kindOf} from './optimize/entities.js'
-import {isDashboard, tileReportIds, type Dashboard, type Report} from './optimize/schemas.js'
+import {isDashboard, type Dashboard, type Report} from './optimize/schemas.js'
 import type {Settings} from './settings.js'
-import {checkNoLinksBetween} from './workspace/files.js'
+import {checkNoLinksBetween, readFileInside, WorkspaceError} from './workspace/files.js'
 import {recoverTree} from './workspace/journal.js'
 import {
   parseEntityFile,
@@ -59,23 +49,6 @@ export interface ExportOutcome {
 export interface ExportHooks {
   client?: OptimizeClient
 }
-
-/**
- * Beside each dashboard's JSON: a picture of its tile grid, so GitHub's image
- * diff shows layout changes.
- */
-function dashboardPictures(tree: EntityTree): DashboardExtras {
-  const reportsById = new Map(tree.reports.map(({entity}) => [entity.id, entity]))
-  const pictures = new Map(
-    tree.dashboards.map(({entity}) => [entity, renderDashboardSvg(entity, reportsById)])
-  )
-  return (dashboard, reports) => [
-    {extension: 'svg', content: pictures.get(dashboard) ?? renderDashboardSvg(dashboard, reports)}
-  ]
-}
-
-/** Markdown budget of the summary: a pull-request body holds 65,536 characters. */
-const SUMMARY_BUDGET = 60_000
 
 export async function runExport(
   settings: Settings,
@@ -112,6 +85,12 @@ export async function runExport(
     io.debug(`existing file ${problem.file}: ${problem.message} (it will be replaced)`)
   }
   const before = current.tree
+  const changes = summarizeChanges(before, after)
+  markChangedTiles(files, after, changes, file => {
+    const text = readPicture(settings.path, file)
+    if (text !== undefined) current.texts.set(file, text)
+    return text
+  })
   const names = new Map(read.manifest?.entities.map(entry => [entry.id, entry.name]))
   for (const id of dangling) io.warning(danglingMessage(id, names.get(id)))
 
@@ -127,7 +106,12 @@ export async function runExport(
   for (const file of written.removed) io.info(`removed ${toWorkspace(file)}`)
 
   const problems = dangling.map(id => danglingMessage(id, names.get(id)))
-  const summary = exportSummary(settings, before, after, changedFiles.length > 0, problems)
+  const summary = exportSummary(
+    settings,
+    {changes, after, files},
+    changedFiles.length > 0,
+    problems
+  )
   return {
     before,
     after,
@@ -198,35 +182,14 @@ function checkSizes(files: readonly ManagedFile[]): void {
   }
 }
 
-/** The job summary: what changed, what could not be exported, and the exported dashboards. */
-function exportSummary(
-  settings: Settings,
-  before: EntityTree,
-  after: EntityTree,
-  filesChanged: boolean,
-  problems: readonly string[]
-): string {
-  const table = exportedTable(after)
-  const changeSummary = summarizeChanges(before, after)
-  let changes = hasChanges(changeSummary)
-    ? renderSummaryMarkdown(changeSummary, {
-        title: 'What changed',
-        maxLength: SUMMARY_BUDGET - table.length - 500
-      })
-    : 'Nothing changed: the files already match Optimize.'
-  if (!hasChanges(changeSummary) && filesChanged)
-    changes = 'The files changed, but no dashboard or report did (file format or layout only).'
-  const warnings = problems.map(problem => `> [!WARNING]\n> ${escapeMarkdown(problem)}\n`)
-  return [
-    '## Optimize export',
-    '',
-    `Exported **${after.dashboards.length}** dashboards and **${after.reports.length}** reports into \`${settings.relativePath}\`.`,
-    '',
-    ...warnings,
-    changes.trimEnd(),
-    '',
-    table
-  ].join('\n')
+/** A picture of the folder as git holds it; none when it is missing or unreadable (writing then says why). */
+function readPicture(root: string, file: string): string | undefined {
+  try {
+    return readFileInside(root, file, MAX_ENTITY_FILE_BYTES)
+  } catch (error) {
+    if (error instanceof WorkspaceError) return undefined
+    throw error
+  }
 }
 
 /** The entity of a current file whose text (and .dmn file) are just what `files` holds for it. */
@@ -252,13 +215,4 @@ export function toTree(entities: readonly NormalizedEntity[]): EntityTree {
   tree.dashboards.sort((a, b) => compareStrings(a.entity.id, b.entity.id))
   tree.reports.sort((a, b) => compareStrings(a.entity.id, b.entity.id))
   return tree
-}
-
-function exportedTable(tree: EntityTree): string {
-  if (!tree.dashboards.length) return ''
-  const rows = tree.dashboards
-    .map(({entity}) => entity)
-    .sort((a, b) => compareStrings(a.name, b.name) || compareStrings(a.id, b.id))
-    .map(d => `| ${escapeMarkdown(d.name)} | ${tileReportIds(d).length} | \`${d.id}\` |`)
-  return ['| Dashboard | Reports | ID |', '| --- | --- | --- |', ...rows].join('\n')
 }

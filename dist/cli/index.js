@@ -33411,7 +33411,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7242);
 /* harmony import */ var _input_docs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(503);
 /* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5027);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7964);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5844);
 /* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(217);
 /**
  * The command line beside the action: `optimize-as-code <command> --option value`.
@@ -33929,7 +33929,7 @@ function createCliIo(options = {}) {
 
 /***/ }),
 
-/***/ 7964:
+/***/ 5844:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33948,296 +33948,6 @@ var command = __nccwpck_require__(1274);
 var constants = __nccwpck_require__(7242);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./node_modules/safe-stable-stringify/index.js
-var safe_stable_stringify = __nccwpck_require__(7467);
-;// CONCATENATED MODULE: ./node_modules/safe-stable-stringify/esm/wrapper.mjs
-
-
-const sharedGlobal = /** @type {Record<symbol, typeof import('../index.js').default>} */ (
-  globalThis
-)
-
-const stringify = sharedGlobal[Symbol.for('safe-stable-stringify@3.0.0')]
-const configure = stringify.configure
-/* harmony default export */ const wrapper = ((/* unused pure expression or super */ null && (stringify)));
-
-;// CONCATENATED MODULE: ./src/entities/canonical-json.ts
-/**
- * The canonical text of a JSON value: UTF-8, two-space indentation, LF, a
- * trailing newline, and object keys sorted by UTF-16 code unit at every level
- * (JavaScript's default sort, the order fast-json-stable-stringify uses).
- *
- * JSON.stringify cannot do this on its own: it always writes integer-like keys
- * ("10", "2") first, in numeric order, whatever order they were inserted in.
- */
-
-const canonical_json_stringify = configure({ deterministic: true, bigint: false, circularValue: Error });
-function toCanonicalJson(value) {
-    const text = canonical_json_stringify(value, null, 2);
-    if (text === undefined)
-        throw new Error('Cannot serialize an undefined value as JSON.');
-    return `${text}\n`;
-}
-
-;// CONCATENATED MODULE: ./src/entities/normalize.ts
-
-function normalizeEntity(input) {
-    return normalize(input);
-}
-// Copies only along the paths it changes: exports carry 10-50 KB of XML per
-// report, and a deep clone of thousands of them costs more than the export.
-function normalize(input) {
-    if (input.exportEntityType === 'dashboard') {
-        const { collectionId: _environment, ...dashboard } = input;
-        return { entity: { ...dashboard, tiles: [...dashboard.tiles].sort(compareTiles) } };
-    }
-    const { collectionId: _environment, ...report } = input;
-    const { userTaskReport: _derived, ...data } = report.data;
-    if (report.exportEntityType === 'combined_report') {
-        return { entity: { ...report, data: data } };
-    }
-    const single = data;
-    if (single.definitions)
-        single.definitions = single.definitions.map(sortedDefinition);
-    let decisionXml;
-    if (single.configuration && 'xml' in single.configuration) {
-        const { xml, ...withoutXml } = single.configuration;
-        single.configuration = withoutXml;
-        if (report.exportEntityType === 'single_decision_report' && typeof xml === 'string')
-            decisionXml = xml;
-    }
-    return { entity: { ...report, data: single }, decisionXml };
-}
-/** Tiles in reading order: top to bottom, left to right; ties broken by content. */
-function compareTiles(a, b) {
-    return compareCells(a, b, tile => `${tile.type ?? ''}\u0000${tile.id}\u0000${toCanonicalJson(tile)}`);
-}
-/**
- * Reading order of tiles (top to bottom, left to right), ties in one cell
- * broken by `tieKey`: the one tile order of files and of fingerprints, which
- * break ties without ids (promotion-compare.ts).
- */
-function compareCells(a, b, tieKey) {
-    return (a.position.y - b.position.y ||
-        a.position.x - b.position.x ||
-        compareStrings(tieKey(a), tieKey(b)));
-}
-/** A definition with its set-like arrays, versions and tenants, in a fixed order. */
-function sortedDefinition(definition) {
-    return {
-        ...definition,
-        ...(Array.isArray(definition.versions) && {
-            versions: [...definition.versions].sort(compareVersions)
-        }),
-        ...(Array.isArray(definition.tenantIds) && {
-            tenantIds: [...definition.tenantIds].sort(compareTenants)
-        })
-    };
-}
-/** Numeric versions in numeric order after the keywords ("all", "latest"). */
-function compareVersions(a, b) {
-    const numA = /^\d+$/.test(a) ? Number(a) : undefined;
-    const numB = /^\d+$/.test(b) ? Number(b) : undefined;
-    if (numA !== undefined && numB !== undefined)
-        return numA - numB;
-    if (numA !== undefined)
-        return 1;
-    if (numB !== undefined)
-        return -1;
-    return compareStrings(a, b);
-}
-/** `null` (Camunda 7's "not defined" tenant) first, then by code unit. */
-function compareTenants(a, b) {
-    if (a === b)
-        return 0;
-    if (a === null)
-        return -1;
-    if (b === null)
-        return 1;
-    return compareStrings(a, b);
-}
-function compareStrings(a, b) {
-    return a < b ? -1 : a > b ? 1 : 0;
-}
-/**
- * The import payload for a committed entity: the decision XML goes back into
- * the configuration. Nothing else is needed: Optimize ignores `collectionId`
- * in files and refills process XML itself.
- */
-function toImportPayload(entity, decisionXml) {
-    const payload = structuredClone(entity);
-    if (payload.exportEntityType === 'single_decision_report' && decisionXml !== undefined) {
-        const data = payload.data;
-        data.configuration = { ...(data.configuration ?? {}), xml: decisionXml };
-    }
-    return payload;
-}
-
-;// CONCATENATED MODULE: ./src/entities/dashboard-svg.ts
-
-/** Optimize lays dashboards out on an 18-column grid (optimize-api.md §3.5). */
-const GRID_COLUMNS = 18;
-const COLUMN_WIDTH = 64;
-const ROW_HEIGHT = 56;
-const MARGIN = 16;
-const HEADER_HEIGHT = 48;
-const TILE_GAP = 4;
-const PADDING = 8;
-const TITLE_SIZE = 20;
-const NAME_SIZE = 14;
-const SUBTITLE_SIZE = 11;
-/** Average glyph width of a sans-serif font, in tenths of the font size. */
-const GLYPH_TENTHS = 6;
-const STYLES = {
-    report: { fill: '#eef4fb', stroke: '#4a7fc1', dash: '' },
-    missing: { fill: '#ffffff', stroke: '#c14a4a', dash: ' stroke-dasharray="4 3"' },
-    text: { fill: '#f4f4f4', stroke: '#a0a0a0', dash: '' },
-    external: { fill: '#fdf5e8', stroke: '#c1904a', dash: '' }
-};
-function renderDashboardSvg(dashboard, reportsById) {
-    const tiles = [...dashboard.tiles].sort(compareTiles);
-    const columns = Math.max(GRID_COLUMNS, ...tiles.map(t => cell(t.position.x) + span(t.dimensions.width)));
-    const rows = Math.max(1, ...tiles.map(t => cell(t.position.y) + span(t.dimensions.height)));
-    const width = 2 * MARGIN + columns * COLUMN_WIDTH;
-    const height = HEADER_HEIGHT + rows * ROW_HEIGHT + MARGIN;
-    const lines = [
-        `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="-apple-system, 'Segoe UI', Helvetica, Arial, sans-serif" role="img">`,
-        `<title>${escapeXml(dashboard.name)}</title>`,
-        `<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>`,
-        `<text x="${MARGIN}" y="${MARGIN + TITLE_SIZE}" font-size="${TITLE_SIZE}" font-weight="600" fill="#1a1a1a">${fitText(dashboard.name, width - 2 * MARGIN, TITLE_SIZE)}</text>`,
-        ...gridLines(columns, rows)
-    ];
-    for (const tile of tiles)
-        lines.push(...renderTile(tile, labelOf(tile, reportsById)));
-    if (tiles.length === 0) {
-        lines.push(`<text x="${Math.floor(width / 2)}" y="${HEADER_HEIGHT + Math.floor(ROW_HEIGHT / 2)}" font-size="${NAME_SIZE}" fill="#777777" text-anchor="middle">No tiles</text>`);
-    }
-    lines.push('</svg>');
-    return `${lines.join('\n')}\n`;
-}
-/** Faint column guides, so the 18-column grid is visible behind the tiles. */
-function gridLines(columns, rows) {
-    const top = HEADER_HEIGHT;
-    const bottom = HEADER_HEIGHT + rows * ROW_HEIGHT;
-    const guides = [];
-    for (let column = 0; column <= columns; column++) {
-        const x = MARGIN + column * COLUMN_WIDTH;
-        guides.push(`M${x} ${top}V${bottom}`);
-    }
-    return [`<path d="${guides.join('')}" stroke="#ececec" stroke-width="1" fill="none"/>`];
-}
-function renderTile(tile, label) {
-    const x = MARGIN + cell(tile.position.x) * COLUMN_WIDTH + TILE_GAP;
-    const y = HEADER_HEIGHT + cell(tile.position.y) * ROW_HEIGHT + TILE_GAP;
-    const w = span(tile.dimensions.width) * COLUMN_WIDTH - 2 * TILE_GAP;
-    const h = span(tile.dimensions.height) * ROW_HEIGHT - 2 * TILE_GAP;
-    const style = STYLES[label.style];
-    const textWidth = w - 2 * PADDING;
-    return [
-        '<g>',
-        `<title>${escapeXml(label.name)}</title>`,
-        `<rect x="${x}" y="${y}" width="${w}" height="${h}" rx="4" fill="${style.fill}" stroke="${style.stroke}"${style.dash}/>`,
-        `<text x="${x + PADDING}" y="${y + PADDING + NAME_SIZE}" font-size="${NAME_SIZE}" font-weight="600" fill="#1a1a1a">${fitText(label.name, textWidth, NAME_SIZE)}</text>`,
-        `<text x="${x + PADDING}" y="${y + 2 * PADDING + NAME_SIZE + SUBTITLE_SIZE}" font-size="${SUBTITLE_SIZE}" fill="#5c5c5c">${fitText(label.subtitle, textWidth, SUBTITLE_SIZE)}</text>`,
-        '</g>'
-    ];
-}
-function labelOf(tile, reportsById) {
-    const configuration = (tile.configuration ?? {});
-    if (tile.type === 'text') {
-        return { name: 'Text', subtitle: plainText(configuration.text), style: 'text' };
-    }
-    const external = typeof configuration.external === 'string' ? configuration.external : undefined;
-    // Legacy exports stored the URL of an external tile as its id.
-    const legacyUrl = tile.type === undefined && /^https?:\/\//i.test(tile.id) ? tile.id : undefined;
-    if (tile.type === 'external_url' || legacyUrl) {
-        return {
-            name: urlHost(external ?? legacyUrl ?? tile.id),
-            subtitle: 'External page',
-            style: 'external'
-        };
-    }
-    const report = reportsById.get(tile.id);
-    if (!report)
-        return { name: tile.id, subtitle: 'Report not in this export', style: 'missing' };
-    const visualization = report.data.visualization ?? 'report';
-    const kind = report.exportEntityType === 'combined_report'
-        ? 'combined · '
-        : report.exportEntityType === 'single_decision_report'
-            ? 'decision · '
-            : '';
-    return { name: report.name, subtitle: `${kind}${visualization}`, style: 'report' };
-}
-/** The words of a text tile's rich-text state (every string under a `text` key). */
-function plainText(state) {
-    const words = [];
-    const visit = (node) => {
-        if (Array.isArray(node))
-            node.forEach(visit);
-        else if (node && typeof node === 'object') {
-            for (const [key, value] of Object.entries(node)) {
-                if (key === 'text' && typeof value === 'string')
-                    words.push(value);
-                else
-                    visit(value);
-            }
-        }
-    };
-    visit(state);
-    return words.join(' ');
-}
-/** The host of an external tile's URL, or the text as it is when it is not a URL. */
-function urlHost(url) {
-    try {
-        return new URL(url).host || url;
-    }
-    catch {
-        return url;
-    }
-}
-/** Text cut to what fits `width` pixels at `fontSize`, with an ellipsis, escaped. */
-function fitText(text, width, fontSize) {
-    const chars = Array.from(cleanText(text));
-    const fits = Math.max(1, Math.floor((width * 10) / (fontSize * GLYPH_TENTHS)));
-    const cut = chars.length > fits ? `${chars.slice(0, fits - 1).join('')}…` : chars.join('');
-    return escapeXml(cut);
-}
-/**
- * Text without what could break the SVG or mislead a reader: lone surrogates
- * (not valid XML), control characters (most are forbidden in XML 1.0) and
- * format characters such as bidi overrides.
- */
-function cleanText(text) {
-    // Most names are printable ASCII words with single spaces: nothing to clean.
-    if (PLAIN.test(text))
-        return text;
-    return text
-        .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
-        .replace(/[\p{Cf}\uFFFE\uFFFF]/gu, '')
-        .replace(/[\p{Cc}\u2028\u2029\s]+/gu, ' ')
-        .trim();
-}
-const PLAIN = /^[\x21-\x7e]+(?: [\x21-\x7e]+)*$/;
-const MARKUP = /[&<>"']/;
-/** Escaped for both element content and attribute values. */
-function escapeXml(text) {
-    const clean = cleanText(text);
-    if (!MARKUP.test(clean))
-        return clean;
-    return clean
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/"/g, '&quot;')
-        .replace(/'/g, '&apos;');
-}
-function cell(value) {
-    return Math.max(0, Math.round(value));
-}
-function span(value) {
-    return Math.max(1, Math.round(value));
-}
-
 // EXTERNAL MODULE: ./node_modules/jsonc-parser/lib/umd/main.js
 var main = __nccwpck_require__(9547);
 ;// CONCATENATED MODULE: ./src/entities/json-document.ts
@@ -36855,107 +36565,129 @@ function slugifyWithCounter() {
 	return countable;
 }
 
-;// CONCATENATED MODULE: ./src/entities/layout.ts
+// EXTERNAL MODULE: ./node_modules/safe-stable-stringify/index.js
+var safe_stable_stringify = __nccwpck_require__(7467);
+;// CONCATENATED MODULE: ./node_modules/safe-stable-stringify/esm/wrapper.mjs
+
+
+const sharedGlobal = /** @type {Record<symbol, typeof import('../index.js').default>} */ (
+  globalThis
+)
+
+const stringify = sharedGlobal[Symbol.for('safe-stable-stringify@3.0.0')]
+const configure = stringify.configure
+/* harmony default export */ const wrapper = ((/* unused pure expression or super */ null && (stringify)));
+
+;// CONCATENATED MODULE: ./src/entities/canonical-json.ts
 /**
- * Pure file layout: which file each normalized entity lives in, and the text of
- * every file the action manages under `path`. No I/O.
+ * The canonical text of a JSON value: UTF-8, two-space indentation, LF, a
+ * trailing newline, and object keys sorted by UTF-16 code unit at every level
+ * (JavaScript's default sort, the order fast-json-stable-stringify uses).
  *
- *   optimize-as-code.json          manifest: what the action manages (no timestamps)
- *   dashboards/<slug>.json         one dashboard
- *   dashboards/<slug>.svg          a picture of its tile grid
- *   reports/<slug>.json            one report (stored once, however many dashboards use it)
- *   reports/<slug>.dmn             the DMN XML of a decision report
- *
- * A slug is the entity's name made safe for Linux, macOS and Windows. Entities
- * whose slugs collide in a folder (same name, names differing only in case or
- * punctuation) all get a suffix derived from their id, so a file name never
- * depends on the order Optimize returned entities in.
+ * JSON.stringify cannot do this on its own: it always writes integer-like keys
+ * ("10", "2") first, in numeric order, whatever order they were inserted in.
  */
 
-
-
-
-const MANIFEST_FILE = 'optimize-as-code.json';
-const DASHBOARD_DIR = 'dashboards';
-const REPORT_DIR = 'reports';
-const MANIFEST_FORMAT_VERSION = 1;
-const MAX_SLUG_LENGTH = 60;
-/** Names Windows reserves in every folder, whatever the extension. */
-const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])$/;
-function slugFor(name, fallback) {
-    let slug = slugify(name).slice(0, MAX_SLUG_LENGTH).replace(/-+$/, '');
-    if (slug === '')
-        slug = fallback;
-    if (WINDOWS_RESERVED.test(slug))
-        slug = `${fallback}-${slug}`;
-    return slug;
+const canonical_json_stringify = configure({ deterministic: true, bigint: false, circularValue: Error });
+function toCanonicalJson(value) {
+    const text = canonical_json_stringify(value, null, 2);
+    if (text === undefined)
+        throw new Error('Cannot serialize an undefined value as JSON.');
+    return `${text}\n`;
 }
-function shortId(id) {
-    return (0,external_node_crypto_.hash)('sha256', id).slice(0, 8);
+
+;// CONCATENATED MODULE: ./src/entities/normalize.ts
+
+function normalizeEntity(input) {
+    return normalize(input);
 }
-/** File base names (no extension) for entities of one folder, keyed by id. */
-function assignFileNames(entities, fallback) {
-    const bySlug = new Map();
-    // Names repeat (a report per tile, "Started per month" on every dashboard): slug each once.
-    const slugs = new Map();
-    for (const { id, name } of entities) {
-        let slug = slugs.get(name);
-        if (slug === undefined) {
-            slug = slugFor(name, fallback);
-            slugs.set(name, slug);
-        }
-        const ids = bySlug.get(slug);
-        if (ids)
-            ids.push(id);
-        else
-            bySlug.set(slug, [id]);
+// Copies only along the paths it changes: exports carry 10-50 KB of XML per
+// report, and a deep clone of thousands of them costs more than the export.
+function normalize(input) {
+    if (input.exportEntityType === 'dashboard') {
+        const { collectionId: _environment, ...dashboard } = input;
+        return { entity: { ...dashboard, tiles: [...dashboard.tiles].sort(compareTiles) } };
     }
-    const names = new Map();
-    for (const [slug, ids] of bySlug) {
-        const unique = new Set(ids);
-        for (const id of unique)
-            names.set(id, unique.size === 1 ? slug : `${slug}-${shortId(id)}`);
+    const { collectionId: _environment, ...report } = input;
+    const { userTaskReport: _derived, ...data } = report.data;
+    if (report.exportEntityType === 'combined_report') {
+        return { entity: { ...report, data: data } };
     }
-    return names;
+    const single = data;
+    if (single.definitions)
+        single.definitions = single.definitions.map(sortedDefinition);
+    let decisionXml;
+    if (single.configuration && 'xml' in single.configuration) {
+        const { xml, ...withoutXml } = single.configuration;
+        single.configuration = withoutXml;
+        if (report.exportEntityType === 'single_decision_report' && typeof xml === 'string')
+            decisionXml = xml;
+    }
+    return { entity: { ...report, data: single }, decisionXml };
 }
-/** Every file of the tree, the manifest included, sorted by path. */
-function layoutTree(tree, extras) {
-    const files = [];
-    const entries = [];
-    const reportsById = new Map(tree.reports.map(({ entity }) => [entity.id, entity]));
-    const reportNames = assignFileNames(tree.reports.map(r => r.entity), 'report');
-    for (const normalized of tree.reports) {
-        const { entity, decisionXml } = normalized;
-        const base = `${REPORT_DIR}/${reportNames.get(entity.id)}`;
-        files.push({ path: `${base}.json`, content: toCanonicalJson(entity), entity: normalized });
-        if (decisionXml !== undefined)
-            files.push({ path: `${base}.dmn`, content: withNewline(decisionXml) });
-        entries.push(entryFor(entity, `${base}.json`));
-    }
-    const dashboardNames = assignFileNames(tree.dashboards.map(d => d.entity), 'dashboard');
-    for (const normalized of tree.dashboards) {
-        const { entity } = normalized;
-        const base = `${DASHBOARD_DIR}/${dashboardNames.get(entity.id)}`;
-        files.push({ path: `${base}.json`, content: toCanonicalJson(entity), entity: normalized });
-        for (const extra of extras?.(entity, reportsById) ?? []) {
-            files.push({ path: `${base}.${extra.extension}`, content: extra.content });
-        }
-        entries.push(entryFor(entity, `${base}.json`));
-    }
-    files.sort((a, b) => compareStrings(a.path, b.path));
-    const manifest = {
-        formatVersion: MANIFEST_FORMAT_VERSION,
-        entities: entries.sort((a, b) => compareStrings(a.file, b.file)),
-        files: files.map(f => f.path)
+/** Tiles in reading order: top to bottom, left to right; ties broken by content. */
+function compareTiles(a, b) {
+    return compareCells(a, b, tile => `${tile.type ?? ''}\u0000${tile.id}\u0000${toCanonicalJson(tile)}`);
+}
+/**
+ * Reading order of tiles (top to bottom, left to right), ties in one cell
+ * broken by `tieKey`: the one tile order of files and of fingerprints, which
+ * break ties without ids (promotion-compare.ts).
+ */
+function compareCells(a, b, tieKey) {
+    return (a.position.y - b.position.y ||
+        a.position.x - b.position.x ||
+        compareStrings(tieKey(a), tieKey(b)));
+}
+/** A definition with its set-like arrays, versions and tenants, in a fixed order. */
+function sortedDefinition(definition) {
+    return {
+        ...definition,
+        ...(Array.isArray(definition.versions) && {
+            versions: [...definition.versions].sort(compareVersions)
+        }),
+        ...(Array.isArray(definition.tenantIds) && {
+            tenantIds: [...definition.tenantIds].sort(compareTenants)
+        })
     };
-    files.push({ path: MANIFEST_FILE, content: toCanonicalJson(manifest) });
-    return files;
 }
-function entryFor(entity, file) {
-    return { id: entity.id, type: entity.exportEntityType, name: entity.name, file };
+/** Numeric versions in numeric order after the keywords ("all", "latest"). */
+function compareVersions(a, b) {
+    const numA = /^\d+$/.test(a) ? Number(a) : undefined;
+    const numB = /^\d+$/.test(b) ? Number(b) : undefined;
+    if (numA !== undefined && numB !== undefined)
+        return numA - numB;
+    if (numA !== undefined)
+        return 1;
+    if (numB !== undefined)
+        return -1;
+    return compareStrings(a, b);
 }
-function withNewline(text) {
-    return text.endsWith('\n') ? text : `${text}\n`;
+/** `null` (Camunda 7's "not defined" tenant) first, then by code unit. */
+function compareTenants(a, b) {
+    if (a === b)
+        return 0;
+    if (a === null)
+        return -1;
+    if (b === null)
+        return 1;
+    return compareStrings(a, b);
+}
+function compareStrings(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+/**
+ * The import payload for a committed entity: the decision XML goes back into
+ * the configuration. Nothing else is needed: Optimize ignores `collectionId`
+ * in files and refills process XML itself.
+ */
+function toImportPayload(entity, decisionXml) {
+    const payload = structuredClone(entity);
+    if (payload.exportEntityType === 'single_decision_report' && decisionXml !== undefined) {
+        const data = payload.data;
+        data.configuration = { ...(data.configuration ?? {}), xml: decisionXml };
+    }
+    return payload;
 }
 
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
@@ -46825,6 +46557,661 @@ class Fingerprinter {
     }
 }
 
+;// CONCATENATED MODULE: ./src/entities/identity.ts
+
+
+/** Entities by name, each group in id order (the smallest id first). */
+function groupByName(entities) {
+    const groups = new Map();
+    for (const entity of [...entities].sort((a, b) => compareStrings(a.id, b.id))) {
+        const group = groups.get(entity.name);
+        if (group)
+            group.push(entity);
+        else
+            groups.set(entity.name, [entity]);
+    }
+    return groups;
+}
+function identityKeys(index) {
+    const keys = { dashboards: new Map(), reports: new Map() };
+    // A key is a path of names, as JSON: no name can make two paths look alike.
+    const key = (path) => JSON.stringify(path);
+    const paths = new Map();
+    /** Keys `children` under `parent`, in the order given; one name twice counts #2, #3… */
+    const assign = (parent, children) => {
+        const fresh = children.filter(child => !keys.reports.has(child.id));
+        const seen = new Map();
+        for (const child of fresh) {
+            const rank = (seen.get(child.name) ?? 0) + 1;
+            seen.set(child.name, rank);
+            const path = [...parent, 'report', child.name, ...(rank > 1 ? [`#${rank}`] : [])];
+            paths.set(child.id, path);
+            keys.reports.set(child.id, key(path));
+        }
+        return fresh;
+    };
+    const reportsOf = (ids) => [...new Set(ids)].flatMap(id => index.reports.get(id) ?? []);
+    const homes = [];
+    const dashboards = [];
+    for (const [name, group] of groupByName(index.dashboards)) {
+        group.forEach((dashboard, i) => {
+            const path = ['dashboard', name, ...(i > 0 ? [`#${dashboard.id}`] : [])];
+            keys.dashboards.set(dashboard.id, key(path));
+            dashboards.push({ path, key: key(path), dashboard });
+        });
+    }
+    dashboards.sort((a, b) => compareStrings(a.key, b.key));
+    for (const { path, dashboard } of dashboards) {
+        const tiles = [...dashboard.tiles].sort(compareTiles);
+        homes.push(...assign(path, reportsOf(tiles.map(tile => tile.id))));
+    }
+    for (const [name, group] of groupByName(standaloneReports(index))) {
+        group.forEach((report, i) => {
+            const path = ['report', name, ...(i > 0 ? [`#${report.id}`] : [])];
+            paths.set(report.id, path);
+            keys.reports.set(report.id, key(path));
+            homes.push(report);
+        });
+    }
+    // Children of combined reports, through their parent, breadth first.
+    for (let i = 0; i < homes.length; i++) {
+        const parent = homes[i];
+        homes.push(...assign(paths.get(parent.id), reportsOf(referencedIds(parent))));
+    }
+    // Only reports that reference each other in a circle are left: nothing names them but their id.
+    for (const id of [...index.reports.keys()].sort(compareStrings))
+        if (!keys.reports.has(id))
+            keys.reports.set(id, key(['report id', id]));
+    return keys;
+}
+/**
+ * Pairs the entities of two trees. Dashboards by identity, as plan does, then
+ * what is left by id: a dashboard renamed in Optimize keeps its id, so it
+ * shows as renamed, not as removed and added. Reports by id first (within
+ * one Optimize an id is the report itself, also when two tiles of one name
+ * trade places, which trades their identities), then by identity: a
+ * re-imported dashboard's reports have new ids only. Pairs come in
+ * `before`'s id order, then `after`'s.
+ */
+function matchEntities(before, after) {
+    const beforeKeys = identityKeys(before);
+    const afterKeys = identityKeys(after);
+    const id = (entity) => entity.id;
+    const keyIn = (keys) => (entity) => keys.get(entity.id);
+    return {
+        dashboards: pair(before.dashboards, after.dashboards, [
+            [keyIn(beforeKeys.dashboards), keyIn(afterKeys.dashboards)],
+            [id, id]
+        ]),
+        reports: pair([...before.reports.values()], [...after.reports.values()], [
+            [id, id],
+            [keyIn(beforeKeys.reports), keyIn(afterKeys.reports)]
+        ])
+    };
+}
+/** Pairs what has the same value in the first step, then the rest by the next step, and so on. */
+function pair(before, after, steps) {
+    const byId = (a, b) => compareStrings(a.id, b.id);
+    let olds = [...before].sort(byId);
+    let news = [...after].sort(byId);
+    const pairs = [];
+    for (const [oldValue, newValue] of steps) {
+        const waiting = new Map();
+        for (const entity of news) {
+            const value = newValue(entity);
+            if (value !== undefined)
+                waiting.set(value, entity);
+        }
+        const paired = new Set();
+        const unpaired = [];
+        for (const entity of olds) {
+            const value = oldValue(entity);
+            const match = value === undefined ? undefined : waiting.get(value);
+            if (!match || paired.has(match)) {
+                unpaired.push(entity);
+                continue;
+            }
+            pairs.push([entity, match]);
+            paired.add(match);
+        }
+        olds = unpaired;
+        news = news.filter(entity => !paired.has(entity));
+    }
+    for (const entity of olds)
+        pairs.push([entity, undefined]);
+    for (const entity of news)
+        pairs.push([undefined, entity]);
+    return pairs;
+}
+
+;// CONCATENATED MODULE: ./src/entities/layout.ts
+/**
+ * Pure file layout: which file each normalized entity lives in, and the text of
+ * every file the action manages under `path`. No I/O.
+ *
+ *   optimize-as-code.json          manifest: what the action manages (no timestamps)
+ *   dashboards/<slug>.json         one dashboard
+ *   dashboards/<slug>.svg          a picture of its tile grid
+ *   reports/<slug>.json            one report (stored once, however many dashboards use it)
+ *   reports/<slug>.dmn             the DMN XML of a decision report
+ *
+ * A slug is the entity's name made safe for Linux, macOS and Windows. Entities
+ * whose slugs collide in a folder (same name, names differing only in case or
+ * punctuation) all get a suffix derived from their identity (identity.ts: a
+ * report on a dashboard through the dashboard's name and its own), not from
+ * their id: a dashboard re-imported into Optimize, which gives it and its
+ * reports new ids, keeps its files. A file name never depends on the order
+ * Optimize returned entities in.
+ */
+
+
+
+
+
+const MANIFEST_FILE = 'optimize-as-code.json';
+const DASHBOARD_DIR = 'dashboards';
+const REPORT_DIR = 'reports';
+const MANIFEST_FORMAT_VERSION = 1;
+const MAX_SLUG_LENGTH = 60;
+/** Names Windows reserves in every folder, whatever the extension. */
+const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])$/;
+function slugFor(name, fallback) {
+    let slug = slugify(name).slice(0, MAX_SLUG_LENGTH).replace(/-+$/, '');
+    if (slug === '')
+        slug = fallback;
+    if (WINDOWS_RESERVED.test(slug))
+        slug = `${fallback}-${slug}`;
+    return slug;
+}
+/** Eight hex digits of a SHA-256: the suffix that tells apart entities whose slugs collide. */
+function shortHash(text) {
+    return (0,external_node_crypto_.hash)('sha256', text).slice(0, 8);
+}
+/** File base names (no extension) for entities of one folder, keyed by id. */
+function assignFileNames(entities, fallback) {
+    const bySlug = new Map();
+    // Names repeat (a report per tile, "Started per month" on every dashboard): slug each once.
+    const slugs = new Map();
+    for (const entity of entities) {
+        let slug = slugs.get(entity.name);
+        if (slug === undefined) {
+            slug = slugFor(entity.name, fallback);
+            slugs.set(entity.name, slug);
+        }
+        const group = bySlug.get(slug);
+        if (group)
+            group.push(entity);
+        else
+            bySlug.set(slug, [entity]);
+    }
+    const names = new Map();
+    for (const [slug, group] of bySlug) {
+        const unique = new Set(group.map(entity => entity.id));
+        for (const { id, key } of group)
+            names.set(id, unique.size === 1 ? slug : `${slug}-${shortHash(key)}`);
+    }
+    return names;
+}
+/** Every file of the tree, the manifest included, sorted by path. */
+function layoutTree(tree, extras) {
+    const files = [];
+    const entries = [];
+    const reportsById = new Map(tree.reports.map(({ entity }) => [entity.id, entity]));
+    const keys = identityKeys({ dashboards: tree.dashboards.map(d => d.entity), reports: reportsById });
+    const named = (entity, key) => ({
+        id: entity.id,
+        name: entity.name,
+        key: key ?? entity.id
+    });
+    const reportNames = assignFileNames(tree.reports.map(({ entity }) => named(entity, keys.reports.get(entity.id))), 'report');
+    for (const normalized of tree.reports) {
+        const { entity, decisionXml } = normalized;
+        const base = `${REPORT_DIR}/${reportNames.get(entity.id)}`;
+        files.push({ path: `${base}.json`, content: toCanonicalJson(entity), entity: normalized });
+        if (decisionXml !== undefined)
+            files.push({ path: `${base}.dmn`, content: withNewline(decisionXml) });
+        entries.push(entryFor(entity, `${base}.json`));
+    }
+    const dashboardNames = assignFileNames(tree.dashboards.map(({ entity }) => named(entity, keys.dashboards.get(entity.id))), 'dashboard');
+    for (const normalized of tree.dashboards) {
+        const { entity } = normalized;
+        const base = `${DASHBOARD_DIR}/${dashboardNames.get(entity.id)}`;
+        files.push({ path: `${base}.json`, content: toCanonicalJson(entity), entity: normalized });
+        for (const extra of extras?.(entity, reportsById) ?? []) {
+            files.push({ path: `${base}.${extra.extension}`, content: extra.content });
+        }
+        entries.push(entryFor(entity, `${base}.json`));
+    }
+    files.sort((a, b) => compareStrings(a.path, b.path));
+    const manifest = {
+        formatVersion: MANIFEST_FORMAT_VERSION,
+        entities: entries.sort((a, b) => compareStrings(a.file, b.file)),
+        files: files.map(f => f.path)
+    };
+    files.push({ path: MANIFEST_FILE, content: toCanonicalJson(manifest) });
+    return files;
+}
+function entryFor(entity, file) {
+    return { id: entity.id, type: entity.exportEntityType, name: entity.name, file };
+}
+function withNewline(text) {
+    return text.endsWith('\n') ? text : `${text}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/entities/dashboard-svg.ts
+
+/** Optimize lays dashboards out on an 18-column grid (optimize-api.md §3.5). */
+const GRID_COLUMNS = 18;
+const COLUMN_WIDTH = 64;
+const ROW_HEIGHT = 56;
+const MARGIN = 16;
+const HEADER_HEIGHT = 48;
+const TILE_GAP = 4;
+const PADDING = 8;
+const TITLE_SIZE = 20;
+const NAME_SIZE = 14;
+const SUBTITLE_SIZE = 11;
+/** Average glyph width of a sans-serif font, in tenths of the font size. */
+const GLYPH_TENTHS = 6;
+const STYLES = {
+    report: { fill: '#eef4fb', stroke: '#4a7fc1', dash: '' },
+    missing: { fill: '#ffffff', stroke: '#c14a4a', dash: ' stroke-dasharray="4 3"' },
+    text: { fill: '#f4f4f4', stroke: '#a0a0a0', dash: '' },
+    external: { fill: '#fdf5e8', stroke: '#c1904a', dash: '' }
+};
+const MARKS = {
+    changed: { stroke: '#e36209', badge: 'changed', words: 'changed since the previous export' },
+    added: { stroke: '#1a7f37', badge: 'new', words: 'new since the previous export' }
+};
+const LEGEND_WIDTH = 300;
+/** Longest hover text of a tile: a text tile can hold pages. */
+const MAX_TITLE_CHARS = 300;
+const BADGE_SIZE = 10;
+function renderDashboardSvg(dashboard, reportsById, markOf) {
+    const tiles = [...dashboard.tiles].sort(compareTiles);
+    const marks = tiles.map((tile, i) => markOf?.(tile, i));
+    const columns = Math.max(GRID_COLUMNS, ...tiles.map(t => cell(t.position.x) + span(t.dimensions.width)));
+    const rows = Math.max(1, ...tiles.map(t => cell(t.position.y) + span(t.dimensions.height)));
+    const width = 2 * MARGIN + columns * COLUMN_WIDTH;
+    const height = HEADER_HEIGHT + rows * ROW_HEIGHT + MARGIN;
+    const marked = marks.some(Boolean);
+    const titleWidth = width - 2 * MARGIN - (marked ? LEGEND_WIDTH : 0);
+    const lines = [
+        `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="-apple-system, 'Segoe UI', Helvetica, Arial, sans-serif" role="img">`,
+        `<title>${escapeXml(dashboard.name)}</title>`,
+        `<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>`,
+        `<text x="${MARGIN}" y="${MARGIN + TITLE_SIZE}" font-size="${TITLE_SIZE}" font-weight="600" fill="#1a1a1a">${fitText(dashboard.name, titleWidth, TITLE_SIZE)}</text>`,
+        ...(marked ? legend(width, marks) : []),
+        ...gridLines(columns, rows)
+    ];
+    tiles.forEach((tile, i) => lines.push(...renderTile(tile, labelOf(tile, reportsById), marks[i])));
+    if (tiles.length === 0) {
+        lines.push(`<text x="${Math.floor(width / 2)}" y="${HEADER_HEIGHT + Math.floor(ROW_HEIGHT / 2)}" font-size="${NAME_SIZE}" fill="#777777" text-anchor="middle">No tiles</text>`);
+    }
+    lines.push('</svg>');
+    return `${lines.join('\n')}\n`;
+}
+/** Faint column guides, so the 18-column grid is visible behind the tiles. */
+function gridLines(columns, rows) {
+    const top = HEADER_HEIGHT;
+    const bottom = HEADER_HEIGHT + rows * ROW_HEIGHT;
+    const guides = [];
+    for (let column = 0; column <= columns; column++) {
+        const x = MARGIN + column * COLUMN_WIDTH;
+        guides.push(`M${x} ${top}V${bottom}`);
+    }
+    return [`<path d="${guides.join('')}" stroke="#ececec" stroke-width="1" fill="none"/>`];
+}
+/** What the outlines mean, right-aligned in the header, each word in its colour. */
+function legend(width, marks) {
+    const words = ['changed', 'added']
+        .filter(kind => marks.includes(kind))
+        .map(kind => `<tspan fill="${MARKS[kind].stroke}" font-weight="600">${MARKS[kind].badge}</tspan>`);
+    return [
+        `<text x="${width - MARGIN}" y="${MARGIN + TITLE_SIZE}" font-size="${SUBTITLE_SIZE}" fill="#5c5c5c" text-anchor="end">Outlined: ${words.join(' / ')} since the previous export</text>`
+    ];
+}
+function renderTile(tile, label, mark) {
+    const x = MARGIN + cell(tile.position.x) * COLUMN_WIDTH + TILE_GAP;
+    const y = HEADER_HEIGHT + cell(tile.position.y) * ROW_HEIGHT + TILE_GAP;
+    const w = span(tile.dimensions.width) * COLUMN_WIDTH - 2 * TILE_GAP;
+    const h = span(tile.dimensions.height) * ROW_HEIGHT - 2 * TILE_GAP;
+    const style = STYLES[label.style];
+    const outline = mark
+        ? `stroke="${MARKS[mark].stroke}" stroke-width="3"`
+        : `stroke="${style.stroke}"${style.dash}`;
+    const textWidth = w - 2 * PADDING;
+    const full = cut(label.full, MAX_TITLE_CHARS);
+    const title = mark ? `${full} (${MARKS[mark].words})` : full;
+    return [
+        mark ? `<g data-mark="${mark}">` : '<g>',
+        `<title>${escapeXml(title)}</title>`,
+        `<rect x="${x}" y="${y}" width="${w}" height="${h}" rx="4" fill="${style.fill}" ${outline}/>`,
+        `<text x="${x + PADDING}" y="${y + PADDING + NAME_SIZE}" font-size="${NAME_SIZE}" font-weight="600" fill="#1a1a1a">${fitText(label.name, textWidth - (mark ? 6 * BADGE_SIZE : 0), NAME_SIZE)}</text>`,
+        `<text x="${x + PADDING}" y="${y + 2 * PADDING + NAME_SIZE + SUBTITLE_SIZE}" font-size="${SUBTITLE_SIZE}" fill="#5c5c5c">${fitText(label.subtitle, textWidth, SUBTITLE_SIZE)}</text>`,
+        ...(mark
+            ? [
+                `<text x="${x + w - PADDING}" y="${y + PADDING + BADGE_SIZE}" font-size="${BADGE_SIZE}" font-weight="600" fill="${MARKS[mark].stroke}" text-anchor="end">${MARKS[mark].badge}</text>`
+            ]
+            : []),
+        '</g>'
+    ];
+}
+/**
+ * The marks of a picture this module drew, one per tile in reading order;
+ * empty for any other text.
+ */
+function readTileMarks(svg) {
+    return [...svg.matchAll(/^<g(?: data-mark="(changed|added)")?>$/gm)].map(match => match[1]);
+}
+function labelOf(tile, reportsById) {
+    const configuration = (tile.configuration ?? {});
+    if (tile.type === 'text') {
+        const text = plainText(configuration.text);
+        return { name: 'Text', subtitle: text, full: `Text: ${text}`, style: 'text' };
+    }
+    const external = typeof configuration.external === 'string' ? configuration.external : undefined;
+    // Legacy exports stored the URL of an external tile as its id.
+    const legacyUrl = tile.type === undefined && /^https?:\/\//i.test(tile.id) ? tile.id : undefined;
+    if (tile.type === 'external_url' || legacyUrl) {
+        const url = external ?? legacyUrl ?? tile.id;
+        return {
+            name: urlHost(url),
+            subtitle: 'External page',
+            full: `External page: ${url}`,
+            style: 'external'
+        };
+    }
+    const report = reportsById.get(tile.id);
+    if (!report) {
+        const subtitle = 'Report not in this export';
+        return { name: tile.id, subtitle, full: `${tile.id}: ${subtitle}`, style: 'missing' };
+    }
+    const visualization = report.data.visualization ?? 'report';
+    const kind = report.exportEntityType === 'combined_report'
+        ? 'combined · '
+        : report.exportEntityType === 'single_decision_report'
+            ? 'decision · '
+            : '';
+    const subtitle = `${kind}${visualization}`;
+    return { name: report.name, subtitle, full: `${report.name} (${subtitle})`, style: 'report' };
+}
+/** The words of a text tile's rich-text state (every string under a `text` key). */
+function plainText(state) {
+    const words = [];
+    const visit = (node) => {
+        if (Array.isArray(node))
+            node.forEach(visit);
+        else if (node && typeof node === 'object') {
+            for (const [key, value] of Object.entries(node)) {
+                if (key === 'text' && typeof value === 'string')
+                    words.push(value);
+                else
+                    visit(value);
+            }
+        }
+    };
+    visit(state);
+    return words.join(' ');
+}
+/** The host of an external tile's URL, or the text as it is when it is not a URL. */
+function urlHost(url) {
+    try {
+        return new URL(url).host || url;
+    }
+    catch {
+        return url;
+    }
+}
+/** Text cut to what fits `width` pixels at `fontSize`, with an ellipsis, escaped. */
+function fitText(text, width, fontSize) {
+    const fits = Math.max(1, Math.floor((width * 10) / (fontSize * GLYPH_TENTHS)));
+    return escapeXml(cut(text, fits));
+}
+/** At most `max` characters (code points) of the cleaned text, the last an ellipsis when cut. */
+function cut(text, max) {
+    const chars = Array.from(cleanText(text));
+    return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : chars.join('');
+}
+/**
+ * Text without what could break the SVG or mislead a reader: lone surrogates
+ * (not valid XML), control characters (most are forbidden in XML 1.0) and
+ * format characters such as bidi overrides.
+ */
+function cleanText(text) {
+    // Most names are printable ASCII words with single spaces: nothing to clean.
+    if (PLAIN.test(text))
+        return text;
+    return text
+        .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
+        .replace(/[\p{Cf}\uFFFE\uFFFF]/gu, '')
+        .replace(/[\p{Cc}\u2028\u2029\s]+/gu, ' ')
+        .trim();
+}
+const PLAIN = /^[\x21-\x7e]+(?: [\x21-\x7e]+)*$/;
+const MARKUP = /[&<>"']/;
+/** Escaped for both element content and attribute values. */
+function escapeXml(text) {
+    const clean = cleanText(text);
+    if (!MARKUP.test(clean))
+        return clean;
+    return clean
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&apos;');
+}
+function cell(value) {
+    return Math.max(0, Math.round(value));
+}
+function span(value) {
+    return Math.max(1, Math.round(value));
+}
+
+;// CONCATENATED MODULE: ./src/github/summary-tiles.ts
+/**
+ * Pure: how a dashboard's tiles changed. Report tiles are matched by report id
+ * and external-page tiles by URL. Text tiles have no identity (their id is ""),
+ * so they are matched by position first, then by equal content: a text tile
+ * whose text is unchanged but which sits elsewhere has moved.
+ */
+
+
+
+
+function diffTiles(before, after, reportName) {
+    const pairs = pairByKey(before, after);
+    // Unmatched text tiles with the same content: moved rather than removed + added.
+    const lonelyOld = pairs.filter(([o, n]) => o && !n && refOf(o, reportName).type === 'text');
+    for (const pair of pairs.filter(([o, n]) => !o && n && refOf(n, reportName).type === 'text')) {
+        const content = toCanonicalJson(pair[1]?.configuration ?? null);
+        const match = lonelyOld.find(([o]) => toCanonicalJson(o?.configuration ?? null) === content);
+        if (!match)
+            continue;
+        lonelyOld.splice(lonelyOld.indexOf(match), 1);
+        pair[0] = match[0];
+        match[0] = undefined;
+    }
+    const changes = [];
+    for (const [oldTile, newTile] of pairs) {
+        if (!oldTile && !newTile)
+            continue; // the old half of a text tile paired above
+        const change = compare(oldTile, newTile, reportName);
+        if (change)
+            changes.push(change);
+    }
+    return changes.sort((a, b) => a.position.y - b.position.y ||
+        a.position.x - b.position.x ||
+        compareStrings(a.kind, b.kind) ||
+        compareStrings(a.tile.label, b.tile.label));
+}
+function pairByKey(before, after) {
+    const group = (tiles) => {
+        const groups = new Map();
+        for (const tile of [...tiles].sort(compareTiles)) {
+            groups.set(keyOf(tile), [...(groups.get(keyOf(tile)) ?? []), tile]);
+        }
+        return groups;
+    };
+    const oldGroups = group(before);
+    const newGroups = group(after);
+    const keys = [...new Set([...oldGroups.keys(), ...newGroups.keys()])].sort(compareStrings);
+    const pairs = [];
+    for (const key of keys) {
+        const olds = oldGroups.get(key) ?? [];
+        const news = newGroups.get(key) ?? [];
+        for (let i = 0; i < Math.max(olds.length, news.length); i++)
+            pairs.push([olds[i], news[i]]);
+    }
+    return pairs;
+}
+function compare(oldTile, newTile, reportName) {
+    const current = (newTile ?? oldTile);
+    const base = {
+        tile: refOf(current, reportName),
+        position: point(current),
+        dimensions: size(current)
+    };
+    if (!oldTile)
+        return { ...base, kind: 'added' };
+    if (!newTile)
+        return { ...base, kind: 'removed' };
+    const moved = oldTile.position.x !== newTile.position.x || oldTile.position.y !== newTile.position.y;
+    const resized = oldTile.dimensions.width !== newTile.dimensions.width ||
+        oldTile.dimensions.height !== newTile.dimensions.height;
+    const reconfigured = toCanonicalJson(oldTile.configuration ?? null) !==
+        toCanonicalJson(newTile.configuration ?? null);
+    if (!moved && !resized && !reconfigured)
+        return undefined;
+    return {
+        ...base,
+        kind: 'changed',
+        previous: { position: point(oldTile), dimensions: size(oldTile) },
+        moved,
+        resized,
+        reconfigured
+    };
+}
+/** The URL of an external-page tile; legacy exports stored it as the tile id. */
+function externalUrl(tile) {
+    const configuration = tile.configuration;
+    return typeof configuration?.external === 'string' ? configuration.external : tile.id;
+}
+function tileKind(tile) {
+    if (tile.type === 'text')
+        return 'text';
+    if (tile.type === 'external_url')
+        return 'external_url';
+    if (tile.type === undefined && !REPORT_ID_PATTERN.test(tile.id) && /^https?:/i.test(tile.id)) {
+        return 'external_url';
+    }
+    return 'report';
+}
+function keyOf(tile) {
+    const kind = tileKind(tile);
+    if (kind === 'text')
+        return `text:${tile.position.x},${tile.position.y}`;
+    if (kind === 'external_url')
+        return `url:${externalUrl(tile)}`;
+    return `report:${tile.id}`;
+}
+function refOf(tile, reportName) {
+    const kind = tileKind(tile);
+    if (kind === 'text')
+        return { type: 'text', label: '' };
+    if (kind === 'external_url')
+        return { type: 'external_url', label: urlHost(externalUrl(tile)) };
+    return { type: 'report', label: reportName(tile.id), reportId: tile.id };
+}
+function point(tile) {
+    return { x: tile.position.x, y: tile.position.y };
+}
+function size(tile) {
+    return { width: tile.dimensions.width, height: tile.dimensions.height };
+}
+
+;// CONCATENATED MODULE: ./src/export-pictures.ts
+/**
+ * The dashboards' pictures as export writes them (entities/dashboard-svg.ts),
+ * with the tiles that changed since the version git holds marked.
+ *
+ * A dashboard that did not change keeps the marks its picture has: the
+ * marks say what its last change was, and an export that finds nothing new
+ * writes the same bytes (no pull request for pictures alone). A new
+ * dashboard has nothing to compare with and is drawn without marks.
+ */
+
+
+
+
+/** Beside each dashboard's JSON: a picture of its tile grid, so GitHub's image diff shows layout changes. */
+function dashboardPictures(tree) {
+    const reportsById = reportsOf(tree);
+    const pictures = new Map(tree.dashboards.map(({ entity }) => [entity, renderDashboardSvg(entity, reportsById)]));
+    return (dashboard, reports) => [
+        { extension: 'svg', content: pictures.get(dashboard) ?? renderDashboardSvg(dashboard, reports) }
+    ];
+}
+/**
+ * Redraws, in `files`, the picture of each dashboard that changed with its
+ * changed tiles marked, and of each unchanged one with the marks its
+ * picture had (`previous` reads a file of the folder as git holds it).
+ */
+function markChangedTiles(files, tree, changes, previous) {
+    const reports = reportsOf(tree);
+    const byPath = new Map(files.map(file => [file.path, file]));
+    const changedBoards = new Map(changes.dashboards.map(change => [change.id, change]));
+    const changedReports = new Set(changes.reports.filter(r => r.kind === 'changed').map(r => r.id));
+    const showingChanges = new Set(changes.reports.flatMap(r => r.dashboards.map(d => d.id)));
+    for (const file of files) {
+        const dashboard = file.entity?.entity;
+        const picture = byPath.get(file.path.replace(/\.json$/, '.svg'));
+        if (!dashboard || !isDashboard(dashboard) || !picture)
+            continue;
+        const change = changedBoards.get(dashboard.id);
+        if (change?.kind === 'added')
+            continue;
+        let markOf;
+        if (change || showingChanges.has(dashboard.id)) {
+            markOf = marksOf(change, changedReports, reports);
+        }
+        else {
+            const marks = readTileMarks(previous(picture.path) ?? '');
+            if (marks.length === dashboard.tiles.length && marks.some(Boolean))
+                markOf = (_tile, index) => marks[index];
+        }
+        if (markOf)
+            picture.content = renderDashboardSvg(dashboard, reports, markOf);
+    }
+}
+/** Tiles added, moved, resized or edited, and tiles whose report (or a report it combines) changed. */
+function marksOf(change, changedReports, reports) {
+    const where = (type, position, reportId = '') => `${type} ${position.x},${position.y} ${reportId}`;
+    const tiles = new Map();
+    for (const tile of change?.tiles ?? []) {
+        if (tile.kind === 'removed')
+            continue;
+        tiles.set(where(tile.tile.type, tile.position, tile.tile.reportId), tile.kind);
+    }
+    return (tile) => {
+        const kind = tileKind(tile);
+        const mark = tiles.get(where(kind, tile.position, kind === 'report' ? tile.id : undefined));
+        if (mark)
+            return mark;
+        const report = kind === 'report' ? reports.get(tile.id) : undefined;
+        if (!report)
+            return undefined;
+        for (const id of reachableReports([report], reports))
+            if (changedReports.has(id))
+                return 'changed';
+        return undefined;
+    };
+}
+function reportsOf(tree) {
+    return new Map(tree.reports.map(({ entity }) => [entity.id, entity]));
+}
+
 // EXTERNAL MODULE: ./src/redact.ts
 var src_redact = __nccwpck_require__(6670);
 ;// CONCATENATED MODULE: ./src/optimize/errors.ts
@@ -47471,6 +47858,50 @@ async function checkCollectionExists(client, id, io) {
     throw new Error(`Collection '${id}' does not exist in Optimize (GET /api/public/collection/${id} answered 404); nothing was written. Check the input 'collection-id'.`);
 }
 
+;// CONCATENATED MODULE: ./src/github/summary-links.ts
+function linkBase(options) {
+    const { serverUrl, repository, branch } = options;
+    const files = repository && branch
+        ? [
+            markdownSafe(serverUrl.replace(/\/+$/, '')),
+            ...[repository.owner, repository.repo, 'blob'].map(encodeSegment),
+            ...segments(branch),
+            ...segments(options.path)
+        ].join('/')
+        : undefined;
+    return { files, optimize: options.optimizeUrl?.replace(/\/+$/, '') };
+}
+/** The links of one dashboard: `file` is its JSON file relative to the entity folder. */
+function dashboardLinks(base, id, file) {
+    const links = {};
+    if (base.files && file) {
+        const json = `${base.files}/${segments(file).join('/')}`;
+        const svg = json.replace(/\.json$/, '.svg');
+        Object.assign(links, { json, svg, picture: `${svg}?raw=true` });
+    }
+    if (base.optimize)
+        links.optimize = `${markdownSafe(base.optimize)}/#/dashboard/${encodeSegment(id)}/`;
+    return links;
+}
+/** Path segments, each percent-encoded; `.` and empty segments dropped. */
+function segments(path) {
+    return path
+        .split('/')
+        .filter(part => part !== '' && part !== '.')
+        .map(encodeSegment);
+}
+/** One path segment, with the characters encodeURIComponent keeps but Markdown acts on encoded too. */
+function encodeSegment(part) {
+    return encodeURIComponent(part).replace(/[()'!*]/g, escapeChar);
+}
+/** A URL that cannot end a Markdown link early: spaces, brackets, quotes and angle brackets encoded. */
+function markdownSafe(url) {
+    return url.replace(/[\s()<>[\]"'`\\]/g, escapeChar);
+}
+function escapeChar(char) {
+    return `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`;
+}
+
 ;// CONCATENATED MODULE: ./src/entities/json-equal.ts
 /**
  * Pure: equality of JSON values by content, whatever the key order; a property
@@ -47819,128 +48250,6 @@ function compareJson(a, b) {
     return compareStrings(toCanonicalJson(a), toCanonicalJson(b));
 }
 
-;// CONCATENATED MODULE: ./src/github/summary-tiles.ts
-/**
- * Pure: how a dashboard's tiles changed. Report tiles are matched by report id
- * and external-page tiles by URL. Text tiles have no identity (their id is ""),
- * so they are matched by position first, then by equal content: a text tile
- * whose text is unchanged but which sits elsewhere has moved.
- */
-
-
-
-
-function diffTiles(before, after, reportName) {
-    const pairs = pairByKey(before, after);
-    // Unmatched text tiles with the same content: moved rather than removed + added.
-    const lonelyOld = pairs.filter(([o, n]) => o && !n && refOf(o, reportName).type === 'text');
-    for (const pair of pairs.filter(([o, n]) => !o && n && refOf(n, reportName).type === 'text')) {
-        const content = toCanonicalJson(pair[1]?.configuration ?? null);
-        const match = lonelyOld.find(([o]) => toCanonicalJson(o?.configuration ?? null) === content);
-        if (!match)
-            continue;
-        lonelyOld.splice(lonelyOld.indexOf(match), 1);
-        pair[0] = match[0];
-        match[0] = undefined;
-    }
-    const changes = [];
-    for (const [oldTile, newTile] of pairs) {
-        if (!oldTile && !newTile)
-            continue; // the old half of a text tile paired above
-        const change = compare(oldTile, newTile, reportName);
-        if (change)
-            changes.push(change);
-    }
-    return changes.sort((a, b) => a.position.y - b.position.y ||
-        a.position.x - b.position.x ||
-        compareStrings(a.kind, b.kind) ||
-        compareStrings(a.tile.label, b.tile.label));
-}
-function pairByKey(before, after) {
-    const group = (tiles) => {
-        const groups = new Map();
-        for (const tile of [...tiles].sort(compareTiles)) {
-            groups.set(keyOf(tile), [...(groups.get(keyOf(tile)) ?? []), tile]);
-        }
-        return groups;
-    };
-    const oldGroups = group(before);
-    const newGroups = group(after);
-    const keys = [...new Set([...oldGroups.keys(), ...newGroups.keys()])].sort(compareStrings);
-    const pairs = [];
-    for (const key of keys) {
-        const olds = oldGroups.get(key) ?? [];
-        const news = newGroups.get(key) ?? [];
-        for (let i = 0; i < Math.max(olds.length, news.length); i++)
-            pairs.push([olds[i], news[i]]);
-    }
-    return pairs;
-}
-function compare(oldTile, newTile, reportName) {
-    const current = (newTile ?? oldTile);
-    const base = {
-        tile: refOf(current, reportName),
-        position: point(current),
-        dimensions: size(current)
-    };
-    if (!oldTile)
-        return { ...base, kind: 'added' };
-    if (!newTile)
-        return { ...base, kind: 'removed' };
-    const moved = oldTile.position.x !== newTile.position.x || oldTile.position.y !== newTile.position.y;
-    const resized = oldTile.dimensions.width !== newTile.dimensions.width ||
-        oldTile.dimensions.height !== newTile.dimensions.height;
-    const reconfigured = toCanonicalJson(oldTile.configuration ?? null) !==
-        toCanonicalJson(newTile.configuration ?? null);
-    if (!moved && !resized && !reconfigured)
-        return undefined;
-    return {
-        ...base,
-        kind: 'changed',
-        previous: { position: point(oldTile), dimensions: size(oldTile) },
-        moved,
-        resized,
-        reconfigured
-    };
-}
-/** The URL of an external-page tile; legacy exports stored it as the tile id. */
-function externalUrl(tile) {
-    const configuration = tile.configuration;
-    return typeof configuration?.external === 'string' ? configuration.external : tile.id;
-}
-function tileKind(tile) {
-    if (tile.type === 'text')
-        return 'text';
-    if (tile.type === 'external_url')
-        return 'external_url';
-    if (tile.type === undefined && !REPORT_ID_PATTERN.test(tile.id) && /^https?:/i.test(tile.id)) {
-        return 'external_url';
-    }
-    return 'report';
-}
-function keyOf(tile) {
-    const kind = tileKind(tile);
-    if (kind === 'text')
-        return `text:${tile.position.x},${tile.position.y}`;
-    if (kind === 'external_url')
-        return `url:${externalUrl(tile)}`;
-    return `report:${tile.id}`;
-}
-function refOf(tile, reportName) {
-    const kind = tileKind(tile);
-    if (kind === 'text')
-        return { type: 'text', label: '' };
-    if (kind === 'external_url')
-        return { type: 'external_url', label: urlHost(externalUrl(tile)) };
-    return { type: 'report', label: reportName(tile.id), reportId: tile.id };
-}
-function point(tile) {
-    return { x: tile.position.x, y: tile.position.y };
-}
-function size(tile) {
-    return { width: tile.dimensions.width, height: tile.dimensions.height };
-}
-
 ;// CONCATENATED MODULE: ./src/github/summary-model.ts
 
 function summaryCounts(summary) {
@@ -47962,6 +48271,8 @@ function sortNamed(items) {
 
 ;// CONCATENATED MODULE: ./src/github/summary-markdown.ts
 
+/** Most dashboards pictured in one body; the others' pictures are among the changed files. */
+const MAX_PICTURES = 10;
 /** Below GitHub's limit of 65536, leaving room for what the caller adds. */
 const DEFAULT_MAX_LENGTH = 60_000;
 function renderSummaryMarkdown(summary, options = {}) {
@@ -47971,11 +48282,11 @@ function renderSummaryMarkdown(summary, options = {}) {
     for (const detail of shortestListing(summary) <= maxLength
         ? ['full', 'compact']
         : []) {
-        const text = render(summary, detail, title, maxLength);
+        const text = render(summary, detail, { ...options, title }, maxLength);
         if (text !== undefined)
             return text;
     }
-    const counts = render(summary, 'counts', title, maxLength) ?? '';
+    const counts = render(summary, 'counts', { ...options, title }, maxLength) ?? '';
     if (counts.length <= maxLength)
         return counts;
     // Only a tiny maxLength gets here: cut on a code-point boundary.
@@ -48011,7 +48322,8 @@ class Lines {
     }
 }
 /** The summary at one level of detail; undefined when it does not fit in `max` (except counts). */
-function render(summary, detail, title, max) {
+function render(summary, detail, options, max) {
+    const { title } = options;
     const counts = summaryCounts(summary);
     const out = new Lines(detail === 'counts' ? Infinity : max);
     out.push(`## ${escapeMarkdown(title)}`, '', `**Dashboards:** ${countText(counts.dashboards)} · **Reports:** ${countText(counts.reports)}`);
@@ -48022,8 +48334,10 @@ function render(summary, detail, title, max) {
         return out.text();
     }
     const boards = dashboardsToShow(summary);
-    const reportsOf = reportsByDashboard(summary);
-    const standalone = summary.reports.filter(report => report.dashboards.length === 0);
+    const listed = summary.reports.filter(report => report.kind !== 'removed');
+    const removed = summary.reports.filter(report => report.kind === 'removed');
+    const reportsOf = reportsByDashboard(listed);
+    const standalone = listed.filter(report => report.dashboards.length === 0);
     if (detail === 'compact') {
         out.push('', `_One line per dashboard and report: the full list is longer than ${max} characters._`);
         if (boards.length)
@@ -48033,24 +48347,26 @@ function render(summary, detail, title, max) {
             if (out.over)
                 return undefined;
         }
-        if (summary.reports.length)
+        if (listed.length)
             out.push('', '### Reports', '');
-        for (const report of summary.reports) {
+        for (const report of listed) {
             out.push(compactReport(report));
             if (out.over)
                 return undefined;
         }
-        return out.text();
+        return folded(out, removed, compactReport);
     }
+    const links = options.links ?? (() => undefined);
     if (boards.length)
         out.push('', '### Dashboards', '');
     for (const board of boards) {
-        out.push(dashboardLine(board));
+        out.push(dashboardLine(board) + linkText(board.change?.kind, links(board.id)));
         for (const report of reportsOf.get(board.id) ?? [])
             out.push(`  - ${reportLine(report)}`);
         if (out.over)
             return undefined;
     }
+    pictures(out, boards, links);
     if (standalone.length)
         out.push('', '### Reports not on a dashboard', '');
     for (const report of standalone) {
@@ -48058,12 +48374,59 @@ function render(summary, detail, title, max) {
         if (out.over)
             return undefined;
     }
+    return folded(out, removed, report => `- ${reportLine(report)}${homesText(report)}`);
+}
+/** The removed reports, folded: a reviewer opens them when they care. */
+function folded(out, removed, line) {
+    if (removed.length) {
+        out.push('', `<details><summary>${plural(removed.length, 'report')} removed</summary>`, '');
+        for (const report of removed) {
+            out.push(line(report));
+            if (out.over)
+                return undefined;
+        }
+        out.push('', '</details>');
+    }
     return out.text();
 }
-/** The changed reports of each dashboard, in the summary's order. */
-function reportsByDashboard(summary) {
+/** The pictures of the dashboards shown (not removed ones), at most MAX_PICTURES. */
+function pictures(out, boards, links) {
+    const pictured = boards.flatMap(board => {
+        const url = board.change?.kind === 'removed' ? undefined : links(board.id)?.picture;
+        return url ? [{ name: board.name, url }] : [];
+    });
+    if (!pictured.length)
+        return;
+    out.push('', '### Pictures', '', '_Tiles outlined in orange changed since the previous export; tiles outlined in green are new._');
+    for (const { name, url } of pictured.slice(0, MAX_PICTURES)) {
+        out.push('', `**${escapeMarkdown(name)}**`, '', `![${escapeMarkdown(name)}](${url})`);
+    }
+    if (pictured.length > MAX_PICTURES) {
+        const more = pictured.length - MAX_PICTURES;
+        out.push('', `_${plural(more, 'more dashboard')} changed: see their .svg files._`);
+    }
+}
+/** ` · [JSON](…) · [SVG](…) · [Optimize](…)` for a dashboard of this export. */
+function linkText(kind, links) {
+    if (!links || kind === 'removed')
+        return '';
+    const parts = [
+        ['JSON', links.json],
+        ['SVG', links.svg],
+        ['Optimize', links.optimize]
+    ].flatMap(([label, url]) => (url ? [`[${label}](${url})`] : []));
+    return parts.length ? ` · ${parts.join(' · ')}` : '';
+}
+/** Where a removed report was shown, e.g. `, on **Sales**`. */
+function homesText(report) {
+    if (!report.dashboards.length)
+        return '';
+    return `, on ${report.dashboards.map(d => `**${escapeMarkdown(d.name)}**`).join(', ')}`;
+}
+/** The reports of each dashboard, in the summary's order. */
+function reportsByDashboard(reports) {
     const byBoard = new Map();
-    for (const report of summary.reports) {
+    for (const report of reports) {
         for (const board of new Set(report.dashboards.map(d => d.id))) {
             const list = byBoard.get(board);
             if (list)
@@ -48121,6 +48484,8 @@ function dashboardLine(board) {
     if (change.kind === 'removed')
         return `- ${name} — removed`;
     const parts = [];
+    if (change.recreated)
+        parts.push('re-created in Optimize (new ids for it and its reports)');
     if (change.previousName !== undefined) {
         parts.push(`renamed from **${escapeMarkdown(change.previousName)}**`);
     }
@@ -48206,6 +48571,8 @@ function compactDashboard(board, reports) {
     const change = board.change;
     if (change && change.kind !== 'changed')
         parts.push(change.kind);
+    if (change?.recreated)
+        parts.push('re-created');
     if (change?.previousName !== undefined)
         parts.push('renamed');
     if (change?.kind === 'changed' && change.tiles.length) {
@@ -48281,52 +48648,82 @@ function escapeMarkdown(text) {
 
 
 
+
 /** The changes from `before` (what git holds) to `after` (this export). */
 function summarizeChanges(before, after) {
-    const oldDashboards = byId(before.dashboards.map(d => d.entity));
-    const newDashboards = byId(after.dashboards.map(d => d.entity));
-    const oldReports = byId(before.reports.map(r => r.entity));
-    const newReports = byId(after.reports.map(r => r.entity));
-    const reportName = (id) => newReports.get(id)?.name ?? oldReports.get(id)?.name ?? id;
+    const old = indexOf(before);
+    const now = indexOf(after);
+    const matching = matchEntities(old, now);
+    // Old id → new id of each report both trees have.
+    const newReportIds = new Map();
+    for (const [was, is] of matching.reports)
+        if (was && is)
+            newReportIds.set(was.id, is.id);
+    const toNew = (id) => newReportIds.get(id) ?? id;
+    const reportName = (id) => now.reports.get(id)?.name ?? old.reports.get(id)?.name ?? id;
     const dashboards = [];
-    for (const id of unionIds(oldDashboards, newDashboards)) {
-        const change = diffDashboard(oldDashboards.get(id), newDashboards.get(id), reportName);
+    const oldBoards = [];
+    for (const [was, is] of matching.dashboards) {
+        const translated = was && withIds(was, is?.id ?? was.id, toNew);
+        if (translated)
+            oldBoards.push(is ? { ...translated, name: is.name } : translated);
+        const change = diffDashboard(translated, is, reportName, Boolean(was && is && was.id !== is.id));
         if (change)
             dashboards.push(change);
     }
-    const newHomes = dashboardsByReport(newDashboards);
-    const oldHomes = dashboardsByReport(oldDashboards);
+    const newHomes = dashboardsByReport(now.dashboards);
+    const oldHomes = dashboardsByReport(oldBoards);
     const reports = [];
-    for (const id of unionIds(oldReports, newReports)) {
-        const oldReport = oldReports.get(id);
-        const newReport = newReports.get(id);
-        const current = (newReport ?? oldReport);
-        const homes = (newReport ? newHomes : oldHomes).get(id) ?? [];
+    for (const [was, is] of matching.reports) {
+        const oldReport = was && withReportIds(was, is?.id ?? was.id, toNew);
+        const current = (is ?? oldReport);
+        const homes = (is ? newHomes : oldHomes).get(current.id) ?? [];
         const base = {
-            id,
+            id: current.id,
             name: current.name,
             reportType: current.exportEntityType,
             dashboards: sortNamed(homes)
         };
         // Object.assign, not two spreads into a literal: V8 builds those on a slow path,
         // which a first export of 2,000 reports pays 2,000 times.
-        if (!oldReport || !newReport) {
+        if (!oldReport || !is) {
             reports.push(Object.assign(base, diffReport(undefined, undefined, reportName), {
                 kind: oldReport ? 'removed' : 'added',
                 shows: describeReport(current)
             }));
             continue;
         }
-        if (deepEqual(oldReport, newReport))
+        if (deepEqual(oldReport, is))
             continue;
-        reports.push(Object.assign(base, diffReport(oldReport, newReport, reportName), {
+        reports.push(Object.assign(base, diffReport(oldReport, is, reportName), {
             kind: 'changed',
-            previousName: oldReport.name !== newReport.name ? oldReport.name : undefined
+            previousName: oldReport.name !== is.name ? oldReport.name : undefined
         }));
     }
     return { dashboards: sortNamed(dashboards), reports: sortNamed(reports) };
 }
-function diffDashboard(before, after, reportName) {
+function indexOf(tree) {
+    return {
+        dashboards: tree.dashboards.map(d => d.entity),
+        reports: new Map(tree.reports.map(({ entity }) => [entity.id, entity]))
+    };
+}
+/** The old version of a dashboard with the new version's id, its tiles showing the new report ids. */
+function withIds(dashboard, id, toNew) {
+    let tiles = dashboard.tiles;
+    if (tiles.some(tile => toNew(tile.id) !== tile.id))
+        tiles = tiles.map(tile => REPORT_ID_PATTERN.test(tile.id) ? { ...tile, id: toNew(tile.id) } : tile);
+    return id === dashboard.id && tiles === dashboard.tiles ? dashboard : { ...dashboard, id, tiles };
+}
+/** The old version of a report with the new version's id and the new ids of the reports it combines. */
+function withReportIds(report, id, toNew) {
+    if (report.exportEntityType !== 'combined_report')
+        return id === report.id ? report : { ...report, id };
+    const reports = report.data.reports.map(item => ({ ...item, id: toNew(item.id) }));
+    return { ...report, id, data: { ...report.data, reports } };
+}
+/** `before` carries `after`'s ids already; `recreated`: the two had different ids. */
+function diffDashboard(before, after, reportName, recreated = false) {
     const current = (after ?? before);
     const change = {
         id: current.id,
@@ -48339,7 +48736,9 @@ function diffDashboard(before, after, reportName) {
     };
     if (!before || !after)
         return change;
-    if (deepEqual(before, after))
+    if (recreated)
+        change.recreated = true;
+    else if (deepEqual(before, after))
         return undefined;
     if (before.name !== after.name)
         change.previousName = before.name;
@@ -48374,7 +48773,7 @@ function describeReport(report) {
 /** Which dashboards show each report, by report id. */
 function dashboardsByReport(dashboards) {
     const homes = new Map();
-    for (const dashboard of dashboards.values()) {
+    for (const dashboard of dashboards) {
         for (const reportId of new Set(tileReportIds(dashboard))) {
             const list = homes.get(reportId) ?? [];
             list.push({ id: dashboard.id, name: dashboard.name });
@@ -48382,12 +48781,6 @@ function dashboardsByReport(dashboards) {
         }
     }
     return homes;
-}
-function byId(entities) {
-    return new Map(entities.map(entity => [entity.id, entity]));
-}
-function unionIds(a, b) {
-    return [...new Set([...a.keys(), ...b.keys()])].sort(compareStrings);
 }
 function sameJson(a, b) {
     return deepEqual(a ?? null, b ?? null);
@@ -48397,6 +48790,93 @@ function field(entity, key) {
 }
 function typeOf(filter) {
     return filter.type;
+}
+
+;// CONCATENATED MODULE: ./src/export-summary.ts
+
+
+
+
+/** Markdown budget of the summary: a pull-request body holds 65,536 characters. */
+const SUMMARY_BUDGET = 60_000;
+/** Most of that budget the table of exported dashboards takes; the changes come first. */
+const TABLE_BUDGET = 15_000;
+/** The summary of an export that wrote `files`; `problems` are warnings to show first. */
+function exportSummary(settings, exported, filesChanged, problems) {
+    const { changes, after } = exported;
+    const links = linksOf(settings, exported.files);
+    const table = exportedTable(after, links);
+    const warnings = problems.map(problem => `> [!WARNING]\n> ${escapeMarkdown(problem)}\n`);
+    let text = hasChanges(changes)
+        ? renderSummaryMarkdown(changes, {
+            title: 'What changed',
+            links,
+            maxLength: SUMMARY_BUDGET - table.length - warnings.join('\n').length - 500
+        })
+        : 'Nothing changed: the files already match Optimize.';
+    if (!hasChanges(changes) && filesChanged)
+        text = 'The files changed, but no dashboard or report did (file format or layout only).';
+    return [
+        '## Optimize export',
+        '',
+        `Exported **${after.dashboards.length}** dashboards and **${after.reports.length}** reports into \`${settings.relativePath}\`.`,
+        '',
+        ...warnings,
+        text.trimEnd(),
+        '',
+        table
+    ].join('\n');
+}
+/**
+ * Each exported dashboard's links: its files in the pull request's branch
+ * (pull-request mode, where the branch is known) and the dashboard in Optimize.
+ */
+function linksOf(settings, files) {
+    const { github } = settings;
+    const base = linkBase({
+        serverUrl: github.serverUrl,
+        repository: github.repository,
+        branch: github.mode === 'pull-request' ? github.branch : undefined,
+        path: settings.relativePath,
+        optimizeUrl: settings.connection?.baseUrl
+    });
+    const fileOf = new Map();
+    for (const file of files)
+        if (file.entity && isDashboard(file.entity.entity))
+            fileOf.set(file.entity.entity.id, file.path);
+    return id => {
+        const file = fileOf.get(id);
+        return file ? dashboardLinks(base, id, file) : undefined;
+    };
+}
+/** Every exported dashboard with its links, folded; cut to TABLE_BUDGET characters. */
+function exportedTable(tree, links) {
+    if (!tree.dashboards.length)
+        return '';
+    const dashboards = tree.dashboards
+        .map(({ entity }) => entity)
+        .sort((a, b) => compareStrings(a.name, b.name) || compareStrings(a.id, b.id));
+    const lines = ['| Dashboard | Reports | Files | ID |', '| --- | --- | --- | --- |'];
+    let length = 0;
+    for (const [i, d] of dashboards.entries()) {
+        const { json, svg, optimize } = links(d.id) ?? {};
+        const files = json && svg ? `[JSON](${json}) · [SVG](${svg})` : '';
+        const id = optimize ? `[\`${d.id}\`](${optimize})` : `\`${d.id}\``;
+        const row = `| ${escapeMarkdown(d.name)} | ${tileReportIds(d).length} | ${files} | ${id} |`;
+        length += row.length + 1;
+        if (length > TABLE_BUDGET) {
+            lines.push(`| … and ${dashboards.length - i} more | | | |`);
+            break;
+        }
+        lines.push(row);
+    }
+    return [
+        `<details><summary>${dashboards.length} exported dashboard${dashboards.length === 1 ? '' : 's'}</summary>`,
+        '',
+        ...lines,
+        '',
+        '</details>'
+    ].join('\n');
 }
 
 // EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
@@ -50298,19 +50778,7 @@ function removeQuietly(remove) {
 
 
 
-/**
- * Beside each dashboard's JSON: a picture of its tile grid, so GitHub's image
- * diff shows layout changes.
- */
-function dashboardPictures(tree) {
-    const reportsById = new Map(tree.reports.map(({ entity }) => [entity.id, entity]));
-    const pictures = new Map(tree.dashboards.map(({ entity }) => [entity, renderDashboardSvg(entity, reportsById)]));
-    return (dashboard, reports) => [
-        { extension: 'svg', content: pictures.get(dashboard) ?? renderDashboardSvg(dashboard, reports) }
-    ];
-}
-/** Markdown budget of the summary: a pull-request body holds 65,536 characters. */
-const SUMMARY_BUDGET = 60_000;
+
 async function runExport(settings, io, hooks = {}) {
     if (!settings.connection)
         throw new Error('export needs a connection to Optimize.');
@@ -50337,6 +50805,13 @@ async function runExport(settings, io, hooks = {}) {
         io.debug(`existing file ${problem.file}: ${problem.message} (it will be replaced)`);
     }
     const before = current.tree;
+    const changes = summarizeChanges(before, after);
+    markChangedTiles(files, after, changes, file => {
+        const text = readPicture(settings.path, file);
+        if (text !== undefined)
+            current.texts.set(file, text);
+        return text;
+    });
     const names = new Map(read.manifest?.entities.map(entry => [entry.id, entry.name]));
     for (const id of dangling)
         io.warning(danglingMessage(id, names.get(id)));
@@ -50350,7 +50825,7 @@ async function runExport(settings, io, hooks = {}) {
     for (const file of written.removed)
         io.info(`removed ${toWorkspace(file)}`);
     const problems = dangling.map(id => danglingMessage(id, names.get(id)));
-    const summary = exportSummary(settings, before, after, changedFiles.length > 0, problems);
+    const summary = exportSummary(settings, { changes, after, files }, changedFiles.length > 0, problems);
     return {
         before,
         after,
@@ -50415,29 +50890,16 @@ function checkSizes(files) {
         throw new Error(`${file.path} would be ${bytes} bytes, over the limit of ${MAX_ENTITY_FILE_BYTES} bytes that validate and import apply to entity files; nothing was written. Make the ${file.path.startsWith('dashboards/') ? 'dashboard' : 'report'} smaller in Optimize.`);
     }
 }
-/** The job summary: what changed, what could not be exported, and the exported dashboards. */
-function exportSummary(settings, before, after, filesChanged, problems) {
-    const table = exportedTable(after);
-    const changeSummary = summarizeChanges(before, after);
-    let changes = hasChanges(changeSummary)
-        ? renderSummaryMarkdown(changeSummary, {
-            title: 'What changed',
-            maxLength: SUMMARY_BUDGET - table.length - 500
-        })
-        : 'Nothing changed: the files already match Optimize.';
-    if (!hasChanges(changeSummary) && filesChanged)
-        changes = 'The files changed, but no dashboard or report did (file format or layout only).';
-    const warnings = problems.map(problem => `> [!WARNING]\n> ${escapeMarkdown(problem)}\n`);
-    return [
-        '## Optimize export',
-        '',
-        `Exported **${after.dashboards.length}** dashboards and **${after.reports.length}** reports into \`${settings.relativePath}\`.`,
-        '',
-        ...warnings,
-        changes.trimEnd(),
-        '',
-        table
-    ].join('\n');
+/** A picture of the folder as git holds it; none when it is missing or unreadable (writing then says why). */
+function readPicture(root, file) {
+    try {
+        return readFileInside(root, file, MAX_ENTITY_FILE_BYTES);
+    }
+    catch (error) {
+        if (error instanceof WorkspaceError)
+            return undefined;
+        throw error;
+    }
 }
 /** The entity of a current file whose text (and .dmn file) are just what `files` holds for it. */
 function unchangedEntity(files) {
@@ -50463,15 +50925,6 @@ function toTree(entities) {
     tree.dashboards.sort((a, b) => compareStrings(a.entity.id, b.entity.id));
     tree.reports.sort((a, b) => compareStrings(a.entity.id, b.entity.id));
     return tree;
-}
-function exportedTable(tree) {
-    if (!tree.dashboards.length)
-        return '';
-    const rows = tree.dashboards
-        .map(({ entity }) => entity)
-        .sort((a, b) => compareStrings(a.name, b.name) || compareStrings(a.id, b.id))
-        .map(d => `| ${escapeMarkdown(d.name)} | ${tileReportIds(d).length} | \`${d.id}\` |`);
-    return ['| Dashboard | Reports | ID |', '| --- | --- | --- |', ...rows].join('\n');
 }
 
 ;// CONCATENATED MODULE: ./src/data/file-sink.ts
@@ -57313,7 +57766,7 @@ const ACTION_WORDS = {
     delete: '🗑️ delete',
     unchanged: 'unchanged'
 };
-/** Longest list of unchanged or unmanaged entities shown before it is cut. */
+/** Longest list of unchanged, unmanaged or orphaned entities shown before it is cut. */
 const MAX_LISTED = 50;
 function renderPlanMarkdown(plan, options = {}) {
     const { counts } = plan;
@@ -57342,23 +57795,18 @@ function renderPlanMarkdown(plan, options = {}) {
         lines.push('Nothing to create, replace or delete.', '');
     }
     if (plan.orphanedReports?.length) {
-        lines.push(`${plan.orphanedReports.length} reports that nothing references any more are deleted after the dashboards that used them: ${refList(plan.orphanedReports)}`, '');
+        lines.push(`<details><summary>${plan.orphanedReports.length} reports that nothing references any more are deleted after the dashboards that used them</summary>`, '', ...promotion_markdown_cut(plan.orphanedReports.map(r => `- ${promotion_markdown_escapeMarkdown(r.name)} (\`${r.id}\`)`)), '', '</details>', '');
     }
     const unchanged = items.filter(i => i.action === 'unchanged');
     if (unchanged.length > 0) {
-        lines.push(`<details><summary>${unchanged.length} unchanged (ids stay)</summary>`, '', ...cut(unchanged.map(i => `- ${i.kind} ${promotion_markdown_escapeMarkdown(i.name)} (\`${i.targetIds[0]}\`)`)), '', '</details>', '');
+        lines.push(`<details><summary>${unchanged.length} unchanged (ids stay)</summary>`, '', ...promotion_markdown_cut(unchanged.map(i => `- ${i.kind} ${promotion_markdown_escapeMarkdown(i.name)} (\`${i.targetIds[0]}\`)`)), '', '</details>', '');
     }
     if (plan.unmanaged?.length) {
-        lines.push(`<details><summary>${plan.unmanaged.length} in the collection but not in git (kept; set prune to delete them)</summary>`, '', ...cut(plan.unmanaged.map(r => `- ${r.kind} ${promotion_markdown_escapeMarkdown(r.name)} (\`${r.id}\`)`)), '', '</details>', '');
+        lines.push(`<details><summary>${plan.unmanaged.length} in the collection but not in git (kept; set prune to delete them)</summary>`, '', ...promotion_markdown_cut(plan.unmanaged.map(r => `- ${r.kind} ${promotion_markdown_escapeMarkdown(r.name)} (\`${r.id}\`)`)), '', '</details>', '');
     }
     return `${lines.join('\n').trimEnd()}\n`;
 }
-function refList(refs) {
-    const shown = refs.slice(0, MAX_LISTED).map(r => `${promotion_markdown_escapeMarkdown(r.name)} (\`${r.id}\`)`);
-    const more = refs.length > MAX_LISTED ? `, … and ${refs.length - MAX_LISTED} more` : '';
-    return shown.join(', ') + more;
-}
-function cut(lines) {
+function promotion_markdown_cut(lines) {
     if (lines.length <= MAX_LISTED)
         return lines;
     return [...lines.slice(0, MAX_LISTED), `- … and ${lines.length - MAX_LISTED} more`];
@@ -57767,6 +58215,7 @@ function compareRefs(a, b) {
 
 
 
+
 function computePlan(input) {
     const { git, target } = input;
     const gitPrints = new Fingerprinter(git);
@@ -57872,12 +58321,6 @@ function computePlan(input) {
 function orphanedReports(items, input) {
     const removed = new Set(items.filter(i => i.action === 'replace' || i.action === 'delete').flatMap(i => i.targetIds));
     return orphansOf(removed, input.target, input.targetReportIds);
-}
-function groupByName(entities) {
-    const groups = new Map();
-    for (const entity of [...entities].sort((a, b) => compareStrings(a.id, b.id)))
-        groups.set(entity.name, [...(groups.get(entity.name) ?? []), entity]);
-    return groups;
 }
 const ACTION_ORDER = { create: 0, replace: 1, delete: 2, unchanged: 3 };
 function compareItems(a, b) {

@@ -3,6 +3,12 @@
  * JSON so a pull request shows layout changes as an image diff (GitHub renders
  * SVG files in "rich diff"). Used as the `DashboardExtras` hook of layout.ts.
  *
+ * Tiles can be marked as changed or new since the previous version (export
+ * knows both); a marked tile is outlined and badged, and its group carries
+ * `data-mark`, so the marks can be read back (readTileMarks) and kept while
+ * the dashboard does not change. Every tile's `<title>` (shown on hover when
+ * the SVG is opened) holds its full name and what it shows.
+ *
  * The bytes depend on the input only: integer coordinates, no ids, no dates.
  * Names are untrusted; every character that could end an attribute, open a
  * tag or reorder the text (bidi overrides) is escaped or removed.
@@ -31,17 +37,36 @@ const STYLES = {
   external: {fill: '#fdf5e8', stroke: '#c1904a', dash: ''}
 } as const
 
+/** What happened to a tile since the previous version of its dashboard. */
+export type TileMark = 'changed' | 'added'
+
+const MARKS: Record<TileMark, {stroke: string; badge: string; words: string}> = {
+  changed: {stroke: '#e36209', badge: 'changed', words: 'changed since the previous export'},
+  added: {stroke: '#1a7f37', badge: 'new', words: 'new since the previous export'}
+}
+const LEGEND_WIDTH = 300
+/** Longest hover text of a tile: a text tile can hold pages. */
+const MAX_TITLE_CHARS = 300
+const BADGE_SIZE = 10
+
+/** The mark of a tile, given it and its place in reading order (compareTiles). */
+export type MarkOf = (tile: Tile, index: number) => TileMark | undefined
+
 interface TileLabel {
   name: string
   subtitle: string
+  /** Everything the tile shows, uncut, for its `<title>`. */
+  full: string
   style: keyof typeof STYLES
 }
 
 export function renderDashboardSvg(
   dashboard: Dashboard,
-  reportsById: ReadonlyMap<string, Report>
+  reportsById: ReadonlyMap<string, Report>,
+  markOf?: MarkOf
 ): string {
   const tiles = [...dashboard.tiles].sort(compareTiles)
+  const marks = tiles.map((tile, i) => markOf?.(tile, i))
   const columns = Math.max(
     GRID_COLUMNS,
     ...tiles.map(t => cell(t.position.x) + span(t.dimensions.width))
@@ -50,14 +75,17 @@ export function renderDashboardSvg(
   const width = 2 * MARGIN + columns * COLUMN_WIDTH
   const height = HEADER_HEIGHT + rows * ROW_HEIGHT + MARGIN
 
+  const marked = marks.some(Boolean)
+  const titleWidth = width - 2 * MARGIN - (marked ? LEGEND_WIDTH : 0)
   const lines = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="-apple-system, 'Segoe UI', Helvetica, Arial, sans-serif" role="img">`,
     `<title>${escapeXml(dashboard.name)}</title>`,
     `<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>`,
-    `<text x="${MARGIN}" y="${MARGIN + TITLE_SIZE}" font-size="${TITLE_SIZE}" font-weight="600" fill="#1a1a1a">${fitText(dashboard.name, width - 2 * MARGIN, TITLE_SIZE)}</text>`,
+    `<text x="${MARGIN}" y="${MARGIN + TITLE_SIZE}" font-size="${TITLE_SIZE}" font-weight="600" fill="#1a1a1a">${fitText(dashboard.name, titleWidth, TITLE_SIZE)}</text>`,
+    ...(marked ? legend(width, marks) : []),
     ...gridLines(columns, rows)
   ]
-  for (const tile of tiles) lines.push(...renderTile(tile, labelOf(tile, reportsById)))
+  tiles.forEach((tile, i) => lines.push(...renderTile(tile, labelOf(tile, reportsById), marks[i])))
   if (tiles.length === 0) {
     lines.push(
       `<text x="${Math.floor(width / 2)}" y="${HEADER_HEIGHT + Math.floor(ROW_HEIGHT / 2)}" font-size="${NAME_SIZE}" fill="#777777" text-anchor="middle">No tiles</text>`
@@ -79,40 +107,78 @@ function gridLines(columns: number, rows: number): string[] {
   return [`<path d="${guides.join('')}" stroke="#ececec" stroke-width="1" fill="none"/>`]
 }
 
-function renderTile(tile: Tile, label: TileLabel): string[] {
+/** What the outlines mean, right-aligned in the header, each word in its colour. */
+function legend(width: number, marks: readonly (TileMark | undefined)[]): string[] {
+  const words = (['changed', 'added'] as const)
+    .filter(kind => marks.includes(kind))
+    .map(
+      kind => `<tspan fill="${MARKS[kind].stroke}" font-weight="600">${MARKS[kind].badge}</tspan>`
+    )
+  return [
+    `<text x="${width - MARGIN}" y="${MARGIN + TITLE_SIZE}" font-size="${SUBTITLE_SIZE}" fill="#5c5c5c" text-anchor="end">Outlined: ${words.join(' / ')} since the previous export</text>`
+  ]
+}
+
+function renderTile(tile: Tile, label: TileLabel, mark?: TileMark): string[] {
   const x = MARGIN + cell(tile.position.x) * COLUMN_WIDTH + TILE_GAP
   const y = HEADER_HEIGHT + cell(tile.position.y) * ROW_HEIGHT + TILE_GAP
   const w = span(tile.dimensions.width) * COLUMN_WIDTH - 2 * TILE_GAP
   const h = span(tile.dimensions.height) * ROW_HEIGHT - 2 * TILE_GAP
   const style = STYLES[label.style]
+  const outline = mark
+    ? `stroke="${MARKS[mark].stroke}" stroke-width="3"`
+    : `stroke="${style.stroke}"${style.dash}`
   const textWidth = w - 2 * PADDING
+  const full = cut(label.full, MAX_TITLE_CHARS)
+  const title = mark ? `${full} (${MARKS[mark].words})` : full
   return [
-    '<g>',
-    `<title>${escapeXml(label.name)}</title>`,
-    `<rect x="${x}" y="${y}" width="${w}" height="${h}" rx="4" fill="${style.fill}" stroke="${style.stroke}"${style.dash}/>`,
-    `<text x="${x + PADDING}" y="${y + PADDING + NAME_SIZE}" font-size="${NAME_SIZE}" font-weight="600" fill="#1a1a1a">${fitText(label.name, textWidth, NAME_SIZE)}</text>`,
+    mark ? `<g data-mark="${mark}">` : '<g>',
+    `<title>${escapeXml(title)}</title>`,
+    `<rect x="${x}" y="${y}" width="${w}" height="${h}" rx="4" fill="${style.fill}" ${outline}/>`,
+    `<text x="${x + PADDING}" y="${y + PADDING + NAME_SIZE}" font-size="${NAME_SIZE}" font-weight="600" fill="#1a1a1a">${fitText(label.name, textWidth - (mark ? 6 * BADGE_SIZE : 0), NAME_SIZE)}</text>`,
     `<text x="${x + PADDING}" y="${y + 2 * PADDING + NAME_SIZE + SUBTITLE_SIZE}" font-size="${SUBTITLE_SIZE}" fill="#5c5c5c">${fitText(label.subtitle, textWidth, SUBTITLE_SIZE)}</text>`,
+    ...(mark
+      ? [
+          `<text x="${x + w - PADDING}" y="${y + PADDING + BADGE_SIZE}" font-size="${BADGE_SIZE}" font-weight="600" fill="${MARKS[mark].stroke}" text-anchor="end">${MARKS[mark].badge}</text>`
+        ]
+      : []),
     '</g>'
   ]
+}
+
+/**
+ * The marks of a picture this module drew, one per tile in reading order;
+ * empty for any other text.
+ */
+export function readTileMarks(svg: string): (TileMark | undefined)[] {
+  return [...svg.matchAll(/^<g(?: data-mark="(changed|added)")?>$/gm)].map(
+    match => match[1] as TileMark | undefined
+  )
 }
 
 function labelOf(tile: Tile, reportsById: ReadonlyMap<string, Report>): TileLabel {
   const configuration = (tile.configuration ?? {}) as Record<string, unknown>
   if (tile.type === 'text') {
-    return {name: 'Text', subtitle: plainText(configuration.text), style: 'text'}
+    const text = plainText(configuration.text)
+    return {name: 'Text', subtitle: text, full: `Text: ${text}`, style: 'text'}
   }
   const external = typeof configuration.external === 'string' ? configuration.external : undefined
   // Legacy exports stored the URL of an external tile as its id.
   const legacyUrl = tile.type === undefined && /^https?:\/\//i.test(tile.id) ? tile.id : undefined
   if (tile.type === 'external_url' || legacyUrl) {
+    const url = external ?? legacyUrl ?? tile.id
     return {
-      name: urlHost(external ?? legacyUrl ?? tile.id),
+      name: urlHost(url),
       subtitle: 'External page',
+      full: `External page: ${url}`,
       style: 'external'
     }
   }
   const report = reportsById.get(tile.id)
-  if (!report) return {name: tile.id, subtitle: 'Report not in this export', style: 'missing'}
+  if (!report) {
+    const subtitle = 'Report not in this export'
+    return {name: tile.id, subtitle, full: `${tile.id}: ${subtitle}`, style: 'missing'}
+  }
   const visualization = report.data.visualization ?? 'report'
   const kind =
     report.exportEntityType === 'combined_report'
@@ -120,7 +186,8 @@ function labelOf(tile: Tile, reportsById: ReadonlyMap<string, Report>): TileLabe
       : report.exportEntityType === 'single_decision_report'
         ? 'decision · '
         : ''
-  return {name: report.name, subtitle: `${kind}${visualization}`, style: 'report'}
+  const subtitle = `${kind}${visualization}`
+  return {name: report.name, subtitle, full: `${report.name} (${subtitle})`, style: 'report'}
 }
 
 /** The words of a text tile's rich-text state (every string under a `text` key). */
@@ -150,10 +217,14 @@ export function urlHost(url: string): string {
 
 /** Text cut to what fits `width` pixels at `fontSize`, with an ellipsis, escaped. */
 function fitText(text: string, width: number, fontSize: number): string {
-  const chars = Array.from(cleanText(text))
   const fits = Math.max(1, Math.floor((width * 10) / (fontSize * GLYPH_TENTHS)))
-  const cut = chars.length > fits ? `${chars.slice(0, fits - 1).join('')}…` : chars.join('')
-  return escapeXml(cut)
+  return escapeXml(cut(text, fits))
+}
+
+/** At most `max` characters (code points) of the cleaned text, the last an ellipsis when cut. */
+function cut(text: string, max: number): string {
+  const chars = Array.from(cleanText(text))
+  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : chars.join('')
 }
 
 /**

@@ -10,13 +10,17 @@
  *
  * A slug is the entity's name made safe for Linux, macOS and Windows. Entities
  * whose slugs collide in a folder (same name, names differing only in case or
- * punctuation) all get a suffix derived from their id, so a file name never
- * depends on the order Optimize returned entities in.
+ * punctuation) all get a suffix derived from their identity (identity.ts: a
+ * report on a dashboard through the dashboard's name and its own), not from
+ * their id: a dashboard re-imported into Optimize, which gives it and its
+ * reports new ids, keeps its files. A file name never depends on the order
+ * Optimize returned entities in.
  */
 import {hash} from 'node:crypto'
 import slugify from '@sindresorhus/slugify'
 import type {Dashboard, Entity, Report} from '../optimize/schemas.js'
 import {toCanonicalJson} from './canonical-json.js'
+import {identityKeys} from './identity.js'
 import type {JsonDocument} from './json-document.js'
 import {compareStrings, type NormalizedEntity} from './normalize.js'
 
@@ -96,32 +100,41 @@ export function slugFor(name: string, fallback: string): string {
   return slug
 }
 
-export function shortId(id: string): string {
-  return hash('sha256', id).slice(0, 8)
+/** Eight hex digits of a SHA-256: the suffix that tells apart entities whose slugs collide. */
+export function shortHash(text: string): string {
+  return hash('sha256', text).slice(0, 8)
+}
+
+/** An entity of one folder: its id, its name and its identity key (identity.ts). */
+export interface NamedEntity {
+  id: string
+  name: string
+  key: string
 }
 
 /** File base names (no extension) for entities of one folder, keyed by id. */
 export function assignFileNames(
-  entities: readonly {id: string; name: string}[],
+  entities: readonly NamedEntity[],
   fallback: string
 ): Map<string, string> {
-  const bySlug = new Map<string, string[]>()
+  const bySlug = new Map<string, NamedEntity[]>()
   // Names repeat (a report per tile, "Started per month" on every dashboard): slug each once.
   const slugs = new Map<string, string>()
-  for (const {id, name} of entities) {
-    let slug = slugs.get(name)
+  for (const entity of entities) {
+    let slug = slugs.get(entity.name)
     if (slug === undefined) {
-      slug = slugFor(name, fallback)
-      slugs.set(name, slug)
+      slug = slugFor(entity.name, fallback)
+      slugs.set(entity.name, slug)
     }
-    const ids = bySlug.get(slug)
-    if (ids) ids.push(id)
-    else bySlug.set(slug, [id])
+    const group = bySlug.get(slug)
+    if (group) group.push(entity)
+    else bySlug.set(slug, [entity])
   }
   const names = new Map<string, string>()
-  for (const [slug, ids] of bySlug) {
-    const unique = new Set(ids)
-    for (const id of unique) names.set(id, unique.size === 1 ? slug : `${slug}-${shortId(id)}`)
+  for (const [slug, group] of bySlug) {
+    const unique = new Set(group.map(entity => entity.id))
+    for (const {id, key} of group)
+      names.set(id, unique.size === 1 ? slug : `${slug}-${shortHash(key)}`)
   }
   return names
 }
@@ -131,9 +144,15 @@ export function layoutTree(tree: EntityTree, extras?: DashboardExtras): ManagedF
   const files: ManagedFile[] = []
   const entries: ManifestEntry[] = []
   const reportsById = new Map(tree.reports.map(({entity}) => [entity.id, entity]))
+  const keys = identityKeys({dashboards: tree.dashboards.map(d => d.entity), reports: reportsById})
+  const named = (entity: Entity, key: string | undefined): NamedEntity => ({
+    id: entity.id,
+    name: entity.name,
+    key: key ?? entity.id
+  })
 
   const reportNames = assignFileNames(
-    tree.reports.map(r => r.entity),
+    tree.reports.map(({entity}) => named(entity, keys.reports.get(entity.id))),
     'report'
   )
   for (const normalized of tree.reports) {
@@ -146,7 +165,7 @@ export function layoutTree(tree: EntityTree, extras?: DashboardExtras): ManagedF
   }
 
   const dashboardNames = assignFileNames(
-    tree.dashboards.map(d => d.entity),
+    tree.dashboards.map(({entity}) => named(entity, keys.dashboards.get(entity.id))),
     'dashboard'
   )
   for (const normalized of tree.dashboards) {

@@ -3,7 +3,7 @@
  * comment. Deterministic: the same plan gives the same text.
  */
 import type {PlanDocument, PrerequisiteStatus} from './plan-document.js'
-import type {PlanItem, TargetRef} from './promotion-plan.js'
+import type {PlanItem} from './promotion-plan.js'
 
 const STATUS_ICONS: Record<PrerequisiteStatus, string> = {
   ok: '✅',
@@ -19,7 +19,7 @@ const ACTION_WORDS: Record<PlanItem['action'], string> = {
   unchanged: 'unchanged'
 }
 
-/** Longest list of unchanged or unmanaged entities shown before it is cut. */
+/** Longest list of unchanged, unmanaged or orphaned entities shown before it is cut. */
 const MAX_LISTED = 50
 
 export function renderPlanMarkdown(plan: PlanDocument, options: {title?: string} = {}): string {
@@ -56,7 +56,11 @@ export function renderPlanMarkdown(plan: PlanDocument, options: {title?: string}
 
   if (plan.orphanedReports?.length) {
     lines.push(
-      `${plan.orphanedReports.length} reports that nothing references any more are deleted after the dashboards that used them: ${refList(plan.orphanedReports)}`,
+      `<details><summary>${plan.orphanedReports.length} reports that nothing references any more are deleted after the dashboards that used them</summary>`,
+      '',
+      ...cut(plan.orphanedReports.map(r => `- ${escapeMarkdown(r.name)} (\`${r.id}\`)`)),
+      '',
+      '</details>',
       ''
     )
   }
@@ -82,12 +86,6 @@ export function renderPlanMarkdown(plan: PlanDocument, options: {title?: string}
     )
   }
   return `${lines.join('\n').trimEnd()}\n`
-}
-
-function refList(refs: TargetRef[]): string {
-  const shown = refs.slice(0, MAX_LISTED).map(r => `${escapeMarkdown(r.name)} (\`${r.id}\`)`)
-  const more = refs.length > MAX_LISTED ? `, … and ${refs.length - MAX_LISTED} more` : ''
-  return shown.join(', ') + more
 }
 
 function cut(lines: string[]): string[] {

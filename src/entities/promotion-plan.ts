@@ -3,7 +3,7 @@
  * are created, replaced or unchanged in the target collection, and what is
  * deleted, with reasons.
  *
- * Identity is the name: a dashboard in git is the one of the target collection
+ * Identity is the name (identity.ts): a dashboard in git is the one of the target collection
  * with the same name (standalone reports likewise), compared by fingerprint
  * (promotion-compare.ts). Several target dashboards with one name are resolved
  * deterministically: if one equals the file it is kept (the smallest id among
@@ -12,6 +12,7 @@
  * makes a rerun after any crash converge.
  */
 import type {Entity} from '../optimize/schemas.js'
+import {groupByName} from './identity.js'
 import {compareStrings} from './normalize.js'
 import {Fingerprinter, standaloneReports, type EntityIndex} from './promotion-compare.js'
 import {describeDifferences} from './promotion-differences.js'
@@ -178,13 +179,6 @@ function orphanedReports(items: PlanItem[], input: PlanInput): TargetRef[] {
     items.filter(i => i.action === 'replace' || i.action === 'delete').flatMap(i => i.targetIds)
   )
   return orphansOf(removed, input.target, input.targetReportIds)
-}
-
-function groupByName(entities: Entity[]): Map<string, Entity[]> {
-  const groups = new Map<string, Entity[]>()
-  for (const entity of [...entities].sort((a, b) => compareStrings(a.id, b.id)))
-    groups.set(entity.name, [...(groups.get(entity.name) ?? []), entity])
-  return groups
 }
 
 const ACTION_ORDER: Record<PlanAction, number> = {create: 0, replace: 1, delete: 2, unchanged: 3}

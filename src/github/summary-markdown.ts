@@ -5,6 +5,10 @@
  * adding links, HTML, mentions or table cells to the body. GitHub rejects a
  * body over 65536 characters, so a long summary falls back to one line per
  * entity, then to counts only, with a note saying so.
+ *
+ * What changed is open; what is gone (removed reports) folds into a
+ * `<details>` block. With links (summary-links.ts), each dashboard links to
+ * its files and to Optimize, and the changed ones are pictured.
  */
 import type {
   ChangeSummary,
@@ -22,7 +26,23 @@ export interface RenderOptions {
   maxLength?: number
   /** The heading; `Optimize changes` by default. */
   title?: string
+  /** Where a dashboard of this export is, by id; nothing for a removed one. */
+  links?: (dashboardId: string) => DashboardLinks | undefined
 }
+
+/** URLs of one dashboard; each only when known. */
+export interface DashboardLinks {
+  /** Its JSON file and its SVG picture in the pull request's branch. */
+  json?: string
+  svg?: string
+  /** The SVG as an image to embed. */
+  picture?: string
+  /** The dashboard in Optimize. */
+  optimize?: string
+}
+
+/** Most dashboards pictured in one body; the others' pictures are among the changed files. */
+export const MAX_PICTURES = 10
 
 /** Below GitHub's limit of 65536, leaving room for what the caller adds. */
 export const DEFAULT_MAX_LENGTH = 60_000
@@ -36,10 +56,10 @@ export function renderSummaryMarkdown(summary: ChangeSummary, options: RenderOpt
   for (const detail of shortestListing(summary) <= maxLength
     ? (['full', 'compact'] as const)
     : []) {
-    const text = render(summary, detail, title, maxLength)
+    const text = render(summary, detail, {...options, title}, maxLength)
     if (text !== undefined) return text
   }
-  const counts = render(summary, 'counts', title, maxLength) ?? ''
+  const counts = render(summary, 'counts', {...options, title}, maxLength) ?? ''
   if (counts.length <= maxLength) return counts
   // Only a tiny maxLength gets here: cut on a code-point boundary.
   return Array.from(counts)
@@ -80,9 +100,10 @@ class Lines {
 function render(
   summary: ChangeSummary,
   detail: Detail,
-  title: string,
+  options: RenderOptions & {title: string},
   max: number
 ): string | undefined {
+  const {title} = options
   const counts = summaryCounts(summary)
   const out = new Lines(detail === 'counts' ? Infinity : max)
   out.push(
@@ -97,8 +118,10 @@ function render(
     return out.text()
   }
   const boards = dashboardsToShow(summary)
-  const reportsOf = reportsByDashboard(summary)
-  const standalone = summary.reports.filter(report => report.dashboards.length === 0)
+  const listed = summary.reports.filter(report => report.kind !== 'removed')
+  const removed = summary.reports.filter(report => report.kind === 'removed')
+  const reportsOf = reportsByDashboard(listed)
+  const standalone = listed.filter(report => report.dashboards.length === 0)
   if (detail === 'compact') {
     out.push(
       '',
@@ -109,31 +132,95 @@ function render(
       out.push(compactDashboard(board, reportsOf.get(board.id)?.length ?? 0))
       if (out.over) return undefined
     }
-    if (summary.reports.length) out.push('', '### Reports', '')
-    for (const report of summary.reports) {
+    if (listed.length) out.push('', '### Reports', '')
+    for (const report of listed) {
       out.push(compactReport(report))
       if (out.over) return undefined
     }
-    return out.text()
+    return folded(out, removed, compactReport)
   }
+  const links = options.links ?? ((): undefined => undefined)
   if (boards.length) out.push('', '### Dashboards', '')
   for (const board of boards) {
-    out.push(dashboardLine(board))
+    out.push(dashboardLine(board) + linkText(board.change?.kind, links(board.id)))
     for (const report of reportsOf.get(board.id) ?? []) out.push(`  - ${reportLine(report)}`)
     if (out.over) return undefined
   }
+  pictures(out, boards, links)
   if (standalone.length) out.push('', '### Reports not on a dashboard', '')
   for (const report of standalone) {
     out.push(`- ${reportLine(report)}`)
     if (out.over) return undefined
   }
+  return folded(out, removed, report => `- ${reportLine(report)}${homesText(report)}`)
+}
+
+/** The removed reports, folded: a reviewer opens them when they care. */
+function folded(
+  out: Lines,
+  removed: readonly ReportChange[],
+  line: (report: ReportChange) => string
+): string | undefined {
+  if (removed.length) {
+    out.push('', `<details><summary>${plural(removed.length, 'report')} removed</summary>`, '')
+    for (const report of removed) {
+      out.push(line(report))
+      if (out.over) return undefined
+    }
+    out.push('', '</details>')
+  }
   return out.text()
 }
 
-/** The changed reports of each dashboard, in the summary's order. */
-function reportsByDashboard(summary: ChangeSummary): Map<string, ReportChange[]> {
+/** The pictures of the dashboards shown (not removed ones), at most MAX_PICTURES. */
+function pictures(
+  out: Lines,
+  boards: readonly (Named & {change?: DashboardChange})[],
+  links: (id: string) => DashboardLinks | undefined
+): void {
+  const pictured = boards.flatMap(board => {
+    const url = board.change?.kind === 'removed' ? undefined : links(board.id)?.picture
+    return url ? [{name: board.name, url}] : []
+  })
+  if (!pictured.length) return
+  out.push(
+    '',
+    '### Pictures',
+    '',
+    '_Tiles outlined in orange changed since the previous export; tiles outlined in green are new._'
+  )
+  for (const {name, url} of pictured.slice(0, MAX_PICTURES)) {
+    out.push('', `**${escapeMarkdown(name)}**`, '', `![${escapeMarkdown(name)}](${url})`)
+  }
+  if (pictured.length > MAX_PICTURES) {
+    const more = pictured.length - MAX_PICTURES
+    out.push('', `_${plural(more, 'more dashboard')} changed: see their .svg files._`)
+  }
+}
+
+/** ` · [JSON](…) · [SVG](…) · [Optimize](…)` for a dashboard of this export. */
+function linkText(kind: string | undefined, links: DashboardLinks | undefined): string {
+  if (!links || kind === 'removed') return ''
+  const parts = (
+    [
+      ['JSON', links.json],
+      ['SVG', links.svg],
+      ['Optimize', links.optimize]
+    ] as const
+  ).flatMap(([label, url]) => (url ? [`[${label}](${url})`] : []))
+  return parts.length ? ` · ${parts.join(' · ')}` : ''
+}
+
+/** Where a removed report was shown, e.g. `, on **Sales**`. */
+function homesText(report: ReportChange): string {
+  if (!report.dashboards.length) return ''
+  return `, on ${report.dashboards.map(d => `**${escapeMarkdown(d.name)}**`).join(', ')}`
+}
+
+/** The reports of each dashboard, in the summary's order. */
+function reportsByDashboard(reports: readonly ReportChange[]): Map<string, ReportChange[]> {
   const byBoard = new Map<string, ReportChange[]>()
-  for (const report of summary.reports) {
+  for (const report of reports) {
     for (const board of new Set(report.dashboards.map(d => d.id))) {
       const list = byBoard.get(board)
       if (list) list.push(report)
@@ -187,6 +274,7 @@ function dashboardLine(board: Named & {change?: DashboardChange}): string {
   if (change.kind === 'added') return `- ${name} — added, ${plural(change.tileCount, 'tile')}`
   if (change.kind === 'removed') return `- ${name} — removed`
   const parts: string[] = []
+  if (change.recreated) parts.push('re-created in Optimize (new ids for it and its reports)')
   if (change.previousName !== undefined) {
     parts.push(`renamed from **${escapeMarkdown(change.previousName)}**`)
   }
@@ -260,6 +348,7 @@ function compactDashboard(board: Named & {change?: DashboardChange}, reports: nu
   const parts: string[] = []
   const change = board.change
   if (change && change.kind !== 'changed') parts.push(change.kind)
+  if (change?.recreated) parts.push('re-created')
   if (change?.previousName !== undefined) parts.push('renamed')
   if (change?.kind === 'changed' && change.tiles.length) {
     parts.push(plural(change.tiles.length, 'tile change'))

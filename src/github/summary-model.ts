@@ -15,6 +15,8 @@ export interface DashboardChange extends Named {
   kind: ChangeKind
   /** The old name, when the dashboard was renamed. */
   previousName?: string
+  /** It has a new id: Optimize made it anew (an import does), and its reports too. */
+  recreated?: boolean
   tileCount: number
   description?: boolean
   /** Dashboard-level filters, by type. */

@@ -2,17 +2,23 @@
  * Pure: what changed between two exports, in the words a reviewer uses
  * ("tile moved", "visualization bar → line"), for the pull-request body.
  *
- * Entities are matched by `id`: an export always comes from one source
- * Optimize, where ids are stable, so a different name means a rename, not a
- * removal plus an addition. Every list is sorted (name, then id) so the same
- * two trees always give the same summary, byte for byte.
+ * Entities are paired by identity as plan knows it (entities/identity.ts,
+ * matchEntities): a dashboard by its name, a report through its dashboard
+ * and its name there, a standalone report by its name; ids pair what a
+ * rename or a move would otherwise split. A dashboard re-imported into
+ * Optimize (new ids for it and its reports) is therefore the same dashboard,
+ * with its real differences. Before comparing, the old version's ids are
+ * replaced by the new version's. Every list is sorted (name, then id) so the
+ * same two trees always give the same summary, byte for byte.
  */
 import type {Dashboard, Report} from '../optimize/schemas.js'
-import {tileReportIds} from '../optimize/schemas.js'
+import {REPORT_ID_PATTERN, tileReportIds} from '../optimize/schemas.js'
 import {toCanonicalJson} from '../entities/canonical-json.js'
+import {matchEntities} from '../entities/identity.js'
 import {deepEqual} from '../entities/json-equal.js'
 import type {EntityTree} from '../entities/layout.js'
 import {compareStrings} from '../entities/normalize.js'
+import type {EntityIndex} from '../entities/promotion-compare.js'
 import {diffReport} from './summary-reports.js'
 import {diffTiles} from './summary-tiles.js'
 
@@ -29,43 +35,50 @@ export type {ReportDiff, ValueChange, ListChanges} from './summary-reports.js'
 export type {TileChange, TileRef, Point, Size} from './summary-tiles.js'
 export {
   DEFAULT_MAX_LENGTH,
+  MAX_PICTURES,
   escapeMarkdown,
   renderSummaryMarkdown,
+  type DashboardLinks,
   type RenderOptions
 } from './summary-markdown.js'
 
 /** The changes from `before` (what git holds) to `after` (this export). */
 export function summarizeChanges(before: EntityTree, after: EntityTree): ChangeSummary {
-  const oldDashboards = byId(before.dashboards.map(d => d.entity))
-  const newDashboards = byId(after.dashboards.map(d => d.entity))
-  const oldReports = byId(before.reports.map(r => r.entity))
-  const newReports = byId(after.reports.map(r => r.entity))
+  const old = indexOf(before)
+  const now = indexOf(after)
+  const matching = matchEntities(old, now)
+  // Old id → new id of each report both trees have.
+  const newReportIds = new Map<string, string>()
+  for (const [was, is] of matching.reports) if (was && is) newReportIds.set(was.id, is.id)
+  const toNew = (id: string): string => newReportIds.get(id) ?? id
   const reportName = (id: string): string =>
-    newReports.get(id)?.name ?? oldReports.get(id)?.name ?? id
+    now.reports.get(id)?.name ?? old.reports.get(id)?.name ?? id
 
   const dashboards: DashboardChange[] = []
-  for (const id of unionIds(oldDashboards, newDashboards)) {
-    const change = diffDashboard(oldDashboards.get(id), newDashboards.get(id), reportName)
+  const oldBoards: Dashboard[] = []
+  for (const [was, is] of matching.dashboards) {
+    const translated = was && withIds(was, is?.id ?? was.id, toNew)
+    if (translated) oldBoards.push(is ? {...translated, name: is.name} : translated)
+    const change = diffDashboard(translated, is, reportName, Boolean(was && is && was.id !== is.id))
     if (change) dashboards.push(change)
   }
 
-  const newHomes = dashboardsByReport(newDashboards)
-  const oldHomes = dashboardsByReport(oldDashboards)
+  const newHomes = dashboardsByReport(now.dashboards)
+  const oldHomes = dashboardsByReport(oldBoards)
   const reports: ReportChange[] = []
-  for (const id of unionIds(oldReports, newReports)) {
-    const oldReport = oldReports.get(id)
-    const newReport = newReports.get(id)
-    const current = (newReport ?? oldReport) as Report
-    const homes = (newReport ? newHomes : oldHomes).get(id) ?? []
+  for (const [was, is] of matching.reports) {
+    const oldReport = was && withReportIds(was, is?.id ?? was.id, toNew)
+    const current = (is ?? oldReport) as Report
+    const homes = (is ? newHomes : oldHomes).get(current.id) ?? []
     const base = {
-      id,
+      id: current.id,
       name: current.name,
       reportType: current.exportEntityType,
       dashboards: sortNamed(homes)
     }
     // Object.assign, not two spreads into a literal: V8 builds those on a slow path,
     // which a first export of 2,000 reports pays 2,000 times.
-    if (!oldReport || !newReport) {
+    if (!oldReport || !is) {
       reports.push(
         Object.assign(base, diffReport(undefined, undefined, reportName), {
           kind: oldReport ? ('removed' as const) : ('added' as const),
@@ -74,21 +87,48 @@ export function summarizeChanges(before: EntityTree, after: EntityTree): ChangeS
       )
       continue
     }
-    if (deepEqual(oldReport, newReport)) continue
+    if (deepEqual(oldReport, is)) continue
     reports.push(
-      Object.assign(base, diffReport(oldReport, newReport, reportName), {
+      Object.assign(base, diffReport(oldReport, is, reportName), {
         kind: 'changed' as const,
-        previousName: oldReport.name !== newReport.name ? oldReport.name : undefined
+        previousName: oldReport.name !== is.name ? oldReport.name : undefined
       })
     )
   }
   return {dashboards: sortNamed(dashboards), reports: sortNamed(reports)}
 }
 
+function indexOf(tree: EntityTree): EntityIndex {
+  return {
+    dashboards: tree.dashboards.map(d => d.entity),
+    reports: new Map(tree.reports.map(({entity}) => [entity.id, entity]))
+  }
+}
+
+/** The old version of a dashboard with the new version's id, its tiles showing the new report ids. */
+function withIds(dashboard: Dashboard, id: string, toNew: (id: string) => string): Dashboard {
+  let tiles = dashboard.tiles
+  if (tiles.some(tile => toNew(tile.id) !== tile.id))
+    tiles = tiles.map(tile =>
+      REPORT_ID_PATTERN.test(tile.id) ? {...tile, id: toNew(tile.id)} : tile
+    )
+  return id === dashboard.id && tiles === dashboard.tiles ? dashboard : {...dashboard, id, tiles}
+}
+
+/** The old version of a report with the new version's id and the new ids of the reports it combines. */
+function withReportIds(report: Report, id: string, toNew: (id: string) => string): Report {
+  if (report.exportEntityType !== 'combined_report')
+    return id === report.id ? report : {...report, id}
+  const reports = report.data.reports.map(item => ({...item, id: toNew(item.id)}))
+  return {...report, id, data: {...report.data, reports}}
+}
+
+/** `before` carries `after`'s ids already; `recreated`: the two had different ids. */
 function diffDashboard(
   before: Dashboard | undefined,
   after: Dashboard | undefined,
-  reportName: (id: string) => string
+  reportName: (id: string) => string,
+  recreated = false
 ): DashboardChange | undefined {
   const current = (after ?? before) as Dashboard
   const change: DashboardChange = {
@@ -101,7 +141,8 @@ function diffDashboard(
     tiles: []
   }
   if (!before || !after) return change
-  if (deepEqual(before, after)) return undefined
+  if (recreated) change.recreated = true
+  else if (deepEqual(before, after)) return undefined
   if (before.name !== after.name) change.previousName = before.name
   if (!sameJson(before.description, after.description)) change.description = true
   change.tiles = diffTiles(before.tiles, after.tiles, reportName)
@@ -133,9 +174,9 @@ function describeReport(report: Report): string {
 }
 
 /** Which dashboards show each report, by report id. */
-function dashboardsByReport(dashboards: ReadonlyMap<string, Dashboard>): Map<string, Named[]> {
+function dashboardsByReport(dashboards: readonly Dashboard[]): Map<string, Named[]> {
   const homes = new Map<string, Named[]>()
-  for (const dashboard of dashboards.values()) {
+  for (const dashboard of dashboards) {
     for (const reportId of new Set(tileReportIds(dashboard))) {
       const list = homes.get(reportId) ?? []
       list.push({id: dashboard.id, name: dashboard.name})
@@ -143,14 +184,6 @@ function dashboardsByReport(dashboards: ReadonlyMap<string, Dashboard>): Map<str
     }
   }
   return homes
-}
-
-function byId<T extends {id: string}>(entities: readonly T[]): Map<string, T> {
-  return new Map(entities.map(entity => [entity.id, entity]))
-}
-
-function unionIds(a: ReadonlyMap<string, unknown>, b: ReadonlyMap<string, unknown>): string[] {
-  return [...new Set([...a.keys(), ...b.keys()])].sort(compareStrings)
 }
 
 function sameJson(a: unknown, b: unknown): boolean {

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {renderDashboardSvg} from '../../src/entities/dashboard-svg.js'
+import {readTileMarks, renderDashboardSvg} from '../../src/entities/dashboard-svg.js'
 import type {Report} from '../../src/optimize/schemas.js'
 import {dashboard, report, reportTile, textTile, urlTile, uuid} from '../github/builders.js'
 
@@ -140,7 +140,7 @@ describe('renderDashboardSvg', () => {
 
     // 3 columns: 184 px wide, minus padding 168 px; 14 px at 0.6 em per glyph → 20 glyphs.
     expect(svg).toContain('>A very long report …</text>')
-    expect(svg).toContain(`<title>${long}</title>`)
+    expect(svg).toContain(`<title>${long} (number)</title>`)
   })
 
   it('is deterministic: same input, same bytes, whatever the tile order', () => {
@@ -163,5 +163,57 @@ describe('renderDashboardSvg', () => {
     const svg = renderDashboardSvg(dashboard('d', 'Wide', [reportTile(P75, 16, 0, 4, 2)]), reports)
 
     expect(svg).toContain('viewBox="0 0 1312 176"')
+  })
+
+  describe('marks of what changed since the previous version', () => {
+    const tiles = [
+      textTile('Welcome to sales', 0, 0),
+      reportTile(P75, 0, 1),
+      urlTile('https://a.b/x', 6, 1)
+    ]
+    const board = dashboard('d', 'Sales', tiles)
+
+    it('outlines and badges marked tiles, says so on hover and in a legend', () => {
+      const svg = renderDashboardSvg(board, reports, tile =>
+        tile.id === P75 ? 'changed' : tile.type === 'external_url' ? 'added' : undefined
+      )
+
+      expect(svg).toContain(
+        '<g data-mark="changed">\n<title>p75 duration (bar) (changed since the previous export)</title>'
+      )
+      expect(svg).toContain('stroke="#e36209" stroke-width="3"/>')
+      expect(svg).toContain('text-anchor="end">changed</text>')
+      expect(svg).toContain(
+        '<g data-mark="added">\n<title>External page: https://a.b/x (new since the previous export)</title>'
+      )
+      expect(svg).toContain('stroke="#1a7f37" stroke-width="3"/>')
+      expect(svg).toContain(
+        '>Outlined: <tspan fill="#e36209" font-weight="600">changed</tspan> / <tspan fill="#1a7f37" font-weight="600">new</tspan> since the previous export</text>'
+      )
+      assertWellFormed(svg)
+    })
+
+    it('draws no mark and no legend without changes', () => {
+      const svg = renderDashboardSvg(board, reports)
+
+      expect(svg).not.toMatch(/data-mark|Outlined|stroke-width="3"/)
+      expect(readTileMarks(svg)).toEqual([undefined, undefined, undefined])
+    })
+
+    it('reads its marks back, in reading order, so a redraw gives the same bytes', () => {
+      const marks = ['changed', undefined, 'added'] as const
+      const svg = renderDashboardSvg(board, reports, (_tile, i) => marks[i])
+
+      expect(readTileMarks(svg)).toEqual(marks)
+      expect(renderDashboardSvg(board, reports, (_tile, i) => readTileMarks(svg)[i])).toBe(svg)
+      expect(readTileMarks('<svg><g data-mark="evil"></g></svg>')).toEqual([])
+    })
+
+    it('shows the whole text of a text tile on hover, however long', () => {
+      const long = 'word '.repeat(100).trim()
+      const svg = renderDashboardSvg(dashboard('d', 'D', [textTile(long, 0, 0)]), reports)
+
+      expect(svg).toContain(`<title>Text: ${long.slice(0, 293)}…</title>`)
+    })
   })
 })

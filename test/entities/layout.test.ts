@@ -7,6 +7,8 @@ import {
   type EntityTree
 } from '../../src/entities/layout.js'
 import {normalizeEntity} from '../../src/entities/normalize.js'
+import type {Report} from '../../src/optimize/schemas.js'
+import {dashboard, report, reportTile, tree, uuid} from '../github/builders.js'
 import {templateExport} from '../helpers/fixtures.js'
 
 function fixtureTree(): EntityTree {
@@ -40,10 +42,10 @@ describe('slugFor', () => {
 })
 
 describe('assignFileNames', () => {
-  it('suffixes every member of a collision with a hash of its id, independent of order', () => {
-    const a = {id: 'id-a', name: 'Sales'}
-    const b = {id: 'id-b', name: 'sales'}
-    const c = {id: 'id-c', name: 'Other'}
+  it('suffixes every member of a collision with a hash of its identity, independent of order', () => {
+    const a = {id: 'id-a', name: 'Sales', key: 'key-a'}
+    const b = {id: 'id-b', name: 'sales', key: 'key-b'}
+    const c = {id: 'id-c', name: 'Other', key: 'key-c'}
     const forward = assignFileNames([a, b, c], 'report')
     const backward = assignFileNames([c, b, a], 'report')
     expect(forward).toEqual(backward)
@@ -84,5 +86,39 @@ describe('layoutTree', () => {
     expect(files.find(f => f.path === 'dashboards/process-dashboard.svg')?.content).toBe(
       '<svg>14</svg>'
     )
+  })
+
+  it('keeps every file name when Optimize re-creates a dashboard and its reports with new ids', () => {
+    // Names collide across dashboards and on one dashboard, so every report file has a suffix.
+    const exported = (ids: (n: number) => string) => {
+      const started = (n: number): Report => report(ids(n), 'Started per month')
+      return tree(
+        [
+          dashboard(ids(101), 'Sales', [reportTile(ids(1), 0, 0), reportTile(ids(2), 6, 0)]),
+          dashboard(ids(102), 'Ops', [reportTile(ids(3), 0, 0)]),
+          dashboard(ids(103), 'sales', [])
+        ],
+        [started(1), started(2), started(3)]
+      )
+    }
+    const before = layoutTree(exported(n => uuid(n)))
+    // Re-imported: same names and layout, every id new.
+    const after = layoutTree(exported(n => uuid(0x5000 + n)))
+
+    const paths = (files: typeof before) => files.map(f => f.path)
+    expect(paths(after)).toEqual(paths(before))
+    expect(paths(before).filter(p => p.startsWith('reports/'))).toEqual([
+      expect.stringMatching(/^reports\/started-per-month-[0-9a-f]{8}\.json$/),
+      expect.stringMatching(/^reports\/started-per-month-[0-9a-f]{8}\.json$/),
+      expect.stringMatching(/^reports\/started-per-month-[0-9a-f]{8}\.json$/)
+    ])
+    // The manifest names the new ids under the old file names.
+    const manifest = (files: typeof before) =>
+      JSON.parse(files.at(-1)!.content).entities.map((e: {file: string; id: string}) => e.file)
+    expect(manifest(after)).toEqual(manifest(before))
+    // The report on Sales at (6,0) is in the same file before and after.
+    const fileOf = (files: typeof before, id: string) =>
+      files.find(f => f.entity?.entity.id === id)?.path
+    expect(fileOf(after, uuid(0x5000 + 2))).toBe(fileOf(before, uuid(2)))
   })
 })

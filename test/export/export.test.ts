@@ -38,6 +38,10 @@ async function exportOnce(
   return {outcome, io, client}
 }
 
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
+
 async function snapshot(dir: string): Promise<Record<string, string>> {
   const files: Record<string, string> = {}
   for (const entry of await readdir(dir, {recursive: true, withFileTypes: true})) {
@@ -459,5 +463,85 @@ describe('export', () => {
     )
     expect(await readFile(outside, 'utf8')).toBe('keep\n')
     expect(await snapshot(path.join(workspace, 'optimize'))).toEqual(before)
+  })
+
+  it('marks the tiles that changed in the picture, and keeps the marks until the next change', async () => {
+    const emu = await emulator()
+    emu.state.addCollection({id: 'dev', name: 'Dev'})
+    const {dashboardIds} = emu.state.generate({
+      collectionId: 'dev',
+      dashboards: 1,
+      reportsPerDashboard: 3,
+      seed: 2
+    })
+    const workspace = await tempDir()
+    const root = path.join(workspace, 'optimize')
+    const picture = async (): Promise<string> => {
+      const [svg] = (await readdir(path.join(root, 'dashboards'))).filter(f => f.endsWith('.svg'))
+      return readFile(path.join(root, 'dashboards', svg), 'utf8')
+    }
+    const marked = (svg: string): string[] =>
+      [...svg.matchAll(/<g data-mark="(\w+)">\n<title>([^<]*)<\/title>/g)].map(
+        m => `${m[1]}: ${m[2]}`
+      )
+    await exportOnce(emu, workspace, {'collection-id': 'dev'})
+    // A first export has nothing to compare with.
+    expect(marked(await picture())).toEqual([])
+
+    const tiles = emu.state.getDashboard(dashboardIds[0])!.tiles as {id: string; type: string}[]
+    const [first, second] = tiles.filter(t => t.type === 'optimize_report').map(t => t.id)
+    let name = ''
+    emu.state.updateReport(first, r => {
+      name = String(r.name)
+      ;(r.data as {visualization: string}).visualization = 'heat'
+    })
+    await exportOnce(emu, workspace, {'collection-id': 'dev'})
+    const afterChange = await picture()
+    expect(marked(afterChange)).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^changed: ${escapeRegExp(name)} \\((decision · )?heat\\) \\(changed since the previous export\\)$`
+        )
+      )
+    ])
+
+    // Nothing new: the picture keeps its marks, and no file is written.
+    const {outcome} = await exportOnce(emu, workspace, {'collection-id': 'dev'})
+    expect(outcome.changedFiles).toEqual([])
+    expect(await picture()).toBe(afterChange)
+
+    // The next change marks what it changed, and only that.
+    emu.state.updateDashboard(dashboardIds[0], d => {
+      const tile = (d.tiles as {id: string; position: {x: number; y: number}}[]).find(
+        t => t.id === second
+      )!
+      tile.position = {x: 12, y: 40}
+    })
+    await exportOnce(emu, workspace, {'collection-id': 'dev'})
+    const secondName = String(emu.state.getReport(second)!.name)
+    expect(marked(await picture())).toEqual([
+      expect.stringMatching(new RegExp(`^changed: ${escapeRegExp(secondName)} \\(`))
+    ])
+  })
+
+  it('links each dashboard to Optimize in the summary, and folds the list of exported dashboards', async () => {
+    const emu = await emulator()
+    emu.state.addCollection({id: 'dev', name: 'Dev'})
+    const {dashboardIds} = emu.state.generate({
+      collectionId: 'dev',
+      dashboards: 2,
+      reportsPerDashboard: 1,
+      seed: 3
+    })
+    const {outcome} = await exportOnce(emu, await tempDir(), {'collection-id': 'dev'})
+    const summary = outcome.result.summary
+
+    expect(summary).toContain('<details><summary>2 exported dashboards</summary>\n\n| Dashboard |')
+    for (const id of dashboardIds) {
+      expect(summary).toContain(`[\`${id}\`](${emu.url}/#/dashboard/${id}/)`)
+      expect(summary).toContain(` · [Optimize](${emu.url}/#/dashboard/${id}/)`)
+    }
+    // commit: none: the files are in no branch to link to.
+    expect(summary).not.toContain('[JSON]')
   })
 })

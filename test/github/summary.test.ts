@@ -2,6 +2,7 @@ import {describe, expect, it} from 'vitest'
 import {
   escapeMarkdown,
   hasChanges,
+  MAX_PICTURES,
   renderSummaryMarkdown,
   summarizeChanges,
   summaryCounts,
@@ -178,12 +179,19 @@ describe('summarizeChanges + renderSummaryMarkdown', () => {
     expect(markdown).toContain(
       '- **Ops** — added, 1 tile\n  - report *Cycle time* — added (process report, line)'
     )
+    // What is gone folds away: a removed dashboard's reports are not listed under it.
+    expect(markdown).toContain('- **Sales overview** — removed\n\n<details>')
     expect(markdown).toContain(
-      '- **Sales overview** — removed\n  - report *Invoices per day* — removed'
+      [
+        '<details><summary>2 reports removed</summary>',
+        '',
+        '- report *Invoices per day* — removed (process report, bar), on **Sales overview**',
+        '- report *Standalone report* — removed (process report, number)',
+        '',
+        '</details>'
+      ].join('\n')
     )
-    expect(markdown).toContain(
-      '### Reports not on a dashboard\n\n- report *Standalone report* — removed'
-    )
+    expect(markdown).not.toContain('### Reports not on a dashboard')
   })
 
   it('pairs a removed and an added filter of one type as a changed filter', () => {
@@ -231,6 +239,101 @@ describe('summarizeChanges + renderSummaryMarkdown', () => {
     const c = report(uuid(22), 'alpha')
     const summary = summarizeChanges(tree([], []), tree([], [b, c, a]))
     expect(summary.reports.map(r => r.id)).toEqual([c.id, a.id, b.id])
+  })
+})
+
+describe('a dashboard re-created in Optimize (an import gives it and its reports new ids)', () => {
+  const reimport = (id: string): string => id.replace(/^0{8}/, 'feedbeef')
+  const withNewIds = (board: Dashboard): Dashboard =>
+    edited(board, d => {
+      d.id = `${d.id}-2`
+      for (const tile of d.tiles) if (tile.type === 'optimize_report') tile.id = reimport(tile.id)
+    })
+  const pie = report(P75, 'p75 duration', {visualization: 'pie'})
+  const old = tree([sales], [pie, invoices, lonely])
+
+  it('is the same dashboard, changed, with its real differences', () => {
+    const now = tree(
+      [withNewIds(sales)],
+      [
+        edited(pie, r => {
+          r.id = reimport(r.id)
+          r.data.visualization = 'bar'
+        }),
+        edited(invoices, r => (r.id = reimport(r.id))),
+        lonely
+      ]
+    )
+
+    const summary = summarizeChanges(old, now)
+    const markdown = renderSummaryMarkdown(summary)
+
+    expect(summaryCounts(summary)).toEqual({
+      dashboards: {added: 0, removed: 0, changed: 1, renamed: 0},
+      reports: {added: 0, removed: 0, changed: 1, renamed: 0}
+    })
+    expect(markdown).toContain(
+      [
+        '- **Sales overview** — re-created in Optimize (new ids for it and its reports)',
+        '  - report *p75 duration* — visualization pie → bar'
+      ].join('\n')
+    )
+    expect(markdown).not.toMatch(/added|removed|tile \*/)
+  })
+
+  it('shows its tile changes against the old tiles, whatever their ids', () => {
+    const now = tree(
+      [edited(withNewIds(sales), d => (d.tiles[2].position = {x: 6, y: 9}))],
+      [pie, invoices, lonely].map(r =>
+        edited(r, c => (c.id = c === lonely ? c.id : reimport(c.id)))
+      )
+    )
+
+    const markdown = renderSummaryMarkdown(summarizeChanges(old, now))
+
+    expect(markdown).toContain('tile *Invoices per day* moved from (6,1) to (6,9)')
+    expect(summaryCounts(summarizeChanges(old, now)).reports).toEqual({
+      added: 0,
+      removed: 0,
+      changed: 0,
+      renamed: 0
+    })
+  })
+})
+
+describe('links and pictures', () => {
+  const links = (id: string) => ({
+    json: `https://github.test/o/r/blob/b/optimize/dashboards/${id}.json`,
+    svg: `https://github.test/o/r/blob/b/optimize/dashboards/${id}.svg`,
+    picture: `https://github.test/o/r/blob/b/optimize/dashboards/${id}.svg?raw=true`,
+    optimize: `https://optimize.test/#/dashboard/${id}/`
+  })
+
+  it('links each dashboard to its files and to Optimize, and pictures the changed ones', () => {
+    const after = tree(
+      [edited(sales, d => (d.tiles[1].position = {x: 0, y: 5}))],
+      [p75, invoices, lonely]
+    )
+
+    const markdown = renderSummaryMarkdown(summarizeChanges(before, after), {links})
+
+    expect(markdown).toContain(
+      '- **Sales overview** — tile *p75 duration* moved from (0,1) to (0,5) · [JSON](https://github.test/o/r/blob/b/optimize/dashboards/dash-sales.json) · [SVG](https://github.test/o/r/blob/b/optimize/dashboards/dash-sales.svg) · [Optimize](https://optimize.test/#/dashboard/dash-sales/)'
+    )
+    expect(markdown).toContain(
+      '**Sales overview**\n\n![Sales overview](https://github.test/o/r/blob/b/optimize/dashboards/dash-sales.svg?raw=true)'
+    )
+  })
+
+  it('links and pictures no removed dashboard, and pictures at most ten', () => {
+    const boards = Array.from({length: 12}, (_, i) => dashboard(`board-${i}`, `Board ${i}`))
+    const markdown = renderSummaryMarkdown(summarizeChanges(before, tree(boards, [])), {
+      links: id => (id === 'dash-sales' ? undefined : links(id))
+    })
+
+    expect(markdown).toContain('- **Sales overview** — removed\n')
+    expect(markdown.match(/!\[/g)).toHaveLength(MAX_PICTURES)
+    expect(markdown).toContain('_2 more dashboards changed: see their .svg files._')
   })
 })
 
