@@ -6,7 +6,7 @@
  * to the files by name and fingerprint: the same comparison that proves the
  * new version equals the file.
  */
-import {isDashboard, type Entity} from '../optimize/schemas.js'
+import {isDashboard, LAST_LEGACY_DASHBOARD_INDEX, type Entity} from '../optimize/schemas.js'
 import {compareStrings, toImportPayload} from './normalize.js'
 import {
   Fingerprinter,
@@ -16,9 +16,6 @@ import {
 } from './promotion-compare.js'
 import {describeDifferences} from './promotion-differences.js'
 import type {TargetRef, UnitKind} from './promotion-plan.js'
-
-/** Dashboards up to this index version use the legacy `reports` field (§3.3). */
-const LAST_LEGACY_DASHBOARD_INDEX = 7
 
 /**
  * The entities of the files one import sends for several units (dashboards
@@ -83,7 +80,7 @@ export function batchPayload(
   )
 }
 
-/** Optimize 3.10 and older read dashboards from `reports` (no tile type, URL as id). */
+/** Optimize 3.9 and older read dashboards from `reports` (no tile type, URL as id). */
 function toLegacyIfNeeded(dashboard: Entity): Entity {
   if (!isDashboard(dashboard) || (dashboard.sourceIndexVersion ?? 0) > LAST_LEGACY_DASHBOARD_INDEX)
     return dashboard
