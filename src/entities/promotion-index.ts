@@ -105,3 +105,27 @@ export function indexVersionMismatches(
   }
   return messages
 }
+
+/**
+ * The dashboard index version the target expects: its own when known, else
+ * that of the files' dashboards, else that of the Optimize line the other
+ * versions (the target's, then the files') belong to.
+ */
+export function expectedDashboardIndex(
+  target: Partial<IndexVersions>,
+  files: readonly Entity[]
+): number | undefined {
+  if (target.dashboard !== undefined) return target.dashboard
+  const dashboard = files.find(f => f.exportEntityType === 'dashboard')?.sourceIndexVersion
+  if (typeof dashboard === 'number') return dashboard
+  const observed: Partial<IndexVersions> = {...target}
+  for (const file of files)
+    if (typeof file.sourceIndexVersion === 'number')
+      observed[file.exportEntityType] ??= file.sourceIndexVersion
+  const types = Object.keys(observed) as EntityType[]
+  if (types.length === 0) return undefined
+  const line = (Object.keys(INDEX_VERSIONS) as OptimizeLine[]).find(l =>
+    types.every(type => INDEX_VERSIONS[l][type] === observed[type])
+  )
+  return line ? INDEX_VERSIONS[line].dashboard : undefined
+}

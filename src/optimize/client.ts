@@ -137,15 +137,22 @@ export class OptimizeClient {
     return this.exportInBatches('/api/public/export/dashboard/definition/json', ids, options)
   }
 
-  /** Imports entities into a collection. One attempt: Optimize creates new copies every time (§4). */
+  /**
+   * Imports entities into a collection. One attempt: Optimize creates new
+   * copies every time (§4). A dry run (optimize/dry-run.ts), built to be
+   * refused before anything is written, is retried like a read; it carries
+   * `dryRun=true`, a query parameter Optimize ignores, so that its access log
+   * tells dry runs from imports.
+   */
   async importEntities(
     collectionId: string,
-    entities: readonly unknown[]
+    entities: readonly unknown[],
+    options: {dryRun?: boolean} = {}
   ): Promise<ImportedEntity[]> {
     return this.json('POST', '/api/public/import', z.array(ImportedEntitySchema), {
-      query: {collectionId},
+      query: {collectionId, dryRun: options.dryRun ? 'true' : undefined},
       body: entities,
-      idempotent: false
+      idempotent: options.dryRun === true
     })
   }
 

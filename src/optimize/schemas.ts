@@ -157,9 +157,19 @@ export type IndexVersions = Record<EntityType, number>
  * by a source; its other three are inferred, as in the emulator.
  */
 export const INDEX_VERSIONS = {
-  '3.11+': {single_process_report: 11, single_decision_report: 10, combined_report: 5, dashboard: 8},
+  '3.11+': {
+    single_process_report: 11,
+    single_decision_report: 10,
+    combined_report: 5,
+    dashboard: 8
+  },
   '3.10': {single_process_report: 10, single_decision_report: 9, combined_report: 4, dashboard: 7},
-  '3.8-3.9': {single_process_report: 9, single_decision_report: 9, combined_report: 4, dashboard: 6},
+  '3.8-3.9': {
+    single_process_report: 9,
+    single_decision_report: 9,
+    combined_report: 4,
+    dashboard: 6
+  },
   '3.7': {single_process_report: 8, single_decision_report: 8, combined_report: 4, dashboard: 5}
 } as const satisfies Record<string, IndexVersions>
 

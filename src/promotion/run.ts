@@ -18,6 +18,7 @@ import {
   emptyIds,
   matchImported,
   matchSent,
+  plannedRoots,
   type ImportedUnit,
   type Ids
 } from '../entities/promotion-import.js'
@@ -25,7 +26,13 @@ import {indexEntities, reachableReports, type EntityIndex} from '../entities/pro
 import type {PlanItem} from '../entities/promotion-plan.js'
 import {orphansOf, removalOrder, removedRoots, type Removal} from '../entities/promotion-removal.js'
 import {deleteRemovals, type Deletions} from '../optimize/deletions.js'
-import {failureText, OptimizeApiError} from '../optimize/errors.js'
+import {
+  bodyTooLargeText,
+  failureText,
+  importBodyUnreadText,
+  isImportBodyUnread,
+  OptimizeApiError
+} from '../optimize/errors.js'
 import type {Entity} from '../optimize/schemas.js'
 import {exportEntities, LIST_FETCH_LIMIT, truncatedListings} from '../optimize/entities.js'
 import type {PlanContext} from './prepare.js'
@@ -70,9 +77,7 @@ export class PromotionRun {
   /** Step 2: imports and verifies the planned units, a batch at a time; throws at the first failure. */
   async importUnits(): Promise<void> {
     const {git, files} = this.context
-    const byFile = new Map([...files].map(([id, file]) => [file, id]))
-    const roots = this.#items.map(item => {
-      const root = rootOf(item, byFile, git)
+    const roots = plannedRoots(this.#items, files, git).map(({item, root}) => {
       this.#itemOf.set(root.id, item)
       this.#roots.set(root.id, root)
       return root
@@ -121,16 +126,12 @@ export class PromotionRun {
       // Optimize validates a whole import before it writes (optimize-api.md §4.1
       // step 12): a 4xx answer wrote nothing. After a 5xx, a lost connection or
       // a broken answer, some or all of it may be written (writes are not transactional).
-      if (ignoresImportBody(error))
-        throw new Error(
-          `${failureText(error)}: the request held ${sent.length} entities, so the target Optimize did not read its body. This build has the defect camunda/camunda#36419 (Optimize 8.6 to 8.8 lost @RequestBody on the import endpoint); it is fixed by camunda/camunda pull request #36420 (August 2025). Upgrade the target to a patch release published after that fix, or to 8.9. Nothing was written.`,
-          {cause: error}
-        )
+      if (isImportBodyUnread(error))
+        throw new Error(importBodyUnreadText(error, sent.length), {cause: error})
       if (error instanceof OptimizeApiError && error.status === 413)
-        throw new Error(
-          `${failureText(error)}: the request body (${sent.length} entities) is larger than a proxy in front of Optimize, or Optimize, accepts. Lower input 'batch-bytes' (now ${this.settings.batchBytes}) or raise the proxy's limit (ingress-nginx: the proxy-body-size annotation).`,
-          {cause: error}
-        )
+        throw new Error(bodyTooLargeText(error, sent.length, this.settings.batchBytes), {
+          cause: error
+        })
       if (wroteNothing(error)) throw error
       try {
         this.record(await this.findSent(sent))
@@ -328,30 +329,6 @@ export class PromotionRun {
       failed: result.failed
     }
   }
-}
-
-function rootOf(item: PlanItem, byFile: Map<string, string>, git: PlanContext['git']): Entity {
-  const id = item.file ? byFile.get(item.file) : undefined
-  const root =
-    item.kind === 'dashboard'
-      ? git.dashboards.find(d => d.id === id)
-      : id === undefined
-        ? undefined
-        : git.reports.get(id)
-  if (!root) throw new Error(`plan item ${item.kind} '${item.name}' has no file`)
-  return root
-}
-
-/**
- * camunda/camunda#36419: unpatched 8.6-8.8 builds never bind the import body
- * and answer every import as if the file were empty (400 importFileInvalid,
- * or 500 where the exception reaches the catch-all).
- */
-function ignoresImportBody(error: unknown): boolean {
-  return (
-    error instanceof OptimizeApiError &&
-    /provided file is null or empty/i.test(error.body?.detailedMessage ?? error.message)
-  )
 }
 
 function wroteNothing(error: unknown): boolean {
