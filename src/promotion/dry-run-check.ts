@@ -149,7 +149,9 @@ async function variableCheck(
   const names = dashboards
     .map(d => `'${d.name}' (${describeFilters(variableFilters(d))})`)
     .join(', ')
-  const twoSteps = `import brings their reports in first, then each dashboard with reports that carry the ids the target gave those copies, then deletes the copies; the variables must be in the target's data for the definitions of the dashboard's reports, which import checks before it writes any dashboard`
+  const count =
+    dashboards.length === 1 ? '1 dashboard takes' : `${dashboards.length} dashboards take`
+  const twoSteps = `Import brings their reports in first, then each dashboard with reports under the ids of those copies, then deletes the copies. Whether the target's data has the variables (for the definitions of the dashboard's reports) shows only once the reports are in: import asks with a dry run before it writes any dashboard, and refuses naming the dashboard and the variable`
   let answer: DryRunAnswer
   try {
     answer = await dryRun([variableCheckProbe(dashboards[0])])
@@ -159,7 +161,7 @@ async function variableCheck(
       prerequisite: {
         check,
         status: 'warning',
-        message: `could not ask whether the target checks variable filters (${failureText(error)}); ${dashboards.length} dashboards have them: ${names}. ${twoSteps}`
+        message: `could not ask whether the target checks variable filters (${failureText(error)}), so ${count} two steps: ${names}. ${twoSteps}`
       }
     }
   }
@@ -180,8 +182,8 @@ async function variableCheck(
       check,
       status: known ? 'ok' : 'warning',
       message: known
-        ? `the target checks variable filters against the reports it already has (camunda/camunda#55766, camunda/issues#816), so these ${dashboards.length} dashboards take two steps: ${names}. ${twoSteps}`
-        : `could not tell whether the target checks variable filters (it answered: ${text}); ${names}: ${twoSteps}`
+        ? `the target checks variable filters against the reports it already has (camunda/camunda#55766, camunda/issues#816), so ${count} two steps: ${names}. ${twoSteps}`
+        : `could not tell whether the target checks variable filters (it answered: ${text}), so ${count} two steps: ${names}. ${twoSteps}`
     }
   }
 }

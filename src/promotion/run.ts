@@ -2,6 +2,9 @@
  * The writes of one `import` run against the target collection, and the
  * record of what this run created, which is all it ever takes back.
  *
+ * Over 300 lines: that record is private to this class, and every step that
+ * creates or takes back entities reads or extends it.
+ *
  * Optimize's import makes new copies every time and answers with their ids
  * (optimize-api.md §4.1 step 13). Those ids are this run's copies. When the
  * answer is lost, its copies are the entities that appeared since the plan's
@@ -36,6 +39,13 @@ import {
 import type {Entity} from '../optimize/schemas.js'
 import {exportEntities, LIST_FETCH_LIMIT, truncatedListings} from '../optimize/entities.js'
 import type {PlanContext} from './prepare.js'
+import {
+  checkVariables,
+  deleteInterimCopies,
+  importInterimReports,
+  type InterimCopies,
+  type TwoStepContext
+} from './two-step.js'
 import type {Settings} from '../settings.js'
 
 export class PromotionRun {
@@ -74,26 +84,62 @@ export class PromotionRun {
     return new Map([...this.#units].map(([rootId, unit]) => [rootId, unit.id]))
   }
 
-  /** Step 2: imports and verifies the planned units, a batch at a time; throws at the first failure. */
+  /**
+   * Step 2: imports and verifies the planned units, a batch at a time;
+   * throws at the first failure. Dashboards the plan marked for two steps
+   * (two-step.ts) go first: their reports' interim copies, the dry run of
+   * their variable filters, then their batches; the interim copies are
+   * deleted once every batch is verified.
+   */
   async importUnits(): Promise<void> {
-    const {git, files} = this.context
+    const {git, files, decisionXml, twoStep} = this.context
     const roots = plannedRoots(this.#items, files, git).map(({item, root}) => {
       this.#itemOf.set(root.id, item)
       this.#roots.set(root.id, root)
       return root
     })
-    const {batches, oversized} = importBatches(roots, git, this.context.decisionXml, {
+    const limit = {
       count: this.settings.connection?.batchSize ?? 100,
       bytes: this.settings.batchBytes
-    })
-    for (const {root, bytes} of oversized)
+    }
+    const first = importBatches(
+      roots.filter(r => twoStep.has(r.id)),
+      git,
+      decisionXml,
+      limit
+    )
+    const rest = importBatches(
+      roots.filter(r => !twoStep.has(r.id)),
+      git,
+      decisionXml,
+      limit
+    )
+    for (const {root, bytes} of [...first.oversized, ...rest.oversized])
       this.io.warning(
         `'${root.name}' with its reports is ${bytes} bytes, more than 'batch-bytes' allows: it is imported alone, and a proxy that caps request bodies may refuse it`
       )
-    for (const [index, batch] of batches.entries()) {
+    let interim: InterimCopies = {ids: new Map(), copies: new Set()}
+    if (first.batches.length > 0) {
+      const steps: TwoStepContext = {
+        ...this.context,
+        importEntities: async sent => this.importEntities(sent)
+      }
+      interim = await this.io.group(
+        `Importing the reports of ${first.batches.flat().length} dashboards with variable filters first`,
+        async () => importInterimReports(steps, first.batches)
+      )
+      await this.io.group('Dry run of their variable filters', async () =>
+        checkVariables(steps, first.batches, interim)
+      )
+    }
+    const batches = [
+      ...first.batches.map(batch => ({batch, ids: interim.ids})),
+      ...rest.batches.map(batch => ({batch, ids: new Map<string, string>()}))
+    ]
+    for (const [index, {batch, ids}] of batches.entries()) {
       const label = `batch ${index + 1} of ${batches.length}`
       await this.io.group(`Importing ${batch.length} units (${label})`, async () => {
-        const copies = await this.importBatch(batch)
+        const copies = await this.importEntities(batchEntities(batch, git), ids)
         const {entities: exported} = await exportEntities(
           this.context.client,
           [...copies.dashboards],
@@ -112,16 +158,23 @@ export class PromotionRun {
         )
       })
     }
+    if (interim.copies.size > 0) await this.deleteInterim(interim.copies)
   }
 
-  /** One import call; its copies are recorded before anything else can fail. */
-  private async importBatch(roots: readonly Entity[]): Promise<Ids> {
-    const {client, collectionId, git, decisionXml} = this.context
-    const sent = batchEntities(roots, git)
+  /**
+   * One import call of `sent` (entities of the files), its reports under the
+   * ids of `ids` where given; its copies are recorded before anything else
+   * can fail.
+   */
+  private async importEntities(
+    sent: readonly Entity[],
+    ids: ReadonlyMap<string, string> = new Map()
+  ): Promise<Ids> {
+    const {client, collectionId, decisionXml} = this.context
     this.importCalls++
     let answer
     try {
-      answer = await client.importEntities(collectionId, batchPayload(sent, decisionXml))
+      answer = await client.importEntities(collectionId, batchPayload(sent, decisionXml, ids))
     } catch (error) {
       // Optimize validates a whole import before it writes (optimize-api.md §4.1
       // step 12): a 4xx answer wrote nothing. After a 5xx, a lost connection or
@@ -155,6 +208,17 @@ export class PromotionRun {
     }
     this.record(copies)
     return copies
+  }
+
+  /** The interim copies of a two-step import (two-step.ts), once every batch is verified. */
+  private async deleteInterim(copies: ReadonlySet<string>): Promise<void> {
+    const {deleted, failed} = await deleteInterimCopies(this.context.client, copies)
+    for (const id of deleted) this.#created.reports.delete(id)
+    this.io.info(`deleted ${deleted.length} of ${copies.size} interim report copies`)
+    if (failed.length > 0)
+      this.io.warning(
+        `${failed.length} interim report copies could not be deleted (${failed.join('; ')}); they are on no dashboard, and the next plan deletes them as leftovers`
+      )
   }
 
   private record(ids: Ids): void {
