@@ -348,7 +348,13 @@ export class OptimizeClient {
       message += ` Redirect${location ? ` to ${location}` : ''}: set 'optimize-url' to the address Optimize answers at (redirects are not followed, so the token goes nowhere else).`
     } else if (response.status === 401) {
       const challenge = response.header('www-authenticate')
-      message += ` Unauthorized: Optimize rejected the token${challenge ? ` (${challenge})` : ''}. Check 'access-token' or the client credentials and 'audience'.`
+      message += ` Unauthorized: Optimize rejected the token${challenge ? ` (${challenge})` : ''}. ${
+        this.connection.credentials.kind === 'token'
+          ? // Optimize takes api.accessToken only when api.jwtSetUri is unset; the Camunda
+            // Helm chart sets it whenever Identity is on (README "Static tokens").
+            "Check 'access-token': it must equal Optimize's api.accessToken. Optimize ignores that setting when api.jwtSetUri is set, as the Camunda Helm chart does with Identity: there, use 'client-id', 'client-secret' and 'oauth-url' instead."
+          : "Check the client credentials, 'audience' and 'scope'."
+      }`
     } else if (response.status === 403) {
       message +=
         ` Forbidden: the credentials may not use Optimize's public API. ${describeErrorBody(body)}`.trim()

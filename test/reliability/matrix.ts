@@ -139,7 +139,7 @@ function transientRows(
         kind: 'optimize',
         rules: [rule({status: 401, headers: EXPIRED_TOKEN, times: Infinity})]
       },
-      message: /401 Unauthorized.*Check 'access-token' or the client credentials and 'audience'/
+      message: /401 Unauthorized.*Check ('access-token'|the client credentials, 'audience')/
     },
     {
       fault: '503 on every attempt',
