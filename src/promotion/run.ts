@@ -316,10 +316,19 @@ export class PromotionRun {
     const replacing = [...this.#itemOf].filter(([, item]) => item.action === 'replace')
     if (replacing.length === 0) return new Set()
     const {client, collectionId, git, target} = this.context
-    const listed = new Set([
-      ...(await client.listDashboardIds(collectionId)),
-      ...(await client.listReportIds(collectionId))
+    const [dashboardIds, reportIds] = await Promise.all([
+      client.listDashboardIds(collectionId),
+      client.listReportIds(collectionId)
     ])
+    // A listing Optimize may have cut short cannot tell that an old version is gone.
+    const cut = truncatedListings(dashboardIds, reportIds)
+    if (cut.length > 0) {
+      this.io.warning(
+        `The collection lists exactly ${LIST_FETCH_LIMIT} ${cut.join(' and ')}, where Optimize stops a listing: the rollback does not rely on it and deletes every copy this run made.`
+      )
+      return new Set()
+    }
+    const listed = new Set([...dashboardIds, ...reportIds])
     const orphaned = replacing
       .filter(([, item]) => item.targetIds.every(id => !listed.has(id)))
       .map(([rootId]) => this.#roots.get(rootId))
