@@ -243,7 +243,7 @@ describe('2. Optimize 8.6-8.8 without the fix of camunda/camunda#36419', () => {
 })
 
 describe('3. collection listings stop at 1,000 (LIST_FETCH_LIMIT)', () => {
-  it('the plan warns, naming the limit (prune refuses on it: target-safety.test.ts)', async () => {
+  it('export and plan warn, naming the limit (prune refuses on it: target-safety.test.ts)', async () => {
     const {workspace, dev} = await devWorkspace({dashboards: 1, reportsPerDashboard: 1})
     const target = await targetFor(dev)
     running.push(dev, target)
@@ -253,6 +253,11 @@ describe('3. collection listings stop at 1,000 (LIST_FETCH_LIMIT)', () => {
     expect(plan.code).toBe(0)
     expect(said(plan)).toMatch(
       /::warning::listing: the target lists exactly 1000 reports, where Optimize stops a listing \(LIST_FETCH_LIMIT\)/
+    )
+    const exportRun = await act('export', target, await tempDir('oac-lines-'))
+    expect(exportRun.code).toBe(0)
+    expect(said(exportRun)).toMatch(
+      /::warning::Collection target-collection lists exactly 1000 reports, where Optimize stops a listing \(LIST_FETCH_LIMIT, no paging\)/
     )
   })
 })
