@@ -8,7 +8,7 @@
  */
 import type {Io} from './io.js'
 import type {OptimizeClient} from './optimize/client.js'
-import {exportEntities} from './optimize/entities.js'
+import {exportEntities, LIST_FETCH_LIMIT, truncatedListings} from './optimize/entities.js'
 import type {Entity} from './optimize/schemas.js'
 import type {Settings} from './settings.js'
 
@@ -37,6 +37,11 @@ export async function fetchSelection(
       client.listReportIds(id)
     ])
     io.info(`Collection ${id} has ${dashboards.length} dashboards and ${reports.length} reports`)
+    const cut = truncatedListings(dashboards, reports)
+    if (cut.length > 0)
+      io.warning(
+        `Collection ${id} lists exactly ${LIST_FETCH_LIMIT} ${cut.join(' and ')}, where Optimize stops a listing (LIST_FETCH_LIMIT, no paging): it may hold more, which this export cannot see, and the files of those are removed from the folder as if they were gone. Export them by 'dashboard-ids' and 'report-ids', or split the collection.`
+      )
     if (!dashboards.length && !reports.length) {
       emptyCollection = true
       await checkCollectionExists(client, id, io)

@@ -102,7 +102,7 @@ describe('redact: what stays as it is', () => {
     // A challenge names no credential (RFC 6750 §3).
     'Bearer error="invalid_token", error_description="Jwt expired at 2026-01-01T00:00:00Z"',
     'Bearer realm="optimize"',
-    "401 Unauthorized: Optimize rejected the token (Bearer). Check 'access-token' or the client credentials and 'audience'.",
+    "401 Unauthorized: Optimize rejected the token (Bearer). Check the client credentials, 'audience' and 'scope'.",
     'the bearer token is invalid',
     "Input 'client-secret' is required for client credentials.",
     'credentials: Optimize at https://optimize.example.com accepted them',

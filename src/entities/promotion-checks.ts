@@ -8,6 +8,7 @@ import {
   EntityTypes,
   INDEX_VERSIONS,
   REPORT_ID_PATTERN,
+  hasDescriptions,
   isDashboard,
   type EntityType
 } from '../optimize/schemas.js'
@@ -130,7 +131,19 @@ function checkNames(files: EntityFile[], at: At): void {
 function checkEntity(file: EntityFile, at: At): void {
   const entity = file.entity
   const description = entity.description
-  if (description === '')
+  const version = entity.sourceIndexVersion
+  if (
+    description !== null &&
+    description !== undefined &&
+    typeof version === 'number' &&
+    !hasDescriptions(entity.exportEntityType, version)
+  )
+    at(
+      file,
+      ['description'],
+      `has a description, but Optimize before 3.11 (index ${version}) has none: it would drop it on import and the import would fail verification; remove it (or set it to null)`
+    )
+  else if (description === '')
     at(
       file,
       ['description'],

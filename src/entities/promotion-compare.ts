@@ -43,7 +43,7 @@ export function indexEntities(entities: readonly Entity[]): EntityIndex {
   return index
 }
 
-/** Dashboards ≤ v7 (Optimize 3.10) carry `reports` instead of `tiles` (§3.3). */
+/** Dashboards of Optimize 3.9 and older (index ≤ 6) carry `reports` instead of `tiles` (§3.3). */
 export function fromLegacy(entity: Entity): Entity {
   const raw = entity as Record<string, unknown>
   if (raw.exportEntityType !== 'dashboard' || Array.isArray(raw.tiles)) return entity

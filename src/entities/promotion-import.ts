@@ -1,12 +1,14 @@
 /**
  * Pure parts of `import`: the payload of one batch, and recognising what an
  * import created. Optimize answers an import with new ids in arbitrary order
- * and no link to the source ids (optimize-api.md §4.1 step 13), so the new
- * entities are found by listing the collection before and after, and matched
- * to the files by name and fingerprint: the same comparison that proves the
- * new version equals the file.
+ * and no link to the source ids (optimize-api.md §4.1 step 13), so the
+ * copies named in the answer are exported and matched to the files by name
+ * and fingerprint: the same comparison that proves the new version equals
+ * the file.
+ *
+ * Over 300 lines: the payload and the matching of copies belong together.
  */
-import {isDashboard, type Entity} from '../optimize/schemas.js'
+import {isDashboard, LAST_LEGACY_DASHBOARD_INDEX, type Entity} from '../optimize/schemas.js'
 import {compareStrings, toImportPayload} from './normalize.js'
 import {
   Fingerprinter,
@@ -15,10 +17,33 @@ import {
   type EntityIndex
 } from './promotion-compare.js'
 import {describeDifferences} from './promotion-differences.js'
-import type {TargetRef, UnitKind} from './promotion-plan.js'
+import type {PlanItem, TargetRef, UnitKind} from './promotion-plan.js'
 
-/** Dashboards up to this index version use the legacy `reports` field (§3.3). */
-const LAST_LEGACY_DASHBOARD_INDEX = 7
+/**
+ * The entities in the files of the plan's items that import brings in
+ * (create and replace): the dashboard or standalone report each stands for.
+ * `files` maps an entity id to its file.
+ */
+export function plannedRoots(
+  items: readonly PlanItem[],
+  files: ReadonlyMap<string, string>,
+  git: EntityIndex
+): {item: PlanItem; root: Entity}[] {
+  const byFile = new Map([...files].map(([id, file]) => [file, id]))
+  return items
+    .filter(item => item.action === 'create' || item.action === 'replace')
+    .map(item => {
+      const id = item.file ? byFile.get(item.file) : undefined
+      const root =
+        item.kind === 'dashboard'
+          ? git.dashboards.find(d => d.id === id)
+          : id === undefined
+            ? undefined
+            : git.reports.get(id)
+      if (!root) throw new Error(`plan item ${item.kind} '${item.name}' has no file`)
+      return {item, root}
+    })
+}
 
 /**
  * The entities of the files one import sends for several units (dashboards
@@ -74,16 +99,36 @@ export function importBatches(
 /** The import body of `entities` (batchEntities): as Optimize's import reads them. */
 export function batchPayload(
   entities: readonly Entity[],
-  decisionXml: ReadonlyMap<string, string | undefined>
+  decisionXml: ReadonlyMap<string, string | undefined>,
+  ids: ReadonlyMap<string, string> = new Map()
 ): Entity[] {
   return entities.map(entity =>
     isDashboard(entity)
-      ? toLegacyIfNeeded(toImportPayload(entity))
-      : toImportPayload(entity, decisionXml.get(entity.id))
+      ? toLegacyIfNeeded(withReportIds(toImportPayload(entity), ids))
+      : withReportIds(toImportPayload(entity, decisionXml.get(entity.id)), ids)
   )
 }
 
-/** Optimize 3.10 and older read dashboards from `reports` (no tile type, URL as id). */
+/**
+ * The entity with the report ids of `ids` (file id → other id) put in place:
+ * a report's own id, a combined report's parts, a dashboard's report tiles.
+ * Two-step imports send reports under the ids their first copies got.
+ */
+export function withReportIds(entity: Entity, ids: ReadonlyMap<string, string>): Entity {
+  if (ids.size === 0) return entity
+  const to = (id: string): string => ids.get(id) ?? id
+  if (isDashboard(entity))
+    return {...entity, tiles: entity.tiles.map(tile => ({...tile, id: to(tile.id)}))}
+  if (entity.exportEntityType === 'combined_report')
+    return {
+      ...entity,
+      id: to(entity.id),
+      data: {...entity.data, reports: entity.data.reports.map(r => ({...r, id: to(r.id)}))}
+    }
+  return {...entity, id: to(entity.id)}
+}
+
+/** Optimize 3.9 and older read dashboards from `reports` (no tile type, URL as id). */
 function toLegacyIfNeeded(dashboard: Entity): Entity {
   if (!isDashboard(dashboard) || (dashboard.sourceIndexVersion ?? 0) > LAST_LEGACY_DASHBOARD_INDEX)
     return dashboard
@@ -161,13 +206,30 @@ export function emptyIds(): Ids {
  * taken for this run's.
  */
 export function matchSent(sent: readonly Entity[], git: EntityIndex, fresh: EntityIndex): Ids {
+  const dashboards = new Set(sent.filter(isDashboard).map(d => d.id))
+  const found = emptyIds()
+  for (const [entityId, copyId] of matchCopies(sent, git, fresh))
+    (dashboards.has(entityId) ? found.dashboards : found.reports).add(copyId)
+  return found
+}
+
+/**
+ * matchSent's pairing: id of each entity of `sent` → id of the copy in
+ * `fresh` taken for it (the largest of the equal ones). Entities without
+ * a copy are left out.
+ */
+export function matchCopies(
+  sent: readonly Entity[],
+  git: EntityIndex,
+  fresh: EntityIndex
+): Map<string, string> {
   const gitPrints = new Fingerprinter(git)
   const freshPrints = new Fingerprinter(fresh)
   const pool: Record<UnitKind, Entity[]> = {
     dashboard: [...fresh.dashboards],
     report: [...fresh.reports.values()]
   }
-  const found = emptyIds()
+  const found = new Map<string, string>()
   for (const entity of sent) {
     const kind: UnitKind = isDashboard(entity) ? 'dashboard' : 'report'
     const [taken] = pool[kind]
@@ -175,7 +237,7 @@ export function matchSent(sent: readonly Entity[], git: EntityIndex, fresh: Enti
       .sort((a, b) => compareStrings(b.id, a.id))
     if (!taken) continue
     pool[kind].splice(pool[kind].indexOf(taken), 1)
-    ;(kind === 'dashboard' ? found.dashboards : found.reports).add(taken.id)
+    found.set(entity.id, taken.id)
   }
   return found
 }

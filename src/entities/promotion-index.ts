@@ -9,7 +9,8 @@ import {
   INDEX_VERSIONS,
   type Entity,
   type EntityType,
-  type IndexVersions
+  type IndexVersions,
+  type OptimizeLine
 } from '../optimize/schemas.js'
 
 export interface TargetIndexVersions {
@@ -28,11 +29,17 @@ const TYPE_WORDS: Record<EntityType, string> = {
   dashboard: 'dashboard'
 }
 
-/** The Optimize generation of a version string: '8.6', '3.11' → '8.x'; '3.10' → '3.10'. */
-export function generationOf(version: string): keyof typeof INDEX_VERSIONS | undefined {
+/**
+ * The Optimize line of a version string, Optimize's own ('3.10', '8.6') or
+ * Camunda 8's: Camunda 8.0-8.2 shipped Optimize 3.8-3.10 (inferred from the
+ * release dates, as in the emulator), 8.3-8.5 shipped 3.11-3.13.
+ */
+export function generationOf(version: string): OptimizeLine | undefined {
   const [major, minor] = version.split('.').map(Number)
-  if (major >= 8 || (major === 3 && minor >= 11)) return '8.x'
-  if (major === 3 && minor === 10) return '3.10'
+  if (major >= 9 || (major === 8 && minor >= 3) || (major === 3 && minor >= 11)) return '3.11+'
+  if ((major === 8 && minor === 2) || (major === 3 && minor === 10)) return '3.10'
+  if ((major === 8 && minor <= 1) || (major === 3 && (minor === 8 || minor === 9))) return '3.8-3.9'
+  if (major === 3 && minor === 7) return '3.7'
   return undefined
 }
 
@@ -53,7 +60,7 @@ export function targetIndexVersions(
   const configured = optimizeVersion ? generationOf(optimizeVersion) : undefined
   const types = Object.keys(observed) as EntityType[]
   if (types.length > 0) {
-    const generation = (Object.keys(INDEX_VERSIONS) as (keyof typeof INDEX_VERSIONS)[]).find(g =>
+    const generation = (Object.keys(INDEX_VERSIONS) as OptimizeLine[]).find(g =>
       types.every(type => INDEX_VERSIONS[g][type] === observed[type])
     )
     const versions = {...(generation ? INDEX_VERSIONS[generation] : {}), ...observed}
@@ -97,4 +104,28 @@ export function indexVersionMismatches(
     }
   }
   return messages
+}
+
+/**
+ * The dashboard index version the target expects: its own when known, else
+ * that of the files' dashboards, else that of the Optimize line the other
+ * versions (the target's, then the files') belong to.
+ */
+export function expectedDashboardIndex(
+  target: Partial<IndexVersions>,
+  files: readonly Entity[]
+): number | undefined {
+  if (target.dashboard !== undefined) return target.dashboard
+  const dashboard = files.find(f => f.exportEntityType === 'dashboard')?.sourceIndexVersion
+  if (typeof dashboard === 'number') return dashboard
+  const observed: Partial<IndexVersions> = {...target}
+  for (const file of files)
+    if (typeof file.sourceIndexVersion === 'number')
+      observed[file.exportEntityType] ??= file.sourceIndexVersion
+  const types = Object.keys(observed) as EntityType[]
+  if (types.length === 0) return undefined
+  const line = (Object.keys(INDEX_VERSIONS) as OptimizeLine[]).find(l =>
+    types.every(type => INDEX_VERSIONS[l][type] === observed[type])
+  )
+  return line ? INDEX_VERSIONS[line].dashboard : undefined
 }

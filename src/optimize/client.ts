@@ -137,15 +137,22 @@ export class OptimizeClient {
     return this.exportInBatches('/api/public/export/dashboard/definition/json', ids, options)
   }
 
-  /** Imports entities into a collection. One attempt: Optimize creates new copies every time (§4). */
+  /**
+   * Imports entities into a collection. One attempt: Optimize creates new
+   * copies every time (§4). A dry run (optimize/dry-run.ts), built to be
+   * refused before anything is written, is retried like a read; it carries
+   * `dryRun=true`, a query parameter Optimize ignores, so that its access log
+   * tells dry runs from imports.
+   */
   async importEntities(
     collectionId: string,
-    entities: readonly unknown[]
+    entities: readonly unknown[],
+    options: {dryRun?: boolean} = {}
   ): Promise<ImportedEntity[]> {
     return this.json('POST', '/api/public/import', z.array(ImportedEntitySchema), {
-      query: {collectionId},
+      query: {collectionId, dryRun: options.dryRun ? 'true' : undefined},
       body: entities,
-      idempotent: false
+      idempotent: options.dryRun === true
     })
   }
 
@@ -341,7 +348,13 @@ export class OptimizeClient {
       message += ` Redirect${location ? ` to ${location}` : ''}: set 'optimize-url' to the address Optimize answers at (redirects are not followed, so the token goes nowhere else).`
     } else if (response.status === 401) {
       const challenge = response.header('www-authenticate')
-      message += ` Unauthorized: Optimize rejected the token${challenge ? ` (${challenge})` : ''}. Check 'access-token' or the client credentials and 'audience'.`
+      message += ` Unauthorized: Optimize rejected the token${challenge ? ` (${challenge})` : ''}. ${
+        this.connection.credentials.kind === 'token'
+          ? // Optimize takes api.accessToken only when api.jwtSetUri is unset; the Camunda
+            // Helm chart sets it whenever Identity is on (README "Static tokens").
+            "Check 'access-token': it must equal Optimize's api.accessToken. Optimize ignores that setting when api.jwtSetUri is set, as the Camunda Helm chart does with Identity: there, use 'client-id', 'client-secret' and 'oauth-url' instead."
+          : "Check the client credentials, 'audience' and 'scope'."
+      }`
     } else if (response.status === 403) {
       message +=
         ` Forbidden: the credentials may not use Optimize's public API. ${describeErrorBody(body)}`.trim()

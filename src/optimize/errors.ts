@@ -130,3 +130,25 @@ export function failureText(error: unknown): string {
   }
   return error instanceof Error ? error.message : String(error)
 }
+
+/**
+ * camunda/camunda#36419: unpatched 8.6-8.8 builds never bind the import body
+ * and answer every import as if the file were empty (400 importFileInvalid,
+ * or 500 where the exception reaches the catch-all).
+ */
+export function isImportBodyUnread(error: unknown): boolean {
+  return (
+    error instanceof OptimizeApiError &&
+    /provided file is null or empty/i.test(error.body?.detailedMessage ?? error.message)
+  )
+}
+
+/** What to tell about camunda/camunda#36419 when an import of `count` entities met it. */
+export function importBodyUnreadText(error: unknown, count: number): string {
+  return `${failureText(error)}: the request held ${count} entities, so the target Optimize did not read its body. This build has the defect camunda/camunda#36419 (Optimize 8.6 to 8.8 lost @RequestBody on the import endpoint); it is fixed by camunda/camunda pull request #36420 (August 2025). Upgrade the target to a patch release published after that fix, or to 8.9. Nothing was written.`
+}
+
+/** A 413 (request body too large): the input that bounds the body, and the proxy setting. */
+export function bodyTooLargeText(error: unknown, count: number, batchBytes: number): string {
+  return `${failureText(error)}: the request body (${count} entities) is larger than a proxy in front of Optimize, or Optimize, accepts. Lower input 'batch-bytes' (now ${batchBytes}) or raise the proxy's limit (ingress-nginx: the proxy-body-size annotation).`
+}

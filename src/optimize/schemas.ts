@@ -149,9 +149,46 @@ export function tileReportIds(dashboard: Dashboard): string[] {
 /** Index versions per entity type, as a target Optimize expects them (§3.4). */
 export type IndexVersions = Record<EntityType, number>
 
-export const INDEX_VERSIONS: Record<'8.x' | '3.10', IndexVersions> = {
-  '8.x': {single_process_report: 11, single_decision_report: 10, combined_report: 5, dashboard: 8},
-  '3.10': {single_process_report: 10, single_decision_report: 9, combined_report: 4, dashboard: 7}
+/**
+ * The index versions of each Optimize line (emulator/README.md "Profiles"
+ * cites the upgrade plans and index classes they come from). Camunda 8.0-8.2
+ * shipped Optimize 3.8-3.10, and 8.3-8.5 shipped 3.11-3.13; from 8.6 Optimize
+ * carries Camunda's version. Only the process report index of 3.7 is pinned
+ * by a source; its other three are inferred, as in the emulator.
+ */
+export const INDEX_VERSIONS = {
+  '3.11+': {
+    single_process_report: 11,
+    single_decision_report: 10,
+    combined_report: 5,
+    dashboard: 8
+  },
+  '3.10': {single_process_report: 10, single_decision_report: 9, combined_report: 4, dashboard: 7},
+  '3.8-3.9': {
+    single_process_report: 9,
+    single_decision_report: 9,
+    combined_report: 4,
+    dashboard: 6
+  },
+  '3.7': {single_process_report: 8, single_decision_report: 8, combined_report: 4, dashboard: 5}
+} as const satisfies Record<string, IndexVersions>
+
+export type OptimizeLine = keyof typeof INDEX_VERSIONS
+
+/**
+ * Dashboards up to this index version (Optimize 3.9 and older) carry their
+ * tiles as `reports`: items without `type`, an external URL as the id. The
+ * 3.9 to 3.10 upgrade turned them into `tiles` (index 7).
+ */
+export const LAST_LEGACY_DASHBOARD_INDEX = 6
+
+/**
+ * Entities exported by Optimize before 3.11 have no `description`: the 3.10
+ * to 3.11 upgrade added it to every report index and the dashboard index.
+ * Optimize 3.10 and older ignore the field on import.
+ */
+export function hasDescriptions(type: EntityType, sourceIndexVersion: number): boolean {
+  return sourceIndexVersion >= INDEX_VERSIONS['3.11+'][type]
 }
 
 /** One entry of the import response (§1 row 6); 3.7 answers `{id}` only. */

@@ -1,13 +1,16 @@
 /**
  * The plan of a promotion, shared by the `plan` and `import` commands: what a
- * release would do to the target collection, read-only.
+ * release would do to the target collection, without writing to it.
  *
  * Prerequisites first (the files are valid, the credentials work, the
  * collection exists, the index versions match, the definitions exist), then
  * one plan item per dashboard and standalone report: create, replace (with
- * what differs), unchanged, or delete, and the bound on deletions. Written
- * as plan.json (canonical, deterministic) and as Markdown. `import` writes
- * nothing unless every prerequisite passed.
+ * what differs), unchanged, or delete, and the bound on deletions, and last a
+ * dry run of the import that the target validates and refuses by design
+ * (dry-run-check.ts). Written as plan.json (canonical, deterministic) and as
+ * Markdown. `import` writes nothing unless every prerequisite passed.
+ *
+ * Over 300 lines: the steps above read best in one place, in order.
  */
 import {createHash} from 'node:crypto'
 import type {CommandResult} from '../command.js'
@@ -19,7 +22,13 @@ import {
   definitionNeeds,
   scopeProblems
 } from '../entities/promotion-definitions.js'
-import {indexVersionMismatches, targetIndexVersions} from '../entities/promotion-index.js'
+import {
+  expectedDashboardIndex,
+  indexVersionMismatches,
+  targetIndexVersions
+} from '../entities/promotion-index.js'
+import {describeFilters, variableFilters} from '../entities/promotion-dry-run.js'
+import {plannedRoots} from '../entities/promotion-import.js'
 import {renderPlanMarkdown} from '../entities/promotion-markdown.js'
 import {
   deletionCheck,
@@ -38,7 +47,8 @@ import {
   truncatedListings,
   type TargetContent
 } from '../optimize/entities.js'
-import type {Collection, Entity} from '../optimize/schemas.js'
+import {isDashboard, type Collection, type Entity} from '../optimize/schemas.js'
+import {dryRunCheck} from './dry-run-check.js'
 import {writeTextNoFollow} from './plan-file.js'
 import {inputSecrets, redact} from '../redact.js'
 import type {Settings} from '../settings.js'
@@ -63,6 +73,8 @@ export interface PlanContext {
   decisionXml: Map<string, string | undefined>
   target: TargetContent
   body: PlanBody
+  /** Dashboards (ids in the files) import brings in two steps (promotion/two-step.ts). */
+  twoStep: ReadonlySet<string>
 }
 
 /**
@@ -219,14 +231,41 @@ export async function preparePlan(
     prune: settings.prune
   })
   prerequisites.push(deletionCheck(body, content.index.dashboards.length, settings.maxDeletions))
+  const decisionXml = new Map(loaded.files.map(f => [f.entity.id, f.decisionXml]))
+
+  // 6. A dry run of the import, when there is something to import and nothing failed yet.
+  let twoStep = new Set<string>()
+  const roots = plannedRoots(body.items, files, git)
+  if (roots.length > 0 && !prerequisites.some(p => p.status === 'failed')) {
+    const checked = await io.group('Dry run of the import', async () =>
+      dryRunCheck({
+        client: optimize,
+        collectionId,
+        git,
+        files,
+        decisionXml,
+        roots: roots.map(r => r.root),
+        dashboardIndex: expectedDashboardIndex(index.versions, entities),
+        limit: {count: Number.MAX_SAFE_INTEGER, bytes: settings.batchBytes}
+      })
+    )
+    prerequisites.push(...checked.prerequisites)
+    twoStep = checked.twoStep
+    for (const {item, root} of roots)
+      if (twoStep.has(root.id) && isDashboard(root))
+        item.reasons.push(
+          `its variable filters (${describeFilters(variableFilters(root))}) are checked against reports already in the target (camunda/camunda#55766): imported in two steps, its reports first`
+        )
+  }
   const context: PlanContext = {
     client: optimize,
     collectionId,
     git,
     files,
-    decisionXml: new Map(loaded.files.map(f => [f.entity.id, f.decisionXml])),
+    decisionXml,
     target: content,
-    body
+    body,
+    twoStep
   }
   return finish(context, planBasis(loaded.texts, content.index))
 }

@@ -2,6 +2,9 @@
  * The writes of one `import` run against the target collection, and the
  * record of what this run created, which is all it ever takes back.
  *
+ * Over 300 lines: that record is private to this class, and every step that
+ * creates or takes back entities reads or extends it.
+ *
  * Optimize's import makes new copies every time and answers with their ids
  * (optimize-api.md §4.1 step 13). Those ids are this run's copies. When the
  * answer is lost, its copies are the entities that appeared since the plan's
@@ -18,6 +21,7 @@ import {
   emptyIds,
   matchImported,
   matchSent,
+  plannedRoots,
   type ImportedUnit,
   type Ids
 } from '../entities/promotion-import.js'
@@ -25,10 +29,23 @@ import {indexEntities, reachableReports, type EntityIndex} from '../entities/pro
 import type {PlanItem} from '../entities/promotion-plan.js'
 import {orphansOf, removalOrder, removedRoots, type Removal} from '../entities/promotion-removal.js'
 import {deleteRemovals, type Deletions} from '../optimize/deletions.js'
-import {failureText, OptimizeApiError} from '../optimize/errors.js'
+import {
+  bodyTooLargeText,
+  failureText,
+  importBodyUnreadText,
+  isImportBodyUnread,
+  OptimizeApiError
+} from '../optimize/errors.js'
 import type {Entity} from '../optimize/schemas.js'
 import {exportEntities, LIST_FETCH_LIMIT, truncatedListings} from '../optimize/entities.js'
 import type {PlanContext} from './prepare.js'
+import {
+  checkVariables,
+  deleteInterimCopies,
+  importInterimReports,
+  type InterimCopies,
+  type TwoStepContext
+} from './two-step.js'
 import type {Settings} from '../settings.js'
 
 export class PromotionRun {
@@ -67,28 +84,62 @@ export class PromotionRun {
     return new Map([...this.#units].map(([rootId, unit]) => [rootId, unit.id]))
   }
 
-  /** Step 2: imports and verifies the planned units, a batch at a time; throws at the first failure. */
+  /**
+   * Step 2: imports and verifies the planned units, a batch at a time;
+   * throws at the first failure. Dashboards the plan marked for two steps
+   * (two-step.ts) go first: their reports' interim copies, the dry run of
+   * their variable filters, then their batches; the interim copies are
+   * deleted once every batch is verified.
+   */
   async importUnits(): Promise<void> {
-    const {git, files} = this.context
-    const byFile = new Map([...files].map(([id, file]) => [file, id]))
-    const roots = this.#items.map(item => {
-      const root = rootOf(item, byFile, git)
+    const {git, files, decisionXml, twoStep} = this.context
+    const roots = plannedRoots(this.#items, files, git).map(({item, root}) => {
       this.#itemOf.set(root.id, item)
       this.#roots.set(root.id, root)
       return root
     })
-    const {batches, oversized} = importBatches(roots, git, this.context.decisionXml, {
+    const limit = {
       count: this.settings.connection?.batchSize ?? 100,
       bytes: this.settings.batchBytes
-    })
-    for (const {root, bytes} of oversized)
+    }
+    const first = importBatches(
+      roots.filter(r => twoStep.has(r.id)),
+      git,
+      decisionXml,
+      limit
+    )
+    const rest = importBatches(
+      roots.filter(r => !twoStep.has(r.id)),
+      git,
+      decisionXml,
+      limit
+    )
+    for (const {root, bytes} of [...first.oversized, ...rest.oversized])
       this.io.warning(
         `'${root.name}' with its reports is ${bytes} bytes, more than 'batch-bytes' allows: it is imported alone, and a proxy that caps request bodies may refuse it`
       )
-    for (const [index, batch] of batches.entries()) {
+    let interim: InterimCopies = {ids: new Map(), copies: new Set()}
+    if (first.batches.length > 0) {
+      const steps: TwoStepContext = {
+        ...this.context,
+        importEntities: async sent => this.importEntities(sent)
+      }
+      interim = await this.io.group(
+        `Importing the reports of ${first.batches.flat().length} dashboards with variable filters first`,
+        async () => importInterimReports(steps, first.batches)
+      )
+      await this.io.group('Dry run of their variable filters', async () =>
+        checkVariables(steps, first.batches, interim)
+      )
+    }
+    const batches = [
+      ...first.batches.map(batch => ({batch, ids: interim.ids})),
+      ...rest.batches.map(batch => ({batch, ids: new Map<string, string>()}))
+    ]
+    for (const [index, {batch, ids}] of batches.entries()) {
       const label = `batch ${index + 1} of ${batches.length}`
       await this.io.group(`Importing ${batch.length} units (${label})`, async () => {
-        const copies = await this.importBatch(batch)
+        const copies = await this.importEntities(batchEntities(batch, git), ids)
         const {entities: exported} = await exportEntities(
           this.context.client,
           [...copies.dashboards],
@@ -107,30 +158,33 @@ export class PromotionRun {
         )
       })
     }
+    if (interim.copies.size > 0) await this.deleteInterim(interim.copies)
   }
 
-  /** One import call; its copies are recorded before anything else can fail. */
-  private async importBatch(roots: readonly Entity[]): Promise<Ids> {
-    const {client, collectionId, git, decisionXml} = this.context
-    const sent = batchEntities(roots, git)
+  /**
+   * One import call of `sent` (entities of the files), its reports under the
+   * ids of `ids` where given; its copies are recorded before anything else
+   * can fail.
+   */
+  private async importEntities(
+    sent: readonly Entity[],
+    ids: ReadonlyMap<string, string> = new Map()
+  ): Promise<Ids> {
+    const {client, collectionId, decisionXml} = this.context
     this.importCalls++
     let answer
     try {
-      answer = await client.importEntities(collectionId, batchPayload(sent, decisionXml))
+      answer = await client.importEntities(collectionId, batchPayload(sent, decisionXml, ids))
     } catch (error) {
       // Optimize validates a whole import before it writes (optimize-api.md §4.1
       // step 12): a 4xx answer wrote nothing. After a 5xx, a lost connection or
       // a broken answer, some or all of it may be written (writes are not transactional).
-      if (ignoresImportBody(error))
-        throw new Error(
-          `${failureText(error)}: the request held ${sent.length} entities, so the target Optimize did not read its body. This build has the defect camunda/camunda#36419 (Optimize 8.6 to 8.8 lost @RequestBody on the import endpoint); it is fixed by camunda/camunda pull request #36420 (August 2025). Upgrade the target to a patch release published after that fix, or to 8.9. Nothing was written.`,
-          {cause: error}
-        )
+      if (isImportBodyUnread(error))
+        throw new Error(importBodyUnreadText(error, sent.length), {cause: error})
       if (error instanceof OptimizeApiError && error.status === 413)
-        throw new Error(
-          `${failureText(error)}: the request body (${sent.length} entities) is larger than a proxy in front of Optimize, or Optimize, accepts. Lower input 'batch-bytes' (now ${this.settings.batchBytes}) or raise the proxy's limit (ingress-nginx: the proxy-body-size annotation).`,
-          {cause: error}
-        )
+        throw new Error(bodyTooLargeText(error, sent.length, this.settings.batchBytes), {
+          cause: error
+        })
       if (wroteNothing(error)) throw error
       try {
         this.record(await this.findSent(sent))
@@ -154,6 +208,17 @@ export class PromotionRun {
     }
     this.record(copies)
     return copies
+  }
+
+  /** The interim copies of a two-step import (two-step.ts), once every batch is verified. */
+  private async deleteInterim(copies: ReadonlySet<string>): Promise<void> {
+    const {deleted, failed} = await deleteInterimCopies(this.context.client, copies)
+    for (const id of deleted) this.#created.reports.delete(id)
+    this.io.info(`deleted ${deleted.length} of ${copies.size} interim report copies`)
+    if (failed.length > 0)
+      this.io.warning(
+        `${failed.length} interim report copies could not be deleted (${failed.join('; ')}); they are on no dashboard, and the next plan deletes them as leftovers`
+      )
   }
 
   private record(ids: Ids): void {
@@ -251,10 +316,19 @@ export class PromotionRun {
     const replacing = [...this.#itemOf].filter(([, item]) => item.action === 'replace')
     if (replacing.length === 0) return new Set()
     const {client, collectionId, git, target} = this.context
-    const listed = new Set([
-      ...(await client.listDashboardIds(collectionId)),
-      ...(await client.listReportIds(collectionId))
+    const [dashboardIds, reportIds] = await Promise.all([
+      client.listDashboardIds(collectionId),
+      client.listReportIds(collectionId)
     ])
+    // A listing Optimize may have cut short cannot tell that an old version is gone.
+    const cut = truncatedListings(dashboardIds, reportIds)
+    if (cut.length > 0) {
+      this.io.warning(
+        `The collection lists exactly ${LIST_FETCH_LIMIT} ${cut.join(' and ')}, where Optimize stops a listing: the rollback does not rely on it and deletes every copy this run made.`
+      )
+      return new Set()
+    }
+    const listed = new Set([...dashboardIds, ...reportIds])
     const orphaned = replacing
       .filter(([, item]) => item.targetIds.every(id => !listed.has(id)))
       .map(([rootId]) => this.#roots.get(rootId))
@@ -328,30 +402,6 @@ export class PromotionRun {
       failed: result.failed
     }
   }
-}
-
-function rootOf(item: PlanItem, byFile: Map<string, string>, git: PlanContext['git']): Entity {
-  const id = item.file ? byFile.get(item.file) : undefined
-  const root =
-    item.kind === 'dashboard'
-      ? git.dashboards.find(d => d.id === id)
-      : id === undefined
-        ? undefined
-        : git.reports.get(id)
-  if (!root) throw new Error(`plan item ${item.kind} '${item.name}' has no file`)
-  return root
-}
-
-/**
- * camunda/camunda#36419: unpatched 8.6-8.8 builds never bind the import body
- * and answer every import as if the file were empty (400 importFileInvalid,
- * or 500 where the exception reaches the catch-all).
- */
-function ignoresImportBody(error: unknown): boolean {
-  return (
-    error instanceof OptimizeApiError &&
-    /provided file is null or empty/i.test(error.body?.detailedMessage ?? error.message)
-  )
 }
 
 function wroteNothing(error: unknown): boolean {

@@ -243,3 +243,17 @@ export function dashboard(n: number, name: string, reportIds: string[]): Dashboa
     instantPreviewDashboard: false
   }
 }
+
+/**
+ * Import requests that may write: every one but the plan's dry runs, which
+ * Optimize refuses by design (src/optimize/dry-run.ts) and which carry
+ * `dryRun=true`.
+ */
+export function importCalls(emu: Emulator): number {
+  return emu.requests.all().filter(r => r.route === 'import' && r.query.dryRun !== 'true').length
+}
+
+/** The plan's dry runs of an import (src/optimize/dry-run.ts). */
+export function dryRuns(emu: Emulator): number {
+  return emu.requests.all().filter(r => r.route === 'import' && r.query.dryRun === 'true').length
+}

@@ -12,7 +12,8 @@ import {
   snapshot,
   targetFor,
   targetSettings,
-  type DevOptions
+  type DevOptions,
+  importCalls
 } from './helpers.js'
 
 const running: Emulator[] = []
@@ -67,7 +68,7 @@ describe('import', () => {
     expect(Object.keys(imported)).toHaveLength(6)
     const after = snapshot(target)
     expect(after.dashboards).toHaveLength(4)
-    expect(target.requests.count('import')).toBe(1)
+    expect(importCalls(target)).toBe(1)
 
     for (let run = 2; run <= 10; run++) {
       const result = await runImport(settings, recordingIo())
@@ -75,7 +76,7 @@ describe('import', () => {
       expect(result.outputs['imported-ids']).toBe('{}')
       expect(snapshot(target)).toEqual(after)
     }
-    expect(target.requests.count('import')).toBe(1)
+    expect(importCalls(target)).toBe(1)
     expect(target.requests.count('deleteDashboard') + target.requests.count('deleteReport')).toBe(0)
     // The dashboard ids the output named are the ones in the target.
     expect(Object.values(imported).filter(id => after.dashboards.includes(id))).toHaveLength(4)
@@ -103,9 +104,9 @@ describe('import', () => {
     expect(plan.summary).toContain('🔁 replace')
     expect(plan.summary).toMatch(/data.visualization: '\w+' → 'table'/)
 
-    const imports = target.requests.count('import')
+    const imports = importCalls(target)
     const result = await runImport(settings, recordingIo())
-    expect(target.requests.count('import')).toBe(imports + 1)
+    expect(importCalls(target)).toBe(imports + 1)
     const after = dashboardIds(target)
     expect(after.size).toBe(before.size)
     for (const [name, id] of before) {
@@ -130,7 +131,7 @@ describe('import', () => {
       targetSettings(target, workspace, {command: 'import', 'batch-size': '2'}),
       recordingIo()
     )
-    expect(target.requests.count('import')).toBe(3)
+    expect(importCalls(target)).toBe(3)
     expect(snapshot(target).dashboards).toHaveLength(5)
     const again = await runPlan(targetSettings(target, workspace), recordingIo())
     expect(again.outputs['has-changes']).toBe('false')
@@ -189,7 +190,7 @@ describe('import', () => {
     const error = await runImport(settings, recordingIo()).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(CommandFailedError)
     expect((error as Error).message).toMatch(/collection 'nope' does not exist/)
-    expect(target.requests.count('import')).toBe(0)
+    expect(importCalls(target)).toBe(0)
     expect(target.state.listDashboards()).toHaveLength(0)
   })
 })

@@ -19,7 +19,8 @@ import {
   targetFor,
   targetSettings,
   uuid,
-  writeTree
+  writeTree,
+  importCalls
 } from './helpers.js'
 
 const running: {close(): Promise<void>}[] = []
@@ -96,7 +97,7 @@ describe('plan', () => {
     expect(first.reports).toHaveLength(8)
     for (let i = 0; i < 3; i++) await runImport(settings, recordingIo())
     expect(snapshot(target)).toEqual(first)
-    expect(target.requests.count('import')).toBe(1)
+    expect(importCalls(target)).toBe(1)
   })
 
   it('says what differs in words, resolves name clashes and lists what is not in git', async () => {
@@ -262,7 +263,7 @@ describe('plan: definitions in the engine', () => {
       /Camunda 7 at .*process definition 'invoice' does not exist \(used by 'Backlog', 'Cycle time', 'Lonely KPI'\)/
     )
     expect(missing.seen[0]).toBe(`GET /engine-rest/process-definition Bearer ${target.token}`)
-    expect(target.requests.count('import')).toBe(0)
+    expect(importCalls(target)).toBe(0)
 
     const present = await fakeEngine('c7', {invoice: [1, 2]})
     const ok = await plan(target, workspace, {'definitions-url': present.url})

@@ -16,7 +16,9 @@ import {
   reexport,
   snapshot,
   targetFor,
-  targetSettings
+  targetSettings,
+  importCalls,
+  dryRuns
 } from './helpers.js'
 
 const running: Emulator[] = []
@@ -121,13 +123,14 @@ describe('import safety', () => {
     const {workspace, dev} = await devWorkspace({dashboards: 2, reportsPerDashboard: 2})
     const target = await targetFor(dev)
     running.push(dev, target)
-    target.faults.add({route: 'import', reset: true})
+    // The plan's dry run passes; the reset hits the import itself.
+    target.faults.add({route: 'import', skip: 1, reset: true})
     const error = await importFails(target, workspace)
     expect(error.message).toMatch(/network error/)
     expect(error.result?.summary).toMatch(/nothing was written/)
     expect(snapshot(target)).toEqual({dashboards: [], reports: []})
     await runImport(targetSettings(target, workspace, {command: 'import'}), recordingIo())
-    expect(target.requests.count('import')).toBe(2)
+    expect(importCalls(target)).toBe(2)
     await converged(target, workspace)
   })
 
@@ -188,26 +191,31 @@ describe('refusals: nothing written, the message names the items', () => {
     for (const file of await readdir(path.join(workspace, TREE, 'reports'))) {
       if (!file.endsWith('.json')) continue
       await editJson(workspace, `reports/${file}`, value => {
-        if (value.exportEntityType === 'single_process_report') value.sourceIndexVersion = version
+        if (value.exportEntityType !== 'single_process_report') return
+        value.sourceIndexVersion = version
+        // As Optimize 3.10 exports them: without a description.
+        delete value.description
       })
     }
   }
 
-  it('index mismatch found by the plan (optimize-version) and refused by Optimize (empty target)', async () => {
+  it('index mismatch found by the plan (optimize-version), and by its dry run (empty target)', async () => {
     const byPlan = await refused(async (_t, _d, workspace) => setProcessIndex(workspace, 10), {
       'optimize-version': '8.6'
     })
     expect(byPlan.error.message).toMatch(
       /files were exported from Optimize with process report index 10, the target expects 11/
     )
-    expect(byPlan.target.requests.count('import')).toBe(0)
+    expect(importCalls(byPlan.target)).toBe(0)
 
     const byServer = await refused(async (_t, _d, workspace) => setProcessIndex(workspace, 10))
     expect(byServer.error.message).toMatch(/importIndexVersionMismatch/)
     expect(byServer.error.message).toMatch(
       /optimize-single-process-report_v11: the file has version 10, the target expects 11/
     )
-    expect(byServer.target.requests.count('import')).toBe(1)
+    expect(byServer.error.message).toMatch(/dry run: Optimize would refuse the import/)
+    expect(importCalls(byServer.target)).toBe(0)
+    expect(dryRuns(byServer.target)).toBe(1)
   })
 
   it('missing definition, refused by Optimize with the key', async () => {
@@ -247,7 +255,7 @@ describe('refusals: nothing written, the message names the items', () => {
     expect(byPlan.error.message).toContain(
       `definition '${key}' is not in the collection's data sources`
     )
-    expect(byPlan.target.requests.count('import')).toBe(0)
+    expect(importCalls(byPlan.target)).toBe(0)
 
     const byServer = await refused(target => {
       key = dropFromScope(target, false)

@@ -140,7 +140,7 @@ describe('validate', () => {
       value.sourceIndexVersion = 10
     })
     await editJson(workspace, 'dashboards/finance.json', value => {
-      value.sourceIndexVersion = 6
+      value.sourceIndexVersion = 4
     })
     const {io, error} = await validate(workspace)
     expect(error).toBeDefined()
@@ -152,7 +152,7 @@ describe('validate', () => {
     ])
     const finance = io.errors.filter(e => e.where?.file === `${TREE}/dashboards/finance.json`)
     expect(finance.map(e => e.message).join('\n')).toMatch(
-      /6 is not one Optimize uses for dashboards/
+      /4 is not one Optimize uses for dashboards \(known: 8, 7, 6, 5\)/
     )
   })
 

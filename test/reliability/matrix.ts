@@ -139,7 +139,7 @@ function transientRows(
         kind: 'optimize',
         rules: [rule({status: 401, headers: EXPIRED_TOKEN, times: Infinity})]
       },
-      message: /401 Unauthorized.*Check 'access-token' or the client credentials and 'audience'/
+      message: /401 Unauthorized.*Check ('access-token'|the client credentials, 'audience')/
     },
     {
       fault: '503 on every attempt',
@@ -227,7 +227,7 @@ function echoRows(): MatrixRow[] {
       'import',
       `import call: ${ECHO} (400)`,
       IMPORT_GUARANTEE,
-      {route: 'import', status: 400},
+      {route: 'import', skip: 1, status: 400},
       {
         message: /Import failed, the target keeps its previous versions/
       }
@@ -272,7 +272,8 @@ export const MATRIX: MatrixRow[] = [
   // The plan reads the target collection (its dashboard export); it never writes.
   ...transientRows('plan', 'exportDashboards', PLAN_GUARANTEE),
   // skip: 1 lets the plan's export through and hits the one after the import call,
-  // which checks that the copies Optimize made equal the files.
+  // which checks that the copies Optimize made equal the files. On the import
+  // route, skip: 1 lets the plan's dry run through (src/optimize/dry-run.ts).
   ...transientRows('import', 'exportDashboards', IMPORT_GUARANTEE, 1),
   {
     fault: '500 at the 2nd write of an import',
@@ -287,7 +288,7 @@ export const MATRIX: MatrixRow[] = [
     command: 'import',
     outcome: 'failed-clearly',
     guarantee: IMPORT_GUARANTEE,
-    inject: {kind: 'optimize', rules: [{route: 'import', status: 503}]},
+    inject: {kind: 'optimize', rules: [{route: 'import', skip: 1, status: 503}]},
     message: /Import failed, the target keeps its previous versions/
   },
   {
@@ -295,7 +296,7 @@ export const MATRIX: MatrixRow[] = [
     command: 'import',
     outcome: 'failed-clearly',
     guarantee: IMPORT_GUARANTEE,
-    inject: {kind: 'optimize', rules: [{route: 'import', reset: true}]},
+    inject: {kind: 'optimize', rules: [{route: 'import', skip: 1, reset: true}]},
     message: /Import failed, the target keeps its previous versions/
   },
   {
@@ -303,7 +304,7 @@ export const MATRIX: MatrixRow[] = [
     command: 'import',
     outcome: 'failed-clearly',
     guarantee: `${IMPORT_GUARANTEE}; what was written is deleted again`,
-    inject: {kind: 'optimize', rules: [{route: 'import', truncate: true}]},
+    inject: {kind: 'optimize', rules: [{route: 'import', skip: 1, truncate: true}]},
     message: /Import failed, the target keeps its previous versions/
   },
   {
@@ -311,7 +312,12 @@ export const MATRIX: MatrixRow[] = [
     command: 'import',
     outcome: 'failed-clearly',
     guarantee: `${IMPORT_GUARANTEE}; what was written is deleted again`,
-    inject: {kind: 'late-answer', method: 'POST', path: /\/api\/public\/import\b/, delayMs: 1500},
+    inject: {
+      kind: 'late-answer',
+      method: 'POST',
+      path: /\/api\/public\/import\?collectionId=[^&]*$/,
+      delayMs: 1500
+    },
     inputs: {timeout: '1'},
     message: /Import failed, the target keeps its previous versions/
   },
@@ -320,7 +326,10 @@ export const MATRIX: MatrixRow[] = [
     command: 'import',
     outcome: 'retried',
     guarantee: `${IMPORT_GUARANTEE}; the token is renewed once`,
-    inject: {kind: 'optimize', rules: [{route: 'import', status: 401, headers: EXPIRED_TOKEN}]},
+    inject: {
+      kind: 'optimize',
+      rules: [{route: 'import', skip: 1, status: 401, headers: EXPIRED_TOKEN}]
+    },
     credentials: ['client-credentials']
   },
   {
