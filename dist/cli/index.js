@@ -33411,7 +33411,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7242);
 /* harmony import */ var _input_docs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(503);
 /* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5027);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5844);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4870);
 /* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(217);
 /**
  * The command line beside the action: `optimize-as-code <command> --option value`.
@@ -33929,7 +33929,7 @@ function createCliIo(options = {}) {
 
 /***/ }),
 
-/***/ 5844:
+/***/ 4870:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -46344,10 +46344,43 @@ function isReport(entity) {
 function tileReportIds(dashboard) {
     return dashboard.tiles.map(tile => tile.id).filter(id => REPORT_ID_PATTERN.test(id));
 }
+/**
+ * The index versions of each Optimize line (emulator/README.md "Profiles"
+ * cites the upgrade plans and index classes they come from). Camunda 8.0-8.2
+ * shipped Optimize 3.8-3.10, and 8.3-8.5 shipped 3.11-3.13; from 8.6 Optimize
+ * carries Camunda's version. Only the process report index of 3.7 is pinned
+ * by a source; its other three are inferred, as in the emulator.
+ */
 const INDEX_VERSIONS = {
-    '8.x': { single_process_report: 11, single_decision_report: 10, combined_report: 5, dashboard: 8 },
-    '3.10': { single_process_report: 10, single_decision_report: 9, combined_report: 4, dashboard: 7 }
+    '3.11+': {
+        single_process_report: 11,
+        single_decision_report: 10,
+        combined_report: 5,
+        dashboard: 8
+    },
+    '3.10': { single_process_report: 10, single_decision_report: 9, combined_report: 4, dashboard: 7 },
+    '3.8-3.9': {
+        single_process_report: 9,
+        single_decision_report: 9,
+        combined_report: 4,
+        dashboard: 6
+    },
+    '3.7': { single_process_report: 8, single_decision_report: 8, combined_report: 4, dashboard: 5 }
 };
+/**
+ * Dashboards up to this index version (Optimize 3.9 and older) carry their
+ * tiles as `reports`: items without `type`, an external URL as the id. The
+ * 3.9 to 3.10 upgrade turned them into `tiles` (index 7).
+ */
+const LAST_LEGACY_DASHBOARD_INDEX = 6;
+/**
+ * Entities exported by Optimize before 3.11 have no `description`: the 3.10
+ * to 3.11 upgrade added it to every report index and the dashboard index.
+ * Optimize 3.10 and older ignore the field on import.
+ */
+function hasDescriptions(type, sourceIndexVersion) {
+    return sourceIndexVersion >= INDEX_VERSIONS['3.11+'][type];
+}
 /** One entry of the import response (§1 row 6); 3.7 answers `{id}` only. */
 const ImportedEntitySchema = object({
     id: schemas_string(),
@@ -46389,7 +46422,7 @@ function indexEntities(entities) {
     }
     return index;
 }
-/** Dashboards ≤ v7 (Optimize 3.10) carry `reports` instead of `tiles` (§3.3). */
+/** Dashboards of Optimize 3.9 and older (index ≤ 6) carry `reports` instead of `tiles` (§3.3). */
 function fromLegacy(entity) {
     const raw = entity;
     if (raw.exportEntityType !== 'dashboard' || Array.isArray(raw.tiles))
@@ -47308,6 +47341,23 @@ function failureText(error) {
     }
     return error instanceof Error ? error.message : String(error);
 }
+/**
+ * camunda/camunda#36419: unpatched 8.6-8.8 builds never bind the import body
+ * and answer every import as if the file were empty (400 importFileInvalid,
+ * or 500 where the exception reaches the catch-all).
+ */
+function isImportBodyUnread(error) {
+    return (error instanceof OptimizeApiError &&
+        /provided file is null or empty/i.test(error.body?.detailedMessage ?? error.message));
+}
+/** What to tell about camunda/camunda#36419 when an import of `count` entities met it. */
+function importBodyUnreadText(error, count) {
+    return `${failureText(error)}: the request held ${count} entities, so the target Optimize did not read its body. This build has the defect camunda/camunda#36419 (Optimize 8.6 to 8.8 lost @RequestBody on the import endpoint); it is fixed by camunda/camunda pull request #36420 (August 2025). Upgrade the target to a patch release published after that fix, or to 8.9. Nothing was written.`;
+}
+/** A 413 (request body too large): the input that bounds the body, and the proxy setting. */
+function bodyTooLargeText(error, count, batchBytes) {
+    return `${failureText(error)}: the request body (${count} entities) is larger than a proxy in front of Optimize, or Optimize, accepts. Lower input 'batch-bytes' (now ${batchBytes}) or raise the proxy's limit (ingress-nginx: the proxy-body-size annotation).`;
+}
 
 ;// CONCATENATED MODULE: ./src/optimize/export-decoder.ts
 /**
@@ -47826,6 +47876,9 @@ async function fetchSelection(settings, client, io) {
             client.listReportIds(id)
         ]);
         io.info(`Collection ${id} has ${dashboards.length} dashboards and ${reports.length} reports`);
+        const cut = truncatedListings(dashboards, reports);
+        if (cut.length > 0)
+            io.warning(`Collection ${id} lists exactly ${LIST_FETCH_LIMIT} ${cut.join(' and ')}, where Optimize stops a listing (LIST_FETCH_LIMIT, no paging): it may hold more, which this export cannot see, and the files of those are removed from the folder as if they were gone. Export them by 'dashboard-ids' and 'report-ids', or split the collection.`);
         if (!dashboards.length && !reports.length) {
             emptyCollection = true;
             await checkCollectionExists(client, id, io);
@@ -49723,12 +49776,18 @@ class OptimizeClient {
     async exportDashboards(ids, options) {
         return this.exportInBatches('/api/public/export/dashboard/definition/json', ids, options);
     }
-    /** Imports entities into a collection. One attempt: Optimize creates new copies every time (§4). */
-    async importEntities(collectionId, entities) {
+    /**
+     * Imports entities into a collection. One attempt: Optimize creates new
+     * copies every time (§4). A dry run (optimize/dry-run.ts), built to be
+     * refused before anything is written, is retried like a read; it carries
+     * `dryRun=true`, a query parameter Optimize ignores, so that its access log
+     * tells dry runs from imports.
+     */
+    async importEntities(collectionId, entities, options = {}) {
         return this.json('POST', '/api/public/import', array(ImportedEntitySchema), {
-            query: { collectionId },
+            query: { collectionId, dryRun: options.dryRun ? 'true' : undefined },
             body: entities,
-            idempotent: false
+            idempotent: options.dryRun === true
         });
     }
     /** Deletes a report; false when it was already gone. */
@@ -49883,7 +49942,11 @@ class OptimizeClient {
         }
         else if (response.status === 401) {
             const challenge = response.header('www-authenticate');
-            message += ` Unauthorized: Optimize rejected the token${challenge ? ` (${challenge})` : ''}. Check 'access-token' or the client credentials and 'audience'.`;
+            message += ` Unauthorized: Optimize rejected the token${challenge ? ` (${challenge})` : ''}. ${this.connection.credentials.kind === 'token'
+                ? // Optimize takes api.accessToken only when api.jwtSetUri is unset; the Camunda
+                    // Helm chart sets it whenever Identity is on (README "Static tokens").
+                    "Check 'access-token': it must equal Optimize's api.accessToken. Optimize ignores that setting when api.jwtSetUri is set, as the Camunda Helm chart does with Identity: there, use 'client-id', 'client-secret' and 'oauth-url' instead."
+                : "Check the client credentials, 'audience' and 'scope'."}`;
         }
         else if (response.status === 403) {
             message +=
@@ -57981,13 +58044,21 @@ const TYPE_WORDS = {
     combined_report: 'combined report',
     dashboard: 'dashboard'
 };
-/** The Optimize generation of a version string: '8.6', '3.11' → '8.x'; '3.10' → '3.10'. */
+/**
+ * The Optimize line of a version string, Optimize's own ('3.10', '8.6') or
+ * Camunda 8's: Camunda 8.0-8.2 shipped Optimize 3.8-3.10 (inferred from the
+ * release dates, as in the emulator), 8.3-8.5 shipped 3.11-3.13.
+ */
 function generationOf(version) {
     const [major, minor] = version.split('.').map(Number);
-    if (major >= 8 || (major === 3 && minor >= 11))
-        return '8.x';
-    if (major === 3 && minor === 10)
+    if (major >= 9 || (major === 8 && minor >= 3) || (major === 3 && minor >= 11))
+        return '3.11+';
+    if ((major === 8 && minor === 2) || (major === 3 && minor === 10))
         return '3.10';
+    if ((major === 8 && minor <= 1) || (major === 3 && (minor === 8 || minor === 9)))
+        return '3.8-3.9';
+    if (major === 3 && minor === 7)
+        return '3.7';
     return undefined;
 }
 /**
@@ -58039,6 +58110,193 @@ function indexVersionMismatches(files, target) {
     }
     return messages;
 }
+/**
+ * The dashboard index version the target expects: its own when known, else
+ * that of the files' dashboards, else that of the Optimize line the other
+ * versions (the target's, then the files') belong to.
+ */
+function expectedDashboardIndex(target, files) {
+    if (target.dashboard !== undefined)
+        return target.dashboard;
+    const dashboard = files.find(f => f.exportEntityType === 'dashboard')?.sourceIndexVersion;
+    if (typeof dashboard === 'number')
+        return dashboard;
+    const observed = { ...target };
+    for (const file of files)
+        if (typeof file.sourceIndexVersion === 'number')
+            observed[file.exportEntityType] ??= file.sourceIndexVersion;
+    const types = Object.keys(observed);
+    if (types.length === 0)
+        return undefined;
+    const line = Object.keys(INDEX_VERSIONS).find(l => types.every(type => INDEX_VERSIONS[l][type] === observed[type]));
+    return line ? INDEX_VERSIONS[line].dashboard : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/entities/promotion-dry-run.ts
+/**
+ * Pure: what a dry run of an import (optimize/dry-run.ts) sends, and what
+ * Optimize's refusal of it means for the files.
+ *
+ * - Pinned versions: Optimize keeps only the explicit versions of a report's
+ *   first definition that the target has, silently, and refuses the report
+ *   only when it has none of them (ReportImportService
+ *   .removeMissingVersionsOrFailIfNoneExist, optimize-api.md §4.1 step 9d).
+ *   The dry run sends a report that pins several versions as one copy per
+ *   version, so every version the target lacks is named in the refusal.
+ * - Names: the newest builds refuse report names longer than
+ *   `entity.nameMaxLength` and name the reports; Optimize does not publish
+ *   the limit, so the dry run is how the plan learns it.
+ * - Variable filters: Optimize checks them against the reports that exist in
+ *   the target under the file's tile ids (camunda/camunda#55766), which a
+ *   dry run of the files cannot pass; the dry run leaves them out, and one
+ *   more dry run (a dashboard with one variable filter and no tile) tells
+ *   whether the target checks them at all.
+ */
+
+
+
+/** The variable filters of a dashboard (`availableFilters` of type `variable`). */
+function variableFilters(dashboard) {
+    return dashboard.availableFilters.flatMap(filter => {
+        if (filter.type !== 'variable')
+            return [];
+        const data = filter.data;
+        return [{ name: String(data?.name), type: String(data?.type) }];
+    });
+}
+/** "'region' (String), 'amount' (Double)". */
+function describeFilters(filters) {
+    return filters.map(f => `'${f.name}' (${f.type})`).join(', ');
+}
+/** The dashboard with only the given variable filters (all its other filters kept). */
+function keepingVariableFilters(dashboard, keep) {
+    let index = -1;
+    return {
+        ...dashboard,
+        availableFilters: dashboard.availableFilters.filter(filter => filter.type !== 'variable' || keep(++index))
+    };
+}
+/**
+ * A dashboard to learn whether the target checks variable filters at all:
+ * `filter` (one of the files', so Optimize reads it) on a dashboard without
+ * tiles, whose reports therefore have no variables.
+ */
+function variableCheckProbe(dashboard) {
+    const filter = dashboard.availableFilters.find(f => f.type === 'variable');
+    return {
+        ...dashboard,
+        id: probeId(`${dashboard.id}:variable-check`),
+        tiles: [],
+        availableFilters: filter ? [filter] : []
+    };
+}
+/** Optimize's words when a variable filter names no variable of the dashboard's reports. */
+function isUnknownVariableRefusal(text) {
+    return /variable filter names\/types do not exist/i.test(text);
+}
+/**
+ * `entities` with every report whose first definition pins several explicit
+ * versions split into one report per version: the report itself keeps the
+ * first, each further version goes into a copy with an id of its own.
+ */
+function withVersionProbes(entities) {
+    const out = [];
+    const probes = [];
+    for (const entity of entities) {
+        const versions = pinnedVersions(entity);
+        if (isDashboard(entity) || versions.length < 2) {
+            out.push(entity);
+            continue;
+        }
+        out.push(pinned(entity, versions[0], entity.id));
+        for (const version of versions.slice(1)) {
+            const id = probeId(`${entity.id}:${version}`);
+            probes.push({ id, reportId: entity.id, version });
+            out.push(pinned(entity, version, id));
+        }
+    }
+    return { entities: out, probes };
+}
+/** The explicit versions of a report's first definition; none when it asks for 'all' or 'latest'. */
+function pinnedVersions(entity) {
+    if (isDashboard(entity) || entity.exportEntityType === 'combined_report')
+        return [];
+    const versions = entity.data.definitions?.[0]?.versions ?? [];
+    if (versions.some(v => /^(all|latest)$/i.test(v)))
+        return [];
+    return versions;
+}
+function pinned(report, version, id) {
+    if (report.exportEntityType === 'combined_report')
+        return report;
+    const [first, ...rest] = report.data.definitions ?? [];
+    return {
+        ...report,
+        id,
+        data: { ...report.data, definitions: [{ ...first, versions: [version] }, ...rest] }
+    };
+}
+/** A lower-case UUID (the only ids Optimize links) derived from `seed`. */
+function probeId(seed) {
+    const hex = (0,external_node_crypto_.createHash)('sha256').update(seed).digest('hex');
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+/**
+ * One sentence per report of `sent` that pins a version Optimize named as
+ * missing: which versions, and whether Optimize would drop them or refuse
+ * the report. `files` gives the file of a report id.
+ */
+function missingVersionLines(missing, sent, files) {
+    const lines = [];
+    for (const entity of sent) {
+        if (isDashboard(entity) || entity.exportEntityType === 'combined_report')
+            continue;
+        const first = entity.data.definitions?.[0];
+        if (!first)
+            continue;
+        const type = entity.exportEntityType === 'single_decision_report' ? 'decision' : 'process';
+        const pins = pinnedVersions(entity);
+        const tenants = sameTenants(first.tenantIds ?? [null]);
+        const matches = missing.filter(m => m.type === type && m.key === first.key && (!m.tenantIds || tenants(m.tenantIds)));
+        if (matches.length === 0)
+            continue;
+        const absent = pins.length
+            ? pins.filter(v => matches.some(m => (m.versions ?? []).includes(v)))
+            : ['all'];
+        if (absent.length === 0)
+            continue;
+        const where = files.get(entity.id) ? ` (${files.get(entity.id)})` : '';
+        const what = `report '${entity.name}'${where} asks for ${type} definition '${first.key}'`;
+        if (pins.length === 0 || absent.length === pins.length)
+            lines.push(`${what} ${pins.length ? `version ${pins.join(', ')}` : 'in any version'}, which the target Optimize does not have: it would refuse the import`);
+        else
+            lines.push(`${what} versions ${pins.join(', ')}; the target Optimize lacks ${absent.join(', ')} and would drop ${absent.length > 1 ? 'them' : 'it'} silently, so the imported report would differ from the file`);
+    }
+    return [...new Set(lines)].sort(compareStrings);
+}
+function sameTenants(a) {
+    const key = (list) => list
+        .map(t => t ?? '')
+        .sort(compareStrings)
+        .join('\n');
+    return b => key(a) === key(b);
+}
+/**
+ * The reports of `sent` Optimize named as having too long a name
+ * (importNameInvalid lists their ids; a version probe stands for its report).
+ */
+function refusedNameLines(text, sent, probes, files) {
+    const ids = new Set(text.match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g));
+    for (const probe of probes)
+        if (ids.has(probe.id))
+            ids.add(probe.reportId);
+    return sent
+        .filter(e => !isDashboard(e) && ids.has(e.id))
+        .map(e => `report '${e.name.length > 60 ? `${e.name.slice(0, 57)}...` : e.name}'${files.get(e.id) ? ` (${files.get(e.id)})` : ''} has a name of ${e.name.length} characters`)
+        .sort(compareStrings);
+}
+/** Names longer than this are refused by Optimize's newest builds by default (`entity.nameMaxLength`). */
+const DEFAULT_NAME_MAX_LENGTH = 255;
 
 ;// CONCATENATED MODULE: ./src/entities/promotion-differences.ts
 /**
@@ -58140,6 +58398,257 @@ const MAX_VALUE_CHARS = 60;
 function show(value) {
     const text = typeof value === 'string' ? `'${value}'` : JSON.stringify(value ?? null);
     return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS - 1)}…` : text;
+}
+
+;// CONCATENATED MODULE: ./src/entities/promotion-import.ts
+/**
+ * Pure parts of `import`: the payload of one batch, and recognising what an
+ * import created. Optimize answers an import with new ids in arbitrary order
+ * and no link to the source ids (optimize-api.md §4.1 step 13), so the
+ * copies named in the answer are exported and matched to the files by name
+ * and fingerprint: the same comparison that proves the new version equals
+ * the file.
+ *
+ * Over 300 lines: the payload and the matching of copies belong together.
+ */
+
+
+
+
+/**
+ * The entities in the files of the plan's items that import brings in
+ * (create and replace): the dashboard or standalone report each stands for.
+ * `files` maps an entity id to its file.
+ */
+function plannedRoots(items, files, git) {
+    const byFile = new Map([...files].map(([id, file]) => [file, id]));
+    return items
+        .filter(item => item.action === 'create' || item.action === 'replace')
+        .map(item => {
+        const id = item.file ? byFile.get(item.file) : undefined;
+        const root = item.kind === 'dashboard'
+            ? git.dashboards.find(d => d.id === id)
+            : id === undefined
+                ? undefined
+                : git.reports.get(id);
+        if (!root)
+            throw new Error(`plan item ${item.kind} '${item.name}' has no file`);
+        return { item, root };
+    });
+}
+/**
+ * The entities of the files one import sends for several units (dashboards
+ * or standalone reports): each root with every report it reaches. A report
+ * shared by several units of the batch is sent once.
+ */
+function batchEntities(roots, git) {
+    const reports = [...reachableReports(roots, git.reports)].sort();
+    const entities = [];
+    for (const id of reports) {
+        const report = git.reports.get(id);
+        if (report)
+            entities.push(report);
+    }
+    for (const root of roots)
+        if (isDashboard(root))
+            entities.push(root);
+    return entities;
+}
+/**
+ * The units in import batches of at most `count` units and `bytes` bytes of
+ * request body: proxies in front of Optimize cap request bodies (ingress-nginx
+ * at 1 MB unless told otherwise), and every write uses an immediate refresh,
+ * so large bodies also time out. A unit larger than `bytes` on its own goes
+ * alone (a unit cannot be split), and is named in `oversized`.
+ */
+function importBatches(roots, git, decisionXml, limit) {
+    const batches = [];
+    const oversized = [];
+    let batch = [];
+    let bytes = 0;
+    for (const root of roots) {
+        // Each unit counted whole: a report two units of a batch share is sent once, so this errs low.
+        const size = Buffer.byteLength(JSON.stringify(batchPayload(batchEntities([root], git), decisionXml)));
+        if (size > limit.bytes)
+            oversized.push({ root, bytes: size });
+        if (batch.length > 0 && (batch.length >= limit.count || bytes + size > limit.bytes)) {
+            batches.push(batch);
+            batch = [];
+            bytes = 0;
+        }
+        batch.push(root);
+        bytes += size;
+    }
+    if (batch.length > 0)
+        batches.push(batch);
+    return { batches, oversized };
+}
+/** The import body of `entities` (batchEntities): as Optimize's import reads them. */
+function batchPayload(entities, decisionXml, ids = new Map()) {
+    return entities.map(entity => isDashboard(entity)
+        ? toLegacyIfNeeded(promotion_import_withReportIds(toImportPayload(entity), ids))
+        : promotion_import_withReportIds(toImportPayload(entity, decisionXml.get(entity.id)), ids));
+}
+/**
+ * The entity with the report ids of `ids` (file id → other id) put in place:
+ * a report's own id, a combined report's parts, a dashboard's report tiles.
+ * Two-step imports send reports under the ids their first copies got.
+ */
+function promotion_import_withReportIds(entity, ids) {
+    if (ids.size === 0)
+        return entity;
+    const to = (id) => ids.get(id) ?? id;
+    if (isDashboard(entity))
+        return { ...entity, tiles: entity.tiles.map(tile => ({ ...tile, id: to(tile.id) })) };
+    if (entity.exportEntityType === 'combined_report')
+        return {
+            ...entity,
+            id: to(entity.id),
+            data: { ...entity.data, reports: entity.data.reports.map(r => ({ ...r, id: to(r.id) })) }
+        };
+    return { ...entity, id: to(entity.id) };
+}
+/** Optimize 3.9 and older read dashboards from `reports` (no tile type, URL as id). */
+function toLegacyIfNeeded(dashboard) {
+    if (!isDashboard(dashboard) || (dashboard.sourceIndexVersion ?? 0) > LAST_LEGACY_DASHBOARD_INDEX)
+        return dashboard;
+    const { tiles, ...rest } = dashboard;
+    const reports = tiles.map(({ type, ...tile }) => {
+        const external = tile.configuration?.external;
+        return type === 'external_url' && typeof external === 'string' ? { ...tile, id: external } : tile;
+    });
+    return { ...rest, reports };
+}
+/**
+ * Finds each root's new copy among the entities the import created: same kind,
+ * same name, same fingerprint. A copy with the name but other content is a
+ * verification failure, described path by path.
+ */
+function matchImported(roots, git, created) {
+    const gitPrints = new Fingerprinter(git);
+    const newPrints = new Fingerprinter(created);
+    const candidates = {
+        dashboard: [...created.dashboards],
+        report: standaloneReports(created)
+    };
+    const result = { ids: new Map(), problems: [] };
+    for (const root of roots) {
+        const kind = isDashboard(root) ? 'dashboard' : 'report';
+        const pool = candidates[kind];
+        const named = pool.filter(c => c.name === root.name);
+        const match = named.find(c => gitPrints.equals(root, newPrints, c));
+        if (match) {
+            result.ids.set(root.id, match.id);
+            pool.splice(pool.indexOf(match), 1);
+        }
+        else if (named.length > 0) {
+            const differences = describeDifferences(newPrints.of(named[0]), gitPrints.of(root));
+            result.problems.push(`${kind} '${root.name}' was imported as ${named[0].id}, but Optimize stored it differently from the file: ${differences.join('; ')}`);
+        }
+        else {
+            result.problems.push(`${kind} '${root.name}' is not in the collection after the import`);
+        }
+    }
+    return result;
+}
+function emptyIds() {
+    return { dashboards: new Set(), reports: new Set() };
+}
+/**
+ * What of `sent` (entities of the files, as `git` indexes them) Optimize
+ * wrote although its answer was lost (a timeout, a
+ * reset, a failure halfway through its non-transactional writes): entities
+ * that appeared since (`fresh`) and equal something sent in kind, name and
+ * content. Each sent entity accounts for one copy at most; of several equal
+ * copies the one with the largest id is taken, so that the smallest, which
+ * every run keeps (`duplicateCopies`), stays. Anything else that appeared
+ * meanwhile (made by hand, or by another run with other content) is never
+ * taken for this run's.
+ */
+function matchSent(sent, git, fresh) {
+    const dashboards = new Set(sent.filter(isDashboard).map(d => d.id));
+    const found = emptyIds();
+    for (const [entityId, copyId] of matchCopies(sent, git, fresh))
+        (dashboards.has(entityId) ? found.dashboards : found.reports).add(copyId);
+    return found;
+}
+/**
+ * matchSent's pairing: id of each entity of `sent` → id of the copy in
+ * `fresh` taken for it (the largest of the equal ones). Entities without
+ * a copy are left out.
+ */
+function matchCopies(sent, git, fresh) {
+    const gitPrints = new Fingerprinter(git);
+    const freshPrints = new Fingerprinter(fresh);
+    const pool = {
+        dashboard: [...fresh.dashboards],
+        report: [...fresh.reports.values()]
+    };
+    const found = new Map();
+    for (const entity of sent) {
+        const kind = isDashboard(entity) ? 'dashboard' : 'report';
+        const [taken] = pool[kind]
+            .filter(c => c.name === entity.name && gitPrints.equals(entity, freshPrints, c))
+            .sort((a, b) => compareStrings(b.id, a.id));
+        if (!taken)
+            continue;
+        pool[kind].splice(pool[kind].indexOf(taken), 1);
+        found.set(entity.id, taken.id);
+    }
+    return found;
+}
+/**
+ * Runs that import the same files at once each create a copy of every
+ * unit. Each of them ends by calling this with what appeared meanwhile
+ * (`fresh`, exported): of the copies that equal a unit's file, all runs
+ * keep the same one, the smallest id, and delete the others, so however
+ * their steps interleave, each unit ends up exactly once. Returns the copy
+ * kept for each root id in git, and the copies to delete.
+ */
+function duplicateCopies(units, git, fresh) {
+    const gitPrints = new Fingerprinter(git);
+    const freshPrints = new Fingerprinter(fresh);
+    const freshRoots = {
+        dashboard: fresh.dashboards,
+        report: standaloneReports(fresh)
+    };
+    const keep = new Map();
+    const remove = [];
+    for (const { root, id } of units) {
+        const kind = isDashboard(root) ? 'dashboard' : 'report';
+        const others = freshRoots[kind].filter(c => c.id !== id && c.name === root.name && gitPrints.equals(root, freshPrints, c));
+        const copies = [id, ...others.map(c => c.id)].sort();
+        keep.set(root.id, copies[0]);
+        for (const copy of copies.slice(1))
+            remove.push({ kind, id: copy, name: root.name });
+    }
+    return { keep, remove };
+}
+/**
+ * Of this run's copies, the ones a rollback must keep. `roots` are units
+ * whose old versions are gone from the target: another run, importing the
+ * same files, deleted them after verifying a copy, which may be one this
+ * run made (both keep the smallest id). For each, when no copy equal to its
+ * file exists that this run did not make, the smallest of this run's equal
+ * copies stays; deleting it would lose the dashboard.
+ */
+function adoptedCopies(roots, git, copies, ours) {
+    const gitPrints = new Fingerprinter(git);
+    const copyPrints = new Fingerprinter(copies);
+    const pools = {
+        dashboard: copies.dashboards,
+        report: standaloneReports(copies)
+    };
+    const kept = new Set();
+    for (const root of roots) {
+        const kind = isDashboard(root) ? 'dashboard' : 'report';
+        const own = kind === 'dashboard' ? ours.dashboards : ours.reports;
+        const equal = pools[kind].filter(c => c.name === root.name && gitPrints.equals(root, copyPrints, c));
+        if (equal.length === 0 || equal.some(c => !own.has(c.id)))
+            continue;
+        kept.add(equal.map(c => c.id).sort(compareStrings)[0]);
+    }
+    return kept;
 }
 
 ;// CONCATENATED MODULE: ./src/entities/promotion-removal.ts
@@ -58330,6 +58839,213 @@ function compareItems(a, b) {
         compareStrings(a.targetIds.join(), b.targetIds.join()));
 }
 
+;// CONCATENATED MODULE: ./src/optimize/dry-run.ts
+/**
+ * A dry run of an import: Optimize validates an import completely before it
+ * writes anything (optimize-api.md §4.1 steps 1-11, then step 12 writes), and
+ * the last thing it checks is the dashboards' index version: it collects the
+ * mismatches first, validates every dashboard's description and filters, and
+ * only then throws (DashboardImportService.validateAllDashboardsOrFail, the
+ * same in the 3.x and the 8.x code). So an import whose dashboards all carry
+ * index version 0, which no Optimize has, is validated like the real one and
+ * refused before anything is written. Its answer tells what the real import
+ * would meet:
+ *
+ * - the dashboards' index mismatch, and nothing else: everything else passed;
+ * - any other refusal: what Optimize would refuse the real import with.
+ *
+ * A dashboard of index 0 rides along even when the import has none (a
+ * "sentinel"). Optimize logs the refusal like any refused import; the request
+ * carries `dryRun=true`, which Optimize ignores, so its access log tells them
+ * apart.
+ */
+
+
+
+/** The index version every dashboard of a dry run carries: none that Optimize uses. */
+const DRY_RUN_INDEX = 0;
+/**
+ * Sends `entities` (an import payload, batchPayload's shape) as a dry run:
+ * every dashboard gets index DRY_RUN_INDEX, and a sentinel dashboard in the
+ * target's shape (`reports` up to 3.9, `tiles` after) is added. Network
+ * failures throw. Should Optimize ever write (it never validates a dashboard
+ * index it has), what it wrote is deleted again and an error thrown.
+ */
+async function dryRunImport(client, collectionId, entities, shape) {
+    const payload = [
+        ...entities.map(e => (isDashboard(e) ? { ...e, sourceIndexVersion: DRY_RUN_INDEX } : e)),
+        sentinel(entities, shape.legacyDashboards)
+    ];
+    let written;
+    try {
+        written = await client.importEntities(collectionId, payload, { dryRun: true });
+    }
+    catch (error) {
+        if (!(error instanceof OptimizeApiError) || error.kind !== 'http')
+            throw error;
+        if (isImportBodyUnread(error))
+            return { kind: 'body-unread', error };
+        return onlyOurIndex(error) ? { kind: 'passed' } : { kind: 'refused', error };
+    }
+    for (const { id, entityType } of written) {
+        if (entityType === 'dashboard')
+            await client.deleteDashboard(id).catch(() => false);
+    }
+    for (const { id, entityType } of written) {
+        if (entityType !== 'dashboard')
+            await client.deleteReport(id).catch(() => false);
+    }
+    throw new Error(`Optimize accepted a dry run of an import that carried dashboard index version ${DRY_RUN_INDEX}, which it should refuse; the ${written.length} entities it wrote were deleted again (ids ${written.map(w => w.id).join(', ')}). Nothing else was written.`);
+}
+/** The refusal says only that the dashboards carry DRY_RUN_INDEX. */
+function onlyOurIndex(error) {
+    const body = error.body ?? {};
+    const text = `${body.errorCode ?? ''} ${body.detailedMessage ?? ''}`;
+    if (!/importIndexVersionMismatch|index versions do not match/i.test(text))
+        return false;
+    if (!/dashboard/i.test(body.detailedMessage ?? ''))
+        return false;
+    return (body.mismatchingIndices ?? []).every(index => index.sourceIndexVersion === DRY_RUN_INDEX || index.sourceIndexVersion === undefined);
+}
+/** An empty dashboard with an id of its own (a lower-case UUID made from the payload). */
+function sentinel(entities, legacy) {
+    const hex = (0,external_node_crypto_.createHash)('sha256')
+        .update(entities.map(e => e.id).join('\n'))
+        .digest('hex');
+    const id = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+    return {
+        id,
+        exportEntityType: 'dashboard',
+        name: 'optimize-as-code dry run (refused by design)',
+        sourceIndexVersion: DRY_RUN_INDEX,
+        ...(legacy ? { reports: [] } : { tiles: [] }),
+        availableFilters: []
+    };
+}
+
+;// CONCATENATED MODULE: ./src/promotion/dry-run-check.ts
+
+
+
+
+
+async function dryRunCheck(input) {
+    const filtered = input.roots.filter(isDashboard).filter(d => variableFilters(d).length > 0);
+    const twoStep = new Set(filtered.map(d => d.id));
+    const shape = {
+        legacyDashboards: (input.dashboardIndex ?? Infinity) <= LAST_LEGACY_DASHBOARD_INDEX
+    };
+    const dryRun = async (entities) => dryRunImport(input.client, input.collectionId, batchPayload(entities, input.decisionXml), shape);
+    let validation;
+    try {
+        validation = await validateImport(input, dryRun);
+    }
+    catch (error) {
+        return {
+            prerequisites: [
+                {
+                    check: 'dry run',
+                    status: 'warning',
+                    message: `could not ask the target: ${failureText(error)}; Optimize validates the import before it writes anything`
+                }
+            ],
+            twoStep
+        };
+    }
+    const prerequisites = [validation];
+    if (filtered.length === 0 || validation.status === 'failed')
+        return { prerequisites, twoStep };
+    const variables = await variableCheck(filtered, dryRun);
+    prerequisites.push(variables.prerequisite);
+    return { prerequisites, twoStep: variables.checks ? twoStep : new Set() };
+}
+/** The import as Optimize validates it, dashboards without their variable filters. */
+async function validateImport(input, dryRun) {
+    const check = 'dry run';
+    const { batches } = importBatches(input.roots, input.git, input.decisionXml, input.limit);
+    const problems = [];
+    let reports = 0;
+    let pinned = 0;
+    for (const batch of batches) {
+        const sent = batchEntities(batch, input.git).map(e => isDashboard(e) ? keepingVariableFilters(e, () => false) : e);
+        const { entities, probes } = withVersionProbes(sent);
+        reports += sent.filter(e => !isDashboard(e)).length;
+        pinned += probes.length;
+        const answer = await dryRun(entities);
+        if (answer.kind === 'passed')
+            continue;
+        if (answer.kind === 'body-unread')
+            return { check, status: 'failed', message: importBodyUnreadText(answer.error, entities.length) };
+        const body = answer.error.body;
+        if (answer.error.status === 413)
+            return {
+                check,
+                status: 'failed',
+                message: bodyTooLargeText(answer.error, entities.length, input.limit.bytes)
+            };
+        let lines = [];
+        if (body?.errorCode === 'importDefinitionDoesNotExist' && body.definitions)
+            lines = missingVersionLines(body.definitions, sent, input.files);
+        else if (body?.errorCode === 'importNameInvalid')
+            lines = refusedNameLines(body.detailedMessage ?? '', sent, probes, input.files).map(line => `${line}, more than the target allows (entity.nameMaxLength)`);
+        const words = `${answer.error.status} ${describeErrorBody(body) || answer.error.message}`;
+        problems.push(lines.length > 0
+            ? `${lines.join('; ')} (Optimize answered: ${words})`
+            : `Optimize would refuse the import: ${words}`);
+    }
+    if (problems.length > 0)
+        return { check, status: 'failed', message: [...new Set(problems)].join('; ') };
+    return {
+        check,
+        status: 'ok',
+        message: `the target Optimize validated the import of ${input.roots.length} dashboards and standalone reports (${reports} reports${pinned ? `, each pinned version on its own` : ''}) and wrote nothing: a dry run, which it refuses by design for a dashboard index version no Optimize has`
+    };
+}
+/** Does the target check variable filters against the reports it already has? */
+async function variableCheck(dashboards, dryRun) {
+    const check = 'variable filters';
+    const names = dashboards
+        .map(d => `'${d.name}' (${describeFilters(variableFilters(d))})`)
+        .join(', ');
+    const count = dashboards.length === 1 ? '1 dashboard takes' : `${dashboards.length} dashboards take`;
+    const twoSteps = `Import brings their reports in first, then each dashboard with reports under the ids of those copies, then deletes the copies. Whether the target's data has the variables (for the definitions of the dashboard's reports) shows only once the reports are in: import asks with a dry run before it writes any dashboard, and refuses naming the dashboard and the variable`;
+    let answer;
+    try {
+        answer = await dryRun([variableCheckProbe(dashboards[0])]);
+    }
+    catch (error) {
+        return {
+            checks: true,
+            prerequisite: {
+                check,
+                status: 'warning',
+                message: `could not ask whether the target checks variable filters (${failureText(error)}), so ${count} two steps: ${names}. ${twoSteps}`
+            }
+        };
+    }
+    if (answer.kind === 'passed')
+        return {
+            checks: false,
+            prerequisite: {
+                check,
+                status: 'ok',
+                message: `the target does not check variable filters against the reports it already has: ${names} are imported as any dashboard`
+            }
+        };
+    const text = describeErrorBody(answer.error.body) || answer.error.message;
+    const known = answer.kind === 'refused' && isUnknownVariableRefusal(text);
+    return {
+        checks: true,
+        prerequisite: {
+            check,
+            status: known ? 'ok' : 'warning',
+            message: known
+                ? `the target checks variable filters against the reports it already has (camunda/camunda#55766, camunda/issues#816), so ${count} two steps: ${names}. ${twoSteps}`
+                : `could not tell whether the target checks variable filters (it answered: ${text}), so ${count} two steps: ${names}. ${twoSteps}`
+        }
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/promotion/plan-file.ts
 /**
  * Reading and writing plan files (plan-file, approved-plan) without
@@ -58480,7 +59196,13 @@ function checkNames(files, at) {
 function checkEntity(file, at) {
     const entity = file.entity;
     const description = entity.description;
-    if (description === '')
+    const version = entity.sourceIndexVersion;
+    if (description !== null &&
+        description !== undefined &&
+        typeof version === 'number' &&
+        !hasDescriptions(entity.exportEntityType, version))
+        at(file, ['description'], `has a description, but Optimize before 3.11 (index ${version}) has none: it would drop it on import and the import would fail verification; remove it (or set it to null)`);
+    else if (description === '')
         at(file, ['description'], 'description is empty; Optimize refuses "" (use null for no description)');
     else if (typeof description === 'string' && description.length > MAX_DESCRIPTION_LENGTH)
         at(file, ['description'], `description has ${description.length} characters; Optimize accepts at most ${MAX_DESCRIPTION_LENGTH}`);
@@ -58609,15 +59331,22 @@ function workspaceFile(settings, file) {
 ;// CONCATENATED MODULE: ./src/promotion/prepare.ts
 /**
  * The plan of a promotion, shared by the `plan` and `import` commands: what a
- * release would do to the target collection, read-only.
+ * release would do to the target collection, without writing to it.
  *
  * Prerequisites first (the files are valid, the credentials work, the
  * collection exists, the index versions match, the definitions exist), then
  * one plan item per dashboard and standalone report: create, replace (with
- * what differs), unchanged, or delete, and the bound on deletions. Written
- * as plan.json (canonical, deterministic) and as Markdown. `import` writes
- * nothing unless every prerequisite passed.
+ * what differs), unchanged, or delete, and the bound on deletions, and last a
+ * dry run of the import that the target validates and refuses by design
+ * (dry-run-check.ts). Written as plan.json (canonical, deterministic) and as
+ * Markdown. `import` writes nothing unless every prerequisite passed.
+ *
+ * Over 300 lines: the steps above read best in one place, in order.
  */
+
+
+
+
 
 
 
@@ -58769,14 +59498,36 @@ async function preparePlan(settings, io, client) {
         prune: settings.prune
     });
     prerequisites.push(deletionCheck(body, content.index.dashboards.length, settings.maxDeletions));
+    const decisionXml = new Map(loaded.files.map(f => [f.entity.id, f.decisionXml]));
+    // 6. A dry run of the import, when there is something to import and nothing failed yet.
+    let twoStep = new Set();
+    const roots = plannedRoots(body.items, files, git);
+    if (roots.length > 0 && !prerequisites.some(p => p.status === 'failed')) {
+        const checked = await io.group('Dry run of the import', async () => dryRunCheck({
+            client: optimize,
+            collectionId,
+            git,
+            files,
+            decisionXml,
+            roots: roots.map(r => r.root),
+            dashboardIndex: expectedDashboardIndex(index.versions, entities),
+            limit: { count: Number.MAX_SAFE_INTEGER, bytes: settings.batchBytes }
+        }));
+        prerequisites.push(...checked.prerequisites);
+        twoStep = checked.twoStep;
+        for (const { item, root } of roots)
+            if (twoStep.has(root.id) && isDashboard(root))
+                item.reasons.push(`its variable filters (${describeFilters(variableFilters(root))}) are checked against reports already in the target (camunda/camunda#55766): imported in two steps, its reports first`);
+    }
     const context = {
         client: optimize,
         collectionId,
         git,
         files,
-        decisionXml: new Map(loaded.files.map(f => [f.entity.id, f.decisionXml])),
+        decisionXml,
         target: content,
-        body
+        body,
+        twoStep
     };
     return finish(context, planBasis(loaded.texts, content.index));
 }
@@ -58890,205 +59641,6 @@ async function definitionsCheck(settings, client, needs) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/entities/promotion-import.ts
-/**
- * Pure parts of `import`: the payload of one batch, and recognising what an
- * import created. Optimize answers an import with new ids in arbitrary order
- * and no link to the source ids (optimize-api.md §4.1 step 13), so the new
- * entities are found by listing the collection before and after, and matched
- * to the files by name and fingerprint: the same comparison that proves the
- * new version equals the file.
- */
-
-
-
-
-/** Dashboards up to this index version use the legacy `reports` field (§3.3). */
-const LAST_LEGACY_DASHBOARD_INDEX = 7;
-/**
- * The entities of the files one import sends for several units (dashboards
- * or standalone reports): each root with every report it reaches. A report
- * shared by several units of the batch is sent once.
- */
-function batchEntities(roots, git) {
-    const reports = [...reachableReports(roots, git.reports)].sort();
-    const entities = [];
-    for (const id of reports) {
-        const report = git.reports.get(id);
-        if (report)
-            entities.push(report);
-    }
-    for (const root of roots)
-        if (isDashboard(root))
-            entities.push(root);
-    return entities;
-}
-/**
- * The units in import batches of at most `count` units and `bytes` bytes of
- * request body: proxies in front of Optimize cap request bodies (ingress-nginx
- * at 1 MB unless told otherwise), and every write uses an immediate refresh,
- * so large bodies also time out. A unit larger than `bytes` on its own goes
- * alone (a unit cannot be split), and is named in `oversized`.
- */
-function importBatches(roots, git, decisionXml, limit) {
-    const batches = [];
-    const oversized = [];
-    let batch = [];
-    let bytes = 0;
-    for (const root of roots) {
-        // Each unit counted whole: a report two units of a batch share is sent once, so this errs low.
-        const size = Buffer.byteLength(JSON.stringify(batchPayload(batchEntities([root], git), decisionXml)));
-        if (size > limit.bytes)
-            oversized.push({ root, bytes: size });
-        if (batch.length > 0 && (batch.length >= limit.count || bytes + size > limit.bytes)) {
-            batches.push(batch);
-            batch = [];
-            bytes = 0;
-        }
-        batch.push(root);
-        bytes += size;
-    }
-    if (batch.length > 0)
-        batches.push(batch);
-    return { batches, oversized };
-}
-/** The import body of `entities` (batchEntities): as Optimize's import reads them. */
-function batchPayload(entities, decisionXml) {
-    return entities.map(entity => isDashboard(entity)
-        ? toLegacyIfNeeded(toImportPayload(entity))
-        : toImportPayload(entity, decisionXml.get(entity.id)));
-}
-/** Optimize 3.10 and older read dashboards from `reports` (no tile type, URL as id). */
-function toLegacyIfNeeded(dashboard) {
-    if (!isDashboard(dashboard) || (dashboard.sourceIndexVersion ?? 0) > LAST_LEGACY_DASHBOARD_INDEX)
-        return dashboard;
-    const { tiles, ...rest } = dashboard;
-    const reports = tiles.map(({ type, ...tile }) => {
-        const external = tile.configuration?.external;
-        return type === 'external_url' && typeof external === 'string' ? { ...tile, id: external } : tile;
-    });
-    return { ...rest, reports };
-}
-/**
- * Finds each root's new copy among the entities the import created: same kind,
- * same name, same fingerprint. A copy with the name but other content is a
- * verification failure, described path by path.
- */
-function matchImported(roots, git, created) {
-    const gitPrints = new Fingerprinter(git);
-    const newPrints = new Fingerprinter(created);
-    const candidates = {
-        dashboard: [...created.dashboards],
-        report: standaloneReports(created)
-    };
-    const result = { ids: new Map(), problems: [] };
-    for (const root of roots) {
-        const kind = isDashboard(root) ? 'dashboard' : 'report';
-        const pool = candidates[kind];
-        const named = pool.filter(c => c.name === root.name);
-        const match = named.find(c => gitPrints.equals(root, newPrints, c));
-        if (match) {
-            result.ids.set(root.id, match.id);
-            pool.splice(pool.indexOf(match), 1);
-        }
-        else if (named.length > 0) {
-            const differences = describeDifferences(newPrints.of(named[0]), gitPrints.of(root));
-            result.problems.push(`${kind} '${root.name}' was imported as ${named[0].id}, but Optimize stored it differently from the file: ${differences.join('; ')}`);
-        }
-        else {
-            result.problems.push(`${kind} '${root.name}' is not in the collection after the import`);
-        }
-    }
-    return result;
-}
-function emptyIds() {
-    return { dashboards: new Set(), reports: new Set() };
-}
-/**
- * What of `sent` (entities of the files, as `git` indexes them) Optimize
- * wrote although its answer was lost (a timeout, a
- * reset, a failure halfway through its non-transactional writes): entities
- * that appeared since (`fresh`) and equal something sent in kind, name and
- * content. Each sent entity accounts for one copy at most; of several equal
- * copies the one with the largest id is taken, so that the smallest, which
- * every run keeps (`duplicateCopies`), stays. Anything else that appeared
- * meanwhile (made by hand, or by another run with other content) is never
- * taken for this run's.
- */
-function matchSent(sent, git, fresh) {
-    const gitPrints = new Fingerprinter(git);
-    const freshPrints = new Fingerprinter(fresh);
-    const pool = {
-        dashboard: [...fresh.dashboards],
-        report: [...fresh.reports.values()]
-    };
-    const found = emptyIds();
-    for (const entity of sent) {
-        const kind = isDashboard(entity) ? 'dashboard' : 'report';
-        const [taken] = pool[kind]
-            .filter(c => c.name === entity.name && gitPrints.equals(entity, freshPrints, c))
-            .sort((a, b) => compareStrings(b.id, a.id));
-        if (!taken)
-            continue;
-        pool[kind].splice(pool[kind].indexOf(taken), 1);
-        (kind === 'dashboard' ? found.dashboards : found.reports).add(taken.id);
-    }
-    return found;
-}
-/**
- * Runs that import the same files at once each create a copy of every
- * unit. Each of them ends by calling this with what appeared meanwhile
- * (`fresh`, exported): of the copies that equal a unit's file, all runs
- * keep the same one, the smallest id, and delete the others, so however
- * their steps interleave, each unit ends up exactly once. Returns the copy
- * kept for each root id in git, and the copies to delete.
- */
-function duplicateCopies(units, git, fresh) {
-    const gitPrints = new Fingerprinter(git);
-    const freshPrints = new Fingerprinter(fresh);
-    const freshRoots = {
-        dashboard: fresh.dashboards,
-        report: standaloneReports(fresh)
-    };
-    const keep = new Map();
-    const remove = [];
-    for (const { root, id } of units) {
-        const kind = isDashboard(root) ? 'dashboard' : 'report';
-        const others = freshRoots[kind].filter(c => c.id !== id && c.name === root.name && gitPrints.equals(root, freshPrints, c));
-        const copies = [id, ...others.map(c => c.id)].sort();
-        keep.set(root.id, copies[0]);
-        for (const copy of copies.slice(1))
-            remove.push({ kind, id: copy, name: root.name });
-    }
-    return { keep, remove };
-}
-/**
- * Of this run's copies, the ones a rollback must keep. `roots` are units
- * whose old versions are gone from the target: another run, importing the
- * same files, deleted them after verifying a copy, which may be one this
- * run made (both keep the smallest id). For each, when no copy equal to its
- * file exists that this run did not make, the smallest of this run's equal
- * copies stays; deleting it would lose the dashboard.
- */
-function adoptedCopies(roots, git, copies, ours) {
-    const gitPrints = new Fingerprinter(git);
-    const copyPrints = new Fingerprinter(copies);
-    const pools = {
-        dashboard: copies.dashboards,
-        report: standaloneReports(copies)
-    };
-    const kept = new Set();
-    for (const root of roots) {
-        const kind = isDashboard(root) ? 'dashboard' : 'report';
-        const own = kind === 'dashboard' ? ours.dashboards : ours.reports;
-        const equal = pools[kind].filter(c => c.name === root.name && gitPrints.equals(root, copyPrints, c));
-        if (equal.length === 0 || equal.some(c => !own.has(c.id)))
-            continue;
-        kept.add(equal.map(c => c.id).sort(compareStrings)[0]);
-    }
-    return kept;
-}
-
 ;// CONCATENATED MODULE: ./src/optimize/deletions.ts
 
 /**
@@ -59128,7 +59680,120 @@ async function deleteRemovals(client, removals) {
     return result;
 }
 
+;// CONCATENATED MODULE: ./src/promotion/two-step.ts
+/**
+ * Dashboards with variable filters, on targets that check them against the
+ * reports they already have (camunda/camunda#55766, camunda/issues#816):
+ * Optimize looks the dashboard's tile ids up in the target, before it writes
+ * anything, and takes the variables Optimize has imported for those reports'
+ * definitions. The file's tile ids are the source's, unknown to the target,
+ * so the import of such a dashboard fails. Optimize's own API allows a way
+ * through, in two steps:
+ *
+ * 1. import the dashboard's reports: their copies are ids the target knows
+ *    (interim copies);
+ * 2. import the dashboard with its reports sent under those ids: the check
+ *    finds the interim copies and their variables; Optimize writes new
+ *    copies of the reports for the dashboard, as in any import;
+ * 3. delete the interim copies (the run does, once everything is verified).
+ *
+ * Before any dashboard is written, a dry run of step 2 (optimize/dry-run.ts)
+ * tells whether the target's data has every variable; when it does not, the
+ * import is refused, naming the dashboard and the variable, and the run takes
+ * its interim copies back like anything else it created.
+ */
+
+
+
+
+
+
+
+/** Step 1: the reports of each batch of dashboards, imported and matched to the files. */
+async function importInterimReports(context, batches) {
+    const interim = { ids: new Map(), copies: new Set() };
+    for (const batch of batches) {
+        const sent = batchEntities(batch, context.git).filter(e => !isDashboard(e));
+        const made = await context.importEntities(sent);
+        for (const id of made.reports)
+            interim.copies.add(id);
+        const { entities } = await exportEntities(context.client, [], [...made.reports]);
+        const matched = matchCopies(sent, context.git, indexEntities(entities));
+        const unmatched = sent.filter(report => !matched.has(report.id));
+        if (unmatched.length > 0)
+            throw new Error(`verification failed: Optimize stored the interim copies of ${unmatched.map(r => `report '${r.name}'`).join(', ')} differently from the files`);
+        for (const [from, to] of matched)
+            if (!interim.ids.has(from))
+                interim.ids.set(from, to);
+    }
+    return interim;
+}
+/**
+ * Step 2 as a dry run, for every batch, before any dashboard is written:
+ * throws, naming each dashboard and variable filter the target has no data
+ * for, or Optimize's refusal.
+ */
+async function checkVariables(context, batches, interim) {
+    const legacyDashboards = batches
+        .flat()
+        .some(root => (root.sourceIndexVersion ?? 0) <= LAST_LEGACY_DASHBOARD_INDEX);
+    const dryRun = async (roots) => dryRunImport(context.client, context.collectionId, batchPayload(batchEntities(roots, context.git), context.decisionXml, interim.ids), { legacyDashboards });
+    const problems = [];
+    for (const batch of batches) {
+        const answer = await dryRun(batch);
+        if (answer.kind === 'passed')
+            continue;
+        if (answer.kind === 'body-unread')
+            throw new Error(importBodyUnreadText(answer.error, batch.length), { cause: answer.error });
+        const words = describeErrorBody(answer.error.body) || answer.error.message;
+        if (!isUnknownVariableRefusal(words))
+            throw new Error(`Optimize refused the dashboards with variable filters in a dry run: ${answer.error.status} ${words}`, { cause: answer.error });
+        const found = await unknownVariables(batch, dryRun);
+        problems.push(...(found.length > 0 ? found : [words]));
+    }
+    if (problems.length > 0)
+        throw new Error(`The target Optimize has no data for these variable filters: ${problems.join('; ')}. Optimize checks a dashboard's variable filters against the variables it has imported for the definitions of the dashboard's reports; import process instances with these variables into the target, or remove the filters from the dashboards. No dashboard was written.`);
+}
+/** Each dashboard's variable filters one at a time: "dashboard 'X': 'amount' (Double)". */
+async function unknownVariables(batch, dryRun) {
+    const lines = [];
+    for (const root of batch) {
+        if (!isDashboard(root))
+            continue;
+        const missing = [];
+        for (const [index, filter] of variableFilters(root).entries()) {
+            const answer = await dryRun([keepingVariableFilters(root, i => i === index)]);
+            if (answer.kind === 'refused' &&
+                isUnknownVariableRefusal(describeErrorBody(answer.error.body) || answer.error.message))
+                missing.push(filter);
+        }
+        if (missing.length > 0)
+            lines.push(`dashboard '${root.name}': ${describeFilters(missing)}`);
+    }
+    return lines;
+}
+/**
+ * Step 3: deletes the interim copies. One that cannot be deleted stays on no
+ * dashboard and equal to a report of a dashboard in the files: the next plan
+ * deletes it as a leftover.
+ */
+async function deleteInterimCopies(client, copies) {
+    const deleted = [];
+    const failed = [];
+    await Promise.all([...copies].map(async (id) => {
+        try {
+            await client.deleteReport(id);
+            deleted.push(id);
+        }
+        catch (error) {
+            failed.push(`${id}: ${failureText(error)}`);
+        }
+    }));
+    return { deleted: deleted.sort(), failed: failed.sort() };
+}
+
 ;// CONCATENATED MODULE: ./src/promotion/run.ts
+
 
 
 
@@ -59169,26 +59834,45 @@ class PromotionRun {
     importedIds() {
         return new Map([...this.#units].map(([rootId, unit]) => [rootId, unit.id]));
     }
-    /** Step 2: imports and verifies the planned units, a batch at a time; throws at the first failure. */
+    /**
+     * Step 2: imports and verifies the planned units, a batch at a time;
+     * throws at the first failure. Dashboards the plan marked for two steps
+     * (two-step.ts) go first: their reports' interim copies, the dry run of
+     * their variable filters, then their batches; the interim copies are
+     * deleted once every batch is verified.
+     */
     async importUnits() {
-        const { git, files } = this.context;
-        const byFile = new Map([...files].map(([id, file]) => [file, id]));
-        const roots = this.#items.map(item => {
-            const root = rootOf(item, byFile, git);
+        const { git, files, decisionXml, twoStep } = this.context;
+        const roots = plannedRoots(this.#items, files, git).map(({ item, root }) => {
             this.#itemOf.set(root.id, item);
             this.#roots.set(root.id, root);
             return root;
         });
-        const { batches, oversized } = importBatches(roots, git, this.context.decisionXml, {
+        const limit = {
             count: this.settings.connection?.batchSize ?? 100,
             bytes: this.settings.batchBytes
-        });
-        for (const { root, bytes } of oversized)
+        };
+        const first = importBatches(roots.filter(r => twoStep.has(r.id)), git, decisionXml, limit);
+        const rest = importBatches(roots.filter(r => !twoStep.has(r.id)), git, decisionXml, limit);
+        for (const { root, bytes } of [...first.oversized, ...rest.oversized])
             this.io.warning(`'${root.name}' with its reports is ${bytes} bytes, more than 'batch-bytes' allows: it is imported alone, and a proxy that caps request bodies may refuse it`);
-        for (const [index, batch] of batches.entries()) {
+        let interim = { ids: new Map(), copies: new Set() };
+        if (first.batches.length > 0) {
+            const steps = {
+                ...this.context,
+                importEntities: async (sent) => this.importEntities(sent)
+            };
+            interim = await this.io.group(`Importing the reports of ${first.batches.flat().length} dashboards with variable filters first`, async () => importInterimReports(steps, first.batches));
+            await this.io.group('Dry run of their variable filters', async () => checkVariables(steps, first.batches, interim));
+        }
+        const batches = [
+            ...first.batches.map(batch => ({ batch, ids: interim.ids })),
+            ...rest.batches.map(batch => ({ batch, ids: new Map() }))
+        ];
+        for (const [index, { batch, ids }] of batches.entries()) {
             const label = `batch ${index + 1} of ${batches.length}`;
             await this.io.group(`Importing ${batch.length} units (${label})`, async () => {
-                const copies = await this.importBatch(batch);
+                const copies = await this.importEntities(batchEntities(batch, git), ids);
                 const { entities: exported } = await exportEntities(this.context.client, [...copies.dashboards], [...copies.reports]);
                 const match = matchImported(batch, git, indexEntities(exported));
                 if (match.problems.length > 0)
@@ -59202,24 +59886,31 @@ class PromotionRun {
                 this.io.info(`${label}: ${copies.dashboards.size + copies.reports.size} entities imported, ${match.ids.size} units verified`);
             });
         }
+        if (interim.copies.size > 0)
+            await this.deleteInterim(interim.copies);
     }
-    /** One import call; its copies are recorded before anything else can fail. */
-    async importBatch(roots) {
-        const { client, collectionId, git, decisionXml } = this.context;
-        const sent = batchEntities(roots, git);
+    /**
+     * One import call of `sent` (entities of the files), its reports under the
+     * ids of `ids` where given; its copies are recorded before anything else
+     * can fail.
+     */
+    async importEntities(sent, ids = new Map()) {
+        const { client, collectionId, decisionXml } = this.context;
         this.importCalls++;
         let answer;
         try {
-            answer = await client.importEntities(collectionId, batchPayload(sent, decisionXml));
+            answer = await client.importEntities(collectionId, batchPayload(sent, decisionXml, ids));
         }
         catch (error) {
             // Optimize validates a whole import before it writes (optimize-api.md §4.1
             // step 12): a 4xx answer wrote nothing. After a 5xx, a lost connection or
             // a broken answer, some or all of it may be written (writes are not transactional).
-            if (ignoresImportBody(error))
-                throw new Error(`${failureText(error)}: the request held ${sent.length} entities, so the target Optimize did not read its body. This build has the defect camunda/camunda#36419 (Optimize 8.6 to 8.8 lost @RequestBody on the import endpoint); it is fixed by camunda/camunda pull request #36420 (August 2025). Upgrade the target to a patch release published after that fix, or to 8.9. Nothing was written.`, { cause: error });
+            if (isImportBodyUnread(error))
+                throw new Error(importBodyUnreadText(error, sent.length), { cause: error });
             if (error instanceof OptimizeApiError && error.status === 413)
-                throw new Error(`${failureText(error)}: the request body (${sent.length} entities) is larger than a proxy in front of Optimize, or Optimize, accepts. Lower input 'batch-bytes' (now ${this.settings.batchBytes}) or raise the proxy's limit (ingress-nginx: the proxy-body-size annotation).`, { cause: error });
+                throw new Error(bodyTooLargeText(error, sent.length, this.settings.batchBytes), {
+                    cause: error
+                });
             if (wroteNothing(error))
                 throw error;
             try {
@@ -59242,6 +59933,15 @@ class PromotionRun {
         }
         this.record(copies);
         return copies;
+    }
+    /** The interim copies of a two-step import (two-step.ts), once every batch is verified. */
+    async deleteInterim(copies) {
+        const { deleted, failed } = await deleteInterimCopies(this.context.client, copies);
+        for (const id of deleted)
+            this.#created.reports.delete(id);
+        this.io.info(`deleted ${deleted.length} of ${copies.size} interim report copies`);
+        if (failed.length > 0)
+            this.io.warning(`${failed.length} interim report copies could not be deleted (${failed.join('; ')}); they are on no dashboard, and the next plan deletes them as leftovers`);
     }
     record(ids) {
         for (const id of ids.dashboards)
@@ -59336,10 +60036,17 @@ class PromotionRun {
         if (replacing.length === 0)
             return new Set();
         const { client, collectionId, git, target } = this.context;
-        const listed = new Set([
-            ...(await client.listDashboardIds(collectionId)),
-            ...(await client.listReportIds(collectionId))
+        const [dashboardIds, reportIds] = await Promise.all([
+            client.listDashboardIds(collectionId),
+            client.listReportIds(collectionId)
         ]);
+        // A listing Optimize may have cut short cannot tell that an old version is gone.
+        const cut = truncatedListings(dashboardIds, reportIds);
+        if (cut.length > 0) {
+            this.io.warning(`The collection lists exactly ${LIST_FETCH_LIMIT} ${cut.join(' and ')}, where Optimize stops a listing: the rollback does not rely on it and deletes every copy this run made.`);
+            return new Set();
+        }
+        const listed = new Set([...dashboardIds, ...reportIds]);
         const orphaned = replacing
             .filter(([, item]) => item.targetIds.every(id => !listed.has(id)))
             .map(([rootId]) => this.#roots.get(rootId))
@@ -59407,26 +60114,6 @@ class PromotionRun {
             failed: result.failed
         };
     }
-}
-function rootOf(item, byFile, git) {
-    const id = item.file ? byFile.get(item.file) : undefined;
-    const root = item.kind === 'dashboard'
-        ? git.dashboards.find(d => d.id === id)
-        : id === undefined
-            ? undefined
-            : git.reports.get(id);
-    if (!root)
-        throw new Error(`plan item ${item.kind} '${item.name}' has no file`);
-    return root;
-}
-/**
- * camunda/camunda#36419: unpatched 8.6-8.8 builds never bind the import body
- * and answer every import as if the file were empty (400 importFileInvalid,
- * or 500 where the exception reaches the catch-all).
- */
-function ignoresImportBody(error) {
-    return (error instanceof OptimizeApiError &&
-        /provided file is null or empty/i.test(error.body?.detailedMessage ?? error.message));
 }
 function wroteNothing(error) {
     return (error instanceof OptimizeApiError &&
