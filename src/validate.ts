@@ -5,8 +5,8 @@
  */
 import * as path from 'node:path'
 import {CommandFailedError, type CommandResult} from './command.js'
-import {escapeMarkdown} from './entities/promotion-markdown.js'
-import {checkTree} from './entities/promotion-checks.js'
+import {escapeMarkdown} from './entities/markdown.js'
+import {checkTree} from './entities/file-checks.js'
 import type {Io} from './io.js'
 import type {Settings} from './settings.js'
 import type {LoadedTree, TreeProblem} from './entities/layout.js'

@@ -5,8 +5,7 @@
  * (challenges, prose, our own messages, JSON that must stay JSON).
  */
 import {describe, expect, it} from 'vitest'
-import {escapeMarkdown as planMarkdown} from '../src/entities/promotion-markdown.js'
-import {escapeMarkdown as summaryMarkdown} from '../src/github/summary-markdown.js'
+import {escapeMarkdown} from '../src/entities/markdown.js'
 import {inputSecrets, redact, Redactor, redactStrings} from '../src/redact.js'
 import {makeSettings} from './helpers/settings.js'
 
@@ -27,8 +26,7 @@ function spellings(secret: string): Record<string, string> {
       h.toLowerCase()
     ),
     'form-encoded': new URLSearchParams({s: secret}).toString().slice(2),
-    'plan Markdown': planMarkdown(secret),
-    'summary Markdown': summaryMarkdown(secret)
+    Markdown: escapeMarkdown(secret)
   }
 }
 

@@ -2,6 +2,7 @@
  * Pure: the plan as Markdown, for the job summary and the pull-request
  * comment. Deterministic: the same plan gives the same text.
  */
+import {escapeMarkdown} from './markdown.js'
 import type {PlanDocument, PrerequisiteStatus} from './plan-document.js'
 import type {PlanItem} from './promotion-plan.js'
 
@@ -91,9 +92,4 @@ export function renderPlanMarkdown(plan: PlanDocument, options: {title?: string}
 function cut(lines: string[]): string[] {
   if (lines.length <= MAX_LISTED) return lines
   return [...lines.slice(0, MAX_LISTED), `- … and ${lines.length - MAX_LISTED} more`]
-}
-
-/** Markdown table cells: pipes, backticks and line breaks would break the table. */
-export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_[\]<>|]/g, c => `\\${c}`).replace(/\r?\n/g, ' ')
 }

@@ -61,12 +61,14 @@ export interface PlanInput {
   /** Report ids listed in the target collection: the only reports ever deleted. */
   targetReportIds: ReadonlySet<string>
   prune: boolean
+  /** The target's fingerprints, when the caller hashes the target too (the plan's basis). */
+  targetPrints?: Fingerprinter
 }
 
 export function computePlan(input: PlanInput): PlanBody {
   const {git, target} = input
   const gitPrints = new Fingerprinter(git)
-  const targetPrints = new Fingerprinter(target)
+  const targetPrints = input.targetPrints ?? new Fingerprinter(target)
   const items: PlanItem[] = []
   const unmanaged: TargetRef[] = []
 

@@ -31,12 +31,12 @@ import {
 } from './summary-model.js'
 
 export * from './summary-model.js'
+export {escapeMarkdown} from '../entities/markdown.js'
 export type {ReportDiff, ValueChange, ListChanges} from './summary-reports.js'
 export type {TileChange, TileRef, Point, Size} from './summary-tiles.js'
 export {
   DEFAULT_MAX_LENGTH,
   MAX_PICTURES,
-  escapeMarkdown,
   renderSummaryMarkdown,
   type DashboardLinks,
   type RenderOptions

@@ -26,7 +26,7 @@ import {
   expectedDashboardIndex,
   indexVersionMismatches,
   targetIndexVersions
-} from '../entities/promotion-index.js'
+} from '../entities/index-versions.js'
 import {describeFilters, variableFilters} from '../entities/promotion-dry-run.js'
 import {plannedRoots} from '../entities/promotion-import.js'
 import {renderPlanMarkdown} from '../entities/promotion-markdown.js'
@@ -223,12 +223,14 @@ export async function preparePlan(
   // 5. The plan itself, and the bound on what it may delete.
   const git = indexEntities(entities)
   const files = new Map(loaded.files.map(f => [f.entity.id, f.file]))
+  const targetPrints = new Fingerprinter(content.index)
   const body = computePlan({
     git,
     files,
     target: content.index,
     targetReportIds: new Set(content.reportIds),
-    prune: settings.prune
+    prune: settings.prune,
+    targetPrints
   })
   prerequisites.push(deletionCheck(body, content.index.dashboards.length, settings.maxDeletions))
   const decisionXml = new Map(loaded.files.map(f => [f.entity.id, f.decisionXml]))
@@ -267,17 +269,20 @@ export async function preparePlan(
     body,
     twoStep
   }
-  return finish(context, planBasis(loaded.texts, content.index))
+  return finish(context, planBasis(loaded.texts, content.index, targetPrints))
 }
 
 /** What the plan was computed from (PlanBasis): file and target digests, sorted. */
-function planBasis(texts: ReadonlyMap<string, string>, target: EntityIndex): PlanBasis {
+function planBasis(
+  texts: ReadonlyMap<string, string>,
+  target: EntityIndex,
+  prints: Fingerprinter
+): PlanBasis {
   const files: Record<string, string> = {}
   for (const file of [...texts.keys()].sort())
     files[file] = createHash('sha256')
       .update(texts.get(file) ?? '')
       .digest('hex')
-  const prints = new Fingerprinter(target)
   const entities = [
     ...target.dashboards.map(d => [`dashboard/${d.id}`, prints.hash(d)]),
     ...[...target.reports.values()].map(r => [`report/${r.id}`, prints.hash(r)])
