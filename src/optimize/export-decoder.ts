@@ -23,6 +23,9 @@
  * of the whole body except in the absent process XML, and a body that is
  * not JSON fails with a SyntaxError. Only those bytes are kept: each chunk
  * can go as soon as it is read.
+ *
+ * Over 300 lines: one state machine; its states, the scan that moves between
+ * them and the restoring of the cut values are one piece, read together.
  */
 
 /** The placeholder's text: it starts with a NUL character, which no XML contains. */

@@ -10,18 +10,13 @@
  * (dry-run-check.ts). Written as plan.json (canonical, deterministic) and as
  * Markdown. `import` writes nothing unless every prerequisite passed.
  *
- * Over 300 lines: the steps above read best in one place, in order.
  */
 import {createHash} from 'node:crypto'
 import type {CommandResult} from '../command.js'
 import {Output} from '../constants.js'
 import {toCanonicalJson} from '../entities/canonical-json.js'
 import {Fingerprinter, indexEntities, type EntityIndex} from '../entities/promotion-compare.js'
-import {
-  checkDefinitions,
-  definitionNeeds,
-  scopeProblems
-} from '../entities/promotion-definitions.js'
+import {definitionNeeds, scopeProblems} from '../entities/promotion-definitions.js'
 import {
   expectedDashboardIndex,
   indexVersionMismatches,
@@ -40,15 +35,15 @@ import {
 import {computePlan, type PlanBody} from '../entities/promotion-plan.js'
 import type {Io} from '../io.js'
 import {OptimizeClient} from '../optimize/client.js'
-import {describeErrorBody, OptimizeApiError} from '../optimize/errors.js'
-import {
-  exportCollection,
-  LIST_FETCH_LIMIT,
-  truncatedListings,
-  type TargetContent
-} from '../optimize/entities.js'
-import {isDashboard, type Collection, type Entity} from '../optimize/schemas.js'
+import {exportCollection, type TargetContent} from '../optimize/entities.js'
+import {isDashboard, type Entity} from '../optimize/schemas.js'
 import {dryRunCheck} from './dry-run-check.js'
+import {
+  collectionCheck,
+  connectionFailure,
+  definitionsCheck,
+  listingCheck
+} from './target-checks.js'
 import {writeTextNoFollow} from './plan-file.js'
 import {inputSecrets, redact} from '../redact.js'
 import type {Settings} from '../settings.js'
@@ -288,116 +283,4 @@ function planBasis(
     ...[...target.reports.values()].map(r => [`report/${r.id}`, prints.hash(r)])
   ].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
   return {files, target: Object.fromEntries(entities) as Record<string, string>}
-}
-
-/**
- * A listing of LIST_FETCH_LIMIT entities may be cut short: the plan may miss
- * what lies beyond. It says so; with prune it refuses, since what it cannot
- * see it cannot keep apart from what it would delete.
- */
-function listingCheck(content: TargetContent, prune: boolean): Prerequisite | undefined {
-  const cut = truncatedListings(content.dashboardIds, content.reportIds)
-  if (cut.length === 0) return undefined
-  const what = `the target lists exactly ${LIST_FETCH_LIMIT} ${cut.join(' and ')}, where Optimize stops a listing (LIST_FETCH_LIMIT): the collection may hold more, which this plan cannot see`
-  return prune
-    ? {
-        check: 'listing',
-        status: 'failed',
-        message: `${what}; prune cannot rely on it. Split the collection, or run without prune`
-      }
-    : {
-        check: 'listing',
-        status: 'warning',
-        message: `${what}: a dashboard beyond it would be imported again instead of found unchanged`
-      }
-}
-
-function connectionFailure(error: unknown, baseUrl: string): Prerequisite {
-  if (
-    error instanceof OptimizeApiError &&
-    (error.status === 401 || error.status === 403 || error.kind === 'auth')
-  )
-    return {check: 'credentials', status: 'failed', message: error.message}
-  const detail =
-    error instanceof OptimizeApiError
-      ? `${error.message} ${describeErrorBody(error.body)}`.trim()
-      : String(error)
-  return {
-    check: 'target',
-    status: 'failed',
-    message: `could not read the collection from ${baseUrl}: ${detail}`
-  }
-}
-
-async function collectionCheck(
-  client: OptimizeClient,
-  collectionId: string,
-  target: TargetContent
-): Promise<Prerequisite> {
-  const check = 'collection'
-  if (target.collection)
-    return {
-      check,
-      status: 'ok',
-      message: `'${target.collection.name ?? collectionId}' (${collectionId}) exists`
-    }
-  // 404: an unknown collection, or an Optimize before 8.6 without the endpoint.
-  const collections: Collection[] | undefined = await client.listCollections()
-  if (collections !== undefined)
-    return {
-      check,
-      status: 'failed',
-      message: `collection '${collectionId}' does not exist in the target`
-    }
-  const count = target.dashboardIds.length + target.reportIds.length
-  if (count > 0)
-    return {
-      check,
-      status: 'ok',
-      message: `exists: it lists ${count} entities (this Optimize has no collection endpoint, so the listing tells)`
-    }
-  return {
-    check,
-    status: 'warning',
-    message: `cannot be checked: this Optimize has no collection endpoint (before 8.6) and lists an unknown collection as empty; Optimize checks it at import, before it writes anything`
-  }
-}
-
-async function definitionsCheck(
-  settings: Settings,
-  client: OptimizeClient,
-  needs: ReturnType<typeof definitionNeeds>
-): Promise<Prerequisite> {
-  const check = 'definitions'
-  if (!settings.definitionsUrl)
-    return {
-      check,
-      status: 'skipped',
-      message: `no 'definitions-url': Optimize checks that the ${needs.length} definitions exist at import, before it writes anything`
-    }
-  try {
-    const result = await checkDefinitions(
-      settings.definitionsUrl,
-      needs,
-      async (method, url, body) => client.requestWithCredentials(method, url, body)
-    )
-    const api = result.api === 'camunda8' ? 'Camunda 8' : 'Camunda 7'
-    if (result.missing.length > 0)
-      return {
-        check,
-        status: 'failed',
-        message: `${api} at ${settings.definitionsUrl}: ${result.missing.join('; ')}`
-      }
-    return {
-      check,
-      status: 'ok',
-      message: `all ${result.found} definitions exist in ${api} at ${settings.definitionsUrl}`
-    }
-  } catch (error) {
-    return {
-      check,
-      status: 'failed',
-      message: `could not ask ${settings.definitionsUrl}: ${(error as Error).message}`
-    }
-  }
 }
