@@ -33400,7 +33400,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2325);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5491);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -33409,7 +33409,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2325:
+/***/ 5491:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -50034,6 +50034,9 @@ function bodyTooLargeText(error, count, batchBytes) {
  * of the whole body except in the absent process XML, and a body that is
  * not JSON fails with a SyntaxError. Only those bytes are kept: each chunk
  * can go as soon as it is read.
+ *
+ * Over 300 lines: one state machine; its states, the scan that moves between
+ * them and the restoring of the cut values are one piece, read together.
  */
 /** The placeholder's text: it starts with a NUL character, which no XML contains. */
 const MARK = '\u0000oac-xml:';
@@ -50971,7 +50974,197 @@ function sortNamed(items) {
     return [...items].sort((a, b) => compareStrings(a.name, b.name) || compareStrings(a.id, b.id));
 }
 
+;// CONCATENATED MODULE: ./src/entities/markdown.ts
+/**
+ * Pure: the one escaping of untrusted text (names from Optimize users, file
+ * names from pull requests) for a Markdown line, used by the plan and the
+ * change summary alike.
+ */
+/**
+ * Text safe to put anywhere in a Markdown line: control characters become
+ * spaces, format characters (bidi overrides, zero-width marks) are dropped,
+ * and everything Markdown or HTML could act on is escaped. A zero-width space
+ * (as Renovate does) keeps `@team` from notifying anyone and URLs from linking.
+ */
+function escapeMarkdown(text) {
+    return text
+        .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
+        .replace(/[\p{Cc}\u2028\u2029]/gu, ' ')
+        .replace(/\p{Cf}/gu, '')
+        .replace(/[\\`*_[\]|~#!]/g, char => `\\${char}`)
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/@/g, '@&#8203;')
+        .replace(/:\/\//g, ':&#8203;//')
+        .replace(/\bwww\./gi, match => `${match.slice(0, 3)}&#8203;.`);
+}
+
+;// CONCATENATED MODULE: ./src/github/summary-lines.ts
+/**
+ * Pure: one line of Markdown per change of a summary (summary-markdown.ts
+ * puts them together).
+ */
+
+function countText(counts) {
+    const parts = [];
+    if (counts.added)
+        parts.push(`${counts.added} added`);
+    if (counts.removed)
+        parts.push(`${counts.removed} removed`);
+    if (counts.changed) {
+        parts.push(`${counts.changed} changed${counts.renamed ? ` (${counts.renamed} renamed)` : ''}`);
+    }
+    return parts.length ? parts.join(', ') : 'no changes';
+}
+function dashboardLine(board) {
+    const name = `**${escapeMarkdown(board.name)}**`;
+    const change = board.change;
+    if (!change)
+        return `- ${name}`;
+    if (change.kind === 'added')
+        return `- ${name} — added, ${plural(change.tileCount, 'tile')}`;
+    if (change.kind === 'removed')
+        return `- ${name} — removed`;
+    const parts = [];
+    if (change.recreated)
+        parts.push('re-created in Optimize (new ids for it and its reports)');
+    if (change.previousName !== undefined) {
+        parts.push(`renamed from **${escapeMarkdown(change.previousName)}**`);
+    }
+    if (change.description)
+        parts.push('description changed');
+    if (change.filters.added.length)
+        parts.push(`filters added: ${list(change.filters.added)}`);
+    if (change.filters.removed.length)
+        parts.push(`filters removed: ${list(change.filters.removed)}`);
+    parts.push(...change.tiles.map(tileText));
+    if (change.other.length)
+        parts.push(`also changed: ${list(change.other)}`);
+    return `- ${name} — ${parts.join('; ')}`;
+}
+function tileText(change) {
+    const { tile } = change;
+    const label = tile.type === 'text'
+        ? 'text tile'
+        : tile.type === 'external_url'
+            ? `external page tile *${escapeMarkdown(tile.label)}*`
+            : `tile *${escapeMarkdown(tile.label)}*`;
+    const at = summary_lines_point(change.position);
+    if (change.kind === 'added')
+        return `${label} added at ${at}, ${summary_lines_size(change.dimensions)}`;
+    if (change.kind === 'removed')
+        return `${label} removed from ${at}`;
+    const previous = change.previous ?? change;
+    const parts = [];
+    if (change.moved)
+        parts.push(`moved from ${summary_lines_point(previous.position)} to ${at}`);
+    if (change.resized) {
+        parts.push(`resized from ${summary_lines_size(previous.dimensions)} to ${summary_lines_size(change.dimensions)}`);
+    }
+    if (change.reconfigured) {
+        const what = tile.type === 'text' ? 'text edited' : 'tile options changed';
+        parts.push(change.moved ? what : `at ${at} ${what}`);
+    }
+    return `${label} ${parts.join(', ')}`;
+}
+function reportLine(report) {
+    const name = `report *${escapeMarkdown(report.name)}*`;
+    if (report.kind !== 'changed') {
+        const shows = report.shows ? ` (${escapeMarkdown(report.shows)})` : '';
+        return `${name} — ${report.kind}${shows}`;
+    }
+    const parts = [];
+    if (report.previousName !== undefined) {
+        parts.push(`renamed from *${escapeMarkdown(report.previousName)}*`);
+    }
+    if (report.description)
+        parts.push('description changed');
+    const value = (label, change) => {
+        if (change)
+            parts.push(`${label} ${escapeMarkdown(change.from)} → ${escapeMarkdown(change.to)}`);
+    };
+    value('visualization', report.visualization);
+    value('view', report.view);
+    value('group-by', report.groupBy);
+    value('distributed-by', report.distributedBy);
+    for (const [label, changes] of [
+        ['filter', report.filters],
+        ['definition', report.definitions]
+    ]) {
+        if (changes.added.length)
+            parts.push(`${label} added: ${list(changes.added)}`);
+        if (changes.removed.length)
+            parts.push(`${label} removed: ${list(changes.removed)}`);
+        if (changes.changed.length)
+            parts.push(`${label} changed: ${list(changes.changed)}`);
+    }
+    if (report.combined.added.length)
+        parts.push(`combines also ${list(report.combined.added)}`);
+    if (report.combined.removed.length)
+        parts.push(`no longer combines ${list(report.combined.removed)}`);
+    if (report.configuration.length)
+        parts.push(`configuration: ${list(report.configuration)}`);
+    if (report.other.length)
+        parts.push(`also changed: ${list(report.other)}`);
+    return `${name} — ${parts.length ? parts.join('; ') : 'changed'}`;
+}
+function compactDashboard(board, reports) {
+    const parts = [];
+    const change = board.change;
+    if (change && change.kind !== 'changed')
+        parts.push(change.kind);
+    if (change?.recreated)
+        parts.push('re-created');
+    if (change?.previousName !== undefined)
+        parts.push('renamed');
+    if (change?.kind === 'changed' && change.tiles.length) {
+        parts.push(plural(change.tiles.length, 'tile change'));
+    }
+    if (reports)
+        parts.push(plural(reports, 'report') + ' changed');
+    if (!parts.length)
+        parts.push('changed');
+    return `- **${escapeMarkdown(board.name)}** — ${parts.join(', ')}`;
+}
+function compactReport(report) {
+    const name = `- report *${escapeMarkdown(report.name)}*`;
+    if (report.kind !== 'changed')
+        return `${name} — ${report.kind}`;
+    const aspects = [
+        ['renamed', report.previousName !== undefined],
+        ['description', report.description],
+        ['visualization', report.visualization],
+        ['view', report.view],
+        ['group-by', report.groupBy],
+        ['distributed-by', report.distributedBy],
+        ['filters', hasAny(report.filters)],
+        ['definitions', hasAny(report.definitions)],
+        ['combined reports', report.combined.added.length + report.combined.removed.length > 0],
+        ['configuration', report.configuration.length > 0],
+        ['other fields', report.other.length > 0]
+    ].filter(([, present]) => Boolean(present));
+    return `${name} — changed: ${aspects.map(([label]) => label).join(', ') || 'details'}`;
+}
+function hasAny(changes) {
+    return changes.added.length + changes.removed.length + changes.changed.length > 0;
+}
+function list(items) {
+    return items.map(escapeMarkdown).join(', ');
+}
+function plural(count, noun) {
+    return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+function summary_lines_point(p) {
+    return `(${p.x},${p.y})`;
+}
+function summary_lines_size(s) {
+    return `${s.width}×${s.height}`;
+}
+
 ;// CONCATENATED MODULE: ./src/github/summary-markdown.ts
+
+
 
 /** Most dashboards pictured in one body; the others' pictures are among the changed files. */
 const MAX_PICTURES = 10;
@@ -51165,182 +51358,9 @@ function dashboardsToShow(summary) {
         shown.set(change.id, { id: change.id, name: change.name, change });
     return sortNamed([...shown.values()]);
 }
-function countText(counts) {
-    const parts = [];
-    if (counts.added)
-        parts.push(`${counts.added} added`);
-    if (counts.removed)
-        parts.push(`${counts.removed} removed`);
-    if (counts.changed) {
-        parts.push(`${counts.changed} changed${counts.renamed ? ` (${counts.renamed} renamed)` : ''}`);
-    }
-    return parts.length ? parts.join(', ') : 'no changes';
-}
-function dashboardLine(board) {
-    const name = `**${escapeMarkdown(board.name)}**`;
-    const change = board.change;
-    if (!change)
-        return `- ${name}`;
-    if (change.kind === 'added')
-        return `- ${name} — added, ${plural(change.tileCount, 'tile')}`;
-    if (change.kind === 'removed')
-        return `- ${name} — removed`;
-    const parts = [];
-    if (change.recreated)
-        parts.push('re-created in Optimize (new ids for it and its reports)');
-    if (change.previousName !== undefined) {
-        parts.push(`renamed from **${escapeMarkdown(change.previousName)}**`);
-    }
-    if (change.description)
-        parts.push('description changed');
-    if (change.filters.added.length)
-        parts.push(`filters added: ${list(change.filters.added)}`);
-    if (change.filters.removed.length)
-        parts.push(`filters removed: ${list(change.filters.removed)}`);
-    parts.push(...change.tiles.map(tileText));
-    if (change.other.length)
-        parts.push(`also changed: ${list(change.other)}`);
-    return `- ${name} — ${parts.join('; ')}`;
-}
-function tileText(change) {
-    const { tile } = change;
-    const label = tile.type === 'text'
-        ? 'text tile'
-        : tile.type === 'external_url'
-            ? `external page tile *${escapeMarkdown(tile.label)}*`
-            : `tile *${escapeMarkdown(tile.label)}*`;
-    const at = summary_markdown_point(change.position);
-    if (change.kind === 'added')
-        return `${label} added at ${at}, ${summary_markdown_size(change.dimensions)}`;
-    if (change.kind === 'removed')
-        return `${label} removed from ${at}`;
-    const previous = change.previous ?? change;
-    const parts = [];
-    if (change.moved)
-        parts.push(`moved from ${summary_markdown_point(previous.position)} to ${at}`);
-    if (change.resized) {
-        parts.push(`resized from ${summary_markdown_size(previous.dimensions)} to ${summary_markdown_size(change.dimensions)}`);
-    }
-    if (change.reconfigured) {
-        const what = tile.type === 'text' ? 'text edited' : 'tile options changed';
-        parts.push(change.moved ? what : `at ${at} ${what}`);
-    }
-    return `${label} ${parts.join(', ')}`;
-}
-function reportLine(report) {
-    const name = `report *${escapeMarkdown(report.name)}*`;
-    if (report.kind !== 'changed') {
-        const shows = report.shows ? ` (${escapeMarkdown(report.shows)})` : '';
-        return `${name} — ${report.kind}${shows}`;
-    }
-    const parts = [];
-    if (report.previousName !== undefined) {
-        parts.push(`renamed from *${escapeMarkdown(report.previousName)}*`);
-    }
-    if (report.description)
-        parts.push('description changed');
-    const value = (label, change) => {
-        if (change)
-            parts.push(`${label} ${escapeMarkdown(change.from)} → ${escapeMarkdown(change.to)}`);
-    };
-    value('visualization', report.visualization);
-    value('view', report.view);
-    value('group-by', report.groupBy);
-    value('distributed-by', report.distributedBy);
-    for (const [label, changes] of [
-        ['filter', report.filters],
-        ['definition', report.definitions]
-    ]) {
-        if (changes.added.length)
-            parts.push(`${label} added: ${list(changes.added)}`);
-        if (changes.removed.length)
-            parts.push(`${label} removed: ${list(changes.removed)}`);
-        if (changes.changed.length)
-            parts.push(`${label} changed: ${list(changes.changed)}`);
-    }
-    if (report.combined.added.length)
-        parts.push(`combines also ${list(report.combined.added)}`);
-    if (report.combined.removed.length)
-        parts.push(`no longer combines ${list(report.combined.removed)}`);
-    if (report.configuration.length)
-        parts.push(`configuration: ${list(report.configuration)}`);
-    if (report.other.length)
-        parts.push(`also changed: ${list(report.other)}`);
-    return `${name} — ${parts.length ? parts.join('; ') : 'changed'}`;
-}
-function compactDashboard(board, reports) {
-    const parts = [];
-    const change = board.change;
-    if (change && change.kind !== 'changed')
-        parts.push(change.kind);
-    if (change?.recreated)
-        parts.push('re-created');
-    if (change?.previousName !== undefined)
-        parts.push('renamed');
-    if (change?.kind === 'changed' && change.tiles.length) {
-        parts.push(plural(change.tiles.length, 'tile change'));
-    }
-    if (reports)
-        parts.push(plural(reports, 'report') + ' changed');
-    if (!parts.length)
-        parts.push('changed');
-    return `- **${escapeMarkdown(board.name)}** — ${parts.join(', ')}`;
-}
-function compactReport(report) {
-    const name = `- report *${escapeMarkdown(report.name)}*`;
-    if (report.kind !== 'changed')
-        return `${name} — ${report.kind}`;
-    const aspects = [
-        ['renamed', report.previousName !== undefined],
-        ['description', report.description],
-        ['visualization', report.visualization],
-        ['view', report.view],
-        ['group-by', report.groupBy],
-        ['distributed-by', report.distributedBy],
-        ['filters', hasAny(report.filters)],
-        ['definitions', hasAny(report.definitions)],
-        ['combined reports', report.combined.added.length + report.combined.removed.length > 0],
-        ['configuration', report.configuration.length > 0],
-        ['other fields', report.other.length > 0]
-    ].filter(([, present]) => Boolean(present));
-    return `${name} — changed: ${aspects.map(([label]) => label).join(', ') || 'details'}`;
-}
-function hasAny(changes) {
-    return changes.added.length + changes.removed.length + changes.changed.length > 0;
-}
-function list(items) {
-    return items.map(escapeMarkdown).join(', ');
-}
-function plural(count, noun) {
-    return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
-function summary_markdown_point(p) {
-    return `(${p.x},${p.y})`;
-}
-function summary_markdown_size(s) {
-    return `${s.width}×${s.height}`;
-}
-/**
- * Text safe to put anywhere in a Markdown line: control characters become
- * spaces, format characters (bidi overrides, zero-width marks) are dropped,
- * and everything Markdown or HTML could act on is escaped. A zero-width space
- * (as Renovate does) keeps `@team` from notifying anyone and URLs from linking.
- */
-function escapeMarkdown(text) {
-    return text
-        .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
-        .replace(/[\p{Cc}\u2028\u2029]/gu, ' ')
-        .replace(/\p{Cf}/gu, '')
-        .replace(/[\\`*_[\]|~#!]/g, char => `\\${char}`)
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/@/g, '@&#8203;')
-        .replace(/:\/\//g, ':&#8203;//')
-        .replace(/\bwww\./gi, match => `${match.slice(0, 3)}&#8203;.`);
-}
 
 ;// CONCATENATED MODULE: ./src/github/summary.ts
+
 
 
 
@@ -60458,6 +60478,11 @@ function planText(plan) {
 }
 
 ;// CONCATENATED MODULE: ./src/entities/promotion-markdown.ts
+/**
+ * Pure: the plan as Markdown, for the job summary and the pull-request
+ * comment. Deterministic: the same plan gives the same text.
+ */
+
 const STATUS_ICONS = {
     ok: '✅',
     failed: '❌',
@@ -60481,7 +60506,7 @@ function renderPlanMarkdown(plan, options = {}) {
     lines.push(`### ${failed ? '❌' : plan.hasChanges ? '📝' : '✅'} ${title} for collection \`${plan.collectionId}\`: ${totals}`, '');
     lines.push('**Prerequisites**', '');
     for (const p of plan.prerequisites)
-        lines.push(`- ${STATUS_ICONS[p.status]} **${p.check}**: ${promotion_markdown_escapeMarkdown(p.message)}`);
+        lines.push(`- ${STATUS_ICONS[p.status]} **${p.check}**: ${escapeMarkdown(p.message)}`);
     lines.push('');
     const items = plan.items ?? [];
     const changing = items.filter(i => i.action !== 'unchanged');
@@ -60491,7 +60516,7 @@ function renderPlanMarkdown(plan, options = {}) {
             const details = [...item.reasons, ...item.changes.map(c => `• ${c}`)];
             if (item.targetIds.length)
                 details.push(`target: ${item.targetIds.join(', ')}`);
-            lines.push(`| ${ACTION_WORDS[item.action]} | ${item.kind} | ${promotion_markdown_escapeMarkdown(item.name)} | ${item.file ? `\`${item.file}\`` : ''} | ${details.map(promotion_markdown_escapeMarkdown).join('<br>')} |`);
+            lines.push(`| ${ACTION_WORDS[item.action]} | ${item.kind} | ${escapeMarkdown(item.name)} | ${item.file ? `\`${item.file}\`` : ''} | ${details.map(escapeMarkdown).join('<br>')} |`);
         }
         lines.push('');
     }
@@ -60499,14 +60524,14 @@ function renderPlanMarkdown(plan, options = {}) {
         lines.push('Nothing to create, replace or delete.', '');
     }
     if (plan.orphanedReports?.length) {
-        lines.push(`<details><summary>${plan.orphanedReports.length} reports that nothing references any more are deleted after the dashboards that used them</summary>`, '', ...promotion_markdown_cut(plan.orphanedReports.map(r => `- ${promotion_markdown_escapeMarkdown(r.name)} (\`${r.id}\`)`)), '', '</details>', '');
+        lines.push(`<details><summary>${plan.orphanedReports.length} reports that nothing references any more are deleted after the dashboards that used them</summary>`, '', ...promotion_markdown_cut(plan.orphanedReports.map(r => `- ${escapeMarkdown(r.name)} (\`${r.id}\`)`)), '', '</details>', '');
     }
     const unchanged = items.filter(i => i.action === 'unchanged');
     if (unchanged.length > 0) {
-        lines.push(`<details><summary>${unchanged.length} unchanged (ids stay)</summary>`, '', ...promotion_markdown_cut(unchanged.map(i => `- ${i.kind} ${promotion_markdown_escapeMarkdown(i.name)} (\`${i.targetIds[0]}\`)`)), '', '</details>', '');
+        lines.push(`<details><summary>${unchanged.length} unchanged (ids stay)</summary>`, '', ...promotion_markdown_cut(unchanged.map(i => `- ${i.kind} ${escapeMarkdown(i.name)} (\`${i.targetIds[0]}\`)`)), '', '</details>', '');
     }
     if (plan.unmanaged?.length) {
-        lines.push(`<details><summary>${plan.unmanaged.length} in the collection but not in git (kept; set prune to delete them)</summary>`, '', ...promotion_markdown_cut(plan.unmanaged.map(r => `- ${r.kind} ${promotion_markdown_escapeMarkdown(r.name)} (\`${r.id}\`)`)), '', '</details>', '');
+        lines.push(`<details><summary>${plan.unmanaged.length} in the collection but not in git (kept; set prune to delete them)</summary>`, '', ...promotion_markdown_cut(plan.unmanaged.map(r => `- ${r.kind} ${escapeMarkdown(r.name)} (\`${r.id}\`)`)), '', '</details>', '');
     }
     return `${lines.join('\n').trimEnd()}\n`;
 }
@@ -60514,10 +60539,6 @@ function promotion_markdown_cut(lines) {
     if (lines.length <= MAX_LISTED)
         return lines;
     return [...lines.slice(0, MAX_LISTED), `- … and ${lines.length - MAX_LISTED} more`];
-}
-/** Markdown table cells: pipes, backticks and line breaks would break the table. */
-function promotion_markdown_escapeMarkdown(text) {
-    return text.replace(/[\\`*_[\]<>|]/g, c => `\\${c}`).replace(/\r?\n/g, ' ');
 }
 
 ;// CONCATENATED MODULE: ./src/entities/promotion-definitions.ts
@@ -60671,7 +60692,7 @@ function tenantId(tenant) {
     return typeof tenant === 'string' ? tenant : null;
 }
 
-;// CONCATENATED MODULE: ./src/entities/promotion-index.ts
+;// CONCATENATED MODULE: ./src/entities/index-versions.ts
 /**
  * Pure: which index versions the target expects and whether the files carry
  * them. Optimize refuses an import unless every entity's `sourceIndexVersion`
@@ -61369,7 +61390,7 @@ function compareRefs(a, b) {
 function computePlan(input) {
     const { git, target } = input;
     const gitPrints = new Fingerprinter(git);
-    const targetPrints = new Fingerprinter(target);
+    const targetPrints = input.targetPrints ?? new Fingerprinter(target);
     const items = [];
     const unmanaged = [];
     const gitStandalone = standaloneReports(git);
@@ -61687,6 +61708,111 @@ async function variableCheck(dashboards, dryRun) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/promotion/target-checks.ts
+/**
+ * The prerequisites of a plan that ask the target (and the engine): is the
+ * collection there, could it be read, may its listings be cut short, do the
+ * definitions exist. Each answers one Prerequisite line of the plan.
+ */
+
+
+
+/**
+ * A listing of LIST_FETCH_LIMIT entities may be cut short: the plan may miss
+ * what lies beyond. It says so; with prune it refuses, since what it cannot
+ * see it cannot keep apart from what it would delete.
+ */
+function listingCheck(content, prune) {
+    const cut = truncatedListings(content.dashboardIds, content.reportIds);
+    if (cut.length === 0)
+        return undefined;
+    const what = `the target lists exactly ${LIST_FETCH_LIMIT} ${cut.join(' and ')}, where Optimize stops a listing (LIST_FETCH_LIMIT): the collection may hold more, which this plan cannot see`;
+    return prune
+        ? {
+            check: 'listing',
+            status: 'failed',
+            message: `${what}; prune cannot rely on it. Split the collection, or run without prune`
+        }
+        : {
+            check: 'listing',
+            status: 'warning',
+            message: `${what}: a dashboard beyond it would be imported again instead of found unchanged`
+        };
+}
+function connectionFailure(error, baseUrl) {
+    if (error instanceof OptimizeApiError &&
+        (error.status === 401 || error.status === 403 || error.kind === 'auth'))
+        return { check: 'credentials', status: 'failed', message: error.message };
+    const detail = error instanceof OptimizeApiError
+        ? `${error.message} ${describeErrorBody(error.body)}`.trim()
+        : String(error);
+    return {
+        check: 'target',
+        status: 'failed',
+        message: `could not read the collection from ${baseUrl}: ${detail}`
+    };
+}
+async function collectionCheck(client, collectionId, target) {
+    const check = 'collection';
+    if (target.collection)
+        return {
+            check,
+            status: 'ok',
+            message: `'${target.collection.name ?? collectionId}' (${collectionId}) exists`
+        };
+    // 404: an unknown collection, or an Optimize before 8.6 without the endpoint.
+    const collections = await client.listCollections();
+    if (collections !== undefined)
+        return {
+            check,
+            status: 'failed',
+            message: `collection '${collectionId}' does not exist in the target`
+        };
+    const count = target.dashboardIds.length + target.reportIds.length;
+    if (count > 0)
+        return {
+            check,
+            status: 'ok',
+            message: `exists: it lists ${count} entities (this Optimize has no collection endpoint, so the listing tells)`
+        };
+    return {
+        check,
+        status: 'warning',
+        message: `cannot be checked: this Optimize has no collection endpoint (before 8.6) and lists an unknown collection as empty; Optimize checks it at import, before it writes anything`
+    };
+}
+async function definitionsCheck(settings, client, needs) {
+    const check = 'definitions';
+    if (!settings.definitionsUrl)
+        return {
+            check,
+            status: 'skipped',
+            message: `no 'definitions-url': Optimize checks that the ${needs.length} definitions exist at import, before it writes anything`
+        };
+    try {
+        const result = await checkDefinitions(settings.definitionsUrl, needs, async (method, url, body) => client.requestWithCredentials(method, url, body));
+        const api = result.api === 'camunda8' ? 'Camunda 8' : 'Camunda 7';
+        if (result.missing.length > 0)
+            return {
+                check,
+                status: 'failed',
+                message: `${api} at ${settings.definitionsUrl}: ${result.missing.join('; ')}`
+            };
+        return {
+            check,
+            status: 'ok',
+            message: `all ${result.found} definitions exist in ${api} at ${settings.definitionsUrl}`
+        };
+    }
+    catch (error) {
+        return {
+            check,
+            status: 'failed',
+            message: `could not ask ${settings.definitionsUrl}: ${error.message}`
+        };
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/promotion/plan-file.ts
 /**
  * Reading and writing plan files (plan-file, approved-plan) without
@@ -61736,7 +61862,7 @@ function openNoFollow(file, flags, what) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/entities/promotion-checks.ts
+;// CONCATENATED MODULE: ./src/entities/file-checks.ts
 /**
  * Pure: the offline checks of `validate` (and the first prerequisite of `plan`
  * and `import`). They mirror what Optimize's import refuses (optimize-api.md
@@ -61748,7 +61874,7 @@ function openNoFollow(file, flags, what) {
 
 /** Optimize accepts null or 1–400 characters; "" is refused (§4.1 step 9a). */
 const MAX_DESCRIPTION_LENGTH = 400;
-const promotion_checks_TYPE_WORDS = {
+const file_checks_TYPE_WORDS = {
     single_process_report: 'process reports',
     single_decision_report: 'decision reports',
     combined_report: 'combined reports',
@@ -61886,9 +62012,9 @@ function checkIndexVersions(files, at) {
                     continue;
                 }
                 if (!known.includes(version))
-                    at(file, ['sourceIndexVersion'], `sourceIndexVersion ${version} is not one Optimize uses for ${promotion_checks_TYPE_WORDS[type]} (known: ${known.join(', ')})`);
+                    at(file, ['sourceIndexVersion'], `sourceIndexVersion ${version} is not one Optimize uses for ${file_checks_TYPE_WORDS[type]} (known: ${known.join(', ')})`);
                 if (majority && version !== majority[0] && majority[0] !== null)
-                    at(file, ['sourceIndexVersion'], `sourceIndexVersion ${version} differs from the other ${promotion_checks_TYPE_WORDS[type]} (${majority[0]} in ${majority[1].length} files); export all files from one Optimize version`);
+                    at(file, ['sourceIndexVersion'], `sourceIndexVersion ${version} differs from the other ${file_checks_TYPE_WORDS[type]} (${majority[0]} in ${majority[1].length} files); export all files from one Optimize version`);
             }
         }
     }
@@ -61960,7 +62086,7 @@ function problemSummary(settings, problems, counts) {
         '| --- | --- | --- |'
     ];
     for (const problem of problems) {
-        lines.push(`| \`${workspaceFile(settings, problem.file)}\` | ${problem.line ?? ''} | ${promotion_markdown_escapeMarkdown(problem.message)} |`);
+        lines.push(`| \`${workspaceFile(settings, problem.file)}\` | ${problem.line ?? ''} | ${escapeMarkdown(problem.message)} |`);
     }
     return `${lines.join('\n')}\n`;
 }
@@ -61982,7 +62108,6 @@ function workspaceFile(settings, file) {
  * (dry-run-check.ts). Written as plan.json (canonical, deterministic) and as
  * Markdown. `import` writes nothing unless every prerequisite passed.
  *
- * Over 300 lines: the steps above read best in one place, in order.
  */
 
 
@@ -62131,12 +62256,14 @@ async function preparePlan(settings, io, client) {
     // 5. The plan itself, and the bound on what it may delete.
     const git = indexEntities(entities);
     const files = new Map(loaded.files.map(f => [f.entity.id, f.file]));
+    const targetPrints = new Fingerprinter(content.index);
     const body = computePlan({
         git,
         files,
         target: content.index,
         targetReportIds: new Set(content.reportIds),
-        prune: settings.prune
+        prune: settings.prune,
+        targetPrints
     });
     prerequisites.push(deletionCheck(body, content.index.dashboards.length, settings.maxDeletions));
     const decisionXml = new Map(loaded.files.map(f => [f.entity.id, f.decisionXml]));
@@ -62170,116 +62297,20 @@ async function preparePlan(settings, io, client) {
         body,
         twoStep
     };
-    return finish(context, planBasis(loaded.texts, content.index));
+    return finish(context, planBasis(loaded.texts, content.index, targetPrints));
 }
 /** What the plan was computed from (PlanBasis): file and target digests, sorted. */
-function planBasis(texts, target) {
+function planBasis(texts, target, prints) {
     const files = {};
     for (const file of [...texts.keys()].sort())
         files[file] = (0,external_node_crypto_.createHash)('sha256')
             .update(texts.get(file) ?? '')
             .digest('hex');
-    const prints = new Fingerprinter(target);
     const entities = [
         ...target.dashboards.map(d => [`dashboard/${d.id}`, prints.hash(d)]),
         ...[...target.reports.values()].map(r => [`report/${r.id}`, prints.hash(r)])
     ].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return { files, target: Object.fromEntries(entities) };
-}
-/**
- * A listing of LIST_FETCH_LIMIT entities may be cut short: the plan may miss
- * what lies beyond. It says so; with prune it refuses, since what it cannot
- * see it cannot keep apart from what it would delete.
- */
-function listingCheck(content, prune) {
-    const cut = truncatedListings(content.dashboardIds, content.reportIds);
-    if (cut.length === 0)
-        return undefined;
-    const what = `the target lists exactly ${LIST_FETCH_LIMIT} ${cut.join(' and ')}, where Optimize stops a listing (LIST_FETCH_LIMIT): the collection may hold more, which this plan cannot see`;
-    return prune
-        ? {
-            check: 'listing',
-            status: 'failed',
-            message: `${what}; prune cannot rely on it. Split the collection, or run without prune`
-        }
-        : {
-            check: 'listing',
-            status: 'warning',
-            message: `${what}: a dashboard beyond it would be imported again instead of found unchanged`
-        };
-}
-function connectionFailure(error, baseUrl) {
-    if (error instanceof OptimizeApiError &&
-        (error.status === 401 || error.status === 403 || error.kind === 'auth'))
-        return { check: 'credentials', status: 'failed', message: error.message };
-    const detail = error instanceof OptimizeApiError
-        ? `${error.message} ${describeErrorBody(error.body)}`.trim()
-        : String(error);
-    return {
-        check: 'target',
-        status: 'failed',
-        message: `could not read the collection from ${baseUrl}: ${detail}`
-    };
-}
-async function collectionCheck(client, collectionId, target) {
-    const check = 'collection';
-    if (target.collection)
-        return {
-            check,
-            status: 'ok',
-            message: `'${target.collection.name ?? collectionId}' (${collectionId}) exists`
-        };
-    // 404: an unknown collection, or an Optimize before 8.6 without the endpoint.
-    const collections = await client.listCollections();
-    if (collections !== undefined)
-        return {
-            check,
-            status: 'failed',
-            message: `collection '${collectionId}' does not exist in the target`
-        };
-    const count = target.dashboardIds.length + target.reportIds.length;
-    if (count > 0)
-        return {
-            check,
-            status: 'ok',
-            message: `exists: it lists ${count} entities (this Optimize has no collection endpoint, so the listing tells)`
-        };
-    return {
-        check,
-        status: 'warning',
-        message: `cannot be checked: this Optimize has no collection endpoint (before 8.6) and lists an unknown collection as empty; Optimize checks it at import, before it writes anything`
-    };
-}
-async function definitionsCheck(settings, client, needs) {
-    const check = 'definitions';
-    if (!settings.definitionsUrl)
-        return {
-            check,
-            status: 'skipped',
-            message: `no 'definitions-url': Optimize checks that the ${needs.length} definitions exist at import, before it writes anything`
-        };
-    try {
-        const result = await checkDefinitions(settings.definitionsUrl, needs, async (method, url, body) => client.requestWithCredentials(method, url, body));
-        const api = result.api === 'camunda8' ? 'Camunda 8' : 'Camunda 7';
-        if (result.missing.length > 0)
-            return {
-                check,
-                status: 'failed',
-                message: `${api} at ${settings.definitionsUrl}: ${result.missing.join('; ')}`
-            };
-        return {
-            check,
-            status: 'ok',
-            message: `all ${result.found} definitions exist in ${api} at ${settings.definitionsUrl}`
-        };
-    }
-    catch (error) {
-        return {
-            check,
-            status: 'failed',
-            message: `could not ask ${settings.definitionsUrl}: ${error.message}`
-        };
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/optimize/deletions.ts
