@@ -42,7 +42,11 @@ export function createActionIo(): Io {
   const clean = (text: string): string => redactor.redact(text)
   return {
     info: message => core.info(clean(message)),
-    debug: message => core.debug(clean(message)),
+    // Debug lines (one per file written, among others) are not sent to the
+    // runner at all unless step debug logging is on.
+    debug: message => {
+      if (stepDebug()) core.debug(clean(message))
+    },
     warning: (message, where) => core.warning(clean(message), toProperties(where)),
     error: (message, where) => core.error(clean(message), toProperties(where)),
     group: async (title, fn) => core.group(clean(title), fn),
@@ -58,6 +62,11 @@ export function createActionIo(): Io {
       await core.summary.addRaw(markdown, true).write()
     }
   }
+}
+
+/** Step debug logging: the runner sets RUNNER_DEBUG=1 when ACTIONS_STEP_DEBUG is on. */
+function stepDebug(): boolean {
+  return core.isDebug() || process.env.ACTIONS_STEP_DEBUG === 'true'
 }
 
 function toProperties(where?: Annotation): core.AnnotationProperties | undefined {
