@@ -1,7 +1,8 @@
 /**
  * Where a command's messages, secrets and outputs go. The action sends them to
- * the runner through @actions/core; the CLI prints plain text. Commands take an
- * `Io` and never import @actions/core themselves, so both front ends behave alike.
+ * the runner through @actions/core; the CLI prints them as plain text on
+ * stderr, keeping stdout for its results. Commands take an `Io` and never
+ * import @actions/core themselves, so both front ends behave alike.
  *
  * An Io also knows the run's secrets: `setSecret` masks one in the runner's log
  * and adds it to what `redact` removes (src/redact.ts). Every log line goes
@@ -89,32 +90,43 @@ export const silentIo: Io = {
   appendSummary: async () => {}
 }
 
-/** Plain text on stdout/stderr for the CLI; secrets are redacted from every line it prints. */
-export function createCliIo(
-  options: {verbose?: boolean} = {}
-): Io & {outputs: Map<string, string>} {
+export interface CliIoOptions {
+  /** Also the debug lines (among them one line per file written). */
+  verbose?: boolean
+  /** Only warnings and errors. */
+  quiet?: boolean
+  /** Rewrites each line before it is printed (the CLI names inputs as flags). */
+  rename?: (text: string) => string
+}
+
+/**
+ * The CLI's Io: every message on stderr, so stdout holds only the results,
+ * which cli.ts prints itself (cli-results.ts). Secrets are redacted from
+ * every line.
+ */
+export function createCliIo(options: CliIoOptions = {}): Io {
   const redactor = new Redactor()
-  const outputs = new Map<string, string>()
   const redact = (text: string): string => redactor.redact(text)
+  const rename = options.rename ?? ((text: string): string => text)
+  const say = (line: string): void => void process.stderr.write(`${rename(redact(line))}\n`)
   const where = (w?: Annotation): string =>
     w?.file ? `${w.file}${w.line ? `:${w.line}` : ''}${w.column ? `:${w.column}` : ''}: ` : ''
   return {
-    outputs,
-    info: message => process.stdout.write(`${redact(message)}\n`),
-    debug: message => {
-      if (options.verbose) process.stderr.write(`debug: ${redact(message)}\n`)
+    info: message => {
+      if (!options.quiet) say(message)
     },
-    warning: (message, w) => process.stderr.write(`warning: ${where(w)}${redact(message)}\n`),
-    error: (message, w) => process.stderr.write(`error: ${where(w)}${redact(message)}\n`),
+    debug: message => {
+      if (options.verbose) say(`debug: ${message}`)
+    },
+    warning: (message, w) => say(`warning: ${where(w)}${message}`),
+    error: (message, w) => say(`error: ${where(w)}${message}`),
     group: async (title, fn) => {
-      process.stdout.write(`== ${redact(title)}\n`)
+      if (!options.quiet) say(`== ${title}`)
       return fn()
     },
     setSecret: secret => redactor.add(secret),
     redact,
-    setOutput: (name, value) => {
-      outputs.set(name, redact(value))
-    },
+    setOutput: () => {},
     appendSummary: async () => {}
   }
 }
