@@ -53,11 +53,22 @@ export const Output = {
 export const Commands = ['export', 'validate', 'plan', 'import', 'export-data'] as const
 export type Command = (typeof Commands)[number]
 
-/** Environment variables the CLI reads secrets from, so they stay out of shell history. */
-export const SecretEnv: Partial<Record<InputName, string>> = {
+/** The command line's name: the package, its `bin`, and the first word of its help. */
+export const CLI_NAME = 'optimize-as-code'
+
+/**
+ * Environment variables the CLI reads an option from when its flag is not
+ * given: the connection settings, so secrets stay out of shell history and a
+ * shell can keep them for every command.
+ */
+export const CliEnv: Partial<Record<InputName, string>> = {
+  'optimize-url': 'OPTIMIZE_URL',
   'access-token': 'OPTIMIZE_ACCESS_TOKEN',
-  'client-secret': 'OPTIMIZE_CLIENT_SECRET',
   'client-id': 'OPTIMIZE_CLIENT_ID',
+  'client-secret': 'OPTIMIZE_CLIENT_SECRET',
+  'oauth-url': 'OPTIMIZE_OAUTH_URL',
+  audience: 'OPTIMIZE_AUDIENCE',
+  scope: 'OPTIMIZE_SCOPE',
   'github-token': 'GITHUB_TOKEN'
 }
 

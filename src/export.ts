@@ -94,16 +94,24 @@ export async function runExport(
   const names = new Map(read.manifest?.entities.map(entry => [entry.id, entry.name]))
   for (const id of dangling) io.warning(danglingMessage(id, names.get(id)))
 
+  const toWorkspace = (file: string): string => path.posix.join(settings.relativePath, file)
+  // One line per file only in debug mode: a collection makes thousands.
   const written = await io.group(
     `Writing ${files.length} files to ${settings.relativePath}`,
-    async () => writeManagedFiles(settings.path, files, current.manifest, current.texts)
+    async () => {
+      const outcome = await writeManagedFiles(settings.path, files, current.manifest, current.texts)
+      const {changed, removed} = outcome
+      for (const file of changed) io.debug(`wrote ${toWorkspace(file)}`)
+      for (const file of removed) io.debug(`removed ${toWorkspace(file)}`)
+      io.info(
+        `${changed.length} files new or changed, ${removed.length} removed, ${files.length - changed.length} unchanged`
+      )
+      return outcome
+    }
   )
-  const toWorkspace = (file: string): string => path.posix.join(settings.relativePath, file)
   const changedFiles = [...written.changed, ...written.removed]
     .map(toWorkspace)
     .sort(compareStrings)
-  for (const file of written.changed) io.info(`wrote ${toWorkspace(file)}`)
-  for (const file of written.removed) io.info(`removed ${toWorkspace(file)}`)
 
   const problems = dangling.map(id => danglingMessage(id, names.get(id)))
   const summary = exportSummary(

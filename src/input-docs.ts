@@ -15,6 +15,9 @@ export interface InputDoc {
   secret?: boolean
 }
 
+/** The commands that talk to Optimize, and so take the connection inputs. */
+const WITH_OPTIMIZE = ['export', 'plan', 'import', 'export-data']
+
 export const INPUT_DOCS: InputDoc[] = [
   {
     name: Input.Command,
@@ -24,33 +27,43 @@ export const INPUT_DOCS: InputDoc[] = [
   {
     name: Input.OptimizeUrl,
     description: 'Base URL of Optimize, including the /<clusterId> part on Camunda SaaS.',
-    commands: ['export', 'plan', 'import', 'export-data']
+    commands: WITH_OPTIMIZE
   },
   {
     name: Input.AccessToken,
     description: "Static API token (Optimize's api.accessToken). Not together with client-id.",
-    secret: true
+    secret: true,
+    commands: WITH_OPTIMIZE
   },
   {
     name: Input.ClientId,
     description:
-      'OAuth2 client ID for the client-credentials grant (Camunda SaaS, Identity/Keycloak).'
+      'OAuth2 client ID for the client-credentials grant (Camunda SaaS, Identity/Keycloak).',
+    commands: WITH_OPTIMIZE
   },
-  {name: Input.ClientSecret, description: 'OAuth2 client secret.', secret: true},
+  {
+    name: Input.ClientSecret,
+    description: 'OAuth2 client secret.',
+    secret: true,
+    commands: WITH_OPTIMIZE
+  },
   {
     name: Input.OauthUrl,
     description:
-      'Token endpoint. Default on Camunda SaaS: https://login.cloud.camunda.io/oauth/token.'
+      'Token endpoint. Default on Camunda SaaS: https://login.cloud.camunda.io/oauth/token.',
+    commands: WITH_OPTIMIZE
   },
   {
     name: Input.Audience,
     description:
-      'Token audience, sent only when set (default on Camunda SaaS: optimize.camunda.io). Keycloak ignores it and takes the audience from the client; Auth0 needs it.'
+      'Token audience, sent only when set (default on Camunda SaaS: optimize.camunda.io). Keycloak ignores it and takes the audience from the client; Auth0 needs it.',
+    commands: WITH_OPTIMIZE
   },
   {
     name: Input.Scope,
     description:
-      'Token scope, sent only when set. Microsoft Entra ID requires it for client credentials: <application ID URI of Optimize>/.default.'
+      'Token scope, sent only when set. Microsoft Entra ID requires it for client credentials: <application ID URI of Optimize>/.default.',
+    commands: WITH_OPTIMIZE
   },
   {
     name: Input.DashboardIds,
@@ -72,27 +85,32 @@ export const INPUT_DOCS: InputDoc[] = [
   {
     name: Input.Path,
     description: 'Folder of the entity files, relative to the workspace.',
-    default: 'optimize'
+    default: 'optimize',
+    commands: ['export', 'validate', 'plan', 'import']
   },
   {
     name: Input.Timeout,
     description: 'Seconds to wait for one HTTP request (1-600).',
-    default: '30'
+    default: '30',
+    commands: WITH_OPTIMIZE
   },
   {
     name: Input.Retries,
     description: 'Retries of a read-only request after a transient failure (0-10).',
-    default: '4'
+    default: '4',
+    commands: WITH_OPTIMIZE
   },
   {
     name: Input.Concurrency,
     description: 'Most requests to Optimize in flight at once (1-32).',
-    default: '4'
+    default: '4',
+    commands: WITH_OPTIMIZE
   },
   {
     name: Input.BatchSize,
     description: 'Most IDs per bulk export request, and dashboards per import request (1-1000).',
-    default: '100'
+    default: '100',
+    commands: ['export', 'plan', 'import']
   },
   {
     name: Input.BatchBytes,
@@ -113,7 +131,8 @@ export const INPUT_DOCS: InputDoc[] = [
     description:
       'Token for pushing and pull requests (needs contents: write and pull-requests: write).',
     default: '${{ github.token }}',
-    secret: true
+    secret: true,
+    commands: ['export', 'plan']
   },
   {
     name: Input.Branch,
@@ -207,7 +226,10 @@ export const INPUT_DOCS: InputDoc[] = [
 
 export const OUTPUT_DOCS: {name: string; description: string}[] = [
   {name: Output.Changed, description: "export: 'true' when any file changed."},
-  {name: Output.Files, description: 'JSON list of the files written, relative to the workspace.'},
+  {
+    name: Output.Files,
+    description: 'export, export-data: JSON list of the files written, relative to the workspace.'
+  },
   {name: Output.Summary, description: 'Markdown summary of what the command did.'},
   {
     name: Output.PullRequestNumber,

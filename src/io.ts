@@ -1,7 +1,8 @@
 /**
  * Where a command's messages, secrets and outputs go. The action sends them to
- * the runner through @actions/core; the CLI prints plain text. Commands take an
- * `Io` and never import @actions/core themselves, so both front ends behave alike.
+ * the runner through @actions/core; the CLI prints them as plain text on
+ * stderr, keeping stdout for its results. Commands take an `Io` and never
+ * import @actions/core themselves, so both front ends behave alike.
  *
  * An Io also knows the run's secrets: `setSecret` masks one in the runner's log
  * and adds it to what `redact` removes (src/redact.ts). Every log line goes
@@ -42,7 +43,11 @@ export function createActionIo(): Io {
   const clean = (text: string): string => redactor.redact(text)
   return {
     info: message => core.info(clean(message)),
-    debug: message => core.debug(clean(message)),
+    // Debug lines (one per file written, among others) are not sent to the
+    // runner at all unless step debug logging is on.
+    debug: message => {
+      if (stepDebug()) core.debug(clean(message))
+    },
     warning: (message, where) => core.warning(clean(message), toProperties(where)),
     error: (message, where) => core.error(clean(message), toProperties(where)),
     group: async (title, fn) => core.group(clean(title), fn),
@@ -58,6 +63,11 @@ export function createActionIo(): Io {
       await core.summary.addRaw(markdown, true).write()
     }
   }
+}
+
+/** Step debug logging: the runner sets RUNNER_DEBUG=1 when ACTIONS_STEP_DEBUG is on. */
+function stepDebug(): boolean {
+  return core.isDebug() || process.env.ACTIONS_STEP_DEBUG === 'true'
 }
 
 function toProperties(where?: Annotation): core.AnnotationProperties | undefined {
@@ -80,32 +90,43 @@ export const silentIo: Io = {
   appendSummary: async () => {}
 }
 
-/** Plain text on stdout/stderr for the CLI; secrets are redacted from every line it prints. */
-export function createCliIo(
-  options: {verbose?: boolean} = {}
-): Io & {outputs: Map<string, string>} {
+export interface CliIoOptions {
+  /** Also the debug lines (among them one line per file written). */
+  verbose?: boolean
+  /** Only warnings and errors. */
+  quiet?: boolean
+  /** Rewrites each line before it is printed (the CLI names inputs as flags). */
+  rename?: (text: string) => string
+}
+
+/**
+ * The CLI's Io: every message on stderr, so stdout holds only the results,
+ * which cli.ts prints itself (cli-results.ts). Secrets are redacted from
+ * every line.
+ */
+export function createCliIo(options: CliIoOptions = {}): Io {
   const redactor = new Redactor()
-  const outputs = new Map<string, string>()
   const redact = (text: string): string => redactor.redact(text)
+  const rename = options.rename ?? ((text: string): string => text)
+  const say = (line: string): void => void process.stderr.write(`${rename(redact(line))}\n`)
   const where = (w?: Annotation): string =>
     w?.file ? `${w.file}${w.line ? `:${w.line}` : ''}${w.column ? `:${w.column}` : ''}: ` : ''
   return {
-    outputs,
-    info: message => process.stdout.write(`${redact(message)}\n`),
-    debug: message => {
-      if (options.verbose) process.stderr.write(`debug: ${redact(message)}\n`)
+    info: message => {
+      if (!options.quiet) say(message)
     },
-    warning: (message, w) => process.stderr.write(`warning: ${where(w)}${redact(message)}\n`),
-    error: (message, w) => process.stderr.write(`error: ${where(w)}${redact(message)}\n`),
+    debug: message => {
+      if (options.verbose) say(`debug: ${message}`)
+    },
+    warning: (message, w) => say(`warning: ${where(w)}${message}`),
+    error: (message, w) => say(`error: ${where(w)}${message}`),
     group: async (title, fn) => {
-      process.stdout.write(`== ${redact(title)}\n`)
+      if (!options.quiet) say(`== ${title}`)
       return fn()
     },
     setSecret: secret => redactor.add(secret),
     redact,
-    setOutput: (name, value) => {
-      outputs.set(name, redact(value))
-    },
+    setOutput: () => {},
     appendSummary: async () => {}
   }
 }

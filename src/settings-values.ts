@@ -123,7 +123,7 @@ export function httpUrl(name: InputName, raw: string): string {
   }
   if (url.username || url.password) {
     throw new SettingsError(
-      `Input '${name}' must not carry credentials in the URL; use the credential inputs.`
+      `Input '${name}' must not carry credentials in the URL; use '${Input.AccessToken}', or '${Input.ClientId}' and '${Input.ClientSecret}'.`
     )
   }
   return url.toString()

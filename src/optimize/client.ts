@@ -239,22 +239,26 @@ export class OptimizeClient {
         minTimeout: this.#retryBaseMs,
         factor: 2,
         randomize: true,
-        shouldRetry: ({error}) =>
-          error instanceof OptimizeApiError &&
-          error.isTransient &&
-          (error.retryAfterMs ?? 0) <= this.#maxRetryAfterMs,
-        onFailedAttempt: async ({error, retriesLeft}) => {
+        shouldRetry: ({error, attemptNumber}) =>
+          dnsRetry(error, attemptNumber) ??
+          (error instanceof OptimizeApiError &&
+            error.isTransient &&
+            (error.retryAfterMs ?? 0) <= this.#maxRetryAfterMs),
+        onFailedAttempt: async ({error, retriesLeft, attemptNumber}) => {
           if (!(error instanceof OptimizeApiError) || !error.isTransient || retriesLeft === 0)
             return
+          const dns = dnsRetry(error, attemptNumber)
+          if (dns === false) return
+          const left = dns ? 1 : retriesLeft
           this.io.info(
-            `${error.message}; trying again (${retriesLeft} ${retriesLeft === 1 ? 'try' : 'tries'} left)`
+            `${error.message}; trying again (${left} ${left === 1 ? 'try' : 'tries'} left)`
           )
           if (error.retryAfterMs && error.retryAfterMs <= this.#maxRetryAfterMs)
             await sleep(error.retryAfterMs)
         }
       }).catch((error: unknown) => {
         // Out of tries on a transient failure: the bare status does not tell the user what to do.
-        if (error instanceof OptimizeApiError && error.isTransient) {
+        if (error instanceof OptimizeApiError && error.isTransient && !dnsCode(error)) {
           error.message += `; gave up after ${this.connection.retries} retries. Optimize may be down or overloaded: run again later, or raise 'retries' or 'timeout'.`
         }
         throw error
@@ -385,8 +389,27 @@ export class OptimizeClient {
     try {
       return await sendRequest(url, init, signal, this.dispatcherFor(url))
     } catch (cause) {
-      throw networkError(label, cause, this.connection.timeoutMs)
+      const dns = dnsCode(cause)
+      if (!dns) throw networkError(label, cause, this.connection.timeoutMs)
+      const host = (cause as {hostname?: string}).hostname ?? new URL(url).hostname
+      throw new OptimizeApiError({
+        ...label,
+        kind: 'network',
+        message: `the host name ${host} cannot be resolved (${dns}): check ${this.inputOfHost(host, url)}`,
+        cause
+      })
     }
+  }
+
+  /** The input that names `host`, for a host name that does not resolve. */
+  private inputOfHost(host: string, url: string): string {
+    const {credentials, baseUrl} = this.connection
+    if (host === new URL(baseUrl).hostname) return `'optimize-url'`
+    if (credentials.kind === 'client-credentials' && host === credentials.oauthUrl.hostname)
+      return `'oauth-url'`
+    // The engine the plan asks about definitions, or else the proxy the request went through.
+    if (host === new URL(url).hostname) return `'definitions-url'`
+    return 'the proxy settings (HTTPS_PROXY, HTTP_PROXY)'
   }
 
   /** The token requests' transport: one request, its body as text. */
@@ -463,6 +486,26 @@ export class OptimizeClient {
       return {status: response.status, text: said}
     })
   }
+}
+
+/**
+ * getaddrinfo's failures: ENOTFOUND, no such host (a typo: asking again
+ * cannot help), and EAI_AGAIN, the name server did not answer now (asked
+ * once more). The code of the failure itself or of its cause.
+ */
+function dnsCode(error: unknown): 'ENOTFOUND' | 'EAI_AGAIN' | undefined {
+  for (let e = error; e instanceof Error; e = e.cause) {
+    const code = (e as {code?: unknown}).code
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return code
+  }
+  return undefined
+}
+
+/** Whether a DNS failure is tried again (EAI_AGAIN once); undefined for any other failure. */
+function dnsRetry(error: unknown, attemptNumber: number): boolean | undefined {
+  const code = dnsCode(error)
+  if (code === undefined) return undefined
+  return code === 'EAI_AGAIN' && attemptNumber === 1
 }
 
 /**

@@ -118,13 +118,15 @@ export async function preparePlan(
     collectionId,
     prune: settings.prune
   }
-  const finish = (context?: PlanContext, basis?: PlanBasis): PlanOutcome => {
+  const finish = async (context?: PlanContext, basis?: PlanBasis): Promise<PlanOutcome> => {
     const document = planDocument(target, prerequisites, context?.body, basis)
-    for (const p of prerequisites) {
-      if (p.status === 'failed') io.error(`${p.check}: ${p.message}`)
-      else if (p.status === 'warning') io.warning(`${p.check}: ${p.message}`)
-      else io.info(`${p.check}: ${p.message}`)
-    }
+    await io.group('Prerequisites', async () => {
+      for (const p of prerequisites) {
+        if (p.status === 'failed') io.error(`${p.check}: ${p.message}`)
+        else if (p.status === 'warning') io.warning(`${p.check}: ${p.message}`)
+        else io.info(`${p.check}: ${p.message}`)
+      }
+    })
     return {
       document,
       markdown: renderPlanMarkdown(document),

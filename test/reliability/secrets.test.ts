@@ -573,7 +573,9 @@ describe('transport security', () => {
           '--collection-id',
           'sales',
           '--retries',
-          '0'
+          '0',
+          // Progress goes to stderr too; quiet leaves only warnings and errors there.
+          '--quiet'
         ],
         {
           cwd: ROOT,
