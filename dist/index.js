@@ -36431,11 +36431,21 @@ const Output = {
     Records: 'records'
 };
 const Commands = ['export', 'validate', 'plan', 'import', 'export-data'];
-/** Environment variables the CLI reads secrets from, so they stay out of shell history. */
-const SecretEnv = {
+/** The command line's name: the package, its `bin`, and the first word of its help. */
+const CLI_NAME = 'optimize-as-code';
+/**
+ * Environment variables the CLI reads an option from when its flag is not
+ * given: the connection settings, so secrets stay out of shell history and a
+ * shell can keep them for every command.
+ */
+const CliEnv = {
+    'optimize-url': 'OPTIMIZE_URL',
     'access-token': 'OPTIMIZE_ACCESS_TOKEN',
-    'client-secret': 'OPTIMIZE_CLIENT_SECRET',
     'client-id': 'OPTIMIZE_CLIENT_ID',
+    'client-secret': 'OPTIMIZE_CLIENT_SECRET',
+    'oauth-url': 'OPTIMIZE_OAUTH_URL',
+    audience: 'OPTIMIZE_AUDIENCE',
+    scope: 'OPTIMIZE_SCOPE',
     'github-token': 'GITHUB_TOKEN'
 };
 const SAAS_HOST_SUFFIX = 'optimize.camunda.io';
@@ -52515,19 +52525,24 @@ class OptimizeClient {
                 minTimeout: this.#retryBaseMs,
                 factor: 2,
                 randomize: true,
-                shouldRetry: ({ error }) => error instanceof OptimizeApiError &&
-                    error.isTransient &&
-                    (error.retryAfterMs ?? 0) <= this.#maxRetryAfterMs,
-                onFailedAttempt: async ({ error, retriesLeft }) => {
+                shouldRetry: ({ error, attemptNumber }) => dnsRetry(error, attemptNumber) ??
+                    (error instanceof OptimizeApiError &&
+                        error.isTransient &&
+                        (error.retryAfterMs ?? 0) <= this.#maxRetryAfterMs),
+                onFailedAttempt: async ({ error, retriesLeft, attemptNumber }) => {
                     if (!(error instanceof OptimizeApiError) || !error.isTransient || retriesLeft === 0)
                         return;
-                    this.io.info(`${error.message}; trying again (${retriesLeft} ${retriesLeft === 1 ? 'try' : 'tries'} left)`);
+                    const dns = dnsRetry(error, attemptNumber);
+                    if (dns === false)
+                        return;
+                    const left = dns ? 1 : retriesLeft;
+                    this.io.info(`${error.message}; trying again (${left} ${left === 1 ? 'try' : 'tries'} left)`);
                     if (error.retryAfterMs && error.retryAfterMs <= this.#maxRetryAfterMs)
                         await sleep(error.retryAfterMs);
                 }
             }).catch((error) => {
                 // Out of tries on a transient failure: the bare status does not tell the user what to do.
-                if (error instanceof OptimizeApiError && error.isTransient) {
+                if (error instanceof OptimizeApiError && error.isTransient && !dnsCode(error)) {
                     error.message += `; gave up after ${this.connection.retries} retries. Optimize may be down or overloaded: run again later, or raise 'retries' or 'timeout'.`;
                 }
                 throw error;
@@ -52640,8 +52655,29 @@ class OptimizeClient {
             return await sendRequest(url, init, signal, this.dispatcherFor(url));
         }
         catch (cause) {
-            throw networkError(label, cause, this.connection.timeoutMs);
+            const dns = dnsCode(cause);
+            if (!dns)
+                throw networkError(label, cause, this.connection.timeoutMs);
+            const host = cause.hostname ?? new URL(url).hostname;
+            throw new OptimizeApiError({
+                ...label,
+                kind: 'network',
+                message: `the host name ${host} cannot be resolved (${dns}): check ${this.inputOfHost(host, url)}`,
+                cause
+            });
         }
+    }
+    /** The input that names `host`, for a host name that does not resolve. */
+    inputOfHost(host, url) {
+        const { credentials, baseUrl } = this.connection;
+        if (host === new URL(baseUrl).hostname)
+            return `'optimize-url'`;
+        if (credentials.kind === 'client-credentials' && host === credentials.oauthUrl.hostname)
+            return `'oauth-url'`;
+        // The engine the plan asks about definitions, or else the proxy the request went through.
+        if (host === new URL(url).hostname)
+            return `'definitions-url'`;
+        return 'the proxy settings (HTTPS_PROXY, HTTP_PROXY)';
     }
     /** The token requests' transport: one request, its body as text. */
     transport = async (url, init, label) => withTimeout(this.connection.timeoutMs, async (signal) => {
@@ -52704,6 +52740,26 @@ class OptimizeClient {
             return { status: response.status, text: said };
         });
     }
+}
+/**
+ * getaddrinfo's failures: ENOTFOUND, no such host (a typo: asking again
+ * cannot help), and EAI_AGAIN, the name server did not answer now (asked
+ * once more). The code of the failure itself or of its cause.
+ */
+function dnsCode(error) {
+    for (let e = error; e instanceof Error; e = e.cause) {
+        const code = e.code;
+        if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+            return code;
+    }
+    return undefined;
+}
+/** Whether a DNS failure is tried again (EAI_AGAIN once); undefined for any other failure. */
+function dnsRetry(error, attemptNumber) {
+    const code = dnsCode(error);
+    if (code === undefined)
+        return undefined;
+    return code === 'EAI_AGAIN' && attemptNumber === 1;
 }
 /**
  * A batch's JSON array through `decoder`, each element turned into a result
@@ -53543,15 +53599,21 @@ async function runExport(settings, io, hooks = {}) {
     const names = new Map(read.manifest?.entities.map(entry => [entry.id, entry.name]));
     for (const id of dangling)
         io.warning(danglingMessage(id, names.get(id)));
-    const written = await io.group(`Writing ${files.length} files to ${settings.relativePath}`, async () => writeManagedFiles(settings.path, files, current.manifest, current.texts));
     const toWorkspace = (file) => external_node_path_namespaceObject.posix.join(settings.relativePath, file);
+    // One line per file only in debug mode: a collection makes thousands.
+    const written = await io.group(`Writing ${files.length} files to ${settings.relativePath}`, async () => {
+        const outcome = await writeManagedFiles(settings.path, files, current.manifest, current.texts);
+        const { changed, removed } = outcome;
+        for (const file of changed)
+            io.debug(`wrote ${toWorkspace(file)}`);
+        for (const file of removed)
+            io.debug(`removed ${toWorkspace(file)}`);
+        io.info(`${changed.length} files new or changed, ${removed.length} removed, ${files.length - changed.length} unchanged`);
+        return outcome;
+    });
     const changedFiles = [...written.changed, ...written.removed]
         .map(toWorkspace)
         .sort(compareStrings);
-    for (const file of written.changed)
-        io.info(`wrote ${toWorkspace(file)}`);
-    for (const file of written.removed)
-        io.info(`removed ${toWorkspace(file)}`);
     const problems = dangling.map(id => danglingMessage(id, names.get(id)));
     const summary = exportSummary(settings, { changes, after, files }, changedFiles.length > 0, problems);
     return {
@@ -62160,16 +62222,18 @@ async function preparePlan(settings, io, client) {
         collectionId,
         prune: settings.prune
     };
-    const finish = (context, basis) => {
+    const finish = async (context, basis) => {
         const document = planDocument(target, prerequisites, context?.body, basis);
-        for (const p of prerequisites) {
-            if (p.status === 'failed')
-                io.error(`${p.check}: ${p.message}`);
-            else if (p.status === 'warning')
-                io.warning(`${p.check}: ${p.message}`);
-            else
-                io.info(`${p.check}: ${p.message}`);
-        }
+        await io.group('Prerequisites', async () => {
+            for (const p of prerequisites) {
+                if (p.status === 'failed')
+                    io.error(`${p.check}: ${p.message}`);
+                else if (p.status === 'warning')
+                    io.warning(`${p.check}: ${p.message}`);
+                else
+                    io.info(`${p.check}: ${p.message}`);
+            }
+        });
         return {
             document,
             markdown: renderPlanMarkdown(document),
@@ -62911,8 +62975,9 @@ function readApprovedPlan(file) {
 ;// CONCATENATED MODULE: ./src/io.ts
 /**
  * Where a command's messages, secrets and outputs go. The action sends them to
- * the runner through @actions/core; the CLI prints plain text. Commands take an
- * `Io` and never import @actions/core themselves, so both front ends behave alike.
+ * the runner through @actions/core; the CLI prints them as plain text on
+ * stderr, keeping stdout for its results. Commands take an `Io` and never
+ * import @actions/core themselves, so both front ends behave alike.
  *
  * An Io also knows the run's secrets: `setSecret` masks one in the runner's log
  * and adds it to what `redact` removes (src/redact.ts). Every log line goes
@@ -62928,7 +62993,12 @@ function createActionIo() {
     const clean = (text) => redactor.redact(text);
     return {
         info: message => info(clean(message)),
-        debug: message => core_debug(clean(message)),
+        // Debug lines (one per file written, among others) are not sent to the
+        // runner at all unless step debug logging is on.
+        debug: message => {
+            if (stepDebug())
+                core_debug(clean(message));
+        },
         warning: (message, where) => warning(clean(message), toProperties(where)),
         error: (message, where) => error(clean(message), toProperties(where)),
         group: async (title, fn) => group(clean(title), fn),
@@ -62945,6 +63015,10 @@ function createActionIo() {
             await summary.addRaw(markdown, true).write();
         }
     };
+}
+/** Step debug logging: the runner sets RUNNER_DEBUG=1 when ACTIONS_STEP_DEBUG is on. */
+function stepDebug() {
+    return isDebug() || process.env.ACTIONS_STEP_DEBUG === 'true';
 }
 function toProperties(where) {
     if (!where)
@@ -62964,30 +63038,36 @@ const silentIo = {
     setOutput: () => { },
     appendSummary: async () => { }
 };
-/** Plain text on stdout/stderr for the CLI; secrets are redacted from every line it prints. */
+/**
+ * The CLI's Io: every message on stderr, so stdout holds only the results,
+ * which cli.ts prints itself (cli-results.ts). Secrets are redacted from
+ * every line.
+ */
 function createCliIo(options = {}) {
     const redactor = new Redactor();
-    const outputs = new Map();
     const redact = (text) => redactor.redact(text);
+    const rename = options.rename ?? ((text) => text);
+    const say = (line) => void process.stderr.write(`${rename(redact(line))}\n`);
     const where = (w) => w?.file ? `${w.file}${w.line ? `:${w.line}` : ''}${w.column ? `:${w.column}` : ''}: ` : '';
     return {
-        outputs,
-        info: message => process.stdout.write(`${redact(message)}\n`),
+        info: message => {
+            if (!options.quiet)
+                say(message);
+        },
         debug: message => {
             if (options.verbose)
-                process.stderr.write(`debug: ${redact(message)}\n`);
+                say(`debug: ${message}`);
         },
-        warning: (message, w) => process.stderr.write(`warning: ${where(w)}${redact(message)}\n`),
-        error: (message, w) => process.stderr.write(`error: ${where(w)}${redact(message)}\n`),
+        warning: (message, w) => say(`warning: ${where(w)}${message}`),
+        error: (message, w) => say(`error: ${where(w)}${message}`),
         group: async (title, fn) => {
-            process.stdout.write(`== ${redact(title)}\n`);
+            if (!options.quiet)
+                say(`== ${title}`);
             return fn();
         },
         setSecret: secret => redactor.add(secret),
         redact,
-        setOutput: (name, value) => {
-            outputs.set(name, redact(value));
-        },
+        setOutput: () => { },
         appendSummary: async () => { }
     };
 }
@@ -63088,7 +63168,7 @@ function settings_values_httpUrl(name, raw) {
         throw new SettingsError(`Input '${name}' must be an http:// or https:// URL, got '${url.protocol}'.`);
     }
     if (url.username || url.password) {
-        throw new SettingsError(`Input '${name}' must not carry credentials in the URL; use the credential inputs.`);
+        throw new SettingsError(`Input '${name}' must not carry credentials in the URL; use '${Input.AccessToken}', or '${Input.ClientId}' and '${Input.ClientSecret}'.`);
     }
     return url.toString();
 }
