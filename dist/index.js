@@ -33400,7 +33400,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5491);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8742);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -33409,7 +33409,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5491:
+/***/ 8742:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -51611,6 +51611,308 @@ function exportedTable(tree, links) {
     ].join('\n');
 }
 
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+;// CONCATENATED MODULE: ./src/optimize/http.ts
+/**
+ * The HTTP plumbing under the Optimize client: one request through undici,
+ * timeouts that end with the request, body reading that turns a broken
+ * connection into an OptimizeApiError, and the translation of network
+ * failures into messages that say what to do.
+ */
+
+
+
+
+/** What a proxy in front of Optimize may compress with: the encodings fetch asks for. */
+const ACCEPT_ENCODING = 'gzip, deflate, br';
+/**
+ * Sends one request. undici's `request` rather than `fetch`: its body is a
+ * Node stream, which costs a fraction of the CPU of fetch's web streams (an
+ * export batch is tens of megabytes). What fetch would do besides is done
+ * here: asking for compression and undoing it. Redirects are not followed:
+ * the client reports them (a redirect would carry the token elsewhere).
+ */
+async function sendRequest(url, init, signal, dispatcher) {
+    const response = await (0,undici.request)(url, {
+        method: init.method,
+        headers: { ...init.headers, 'accept-encoding': ACCEPT_ENCODING },
+        body: init.body,
+        signal,
+        dispatcher
+    });
+    const header = (name) => {
+        const value = response.headers[name.toLowerCase()];
+        return Array.isArray(value) ? value.join(', ') : value;
+    };
+    let body = response.body;
+    // Content-Encoding lists the codings in the order they were applied. An
+    // answer without a body (204, 304, HEAD) has nothing to undo, as in fetch.
+    const bodyless = init.method === 'HEAD' || response.statusCode === 204 || response.statusCode === 304;
+    const codings = (bodyless ? '' : (header('content-encoding') ?? ''))
+        .split(',')
+        .map(coding => coding.trim().toLowerCase())
+        .filter(coding => coding && coding !== 'identity')
+        .reverse();
+    for (const coding of codings) {
+        const decompress = coding === 'gzip' || coding === 'x-gzip'
+            ? (0,external_node_zlib_.createGunzip)()
+            : coding === 'deflate'
+                ? (0,external_node_zlib_.createInflate)()
+                : coding === 'br'
+                    ? (0,external_node_zlib_.createBrotliDecompress)()
+                    : undefined;
+        if (!decompress) {
+            discard(response.body);
+            throw new Error(`the answer is compressed with '${coding}', which was not asked for`);
+        }
+        // An error on either side (a broken connection, corrupt data) ends both.
+        body = (0,external_node_stream_.pipeline)(body, decompress, () => undefined);
+    }
+    return { status: response.statusCode, header, body };
+}
+const TLS_CODES = new Set([
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'CERT_HAS_EXPIRED',
+    'ERR_TLS_CERT_ALTNAME_INVALID'
+]);
+/**
+ * Runs `run` with a signal that aborts after `ms`, and stops the clock when it
+ * settles. Not `AbortSignal.timeout`: its timer keeps the signal, and through
+ * its listeners the whole request, alive for the full timeout after the
+ * request is done, which at hundreds of data pages a second adds up.
+ */
+async function withTimeout(ms, run) {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new DOMException('The operation timed out.', 'TimeoutError')), ms);
+    try {
+        return await run(controller.signal);
+    }
+    finally {
+        clearTimeout(timer);
+    }
+}
+/**
+ * Stops reading a body and releases its connection. A body destroyed unread
+ * reports an abort as an error: it is expected here, so it is listened to.
+ */
+function discard(body) {
+    if (body.readableEnded || body.destroyed)
+        return;
+    body.on('error', () => undefined);
+    body.destroy();
+}
+/** The body as text (UTF-8, a byte order mark dropped, as fetch's `text()` does). */
+async function readText(reply, label, timeoutMs) {
+    const chunks = [];
+    for await (const chunk of readChunks(reply.body, label, timeoutMs))
+        chunks.push(chunk);
+    const text = Buffer.concat(chunks).toString('utf8');
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+/** The body's chunks; a connection that breaks off or times out becomes OptimizeApiError. */
+async function* readChunks(body, label, timeoutMs) {
+    try {
+        for await (const chunk of body)
+            yield chunk;
+    }
+    catch (cause) {
+        throw networkError(label, cause, timeoutMs);
+    }
+}
+function networkError(label, cause, timeoutMs) {
+    // The failure itself, or (from fetch-like wrappers) in a `cause`.
+    const error = cause;
+    if (error?.name === 'TimeoutError' || error?.name === 'AbortError') {
+        return new OptimizeApiError({
+            ...label,
+            kind: 'timeout',
+            message: `no answer within ${timeoutMs / 1000} s (input 'timeout')`,
+            cause
+        });
+    }
+    const code = error?.cause?.code ?? error?.code;
+    if (code && TLS_CODES.has(code)) {
+        return new OptimizeApiError({
+            ...label,
+            kind: 'auth',
+            message: `TLS certificate not trusted (${code}). For a self-signed or corporate CA, set NODE_EXTRA_CA_CERTS to the CA's PEM file in the step's env.`,
+            cause
+        });
+    }
+    // An AggregateError (every address refused) has no message of its own.
+    const reason = error?.cause?.message || error?.message || error?.errors?.[0]?.message || String(cause);
+    return new OptimizeApiError({
+        ...label,
+        kind: 'network',
+        message: `network error: ${reason}${code ? ` (${code})` : ''}`,
+        cause
+    });
+}
+/** `Retry-After` as milliseconds: delay-seconds or an HTTP date. */
+function retryAfter(header) {
+    if (!header)
+        return undefined;
+    if (/^\d+$/.test(header.trim()))
+        return Number(header) * 1000;
+    const date = Date.parse(header);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+async function sleep(ms) {
+    return new Promise(resolve => setTimeout(resolve, ms));
+}
+
+;// CONCATENATED MODULE: ./src/optimize/responses.ts
+/**
+ * What the client makes of an answer: the error for a status that is not a
+ * success (every word the server said redacted), for a host name that does
+ * not resolve, and the values of a JSON body, read whole or as a batch array
+ * as it arrives. transport.ts sends; this module reads.
+ */
+
+
+
+/** The error for an answer that is not a success, with every secret redacted from what the server said. */
+function httpError(method, path, response, context) {
+    const body = parseErrorBody(response.text, text => context.redact(text));
+    let message = `${response.status}`;
+    if (response.status < 400) {
+        const location = response.header('location');
+        message += ` Redirect${location ? ` to ${location}` : ''}: set 'optimize-url' to the address Optimize answers at (redirects are not followed, so the token goes nowhere else).`;
+    }
+    else if (response.status === 401) {
+        const challenge = response.header('www-authenticate');
+        message += ` Unauthorized: Optimize rejected the token${challenge ? ` (${challenge})` : ''}. ${context.staticToken
+            ? // Optimize takes api.accessToken only when api.jwtSetUri is unset; the Camunda
+                // Helm chart sets it whenever Identity is on (README "Static tokens").
+                "Check 'access-token': it must equal Optimize's api.accessToken. Optimize ignores that setting when api.jwtSetUri is set, as the Camunda Helm chart does with Identity: there, use 'client-id', 'client-secret' and 'oauth-url' instead."
+            : "Check the client credentials, 'audience' and 'scope'."}`;
+    }
+    else if (response.status === 403) {
+        message +=
+            ` Forbidden: the credentials may not use Optimize's public API. ${describeErrorBody(body)}`.trim();
+    }
+    else {
+        const detail = describeErrorBody(body);
+        if (detail)
+            message += ` ${detail}`;
+    }
+    return new OptimizeApiError({
+        method,
+        path,
+        kind: 'http',
+        status: response.status,
+        body,
+        // Headers quoted in the message (Location, WWW-Authenticate) are the server's words too.
+        message: context.redact(message),
+        retryAfterMs: retryAfter(response.header('retry-after'))
+    });
+}
+/** The input that names `host`, for a host name that does not resolve. */
+function inputOfHost(host, url, connection) {
+    const { credentials, baseUrl } = connection;
+    if (host === new URL(baseUrl).hostname)
+        return `'optimize-url'`;
+    if (credentials.kind === 'client-credentials' && host === credentials.oauthUrl.hostname)
+        return `'oauth-url'`;
+    // The engine the plan asks about definitions, or else the proxy the request went through.
+    if (host === new URL(url).hostname)
+        return `'definitions-url'`;
+    return 'the proxy settings (HTTPS_PROXY, HTTP_PROXY)';
+}
+/**
+ * getaddrinfo's failures: ENOTFOUND, no such host (a typo: asking again
+ * cannot help), and EAI_AGAIN, the name server did not answer now (asked
+ * once more). The code of the failure itself or of its cause.
+ */
+function dnsCode(error) {
+    for (let e = error; e instanceof Error; e = e.cause) {
+        const code = e.code;
+        if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+            return code;
+    }
+    return undefined;
+}
+/** Whether a DNS failure is tried again (EAI_AGAIN once); undefined for any other failure. */
+function dnsRetry(error, attemptNumber) {
+    const code = dnsCode(error);
+    if (code === undefined)
+        return undefined;
+    return code === 'EAI_AGAIN' && attemptNumber === 1;
+}
+/**
+ * A batch's JSON array through `decoder`, each element turned into a result
+ * as soon as it is in. A body that is not JSON is an InvalidBodyError (worth
+ * another try); JSON that is not an array is an unexpected response.
+ */
+async function readArray(chunks, decoder, each, label) {
+    const items = [];
+    const take = (elements) => {
+        for (const element of elements)
+            items.push(each(element, items.length));
+    };
+    try {
+        for await (const chunk of chunks)
+            take(decoder.push(chunk));
+        const rest = decoder.end();
+        if (!Array.isArray(rest)) {
+            throw new OptimizeApiError({
+                ...label,
+                kind: 'http',
+                message: 'unexpected response: not a JSON array'
+            });
+        }
+        take(rest);
+    }
+    catch (error) {
+        if (error instanceof SyntaxError)
+            throw new InvalidBodyError(error.message);
+        throw error;
+    }
+    return items;
+}
+/** The default decoder: `JSON.parse` of the whole body once it is in. */
+function wholeBodyDecoder() {
+    const chunks = [];
+    return {
+        push: chunk => {
+            chunks.push(chunk);
+            return [];
+        },
+        end: () => JSON.parse(Buffer.concat(chunks).toString('utf8'))
+    };
+}
+function parseJson(method, path, body, schema) {
+    let parsed;
+    try {
+        parsed = JSON.parse(body);
+    }
+    catch {
+        // Not the SyntaxError as a cause: its message quotes the body, which may hold a secret.
+        throw new OptimizeApiError({
+            method,
+            path,
+            kind: 'invalid-response',
+            message: 'the response is not valid JSON (truncated?)'
+        });
+    }
+    const result = schema.safeParse(parsed);
+    if (!result.success) {
+        throw new OptimizeApiError({
+            method,
+            path,
+            kind: 'http',
+            message: `unexpected response: ${prettifyError(result.error)}`
+        });
+    }
+    return result.data;
+}
+
 ;// CONCATENATED MODULE: ./node_modules/yocto-queue/index.js
 /*
 How it works:
@@ -52225,172 +52527,18 @@ function safeJson(text) {
     }
 }
 
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
-;// CONCATENATED MODULE: ./src/optimize/http.ts
+;// CONCATENATED MODULE: ./src/optimize/transport.ts
 /**
- * The HTTP plumbing under the Optimize client: one request through undici,
- * timeouts that end with the request, body reading that turns a broken
- * connection into an OptimizeApiError, and the translation of network
- * failures into messages that say what to do.
- */
-
-
-
-
-/** What a proxy in front of Optimize may compress with: the encodings fetch asks for. */
-const ACCEPT_ENCODING = 'gzip, deflate, br';
-/**
- * Sends one request. undici's `request` rather than `fetch`: its body is a
- * Node stream, which costs a fraction of the CPU of fetch's web streams (an
- * export batch is tens of megabytes). What fetch would do besides is done
- * here: asking for compression and undoing it. Redirects are not followed:
- * the client reports them (a redirect would carry the token elsewhere).
- */
-async function sendRequest(url, init, signal, dispatcher) {
-    const response = await (0,undici.request)(url, {
-        method: init.method,
-        headers: { ...init.headers, 'accept-encoding': ACCEPT_ENCODING },
-        body: init.body,
-        signal,
-        dispatcher
-    });
-    const header = (name) => {
-        const value = response.headers[name.toLowerCase()];
-        return Array.isArray(value) ? value.join(', ') : value;
-    };
-    let body = response.body;
-    // Content-Encoding lists the codings in the order they were applied. An
-    // answer without a body (204, 304, HEAD) has nothing to undo, as in fetch.
-    const bodyless = init.method === 'HEAD' || response.statusCode === 204 || response.statusCode === 304;
-    const codings = (bodyless ? '' : (header('content-encoding') ?? ''))
-        .split(',')
-        .map(coding => coding.trim().toLowerCase())
-        .filter(coding => coding && coding !== 'identity')
-        .reverse();
-    for (const coding of codings) {
-        const decompress = coding === 'gzip' || coding === 'x-gzip'
-            ? (0,external_node_zlib_.createGunzip)()
-            : coding === 'deflate'
-                ? (0,external_node_zlib_.createInflate)()
-                : coding === 'br'
-                    ? (0,external_node_zlib_.createBrotliDecompress)()
-                    : undefined;
-        if (!decompress) {
-            discard(response.body);
-            throw new Error(`the answer is compressed with '${coding}', which was not asked for`);
-        }
-        // An error on either side (a broken connection, corrupt data) ends both.
-        body = (0,external_node_stream_.pipeline)(body, decompress, () => undefined);
-    }
-    return { status: response.statusCode, header, body };
-}
-const TLS_CODES = new Set([
-    'SELF_SIGNED_CERT_IN_CHAIN',
-    'DEPTH_ZERO_SELF_SIGNED_CERT',
-    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-    'CERT_HAS_EXPIRED',
-    'ERR_TLS_CERT_ALTNAME_INVALID'
-]);
-/**
- * Runs `run` with a signal that aborts after `ms`, and stops the clock when it
- * settles. Not `AbortSignal.timeout`: its timer keeps the signal, and through
- * its listeners the whole request, alive for the full timeout after the
- * request is done, which at hundreds of data pages a second adds up.
- */
-async function withTimeout(ms, run) {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new DOMException('The operation timed out.', 'TimeoutError')), ms);
-    try {
-        return await run(controller.signal);
-    }
-    finally {
-        clearTimeout(timer);
-    }
-}
-/**
- * Stops reading a body and releases its connection. A body destroyed unread
- * reports an abort as an error: it is expected here, so it is listened to.
- */
-function discard(body) {
-    if (body.readableEnded || body.destroyed)
-        return;
-    body.on('error', () => undefined);
-    body.destroy();
-}
-/** The body as text (UTF-8, a byte order mark dropped, as fetch's `text()` does). */
-async function readText(reply, label, timeoutMs) {
-    const chunks = [];
-    for await (const chunk of readChunks(reply.body, label, timeoutMs))
-        chunks.push(chunk);
-    const text = Buffer.concat(chunks).toString('utf8');
-    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-}
-/** The body's chunks; a connection that breaks off or times out becomes OptimizeApiError. */
-async function* readChunks(body, label, timeoutMs) {
-    try {
-        for await (const chunk of body)
-            yield chunk;
-    }
-    catch (cause) {
-        throw networkError(label, cause, timeoutMs);
-    }
-}
-function networkError(label, cause, timeoutMs) {
-    // The failure itself, or (from fetch-like wrappers) in a `cause`.
-    const error = cause;
-    if (error?.name === 'TimeoutError' || error?.name === 'AbortError') {
-        return new OptimizeApiError({
-            ...label,
-            kind: 'timeout',
-            message: `no answer within ${timeoutMs / 1000} s (input 'timeout')`,
-            cause
-        });
-    }
-    const code = error?.cause?.code ?? error?.code;
-    if (code && TLS_CODES.has(code)) {
-        return new OptimizeApiError({
-            ...label,
-            kind: 'auth',
-            message: `TLS certificate not trusted (${code}). For a self-signed or corporate CA, set NODE_EXTRA_CA_CERTS to the CA's PEM file in the step's env.`,
-            cause
-        });
-    }
-    // An AggregateError (every address refused) has no message of its own.
-    const reason = error?.cause?.message || error?.message || error?.errors?.[0]?.message || String(cause);
-    return new OptimizeApiError({
-        ...label,
-        kind: 'network',
-        message: `network error: ${reason}${code ? ` (${code})` : ''}`,
-        cause
-    });
-}
-/** `Retry-After` as milliseconds: delay-seconds or an HTTP date. */
-function retryAfter(header) {
-    if (!header)
-        return undefined;
-    if (/^\d+$/.test(header.trim()))
-        return Number(header) * 1000;
-    const date = Date.parse(header);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
-async function sleep(ms) {
-    return new Promise(resolve => setTimeout(resolve, ms));
-}
-
-;// CONCATENATED MODULE: ./src/optimize/client.ts
-/**
- * The Optimize client: the only code in the action that sends HTTP requests.
+ * How every request to Optimize travels: the one place that sends HTTP.
+ * client.ts names the endpoints; this module is the policy they share.
  *
  * - Always `Authorization: Bearer` (optimize-api.md §2); a 401 renews an OAuth
  *   token once and repeats the request.
  * - Read-only calls (listing, exports, data pages, deletes of a known id) are
  *   retried with backoff and jitter on 429/502/503/504, network errors,
- *   timeouts and truncated bodies; `Retry-After` is honoured. Import is never
- *   retried: it is not idempotent (§4).
+ *   timeouts and truncated bodies; `Retry-After` is honoured; a host name that
+ *   does not resolve fails at once (EAI_AGAIN after one more try). Import is
+ *   never retried: it is not idempotent (§4).
  * - Every request holds a slot of one concurrency limit, so a 1,000-dashboard
  *   collection cannot flood a production server.
  * - Proxies: HTTPS_PROXY/NO_PROXY as @actions/http-client applies them for
@@ -52403,9 +52551,7 @@ async function sleep(ms) {
 
 
 
-
-const IdListSchema = array(object({ id: schemas_string() }));
-class OptimizeClient {
+class OptimizeTransport {
     connection;
     io;
     /** HTTP requests sent, retries and token requests included. */
@@ -52423,90 +52569,21 @@ class OptimizeClient {
         this.#maxRetryAfterMs = options.maxRetryAfterMs ?? 120_000;
         this.#auth = createTokenProvider(connection.credentials, this.transport, io);
     }
-    static create(connection, io, options = {}) {
-        return new OptimizeClient(connection, io, options);
-    }
-    get batchSize() {
-        return this.connection.batchSize;
-    }
-    async listReportIds(collectionId) {
-        const list = await this.json('GET', '/api/public/report', IdListSchema, {
-            query: { collectionId },
-            idempotent: true
-        });
-        return list.map(item => item.id);
-    }
-    async listDashboardIds(collectionId) {
-        const list = await this.json('GET', '/api/public/dashboard', IdListSchema, {
-            query: { collectionId },
-            idempotent: true
-        });
-        return list.map(item => item.id);
-    }
-    /** Report definitions, `batchSize` ids a request. Combined reports bring their children (§1 row 4). */
-    async exportReports(ids, options) {
-        return this.exportInBatches('/api/public/export/report/definition/json', ids, options);
-    }
-    /** Dashboards with all their reports, `batchSize` ids a request (§1 row 5). */
-    async exportDashboards(ids, options) {
-        return this.exportInBatches('/api/public/export/dashboard/definition/json', ids, options);
+    /** One request, its body as text (retried when idempotent). */
+    async text(method, path, options) {
+        return this.send(options, async () => this.attempt(method, path, options));
     }
     /**
-     * Imports entities into a collection. One attempt: Optimize creates new
-     * copies every time (§4). A dry run (optimize/dry-run.ts), built to be
-     * refused before anything is written, is retried like a read; it carries
-     * `dryRun=true`, a query parameter Optimize ignores, so that its access log
-     * tells dry runs from imports.
+     * One request, its body handed to `consume` as it arrives, within the
+     * request's timeout and retries: a body that breaks off, or that `consume`
+     * rejects with an InvalidBodyError (the body is not `whole`), is fetched
+     * again like any other read, so `consume` must undo what it did before it
+     * throws.
      */
-    async importEntities(collectionId, entities, options = {}) {
-        return this.json('POST', '/api/public/import', array(ImportedEntitySchema), {
-            query: { collectionId, dryRun: options.dryRun ? 'true' : undefined },
-            body: entities,
-            idempotent: options.dryRun === true
-        });
+    async stream(method, path, options, whole, consume) {
+        return this.send(options, async () => this.attemptStream(method, path, options, whole, consume));
     }
-    /** Deletes a report; false when it was already gone. */
-    async deleteReport(id) {
-        return this.deleteEntity(`/api/public/report/${encodeURIComponent(id)}`);
-    }
-    /** Deletes a dashboard, not its reports (§1 row 8); false when it was already gone. */
-    async deleteDashboard(id) {
-        return this.deleteEntity(`/api/public/dashboard/${encodeURIComponent(id)}`);
-    }
-    /** The collection, or undefined when Optimize does not know it (8.6+ endpoint). */
-    async getCollection(id) {
-        try {
-            return await this.json('GET', `/api/public/collection/${encodeURIComponent(id)}`, CollectionSchema, { idempotent: true });
-        }
-        catch (error) {
-            if (error instanceof OptimizeApiError && error.status === 404)
-                return undefined;
-            throw error;
-        }
-    }
-    async exportInBatches(path, ids, { decoder = wholeBodyDecoder, each = item => item } = {}) {
-        const batches = [];
-        for (let i = 0; i < ids.length; i += this.batchSize)
-            batches.push(ids.slice(i, i + this.batchSize));
-        const results = await Promise.all(batches.map(async (batch) => {
-            const options = { body: batch, idempotent: true };
-            return this.send(options, async () => this.attemptStream('POST', path, options, 'valid JSON', async (chunks) => readArray(chunks, decoder(), each, { method: 'POST', path })));
-        }));
-        return results.flat();
-    }
-    async deleteEntity(path) {
-        try {
-            const options = { idempotent: true };
-            await this.send(options, async () => this.attempt('DELETE', path, options));
-            return true;
-        }
-        catch (error) {
-            // After a retried delete, 404 means the first attempt went through.
-            if (error instanceof OptimizeApiError && error.status === 404)
-                return false;
-            throw error;
-        }
-    }
+    /** One request whose answer is JSON of `schema`. */
     async json(method, path, schema, options) {
         return this.send(options, async () => parseJson(method, path, await this.attempt(method, path, options), schema));
     }
@@ -52610,42 +52687,9 @@ class OptimizeClient {
             this.io.info(`${method} ${path}: Optimize answered 401; renewing the token once`);
             return this.exchange(method, path, options, read, true);
         }
-        throw this.httpError(method, path, outcome);
-    }
-    /** The error for an answer that is not a success, with every secret redacted from what the server said. */
-    httpError(method, path, response) {
-        const body = parseErrorBody(response.text, text => this.io.redact(text));
-        let message = `${response.status}`;
-        if (response.status < 400) {
-            const location = response.header('location');
-            message += ` Redirect${location ? ` to ${location}` : ''}: set 'optimize-url' to the address Optimize answers at (redirects are not followed, so the token goes nowhere else).`;
-        }
-        else if (response.status === 401) {
-            const challenge = response.header('www-authenticate');
-            message += ` Unauthorized: Optimize rejected the token${challenge ? ` (${challenge})` : ''}. ${this.connection.credentials.kind === 'token'
-                ? // Optimize takes api.accessToken only when api.jwtSetUri is unset; the Camunda
-                    // Helm chart sets it whenever Identity is on (README "Static tokens").
-                    "Check 'access-token': it must equal Optimize's api.accessToken. Optimize ignores that setting when api.jwtSetUri is set, as the Camunda Helm chart does with Identity: there, use 'client-id', 'client-secret' and 'oauth-url' instead."
-                : "Check the client credentials, 'audience' and 'scope'."}`;
-        }
-        else if (response.status === 403) {
-            message +=
-                ` Forbidden: the credentials may not use Optimize's public API. ${describeErrorBody(body)}`.trim();
-        }
-        else {
-            const detail = describeErrorBody(body);
-            if (detail)
-                message += ` ${detail}`;
-        }
-        return new OptimizeApiError({
-            method,
-            path,
-            kind: 'http',
-            status: response.status,
-            body,
-            // Headers quoted in the message (Location, WWW-Authenticate) are the server's words too.
-            message: this.io.redact(message),
-            retryAfterMs: retryAfter(response.header('retry-after'))
+        throw httpError(method, path, outcome, {
+            redact: text => this.io.redact(text),
+            staticToken: this.connection.credentials.kind === 'token'
         });
     }
     /** One request with the proxy rules; network failures and timeouts become OptimizeApiError. */
@@ -52662,22 +52706,10 @@ class OptimizeClient {
             throw new OptimizeApiError({
                 ...label,
                 kind: 'network',
-                message: `the host name ${host} cannot be resolved (${dns}): check ${this.inputOfHost(host, url)}`,
+                message: `the host name ${host} cannot be resolved (${dns}): check ${inputOfHost(host, url, this.connection)}`,
                 cause
             });
         }
-    }
-    /** The input that names `host`, for a host name that does not resolve. */
-    inputOfHost(host, url) {
-        const { credentials, baseUrl } = this.connection;
-        if (host === new URL(baseUrl).hostname)
-            return `'optimize-url'`;
-        if (credentials.kind === 'client-credentials' && host === credentials.oauthUrl.hostname)
-            return `'oauth-url'`;
-        // The engine the plan asks about definitions, or else the proxy the request went through.
-        if (host === new URL(url).hostname)
-            return `'definitions-url'`;
-        return 'the proxy settings (HTTPS_PROXY, HTTP_PROXY)';
     }
     /** The token requests' transport: one request, its body as text. */
     transport = async (url, init, label) => withTimeout(this.connection.timeoutMs, async (signal) => {
@@ -52691,32 +52723,6 @@ class OptimizeClient {
             this.#dispatchers.set(origin, new lib_HttpClient('optimize-as-code').getAgentDispatcher(origin));
         }
         return this.#dispatchers.get(origin);
-    }
-    /**
-     * One page of a report's result data (§5), its body handed to `consume` as
-     * it arrives, for export-data (10,000-row pages are never held whole).
-     * `consume` runs within the request's timeout and retries: a body that
-     * breaks off, or that `consume` rejects with an InvalidBodyError, is fetched
-     * again like any other read, so `consume` must undo what it did before it
-     * throws.
-     */
-    async streamResultPage(reportId, query, consume) {
-        const path = `/api/public/export/report/${encodeURIComponent(reportId)}/result/json`;
-        const options = { query, idempotent: true };
-        return this.send(options, async () => this.attemptStream('GET', path, options, 'a whole data page', consume));
-    }
-    /** All collections; undefined when this Optimize has no collection endpoints (before 8.6). */
-    async listCollections() {
-        try {
-            return await this.json('GET', '/api/public/collection', array(CollectionSchema), {
-                idempotent: true
-            });
-        }
-        catch (error) {
-            if (error instanceof OptimizeApiError && (error.status === 404 || error.status === 405))
-                return undefined;
-            throw error;
-        }
     }
     /**
      * One read-only request to another API with Optimize's credentials (the
@@ -52741,92 +52747,143 @@ class OptimizeClient {
         });
     }
 }
-/**
- * getaddrinfo's failures: ENOTFOUND, no such host (a typo: asking again
- * cannot help), and EAI_AGAIN, the name server did not answer now (asked
- * once more). The code of the failure itself or of its cause.
- */
-function dnsCode(error) {
-    for (let e = error; e instanceof Error; e = e.cause) {
-        const code = e.code;
-        if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
-            return code;
+
+;// CONCATENATED MODULE: ./src/optimize/client.ts
+
+
+
+
+
+const IdListSchema = array(object({ id: schemas_string() }));
+class OptimizeClient {
+    connection;
+    #http;
+    constructor(connection, io, options) {
+        this.connection = connection;
+        this.#http = new OptimizeTransport(connection, io, options);
     }
-    return undefined;
-}
-/** Whether a DNS failure is tried again (EAI_AGAIN once); undefined for any other failure. */
-function dnsRetry(error, attemptNumber) {
-    const code = dnsCode(error);
-    if (code === undefined)
-        return undefined;
-    return code === 'EAI_AGAIN' && attemptNumber === 1;
-}
-/**
- * A batch's JSON array through `decoder`, each element turned into a result
- * as soon as it is in. A body that is not JSON is an InvalidBodyError (worth
- * another try); JSON that is not an array is an unexpected response.
- */
-async function readArray(chunks, decoder, each, label) {
-    const items = [];
-    const take = (elements) => {
-        for (const element of elements)
-            items.push(each(element, items.length));
-    };
-    try {
-        for await (const chunk of chunks)
-            take(decoder.push(chunk));
-        const rest = decoder.end();
-        if (!Array.isArray(rest)) {
-            throw new OptimizeApiError({
-                ...label,
-                kind: 'http',
-                message: 'unexpected response: not a JSON array'
+    /** HTTP requests sent, retries and token requests included. */
+    get requestCount() {
+        return this.#http.requestCount;
+    }
+    static create(connection, io, options = {}) {
+        return new OptimizeClient(connection, io, options);
+    }
+    get batchSize() {
+        return this.connection.batchSize;
+    }
+    async listReportIds(collectionId) {
+        const list = await this.#http.json('GET', '/api/public/report', IdListSchema, {
+            query: { collectionId },
+            idempotent: true
+        });
+        return list.map(item => item.id);
+    }
+    async listDashboardIds(collectionId) {
+        const list = await this.#http.json('GET', '/api/public/dashboard', IdListSchema, {
+            query: { collectionId },
+            idempotent: true
+        });
+        return list.map(item => item.id);
+    }
+    /** Report definitions, `batchSize` ids a request. Combined reports bring their children (§1 row 4). */
+    async exportReports(ids, options) {
+        return this.exportInBatches('/api/public/export/report/definition/json', ids, options);
+    }
+    /** Dashboards with all their reports, `batchSize` ids a request (§1 row 5). */
+    async exportDashboards(ids, options) {
+        return this.exportInBatches('/api/public/export/dashboard/definition/json', ids, options);
+    }
+    /**
+     * Imports entities into a collection. One attempt: Optimize creates new
+     * copies every time (§4). A dry run (optimize/dry-run.ts), built to be
+     * refused before anything is written, is retried like a read; it carries
+     * `dryRun=true`, a query parameter Optimize ignores, so that its access log
+     * tells dry runs from imports.
+     */
+    async importEntities(collectionId, entities, options = {}) {
+        return this.#http.json('POST', '/api/public/import', array(ImportedEntitySchema), {
+            query: { collectionId, dryRun: options.dryRun ? 'true' : undefined },
+            body: entities,
+            idempotent: options.dryRun === true
+        });
+    }
+    /** Deletes a report; false when it was already gone. */
+    async deleteReport(id) {
+        return this.deleteEntity(`/api/public/report/${encodeURIComponent(id)}`);
+    }
+    /** Deletes a dashboard, not its reports (§1 row 8); false when it was already gone. */
+    async deleteDashboard(id) {
+        return this.deleteEntity(`/api/public/dashboard/${encodeURIComponent(id)}`);
+    }
+    /** The collection, or undefined when Optimize does not know it (8.6+ endpoint). */
+    async getCollection(id) {
+        try {
+            return await this.#http.json('GET', `/api/public/collection/${encodeURIComponent(id)}`, CollectionSchema, { idempotent: true });
+        }
+        catch (error) {
+            if (error instanceof OptimizeApiError && error.status === 404)
+                return undefined;
+            throw error;
+        }
+    }
+    async exportInBatches(path, ids, { decoder = wholeBodyDecoder, each = item => item } = {}) {
+        const batches = [];
+        for (let i = 0; i < ids.length; i += this.batchSize)
+            batches.push(ids.slice(i, i + this.batchSize));
+        const results = await Promise.all(batches.map(async (batch) => {
+            const options = { body: batch, idempotent: true };
+            return this.#http.stream('POST', path, options, 'valid JSON', async (chunks) => readArray(chunks, decoder(), each, { method: 'POST', path }));
+        }));
+        return results.flat();
+    }
+    async deleteEntity(path) {
+        try {
+            const options = { idempotent: true };
+            await this.#http.text('DELETE', path, options);
+            return true;
+        }
+        catch (error) {
+            // After a retried delete, 404 means the first attempt went through.
+            if (error instanceof OptimizeApiError && error.status === 404)
+                return false;
+            throw error;
+        }
+    }
+    /**
+     * One page of a report's result data (§5), its body handed to `consume` as
+     * it arrives, for export-data (10,000-row pages are never held whole).
+     * `consume` runs within the request's timeout and retries: a body that
+     * breaks off, or that `consume` rejects with an InvalidBodyError, is fetched
+     * again like any other read, so `consume` must undo what it did before it
+     * throws.
+     */
+    async streamResultPage(reportId, query, consume) {
+        const path = `/api/public/export/report/${encodeURIComponent(reportId)}/result/json`;
+        const options = { query, idempotent: true };
+        return this.#http.stream('GET', path, options, 'a whole data page', consume);
+    }
+    /** All collections; undefined when this Optimize has no collection endpoints (before 8.6). */
+    async listCollections() {
+        try {
+            return await this.#http.json('GET', '/api/public/collection', array(CollectionSchema), {
+                idempotent: true
             });
         }
-        take(rest);
+        catch (error) {
+            if (error instanceof OptimizeApiError && (error.status === 404 || error.status === 405))
+                return undefined;
+            throw error;
+        }
     }
-    catch (error) {
-        if (error instanceof SyntaxError)
-            throw new InvalidBodyError(error.message);
-        throw error;
+    /**
+     * One read-only request to another API with Optimize's credentials (the
+     * engine REST API the plan asks about definitions). Answers any HTTP status
+     * instead of throwing; network failures are retried like other reads.
+     */
+    async requestWithCredentials(method, url, body) {
+        return this.#http.requestWithCredentials(method, url, body);
     }
-    return items;
-}
-/** The default decoder: `JSON.parse` of the whole body once it is in. */
-function wholeBodyDecoder() {
-    const chunks = [];
-    return {
-        push: chunk => {
-            chunks.push(chunk);
-            return [];
-        },
-        end: () => JSON.parse(Buffer.concat(chunks).toString('utf8'))
-    };
-}
-function parseJson(method, path, body, schema) {
-    let parsed;
-    try {
-        parsed = JSON.parse(body);
-    }
-    catch {
-        // Not the SyntaxError as a cause: its message quotes the body, which may hold a secret.
-        throw new OptimizeApiError({
-            method,
-            path,
-            kind: 'invalid-response',
-            message: 'the response is not valid JSON (truncated?)'
-        });
-    }
-    const result = schema.safeParse(parsed);
-    if (!result.success) {
-        throw new OptimizeApiError({
-            method,
-            path,
-            kind: 'http',
-            message: `unexpected response: ${prettifyError(result.error)}`
-        });
-    }
-    return result.data;
 }
 
 ;// CONCATENATED MODULE: external "node:fs"

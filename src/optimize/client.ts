@@ -1,60 +1,23 @@
 /**
- * The Optimize client: the only code in the action that sends HTTP requests.
- *
- * - Always `Authorization: Bearer` (optimize-api.md §2); a 401 renews an OAuth
- *   token once and repeats the request.
- * - Read-only calls (listing, exports, data pages, deletes of a known id) are
- *   retried with backoff and jitter on 429/502/503/504, network errors,
- *   timeouts and truncated bodies; `Retry-After` is honoured. Import is never
- *   retried: it is not idempotent (§4).
- * - Every request holds a slot of one concurrency limit, so a 1,000-dashboard
- *   collection cannot flood a production server.
- * - Proxies: HTTPS_PROXY/NO_PROXY as @actions/http-client applies them for
- *   every other action (loopback is never proxied).
+ * The Optimize client: one method per endpoint of Optimize's public API
+ * (optimize-api.md §1), in Optimize's words. Every request goes through
+ * transport.ts, the only code that sends HTTP: authentication, retries of
+ * reads, the concurrency limit, proxies and timeouts are decided there.
  */
-import {HttpClient} from '@actions/http-client'
-import pLimit, {type LimitFunction} from 'p-limit'
-import pRetry from 'p-retry'
-import type {Dispatcher} from 'undici'
-import {type Io} from '../io.js'
+import type {Io} from '../io.js'
 import type {ConnectionSettings} from '../settings.js'
-import {createTokenProvider, type TokenProvider, type Transport} from './auth.js'
-import {describeErrorBody, InvalidBodyError, OptimizeApiError, parseErrorBody} from './errors.js'
-import {
-  discard,
-  networkError,
-  readChunks,
-  readText,
-  retryAfter,
-  sendRequest,
-  sleep,
-  withTimeout,
-  type Reply
-} from './http.js'
+import {OptimizeApiError} from './errors.js'
+import {readArray, wholeBodyDecoder, type ArrayDecoder} from './responses.js'
 import {
   CollectionSchema,
   ImportedEntitySchema,
   type Collection,
   type ImportedEntity
 } from './schemas.js'
+import {OptimizeTransport, type RequestOptions, type TransportOptions} from './transport.js'
 import {z} from 'zod'
 
-export interface ClientOptions {
-  /** First backoff delay; later ones double, with jitter. */
-  retryBaseMs?: number
-  /** Longest `Retry-After` the client waits for before giving up. */
-  maxRetryAfterMs?: number
-}
-
-/**
- * Reads a JSON array as its bytes arrive: `push` answers the elements a chunk
- * completes, `end` what is left (any value other than an array is checked by
- * the caller). Both throw a SyntaxError for a body that is not JSON.
- */
-export interface ArrayDecoder {
-  push(chunk: Uint8Array): unknown[]
-  end(): unknown
-}
+export type ClientOptions = TransportOptions
 
 /** How the bulk exports read their batches. */
 export interface BatchOptions<T> {
@@ -64,33 +27,22 @@ export interface BatchOptions<T> {
   each?: (item: unknown, index: number) => T
 }
 
-interface RequestOptions {
-  query?: Record<string, string | number | undefined>
-  body?: unknown
-  /** Safe to send again after a transient failure. */
-  idempotent: boolean
-}
-
 const IdListSchema = z.array(z.object({id: z.string()}))
 
 export class OptimizeClient {
-  /** HTTP requests sent, retries and token requests included. */
-  requestCount = 0
-  readonly #limit: LimitFunction
-  readonly #auth: TokenProvider
-  readonly #dispatchers = new Map<string, Dispatcher | undefined>()
-  readonly #retryBaseMs: number
-  readonly #maxRetryAfterMs: number
+  readonly #http: OptimizeTransport
 
   private constructor(
     private readonly connection: ConnectionSettings,
-    private readonly io: Io,
+    io: Io,
     options: ClientOptions
   ) {
-    this.#limit = pLimit(connection.concurrency)
-    this.#retryBaseMs = options.retryBaseMs ?? connection.retryBaseMs ?? 1000
-    this.#maxRetryAfterMs = options.maxRetryAfterMs ?? 120_000
-    this.#auth = createTokenProvider(connection.credentials, this.transport, io)
+    this.#http = new OptimizeTransport(connection, io, options)
+  }
+
+  /** HTTP requests sent, retries and token requests included. */
+  get requestCount(): number {
+    return this.#http.requestCount
   }
 
   static create(
@@ -106,7 +58,7 @@ export class OptimizeClient {
   }
 
   async listReportIds(collectionId: string): Promise<string[]> {
-    const list = await this.json('GET', '/api/public/report', IdListSchema, {
+    const list = await this.#http.json('GET', '/api/public/report', IdListSchema, {
       query: {collectionId},
       idempotent: true
     })
@@ -114,7 +66,7 @@ export class OptimizeClient {
   }
 
   async listDashboardIds(collectionId: string): Promise<string[]> {
-    const list = await this.json('GET', '/api/public/dashboard', IdListSchema, {
+    const list = await this.#http.json('GET', '/api/public/dashboard', IdListSchema, {
       query: {collectionId},
       idempotent: true
     })
@@ -149,7 +101,7 @@ export class OptimizeClient {
     entities: readonly unknown[],
     options: {dryRun?: boolean} = {}
   ): Promise<ImportedEntity[]> {
-    return this.json('POST', '/api/public/import', z.array(ImportedEntitySchema), {
+    return this.#http.json('POST', '/api/public/import', z.array(ImportedEntitySchema), {
       query: {collectionId, dryRun: options.dryRun ? 'true' : undefined},
       body: entities,
       idempotent: options.dryRun === true
@@ -169,7 +121,7 @@ export class OptimizeClient {
   /** The collection, or undefined when Optimize does not know it (8.6+ endpoint). */
   async getCollection(id: string): Promise<Collection | undefined> {
     try {
-      return await this.json(
+      return await this.#http.json(
         'GET',
         `/api/public/collection/${encodeURIComponent(id)}`,
         CollectionSchema,
@@ -192,10 +144,8 @@ export class OptimizeClient {
     const results = await Promise.all(
       batches.map(async batch => {
         const options = {body: batch, idempotent: true}
-        return this.send(options, async () =>
-          this.attemptStream('POST', path, options, 'valid JSON', async chunks =>
-            readArray(chunks, decoder(), each, {method: 'POST', path})
-          )
+        return this.#http.stream('POST', path, options, 'valid JSON', async chunks =>
+          readArray(chunks, decoder(), each, {method: 'POST', path})
         )
       })
     )
@@ -205,227 +155,13 @@ export class OptimizeClient {
   private async deleteEntity(path: string): Promise<boolean> {
     try {
       const options = {idempotent: true}
-      await this.send(options, async () => this.attempt('DELETE', path, options))
+      await this.#http.text('DELETE', path, options)
       return true
     } catch (error) {
       // After a retried delete, 404 means the first attempt went through.
       if (error instanceof OptimizeApiError && error.status === 404) return false
       throw error
     }
-  }
-
-  private async json<T>(
-    method: string,
-    path: string,
-    schema: z.ZodType<T>,
-    options: RequestOptions
-  ): Promise<T> {
-    return this.send(options, async () =>
-      parseJson(method, path, await this.attempt(method, path, options), schema)
-    )
-  }
-
-  /**
-   * Runs `once` (one request, its body read and parsed) within the concurrency
-   * limit, again after a transient failure when the request is idempotent.
-   * Parsing is part of the attempt: a truncated body is retried like a dropped
-   * connection.
-   */
-  private async send<T>(options: {idempotent: boolean}, once: () => Promise<T>): Promise<T> {
-    return this.#limit(async () => {
-      if (!options.idempotent) return once()
-      return pRetry(once, {
-        retries: this.connection.retries,
-        minTimeout: this.#retryBaseMs,
-        factor: 2,
-        randomize: true,
-        shouldRetry: ({error, attemptNumber}) =>
-          dnsRetry(error, attemptNumber) ??
-          (error instanceof OptimizeApiError &&
-            error.isTransient &&
-            (error.retryAfterMs ?? 0) <= this.#maxRetryAfterMs),
-        onFailedAttempt: async ({error, retriesLeft, attemptNumber}) => {
-          if (!(error instanceof OptimizeApiError) || !error.isTransient || retriesLeft === 0)
-            return
-          const dns = dnsRetry(error, attemptNumber)
-          if (dns === false) return
-          const left = dns ? 1 : retriesLeft
-          this.io.info(
-            `${error.message}; trying again (${left} ${left === 1 ? 'try' : 'tries'} left)`
-          )
-          if (error.retryAfterMs && error.retryAfterMs <= this.#maxRetryAfterMs)
-            await sleep(error.retryAfterMs)
-        }
-      }).catch((error: unknown) => {
-        // Out of tries on a transient failure: the bare status does not tell the user what to do.
-        if (error instanceof OptimizeApiError && error.isTransient && !dnsCode(error)) {
-          error.message += `; gave up after ${this.connection.retries} retries. Optimize may be down or overloaded: run again later, or raise 'retries' or 'timeout'.`
-        }
-        throw error
-      })
-    })
-  }
-
-  /** One request, its body as text. */
-  private async attempt(method: string, path: string, options: RequestOptions): Promise<string> {
-    return this.exchange(method, path, options, async response =>
-      readText(response, {method, path}, this.connection.timeoutMs)
-    )
-  }
-
-  /**
-   * One request, its body handed to `consume` as it arrives (see
-   * streamResultPage). An InvalidBodyError from `consume` means the body is
-   * not `whole` (truncated?), which is worth another try.
-   */
-  private async attemptStream<T>(
-    method: string,
-    path: string,
-    options: RequestOptions,
-    whole: string,
-    consume: (body: AsyncIterable<Uint8Array>) => Promise<T>
-  ): Promise<T> {
-    const label = {method, path}
-    return this.exchange(method, path, options, async reply => {
-      const body = reply.body
-      try {
-        return await consume(readChunks(body, label, this.connection.timeoutMs))
-      } catch (error) {
-        if (!(error instanceof InvalidBodyError)) throw error
-        throw new OptimizeApiError({
-          ...label,
-          kind: 'invalid-response',
-          // The parser's message may quote the body: redacted, and the parser's error not kept.
-          message: `the response is not ${whole} (truncated?): ${this.io.redact(error.message)}`
-        })
-      } finally {
-        // A consumer that stopped early leaves the rest unread: release the connection.
-        discard(body)
-      }
-    })
-  }
-
-  /** One request, its successful response read by `read`; a 401 renews an OAuth token and repeats it once. */
-  private async exchange<T>(
-    method: string,
-    path: string,
-    options: RequestOptions,
-    read: (reply: Reply) => Promise<T>,
-    renewed = false
-  ): Promise<T> {
-    const url = new URL(this.connection.baseUrl + path)
-    for (const [key, value] of Object.entries(options.query ?? {})) {
-      if (value !== undefined) url.searchParams.set(key, String(value))
-    }
-    const headers: Record<string, string> = {
-      authorization: `Bearer ${await this.#auth.token()}`,
-      accept: 'application/json'
-    }
-    if (options.body !== undefined) headers['content-type'] = 'application/json'
-    const body = options.body === undefined ? undefined : JSON.stringify(options.body)
-    const label = {method, path}
-    // The timeout covers reading the body too, and ends with it (see withTimeout).
-    const outcome = await withTimeout(this.connection.timeoutMs, async signal => {
-      const reply = await this.open(url.toString(), {method, headers, body}, label, signal)
-      if (reply.status < 300) return {ok: true as const, value: await read(reply)}
-      const text = await readText(reply, label, this.connection.timeoutMs)
-      return {ok: false as const, status: reply.status, text, header: reply.header}
-    })
-    if (outcome.ok) return outcome.value
-    if (outcome.status === 401 && !renewed && this.#auth.invalidate()) {
-      this.io.info(`${method} ${path}: Optimize answered 401; renewing the token once`)
-      return this.exchange(method, path, options, read, true)
-    }
-    throw this.httpError(method, path, outcome)
-  }
-
-  /** The error for an answer that is not a success, with every secret redacted from what the server said. */
-  private httpError(
-    method: string,
-    path: string,
-    response: {status: number; text: string; header: Reply['header']}
-  ): OptimizeApiError {
-    const body = parseErrorBody(response.text, text => this.io.redact(text))
-    let message = `${response.status}`
-    if (response.status < 400) {
-      const location = response.header('location')
-      message += ` Redirect${location ? ` to ${location}` : ''}: set 'optimize-url' to the address Optimize answers at (redirects are not followed, so the token goes nowhere else).`
-    } else if (response.status === 401) {
-      const challenge = response.header('www-authenticate')
-      message += ` Unauthorized: Optimize rejected the token${challenge ? ` (${challenge})` : ''}. ${
-        this.connection.credentials.kind === 'token'
-          ? // Optimize takes api.accessToken only when api.jwtSetUri is unset; the Camunda
-            // Helm chart sets it whenever Identity is on (README "Static tokens").
-            "Check 'access-token': it must equal Optimize's api.accessToken. Optimize ignores that setting when api.jwtSetUri is set, as the Camunda Helm chart does with Identity: there, use 'client-id', 'client-secret' and 'oauth-url' instead."
-          : "Check the client credentials, 'audience' and 'scope'."
-      }`
-    } else if (response.status === 403) {
-      message +=
-        ` Forbidden: the credentials may not use Optimize's public API. ${describeErrorBody(body)}`.trim()
-    } else {
-      const detail = describeErrorBody(body)
-      if (detail) message += ` ${detail}`
-    }
-    return new OptimizeApiError({
-      method,
-      path,
-      kind: 'http',
-      status: response.status,
-      body,
-      // Headers quoted in the message (Location, WWW-Authenticate) are the server's words too.
-      message: this.io.redact(message),
-      retryAfterMs: retryAfter(response.header('retry-after'))
-    })
-  }
-
-  /** One request with the proxy rules; network failures and timeouts become OptimizeApiError. */
-  private async open(
-    url: string,
-    init: {method: string; headers: Record<string, string>; body?: string},
-    label: {method: string; path: string},
-    signal: AbortSignal
-  ): Promise<Reply> {
-    this.requestCount++
-    try {
-      return await sendRequest(url, init, signal, this.dispatcherFor(url))
-    } catch (cause) {
-      const dns = dnsCode(cause)
-      if (!dns) throw networkError(label, cause, this.connection.timeoutMs)
-      const host = (cause as {hostname?: string}).hostname ?? new URL(url).hostname
-      throw new OptimizeApiError({
-        ...label,
-        kind: 'network',
-        message: `the host name ${host} cannot be resolved (${dns}): check ${this.inputOfHost(host, url)}`,
-        cause
-      })
-    }
-  }
-
-  /** The input that names `host`, for a host name that does not resolve. */
-  private inputOfHost(host: string, url: string): string {
-    const {credentials, baseUrl} = this.connection
-    if (host === new URL(baseUrl).hostname) return `'optimize-url'`
-    if (credentials.kind === 'client-credentials' && host === credentials.oauthUrl.hostname)
-      return `'oauth-url'`
-    // The engine the plan asks about definitions, or else the proxy the request went through.
-    if (host === new URL(url).hostname) return `'definitions-url'`
-    return 'the proxy settings (HTTPS_PROXY, HTTP_PROXY)'
-  }
-
-  /** The token requests' transport: one request, its body as text. */
-  private readonly transport: Transport = async (url, init, label) =>
-    withTimeout(this.connection.timeoutMs, async signal => {
-      const reply = await this.open(url, init, label, signal)
-      const text = await readText(reply, label, this.connection.timeoutMs)
-      return {status: reply.status, text}
-    })
-
-  private dispatcherFor(url: string): Dispatcher | undefined {
-    const origin = new URL(url).origin
-    if (!this.#dispatchers.has(origin)) {
-      this.#dispatchers.set(origin, new HttpClient('optimize-as-code').getAgentDispatcher(origin))
-    }
-    return this.#dispatchers.get(origin)
   }
 
   /**
@@ -443,15 +179,13 @@ export class OptimizeClient {
   ): Promise<T> {
     const path = `/api/public/export/report/${encodeURIComponent(reportId)}/result/json`
     const options: RequestOptions = {query, idempotent: true}
-    return this.send(options, async () =>
-      this.attemptStream('GET', path, options, 'a whole data page', consume)
-    )
+    return this.#http.stream('GET', path, options, 'a whole data page', consume)
   }
 
   /** All collections; undefined when this Optimize has no collection endpoints (before 8.6). */
   async listCollections(): Promise<Collection[] | undefined> {
     try {
-      return await this.json('GET', '/api/public/collection', z.array(CollectionSchema), {
+      return await this.#http.json('GET', '/api/public/collection', z.array(CollectionSchema), {
         idempotent: true
       })
     } catch (error) {
@@ -471,109 +205,6 @@ export class OptimizeClient {
     url: string,
     body?: unknown
   ): Promise<{status: number; text: string}> {
-    const label = {method, path: new URL(url).pathname}
-    // Read-only, even as a POST (a query): retried as every other read.
-    return this.send({idempotent: true}, async () => {
-      const headers: Record<string, string> = {
-        authorization: `Bearer ${await this.#auth.token()}`,
-        accept: 'application/json'
-      }
-      if (body !== undefined) headers['content-type'] = 'application/json'
-      const text = body === undefined ? undefined : JSON.stringify(body)
-      const response = await this.transport(url, {method, headers, body: text}, label)
-      // An answer that is not a success may end up in a message: redact it.
-      const said = response.status < 300 ? response.text : this.io.redact(response.text)
-      return {status: response.status, text: said}
-    })
+    return this.#http.requestWithCredentials(method, url, body)
   }
-}
-
-/**
- * getaddrinfo's failures: ENOTFOUND, no such host (a typo: asking again
- * cannot help), and EAI_AGAIN, the name server did not answer now (asked
- * once more). The code of the failure itself or of its cause.
- */
-function dnsCode(error: unknown): 'ENOTFOUND' | 'EAI_AGAIN' | undefined {
-  for (let e = error; e instanceof Error; e = e.cause) {
-    const code = (e as {code?: unknown}).code
-    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return code
-  }
-  return undefined
-}
-
-/** Whether a DNS failure is tried again (EAI_AGAIN once); undefined for any other failure. */
-function dnsRetry(error: unknown, attemptNumber: number): boolean | undefined {
-  const code = dnsCode(error)
-  if (code === undefined) return undefined
-  return code === 'EAI_AGAIN' && attemptNumber === 1
-}
-
-/**
- * A batch's JSON array through `decoder`, each element turned into a result
- * as soon as it is in. A body that is not JSON is an InvalidBodyError (worth
- * another try); JSON that is not an array is an unexpected response.
- */
-async function readArray<T>(
-  chunks: AsyncIterable<Uint8Array>,
-  decoder: ArrayDecoder,
-  each: (item: unknown, index: number) => T,
-  label: {method: string; path: string}
-): Promise<T[]> {
-  const items: T[] = []
-  const take = (elements: unknown[]): void => {
-    for (const element of elements) items.push(each(element, items.length))
-  }
-  try {
-    for await (const chunk of chunks) take(decoder.push(chunk))
-    const rest = decoder.end()
-    if (!Array.isArray(rest)) {
-      throw new OptimizeApiError({
-        ...label,
-        kind: 'http',
-        message: 'unexpected response: not a JSON array'
-      })
-    }
-    take(rest)
-  } catch (error) {
-    if (error instanceof SyntaxError) throw new InvalidBodyError(error.message)
-    throw error
-  }
-  return items
-}
-
-/** The default decoder: `JSON.parse` of the whole body once it is in. */
-function wholeBodyDecoder(): ArrayDecoder {
-  const chunks: Uint8Array[] = []
-  return {
-    push: chunk => {
-      chunks.push(chunk)
-      return []
-    },
-    end: () => JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown
-  }
-}
-
-function parseJson<T>(method: string, path: string, body: string, schema: z.ZodType<T>): T {
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(body)
-  } catch {
-    // Not the SyntaxError as a cause: its message quotes the body, which may hold a secret.
-    throw new OptimizeApiError({
-      method,
-      path,
-      kind: 'invalid-response',
-      message: 'the response is not valid JSON (truncated?)'
-    })
-  }
-  const result = schema.safeParse(parsed)
-  if (!result.success) {
-    throw new OptimizeApiError({
-      method,
-      path,
-      kind: 'http',
-      message: `unexpected response: ${z.prettifyError(result.error)}`
-    })
-  }
-  return result.data
 }
