@@ -16,6 +16,7 @@ import {HttpClient} from '@actions/http-client'
 import pLimit, {type LimitFunction} from 'p-limit'
 import pRetry from 'p-retry'
 import type {Dispatcher} from 'undici'
+import type {DataSource} from '../entities/collection-file.js'
 import {type Io} from '../io.js'
 import type {ConnectionSettings} from '../settings.js'
 import {createTokenProvider, type TokenProvider, type Transport} from './auth.js'
@@ -71,7 +72,8 @@ interface RequestOptions {
   idempotent: boolean
 }
 
-const IdListSchema = z.array(z.object({id: z.string()}))
+const IdSchema = z.object({id: z.string()})
+const IdListSchema = z.array(IdSchema)
 
 export class OptimizeClient {
   /** HTTP requests sent, retries and token requests included. */
@@ -179,6 +181,30 @@ export class OptimizeClient {
       if (error instanceof OptimizeApiError && error.status === 404) return undefined
       throw error
     }
+  }
+
+  /**
+   * Creates a collection owned by `ownerId` (8.6+, PublicApiRestService
+   * createCollection); answers its id. Never retried: each call makes one.
+   */
+  async createCollection(name: string, ownerId: string): Promise<string> {
+    const created = await this.json('POST', '/api/public/collection/create', IdSchema, {
+      body: {name, ownerId},
+      idempotent: false
+    })
+    return created.id
+  }
+
+  /**
+   * Adds data sources to a collection (8.6+, PUT …/scope). Optimize merges
+   * them into the scope (CollectionWriter.addScopeEntriesToCollection: an
+   * existing entry gets the union of tenants) and removes none, so a repeat
+   * changes nothing and the call is retried like a read.
+   */
+  async addCollectionScope(id: string, sources: readonly DataSource[]): Promise<void> {
+    const path = `/api/public/collection/${encodeURIComponent(id)}/scope`
+    const options = {body: sources.map(s => ({...s})), idempotent: true}
+    await this.send(options, async () => this.attempt('PUT', path, options))
   }
 
   private async exportInBatches<T>(
