@@ -59,22 +59,32 @@ export function deleteDashboard(state: EmulatorState, profile: ProfileSpec, id: 
   return empty(profile.voidStatus)
 }
 
+/**
+ * GET /collection/{id} answers the stored CollectionDefinitionDto [S41]: BaseCollectionDefinitionDto's
+ * fields and CollectionDataDto {configuration, roles, scope}. A scope entry is
+ * CollectionScopeEntryDto {id: "<type>:<key>", definitionType, definitionKey, tenants: [ids]}.
+ * The creator is the one role, MANAGER (CollectionWriter.createNewCollectionAndReturnId); the
+ * role's JSON case is [inferred].
+ */
 function collectionDto(c: Collection): JsonObject {
-  // [inferred] CollectionDefinitionRestDto-like shape; the public docs do not describe it.
   return {
     id: c.id,
     name: c.name,
-    owner: c.owner,
-    created: c.created,
     lastModified: c.lastModified,
-    lastModifier: c.owner,
+    created: c.created,
+    owner: c.owner,
+    lastModifier: c.lastModifier ?? c.owner,
     data: {
       configuration: {},
+      roles: [{id: `USER:${c.owner}`, identity: {id: c.owner, type: 'user'}, role: 'manager'}],
       scope: c.scope.map(s => ({
-        ...s,
-        id: `${s.definitionType}:${s.definitionKey}`
-      })) as unknown as JsonObject[]
-    }
+        id: `${s.definitionType}:${s.definitionKey}`,
+        definitionType: s.definitionType,
+        definitionKey: s.definitionKey,
+        tenants: [...s.tenants]
+      }))
+    },
+    automaticallyCreated: false
   }
 }
 
@@ -86,24 +96,41 @@ export function listCollections(state: EmulatorState): Reply {
   )
 }
 
+/** CollectionService.getCollectionDefinition: an unknown id is a NotFoundException [S41]. */
 export function getCollection(state: EmulatorState, id: string): Reply {
   const collection = state.collections.get(id)
-  if (!collection)
-    throw notFound(`Collection does not exist! Tried to retrieve collection with id [${id}].`)
+  if (!collection) throw notFound(`Collection with ID [${id}] does not exist.`)
   return json(200, collectionDto(collection))
 }
 
+/**
+ * POST /collection/create {name, ownerId} → {id} [S41]: the owner becomes the collection's only
+ * role, MANAGER, and so the only user who sees it in Optimize. A missing ownerId fails
+ * CollectionWriter's "userId cannot be null" (an OptimizeRuntimeException, 500); a missing name
+ * becomes "New Collection" (DEFAULT_COLLECTION_NAME).
+ */
 export function createCollection(state: EmulatorState, body: string): Reply {
   const parsed = parseBody(body)
-  const name = isObject(parsed) && typeof parsed.name === 'string' ? parsed.name : 'New Collection'
+  const request = isObject(parsed) ? parsed : {}
+  if (typeof request.ownerId !== 'string')
+    throw new ApiError(500, 'serverError', 'userId cannot be null')
+  const name = typeof request.name === 'string' ? request.name : 'New Collection'
   const created = state.addCollection({name})
   const collection = state.collections.get(created.id)
-  if (collection && isObject(parsed) && typeof parsed.ownerId === 'string')
-    collection.owner = parsed.ownerId
-  else if (collection) collection.owner = SYSTEM_USER
+  if (collection) {
+    collection.owner = request.ownerId
+    collection.lastModifier = request.ownerId
+  }
   return json(200, {id: created.id})
 }
 
+/**
+ * PUT /collection/{id}/scope [S41]: CollectionScopeService.addScopeEntriesToCollectionAsAService
+ * → CollectionWriter.addScopeEntriesToCollection, whose script (UPDATE_ENTITY_SCRIPT_CODE) keys
+ * the entries by "<type>:<key>": a new entry is added, an existing one gets the union of its old
+ * and the new tenants (old first, no repeats). Nothing is ever removed. The last modifier is
+ * "System User" (API_IMPORT_OWNER_NAME). An entry without tenants has DEFAULT_TENANT_IDS ([null]).
+ */
 export function setCollectionScope(
   state: EmulatorState,
   profile: ProfileSpec,
@@ -111,10 +138,12 @@ export function setCollectionScope(
   body: string
 ): Reply {
   if (!state.collections.has(id))
-    throw notFound(`Collection does not exist! Tried to retrieve collection with id [${id}].`)
+    throw notFound(
+      `Was not able to add scope entries to collection with id [${id}]. Collection does not exist!`
+    )
   const parsed = parseBody(body)
   const list = Array.isArray(parsed) ? parsed : [parsed]
-  const scope: ScopeEntry[] = list.map(entry => {
+  const entries: ScopeEntry[] = list.map(entry => {
     if (
       !isObject(entry) ||
       (entry.definitionType !== 'process' && entry.definitionType !== 'decision') ||
@@ -129,7 +158,10 @@ export function setCollectionScope(
       : [null]
     return {definitionType: entry.definitionType, definitionKey: entry.definitionKey, tenants}
   })
-  state.setScope(id, scope)
+  for (const entry of entries)
+    state.addToScope(id, entry.definitionType, entry.definitionKey, entry.tenants)
+  const collection = state.collections.get(id)
+  if (collection) collection.lastModifier = SYSTEM_USER
   return empty(profile.voidStatus)
 }
 

@@ -92,6 +92,7 @@ export class EmulatorState {
     if (!entry)
       collection.scope.push({definitionType: type, definitionKey: key, tenants: [...tenants]})
     else for (const t of tenants) if (!entry.tenants.includes(t)) entry.tenants.push(t)
+    collection.lastModified = optimizeDate(Date.now())
   }
 
   addDefinition(input: {

@@ -51,6 +51,8 @@ export interface Collection {
   name: string
   scope: ScopeEntry[]
   owner: string
+  /** Who changed it last: its owner, or "System User" after the public API added data sources. */
+  lastModifier?: string
   created: string
   lastModified: string
 }

@@ -11,6 +11,9 @@ export const Input = {
   DashboardIds: 'dashboard-ids',
   ReportIds: 'report-ids',
   CollectionId: 'collection-id',
+  CollectionName: 'collection-name',
+  CollectionOwner: 'collection-owner',
+  ManageCollection: 'manage-collection',
   Path: 'path',
   Timeout: 'timeout',
   Retries: 'retries',
@@ -47,6 +50,7 @@ export const Output = {
   Plan: 'plan',
   HasChanges: 'has-changes',
   ImportedIds: 'imported-ids',
+  CollectionId: 'collection-id',
   Records: 'records'
 } as const
 

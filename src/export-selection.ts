@@ -9,7 +9,7 @@
 import type {Io} from './io.js'
 import type {OptimizeClient} from './optimize/client.js'
 import {exportEntities, LIST_FETCH_LIMIT, truncatedListings} from './optimize/entities.js'
-import type {Entity} from './optimize/schemas.js'
+import type {Collection, Entity} from './optimize/schemas.js'
 import type {Settings} from './settings.js'
 
 export interface Selection {
@@ -19,6 +19,11 @@ export interface Selection {
   danglingDashboards: string[]
   /** The collection lists nothing (empty, or unknown to an Optimize that cannot tell). */
   emptyCollection: boolean
+  /**
+   * The collection, as GET /api/public/collection/{id} answers it; undefined
+   * when exporting by ids, or when this Optimize (before 8.6) has no such endpoint.
+   */
+  collection?: Collection
 }
 
 export async function fetchSelection(
@@ -30,12 +35,15 @@ export async function fetchSelection(
   const reportIds = [...settings.reportIds]
   let collectionReportIds: string[] = []
   let emptyCollection = false
+  let collection: Collection | undefined
   if (settings.collectionId) {
     const id = settings.collectionId
-    const [dashboards, reports] = await Promise.all([
+    const [dashboards, reports, read] = await Promise.all([
       client.listDashboardIds(id),
-      client.listReportIds(id)
+      client.listReportIds(id),
+      client.getCollection(id)
     ])
+    collection = read
     io.info(`Collection ${id} has ${dashboards.length} dashboards and ${reports.length} reports`)
     const cut = truncatedListings(dashboards, reports)
     if (cut.length > 0)
@@ -44,7 +52,7 @@ export async function fetchSelection(
       )
     if (!dashboards.length && !reports.length) {
       emptyCollection = true
-      await checkCollectionExists(client, id, io)
+      await checkCollectionExists(client, id, collection, io)
     }
     dashboardIds.push(...dashboards.filter(d => !dashboardIds.includes(d)))
     collectionReportIds = reports
@@ -53,7 +61,7 @@ export async function fetchSelection(
   // A collection's reports that no dashboard brought are exported as standalone reports.
   const listed = [...new Set([...reportIds, ...collectionReportIds])]
   const {entities, dangling} = await exportEntities(client, dashboardIds, listed)
-  return {entities, danglingDashboards: dangling, emptyCollection}
+  return {entities, danglingDashboards: dangling, emptyCollection, collection}
 }
 
 /**
@@ -61,8 +69,13 @@ export async function fetchSelection(
  * collection endpoint, and an unknown collection cannot be told from an
  * empty one: a warning says so.
  */
-async function checkCollectionExists(client: OptimizeClient, id: string, io: Io): Promise<void> {
-  if (await client.getCollection(id)) {
+async function checkCollectionExists(
+  client: OptimizeClient,
+  id: string,
+  collection: Collection | undefined,
+  io: Io
+): Promise<void> {
+  if (collection) {
     io.warning(`Collection '${id}' is empty.`)
     return
   }

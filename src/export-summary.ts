@@ -23,12 +23,16 @@ const SUMMARY_BUDGET = 60_000
 /** Most of that budget the table of exported dashboards takes; the changes come first. */
 const TABLE_BUDGET = 15_000
 
-/** The summary of an export that wrote `files`; `problems` are warnings to show first. */
+/**
+ * The summary of an export that wrote `files`; `problems` are warnings to
+ * show first, `notes` (Markdown) lines about files that are no entity's.
+ */
 export function exportSummary(
   settings: Settings,
   exported: {changes: ChangeSummary; after: EntityTree; files: readonly ManagedFile[]},
   filesChanged: boolean,
-  problems: readonly string[]
+  problems: readonly string[],
+  notes: readonly string[] = []
 ): string {
   const {changes, after} = exported
   const links = linksOf(settings, exported.files)
@@ -51,6 +55,7 @@ export function exportSummary(
     ...warnings,
     text.trimEnd(),
     '',
+    ...notes.flatMap(note => [note, '']),
     table
   ].join('\n')
 }

@@ -14,12 +14,18 @@
 import * as path from 'node:path'
 import type {CommandResult} from './command.js'
 import {Output} from './constants.js'
+import {
+  COLLECTION_FILE,
+  collectionFile,
+  dataSourcesOf,
+  type CollectionFile
+} from './entities/collection-file.js'
 import {MAX_ENTITY_FILE_BYTES} from './entities/json-document.js'
 import {layoutTree, type EntityTree, type ManagedFile, type TreeProblem} from './entities/layout.js'
 import {compareStrings, normalizeEntity, type NormalizedEntity} from './entities/normalize.js'
 import {referencedIds} from './entities/promotion-compare.js'
 import {dashboardPictures, markChangedTiles} from './export-pictures.js'
-import {fetchSelection} from './export-selection.js'
+import {fetchSelection, type Selection} from './export-selection.js'
 import {exportSummary} from './export-summary.js'
 import {summarizeChanges} from './github/summary.js'
 import type {Io} from './io.js'
@@ -73,7 +79,7 @@ export async function runExport(
   const dangling = selection.danglingDashboards
   const exported = selection.entities.map(entity => normalizeEntity(entity))
   const after = toTree([...exported, ...keptUnits(dangling, read, exported)])
-  const files = layoutTree(after, dashboardPictures(after))
+  const files = layoutTree(after, dashboardPictures(after), collectionOf(settings, selection, io))
   checkSizes(files)
   // What git holds (the "before" of the change summary): a file that holds
   // what this export writes holds the same entity, unparsed.
@@ -114,11 +120,17 @@ export async function runExport(
     .sort(compareStrings)
 
   const problems = dangling.map(id => danglingMessage(id, names.get(id)))
+  const notes = [...written.changed, ...written.removed].includes(COLLECTION_FILE)
+    ? [
+        `\`${COLLECTION_FILE}\` ${written.removed.includes(COLLECTION_FILE) ? 'was removed' : 'changed'}: the collection's name or data sources.`
+      ]
+    : []
   const summary = exportSummary(
     settings,
     {changes, after, files},
     changedFiles.length > 0,
-    problems
+    problems,
+    notes
   )
   return {
     before,
@@ -133,6 +145,29 @@ export async function runExport(
       summary
     }
   }
+}
+
+/**
+ * The collection file of an export by `collection-id`: the collection's name
+ * and data sources. Optimize before 8.6 has no collection endpoint: then
+ * there is none, and the log says so once.
+ */
+function collectionOf(
+  settings: Settings,
+  selection: Selection,
+  io: Io
+): CollectionFile | undefined {
+  if (!settings.collectionId) return undefined
+  const sources = selection.collection ? dataSourcesOf(selection.collection) : undefined
+  if (!selection.collection || !sources) {
+    io.info(
+      selection.collection
+        ? `No ${COLLECTION_FILE} written: Optimize's answer for collection '${settings.collectionId}' has no data sources (data.scope).`
+        : `No ${COLLECTION_FILE} written: this Optimize has no collection endpoint (GET /api/public/collection/${settings.collectionId} answered 404; the endpoint exists from Optimize 8.6), so the collection's data sources cannot be read.`
+    )
+    return undefined
+  }
+  return collectionFile(selection.collection.name ?? '', sources)
 }
 
 function danglingMessage(id: string, name: string | undefined): string {

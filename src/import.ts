@@ -5,7 +5,10 @@
  *
  * 1. The plan runs first (plan.ts); if any prerequisite fails, nothing is
  *    written. With `approved-plan`, the plan computed now must be the
- *    approved one (plan-approval.ts), or nothing is written.
+ *    approved one (plan-approval.ts), or nothing is written. With
+ *    `manage-collection`, the collection is created and its missing data
+ *    sources added first (promotion/collection.ts); a collection this run
+ *    created stays, whatever fails later, and the failure names it.
  * 2. New and changed units are imported in batches (promotion/run.ts): this
  *    run's copies are the ids Optimize answers with, exported back and
  *    compared with the files.
@@ -33,6 +36,7 @@ import type {Io} from './io.js'
 import {parseJsonDocument} from './entities/json-document.js'
 import {failureMessage, planFileText, preparePlan, publishPlan} from './promotion/prepare.js'
 import {failureText} from './optimize/errors.js'
+import {applyCollection, CollectionChangeError} from './promotion/collection.js'
 import {PromotionRun} from './promotion/run.js'
 import {readTextNoFollow} from './promotion/plan-file.js'
 import type {Settings} from './settings.js'
@@ -55,14 +59,42 @@ export async function runImport(settings: Settings, io: Io): Promise<CommandResu
     checkApproval(io, approved, current, planned, summary)
   }
 
-  const run = new PromotionRun(settings, io, context)
+  let target: {id: string; created?: string}
+  try {
+    target = await io.group('Preparing the collection', async () =>
+      applyCollection(
+        context.client,
+        io,
+        outcome.document.collection,
+        outcome.document.collectionId
+      )
+    )
+  } catch (error) {
+    const created = error instanceof CollectionChangeError ? error.created : undefined
+    const outputs = created ? {...planned.outputs, [Output.CollectionId]: created} : planned.outputs
+    const message = `Import stopped before any dashboard or report was written: ${failureText(error)}${created ? `. This run created collection ${created}, which stays: the next run finds it by its name` : ''}`
+    throw new CommandFailedError(message, {
+      outputs,
+      summary: summary('Optimize import failed', [message])
+    })
+  }
+  const createdNote = target.created
+    ? [`created collection '${outcome.document.collection?.name}' (${target.created})`]
+    : []
+  const outputs = {...planned.outputs, [Output.CollectionId]: target.id}
+  const run = new PromotionRun(settings, io, {...context, collectionId: target.id})
   try {
     await run.importUnits()
   } catch (error) {
     const cleanup = await run.rollBack()
-    const message = `Import failed, the target keeps its previous versions: ${failureText(error)}`
+    const kept = target.created
+      ? [
+          `collection ${target.created}, which this run created, stays (collections are never deleted)`
+        ]
+      : []
+    const message = `Import failed, the target keeps its previous versions: ${failureText(error)}${kept.length ? `; ${kept[0]}` : ''}`
     throw new CommandFailedError(message, {
-      outputs: planned.outputs,
+      outputs,
       summary: summary('Optimize import failed', [message, ...cleanup])
     })
   }
@@ -75,9 +107,12 @@ export async function runImport(settings: Settings, io: Io): Promise<CommandResu
     const file = context.files.get(rootId)
     if (file) importedIds[path.posix.join(settings.relativePath, file)] = newId
   }
+  const added = outcome.document.collection?.addDataSources.length ?? 0
   const result: CommandResult = {
-    outputs: {...planned.outputs, [Output.ImportedIds]: toCanonicalJson(importedIds).trim()},
+    outputs: {...outputs, [Output.ImportedIds]: toCanonicalJson(importedIds).trim()},
     summary: summary(problems.length ? 'Optimize import incomplete' : 'Optimize import', [
+      ...createdNote,
+      ...(added ? [`added ${added} data sources to the collection`] : []),
       `imported and verified ${run.unitCount} dashboards and standalone reports (import calls: ${run.importCalls})`,
       `deleted ${deletions.dashboards} old dashboards and ${deletions.reports} old reports`,
       ...converged.notes,

@@ -83,6 +83,25 @@ export const INPUT_DOCS: InputDoc[] = [
     commands: ['export', 'plan', 'import']
   },
   {
+    name: Input.ManageCollection,
+    description:
+      "plan/import: bring the target collection up to the files: add the data sources (definitions and tenants) that collection.json and the reports need, never removing one, and with 'collection-name' create the collection. Needs Optimize 8.6 or later.",
+    default: 'false',
+    commands: ['plan', 'import']
+  },
+  {
+    name: Input.CollectionName,
+    description:
+      "plan/import with manage-collection: the target collection by its exact name, instead of 'collection-id'. Import creates it when no collection has that name; two with that name is an error.",
+    commands: ['plan', 'import']
+  },
+  {
+    name: Input.CollectionOwner,
+    description:
+      "plan/import: the Optimize user ID a collection that import creates belongs to. It becomes the collection's manager, and only its roles see a collection in Optimize.",
+    commands: ['plan', 'import']
+  },
+  {
     name: Input.Path,
     description: 'Folder of the entity files, relative to the workspace.',
     default: 'optimize',
@@ -243,5 +262,9 @@ export const OUTPUT_DOCS: {name: string; description: string}[] = [
     description: "plan/import: 'true' when the plan creates, replaces or deletes anything."
   },
   {name: Output.ImportedIds, description: 'import: JSON object of file path → ID in the target.'},
+  {
+    name: Output.CollectionId,
+    description: 'plan/import: ID of the target collection (import: also one it created).'
+  },
   {name: Output.Records, description: 'export-data: number of records written.'}
 ]

@@ -172,6 +172,19 @@ export function optionalId(get: Get, name: InputName): string | undefined {
   return value
 }
 
+/** Free text of at most `maxLength` characters without control characters; undefined when not given. */
+export function optionalText(get: Get, name: InputName, maxLength: number): string | undefined {
+  const value = get(name)
+  if (!value) return undefined
+  // eslint-disable-next-line no-control-regex
+  if (value.length > maxLength || /[\u0000-\u001f\u007f]/.test(value)) {
+    throw new SettingsError(
+      `Input '${name}' must be one line of at most ${maxLength} characters, got ${value.length} characters.`
+    )
+  }
+  return value
+}
+
 export function integer(
   get: Get,
   name: InputName,

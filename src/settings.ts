@@ -21,6 +21,7 @@ import {
   oneOf,
   optimizeVersion,
   optionalId,
+  optionalText,
   planPath,
   SettingsError,
   type Get
@@ -91,6 +92,12 @@ export interface Settings {
   dashboardIds: string[]
   reportIds: string[]
   collectionId?: string
+  /** plan/import with manageCollection: the target collection by its exact name, instead of collectionId. */
+  collectionName?: string
+  /** plan/import: the Optimize user a collection that import creates belongs to (its manager). */
+  collectionOwner?: string
+  /** plan/import: add the data sources the files need to the target collection, and create it by name. */
+  manageCollection: boolean
   /** Absolute folder of the entity files, and the same relative to the workspace (POSIX). */
   path: string
   relativePath: string
@@ -122,6 +129,8 @@ export interface Settings {
 }
 
 const COMMANDS_WITH_OPTIMIZE: readonly Command[] = ['export', 'plan', 'import', 'export-data']
+/** Longest collection name or owner id taken (Optimize's entity.nameMaxLength default is 255). */
+const MAX_NAME_LENGTH = 255
 /** Prune deletions a plan may make when `max-deletions` is not set. */
 export const DEFAULT_MAX_DELETIONS = 10
 
@@ -166,6 +175,9 @@ export function parseSettings(read: InputReader, env: NodeJS.ProcessEnv, io: Io)
     dashboardIds: ids(get, Input.DashboardIds),
     reportIds: ids(get, Input.ReportIds),
     collectionId: optionalId(get, Input.CollectionId),
+    collectionName: optionalText(get, Input.CollectionName, MAX_NAME_LENGTH),
+    collectionOwner: optionalText(get, Input.CollectionOwner, MAX_NAME_LENGTH),
+    manageCollection: boolean(get, Input.ManageCollection, false),
     path: entityPath.absolute,
     relativePath: entityPath.relative,
     github: github(get, githubToken, env),
@@ -208,15 +220,26 @@ export function parseSettings(read: InputReader, env: NodeJS.ProcessEnv, io: Io)
 }
 
 function checkCommandNeeds(settings: Settings): void {
-  const {command, dashboardIds, reportIds, collectionId} = settings
+  const {command, dashboardIds, reportIds, collectionId, collectionName} = settings
   if (command === 'export' && !dashboardIds.length && !reportIds.length && !collectionId) {
     throw new SettingsError(
       `Nothing to export: set input '${Input.DashboardIds}', '${Input.ReportIds}' or '${Input.CollectionId}'.`
     )
   }
-  if ((command === 'plan' || command === 'import') && !collectionId) {
+  const promotes = command === 'plan' || command === 'import'
+  if (promotes && collectionId && collectionName) {
     throw new SettingsError(
-      `Input '${Input.CollectionId}' is required for '${command}': the target collection.`
+      `Inputs '${Input.CollectionId}' and '${Input.CollectionName}' name the target collection twice: set one of them.`
+    )
+  }
+  if (promotes && !collectionId && !collectionName) {
+    throw new SettingsError(
+      `Input '${Input.CollectionId}' (or '${Input.CollectionName}' with '${Input.ManageCollection}: true') is required for '${command}': the target collection.`
+    )
+  }
+  if (promotes && collectionName && !settings.manageCollection) {
+    throw new SettingsError(
+      `Input '${Input.CollectionName}' needs '${Input.ManageCollection}: true': import may create the collection and add its data sources.`
     )
   }
   if (settings.approvedPlan && command !== 'import') {

@@ -124,7 +124,23 @@ describe('parseSettings', () => {
     [{path: '../outside'}, /Input 'path' must be a folder inside the workspace/],
     [{path: '/etc'}, /Input 'path' must be a folder inside the workspace/],
     [{output: '.'}, /Input 'output' must be a folder inside the workspace/],
-    [{command: 'plan'}, /Input 'collection-id' is required for 'plan'/],
+    [
+      {command: 'plan'},
+      /Input 'collection-id' \(or 'collection-name' with 'manage-collection: true'\) is required for 'plan'/
+    ],
+    [
+      {
+        command: 'plan',
+        'collection-id': 'c',
+        'collection-name': 'Sales',
+        'manage-collection': 'true'
+      },
+      /Inputs 'collection-id' and 'collection-name' name the target collection twice/
+    ],
+    [
+      {command: 'import', 'collection-name': 'Sales'},
+      /Input 'collection-name' needs 'manage-collection: true'/
+    ],
     [
       {command: 'export-data', 'dashboard-ids': ''},
       /Input 'report-ids' is required for 'export-data'/

@@ -12,6 +12,7 @@ import {
   isDashboard,
   type EntityType
 } from '../optimize/schemas.js'
+import {coverageProblems} from './collection-file.js'
 import type {EntityFile, LoadedTree, TreeProblem} from './layout.js'
 import {compareStrings} from './normalize.js'
 import {referencedIds} from './promotion-compare.js'
@@ -39,6 +40,7 @@ export function checkTree(loaded: LoadedTree): TreeProblem[] {
   checkNames(files, at)
   for (const file of files) checkEntity(file, at)
   checkIndexVersions(files, at)
+  if (loaded.collection) problems.push(...coverageProblems(files, loaded.collection))
 
   return problems.sort(
     (a, b) =>

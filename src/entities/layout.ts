@@ -3,6 +3,7 @@
  * every file the action manages under `path`. No I/O.
  *
  *   optimize-as-code.json          manifest: what the action manages (no timestamps)
+ *   collection.json                the collection's name and data sources (collection-file.ts)
  *   dashboards/<slug>.json         one dashboard
  *   dashboards/<slug>.svg          a picture of its tile grid
  *   reports/<slug>.json            one report (stored once, however many dashboards use it)
@@ -20,6 +21,7 @@ import {hash} from 'node:crypto'
 import slugify from '@sindresorhus/slugify'
 import type {Dashboard, Entity, Report} from '../optimize/schemas.js'
 import {toCanonicalJson} from './canonical-json.js'
+import {COLLECTION_FILE, type CollectionFile} from './collection-file.js'
 import {identityKeys} from './identity.js'
 import type {JsonDocument} from './json-document.js'
 import {compareStrings, type NormalizedEntity} from './normalize.js'
@@ -83,7 +85,9 @@ export interface LoadedTree {
   files: EntityFile[]
   problems: TreeProblem[]
   manifest?: Manifest
-  /** The text of every file read (entity JSON and .dmn), by path relative to the folder. */
+  /** The collection file, when the folder has one and it is valid. */
+  collection?: CollectionFile
+  /** The text of every file read (entity JSON, .dmn, the collection file), by path relative to the folder. */
   texts: Map<string, string>
 }
 
@@ -139,8 +143,12 @@ export function assignFileNames(
   return names
 }
 
-/** Every file of the tree, the manifest included, sorted by path. */
-export function layoutTree(tree: EntityTree, extras?: DashboardExtras): ManagedFile[] {
+/** Every file of the tree, the collection file and the manifest included, sorted by path. */
+export function layoutTree(
+  tree: EntityTree,
+  extras?: DashboardExtras,
+  collection?: CollectionFile
+): ManagedFile[] {
   const files: ManagedFile[] = []
   const entries: ManifestEntry[] = []
   const reportsById = new Map(tree.reports.map(({entity}) => [entity.id, entity]))
@@ -178,6 +186,7 @@ export function layoutTree(tree: EntityTree, extras?: DashboardExtras): ManagedF
     entries.push(entryFor(entity, `${base}.json`))
   }
 
+  if (collection) files.push({path: COLLECTION_FILE, content: toCanonicalJson(collection)})
   files.sort((a, b) => compareStrings(a.path, b.path))
   const manifest: Manifest = {
     formatVersion: MANIFEST_FORMAT_VERSION,

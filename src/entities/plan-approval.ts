@@ -17,12 +17,14 @@ import {PLAN_FORMAT_VERSION, type PlanDocument} from './plan-document.js'
 export const ApprovedPlanSchema = z.looseObject({
   formatVersion: z.number(),
   optimizeUrl: z.string(),
-  collectionId: z.string(),
+  collectionId: z.string().nullable(),
+  collectionName: z.string().optional(),
   prune: z.boolean(),
   prerequisites: z.array(z.looseObject({check: z.string(), status: z.string()})),
   items: z.array(z.unknown()).optional(),
   orphanedReports: z.array(z.unknown()).optional(),
   unmanaged: z.array(z.unknown()).optional(),
+  collection: z.unknown().optional(),
   basis: z
     .object({files: z.record(z.string(), z.string()), target: z.record(z.string(), z.string())})
     .optional()
@@ -39,7 +41,7 @@ export function approvalDifferences(approved: ApprovedPlan, current: PlanDocumen
       `the approved plan has format version ${approved.formatVersion}, this action writes ${PLAN_FORMAT_VERSION}: make the plan with the same version of the action as the import`
     ]
   const differences: string[] = []
-  for (const key of ['optimizeUrl', 'collectionId', 'prune'] as const) {
+  for (const key of ['optimizeUrl', 'collectionId', 'collectionName', 'prune'] as const) {
     if (approved[key] !== current[key])
       differences.push(
         `it was made for ${key} ${JSON.stringify(approved[key])}, this run has ${JSON.stringify(current[key])}`
@@ -56,6 +58,12 @@ export function approvalDifferences(approved: ApprovedPlan, current: PlanDocumen
     ...changes('file', approved.basis.files, current.basis.files, 'in git'),
     ...changes('target entity', approved.basis.target, current.basis.target, 'in the target')
   )
+  const collection = (plan: {collection?: unknown}): string =>
+    toCanonicalJson(plan.collection ?? null).trim()
+  if (collection(approved) !== collection(current))
+    differences.push(
+      `what it does to the collection changed (data sources or the collection itself changed in the target): approved ${collection(approved)}, now ${collection(current)}`
+    )
   if (differences.length === 0 && planText(approved) !== planText(current))
     differences.push('the plan computed now differs from the approved one')
   return differences
@@ -84,10 +92,12 @@ function planText(plan: {
   items?: unknown[]
   orphanedReports?: unknown[]
   unmanaged?: unknown[]
+  collection?: unknown
 }): string {
   return toCanonicalJson({
     items: plan.items ?? [],
     orphanedReports: plan.orphanedReports ?? [],
-    unmanaged: plan.unmanaged ?? []
+    unmanaged: plan.unmanaged ?? [],
+    collection: plan.collection ?? null
   })
 }

@@ -3,6 +3,7 @@
  * prerequisites, the plan's items, what it was computed from, and the bound
  * on what a plan may delete.
  */
+import type {DataSource} from './collection-file.js'
 import type {PlanAction, PlanBody} from './promotion-plan.js'
 
 /** 2: plan.json holds its basis (file and target digests), which `approved-plan` checks. */
@@ -30,8 +31,25 @@ export interface PlanBasis {
 /** The run a plan was made for: an approved plan applies only to the same. */
 export interface PlanTarget {
   optimizeUrl: string
-  collectionId: string
+  /** Null when the collection is named by `collection-name` and import creates it. */
+  collectionId: string | null
+  /** `collection-name`, when the collection is named by it. */
+  collectionName?: string
   prune: boolean
+}
+
+/**
+ * With `manage-collection`: what import does to the target collection before
+ * it imports any entity. It never removes a data source.
+ */
+export interface PlanCollection {
+  /** The collection's name (for a collection named by id: its name in the target). */
+  name: string
+  /** No collection has this name: import creates it, owned by `owner`. */
+  create: boolean
+  owner?: string
+  /** Data sources, or tenants of existing ones, import adds. */
+  addDataSources: DataSource[]
 }
 
 /** plan.json: canonical JSON, deterministic (no timestamps), read by people and by `import`. */
@@ -40,6 +58,7 @@ export interface PlanDocument extends Partial<PlanBody>, PlanTarget {
   prerequisites: Prerequisite[]
   counts: Record<PlanAction, number> & {orphanedReports: number}
   hasChanges: boolean
+  collection?: PlanCollection
   basis?: PlanBasis
 }
 
@@ -47,12 +66,17 @@ export function planDocument(
   target: PlanTarget,
   prerequisites: Prerequisite[],
   body?: PlanBody,
-  basis?: PlanBasis
+  basis?: PlanBasis,
+  collection?: PlanCollection
 ): PlanDocument {
   const counts = {create: 0, replace: 0, unchanged: 0, delete: 0, orphanedReports: 0}
   for (const item of body?.items ?? []) counts[item.action]++
   counts.orphanedReports = body?.orphanedReports.length ?? 0
-  const hasChanges = counts.create + counts.replace + counts.delete + counts.orphanedReports > 0
+  const collectionChanges = collection
+    ? (collection.create ? 1 : 0) + collection.addDataSources.length
+    : 0
+  const hasChanges =
+    counts.create + counts.replace + counts.delete + counts.orphanedReports + collectionChanges > 0
   return {
     formatVersion: PLAN_FORMAT_VERSION,
     ...target,
@@ -60,6 +84,7 @@ export function planDocument(
     ...body,
     counts,
     hasChanges,
+    collection,
     basis
   }
 }

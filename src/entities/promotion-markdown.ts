@@ -2,6 +2,7 @@
  * Pure: the plan as Markdown, for the job summary and the pull-request
  * comment. Deterministic: the same plan gives the same text.
  */
+import {describeSource} from './collection-file.js'
 import {escapeMarkdown} from './markdown.js'
 import type {PlanDocument, PrerequisiteStatus} from './plan-document.js'
 import type {PlanItem} from './promotion-plan.js'
@@ -29,8 +30,12 @@ export function renderPlanMarkdown(plan: PlanDocument, options: {title?: string}
   const title = options.title ?? 'Optimize plan'
   const failed = plan.prerequisites.some(p => p.status === 'failed')
   const totals = `${counts.create} to create, ${counts.replace} to replace, ${counts.delete} to delete, ${counts.unchanged} unchanged`
+  const collection =
+    plan.collectionId === null
+      ? `'${escapeMarkdown(plan.collectionName ?? '')}'`
+      : `\`${plan.collectionId}\``
   lines.push(
-    `### ${failed ? '❌' : plan.hasChanges ? '📝' : '✅'} ${title} for collection \`${plan.collectionId}\`: ${totals}`,
+    `### ${failed ? '❌' : plan.hasChanges ? '📝' : '✅'} ${title} for collection ${collection}: ${totals}`,
     ''
   )
 
@@ -39,6 +44,7 @@ export function renderPlanMarkdown(plan: PlanDocument, options: {title?: string}
     lines.push(`- ${STATUS_ICONS[p.status]} **${p.check}**: ${escapeMarkdown(p.message)}`)
   lines.push('')
 
+  lines.push(...collectionLines(plan))
   const items = plan.items ?? []
   const changing = items.filter(i => i.action !== 'unchanged')
   if (changing.length > 0) {
@@ -87,6 +93,23 @@ export function renderPlanMarkdown(plan: PlanDocument, options: {title?: string}
     )
   }
   return `${lines.join('\n').trimEnd()}\n`
+}
+
+/** What import does to the collection itself (manage-collection), before any entity. */
+function collectionLines(plan: PlanDocument): string[] {
+  const part = plan.collection
+  if (!part) return []
+  const lines = ['**Collection**', '']
+  if (part.create)
+    lines.push(
+      `- 🆕 create collection '${escapeMarkdown(part.name)}' (owner \`${escapeMarkdown(part.owner ?? '')}\`)`
+    )
+  for (const source of part.addDataSources)
+    lines.push(`- ➕ add data source ${escapeMarkdown(describeSource(source))}`)
+  if (!part.create && part.addDataSources.length === 0)
+    lines.push(`- '${escapeMarkdown(part.name)}' has every data source the files need`)
+  lines.push('')
+  return lines
 }
 
 function cut(lines: string[]): string[] {

@@ -25,7 +25,9 @@ export async function upsertPlanComment(
 ): Promise<string | undefined> {
   const {github} = settings
   if (!github.pullRequestNumber || !github.repository || !github.token) return undefined
-  const marker = planMarker(settings.collectionId ?? '')
+  const marker = planMarker(
+    settings.collectionId ?? `name:${encodeURIComponent(settings.collectionName ?? '')}`
+  )
   // The plan quotes the target Optimize (names, its messages): redacted like the job summary.
   const body = `${marker}\n${io.redact(markdown)}`.slice(0, MAX_COMMENT)
   const octokit = createOctokit(github, github.token, io)

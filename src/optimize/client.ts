@@ -4,6 +4,7 @@
  * transport.ts, the only code that sends HTTP: authentication, retries of
  * reads, the concurrency limit, proxies and timeouts are decided there.
  */
+import type {DataSource} from '../entities/collection-file.js'
 import type {Io} from '../io.js'
 import type {ConnectionSettings} from '../settings.js'
 import {OptimizeApiError} from './errors.js'
@@ -27,7 +28,8 @@ export interface BatchOptions<T> {
   each?: (item: unknown, index: number) => T
 }
 
-const IdListSchema = z.array(z.object({id: z.string()}))
+const IdSchema = z.object({id: z.string()})
+const IdListSchema = z.array(IdSchema)
 
 export class OptimizeClient {
   readonly #http: OptimizeTransport
@@ -131,6 +133,30 @@ export class OptimizeClient {
       if (error instanceof OptimizeApiError && error.status === 404) return undefined
       throw error
     }
+  }
+
+  /**
+   * Creates a collection owned by `ownerId` (8.6+, PublicApiRestService
+   * createCollection); answers its id. Never retried: each call makes one.
+   */
+  async createCollection(name: string, ownerId: string): Promise<string> {
+    const created = await this.#http.json('POST', '/api/public/collection/create', IdSchema, {
+      body: {name, ownerId},
+      idempotent: false
+    })
+    return created.id
+  }
+
+  /**
+   * Adds data sources to a collection (8.6+, PUT …/scope). Optimize merges
+   * them into the scope (CollectionWriter.addScopeEntriesToCollection: an
+   * existing entry gets the union of tenants) and removes none, so a repeat
+   * changes nothing and the call is retried like a read.
+   */
+  async addCollectionScope(id: string, sources: readonly DataSource[]): Promise<void> {
+    const path = `/api/public/collection/${encodeURIComponent(id)}/scope`
+    const options = {body: sources.map(s => ({...s})), idempotent: true}
+    await this.#http.text('PUT', path, options)
   }
 
   private async exportInBatches<T>(

@@ -3,7 +3,8 @@
  * release would do to the target collection, without writing to it.
  *
  * Prerequisites first (the files are valid, the credentials work, the
- * collection exists, the index versions match, the definitions exist), then
+ * collection exists, the index versions match, the definitions exist, and
+ * with manage-collection what the collection itself needs: collection.ts), then
  * one plan item per dashboard and standalone report: create, replace (with
  * what differs), unchanged, or delete, and the bound on deletions, and last a
  * dry run of the import that the target validates and refuses by design
@@ -17,11 +18,7 @@ import {Output} from '../constants.js'
 import {toCanonicalJson} from '../entities/canonical-json.js'
 import {Fingerprinter, indexEntities, type EntityIndex} from '../entities/promotion-compare.js'
 import {definitionNeeds, scopeProblems} from '../entities/promotion-definitions.js'
-import {
-  expectedDashboardIndex,
-  indexVersionMismatches,
-  targetIndexVersions
-} from '../entities/index-versions.js'
+import {expectedDashboardIndex, targetIndexVersions} from '../entities/index-versions.js'
 import {describeFilters, variableFilters} from '../entities/promotion-dry-run.js'
 import {plannedRoots} from '../entities/promotion-import.js'
 import {renderPlanMarkdown} from '../entities/promotion-markdown.js'
@@ -29,19 +26,29 @@ import {
   deletionCheck,
   planDocument,
   type PlanBasis,
+  type PlanCollection,
   type PlanDocument,
+  type PlanTarget,
   type Prerequisite
 } from '../entities/plan-document.js'
 import {computePlan, type PlanBody} from '../entities/promotion-plan.js'
 import type {Io} from '../io.js'
 import {OptimizeClient} from '../optimize/client.js'
-import {exportCollection, type TargetContent} from '../optimize/entities.js'
+import type {TargetContent} from '../optimize/entities.js'
 import {isDashboard, type Entity} from '../optimize/schemas.js'
+import {
+  changesCollection,
+  planCollection,
+  readTarget,
+  unresolvedCheck,
+  wantedSources
+} from './collection.js'
 import {dryRunCheck} from './dry-run-check.js'
 import {
   collectionCheck,
   connectionFailure,
   definitionsCheck,
+  indexVersionCheck,
   listingCheck
 } from './target-checks.js'
 import {writeTextNoFollow} from './plan-file.js'
@@ -60,6 +67,7 @@ export interface PlanOutcome {
 
 export interface PlanContext {
   client: OptimizeClient
+  /** '' for a collection import creates (PlanDocument.collection). */
   collectionId: string
   git: EntityIndex
   /** Entity id → file, relative to `path`. */
@@ -90,10 +98,12 @@ export async function publishPlan(
     planFileText(settings, outcome.document),
     "input 'plan-file'"
   )
+  const {collectionId} = outcome.document
   return {
     outputs: {
       [Output.Plan]: settings.planFile,
-      [Output.HasChanges]: String(outcome.document.hasChanges)
+      [Output.HasChanges]: String(outcome.document.hasChanges),
+      ...(collectionId ? {[Output.CollectionId]: collectionId} : {})
     },
     summary: outcome.markdown
   }
@@ -109,17 +119,18 @@ export async function preparePlan(
   io: Io,
   client?: OptimizeClient
 ): Promise<PlanOutcome> {
-  if (!settings.connection || !settings.collectionId)
+  if (!settings.connection || !(settings.collectionId || settings.collectionName))
     throw new Error('plan needs a connection to Optimize and a target collection.')
-  const collectionId = settings.collectionId
   const prerequisites: Prerequisite[] = []
-  const target = {
+  const target: PlanTarget = {
     optimizeUrl: settings.connection.baseUrl,
-    collectionId,
+    collectionId: settings.collectionId ?? null,
+    ...(settings.collectionName ? {collectionName: settings.collectionName} : {}),
     prune: settings.prune
   }
+  let collection: PlanCollection | undefined
   const finish = async (context?: PlanContext, basis?: PlanBasis): Promise<PlanOutcome> => {
-    const document = planDocument(target, prerequisites, context?.body, basis)
+    const document = planDocument(target, prerequisites, context?.body, basis, collection)
     await io.group('Prerequisites', async () => {
       for (const p of prerequisites) {
         if (p.status === 'failed') io.error(`${p.check}: ${p.message}`)
@@ -138,8 +149,8 @@ export async function preparePlan(
   openDesiredState(settings, io)
   // The target is read while the files are checked: both are read-only.
   const optimize = client ?? OptimizeClient.create(settings.connection, io)
-  const reading = exportCollection(optimize, collectionId).then(
-    content => ({content}),
+  const reading = readTarget(settings, optimize).then(
+    read => read,
     (error: unknown) => ({error})
   )
 
@@ -165,18 +176,29 @@ export async function preparePlan(
   })
 
   // 2. Credentials, collection and content of the target, read-only.
-  const read = await io.group(`Reading collection ${collectionId}`, async () => reading)
+  const named = settings.collectionId ?? `'${settings.collectionName}'`
+  const read = await io.group(`Reading collection ${named}`, async () => reading)
   if ('error' in read) {
     prerequisites.push(connectionFailure(read.error, settings.connection.baseUrl))
     return finish()
   }
-  const content = read.content
   prerequisites.push({
     check: 'credentials',
     status: 'ok',
     message: `Optimize at ${settings.connection.baseUrl} accepted them`
   })
-  prerequisites.push(await collectionCheck(optimize, collectionId, content))
+  const resolved = read.target
+  const wanted = settings.manageCollection ? wantedSources(loaded) : []
+  if (resolved.kind === 'unresolved' || !read.content) {
+    if (resolved.kind === 'unresolved') prerequisites.push(unresolvedCheck(resolved, wanted))
+    return finish()
+  }
+  const content = read.content
+  const collectionId = resolved.kind === 'id' ? resolved.id : ''
+  if (resolved.kind === 'id') {
+    target.collectionId = resolved.id
+    prerequisites.push(await collectionCheck(optimize, collectionId, content))
+  }
   const listing = listingCheck(content, settings.prune)
   if (listing) prerequisites.push(listing)
   if (content.dangling.length > 0)
@@ -188,30 +210,15 @@ export async function preparePlan(
 
   // 3. Index versions: the target's, against the files'.
   const index = targetIndexVersions(content.entities, settings.optimizeVersion)
-  const mismatches = indexVersionMismatches(entities, index.versions)
-  if (mismatches.length > 0) {
-    prerequisites.push({
-      check: 'index versions',
-      status: 'failed',
-      message: `${mismatches.join('; ')} (target versions ${index.source})`
-    })
-  } else if (Object.keys(index.versions).length === 0) {
-    prerequisites.push({
-      check: 'index versions',
-      status: 'warning',
-      message: `target versions ${index.source}; Optimize checks them at import, before it writes anything`
-    })
-  } else {
-    prerequisites.push({
-      check: 'index versions',
-      status: index.warning ? 'warning' : 'ok',
-      message: index.warning ?? `the files match the target (${index.source})`
-    })
-  }
+  prerequisites.push(indexVersionCheck(index, entities))
 
-  // 4. Definitions: in the collection's data sources, and in the engine.
+  // 4. Definitions: in the collection's data sources (added first with manage-collection), and in the engine.
   const needs = definitionNeeds(loaded.tree.reports.map(r => r.entity))
-  if (content.collection) {
+  if (settings.manageCollection) {
+    const planned = await planCollection(settings, optimize, resolved, content, wanted)
+    collection = planned.part
+    if (planned.prerequisite) prerequisites.push(planned.prerequisite)
+  } else if (content.collection) {
     const scope = scopeProblems(content.collection, needs)
     if (scope) prerequisites.push(scope)
   }
@@ -235,7 +242,13 @@ export async function preparePlan(
   // 6. A dry run of the import, when there is something to import and nothing failed yet.
   let twoStep = new Set<string>()
   const roots = plannedRoots(body.items, files, git)
-  if (roots.length > 0 && !prerequisites.some(p => p.status === 'failed')) {
+  if (roots.length > 0 && changesCollection(collection))
+    prerequisites.push({
+      check: 'dry run',
+      status: 'skipped',
+      message: `import changes the collection first (${collection?.create ? 'creates it' : 'adds data sources'}), so a dry run now would be refused for that; Optimize validates the import before it writes anything`
+    })
+  else if (roots.length > 0 && !prerequisites.some(p => p.status === 'failed')) {
     const checked = await io.group('Dry run of the import', async () =>
       dryRunCheck({
         client: optimize,

@@ -3,12 +3,13 @@
  * collection there, could it be read, may its listings be cut short, do the
  * definitions exist. Each answers one Prerequisite line of the plan.
  */
+import {indexVersionMismatches, type targetIndexVersions} from '../entities/index-versions.js'
 import {checkDefinitions, type definitionNeeds} from '../entities/promotion-definitions.js'
 import type {Prerequisite} from '../entities/plan-document.js'
 import type {OptimizeClient} from '../optimize/client.js'
 import {describeErrorBody, OptimizeApiError} from '../optimize/errors.js'
 import {LIST_FETCH_LIMIT, truncatedListings, type TargetContent} from '../optimize/entities.js'
-import type {Collection} from '../optimize/schemas.js'
+import type {Collection, Entity} from '../optimize/schemas.js'
 import type {Settings} from '../settings.js'
 
 /**
@@ -81,6 +82,32 @@ export async function collectionCheck(
     check,
     status: 'warning',
     message: `cannot be checked: this Optimize has no collection endpoint (before 8.6) and lists an unknown collection as empty; Optimize checks it at import, before it writes anything`
+  }
+}
+
+/** The target's index versions (learned from its entities or `optimize-version`) against the files'. */
+export function indexVersionCheck(
+  index: ReturnType<typeof targetIndexVersions>,
+  entities: readonly Entity[]
+): Prerequisite {
+  const check = 'index versions'
+  const mismatches = indexVersionMismatches(entities, index.versions)
+  if (mismatches.length > 0)
+    return {
+      check,
+      status: 'failed',
+      message: `${mismatches.join('; ')} (target versions ${index.source})`
+    }
+  if (Object.keys(index.versions).length === 0)
+    return {
+      check,
+      status: 'warning',
+      message: `target versions ${index.source}; Optimize checks them at import, before it writes anything`
+    }
+  return {
+    check,
+    status: index.warning ? 'warning' : 'ok',
+    message: index.warning ?? `the files match the target (${index.source})`
   }
 }
 

@@ -7,10 +7,11 @@
  *   would otherwise "plan" the deletion of everything in the target.
  * - checkPublishable: before `commit: push` or `pull-request` commit it: the
  *   tree parses, and the manifest lists exactly the files of dashboards/ and
- *   reports/, so a half-written tree is never published (after recoverTree
+ *   reports/ (and the collection file, when it lists one), so a half-written tree is never published (after recoverTree
  *   none can be left; this holds whatever wrote the folder).
  */
 import * as path from 'node:path'
+import {COLLECTION_FILE} from '../entities/collection-file.js'
 import {parseJsonDocument} from '../entities/json-document.js'
 import {DASHBOARD_DIR, MANIFEST_FILE, REPORT_DIR, type TreeProblem} from '../entities/layout.js'
 import {checkNoLinksBetween, Folder, WorkspaceError} from './files.js'
@@ -85,6 +86,8 @@ export async function checkPublishable(root: string): Promise<string[]> {
     if (!folder.lstat(dir)?.isDirectory()) continue
     for (const entry of folder.list(dir) ?? []) present.add(`${dir}/${entry.name}`)
   }
+  // The collection file lies beside those folders; one the manifest does not list is not export's.
+  if (listed.has(COLLECTION_FILE) && folder.lstat(COLLECTION_FILE)) present.add(COLLECTION_FILE)
   for (const file of listed) {
     if (!present.has(file)) problems.push(`${file}: listed in ${MANIFEST_FILE}, but missing`)
   }

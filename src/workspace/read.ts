@@ -1,10 +1,11 @@
 /**
- * Reading the entity folder back: the manifest, and every entity file under
- * dashboards/ and reports/ with the .dmn file beside it, each problem with
- * its file and line. Every file is read through files.ts: a symbolic link is
+ * Reading the entity folder back: the manifest, the collection file, and
+ * every entity file under dashboards/ and reports/ with the .dmn file beside
+ * it, each problem with its file and line. Every file is read through files.ts: a symbolic link is
  * a problem, never followed, and its target's bytes are never read.
  */
 import type {z} from 'zod'
+import {COLLECTION_FILE, parseCollectionFile} from '../entities/collection-file.js'
 import {MAX_ENTITY_FILE_BYTES, parseJsonDocument} from '../entities/json-document.js'
 import {
   DASHBOARD_DIR,
@@ -47,6 +48,7 @@ export async function readEntityTree(root: string): Promise<LoadedTree> {
   const read = await readTreeTexts(root, entry => addEntry(loaded, entry))
   loaded.problems.unshift(...read.problems)
   loaded.manifest = read.manifest
+  addCollection(loaded, read.collection)
   return loaded
 }
 
@@ -55,6 +57,8 @@ export interface TreeTexts {
   files: {file: string; text: string; sidecar?: string}[]
   problems: TreeProblem[]
   manifest?: Manifest
+  /** The collection file's text; undefined when the folder has none. */
+  collection?: string
 }
 
 type TreeEntry = TreeTexts['files'][number]
@@ -103,6 +107,7 @@ export async function readTreeTexts(
       return undefined
     }
   }
+  const collection = readFile(COLLECTION_FILE)
   for (const dir of [REPORT_DIR, DASHBOARD_DIR]) {
     const stats = folder.lstat(dir)
     if (!stats) continue
@@ -141,7 +146,7 @@ export async function readTreeTexts(
       each?.({file, text, sidecar})
     }
   }
-  return {files, problems, manifest}
+  return {files, problems, manifest, collection}
 }
 
 /**
@@ -154,7 +159,17 @@ export function parseEntityTree(read: TreeTexts, known?: KnownEntity): LoadedTre
   loaded.problems.push(...read.problems)
   loaded.manifest = read.manifest
   for (const entry of read.files) addEntry(loaded, entry, known)
+  addCollection(loaded, read.collection)
   return loaded
+}
+
+/** The collection file parsed into the tree, or its problems. */
+function addCollection(loaded: LoadedTree, text: string | undefined): void {
+  if (text === undefined) return
+  loaded.texts.set(COLLECTION_FILE, text)
+  const parsed = parseCollectionFile(text)
+  loaded.problems.push(...parsed.problems)
+  loaded.collection = parsed.collection
 }
 
 function emptyTree(): LoadedTree {

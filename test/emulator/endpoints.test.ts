@@ -261,6 +261,24 @@ describe('labels and sharing; 8.6+ collections', () => {
     const got = await call(emu, 'GET', `/api/public/collection/${id}`)
     expect((got.json as JsonObject).name).toBe('New')
     expect(emu.state.collections.get(id)?.scope).toEqual(scope)
+    // CollectionWriter.addScopeEntriesToCollection adds: an existing entry gets the union of tenants.
+    const more = [
+      {definitionType: 'process', definitionKey: 'k', tenants: ['eu']},
+      {definitionType: 'decision', definitionKey: 'd', tenants: ['eu']}
+    ]
+    expect((await call(emu, 'PUT', `/api/public/collection/${id}/scope`, more)).status).toBe(204)
+    const scoped = (await call(emu, 'GET', `/api/public/collection/${id}`)).json as {
+      owner: string
+      data: {scope: unknown[]; roles: {role: string}[]}
+    }
+    expect(scoped.owner).toBe('demo')
+    expect(scoped.data.roles.map(r => r.role)).toEqual(['manager'])
+    expect(scoped.data.scope).toEqual([
+      {id: 'process:k', definitionType: 'process', definitionKey: 'k', tenants: [null, 'eu']},
+      {id: 'decision:d', definitionType: 'decision', definitionKey: 'd', tenants: ['eu']}
+    ])
+    const ownerless = await call(emu, 'POST', '/api/public/collection/create', {name: 'No owner'})
+    expect(ownerless.status).toBe(500)
     expect(
       ((await call(emu, 'GET', '/api/public/collection')).json as JsonObject[]).map(c => c.id)
     ).toContain(id)

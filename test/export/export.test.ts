@@ -74,7 +74,7 @@ describe('export', () => {
     expect(JSON.parse(outcome.result.outputs.files)).toContain('optimize/optimize-as-code.json')
   })
 
-  it('exports a whole collection in 2 + ceil(dashboards / batch size) requests', async () => {
+  it('exports a whole collection in 3 + ceil(dashboards / batch size) requests (two listings and the collection first)', async () => {
     const emu = await emulator()
     emu.state.addCollection({id: 'dev', name: 'Dev'})
     emu.state.generate({collectionId: 'dev', dashboards: 25, reportsPerDashboard: 3, seed: 3})
@@ -86,7 +86,7 @@ describe('export', () => {
     expect(outcome.after.dashboards).toHaveLength(25)
     const standalone = emu.state.listReports('dev').length - outcome.after.reports.length
     expect(standalone).toBe(0)
-    expect(client.requestCount).toBe(2 + 3)
+    expect(client.requestCount).toBe(3 + 3)
     expect(emu.requests.count('exportDashboards')).toBe(3)
   })
 

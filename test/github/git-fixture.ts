@@ -106,6 +106,7 @@ export function testSettings(workspace: string, github: Partial<GitHubSettings>)
     workspace,
     dashboardIds: [],
     reportIds: [],
+    manageCollection: false,
     path: path.join(workspace, 'optimize'),
     relativePath: 'optimize',
     github: {

@@ -266,7 +266,8 @@ const CASES: Case[] = [
     name: 'plan without a target collection',
     command: 'plan',
     args: ['--collection-id', ''],
-    expected: /--collection-id is required for 'plan': the target collection/
+    expected:
+      /Input 'collection-id' \(or 'collection-name' with 'manage-collection: true'\) is required for 'plan': the target collection/
   },
   {
     name: 'a path that climbs out of the workspace',

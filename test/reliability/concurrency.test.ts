@@ -53,8 +53,8 @@ describe('concurrency', () => {
       const result = await runCommand(settings, io)
 
       expect(result.summary).toContain(`Exported **${DASHBOARDS}** dashboards`)
-      // Two listings and 30 batches of 10, all through the proxy.
-      expect(proxy.total).toBe(2 + DASHBOARDS / 10)
+      // Two listings, the collection (for collection.json) and 30 batches of 10, all through the proxy.
+      expect(proxy.total).toBe(3 + DASHBOARDS / 10)
       expect(proxy.maxInFlight).toBeLessThanOrEqual(concurrency)
       // The limit is reached, so the measurement can see a breach.
       expect(proxy.maxInFlight).toBe(concurrency)

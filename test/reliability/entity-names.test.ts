@@ -78,7 +78,9 @@ describe('entity names are exported faithfully under safe file names', () => {
     const paths = Object.keys(files)
     // Nothing outside optimize/, no folders but the two the layout has.
     for (const file of paths)
-      expect(file).toMatch(/^optimize\/((dashboards|reports)\/[^/]+|optimize-as-code\.json)$/)
+      expect(file).toMatch(
+        /^optimize\/((dashboards|reports)\/[^/]+|optimize-as-code\.json|collection\.json)$/
+      )
     const names = paths.map(file => file.split('/').at(-1)!)
     for (const name of names.filter(n => n !== 'optimize-as-code.json')) {
       const [base, extension] = name.split('.')
