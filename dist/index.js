@@ -1,4 +1,4 @@
-import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
+import './sourcemap-register.cjs';import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
 /***/ 9659:
@@ -64010,7 +64010,7 @@ function checkCommandNeeds(settings) {
         throw new SettingsError(`Inputs '${Input.CollectionId}' and '${Input.CollectionName}' name the target collection twice: set one of them.`);
     }
     if (promotes && !collectionId && !collectionName) {
-        throw new SettingsError(`Input '${Input.CollectionId}' (or '${Input.CollectionName}' with '${Input.ManageCollection}: true') is required for '${command}': the target collection.`);
+        throw new SettingsError(`Input '${Input.CollectionId}' (or '${Input.CollectionName}' with '${Input.ManageCollection}' true) is required for '${command}': the target collection.`);
     }
     if (promotes && collectionName && !settings.manageCollection) {
         throw new SettingsError(`Input '${Input.CollectionName}' needs '${Input.ManageCollection}: true': import may create the collection and add its data sources.`);

@@ -234,7 +234,7 @@ function checkCommandNeeds(settings: Settings): void {
   }
   if (promotes && !collectionId && !collectionName) {
     throw new SettingsError(
-      `Input '${Input.CollectionId}' (or '${Input.CollectionName}' with '${Input.ManageCollection}: true') is required for '${command}': the target collection.`
+      `Input '${Input.CollectionId}' (or '${Input.CollectionName}' with '${Input.ManageCollection}' true) is required for '${command}': the target collection.`
     )
   }
   if (promotes && collectionName && !settings.manageCollection) {

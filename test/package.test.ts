@@ -43,6 +43,7 @@ describe('the npm package', () => {
       'dist/cli/index.js.map',
       'dist/cli/licenses.txt',
       'dist/cli/package.json',
+      'dist/cli/sourcemap-register.cjs',
       'package.json'
     ])
   })

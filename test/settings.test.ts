@@ -126,7 +126,7 @@ describe('parseSettings', () => {
     [{output: '.'}, /Input 'output' must be a folder inside the workspace/],
     [
       {command: 'plan'},
-      /Input 'collection-id' \(or 'collection-name' with 'manage-collection: true'\) is required for 'plan'/
+      /Input 'collection-id' \(or 'collection-name' with 'manage-collection' true\) is required for 'plan'/
     ],
     [
       {

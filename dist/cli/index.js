@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
+import './sourcemap-register.cjs';import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
 /***/ 9659:
@@ -61816,7 +61816,7 @@ function checkCommandNeeds(settings) {
         throw new SettingsError(`Inputs '${constants/* Input */.pd.CollectionId}' and '${constants/* Input */.pd.CollectionName}' name the target collection twice: set one of them.`);
     }
     if (promotes && !collectionId && !collectionName) {
-        throw new SettingsError(`Input '${constants/* Input */.pd.CollectionId}' (or '${constants/* Input */.pd.CollectionName}' with '${constants/* Input */.pd.ManageCollection}: true') is required for '${command}': the target collection.`);
+        throw new SettingsError(`Input '${constants/* Input */.pd.CollectionId}' (or '${constants/* Input */.pd.CollectionName}' with '${constants/* Input */.pd.ManageCollection}' true) is required for '${command}': the target collection.`);
     }
     if (promotes && collectionName && !settings.manageCollection) {
         throw new SettingsError(`Input '${constants/* Input */.pd.CollectionName}' needs '${constants/* Input */.pd.ManageCollection}: true': import may create the collection and add its data sources.`);

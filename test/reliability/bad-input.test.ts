@@ -267,7 +267,7 @@ const CASES: Case[] = [
     command: 'plan',
     args: ['--collection-id', ''],
     expected:
-      /Input 'collection-id' \(or 'collection-name' with 'manage-collection: true'\) is required for 'plan': the target collection/
+      /--collection-id \(or --collection-name with --manage-collection true\) is required for 'plan': the target collection/
   },
   {
     name: 'a path that climbs out of the workspace',
