@@ -52788,7 +52788,29 @@ class OptimizeTransport {
      * throws.
      */
     async stream(method, path, options, whole, consume) {
-        return this.send(options, async () => this.attemptStream(method, path, options, whole, consume));
+        return this.send(options, async () => {
+            const label = { method, path };
+            return this.exchange(method, path, options, async (reply) => {
+                const body = reply.body;
+                try {
+                    return await consume(readChunks(body, label, this.connection.timeoutMs));
+                }
+                catch (error) {
+                    if (!(error instanceof InvalidBodyError))
+                        throw error;
+                    throw new OptimizeApiError({
+                        ...label,
+                        kind: 'invalid-response',
+                        // The parser's message may quote the body: redacted, and the parser's error not kept.
+                        message: `the response is not ${whole} (truncated?): ${this.io.redact(error.message)}`
+                    });
+                }
+                finally {
+                    // A consumer that stopped early leaves the rest unread: release the connection.
+                    discard(body);
+                }
+            });
+        });
     }
     /** One request whose answer is JSON of `schema`. */
     async json(method, path, schema, options) {
@@ -52837,34 +52859,6 @@ class OptimizeTransport {
     async attempt(method, path, options) {
         return this.exchange(method, path, options, async (response) => readText(response, { method, path }, this.connection.timeoutMs));
     }
-    /**
-     * One request, its body handed to `consume` as it arrives (see
-     * streamResultPage). An InvalidBodyError from `consume` means the body is
-     * not `whole` (truncated?), which is worth another try.
-     */
-    async attemptStream(method, path, options, whole, consume) {
-        const label = { method, path };
-        return this.exchange(method, path, options, async (reply) => {
-            const body = reply.body;
-            try {
-                return await consume(readChunks(body, label, this.connection.timeoutMs));
-            }
-            catch (error) {
-                if (!(error instanceof InvalidBodyError))
-                    throw error;
-                throw new OptimizeApiError({
-                    ...label,
-                    kind: 'invalid-response',
-                    // The parser's message may quote the body: redacted, and the parser's error not kept.
-                    message: `the response is not ${whole} (truncated?): ${this.io.redact(error.message)}`
-                });
-            }
-            finally {
-                // A consumer that stopped early leaves the rest unread: release the connection.
-                discard(body);
-            }
-        });
-    }
     /** One request, its successful response read by `read`; a 401 renews an OAuth token and repeats it once. */
     async exchange(method, path, options, read, renewed = false) {
         const url = new URL(this.connection.baseUrl + path);
@@ -52872,13 +52866,7 @@ class OptimizeTransport {
             if (value !== undefined)
                 url.searchParams.set(key, String(value));
         }
-        const headers = {
-            authorization: `Bearer ${await this.#auth.token()}`,
-            accept: 'application/json'
-        };
-        if (options.body !== undefined)
-            headers['content-type'] = 'application/json';
-        const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+        const { headers, body } = await this.request(options.body);
         const label = { method, path };
         // The timeout covers reading the body too, and ends with it (see withTimeout).
         const outcome = await withTimeout(this.connection.timeoutMs, async (signal) => {
@@ -52898,6 +52886,17 @@ class OptimizeTransport {
             redact: text => this.io.redact(text),
             staticToken: this.connection.credentials.kind === 'token'
         });
+    }
+    /** The headers (the token, JSON) and the JSON text of a request's body. */
+    async request(value) {
+        const headers = {
+            authorization: `Bearer ${await this.#auth.token()}`,
+            accept: 'application/json'
+        };
+        if (value === undefined)
+            return { headers };
+        headers['content-type'] = 'application/json';
+        return { headers, body: JSON.stringify(value) };
     }
     /** One request with the proxy rules; network failures and timeouts become OptimizeApiError. */
     async open(url, init, label, signal) {
@@ -52940,14 +52939,8 @@ class OptimizeTransport {
         const label = { method, path: new URL(url).pathname };
         // Read-only, even as a POST (a query): retried as every other read.
         return this.send({ idempotent: true }, async () => {
-            const headers = {
-                authorization: `Bearer ${await this.#auth.token()}`,
-                accept: 'application/json'
-            };
-            if (body !== undefined)
-                headers['content-type'] = 'application/json';
-            const text = body === undefined ? undefined : JSON.stringify(body);
-            const response = await this.transport(url, { method, headers, body: text }, label);
+            const request = await this.request(body);
+            const response = await this.transport(url, { method, ...request }, label);
             // An answer that is not a success may end up in a message: redact it.
             const said = response.status < 300 ? response.text : this.io.redact(response.text);
             return { status: response.status, text: said };
