@@ -14,6 +14,8 @@ export const Input = {
   CollectionName: 'collection-name',
   CollectionOwner: 'collection-owner',
   ManageCollection: 'manage-collection',
+  Environment: 'environment',
+  Config: 'config',
   Path: 'path',
   Timeout: 'timeout',
   Retries: 'retries',

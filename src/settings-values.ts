@@ -30,14 +30,15 @@ const LOOPBACK = /^(localhost|127(\.\d+){3}|\[::1\])$/
 export function insideWorkspace(
   name: InputName,
   raw: string,
-  workspace: string
+  workspace: string,
+  kind: 'folder' | 'file' = 'folder'
 ): {absolute: string; relative: string} {
   if (raw.includes('\0')) throw new SettingsError(`Input '${name}' contains a NUL character.`)
   const absolute = path.resolve(workspace, raw)
   const relative = path.relative(workspace, absolute)
   if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) {
     throw new SettingsError(
-      `Input '${name}' must be a folder inside the workspace '${workspace}', got '${raw}'.`
+      `Input '${name}' must be a ${kind} inside the workspace '${workspace}', got '${raw}'.`
     )
   }
   refuseGitFolder(name, raw, relative)

@@ -8,6 +8,7 @@ import {readFileSync} from 'node:fs'
 import * as path from 'node:path'
 import * as core from '@actions/core'
 import {Commands, Input, type Command, type InputName} from './constants.js'
+import {CONFIG_FILE} from './entities/environment-config.js'
 import type {Io} from './io.js'
 import {
   boolean,
@@ -98,6 +99,10 @@ export interface Settings {
   collectionOwner?: string
   /** plan/import: add the data sources the files need to the target collection, and create it by name. */
   manageCollection: boolean
+  /** plan/import: the environment of the config file whose mapping applies. */
+  environment?: string
+  /** The environments file relative to the workspace (POSIX); `explicit`: input 'config' was set. */
+  config: {relative: string; explicit: boolean}
   /** Absolute folder of the entity files, and the same relative to the workspace (POSIX). */
   path: string
   relativePath: string
@@ -178,6 +183,13 @@ export function parseSettings(read: InputReader, env: NodeJS.ProcessEnv, io: Io)
     collectionName: optionalText(get, Input.CollectionName, MAX_NAME_LENGTH),
     collectionOwner: optionalText(get, Input.CollectionOwner, MAX_NAME_LENGTH),
     manageCollection: boolean(get, Input.ManageCollection, false),
+    environment: optionalText(get, Input.Environment, MAX_NAME_LENGTH),
+    config: {
+      relative: get(Input.Config)
+        ? insideWorkspace(Input.Config, get(Input.Config), workspace, 'file').relative
+        : CONFIG_FILE,
+      explicit: get(Input.Config) !== ''
+    },
     path: entityPath.absolute,
     relativePath: entityPath.relative,
     github: github(get, githubToken, env),
@@ -241,6 +253,9 @@ function checkCommandNeeds(settings: Settings): void {
     throw new SettingsError(
       `Input '${Input.CollectionName}' needs '${Input.ManageCollection}: true': import may create the collection and add its data sources.`
     )
+  }
+  if (settings.environment && !promotes) {
+    throw new SettingsError(`Input '${Input.Environment}' is only for 'plan' and 'import'.`)
   }
   if (settings.approvedPlan && command !== 'import') {
     throw new SettingsError(`Input '${Input.ApprovedPlan}' is only for 'import'.`)

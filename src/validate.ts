@@ -1,6 +1,6 @@
 /**
- * `validate`: offline checks of the entity files, no credentials needed, so
- * fork pull requests get them too. Every problem becomes an annotation on its
+ * `validate`: offline checks of the entity files and of the environments
+ * file, no credentials needed, so fork pull requests get them too. Every problem becomes an annotation on its
  * file and line; any problem fails the command.
  */
 import * as path from 'node:path'
@@ -9,6 +9,8 @@ import {escapeMarkdown} from './entities/markdown.js'
 import {checkTree} from './entities/file-checks.js'
 import type {Io} from './io.js'
 import type {Settings} from './settings.js'
+import {Input} from './constants.js'
+import {readConfig} from './workspace/config.js'
 import type {LoadedTree, TreeProblem} from './entities/layout.js'
 import {checkDesiredState} from './workspace/check.js'
 import {checkNoLinksBetween} from './workspace/files.js'
@@ -54,38 +56,73 @@ export async function runValidate(settings: Settings, io: Io): Promise<CommandRe
   const {loaded, problems} = await io.group(`Validating ${settings.relativePath}`, async () =>
     validateTree(settings, io)
   )
+  const rows: SummaryRow[] = problems.map(p => ({...p, file: workspaceFile(settings, p.file)}))
+  const config = checkConfig(settings, io)
+  rows.push(...config.rows)
   const counts = `${loaded.tree.dashboards.length} dashboards and ${loaded.tree.reports.length} reports`
-  if (problems.length === 0) {
-    io.info(`${counts} in ${settings.relativePath} are valid`)
+  if (rows.length === 0) {
+    io.info(`${counts} in ${settings.relativePath} are valid${config.note}`)
     return {
       outputs: {},
-      summary: `### ✅ Validation passed\n\n${counts} in \`${settings.relativePath}\` are valid.\n`
+      summary: `### ✅ Validation passed\n\n${counts} in \`${settings.relativePath}\` are valid${config.note}.\n`
     }
   }
-  const result: CommandResult = {outputs: {}, summary: problemSummary(settings, problems, counts)}
+  const result: CommandResult = {outputs: {}, summary: problemSummary(settings, rows, counts)}
+  const where =
+    config.rows.length > 0 ? `${settings.relativePath} and ${config.file}` : settings.relativePath
   throw new CommandFailedError(
-    `${problems.length} ${problems.length === 1 ? 'problem' : 'problems'} in ${settings.relativePath}; see the annotations.`,
+    `${rows.length} ${rows.length === 1 ? 'problem' : 'problems'} in ${where}; see the annotations.`,
     result
   )
 }
 
-export function problemSummary(
-  settings: Settings,
-  problems: TreeProblem[],
-  counts: string
-): string {
+/** One problem of the summary's table; `file` relative to the workspace. */
+interface SummaryRow {
+  file: string
+  line?: number
+  message: string
+}
+
+/**
+ * The environments file (workspace/config.ts), when it exists or input
+ * `config` names it: every environment against the schema, each problem
+ * annotated at its line.
+ */
+function checkConfig(settings: Settings, io: Io): {rows: SummaryRow[]; note: string; file: string} {
+  const read = readConfig(settings)
+  const file = read.file
+  if (!read.found) {
+    if (!settings.config.explicit) return {rows: [], note: '', file}
+    const message = `the config file does not exist (input '${Input.Config}')`
+    io.error(message, {file, title: 'optimize-as-code validate'})
+    return {rows: [{file, message}], note: '', file}
+  }
+  for (const problem of read.problems)
+    io.error(problem.message, {
+      file,
+      line: problem.line,
+      column: problem.column,
+      title: 'optimize-as-code validate'
+    })
+  const environments = read.config?.environments.size ?? 0
+  return {
+    rows: read.problems.map(p => ({file, line: p.line, message: p.message})),
+    note: `, and ${file} with ${environments} ${environments === 1 ? 'environment' : 'environments'} is valid`,
+    file
+  }
+}
+
+function problemSummary(settings: Settings, rows: SummaryRow[], counts: string): string {
   const lines = [
-    `### ❌ Validation failed: ${problems.length} ${problems.length === 1 ? 'problem' : 'problems'}`,
+    `### ❌ Validation failed: ${rows.length} ${rows.length === 1 ? 'problem' : 'problems'}`,
     '',
     `Checked ${counts} in \`${settings.relativePath}\`.`,
     '',
     '| File | Line | Problem |',
     '| --- | --- | --- |'
   ]
-  for (const problem of problems) {
-    lines.push(
-      `| \`${workspaceFile(settings, problem.file)}\` | ${problem.line ?? ''} | ${escapeMarkdown(problem.message)} |`
-    )
+  for (const row of rows) {
+    lines.push(`| \`${row.file}\` | ${row.line ?? ''} | ${escapeMarkdown(row.message)} |`)
   }
   return `${lines.join('\n')}\n`
 }

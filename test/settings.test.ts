@@ -124,6 +124,9 @@ describe('parseSettings', () => {
     [{path: '../outside'}, /Input 'path' must be a folder inside the workspace/],
     [{path: '/etc'}, /Input 'path' must be a folder inside the workspace/],
     [{output: '.'}, /Input 'output' must be a folder inside the workspace/],
+    [{config: '../envs.yml'}, /Input 'config' must be a file inside the workspace/],
+    [{config: '.git/envs.yml'}, /Input 'config' must not point into a \.git folder/],
+    [{environment: 'prod'}, /Input 'environment' is only for 'plan' and 'import'/],
     [
       {command: 'plan'},
       /Input 'collection-id' \(or 'collection-name' with 'manage-collection' true\) is required for 'plan'/

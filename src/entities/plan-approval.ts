@@ -25,6 +25,7 @@ export const ApprovedPlanSchema = z.looseObject({
   orphanedReports: z.array(z.unknown()).optional(),
   unmanaged: z.array(z.unknown()).optional(),
   collection: z.unknown().optional(),
+  environment: z.unknown().optional(),
   basis: z
     .object({files: z.record(z.string(), z.string()), target: z.record(z.string(), z.string())})
     .optional()
@@ -47,6 +48,12 @@ export function approvalDifferences(approved: ApprovedPlan, current: PlanDocumen
         `it was made for ${key} ${JSON.stringify(approved[key])}, this run has ${JSON.stringify(current[key])}`
       )
   }
+  const environment = (plan: {environment?: unknown}): string =>
+    toCanonicalJson(plan.environment ?? null).trim()
+  if (environment(approved) !== environment(current))
+    differences.push(
+      `it was made for environment ${environment(approved)}, this run has ${environment(current)}`
+    )
   const failed = approved.prerequisites.filter(p => p.status === 'failed').map(p => p.check)
   if (failed.length > 0)
     differences.push(`its prerequisites failed (${failed.join(', ')}): it cannot be applied`)

@@ -36,6 +36,14 @@ export interface PlanTarget {
   /** `collection-name`, when the collection is named by it. */
   collectionName?: string
   prune: boolean
+  /** Input `environment`: its name and each mapping it applied (environment-mapping.ts). */
+  environment?: PlanEnvironment
+}
+
+export interface PlanEnvironment {
+  name: string
+  /** E.g. "tenant 'dev' → 'prod' in 3 reports", sorted. */
+  mappings: string[]
 }
 
 /**

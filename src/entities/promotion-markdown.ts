@@ -44,6 +44,7 @@ export function renderPlanMarkdown(plan: PlanDocument, options: {title?: string}
     lines.push(`- ${STATUS_ICONS[p.status]} **${p.check}**: ${escapeMarkdown(p.message)}`)
   lines.push('')
 
+  lines.push(...environmentLines(plan))
   lines.push(...collectionLines(plan))
   const items = plan.items ?? []
   const changing = items.filter(i => i.action !== 'unchanged')
@@ -93,6 +94,18 @@ export function renderPlanMarkdown(plan: PlanDocument, options: {title?: string}
     )
   }
   return `${lines.join('\n').trimEnd()}\n`
+}
+
+/** The environment whose mapping the plan applied, and each mapping. */
+function environmentLines(plan: PlanDocument): string[] {
+  const environment = plan.environment
+  if (!environment) return []
+  const lines = [`**Environment** \`${escapeMarkdown(environment.name)}\``, '']
+  for (const mapping of environment.mappings) lines.push(`- 🔀 ${escapeMarkdown(mapping)}`)
+  if (environment.mappings.length === 0)
+    lines.push('- no tenant or definition of the files is mapped in this environment')
+  lines.push('')
+  return lines
 }
 
 /** What import does to the collection itself (manage-collection), before any entity. */

@@ -44,6 +44,8 @@ import {
   wantedSources
 } from './collection.js'
 import {dryRunCheck} from './dry-run-check.js'
+import {applyEnvironment} from '../entities/environment-mapping.js'
+import {environmentMapping} from '../workspace/config.js'
 import {
   collectionCheck,
   connectionFailure,
@@ -121,12 +123,15 @@ export async function preparePlan(
 ): Promise<PlanOutcome> {
   if (!settings.connection || !(settings.collectionId || settings.collectionName))
     throw new Error('plan needs a connection to Optimize and a target collection.')
+  // Before anything is read from Optimize: a missing or invalid environment stops the run.
+  const mapping = environmentMapping(settings)
   const prerequisites: Prerequisite[] = []
   const target: PlanTarget = {
     optimizeUrl: settings.connection.baseUrl,
     collectionId: settings.collectionId ?? null,
     ...(settings.collectionName ? {collectionName: settings.collectionName} : {}),
-    prune: settings.prune
+    prune: settings.prune,
+    ...(mapping ? {environment: {name: mapping.name, mappings: []}} : {})
   }
   let collection: PlanCollection | undefined
   const finish = async (context?: PlanContext, basis?: PlanBasis): Promise<PlanOutcome> => {
@@ -155,9 +160,10 @@ export async function preparePlan(
   )
 
   // 1. The files, offline.
-  const {loaded, problems} = await io.group(`Validating ${settings.relativePath}`, async () =>
+  const validated = await io.group(`Validating ${settings.relativePath}`, async () =>
     validateTree(settings, io)
   )
+  const problems = validated.problems
   if (problems.length > 0) {
     await reading
     const first = problems[0]
@@ -168,6 +174,10 @@ export async function preparePlan(
     })
     return finish()
   }
+  // From here on the files are the desired state of the target: with `environment`, mapped.
+  const mapped = mapping ? applyEnvironment(validated.loaded, mapping) : undefined
+  if (mapping && mapped) target.environment = {name: mapping.name, mappings: mapped.applied}
+  const loaded = mapped?.loaded ?? validated.loaded
   const entities: Entity[] = loaded.files.map(f => f.entity)
   prerequisites.push({
     check: 'files',

@@ -107,6 +107,7 @@ export function testSettings(workspace: string, github: Partial<GitHubSettings>)
     dashboardIds: [],
     reportIds: [],
     manageCollection: false,
+    config: {relative: '.optimize-as-code.yml', explicit: false},
     path: path.join(workspace, 'optimize'),
     relativePath: 'optimize',
     github: {

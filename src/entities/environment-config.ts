@@ -1,0 +1,156 @@
+/**
+ * The environments file, `.optimize-as-code.yml` at the repository root: per
+ * environment, how the source's tenants and definition keys are named in
+ * that environment. Pure: text in, the config or its problems (with lines)
+ * out.
+ *
+ *   environments:
+ *     prod:
+ *       tenants:            # source tenant → target tenant
+ *         dev-eu: prod-eu
+ *         ~: prod-default   # ~ (null) is the default tenant, as key or value
+ *       definitions:        # source definition key → target key
+ *         invoice-dev: invoice
+ *
+ * Unknown keys, duplicate keys, and values that are no tenant id or
+ * definition key are problems, each at its line.
+ */
+import {isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node} from 'yaml'
+import {z} from 'zod'
+
+export const CONFIG_FILE = '.optimize-as-code.yml'
+
+/** One environment's mapping; tenant null is the default tenant ("not defined"). */
+export interface EnvironmentMapping {
+  name: string
+  tenants: Map<string | null, string | null>
+  definitions: Map<string, string>
+}
+
+export interface EnvironmentConfig {
+  environments: Map<string, EnvironmentMapping>
+}
+
+export interface ConfigProblem {
+  line?: number
+  column?: number
+  /** The path in the file and what was expected, e.g. "environments.prod.tenants: expected …". */
+  message: string
+}
+
+const NO_SPACES = /^\S+$/
+const Tenant = z
+  .string({error: 'expected a tenant id (a string) or ~ for the default tenant'})
+  .regex(NO_SPACES, 'expected a tenant id without spaces')
+  .nullable()
+const DefinitionKey = z
+  .string({error: 'expected a definition key (a string)'})
+  .regex(NO_SPACES, 'expected a definition key without spaces')
+
+/** YAML maps arrive as Map (keys may be null); the fixed parts are checked as objects. */
+const asObject = (value: unknown): unknown =>
+  value instanceof Map ? Object.fromEntries(value) : value
+
+const EnvironmentSchema = z.preprocess(
+  value => asObject(value ?? new Map()),
+  z.strictObject(
+    {
+      tenants: z
+        .map(Tenant, Tenant, {error: 'expected a map of source tenant: target tenant'})
+        .optional(),
+      definitions: z
+        .map(DefinitionKey, DefinitionKey, {
+          error: 'expected a map of source definition key: target key'
+        })
+        .optional()
+    },
+    {error: 'expected a map with tenants and/or definitions (or nothing)'}
+  )
+)
+const ConfigSchema = z.preprocess(
+  asObject,
+  z.strictObject(
+    {
+      environments: z.map(
+        z.string({error: 'expected an environment name'}).regex(NO_SPACES, {
+          error: 'expected an environment name without spaces'
+        }),
+        EnvironmentSchema,
+        {error: 'expected a map of environment name: mapping'}
+      )
+    },
+    {error: 'expected a map with the key environments'}
+  )
+)
+
+/** Parses and checks the file's text; `problems` is empty exactly when `config` is set. */
+export function parseEnvironmentConfig(text: string): {
+  config?: EnvironmentConfig
+  problems: ConfigProblem[]
+} {
+  const lines = new LineCounter()
+  const doc = parseDocument(text, {lineCounter: lines, uniqueKeys: true})
+  if (doc.errors.length > 0)
+    return {
+      problems: doc.errors.map(error => ({
+        line: error.linePos?.[0].line,
+        column: error.linePos?.[0].col,
+        message: error.message.replace(/ at line \d+, column \d+.*$/s, '')
+      }))
+    }
+  const parsed = ConfigSchema.safeParse(doc.toJS({mapAsMap: true}) ?? new Map())
+  if (!parsed.success)
+    return {
+      problems: parsed.error.issues.map(issue => {
+        const offset =
+          issue.code === 'unrecognized_keys'
+            ? offsetOf(doc, [...issue.path, issue.keys[0]], 'key')
+            : offsetOf(doc, issue.path, 'value')
+        const position = offset === undefined ? undefined : lines.linePos(offset)
+        const where = issue.path.length > 0 ? `${issue.path.map(describeKey).join('.')}: ` : ''
+        const what =
+          issue.code === 'unrecognized_keys'
+            ? `unknown key '${issue.keys.join("', '")}'`
+            : issue.message.replace(/^Invalid input: /, '')
+        return {line: position?.line, column: position?.col, message: `${where}${what}`}
+      })
+    }
+  const environments = new Map<string, EnvironmentMapping>()
+  for (const [name, environment] of parsed.data.environments)
+    environments.set(name, {
+      name,
+      tenants: environment.tenants ?? new Map<string | null, string | null>(),
+      definitions: environment.definitions ?? new Map<string, string>()
+    })
+  return {config: {environments}, problems: []}
+}
+
+function describeKey(key: PropertyKey | null): string {
+  return key === null ? '~' : String(key)
+}
+
+/** The offset in the text of the node at `path` (its key or value), or of the deepest node on the way. */
+function offsetOf(
+  doc: Document,
+  path: readonly PropertyKey[],
+  part: 'key' | 'value'
+): number | undefined {
+  let node: Node | null | undefined = doc.contents
+  let offset = node?.range?.[0]
+  for (const segment of path) {
+    if (!isMap(node)) break
+    const pair = node.items.find(
+      item => isPair(item) && isScalar(item.key) && sameKey(item.key.value, segment)
+    )
+    if (!pair) break
+    const key = pair.key as Node
+    const value = pair.value as Node | null
+    offset = (part === 'value' ? value?.range?.[0] : undefined) ?? key.range?.[0] ?? offset
+    node = value
+  }
+  return offset
+}
+
+function sameKey(value: unknown, segment: PropertyKey): boolean {
+  return value === segment || (value === null && segment === null) || String(value) === segment
+}

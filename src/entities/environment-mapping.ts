@@ -1,0 +1,125 @@
+/**
+ * An environment's mapping (environment-config.ts) applied to the files as
+ * read: every report's definition keys and tenants, and collection.json's
+ * data sources, renamed for the target. Pure; the files themselves keep the
+ * source values. `plan` and `import` compare and send the mapped entities.
+ */
+import type {Entity, Report} from '../optimize/schemas.js'
+import {
+  describeTenant,
+  mergeSources,
+  type CollectionFile,
+  type DataSource
+} from './collection-file.js'
+import type {EnvironmentMapping} from './environment-config.js'
+import type {LoadedTree} from './layout.js'
+import {compareStrings, sortedDefinition} from './normalize.js'
+
+export interface MappedTree {
+  loaded: LoadedTree
+  /** One line per mapping that changed something, e.g. "tenant 'dev' → 'prod' in 3 reports", sorted. */
+  applied: string[]
+}
+
+/** The tree with the mapping applied: entities copied where they change, the rest shared. */
+export function applyEnvironment(loaded: LoadedTree, mapping: EnvironmentMapping): MappedTree {
+  const uses = new Map<string, Set<string>>()
+  const note = (line: string, where: string): void => {
+    const set = uses.get(line) ?? new Set<string>()
+    set.add(where)
+    uses.set(line, set)
+  }
+  const mapped = new Map<Entity, Entity>()
+  for (const {entity} of loaded.tree.reports) {
+    const report = mapReport(entity, mapping, line => note(line, `report:${entity.id}`))
+    if (report !== entity) mapped.set(entity, report)
+  }
+  const swap = <T extends Entity>(entity: T): T => (mapped.get(entity) as T | undefined) ?? entity
+  const collection = loaded.collection
+    ? mapCollection(loaded.collection, mapping, line => note(line, 'collection'))
+    : undefined
+  const applied = [...uses]
+    .map(([line, where]) => {
+      const reports = [...where].filter(w => w.startsWith('report:')).length
+      const parts = [
+        ...(reports > 0 ? [`${reports} ${reports === 1 ? 'report' : 'reports'}`] : []),
+        ...(where.has('collection') ? ['collection.json'] : [])
+      ]
+      return `${line} in ${parts.join(' and ')}`
+    })
+    .sort(compareStrings)
+  return {
+    loaded: {
+      ...loaded,
+      tree: {
+        dashboards: loaded.tree.dashboards,
+        reports: loaded.tree.reports.map(r => ({...r, entity: swap(r.entity)}))
+      },
+      files: loaded.files.map(f => ({...f, entity: swap(f.entity)})),
+      collection
+    },
+    applied
+  }
+}
+
+function mapKey(key: string, mapping: EnvironmentMapping, note: (line: string) => void): string {
+  const target = mapping.definitions.get(key)
+  if (target === undefined || target === key) return key
+  note(`definition '${key}' → '${target}'`)
+  return target
+}
+
+function mapTenants(
+  tenants: readonly (string | null)[],
+  mapping: EnvironmentMapping,
+  note: (line: string) => void
+): (string | null)[] {
+  const out: (string | null)[] = []
+  for (const tenant of tenants) {
+    const target = mapping.tenants.has(tenant) ? (mapping.tenants.get(tenant) ?? null) : tenant
+    if (target !== tenant) note(`tenant ${describeTenant(tenant)} → ${describeTenant(target)}`)
+    if (!out.includes(target)) out.push(target)
+  }
+  return out
+}
+
+/** A report with its definitions mapped; the same object when nothing maps. */
+export function mapReport(
+  report: Report,
+  mapping: EnvironmentMapping,
+  note: (line: string) => void
+): Report {
+  if (report.exportEntityType === 'combined_report') return report
+  const definitions = report.data.definitions
+  if (!definitions) return report
+  let changed = false
+  const next = definitions.map(definition => {
+    const key = mapKey(definition.key, mapping, note)
+    // Absent tenantIds means the default tenant (Optimize's import default); absent stays absent unless it maps.
+    const before = definition.tenantIds
+    const tenants = mapTenants(before ?? [null], mapping, note)
+    const sameTenants =
+      before === undefined
+        ? tenants.length === 1 && tenants[0] === null
+        : tenants.length === before.length && tenants.every((t, i) => t === before[i])
+    if (key === definition.key && sameTenants) return definition
+    changed = true
+    // In the order a normalized export has them, so the target's copy compares equal.
+    return sortedDefinition({...definition, key, ...(sameTenants ? {} : {tenantIds: tenants})})
+  })
+  if (!changed) return report
+  return {...report, data: {...report.data, definitions: next}}
+}
+
+function mapCollection(
+  collection: CollectionFile,
+  mapping: EnvironmentMapping,
+  note: (line: string) => void
+): CollectionFile {
+  const sources: DataSource[] = collection.dataSources.map(source => ({
+    definitionType: source.definitionType,
+    definitionKey: mapKey(source.definitionKey, mapping, note),
+    tenants: mapTenants(source.tenants, mapping, note)
+  }))
+  return {...collection, dataSources: mergeSources(sources)}
+}
