@@ -1,11 +1,11 @@
 /**
- * `npm run bench [-- <case> ...] [--rounds N] [--before REV] [--allow-tmpfs]`: the action as
+ * `npm run bench [-- <case> ...] [--rounds N] [--before REV]`: the action as
  * users run it (`node dist/index.js` with the runner's environment, a fresh
  * process, the workspace on the checkout's disk), against a floor process that
  * makes the same requests with bare `fetch` (bench/floor.mjs), taken in turns.
  * Cases: export, re-export, export-ids, plan, export-data. Build dist/ first.
  * Five rounds by default (about ten minutes on a busy 2-core machine); the
- * README's figures are from `--rounds 7`. `--before REV` adds the committed
+ * README's figures are from `--rounds 5`. `--before REV` adds the committed
  * dist/ of another commit as a third contender in the same turns, which is
  * how a change is judged on a machine whose speed drifts.
  */
@@ -22,7 +22,6 @@ const {values, positionals} = parseArgs({
   allowPositionals: true,
   options: {
     rounds: {type: 'string', default: '5'},
-    'allow-tmpfs': {type: 'boolean'},
     before: {type: 'string'}
   }
 })
@@ -35,10 +34,9 @@ if (!existsSync(path.join(ROOT, 'dist/index.js'))) throw new Error('no dist/: ru
 
 await mkdir(WORK, {recursive: true})
 const {line, fsType} = machine()
-if (fsType === 'tmpfs' && !values['allow-tmpfs'])
-  throw new Error(
-    `${WORK} is on tmpfs, which hides the cost of writing files; --allow-tmpfs to go on`
-  )
+// The runner's workspace is an ordinary disk; a memory file system hides what writing files costs.
+if (fsType === 'tmpfs')
+  throw new Error(`${WORK} is not on an ordinary disk: move the checkout to one and run again`)
 console.log(`${line}; ${rounds} rounds after a warm-up, in turns`)
 const before = values.before ? extractDist(values.before) : undefined
 if (before) console.log(`before: dist/ of ${values.before} (${before.commit})`)

@@ -33400,7 +33400,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5007);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6242);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -33409,7 +33409,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5007:
+/***/ 6242:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -54376,6 +54376,9 @@ async function writeCsv(recordsFile, columns, sink) {
  * truncated page fails in `end()`. Whitespace between the tokens of a row is
  * dropped, so the rows of a pretty-printing server still take one line each
  * (line breaks inside strings are always escaped in JSON).
+ *
+ * Over 300 lines: one byte scanner with its states; split, its parts would
+ * share every field of the decoder.
  */
 
 class PageFormatError extends InvalidBodyError {
@@ -60802,6 +60805,7 @@ function deletionCheck(body, targetDashboards, maxDeletions) {
 
 
 
+
 /** What an approved plan.json must hold; anything else it holds is compared as it is. */
 const ApprovedPlanSchema = looseObject({
     formatVersion: schemas_number(),
@@ -60873,6 +60877,19 @@ function planText(plan) {
         unmanaged: plan.unmanaged ?? [],
         collection: plan.collection ?? null
     });
+}
+/** What the plan was computed from (PlanBasis): file and target digests, sorted. */
+function planBasis(texts, target, prints) {
+    const files = {};
+    for (const file of [...texts.keys()].sort())
+        files[file] = (0,external_node_crypto_.createHash)('sha256')
+            .update(texts.get(file) ?? '')
+            .digest('hex');
+    const entities = [
+        ...target.dashboards.map(d => [`dashboard/${d.id}`, prints.hash(d)]),
+        ...[...target.reports.values()].map(r => [`report/${r.id}`, prints.hash(r)])
+    ].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return { files, target: Object.fromEntries(entities) };
 }
 
 ;// CONCATENATED MODULE: ./src/entities/promotion-markdown.ts
@@ -61392,120 +61409,12 @@ function refusedNameLines(text, sent, probes, files) {
 /** Names longer than this are refused by Optimize's newest builds by default (`entity.nameMaxLength`). */
 const DEFAULT_NAME_MAX_LENGTH = 255;
 
-;// CONCATENATED MODULE: ./src/entities/promotion-differences.ts
-/**
- * Pure: what differs between two units' fingerprints (promotion-compare.ts),
- * in short lines a reviewer reads in a plan: "tile (0, 4) report 'Cycle
- * time': data.visualization 'line' → 'bar'".
- */
-
-
-/** Most difference lines per unit; the rest is counted. */
-const MAX_DIFFERENCES = 12;
-/**
- * What differs between the file's fingerprint (`wanted`) and the target's
- * (`current`), in short lines: "tile (0, 4) report 'Cycle time': data.visualization 'line' → 'bar'".
- */
-function describeDifferences(current, wanted) {
-    const lines = [];
-    const a = current;
-    const b = wanted;
-    if (Array.isArray(a.tiles) && Array.isArray(b.tiles)) {
-        const { tiles: tilesA, ...restA } = a;
-        const { tiles: tilesB, ...restB } = b;
-        lines.push(...diffLines(restA, restB, ''));
-        lines.push(...describeTiles(tilesA, tilesB));
-    }
-    else {
-        lines.push(...diffLines(a, b, ''));
-    }
-    if (lines.length <= MAX_DIFFERENCES)
-        return lines;
-    return [
-        ...lines.slice(0, MAX_DIFFERENCES),
-        `… and ${lines.length - MAX_DIFFERENCES} more differences`
-    ];
-}
-function describeTiles(current, wanted) {
-    const lines = [];
-    const remaining = [...current];
-    const pending = [];
-    // Identical tiles first; then pair the rest by what they show (same report name or content).
-    for (const tile of wanted) {
-        const key = toCanonicalJson(tile);
-        const at = remaining.findIndex(other => toCanonicalJson(other) === key);
-        if (at >= 0)
-            remaining.splice(at, 1);
-        else
-            pending.push(tile);
-    }
-    for (const tile of pending) {
-        const at = remaining.findIndex(other => tileLabel(other) === tileLabel(tile));
-        if (at < 0) {
-            lines.push(`tile added at ${promotion_differences_cell(tile)}: ${tileLabel(tile)}`);
-            continue;
-        }
-        const [old] = remaining.splice(at, 1);
-        const where = `tile ${promotion_differences_cell(tile)} ${tileLabel(tile)}`;
-        if (promotion_differences_cell(old) !== promotion_differences_cell(tile))
-            lines.push(`${where}: moved from ${promotion_differences_cell(old)}`);
-        if (promotion_differences_size(old) !== promotion_differences_size(tile))
-            lines.push(`${where}: resized ${promotion_differences_size(old)} → ${promotion_differences_size(tile)}`);
-        const { position: _p, dimensions: _d, ...restOld } = old;
-        const { position: _q, dimensions: _e, ...restNew } = tile;
-        lines.push(...diffLines(restOld, restNew, '').map(line => `${where}: ${line}`));
-    }
-    for (const tile of remaining)
-        lines.push(`tile removed at ${promotion_differences_cell(tile)}: ${tileLabel(tile)}`);
-    return lines;
-}
-function tileLabel(tile) {
-    if (tile.report) {
-        const name = tile.report.name;
-        return `report '${typeof name === 'string' ? name : '?'}'`;
-    }
-    return tile.type === 'external_url' ? 'external URL' : (tile.type ?? 'tile');
-}
-function promotion_differences_cell(tile) {
-    return `(${tile.position.x}, ${tile.position.y})`;
-}
-function promotion_differences_size(tile) {
-    return `${tile.dimensions.width}×${tile.dimensions.height}`;
-}
-function diffLines(current, wanted, prefix) {
-    return diff(current, wanted).map(change => {
-        const where = prefix + renderPath(change.path);
-        if (change.type === 'CREATE')
-            return `${where}: added ${show(change.value)}`;
-        if (change.type === 'REMOVE')
-            return `${where}: removed (was ${show(change.oldValue)})`;
-        return `${where}: ${show(change.oldValue)} → ${show(change.value)}`;
-    });
-}
-function renderPath(path) {
-    let text = '';
-    for (const part of path)
-        text += typeof part === 'number' ? `[${part}]` : text ? `.${part}` : part;
-    return text || '(value)';
-}
-const MAX_VALUE_CHARS = 60;
-function show(value) {
-    const text = typeof value === 'string' ? `'${value}'` : JSON.stringify(value ?? null);
-    return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS - 1)}…` : text;
-}
-
 ;// CONCATENATED MODULE: ./src/entities/promotion-import.ts
 /**
- * Pure parts of `import`: the payload of one batch, and recognising what an
- * import created. Optimize answers an import with new ids in arbitrary order
- * and no link to the source ids (optimize-api.md §4.1 step 13), so the
- * copies named in the answer are exported and matched to the files by name
- * and fingerprint: the same comparison that proves the new version equals
- * the file.
- *
- * Over 300 lines: the payload and the matching of copies belong together.
+ * Pure parts of `import`: which entities it sends and in what batches, and
+ * the payload of one batch. Recognising what an import created is
+ * promotion-copies.ts.
  */
-
 
 
 
@@ -61613,136 +61522,107 @@ function toLegacyIfNeeded(dashboard) {
     });
     return { ...rest, reports };
 }
+
+;// CONCATENATED MODULE: ./src/entities/promotion-differences.ts
 /**
- * Finds each root's new copy among the entities the import created: same kind,
- * same name, same fingerprint. A copy with the name but other content is a
- * verification failure, described path by path.
+ * Pure: what differs between two units' fingerprints (promotion-compare.ts),
+ * in short lines a reviewer reads in a plan: "tile (0, 4) report 'Cycle
+ * time': data.visualization 'line' → 'bar'".
  */
-function matchImported(roots, git, created) {
-    const gitPrints = new Fingerprinter(git);
-    const newPrints = new Fingerprinter(created);
-    const candidates = {
-        dashboard: [...created.dashboards],
-        report: standaloneReports(created)
-    };
-    const result = { ids: new Map(), problems: [] };
-    for (const root of roots) {
-        const kind = isDashboard(root) ? 'dashboard' : 'report';
-        const pool = candidates[kind];
-        const named = pool.filter(c => c.name === root.name);
-        const match = named.find(c => gitPrints.equals(root, newPrints, c));
-        if (match) {
-            result.ids.set(root.id, match.id);
-            pool.splice(pool.indexOf(match), 1);
-        }
-        else if (named.length > 0) {
-            const differences = describeDifferences(newPrints.of(named[0]), gitPrints.of(root));
-            result.problems.push(`${kind} '${root.name}' was imported as ${named[0].id}, but Optimize stored it differently from the file: ${differences.join('; ')}`);
-        }
-        else {
-            result.problems.push(`${kind} '${root.name}' is not in the collection after the import`);
-        }
+
+
+/** Most difference lines per unit; the rest is counted. */
+const MAX_DIFFERENCES = 12;
+/**
+ * What differs between the file's fingerprint (`wanted`) and the target's
+ * (`current`), in short lines: "tile (0, 4) report 'Cycle time': data.visualization 'line' → 'bar'".
+ */
+function describeDifferences(current, wanted) {
+    const lines = [];
+    const a = current;
+    const b = wanted;
+    if (Array.isArray(a.tiles) && Array.isArray(b.tiles)) {
+        const { tiles: tilesA, ...restA } = a;
+        const { tiles: tilesB, ...restB } = b;
+        lines.push(...diffLines(restA, restB, ''));
+        lines.push(...describeTiles(tilesA, tilesB));
     }
-    return result;
+    else {
+        lines.push(...diffLines(a, b, ''));
+    }
+    if (lines.length <= MAX_DIFFERENCES)
+        return lines;
+    return [
+        ...lines.slice(0, MAX_DIFFERENCES),
+        `… and ${lines.length - MAX_DIFFERENCES} more differences`
+    ];
 }
-function emptyIds() {
-    return { dashboards: new Set(), reports: new Set() };
-}
-/**
- * What of `sent` (entities of the files, as `git` indexes them) Optimize
- * wrote although its answer was lost (a timeout, a
- * reset, a failure halfway through its non-transactional writes): entities
- * that appeared since (`fresh`) and equal something sent in kind, name and
- * content. Each sent entity accounts for one copy at most; of several equal
- * copies the one with the largest id is taken, so that the smallest, which
- * every run keeps (`duplicateCopies`), stays. Anything else that appeared
- * meanwhile (made by hand, or by another run with other content) is never
- * taken for this run's.
- */
-function matchSent(sent, git, fresh) {
-    const dashboards = new Set(sent.filter(isDashboard).map(d => d.id));
-    const found = emptyIds();
-    for (const [entityId, copyId] of matchCopies(sent, git, fresh))
-        (dashboards.has(entityId) ? found.dashboards : found.reports).add(copyId);
-    return found;
-}
-/**
- * matchSent's pairing: id of each entity of `sent` → id of the copy in
- * `fresh` taken for it (the largest of the equal ones). Entities without
- * a copy are left out.
- */
-function matchCopies(sent, git, fresh) {
-    const gitPrints = new Fingerprinter(git);
-    const freshPrints = new Fingerprinter(fresh);
-    const pool = {
-        dashboard: [...fresh.dashboards],
-        report: [...fresh.reports.values()]
-    };
-    const found = new Map();
-    for (const entity of sent) {
-        const kind = isDashboard(entity) ? 'dashboard' : 'report';
-        const [taken] = pool[kind]
-            .filter(c => c.name === entity.name && gitPrints.equals(entity, freshPrints, c))
-            .sort((a, b) => compareStrings(b.id, a.id));
-        if (!taken)
+function describeTiles(current, wanted) {
+    const lines = [];
+    const remaining = [...current];
+    const pending = [];
+    // Identical tiles first; then pair the rest by what they show (same report name or content).
+    for (const tile of wanted) {
+        const key = toCanonicalJson(tile);
+        const at = remaining.findIndex(other => toCanonicalJson(other) === key);
+        if (at >= 0)
+            remaining.splice(at, 1);
+        else
+            pending.push(tile);
+    }
+    for (const tile of pending) {
+        const at = remaining.findIndex(other => tileLabel(other) === tileLabel(tile));
+        if (at < 0) {
+            lines.push(`tile added at ${promotion_differences_cell(tile)}: ${tileLabel(tile)}`);
             continue;
-        pool[kind].splice(pool[kind].indexOf(taken), 1);
-        found.set(entity.id, taken.id);
+        }
+        const [old] = remaining.splice(at, 1);
+        const where = `tile ${promotion_differences_cell(tile)} ${tileLabel(tile)}`;
+        if (promotion_differences_cell(old) !== promotion_differences_cell(tile))
+            lines.push(`${where}: moved from ${promotion_differences_cell(old)}`);
+        if (promotion_differences_size(old) !== promotion_differences_size(tile))
+            lines.push(`${where}: resized ${promotion_differences_size(old)} → ${promotion_differences_size(tile)}`);
+        const { position: _p, dimensions: _d, ...restOld } = old;
+        const { position: _q, dimensions: _e, ...restNew } = tile;
+        lines.push(...diffLines(restOld, restNew, '').map(line => `${where}: ${line}`));
     }
-    return found;
+    for (const tile of remaining)
+        lines.push(`tile removed at ${promotion_differences_cell(tile)}: ${tileLabel(tile)}`);
+    return lines;
 }
-/**
- * Runs that import the same files at once each create a copy of every
- * unit. Each of them ends by calling this with what appeared meanwhile
- * (`fresh`, exported): of the copies that equal a unit's file, all runs
- * keep the same one, the smallest id, and delete the others, so however
- * their steps interleave, each unit ends up exactly once. Returns the copy
- * kept for each root id in git, and the copies to delete.
- */
-function duplicateCopies(units, git, fresh) {
-    const gitPrints = new Fingerprinter(git);
-    const freshPrints = new Fingerprinter(fresh);
-    const freshRoots = {
-        dashboard: fresh.dashboards,
-        report: standaloneReports(fresh)
-    };
-    const keep = new Map();
-    const remove = [];
-    for (const { root, id } of units) {
-        const kind = isDashboard(root) ? 'dashboard' : 'report';
-        const others = freshRoots[kind].filter(c => c.id !== id && c.name === root.name && gitPrints.equals(root, freshPrints, c));
-        const copies = [id, ...others.map(c => c.id)].sort();
-        keep.set(root.id, copies[0]);
-        for (const copy of copies.slice(1))
-            remove.push({ kind, id: copy, name: root.name });
+function tileLabel(tile) {
+    if (tile.report) {
+        const name = tile.report.name;
+        return `report '${typeof name === 'string' ? name : '?'}'`;
     }
-    return { keep, remove };
+    return tile.type === 'external_url' ? 'external URL' : (tile.type ?? 'tile');
 }
-/**
- * Of this run's copies, the ones a rollback must keep. `roots` are units
- * whose old versions are gone from the target: another run, importing the
- * same files, deleted them after verifying a copy, which may be one this
- * run made (both keep the smallest id). For each, when no copy equal to its
- * file exists that this run did not make, the smallest of this run's equal
- * copies stays; deleting it would lose the dashboard.
- */
-function adoptedCopies(roots, git, copies, ours) {
-    const gitPrints = new Fingerprinter(git);
-    const copyPrints = new Fingerprinter(copies);
-    const pools = {
-        dashboard: copies.dashboards,
-        report: standaloneReports(copies)
-    };
-    const kept = new Set();
-    for (const root of roots) {
-        const kind = isDashboard(root) ? 'dashboard' : 'report';
-        const own = kind === 'dashboard' ? ours.dashboards : ours.reports;
-        const equal = pools[kind].filter(c => c.name === root.name && gitPrints.equals(root, copyPrints, c));
-        if (equal.length === 0 || equal.some(c => !own.has(c.id)))
-            continue;
-        kept.add(equal.map(c => c.id).sort(compareStrings)[0]);
-    }
-    return kept;
+function promotion_differences_cell(tile) {
+    return `(${tile.position.x}, ${tile.position.y})`;
+}
+function promotion_differences_size(tile) {
+    return `${tile.dimensions.width}×${tile.dimensions.height}`;
+}
+function diffLines(current, wanted, prefix) {
+    return diff(current, wanted).map(change => {
+        const where = prefix + renderPath(change.path);
+        if (change.type === 'CREATE')
+            return `${where}: added ${show(change.value)}`;
+        if (change.type === 'REMOVE')
+            return `${where}: removed (was ${show(change.oldValue)})`;
+        return `${where}: ${show(change.oldValue)} → ${show(change.value)}`;
+    });
+}
+function renderPath(path) {
+    let text = '';
+    for (const part of path)
+        text += typeof part === 'number' ? `[${part}]` : text ? `.${part}` : part;
+    return text || '(value)';
+}
+const MAX_VALUE_CHARS = 60;
+function show(value) {
+    const text = typeof value === 'string' ? `'${value}'` : JSON.stringify(value ?? null);
+    return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS - 1)}…` : text;
 }
 
 ;// CONCATENATED MODULE: ./src/entities/promotion-removal.ts
@@ -63019,20 +62899,6 @@ function workspaceFile(settings, file) {
 }
 
 ;// CONCATENATED MODULE: ./src/promotion/prepare.ts
-/**
- * The plan of a promotion, shared by the `plan` and `import` commands: what a
- * release would do to the target collection, without writing to it.
- *
- * Prerequisites first (the files are valid, the credentials work, the
- * collection exists, the index versions match, the definitions exist, and
- * with manage-collection what the collection itself needs: collection.ts), then
- * one plan item per dashboard and standalone report: create, replace (with
- * what differs), unchanged, or delete, and the bound on deletions, and last a
- * dry run of the import that the target validates and refuses by design
- * (dry-run-check.ts). Written as plan.json (canonical, deterministic) and as
- * Markdown. `import` writes nothing unless every prerequisite passed.
- *
- */
 
 
 
@@ -63242,18 +63108,149 @@ async function preparePlan(settings, io, client) {
     };
     return finish(context, planBasis(loaded.texts, content.index, targetPrints));
 }
-/** What the plan was computed from (PlanBasis): file and target digests, sorted. */
-function planBasis(texts, target, prints) {
-    const files = {};
-    for (const file of [...texts.keys()].sort())
-        files[file] = (0,external_node_crypto_.createHash)('sha256')
-            .update(texts.get(file) ?? '')
-            .digest('hex');
-    const entities = [
-        ...target.dashboards.map(d => [`dashboard/${d.id}`, prints.hash(d)]),
-        ...[...target.reports.values()].map(r => [`report/${r.id}`, prints.hash(r)])
-    ].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return { files, target: Object.fromEntries(entities) };
+
+;// CONCATENATED MODULE: ./src/entities/promotion-copies.ts
+/**
+ * Pure: recognising what an import created. Optimize answers an import with
+ * new ids in arbitrary order and no link to the source ids (optimize-api.md
+ * §4.1 step 13), so the copies named in the answer are exported and matched
+ * to the files by name and fingerprint: the same comparison that proves the
+ * new version equals the file.
+ */
+
+
+
+
+/**
+ * Finds each root's new copy among the entities the import created: same kind,
+ * same name, same fingerprint. A copy with the name but other content is a
+ * verification failure, described path by path.
+ */
+function matchImported(roots, git, created) {
+    const gitPrints = new Fingerprinter(git);
+    const newPrints = new Fingerprinter(created);
+    const candidates = {
+        dashboard: [...created.dashboards],
+        report: standaloneReports(created)
+    };
+    const result = { ids: new Map(), problems: [] };
+    for (const root of roots) {
+        const kind = isDashboard(root) ? 'dashboard' : 'report';
+        const pool = candidates[kind];
+        const named = pool.filter(c => c.name === root.name);
+        const match = named.find(c => gitPrints.equals(root, newPrints, c));
+        if (match) {
+            result.ids.set(root.id, match.id);
+            pool.splice(pool.indexOf(match), 1);
+        }
+        else if (named.length > 0) {
+            const differences = describeDifferences(newPrints.of(named[0]), gitPrints.of(root));
+            result.problems.push(`${kind} '${root.name}' was imported as ${named[0].id}, but Optimize stored it differently from the file: ${differences.join('; ')}`);
+        }
+        else {
+            result.problems.push(`${kind} '${root.name}' is not in the collection after the import`);
+        }
+    }
+    return result;
+}
+function emptyIds() {
+    return { dashboards: new Set(), reports: new Set() };
+}
+/**
+ * What of `sent` (entities of the files, as `git` indexes them) Optimize
+ * wrote although its answer was lost (a timeout, a
+ * reset, a failure halfway through its non-transactional writes): entities
+ * that appeared since (`fresh`) and equal something sent in kind, name and
+ * content. Each sent entity accounts for one copy at most; of several equal
+ * copies the one with the largest id is taken, so that the smallest, which
+ * every run keeps (`duplicateCopies`), stays. Anything else that appeared
+ * meanwhile (made by hand, or by another run with other content) is never
+ * taken for this run's.
+ */
+function matchSent(sent, git, fresh) {
+    const dashboards = new Set(sent.filter(isDashboard).map(d => d.id));
+    const found = emptyIds();
+    for (const [entityId, copyId] of matchCopies(sent, git, fresh))
+        (dashboards.has(entityId) ? found.dashboards : found.reports).add(copyId);
+    return found;
+}
+/**
+ * matchSent's pairing: id of each entity of `sent` → id of the copy in
+ * `fresh` taken for it (the largest of the equal ones). Entities without
+ * a copy are left out.
+ */
+function matchCopies(sent, git, fresh) {
+    const gitPrints = new Fingerprinter(git);
+    const freshPrints = new Fingerprinter(fresh);
+    const pool = {
+        dashboard: [...fresh.dashboards],
+        report: [...fresh.reports.values()]
+    };
+    const found = new Map();
+    for (const entity of sent) {
+        const kind = isDashboard(entity) ? 'dashboard' : 'report';
+        const [taken] = pool[kind]
+            .filter(c => c.name === entity.name && gitPrints.equals(entity, freshPrints, c))
+            .sort((a, b) => compareStrings(b.id, a.id));
+        if (!taken)
+            continue;
+        pool[kind].splice(pool[kind].indexOf(taken), 1);
+        found.set(entity.id, taken.id);
+    }
+    return found;
+}
+/**
+ * Runs that import the same files at once each create a copy of every
+ * unit. Each of them ends by calling this with what appeared meanwhile
+ * (`fresh`, exported): of the copies that equal a unit's file, all runs
+ * keep the same one, the smallest id, and delete the others, so however
+ * their steps interleave, each unit ends up exactly once. Returns the copy
+ * kept for each root id in git, and the copies to delete.
+ */
+function duplicateCopies(units, git, fresh) {
+    const gitPrints = new Fingerprinter(git);
+    const freshPrints = new Fingerprinter(fresh);
+    const freshRoots = {
+        dashboard: fresh.dashboards,
+        report: standaloneReports(fresh)
+    };
+    const keep = new Map();
+    const remove = [];
+    for (const { root, id } of units) {
+        const kind = isDashboard(root) ? 'dashboard' : 'report';
+        const others = freshRoots[kind].filter(c => c.id !== id && c.name === root.name && gitPrints.equals(root, freshPrints, c));
+        const copies = [id, ...others.map(c => c.id)].sort();
+        keep.set(root.id, copies[0]);
+        for (const copy of copies.slice(1))
+            remove.push({ kind, id: copy, name: root.name });
+    }
+    return { keep, remove };
+}
+/**
+ * Of this run's copies, the ones a rollback must keep. `roots` are units
+ * whose old versions are gone from the target: another run, importing the
+ * same files, deleted them after verifying a copy, which may be one this
+ * run made (both keep the smallest id). For each, when no copy equal to its
+ * file exists that this run did not make, the smallest of this run's equal
+ * copies stays; deleting it would lose the dashboard.
+ */
+function adoptedCopies(roots, git, copies, ours) {
+    const gitPrints = new Fingerprinter(git);
+    const copyPrints = new Fingerprinter(copies);
+    const pools = {
+        dashboard: copies.dashboards,
+        report: standaloneReports(copies)
+    };
+    const kept = new Set();
+    for (const root of roots) {
+        const kind = isDashboard(root) ? 'dashboard' : 'report';
+        const own = kind === 'dashboard' ? ours.dashboards : ours.reports;
+        const equal = pools[kind].filter(c => c.name === root.name && gitPrints.equals(root, copyPrints, c));
+        if (equal.length === 0 || equal.some(c => !own.has(c.id)))
+            continue;
+        kept.add(equal.map(c => c.id).sort(compareStrings)[0]);
+    }
+    return kept;
 }
 
 ;// CONCATENATED MODULE: ./src/optimize/deletions.ts
@@ -63317,6 +63314,7 @@ async function deleteRemovals(client, removals) {
  * import is refused, naming the dashboard and the variable, and the run takes
  * its interim copies back like anything else it created.
  */
+
 
 
 
@@ -63408,6 +63406,7 @@ async function deleteInterimCopies(client, copies) {
 }
 
 ;// CONCATENATED MODULE: ./src/promotion/run.ts
+
 
 
 
@@ -64217,6 +64216,9 @@ function credentials(get, accessToken, clientSecret, baseUrl) {
  * into a typed value here, before anything talks to a server or writes a file;
  * an error names the input and says what was expected. The CLI builds the same
  * settings from its flags through `parseSettings`.
+ *
+ * Over 300 lines: the Settings type and the one reading of every input stay
+ * together; how each value is parsed and checked is in settings-values.ts.
  */
 
 

@@ -3,6 +3,9 @@
  * into a typed value here, before anything talks to a server or writes a file;
  * an error names the input and says what was expected. The CLI builds the same
  * settings from its flags through `parseSettings`.
+ *
+ * Over 300 lines: the Settings type and the one reading of every input stay
+ * together; how each value is parsed and checked is in settings-values.ts.
  */
 import {readFileSync} from 'node:fs'
 import * as path from 'node:path'

@@ -9,9 +9,11 @@
  * approved one, which makes the two plans identical; otherwise it says what
  * changed and writes nothing.
  */
+import {createHash} from 'node:crypto'
 import {z} from 'zod'
 import {toCanonicalJson} from './canonical-json.js'
-import {PLAN_FORMAT_VERSION, type PlanDocument} from './plan-document.js'
+import {PLAN_FORMAT_VERSION, type PlanBasis, type PlanDocument} from './plan-document.js'
+import type {EntityIndex, Fingerprinter} from './promotion-compare.js'
 
 /** What an approved plan.json must hold; anything else it holds is compared as it is. */
 export const ApprovedPlanSchema = z.looseObject({
@@ -107,4 +109,22 @@ function planText(plan: {
     unmanaged: plan.unmanaged ?? [],
     collection: plan.collection ?? null
   })
+}
+
+/** What the plan was computed from (PlanBasis): file and target digests, sorted. */
+export function planBasis(
+  texts: ReadonlyMap<string, string>,
+  target: EntityIndex,
+  prints: Fingerprinter
+): PlanBasis {
+  const files: Record<string, string> = {}
+  for (const file of [...texts.keys()].sort())
+    files[file] = createHash('sha256')
+      .update(texts.get(file) ?? '')
+      .digest('hex')
+  const entities = [
+    ...target.dashboards.map(d => [`dashboard/${d.id}`, prints.hash(d)]),
+    ...[...target.reports.values()].map(r => [`report/${r.id}`, prints.hash(r)])
+  ].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  return {files, target: Object.fromEntries(entities) as Record<string, string>}
 }

@@ -12,10 +12,10 @@
  * Markdown. `import` writes nothing unless every prerequisite passed.
  *
  */
-import {createHash} from 'node:crypto'
 import type {CommandResult} from '../command.js'
 import {Output} from '../constants.js'
 import {toCanonicalJson} from '../entities/canonical-json.js'
+import {planBasis} from '../entities/plan-approval.js'
 import {Fingerprinter, indexEntities, type EntityIndex} from '../entities/promotion-compare.js'
 import {definitionNeeds, scopeProblems} from '../entities/promotion-definitions.js'
 import {expectedDashboardIndex, targetIndexVersions} from '../entities/index-versions.js'
@@ -290,22 +290,4 @@ export async function preparePlan(
     twoStep
   }
   return finish(context, planBasis(loaded.texts, content.index, targetPrints))
-}
-
-/** What the plan was computed from (PlanBasis): file and target digests, sorted. */
-function planBasis(
-  texts: ReadonlyMap<string, string>,
-  target: EntityIndex,
-  prints: Fingerprinter
-): PlanBasis {
-  const files: Record<string, string> = {}
-  for (const file of [...texts.keys()].sort())
-    files[file] = createHash('sha256')
-      .update(texts.get(file) ?? '')
-      .digest('hex')
-  const entities = [
-    ...target.dashboards.map(d => [`dashboard/${d.id}`, prints.hash(d)]),
-    ...[...target.reports.values()].map(r => [`report/${r.id}`, prints.hash(r)])
-  ].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-  return {files, target: Object.fromEntries(entities) as Record<string, string>}
 }

@@ -14,16 +14,18 @@
 import type {Io} from '../io.js'
 import {
   adoptedCopies,
-  batchEntities,
-  batchPayload,
-  importBatches,
   duplicateCopies,
   emptyIds,
   matchImported,
   matchSent,
-  plannedRoots,
   type ImportedUnit,
   type Ids
+} from '../entities/promotion-copies.js'
+import {
+  batchEntities,
+  batchPayload,
+  importBatches,
+  plannedRoots
 } from '../entities/promotion-import.js'
 import {indexEntities, reachableReports, type EntityIndex} from '../entities/promotion-compare.js'
 import type {PlanItem} from '../entities/promotion-plan.js'

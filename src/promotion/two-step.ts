@@ -27,7 +27,8 @@ import {
   variableFilters,
   type VariableFilter
 } from '../entities/promotion-dry-run.js'
-import {batchEntities, batchPayload, matchCopies, type Ids} from '../entities/promotion-import.js'
+import {matchCopies, type Ids} from '../entities/promotion-copies.js'
+import {batchEntities, batchPayload} from '../entities/promotion-import.js'
 import type {OptimizeClient} from '../optimize/client.js'
 import {dryRunImport, type DryRunAnswer} from '../optimize/dry-run.js'
 import {exportEntities} from '../optimize/entities.js'
