@@ -29,6 +29,19 @@ export interface ActionRun {
   summary: string
 }
 
+/** What the run said: stdout holds its log lines and ::error::/::warning:: annotations. */
+export function said(run: ActionRun): string {
+  return `${run.stdout}\n${run.stderr}`
+}
+
+/** One output of a run, from the GITHUB_OUTPUT file. */
+export function outputOf(run: ActionRun, name: string): string | undefined {
+  const match = new RegExp(`^${name}<<(.+)$`, 'm').exec(run.output)
+  if (!match) return undefined
+  const start = run.output.indexOf('\n', match.index) + 1
+  return run.output.slice(start, run.output.indexOf(`\n${match[1]}`, start))
+}
+
 export async function runAction(
   inputs: Record<string, string>,
   env: NodeJS.ProcessEnv = {}

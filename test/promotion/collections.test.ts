@@ -9,7 +9,7 @@ import {readFile} from 'node:fs/promises'
 import * as path from 'node:path'
 import {afterEach, beforeAll, describe, expect, it} from 'vitest'
 import {startEmulator, type Emulator, type EmulatorOptions} from '../../emulator/index.js'
-import {ensureBundle, runAction, type ActionRun} from '../helpers/action.js'
+import {ensureBundle, outputOf, runAction, said, type ActionRun} from '../helpers/action.js'
 import {tempDir} from '../helpers/temp.js'
 import {
   TARGET_COLLECTION,
@@ -28,19 +28,6 @@ afterEach(async () => {
 beforeAll(() => ensureBundle())
 
 const SOURCE = 'dev'
-
-/** What the run said: stdout holds its log lines and ::error::/::warning:: annotations. */
-function said(run: ActionRun): string {
-  return `${run.stdout}\n${run.stderr}`
-}
-
-/** One output of a run, from the GITHUB_OUTPUT file. */
-function outputOf(run: ActionRun, name: string): string | undefined {
-  const match = new RegExp(`^${name}<<(.+)$`, 'm').exec(run.output)
-  if (!match) return undefined
-  const start = run.output.indexOf('\n', match.index) + 1
-  return run.output.slice(start, run.output.indexOf(`\n${match[1]}`, start))
-}
 
 /**
  * A dev Optimize whose collection 'Sales KPIs' has three data sources, given

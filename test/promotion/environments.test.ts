@@ -8,7 +8,7 @@ import {mkdir, readdir, readFile, symlink, writeFile} from 'node:fs/promises'
 import * as path from 'node:path'
 import {afterEach, beforeAll, describe, expect, it} from 'vitest'
 import {startEmulator, type Emulator} from '../../emulator/index.js'
-import {ensureBundle, runAction, type ActionRun} from '../helpers/action.js'
+import {ensureBundle, outputOf, runAction, said, type ActionRun} from '../helpers/action.js'
 import {tempDir} from '../helpers/temp.js'
 import {TARGET_COLLECTION, TREE, dashboard, importCalls, processReport, uuid} from './helpers.js'
 
@@ -19,17 +19,6 @@ afterEach(async () => {
 beforeAll(() => ensureBundle())
 
 const SOURCE = 'dev'
-
-function said(run: ActionRun): string {
-  return `${run.stdout}\n${run.stderr}`
-}
-
-function outputOf(run: ActionRun, name: string): string | undefined {
-  const match = new RegExp(`^${name}<<(.+)$`, 'm').exec(run.output)
-  if (!match) return undefined
-  const start = run.output.indexOf('\n', match.index) + 1
-  return run.output.slice(start, run.output.indexOf(`\n${match[1]}`, start))
-}
 
 function definition(key: string, tenantIds: (string | null)[]): Record<string, unknown> {
   return {identifier: 'definition', key, name: key, displayName: key, versions: ['all'], tenantIds}

@@ -8,7 +8,7 @@ import {readdir, readFile} from 'node:fs/promises'
 import * as path from 'node:path'
 import {afterEach, beforeAll, describe, expect, it} from 'vitest'
 import {startEmulator, type Emulator, type EmulatorOptions} from '../../emulator/index.js'
-import {ensureBundle, runAction, type ActionRun} from '../helpers/action.js'
+import {ensureBundle, runAction, said, type ActionRun} from '../helpers/action.js'
 import {tempDir} from '../helpers/temp.js'
 import {
   TARGET_COLLECTION,
@@ -50,11 +50,6 @@ async function act(
     },
     {GITHUB_WORKSPACE: workspace}
   )
-}
-
-/** What the run said: stdout holds its log lines and ::error::/::warning:: annotations. */
-function said(run: ActionRun): string {
-  return `${run.stdout}\n${run.stderr}`
 }
 
 const REGION = {
