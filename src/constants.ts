@@ -33,6 +33,7 @@ export const Input = {
   DefinitionsUrl: 'definitions-url',
   Prune: 'prune',
   MaxDeletions: 'max-deletions',
+  OnDrift: 'on-drift',
   PlanFile: 'plan-file',
   ApprovedPlan: 'approved-plan',
   Output: 'output',

@@ -18,6 +18,9 @@
  *    reports, leftovers, prune deletions, each after the reports only it used.
  * 5. Copies that runs importing the same files at the same time made are
  *    reduced to one (the same one in every run).
+ * 6. What the target now holds is recorded in git (promotion/last-import.ts),
+ *    so the next plan tells a change made in the target (drift) from one in
+ *    git. With drift, step 1 fails unless `on-drift` says skip or overwrite.
  *
  * Unchanged entities are never touched, so their ids and URLs stay.
  */
@@ -37,6 +40,7 @@ import {parseJsonDocument} from './entities/json-document.js'
 import {failureMessage, planFileText, preparePlan, publishPlan} from './promotion/prepare.js'
 import {failureText} from './optimize/errors.js'
 import {applyCollection, CollectionChangeError} from './promotion/collection.js'
+import {recordImport} from './promotion/last-import.js'
 import {PromotionRun} from './promotion/run.js'
 import {readTextNoFollow} from './promotion/plan-file.js'
 import type {Settings} from './settings.js'
@@ -101,6 +105,10 @@ export async function runImport(settings: Settings, io: Io): Promise<CommandResu
   const deletions = await run.deleteOldVersions()
   const converged = await run.converge()
   const problems = [...deletions.failed, ...converged.failed]
+  const recorded = await io.group('Recording the import', async () =>
+    recordImport(settings, io, context, target.id)
+  )
+  for (const warning of recorded) io.warning(warning)
 
   const importedIds: Record<string, string> = {}
   for (const [rootId, newId] of run.importedIds()) {
@@ -116,6 +124,7 @@ export async function runImport(settings: Settings, io: Io): Promise<CommandResu
       `imported and verified ${run.unitCount} dashboards and standalone reports (import calls: ${run.importCalls})`,
       `deleted ${deletions.dashboards} old dashboards and ${deletions.reports} old reports`,
       ...converged.notes,
+      ...recorded,
       ...problems
     ])
   }

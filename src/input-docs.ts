@@ -154,17 +154,17 @@ export const INPUT_DOCS: InputDoc[] = [
   {
     name: Input.Commit,
     description:
-      'export: pull-request (commit to a branch and open or update one pull request), push (commit to the current branch) or none (write files only).',
+      'export: pull-request (commit to a branch and open or update one pull request), push (commit to the current branch) or none (write files only). import: any value but none also pushes the record of the import (a git ref) to origin.',
     default: 'pull-request',
-    commands: ['export']
+    commands: ['export', 'import']
   },
   {
     name: Input.GithubToken,
     description:
-      'Token for pushing and pull requests (needs contents: write and pull-requests: write).',
+      'Token for pushing, pull requests and the plan comment (needs contents: write and pull-requests: write); import pushes its record with it.',
     default: '${{ github.token }}',
     secret: true,
-    commands: ['export', 'plan']
+    commands: ['export', 'plan', 'import']
   },
   {
     name: Input.Branch,
@@ -216,6 +216,13 @@ export const INPUT_DOCS: InputDoc[] = [
     name: Input.MaxDeletions,
     description:
       'Most dashboards and standalone reports a plan may delete for prune (0-10000; 10 when not set). A plan that deletes more, or every dashboard of the target, is refused unless this is set high enough.',
+    commands: ['plan', 'import']
+  },
+  {
+    name: Input.OnDrift,
+    description:
+      "What import does with a dashboard or standalone report changed in the target since the last import (drift, e.g. a hand edit): fail (import refuses, writing nothing), skip (leave it as the target has it) or overwrite (replace it with the files' version).",
+    default: 'fail',
     commands: ['plan', 'import']
   },
   {

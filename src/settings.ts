@@ -12,6 +12,7 @@ import * as path from 'node:path'
 import * as core from '@actions/core'
 import {Commands, Input, type Command, type InputName} from './constants.js'
 import {CONFIG_FILE} from './entities/environment-config.js'
+import type {OnDrift} from './entities/drift.js'
 import type {Io} from './io.js'
 import {
   boolean,
@@ -112,6 +113,8 @@ export interface Settings {
   github: GitHubSettings
   /** plan/import: delete what the target collection has and git does not. */
   prune: boolean
+  /** plan/import: what to do with units changed in the target since the last import (drift.ts). */
+  onDrift: OnDrift
   /**
    * plan/import: most prune deletions a plan may make. `explicit`: the input
    * was set, which a plan that deletes every dashboard of the target needs.
@@ -197,6 +200,11 @@ export function parseSettings(read: InputReader, env: NodeJS.ProcessEnv, io: Io)
     relativePath: entityPath.relative,
     github: github(get, githubToken, env),
     prune: boolean(get, Input.Prune, false),
+    onDrift: oneOf(Input.OnDrift, get(Input.OnDrift) || 'fail', [
+      'fail',
+      'skip',
+      'overwrite'
+    ] as const),
     maxDeletions: {
       limit: integer(get, Input.MaxDeletions, DEFAULT_MAX_DELETIONS, 0, 10_000),
       explicit: get(Input.MaxDeletions) !== ''

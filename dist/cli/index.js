@@ -33547,7 +33547,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7242);
 /* harmony import */ var _input_docs_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(503);
 /* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(5027);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(9971);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(304);
 /* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(217);
 /**
  * The command line beside the action: `optimize-as-code <command> --option value`.
@@ -33809,6 +33809,7 @@ const Input = {
     DefinitionsUrl: 'definitions-url',
     Prune: 'prune',
     MaxDeletions: 'max-deletions',
+    OnDrift: 'on-drift',
     PlanFile: 'plan-file',
     ApprovedPlan: 'approved-plan',
     Output: 'output',
@@ -34106,16 +34107,16 @@ const INPUT_DOCS = [
     },
     {
         name: _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.Commit,
-        description: 'export: pull-request (commit to a branch and open or update one pull request), push (commit to the current branch) or none (write files only).',
+        description: 'export: pull-request (commit to a branch and open or update one pull request), push (commit to the current branch) or none (write files only). import: any value but none also pushes the record of the import (a git ref) to origin.',
         default: 'pull-request',
-        commands: ['export']
+        commands: ['export', 'import']
     },
     {
         name: _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.GithubToken,
-        description: 'Token for pushing and pull requests (needs contents: write and pull-requests: write).',
+        description: 'Token for pushing, pull requests and the plan comment (needs contents: write and pull-requests: write); import pushes its record with it.',
         default: '${{ github.token }}',
         secret: true,
-        commands: ['export', 'plan']
+        commands: ['export', 'plan', 'import']
     },
     {
         name: _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.Branch,
@@ -34164,6 +34165,12 @@ const INPUT_DOCS = [
     {
         name: _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.MaxDeletions,
         description: 'Most dashboards and standalone reports a plan may delete for prune (0-10000; 10 when not set). A plan that deletes more, or every dashboard of the target, is refused unless this is set high enough.',
+        commands: ['plan', 'import']
+    },
+    {
+        name: _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Input */ .pd.OnDrift,
+        description: 'What import does with a dashboard or standalone report changed in the target since the last import (drift, e.g. a hand edit): fail (import refuses, writing nothing), skip (leave it as the target has it) or overwrite (replace it with the files\' version).',
+        default: 'fail',
         commands: ['plan', 'import']
     },
     {
@@ -34341,7 +34348,7 @@ function createCliIo(options = {}) {
 
 /***/ }),
 
-/***/ 9971:
+/***/ 304:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -48964,9 +48971,18 @@ async function upsertPlanComment(settings, io, markdown) {
 /** 2: plan.json holds its basis (file and target digests), which `approved-plan` checks. */
 const PLAN_FORMAT_VERSION = 2;
 function planDocument(target, prerequisites, body, basis, collection) {
-    const counts = { create: 0, replace: 0, unchanged: 0, delete: 0, orphanedReports: 0 };
+    const counts = {
+        create: 0,
+        replace: 0,
+        unchanged: 0,
+        delete: 0,
+        orphanedReports: 0
+    };
     for (const item of body?.items ?? [])
-        counts[item.action]++;
+        if (item.action === 'skip')
+            counts.skip = (counts.skip ?? 0) + 1;
+        else
+            counts[item.action]++;
     counts.orphanedReports = body?.orphanedReports.length ?? 0;
     const collectionChanges = collection
         ? (collection.create ? 1 : 0) + collection.addDataSources.length
@@ -49133,6 +49149,7 @@ const ACTION_WORDS = {
     create: '🆕 create',
     replace: '🔁 replace',
     delete: '🗑️ delete',
+    skip: '⏸️ skip (drift)',
     unchanged: 'unchanged'
 };
 /** Longest list of unchanged, unmanaged or orphaned entities shown before it is cut. */
@@ -49142,7 +49159,8 @@ function renderPlanMarkdown(plan, options = {}) {
     const lines = [];
     const title = options.title ?? 'Optimize plan';
     const failed = plan.prerequisites.some(p => p.status === 'failed');
-    const totals = `${counts.create} to create, ${counts.replace} to replace, ${counts.delete} to delete, ${counts.unchanged} unchanged`;
+    const skipped = counts.skip ? `, ${counts.skip} skipped (drift)` : '';
+    const totals = `${counts.create} to create, ${counts.replace} to replace, ${counts.delete} to delete, ${counts.unchanged} unchanged${skipped}`;
     const collection = plan.collectionId === null
         ? `'${escapeMarkdown(plan.collectionName ?? '')}'`
         : `\`${plan.collectionId}\``;
@@ -49747,6 +49765,183 @@ function toLegacyIfNeeded(dashboard) {
     return { ...rest, reports };
 }
 
+;// CONCATENATED MODULE: ./src/entities/drift.ts
+/**
+ * Pure: drift, a change made in the target collection since the last import
+ * (a hand edit in Optimize), told apart from a change in git.
+ *
+ * The record of the last import (github/import-record.ts keeps it in git)
+ * holds, per dashboard and standalone report of the target by kind and
+ * name, the digest of the version that import left there: its fingerprint
+ * digest (promotion-compare.ts), the same one the plan compares. Against it,
+ * each unit the plan would write has changed in git (the file's digest is
+ * not the recorded one), in the target (the target's is not), or both.
+ *
+ * The record only ever holds writes back (`on-drift: fail` refuses, `skip`
+ * leaves the unit as the target has it); it never adds a write or a
+ * deletion. Without a record the plan is what it was without drift
+ * detection.
+ */
+
+
+const RECORD_FORMAT_VERSION = 1;
+const ImportRecordSchema = schemas/* strictObject */.rej({
+    formatVersion: schemas/* literal */.euz(RECORD_FORMAT_VERSION),
+    collectionId: schemas/* string */.YjP(),
+    units: schemas/* array */.YOg(schemas/* strictObject */.rej({
+        kind: schemas/* enum */.k5n(['dashboard', 'report']),
+        name: schemas/* string */.YjP(),
+        digest: schemas/* string */.YjP().regex(/^[0-9a-f]{64}$/)
+    }))
+});
+const unitKey = (kind, name) => `${kind}\u0000${name}`;
+/**
+ * Marks each item that writes with what changed since the last import
+ * (`item.since`), and applies `on-drift` to those that drifted: `skip`
+ * turns them into 'skip' items. Returns the drifted items, in plan order.
+ */
+function markDrift(items, input) {
+    const recorded = new Map(input.record.units.map(u => [unitKey(u.kind, u.name), u.digest]));
+    const drifted = [];
+    for (const item of items) {
+        const writes = item.action === 'create' ||
+            item.action === 'replace' ||
+            (item.action === 'delete' && item.cause === 'prune');
+        if (!writes)
+            continue;
+        const record = recorded.get(unitKey(item.kind, item.name));
+        // Prune removes what git does not have, by request: a unit no import
+        // made is not drift there, a unit edited since it was imported is.
+        if (item.action === 'delete' && record === undefined)
+            continue;
+        const git = item.action === 'delete' ? undefined : input.gitDigest(item.kind, item.name);
+        const targets = item.targetIds.map(id => input.targetDigest(item.kind, id));
+        const target = targetChange(record, targets);
+        const gitChanged = git !== record;
+        item.since = { git: gitChanged, ...(target ? { target } : {}) };
+        item.reasons.push(sinceText(item, gitChanged, target));
+        if (!target)
+            continue;
+        drifted.push(item);
+        if (input.onDrift === 'skip') {
+            item.action = 'skip';
+            item.reasons.push(`left as the target has it (on-drift: skip); ${item.targetIds.length ? 'the files’ version is not imported' : 'it is not recreated'}`);
+        }
+        else if (input.onDrift === 'overwrite') {
+            item.reasons.push(item.action === 'delete'
+                ? 'deleted anyway (on-drift: overwrite)'
+                : 'the files’ version replaces the change made in the target (on-drift: overwrite)');
+        }
+    }
+    return drifted;
+}
+function targetChange(record, targets) {
+    if (targets.length === 0)
+        return record === undefined ? undefined : 'deleted';
+    if (targets.every(t => t === record))
+        return undefined;
+    return record === undefined ? 'created' : 'edited';
+}
+const TARGET_WORDS = {
+    edited: 'changed in the target',
+    deleted: 'deleted in the target',
+    created: 'made in the target, not by an import'
+};
+function sinceText(item, gitChanged, target) {
+    const git = item.action === 'delete' ? 'removed from git' : 'changed in git';
+    if (!target)
+        return `${git} since the last import`;
+    const both = gitChanged && target !== 'created' ? ` and ${git}` : '';
+    return `drift: ${TARGET_WORDS[target]}${both} since the last import`;
+}
+/** One line per drifted unit, for messages: "dashboard 'Sales' (changed in the target: …)". */
+function describeDrift(items) {
+    return items.map(item => {
+        const what = item.since?.target ? TARGET_WORDS[item.since.target] : 'changed';
+        const changes = item.changes.length ? `: ${item.changes.slice(0, 3).join('; ')}` : '';
+        return `${item.kind} '${item.name}' (${what}${item.since?.git ? ', and in git' : ''}${changes})`;
+    });
+}
+/**
+ * The record after an import that applied `items`: what each unit the
+ * target now holds by this tool's hand is. Written and unchanged units get
+ * the file's digest; skipped ones keep the digest recorded before (they
+ * are still a change made in the target); units git no longer has but the
+ * target keeps (prune off) keep theirs; deleted ones leave the record.
+ */
+function nextRecord(previous, items, kept, gitDigest, collectionId) {
+    const before = new Map((previous?.units ?? []).map(u => [unitKey(u.kind, u.name), u]));
+    const units = new Map();
+    const keep = (kind, name) => {
+        const unit = before.get(unitKey(kind, name));
+        if (unit)
+            units.set(unitKey(kind, name), unit);
+    };
+    for (const item of items) {
+        if (item.action === 'skip')
+            keep(item.kind, item.name);
+        if (item.action !== 'create' && item.action !== 'replace' && item.action !== 'unchanged')
+            continue;
+        const digest = gitDigest(item.kind, item.name);
+        if (digest)
+            units.set(unitKey(item.kind, item.name), { kind: item.kind, name: item.name, digest });
+    }
+    for (const unit of kept)
+        if (!units.has(unitKey(unit.kind, unit.name)))
+            keep(unit.kind, unit.name);
+    return {
+        formatVersion: RECORD_FORMAT_VERSION,
+        collectionId,
+        units: [...units.values()].sort((a, b) => compareStrings(a.kind, b.kind) || compareStrings(a.name, b.name))
+    };
+}
+/** Most drifted units a message names; the rest are counted. */
+const drift_MAX_NAMED = 10;
+/**
+ * The plan's 'drift' prerequisite. `last` is undefined for a collection
+ * import creates; `missing` says why there is no record. Without a record
+ * it warns only when import would overwrite or delete something.
+ */
+function driftCheck(items, last, onDrift) {
+    const check = 'drift';
+    if (!last)
+        return { check, status: 'ok', message: 'a new collection: drift is tracked from its first import' };
+    if (!last.record) {
+        const overwrites = items.filter(i => i.action === 'replace' || (i.action === 'delete' && i.cause === 'prune')).length;
+        return overwrites > 0
+            ? {
+                check,
+                status: 'warning',
+                message: `${last.missing}: whether the ${overwrites} dashboards and reports import replaces or deletes were changed in the target since they were imported cannot be told, so import writes them as it would without a record. Import records what it leaves in the target`
+            }
+            : { check, status: 'ok', message: `${last.missing}; import records what it leaves in the target` };
+    }
+    const drifted = items.filter(i => i.since?.target);
+    const inGit = items.filter(i => i.since?.git).length;
+    if (drifted.length === 0)
+        return {
+            check,
+            status: 'ok',
+            message: `nothing changed in the target since the last import; ${inGit} changed in git`
+        };
+    const named = describeDrift(drifted.slice(0, drift_MAX_NAMED)).join('; ');
+    const more = drifted.length > drift_MAX_NAMED ? `; and ${drifted.length - drift_MAX_NAMED} more` : '';
+    const what = `${drifted.length} changed in the target since the last import: ${named}${more}`;
+    if (onDrift === 'fail')
+        return {
+            check,
+            status: 'failed',
+            message: `${what}. Import refuses to overwrite them: bring the change into git (export and merge it), or set input 'on-drift' to overwrite or skip`
+        };
+    return {
+        check,
+        status: 'warning',
+        message: onDrift === 'skip'
+            ? `${what}. Left as the target has them (on-drift: skip)`
+            : `${what}. Replaced by the files' version (on-drift: overwrite)`
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/entities/promotion-differences.ts
 /**
  * Pure: what differs between two units' fingerprints (promotion-compare.ts),
@@ -49923,6 +50118,7 @@ function compareRefs(a, b) {
 
 
 
+
 function computePlan(input) {
     const { git, target } = input;
     const gitPrints = new Fingerprinter(git);
@@ -50020,16 +50216,50 @@ function computePlan(input) {
             }
         }
     }
+    if (input.lastImport) {
+        const gitUnits = unitsByName(git);
+        const targetDashboards = new Map(target.dashboards.map(d => [d.id, d]));
+        markDrift(items, {
+            ...input.lastImport,
+            gitDigest: (kind, name) => {
+                const unit = gitUnits.get(kind, name);
+                return unit && gitPrints.hash(unit);
+            },
+            targetDigest: (kind, id) => {
+                const entity = kind === 'dashboard' ? targetDashboards.get(id) : target.reports.get(id);
+                return entity ? targetPrints.hash(entity) : '';
+            }
+        });
+    }
     items.sort(compareItems);
     unmanaged.sort(compareRefs);
     return { items, orphanedReports: orphanedReports(items, input), unmanaged };
+}
+/** The dashboards and standalone reports of one side by kind and name (the first of a name). */
+function unitsByName(index) {
+    const byName = new Map();
+    const add = (kind, unit) => {
+        if (!byName.has(`${kind}:${unit.name}`))
+            byName.set(`${kind}:${unit.name}`, unit);
+    };
+    for (const unit of index.dashboards)
+        add('dashboard', unit);
+    for (const unit of standaloneReports(index))
+        add('report', unit);
+    return { get: (kind, name) => byName.get(`${kind}:${name}`) };
 }
 /** Reports only the replaced or deleted entities reach; reports other entities use stay. */
 function orphanedReports(items, input) {
     const removed = new Set(items.filter(i => i.action === 'replace' || i.action === 'delete').flatMap(i => i.targetIds));
     return orphansOf(removed, input.target, input.targetReportIds);
 }
-const ACTION_ORDER = { create: 0, replace: 1, delete: 2, unchanged: 3 };
+const ACTION_ORDER = {
+    create: 0,
+    replace: 1,
+    delete: 2,
+    skip: 3,
+    unchanged: 4
+};
 function compareItems(a, b) {
     return (compareStrings(a.kind, b.kind) ||
         compareStrings(a.name, b.name) ||
@@ -50426,6 +50656,207 @@ async function variableCheck(dashboards, dryRun) {
                 : `could not tell whether the target checks variable filters (it answered: ${text}), so ${count} two steps: ${names}. ${twoSteps}`
         }
     };
+}
+
+;// CONCATENATED MODULE: ./src/github/import-record.ts
+/**
+ * Where the record of the last import (entities/drift.ts) lives: in the git
+ * repository that holds the files, as a ref of its own,
+ *
+ *   refs/optimize-as-code/imports/<16 hex of sha256(optimize URL, collection id)>
+ *
+ * pointing at a commit whose tree is one file, record.json; each import
+ * adds a commit on top of the previous record, so the ref's log is the
+ * target's import history. A ref, not a file on a branch: no branch
+ * changes, no pull request, nothing in Optimize, no server of ours, and it
+ * works wherever git does (the action with any `commit` mode, GitHub
+ * Enterprise, the CLI on a laptop). actions/checkout does not fetch it, so
+ * it is fetched from origin first; a record on origin wins over a local one.
+ * It is pushed back unless `commit` is `none`.
+ *
+ * Only a repository whose top level is the workspace or inside it is used,
+ * never one above it. Whatever goes wrong here (no repository, no origin,
+ * no permission, an unreadable record) is a warning: the plan then runs as
+ * it would without drift detection.
+ */
+
+
+
+
+
+
+
+
+const REF_PREFIX = 'refs/optimize-as-code/imports/';
+const FILE = 'record.json';
+function recordRef(target) {
+    const digest = (0,external_node_crypto_.createHash)('sha256')
+        .update(`${target.optimizeUrl}\n${target.collectionId}`)
+        .digest('hex');
+    return `${REF_PREFIX}${digest.slice(0, 16)}`;
+}
+/** Finds the record of the last import into `target`: origin's, else the local one. */
+async function readRecord(folder, workspace, target, options) {
+    const ref = recordRef(target);
+    const git = await repository(folder, workspace, options);
+    if (!git)
+        return {
+            ref,
+            missing: 'the files are not in a git repository of the workspace, where the record is kept'
+        };
+    let fetchProblem = '';
+    try {
+        await fetchRecord(git, ref);
+    }
+    catch (error) {
+        fetchProblem = error instanceof GitError ? error.message : String(error);
+    }
+    const parent = await git.read(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], {
+        allowedExitCodes: [1]
+    });
+    if (!parent)
+        return fetchProblem
+            ? { ref, git, missing: `the record could not be fetched from origin (${fetchProblem})` }
+            : { ref, git, missing: 'no import into this collection has been recorded yet' };
+    const text = await git.exec(['cat-file', 'blob', `${parent}:${FILE}`], { allowedExitCodes: [128] });
+    const record = parseRecord(text.exitCode === 0 ? text.stdout : undefined, target);
+    if (typeof record === 'string')
+        return { ref, git, parent, missing: `the record at ${ref} ${record}` };
+    return { ref, git, parent, record };
+}
+/** Adds `record` on top of the last one and pushes it; problems come back as warnings. */
+async function writeRecord(last, record, options) {
+    const { git } = last;
+    if (!git)
+        return [];
+    const text = toCanonicalJson(record);
+    if (last.record && toCanonicalJson(last.record) === text)
+        return [];
+    const dir = await (0,promises_namespaceObject.mkdtemp)(external_node_path_.join((0,external_node_os_namespaceObject.tmpdir)(), 'optimize-as-code-record-'));
+    let commit;
+    try {
+        const file = external_node_path_.join(dir, FILE);
+        await (0,promises_namespaceObject.writeFile)(file, text);
+        const blob = await git.read(['hash-object', '-w', '--', file]);
+        const env = { GIT_INDEX_FILE: external_node_path_.join(dir, 'index') };
+        await git.exec(['update-index', '--add', '--cacheinfo', `100644,${blob},${FILE}`], { env });
+        const tree = await git.read(['write-tree'], { env });
+        const parents = last.parent ? ['-p', last.parent] : [];
+        commit = await git.read(['commit-tree', tree, ...parents, '-m', options.message], {
+            env: await identityEnv(git)
+        });
+        // The old value guards against another run having moved the ref meanwhile.
+        await git.exec(['update-ref', last.ref, commit, last.parent ?? '']);
+    }
+    catch (error) {
+        return [`the record of this import could not be kept: ${import_record_messageOf(error)}`];
+    }
+    finally {
+        await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
+    }
+    if (!options.push)
+        return [];
+    const origin = await git.exec(['remote', 'get-url', 'origin'], { allowedExitCodes: [2] });
+    if (origin.exitCode !== 0)
+        return [];
+    try {
+        await git.exec(['push', '--quiet', 'origin', `${last.ref}:${last.ref}`], { auth: true });
+        return [];
+    }
+    catch (error) {
+        return [
+            `the record of this import is kept in this repository but could not be pushed to origin (${import_record_messageOf(error)}): the next run elsewhere sees the record before it`
+        ];
+    }
+}
+/** The repository that holds `folder`, when its top level is the workspace or below it. */
+async function repository(folder, workspace, options) {
+    let git;
+    try {
+        git = await Git.create(folder, options);
+    }
+    catch {
+        return undefined;
+    }
+    const top = await git.read(['rev-parse', '--show-toplevel']);
+    const relative = external_node_path_.relative(external_node_path_.resolve(workspace), external_node_path_.resolve(top));
+    return relative.startsWith('..') || external_node_path_.isAbsolute(relative) ? undefined : git;
+}
+/** Origin's record, when origin has one, replaces the local ref. */
+async function fetchRecord(git, ref) {
+    const origin = await git.exec(['remote', 'get-url', 'origin'], { allowedExitCodes: [2] });
+    if (origin.exitCode !== 0)
+        return;
+    const shallow = (await git.read(['rev-parse', '--is-shallow-repository'])) === 'true';
+    const fetched = await git.exec([
+        'fetch',
+        '--quiet',
+        '--no-tags',
+        '--no-recurse-submodules',
+        ...(shallow ? ['--depth=1'] : []),
+        'origin',
+        `+${ref}:${ref}`
+    ], { auth: true, allowedExitCodes: [128] });
+    if (fetched.exitCode === 0 || /couldn't find remote ref/i.test(fetched.stderr))
+        return;
+    throw new GitError(`git fetch failed: ${git.redact(fetched.stderr.trim())}`, ['fetch'], fetched.exitCode, fetched.stderr);
+}
+/** The record, or why it cannot be used. */
+function parseRecord(text, target) {
+    if (text === undefined)
+        return `has no ${FILE}`;
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch {
+        return `holds a ${FILE} that is not JSON`;
+    }
+    const parsed = ImportRecordSchema.safeParse(value);
+    if (!parsed.success)
+        return `holds a ${FILE} this version cannot read`;
+    if (parsed.data.collectionId !== target.collectionId)
+        return `is for another collection`;
+    return parsed.data;
+}
+function import_record_messageOf(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+
+;// CONCATENATED MODULE: ./src/promotion/last-import.ts
+/**
+ * The record of the last import into the target (entities/drift.ts), read
+ * for the plan and written after a successful import, where the settings
+ * say: the repository of `path`, pushed to origin unless `commit` is none
+ * (github/import-record.ts).
+ */
+
+
+
+
+async function readLastImport(settings, collectionId, io) {
+    const last = await readRecord(settings.path, settings.workspace, { optimizeUrl: settings.connection?.baseUrl ?? '', collectionId }, { token: settings.github.token, io });
+    io.info(last.record
+        ? `The last import is recorded at ${last.ref} (${last.parent?.slice(0, 12)}).`
+        : `No record of the last import: ${last.missing}.`);
+    return last;
+}
+/**
+ * Records what this import left in collection `collectionId`; returns
+ * warnings (the import itself succeeded either way).
+ */
+async function recordImport(settings, io, context, collectionId) {
+    const last = context.lastImport ?? (await readLastImport(settings, collectionId, io));
+    const prints = new Fingerprinter(context.git);
+    const units = unitsByName(context.git);
+    const record = nextRecord(last.record, context.body.items, context.body.unmanaged, (kind, name) => {
+        const unit = units.get(kind, name);
+        return unit && prints.hash(unit);
+    }, collectionId);
+    return writeRecord(last, record, {
+        push: settings.github.mode !== 'none',
+        message: `optimize-as-code: what import left in collection ${collectionId} (${record.units.length} dashboards and standalone reports)`
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/entities/environment-mapping.ts
@@ -51042,6 +51473,8 @@ function workspaceFile(settings, file) {
 
 
 
+
+
 /**
  * plan.json's text: canonical JSON without any secret of the inputs (names
  * and messages come from the server). What is compared with an approved plan.
@@ -51178,7 +51611,10 @@ async function preparePlan(settings, io, client) {
             prerequisites.push(scope);
     }
     prerequisites.push(await definitionsCheck(settings, optimize, needs));
-    // 5. The plan itself, and the bound on what it may delete.
+    // 5. The plan itself, the bound on what it may delete, and drift since the last import.
+    const lastImport = collectionId
+        ? await io.group('Reading the record of the last import', async () => readLastImport(settings, collectionId, io))
+        : undefined;
     const git = indexEntities(entities);
     const files = new Map(loaded.files.map(f => [f.entity.id, f.file]));
     const targetPrints = new Fingerprinter(content.index);
@@ -51188,9 +51624,13 @@ async function preparePlan(settings, io, client) {
         target: content.index,
         targetReportIds: new Set(content.reportIds),
         prune: settings.prune,
-        targetPrints
+        targetPrints,
+        ...(lastImport?.record
+            ? { lastImport: { record: lastImport.record, onDrift: settings.onDrift } }
+            : {})
     });
     prerequisites.push(deletionCheck(body, content.index.dashboards.length, settings.maxDeletions));
+    prerequisites.push(driftCheck(body.items, lastImport, settings.onDrift));
     const decisionXml = new Map(loaded.files.map(f => [f.entity.id, f.decisionXml]));
     // 6. A dry run of the import, when there is something to import and nothing failed yet.
     let twoStep = new Set();
@@ -51226,7 +51666,8 @@ async function preparePlan(settings, io, client) {
         decisionXml,
         target: content,
         body,
-        twoStep
+        twoStep,
+        lastImport
     };
     return finish(context, planBasis(loaded.texts, content.index, targetPrints));
 }
@@ -51880,9 +52321,13 @@ function wroteNothing(error) {
  *    reports, leftovers, prune deletions, each after the reports only it used.
  * 5. Copies that runs importing the same files at the same time made are
  *    reduced to one (the same one in every run).
+ * 6. What the target now holds is recorded in git (promotion/last-import.ts),
+ *    so the next plan tells a change made in the target (drift) from one in
+ *    git. With drift, step 1 fails unless `on-drift` says skip or overwrite.
  *
  * Unchanged entities are never touched, so their ids and URLs stay.
  */
+
 
 
 
@@ -51947,6 +52392,9 @@ async function runImport(settings, io) {
     const deletions = await run.deleteOldVersions();
     const converged = await run.converge();
     const problems = [...deletions.failed, ...converged.failed];
+    const recorded = await io.group('Recording the import', async () => recordImport(settings, io, context, target.id));
+    for (const warning of recorded)
+        io.warning(warning);
     const importedIds = {};
     for (const [rootId, newId] of run.importedIds()) {
         const file = context.files.get(rootId);
@@ -51962,6 +52410,7 @@ async function runImport(settings, io) {
             `imported and verified ${run.unitCount} dashboards and standalone reports (import calls: ${run.importCalls})`,
             `deleted ${deletions.dashboards} old dashboards and ${deletions.reports} old reports`,
             ...converged.notes,
+            ...recorded,
             ...problems
         ])
     };
@@ -52583,6 +53032,11 @@ function parseSettings(read, env, io) {
         relativePath: entityPath.relative,
         github: github(get, githubToken, env),
         prune: settings_values_boolean(get, constants/* Input */.pd.Prune, false),
+        onDrift: oneOf(constants/* Input */.pd.OnDrift, get(constants/* Input */.pd.OnDrift) || 'fail', [
+            'fail',
+            'skip',
+            'overwrite'
+        ]),
         maxDeletions: {
             limit: integer(get, constants/* Input */.pd.MaxDeletions, DEFAULT_MAX_DELETIONS, 0, 10_000),
             explicit: get(constants/* Input */.pd.MaxDeletions) !== ''

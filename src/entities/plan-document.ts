@@ -64,7 +64,8 @@ export interface PlanCollection {
 export interface PlanDocument extends Partial<PlanBody>, PlanTarget {
   formatVersion: number
   prerequisites: Prerequisite[]
-  counts: Record<PlanAction, number> & {orphanedReports: number}
+  /** `skip` only when the plan skips something (on-drift: skip). */
+  counts: Record<Exclude<PlanAction, 'skip'>, number> & {skip?: number; orphanedReports: number}
   hasChanges: boolean
   collection?: PlanCollection
   basis?: PlanBasis
@@ -77,8 +78,16 @@ export function planDocument(
   basis?: PlanBasis,
   collection?: PlanCollection
 ): PlanDocument {
-  const counts = {create: 0, replace: 0, unchanged: 0, delete: 0, orphanedReports: 0}
-  for (const item of body?.items ?? []) counts[item.action]++
+  const counts: PlanDocument['counts'] = {
+    create: 0,
+    replace: 0,
+    unchanged: 0,
+    delete: 0,
+    orphanedReports: 0
+  }
+  for (const item of body?.items ?? [])
+    if (item.action === 'skip') counts.skip = (counts.skip ?? 0) + 1
+    else counts[item.action]++
   counts.orphanedReports = body?.orphanedReports.length ?? 0
   const collectionChanges = collection
     ? (collection.create ? 1 : 0) + collection.addDataSources.length

@@ -18,6 +18,7 @@ const ACTION_WORDS: Record<PlanItem['action'], string> = {
   create: '🆕 create',
   replace: '🔁 replace',
   delete: '🗑️ delete',
+  skip: '⏸️ skip (drift)',
   unchanged: 'unchanged'
 }
 
@@ -29,7 +30,8 @@ export function renderPlanMarkdown(plan: PlanDocument, options: {title?: string}
   const lines: string[] = []
   const title = options.title ?? 'Optimize plan'
   const failed = plan.prerequisites.some(p => p.status === 'failed')
-  const totals = `${counts.create} to create, ${counts.replace} to replace, ${counts.delete} to delete, ${counts.unchanged} unchanged`
+  const skipped = counts.skip ? `, ${counts.skip} skipped (drift)` : ''
+  const totals = `${counts.create} to create, ${counts.replace} to replace, ${counts.delete} to delete, ${counts.unchanged} unchanged${skipped}`
   const collection =
     plan.collectionId === null
       ? `'${escapeMarkdown(plan.collectionName ?? '')}'`

@@ -15,10 +15,12 @@ import type {Entity} from '../optimize/schemas.js'
 import {groupByName} from './identity.js'
 import {compareStrings} from './normalize.js'
 import {Fingerprinter, standaloneReports, type EntityIndex} from './promotion-compare.js'
+import {markDrift, type ImportRecord, type OnDrift, type TargetChange} from './drift.js'
 import {describeDifferences} from './promotion-differences.js'
 import {compareRefs, orphansOf} from './promotion-removal.js'
 
-export type PlanAction = 'create' | 'replace' | 'unchanged' | 'delete'
+/** skip: a unit that drifted, left as the target has it (`on-drift: skip`, drift.ts). */
+export type PlanAction = 'create' | 'replace' | 'unchanged' | 'delete' | 'skip'
 export type UnitKind = 'dashboard' | 'report'
 
 export interface PlanItem {
@@ -37,6 +39,8 @@ export interface PlanItem {
    * `max-deletions`); `leftover` removes a copy of what the plan keeps.
    */
   cause?: 'prune' | 'leftover'
+  /** With a record of the last import: what changed since, in git and in the target (drift.ts). */
+  since?: {git: boolean; target?: TargetChange}
 }
 
 export interface TargetRef {
@@ -63,6 +67,8 @@ export interface PlanInput {
   prune: boolean
   /** The target's fingerprints, when the caller hashes the target too (the plan's basis). */
   targetPrints?: Fingerprinter
+  /** The record of the last import into this target, and what to do with drift (drift.ts). */
+  lastImport?: {record: ImportRecord; onDrift: OnDrift}
 }
 
 export function computePlan(input: PlanInput): PlanBody {
@@ -170,9 +176,37 @@ export function computePlan(input: PlanInput): PlanBody {
     }
   }
 
+  if (input.lastImport) {
+    const gitUnits = unitsByName(git)
+    const targetDashboards = new Map(target.dashboards.map(d => [d.id, d]))
+    markDrift(items, {
+      ...input.lastImport,
+      gitDigest: (kind, name) => {
+        const unit = gitUnits.get(kind, name)
+        return unit && gitPrints.hash(unit)
+      },
+      targetDigest: (kind, id) => {
+        const entity = kind === 'dashboard' ? targetDashboards.get(id) : target.reports.get(id)
+        return entity ? targetPrints.hash(entity) : ''
+      }
+    })
+  }
   items.sort(compareItems)
   unmanaged.sort(compareRefs)
   return {items, orphanedReports: orphanedReports(items, input), unmanaged}
+}
+
+/** The dashboards and standalone reports of one side by kind and name (the first of a name). */
+export function unitsByName(index: EntityIndex): {
+  get(kind: UnitKind, name: string): Entity | undefined
+} {
+  const byName = new Map<string, Entity>()
+  const add = (kind: UnitKind, unit: Entity): void => {
+    if (!byName.has(`${kind}:${unit.name}`)) byName.set(`${kind}:${unit.name}`, unit)
+  }
+  for (const unit of index.dashboards) add('dashboard', unit)
+  for (const unit of standaloneReports(index)) add('report', unit)
+  return {get: (kind, name) => byName.get(`${kind}:${name}`)}
 }
 
 /** Reports only the replaced or deleted entities reach; reports other entities use stay. */
@@ -183,7 +217,13 @@ function orphanedReports(items: PlanItem[], input: PlanInput): TargetRef[] {
   return orphansOf(removed, input.target, input.targetReportIds)
 }
 
-const ACTION_ORDER: Record<PlanAction, number> = {create: 0, replace: 1, delete: 2, unchanged: 3}
+const ACTION_ORDER: Record<PlanAction, number> = {
+  create: 0,
+  replace: 1,
+  delete: 2,
+  skip: 3,
+  unchanged: 4
+}
 
 function compareItems(a: PlanItem, b: PlanItem): number {
   return (

@@ -32,6 +32,7 @@ import {
   type Prerequisite
 } from '../entities/plan-document.js'
 import {computePlan, type PlanBody} from '../entities/promotion-plan.js'
+import {driftCheck} from '../entities/drift.js'
 import type {Io} from '../io.js'
 import {OptimizeClient} from '../optimize/client.js'
 import type {TargetContent} from '../optimize/entities.js'
@@ -44,6 +45,7 @@ import {
   wantedSources
 } from './collection.js'
 import {dryRunCheck} from './dry-run-check.js'
+import {readLastImport, type LastImport} from './last-import.js'
 import {applyEnvironment} from '../entities/environment-mapping.js'
 import {environmentMapping} from '../workspace/config.js'
 import {
@@ -80,6 +82,8 @@ export interface PlanContext {
   body: PlanBody
   /** Dashboards (ids in the files) import brings in two steps (promotion/two-step.ts). */
   twoStep: ReadonlySet<string>
+  /** The record of the last import into the target; none for a collection import creates. */
+  lastImport?: LastImport
 }
 
 /**
@@ -234,7 +238,12 @@ export async function preparePlan(
   }
   prerequisites.push(await definitionsCheck(settings, optimize, needs))
 
-  // 5. The plan itself, and the bound on what it may delete.
+  // 5. The plan itself, the bound on what it may delete, and drift since the last import.
+  const lastImport = collectionId
+    ? await io.group('Reading the record of the last import', async () =>
+        readLastImport(settings, collectionId, io)
+      )
+    : undefined
   const git = indexEntities(entities)
   const files = new Map(loaded.files.map(f => [f.entity.id, f.file]))
   const targetPrints = new Fingerprinter(content.index)
@@ -244,9 +253,13 @@ export async function preparePlan(
     target: content.index,
     targetReportIds: new Set(content.reportIds),
     prune: settings.prune,
-    targetPrints
+    targetPrints,
+    ...(lastImport?.record
+      ? {lastImport: {record: lastImport.record, onDrift: settings.onDrift}}
+      : {})
   })
   prerequisites.push(deletionCheck(body, content.index.dashboards.length, settings.maxDeletions))
+  prerequisites.push(driftCheck(body.items, lastImport, settings.onDrift))
   const decisionXml = new Map(loaded.files.map(f => [f.entity.id, f.decisionXml]))
 
   // 6. A dry run of the import, when there is something to import and nothing failed yet.
@@ -287,7 +300,8 @@ export async function preparePlan(
     decisionXml,
     target: content,
     body,
-    twoStep
+    twoStep,
+    lastImport
   }
   return finish(context, planBasis(loaded.texts, content.index, targetPrints))
 }

@@ -121,6 +121,7 @@ export function testSettings(workspace: string, github: Partial<GitHubSettings>)
       ...github
     },
     prune: false,
+    onDrift: 'fail',
     maxDeletions: {limit: 10, explicit: false},
     batchBytes: 900_000,
     planFile: path.join(workspace, 'plan.json'),
