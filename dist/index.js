@@ -61628,7 +61628,9 @@ function sinceText(item, gitChanged, target) {
 function describeDrift(items) {
     return items.map(item => {
         const what = item.since?.target ? TARGET_WORDS[item.since.target] : 'changed';
-        const changes = item.changes.length ? `: ${item.changes.slice(0, 3).join('; ')}` : '';
+        const changes = item.changes.length
+            ? `; the files' version would change ${item.changes.slice(0, 3).join('; ')}`
+            : '';
         return `${item.kind} '${item.name}' (${what}${item.since?.git ? ', and in git' : ''}${changes})`;
     });
 }
@@ -61675,7 +61677,11 @@ const drift_MAX_NAMED = 10;
 function driftCheck(items, last, onDrift) {
     const check = 'drift';
     if (!last)
-        return { check, status: 'ok', message: 'a new collection: drift is tracked from its first import' };
+        return {
+            check,
+            status: 'ok',
+            message: 'a new collection: drift is tracked from its first import'
+        };
     if (!last.record) {
         const overwrites = items.filter(i => i.action === 'replace' || (i.action === 'delete' && i.cause === 'prune')).length;
         return overwrites > 0
@@ -61684,7 +61690,11 @@ function driftCheck(items, last, onDrift) {
                 status: 'warning',
                 message: `${last.missing}: whether the ${overwrites} dashboards and reports import replaces or deletes were changed in the target since they were imported cannot be told, so import writes them as it would without a record. Import records what it leaves in the target`
             }
-            : { check, status: 'ok', message: `${last.missing}; import records what it leaves in the target` };
+            : {
+                check,
+                status: 'ok',
+                message: `${last.missing}; import records what it leaves in the target`
+            };
     }
     const drifted = items.filter(i => i.since?.target);
     const inGit = items.filter(i => i.since?.git).length;
@@ -61696,7 +61706,8 @@ function driftCheck(items, last, onDrift) {
         };
     const named = describeDrift(drifted.slice(0, drift_MAX_NAMED)).join('; ');
     const more = drifted.length > drift_MAX_NAMED ? `; and ${drifted.length - drift_MAX_NAMED} more` : '';
-    const what = `${drifted.length} changed in the target since the last import: ${named}${more}`;
+    const units = drifted.length === 1 ? 'dashboard or report' : 'dashboards and reports';
+    const what = `${drifted.length} ${units} changed in the target since the last import: ${named}${more}`;
     if (onDrift === 'fail')
         return {
             check,

@@ -122,7 +122,9 @@ function sinceText(item: PlanItem, gitChanged: boolean, target?: TargetChange): 
 export function describeDrift(items: readonly PlanItem[]): string[] {
   return items.map(item => {
     const what = item.since?.target ? TARGET_WORDS[item.since.target] : 'changed'
-    const changes = item.changes.length ? `: ${item.changes.slice(0, 3).join('; ')}` : ''
+    const changes = item.changes.length
+      ? `; the files' version would change ${item.changes.slice(0, 3).join('; ')}`
+      : ''
     return `${item.kind} '${item.name}' (${what}${item.since?.git ? ', and in git' : ''}${changes})`
   })
 }
@@ -210,7 +212,8 @@ export function driftCheck(
     }
   const named = describeDrift(drifted.slice(0, MAX_NAMED)).join('; ')
   const more = drifted.length > MAX_NAMED ? `; and ${drifted.length - MAX_NAMED} more` : ''
-  const what = `${drifted.length} changed in the target since the last import: ${named}${more}`
+  const units = drifted.length === 1 ? 'dashboard or report' : 'dashboards and reports'
+  const what = `${drifted.length} ${units} changed in the target since the last import: ${named}${more}`
   if (onDrift === 'fail')
     return {
       check,

@@ -12,6 +12,7 @@ import {promisify} from 'node:util'
 import {afterEach, beforeAll, describe, expect, it} from 'vitest'
 import type {Emulator} from '../../emulator/index.js'
 import {ensureBundle, runAction, said, type ActionRun} from '../helpers/action.js'
+import {ensureCliBundle, runCli} from '../helpers/cli.js'
 import {tempDir} from '../helpers/temp.js'
 import {TARGET_COLLECTION, TREE, devWorkspace, importCalls, reexport, targetFor} from './helpers.js'
 
@@ -20,7 +21,10 @@ const running: Emulator[] = []
 afterEach(async () => {
   await Promise.all(running.splice(0).map(async emu => emu.close()))
 })
-beforeAll(() => ensureBundle())
+beforeAll(() => {
+  ensureBundle()
+  ensureCliBundle()
+})
 
 const IDENTITY = ['-c', 'user.name=Dev', '-c', 'user.email=dev@example.test']
 const RECORD_REFS = 'refs/optimize-as-code/imports/'
@@ -161,7 +165,9 @@ describe('drift: a change made in the target since the last import', () => {
     const plan = await action('plan', target, planJob)
     expect(plan.code).toBe(1)
     expect(said(plan)).toMatch(
-      new RegExp(`drift: 1 changed in the target since the last import: dashboard '${name}'`)
+      new RegExp(
+        `drift: 1 dashboard or report changed in the target since the last import: dashboard '${name}'`
+      )
     )
     expect(plan.summary).toContain('drift: changed in the target since the last import')
 
@@ -178,7 +184,9 @@ describe('drift: a change made in the target since the last import', () => {
     expect(importCalls(target)).toBe(calls)
     expect(tileRows(dashboardsNamed(target, name)[0])).toEqual(edited)
     // Skipping keeps it drifted: the next plan still names it.
-    expect(said(await action('plan', target, workspace))).toMatch(/drift: 1 changed in the target/)
+    expect(said(await action('plan', target, workspace))).toMatch(
+      /drift: 1 dashboard or report changed in the target/
+    )
 
     const overwritten = await action('import', target, workspace, {'on-drift': 'overwrite'})
     expect(overwritten.code, said(overwritten)).toBe(0)
@@ -288,4 +296,39 @@ describe('without the record, import works as before, with a warning', () => {
     expect(run.code, said(run)).toBe(0)
     expect(dashboardsNamed(target, name)).toHaveLength(1)
   }, 90_000)
+})
+
+describe('the command line, on a laptop without GitHub', () => {
+  it('import --commit none records in the local repository, and the next plan names drift', async () => {
+    const {workspace, dev} = await devWorkspace({dashboards: 1, reportsPerDashboard: 1})
+    const target = await targetFor(dev)
+    running.push(dev, target)
+    await git(workspace, ['init', '-q', '-b', 'main'])
+    await git(workspace, ['add', '-A'])
+    await git(workspace, ['commit', '-q', '-m', 'Dashboards'])
+    const name = String(dev.state.listDashboards('dev')[0].name)
+    const args = (command: string): string[] => [
+      command,
+      '--path',
+      TREE,
+      '--optimize-url',
+      target.url,
+      '--access-token',
+      target.token,
+      '--collection-id',
+      TARGET_COLLECTION,
+      ...(command === 'import' ? ['--commit', 'none'] : [])
+    ]
+    const env = {GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1'}
+    const first = await runCli(args('import'), {cwd: workspace, env})
+
+    expect(first.code, first.stderr).toBe(0)
+    moveTileInTarget(target, name)
+    const plan = await runCli(args('plan'), {cwd: workspace, env})
+    expect(plan.code).toBe(1)
+    expect(`${plan.stdout}${plan.stderr}`).toContain(
+      `1 dashboard or report changed in the target since the last import: dashboard '${name}'`
+    )
+    expect(`${plan.stdout}${plan.stderr}`).toContain('--on-drift')
+  }, 60_000)
 })
