@@ -33400,7 +33400,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3242);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4299);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -33409,7 +33409,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3242:
+/***/ 4299:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -61002,9 +61002,117 @@ function promotion_markdown_cut(lines) {
     return [...lines.slice(0, MAX_LISTED), `- … and ${lines.length - MAX_LISTED} more`];
 }
 
+;// CONCATENATED MODULE: ./src/entities/engine-definitions.ts
+/**
+ * What the engine behind the target has of each definition the reports need:
+ * its versions and the tenants it is deployed for. Optimize refuses an import
+ * when none of a report's versions exist and silently drops the versions that
+ * don't (optimize-api.md §4.1 step 9d), so the plan asks the engine first:
+ *
+ * - Camunda 7 engine REST: `GET {url}/process-definition?key=…` (and
+ *   `decision-definition`), an array of `{key, version, tenantId}`; tenantId
+ *   null is a definition deployed without a tenant, which every tenant shares
+ *   (docs.camunda.org, user guide, process engine, multi-tenancy: "shared
+ *   definitions").
+ * - Camunda 8 REST: `POST {url}/v2/process-definitions/search` (and
+ *   `decision-definitions`) with `{filter: {processDefinitionId: key}}`,
+ *   answering `{items: [{version, tenantId}]}`; the default tenant is
+ *   `<default>`.
+ *
+ * The URL's shape picks the API (`…/engine-rest` → 7, `…/v2` → 8); otherwise
+ * Camunda 7 is tried first and Camunda 8 when that path does not exist. The
+ * HTTP call itself is injected: this module does no I/O.
+ */
+
+/** Camunda 8's default tenant (Optimize's ZeebeConstants.ZEEBE_DEFAULT_TENANT_ID). */
+const C8_DEFAULT_TENANT = '<default>';
+const C8_PAGE_LIMIT = 1000;
+function definitionId(type, key) {
+    return `${type}:${key}`;
+}
+function engineApiOf(url) {
+    const path = new URL(url).pathname.replace(/\/+$/, '');
+    if (/\/engine-rest$/.test(path) || /\/engine\/[^/]+$/.test(path))
+        return 'camunda7';
+    if (/\/v2$/.test(path))
+        return 'camunda8';
+    return undefined;
+}
+/** Asks the engine at `url` for each definition, in the order given. */
+async function readEngine(url, wanted, send) {
+    const base = url.replace(/\/+$/, '');
+    let api = engineApiOf(base);
+    const byId = new Map();
+    for (const { type, key } of wanted) {
+        let items;
+        if (api !== 'camunda8') {
+            items = await camunda7Items(base, type, key, send);
+            if (items === undefined && api === undefined)
+                api = 'camunda8';
+            else
+                api ??= 'camunda7';
+        }
+        if (api === 'camunda8')
+            items = await camunda8Items(base, type, key, send);
+        if (items === undefined)
+            throw new Error(`${base} is neither a Camunda 7 engine REST API nor a Camunda 8 REST API (no definition endpoint answered).`);
+        byId.set(definitionId(type, key), definitionOf(items));
+    }
+    return { api: api ?? 'camunda7', byId };
+}
+/** The definitions of a key, or undefined when the endpoint does not exist (not a Camunda 7 URL). */
+async function camunda7Items(base, type, key, send) {
+    const url = `${base}/${type}-definition?key=${encodeURIComponent(key)}`;
+    const response = await send('GET', url);
+    if (response.status === 404 || response.status === 405)
+        return undefined;
+    const list = parseOk(response, url);
+    if (!Array.isArray(list))
+        throw new Error(`GET ${url} did not answer a list of definitions.`);
+    return list;
+}
+async function camunda8Items(base, type, key, send) {
+    const root = base.replace(/\/v2$/, '');
+    const url = `${root}/v2/${type}-definitions/search`;
+    const idField = type === 'process' ? 'processDefinitionId' : 'decisionDefinitionId';
+    const body = { filter: { [idField]: key }, page: { limit: C8_PAGE_LIMIT } };
+    const answer = parseOk(await send('POST', url, body), url);
+    if (!answer || !Array.isArray(answer.items))
+        throw new Error(`POST ${url} did not answer {items: [...]}.`);
+    return answer.items;
+}
+function parseOk(response, url) {
+    if (response.status >= 400)
+        throw new Error(`${url} answered ${response.status}: ${response.text.slice(0, 200)}`);
+    try {
+        return JSON.parse(response.text);
+    }
+    catch {
+        throw new Error(`${url} did not answer JSON.`);
+    }
+}
+function definitionOf(items) {
+    const versions = new Set(items.map(item => String(item.version)).filter(v => v !== 'undefined'));
+    const tenants = new Set(items.map(item => (typeof item.tenantId === 'string' ? item.tenantId : null)));
+    return {
+        versions: [...versions].sort((a, b) => Number(a) - Number(b) || compareStrings(a, b)),
+        tenants: [...tenants].sort((a, b) => a === b ? 0 : a === null ? -1 : b === null ? 1 : compareStrings(a, b))
+    };
+}
+/**
+ * Whether the engine's definition serves `tenant`: one deployed for it, or,
+ * in Camunda 7, one deployed without a tenant (shared by all). In Camunda 8
+ * the default tenant is `<default>`; a report's null tenant is taken as it.
+ */
+function servesTenant(api, definition, tenant) {
+    if (api === 'camunda7')
+        return definition.tenants.includes(null) || definition.tenants.includes(tenant);
+    return definition.tenants.includes(tenant ?? C8_DEFAULT_TENANT);
+}
+
 ;// CONCATENATED MODULE: ./src/entities/promotion-definitions.ts
 
-const C8_PAGE_LIMIT = 1000;
+
 /** What the reports need, one entry per definition type and key, sorted. */
 function definitionNeeds(reports) {
     const needs = new Map();
@@ -61036,88 +61144,44 @@ function definitionNeeds(reports) {
     }
     return [...needs.values()].sort((a, b) => compareStrings(a.type, b.type) || compareStrings(a.key, b.key));
 }
-function engineApiOf(url) {
-    const path = new URL(url).pathname.replace(/\/+$/, '');
-    if (/\/engine-rest$/.test(path) || /\/engine\/[^/]+$/.test(path))
-        return 'camunda7';
-    if (/\/v2$/.test(path))
-        return 'camunda8';
-    return undefined;
-}
-async function checkDefinitions(url, needs, send) {
-    const base = url.replace(/\/+$/, '');
-    let api = engineApiOf(base);
-    const result = { api, missing: [], found: 0 };
+/**
+ * The needs against the engine's answer: a key it lacks, a pinned version it
+ * lacks, and with `unknown` (an environment) a tenant it has no definition
+ * of the key for.
+ */
+function definitionProblems(needs, engine, unknown) {
+    const result = { missing: [], found: 0, pinned: 0 };
     for (const need of needs) {
-        let versions;
-        if (api !== 'camunda8') {
-            versions = await camunda7Versions(base, need, send);
-            if (versions === undefined && api === undefined)
-                api = 'camunda8';
-            else
-                api ??= 'camunda7';
-        }
-        if (api === 'camunda8')
-            versions = await camunda8Versions(base, need, send);
-        if (versions === undefined)
-            throw new Error(`${base} is neither a Camunda 7 engine REST API nor a Camunda 8 REST API (no definition endpoint answered).`);
+        const definition = engine.byId.get(definitionId(need.type, need.key));
         const what = `${need.type} definition '${need.key}'`;
         const usedBy = `used by ${need.reports.map(r => `'${r}'`).join(', ')}`;
-        if (versions.length === 0) {
-            result.missing.push(`${what} does not exist (${usedBy})`);
+        if (!definition || definition.versions.length === 0) {
+            result.missing.push(unknown?.key(need.type, need.key, 'engine') ?? `${what} does not exist (${usedBy})`);
             continue;
         }
-        const absent = need.versions.filter(v => !versions.includes(v));
+        const problems = [];
+        const absent = need.versions.filter(v => !definition.versions.includes(v));
         if (absent.length > 0) {
-            result.missing.push(`${what} has no version ${absent.join(', ')} (it has ${versions.join(', ')}; ${usedBy}); Optimize would drop the missing versions silently`);
-            continue;
+            result.pinned++;
+            problems.push(`${what} has no version ${absent.join(', ')} (it has ${definition.versions.join(', ')}; ${usedBy}); Optimize would drop the missing versions silently`);
         }
-        result.found++;
+        if (unknown)
+            for (const tenant of need.tenants)
+                if (!servesTenant(engine.api, definition, tenant))
+                    problems.push(unknown.tenant(need.type, need.key, tenant, 'engine'));
+        if (problems.length > 0)
+            result.missing.push(...problems);
+        else
+            result.found++;
     }
-    result.api = api;
     return result;
-}
-/** The versions of a key, or undefined when the endpoint does not exist (not a Camunda 7 URL). */
-async function camunda7Versions(base, need, send) {
-    const url = `${base}/${need.type}-definition?key=${encodeURIComponent(need.key)}`;
-    const response = await send('GET', url);
-    if (response.status === 404 || response.status === 405)
-        return undefined;
-    const list = parseOk(response, url);
-    if (!Array.isArray(list))
-        throw new Error(`GET ${url} did not answer a list of definitions.`);
-    return versionsOf(list);
-}
-async function camunda8Versions(base, need, send) {
-    const root = base.replace(/\/v2$/, '');
-    const url = `${root}/v2/${need.type}-definitions/search`;
-    const idField = need.type === 'process' ? 'processDefinitionId' : 'decisionDefinitionId';
-    const body = { filter: { [idField]: need.key }, page: { limit: C8_PAGE_LIMIT } };
-    const answer = parseOk(await send('POST', url, body), url);
-    if (!answer || !Array.isArray(answer.items))
-        throw new Error(`POST ${url} did not answer {items: [...]}.`);
-    return versionsOf(answer.items);
-}
-function parseOk(response, url) {
-    if (response.status >= 400)
-        throw new Error(`${url} answered ${response.status}: ${response.text.slice(0, 200)}`);
-    try {
-        return JSON.parse(response.text);
-    }
-    catch {
-        throw new Error(`${url} did not answer JSON.`);
-    }
-}
-function versionsOf(items) {
-    const versions = new Set(items.map(item => String(item.version)).filter(v => v !== 'undefined'));
-    return [...versions].sort((a, b) => Number(a) - Number(b) || compareStrings(a, b));
 }
 /**
  * The collection's data sources (scope) against what the reports need: the
  * server refuses with 409 otherwise (§4.1 step 9f). Undefined when the
  * collection does not show its scope.
  */
-function scopeProblems(collection, needs) {
+function scopeProblems(collection, needs, unknown) {
     const data = collection.data;
     if (!data || !Array.isArray(data.scope))
         return undefined;
@@ -61130,12 +61194,15 @@ function scopeProblems(collection, needs) {
     for (const need of needs) {
         const entries = scope.filter(e => e.type === need.type && e.key === need.key);
         if (entries.length === 0) {
-            problems.push(`${need.type} definition '${need.key}' is not in the collection's data sources`);
+            problems.push(unknown?.key(need.type, need.key, 'scope') ??
+                `${need.type} definition '${need.key}' is not in the collection's data sources`);
             continue;
         }
         const covered = new Set(entries.flatMap(e => e.tenants));
         const absent = need.tenants.filter(t => !covered.has(t));
-        if (absent.length > 0)
+        if (absent.length > 0 && unknown)
+            problems.push(...absent.map(t => unknown.tenant(need.type, need.key, t, 'scope')));
+        else if (absent.length > 0)
             problems.push(`tenants ${absent.map(t => (t === null ? 'none (not defined)' : `'${t}'`)).join(', ')} of ${need.type} definition '${need.key}' are not in the collection's data source`);
     }
     if (problems.length > 0)
@@ -62645,48 +62712,68 @@ async function recordImport(settings, io, context, collectionId) {
 
 /** The tree with the mapping applied: entities copied where they change, the rest shared. */
 function applyEnvironment(loaded, mapping) {
-    const uses = new Map();
-    const note = (line, where) => {
-        const set = uses.get(line) ?? new Set();
-        set.add(where);
-        uses.set(line, set);
-    };
+    const uses = new AppliedMappings();
     const mapped = new Map();
     for (const { entity } of loaded.tree.reports) {
-        const report = mapReport(entity, mapping, line => note(line, `report:${entity.id}`));
+        const report = mapReport(entity, mapping, line => uses.note(line, `report:${entity.id}`));
         if (report !== entity)
             mapped.set(entity, report);
     }
-    const swap = (entity) => mapped.get(entity) ?? entity;
     const collection = loaded.collection
-        ? mapCollection(loaded.collection, mapping, line => note(line, 'collection'))
+        ? mapCollection(loaded.collection, mapping, line => uses.note(line, 'collection'))
         : undefined;
-    const applied = [...uses]
-        .map(([line, where]) => {
-        const reports = [...where].filter(w => w.startsWith('report:')).length;
-        const parts = [
-            ...(reports > 0 ? [`${reports} ${reports === 1 ? 'report' : 'reports'}`] : []),
-            ...(where.has('collection') ? ['collection.json'] : [])
-        ];
-        return `${line} in ${parts.join(' and ')}`;
-    })
-        .sort(compareStrings);
+    return { loaded: { ...replaceEntities(loaded, mapped), collection }, applied: uses.lines() };
+}
+/**
+ * Where each change of a mapping applied ("tenant 'a' → 'b'"): reports by
+ * id, or 'collection'. Its lines say how often: "… in 2 reports and collection.json".
+ */
+class AppliedMappings {
+    #uses = new Map();
+    note(line, where) {
+        const set = this.#uses.get(line) ?? new Set();
+        set.add(where);
+        this.#uses.set(line, set);
+    }
+    /** One line per change, sorted. */
+    lines() {
+        return [...this.#uses]
+            .map(([line, where]) => {
+            const reports = [...where].filter(w => w.startsWith('report:')).length;
+            const parts = [
+                ...(reports > 0 ? [`${reports} ${reports === 1 ? 'report' : 'reports'}`] : []),
+                ...(where.has('collection') ? ['collection.json'] : [])
+            ];
+            return `${line} in ${parts.join(' and ')}`;
+        })
+            .sort(compareStrings);
+    }
+}
+/** The tree with some entities replaced (old → new), in the tree and in the files alike. */
+function replaceEntities(loaded, replaced) {
+    if (replaced.size === 0)
+        return loaded;
+    const swap = (entity) => replaced.get(entity) ?? entity;
     return {
-        loaded: {
-            ...loaded,
-            tree: {
-                dashboards: loaded.tree.dashboards,
-                reports: loaded.tree.reports.map(r => ({ ...r, entity: swap(r.entity) }))
-            },
-            files: loaded.files.map(f => ({ ...f, entity: swap(f.entity) })),
-            collection
+        ...loaded,
+        tree: {
+            dashboards: loaded.tree.dashboards,
+            reports: loaded.tree.reports.map(r => ({ ...r, entity: swap(r.entity) }))
         },
-        applied
+        files: loaded.files.map(f => ({ ...f, entity: swap(f.entity) }))
     };
 }
+/** The target's key of a source definition key. */
+function targetKey(mapping, key) {
+    return mapping.definitions.get(key) ?? key;
+}
+/** The target's tenant of a source tenant (null: the default tenant). */
+function targetTenant(mapping, tenant) {
+    return mapping.tenants.has(tenant) ? (mapping.tenants.get(tenant) ?? null) : tenant;
+}
 function mapKey(key, mapping, note) {
-    const target = mapping.definitions.get(key);
-    if (target === undefined || target === key)
+    const target = targetKey(mapping, key);
+    if (target === key)
         return key;
     note(`definition '${key}' → '${target}'`);
     return target;
@@ -62694,7 +62781,7 @@ function mapKey(key, mapping, note) {
 function mapTenants(tenants, mapping, note) {
     const out = [];
     for (const tenant of tenants) {
-        const target = mapping.tenants.has(tenant) ? (mapping.tenants.get(tenant) ?? null) : tenant;
+        const target = targetTenant(mapping, tenant);
         if (target !== tenant)
             note(`tenant ${describeTenant(tenant)} → ${describeTenant(target)}`);
         if (!out.includes(target))
@@ -62753,6 +62840,7 @@ var dist = __nccwpck_require__(8815);
  *         ~: prod-default   # ~ (null) is the default tenant, as key or value
  *       definitions:        # source definition key → target key
  *         invoice-dev: invoice
+ *       versions: latest    # reports pinned to versions the target lacks: keep, latest or all
  *
  * Unknown keys, duplicate keys, and values that are no tenant id or
  * definition key are problems, each at its line.
@@ -62760,6 +62848,12 @@ var dist = __nccwpck_require__(8815);
 
 
 const CONFIG_FILE = '.optimize-as-code.yml';
+/**
+ * What a report definition pinned to versions the target's engine lacks is
+ * sent with: `keep` its versions as the files say (the plan fails on the
+ * missing ones), `latest` ['latest'], `all` ['all'] (version-policy.ts).
+ */
+const VERSION_POLICIES = ['keep', 'latest', 'all'];
 const NO_SPACES = /^\S+$/;
 const Tenant = schemas_string({ error: 'expected a tenant id (a string) or ~ for the default tenant' })
     .regex(NO_SPACES, 'expected a tenant id without spaces')
@@ -62774,8 +62868,9 @@ const EnvironmentSchema = preprocess(value => environment_config_asObject(value 
     definitions: map(DefinitionKey, DefinitionKey, {
         error: 'expected a map of source definition key: target key'
     })
-        .optional()
-}, { error: 'expected a map with tenants and/or definitions (or nothing)' }));
+        .optional(),
+    versions: schemas_enum(VERSION_POLICIES, { error: 'expected keep, latest or all' }).optional()
+}, { error: 'expected a map with tenants, definitions and/or versions (or nothing)' }));
 const ConfigSchema = preprocess(environment_config_asObject, strictObject({
     environments: map(schemas_string({ error: 'expected an environment name' }).regex(NO_SPACES, {
         error: 'expected an environment name without spaces'
@@ -62813,7 +62908,8 @@ function parseEnvironmentConfig(text) {
         environments.set(name, {
             name,
             tenants: environment.tenants ?? new Map(),
-            definitions: environment.definitions ?? new Map()
+            definitions: environment.definitions ?? new Map(),
+            versions: environment.versions ?? 'keep'
         });
     return { config: { environments }, problems: [] };
 }
@@ -62886,181 +62982,155 @@ function environmentMapping(settings) {
     return mapping;
 }
 
-;// CONCATENATED MODULE: ./src/promotion/target-checks.ts
+;// CONCATENATED MODULE: ./src/entities/environment-values.ts
 /**
- * The prerequisites of a plan that ask the target (and the engine): is the
- * collection there, could it be read, may its listings be cut short, do the
- * definitions exist. Each answers one Prerequisite line of the plan.
+ * With an environment: where each definition key and tenant the reports use
+ * in the target came from (their files, and the source values the mapping
+ * renamed to it), so that a value the target does not know fails the plan
+ * with the files, the value, the environment and the config entry to add or
+ * correct. Pure; promotion-definitions.ts asks it for the messages.
  */
 
 
 
 
-/**
- * A listing of LIST_FETCH_LIMIT entities may be cut short: the plan may miss
- * what lies beyond. It says so; with prune it refuses, since what it cannot
- * see it cannot keep apart from what it would delete.
- */
-function listingCheck(content, prune) {
-    const cut = truncatedListings(content.dashboardIds, content.reportIds);
-    if (cut.length === 0)
-        return undefined;
-    const what = `the target lists exactly ${LIST_FETCH_LIMIT} ${cut.join(' and ')}, where Optimize stops a listing (LIST_FETCH_LIMIT): the collection may hold more, which this plan cannot see`;
-    return prune
-        ? {
-            check: 'listing',
-            status: 'failed',
-            message: `${what}; prune cannot rely on it. Split the collection, or run without prune`
+/** Files named in a message; the rest are counted. */
+const MAX_FILES = 3;
+class EnvironmentValues {
+    mapping;
+    configFile;
+    fileName;
+    #keys = new Map();
+    #tenants = new Map();
+    /**
+     * @param files the entity files as read (the source's values)
+     * @param configFile the config file as messages name it
+     * @param fileName an entity file (relative to `path`) as messages name it
+     */
+    constructor(mapping, files, configFile, fileName) {
+        this.mapping = mapping;
+        this.configFile = configFile;
+        this.fileName = fileName;
+        for (const { file, entity } of files) {
+            if (entity.exportEntityType === 'dashboard' || entity.exportEntityType === 'combined_report')
+                continue;
+            const type = entity.exportEntityType === 'single_decision_report' ? 'decision' : 'process';
+            for (const definition of entity.data.definitions ?? []) {
+                const key = targetKey(mapping, definition.key);
+                note(this.#keys, definitionId(type, key), file, definition.key);
+                for (const tenant of definition.tenantIds ?? [null])
+                    note(this.#tenants, environment_values_tenantId(type, key, targetTenant(mapping, tenant)), file, tenant);
+            }
         }
-        : {
-            check: 'listing',
-            status: 'warning',
-            message: `${what}: a dashboard beyond it would be imported again instead of found unchanged`
-        };
-}
-function connectionFailure(error, baseUrl) {
-    if (error instanceof OptimizeApiError &&
-        (error.status === 401 || error.status === 403 || error.kind === 'auth'))
-        return { check: 'credentials', status: 'failed', message: error.message };
-    const detail = error instanceof OptimizeApiError
-        ? `${error.message} ${describeErrorBody(error.body)}`.trim()
-        : String(error);
-    return {
-        check: 'target',
-        status: 'failed',
-        message: `could not read the collection from ${baseUrl}: ${detail}`
-    };
-}
-async function collectionCheck(client, collectionId, target) {
-    const check = 'collection';
-    if (target.collection)
+    }
+    key(type, key, where) {
+        const origin = this.#keys.get(definitionId(type, key));
+        const mapped = this.#mapped(origin, key, source => source !== null && this.mapping.definitions.has(source));
+        const entry = `environments.${this.mapping.name}.definitions`;
+        const subject = `${type} definition '${key}'${mapped.from ? ` (mapped from ${mapped.from} by ${entry} in \`${this.configFile}\`)` : ''}`;
+        const advice = [
+            ...(mapped.unmapped
+                ? [
+                    `it is not mapped; add it to ${entry} in \`${this.configFile}\` (${key}: the key in ${this.mapping.name})`
+                ]
+                : []),
+            ...(mapped.from ? ['correct that mapping'] : [])
+        ];
+        return this.#message(subject, origin, where, advice, 'it');
+    }
+    tenant(type, key, tenant, where) {
+        const origin = this.#tenants.get(environment_values_tenantId(type, key, tenant));
+        const mapped = this.#mapped(origin, tenant, source => this.mapping.tenants.has(source));
+        const entry = `environments.${this.mapping.name}.tenants`;
+        const subject = `tenant ${describeTenant(tenant)} of ${type} definition '${key}'${mapped.from ? ` (mapped from ${mapped.from} by ${entry} in \`${this.configFile}\`)` : ''}`;
+        const advice = [
+            ...(mapped.unmapped
+                ? [
+                    `it is not mapped; add it to ${entry} in \`${this.configFile}\` (${tenant ?? '~'}: the tenant in ${this.mapping.name})`
+                ]
+                : []),
+            ...(mapped.from ? ['correct that mapping'] : [])
+        ];
+        return this.#message(subject, origin, where, advice, 'the tenant');
+    }
+    /** The keep policy's hint for a failed versions check. */
+    versionsHint() {
+        return `environments.${this.mapping.name}.versions in \`${this.configFile}\` is keep; latest or all would send these reports with the latest or all versions instead`;
+    }
+    /** Whether the value came through unmapped, and the mapped source values that became it. */
+    #mapped(origin, value, isMapped) {
+        const sources = [...(origin?.sources ?? [])];
+        const from = sources.filter(isMapped);
         return {
-            check,
-            status: 'ok',
-            message: `'${target.collection.name ?? collectionId}' (${collectionId}) exists`
-        };
-    // 404: an unknown collection, or an Optimize before 8.6 without the endpoint.
-    const collections = await client.listCollections();
-    if (collections !== undefined)
-        return {
-            check,
-            status: 'failed',
-            message: `collection '${collectionId}' does not exist in the target`
-        };
-    const count = target.dashboardIds.length + target.reportIds.length;
-    if (count > 0)
-        return {
-            check,
-            status: 'ok',
-            message: `exists: it lists ${count} entities (this Optimize has no collection endpoint, so the listing tells)`
-        };
-    return {
-        check,
-        status: 'warning',
-        message: `cannot be checked: this Optimize has no collection endpoint (before 8.6) and lists an unknown collection as empty; Optimize checks it at import, before it writes anything`
-    };
-}
-/** The target's index versions (learned from its entities or `optimize-version`) against the files'. */
-function indexVersionCheck(index, entities) {
-    const check = 'index versions';
-    const mismatches = indexVersionMismatches(entities, index.versions);
-    if (mismatches.length > 0)
-        return {
-            check,
-            status: 'failed',
-            message: `${mismatches.join('; ')} (target versions ${index.source})`
-        };
-    if (Object.keys(index.versions).length === 0)
-        return {
-            check,
-            status: 'warning',
-            message: `target versions ${index.source}; Optimize checks them at import, before it writes anything`
-        };
-    return {
-        check,
-        status: index.warning ? 'warning' : 'ok',
-        message: index.warning ?? `the files match the target (${index.source})`
-    };
-}
-async function definitionsCheck(settings, client, needs) {
-    const check = 'definitions';
-    if (!settings.definitionsUrl)
-        return {
-            check,
-            status: 'skipped',
-            message: `no 'definitions-url': Optimize checks that the ${needs.length} definitions exist at import, before it writes anything`
-        };
-    try {
-        const result = await checkDefinitions(settings.definitionsUrl, needs, async (method, url, body) => client.requestWithCredentials(method, url, body));
-        const api = result.api === 'camunda8' ? 'Camunda 8' : 'Camunda 7';
-        if (result.missing.length > 0)
-            return {
-                check,
-                status: 'failed',
-                message: `${api} at ${settings.definitionsUrl}: ${result.missing.join('; ')}`
-            };
-        return {
-            check,
-            status: 'ok',
-            message: `all ${result.found} definitions exist in ${api} at ${settings.definitionsUrl}`
+            unmapped: sources.some(source => source === value && !isMapped(source)) || !origin,
+            from: from.length > 0 ? from.map(describeTenant).sort(compareStrings).join(', ') : undefined
         };
     }
-    catch (error) {
-        return {
-            check,
-            status: 'failed',
-            message: `could not ask ${settings.definitionsUrl}: ${error.message}`
-        };
+    #message(subject, origin, where, advice, it) {
+        const files = [...(origin?.files ?? [])].sort(compareStrings).map(this.fileName);
+        const named = files.length > MAX_FILES
+            ? `${files.slice(0, MAX_FILES).join(', ')} and ${files.length - MAX_FILES} more`
+            : files.join(', ');
+        const lacking = where === 'engine' ? 'not in the engine behind it' : "not in the collection's data sources";
+        const scope = where === 'scope'
+            ? [`or, if the target has ${it}, add it to the collection's data sources`]
+            : [];
+        return `${subject} in ${named} is unknown to the target of environment '${this.mapping.name}' (${lacking}): ${[...advice, ...scope].join('; ')}`;
     }
+}
+function note(origins, id, file, source) {
+    const origin = origins.get(id) ?? { files: new Set(), sources: new Set() };
+    origin.files.add(file);
+    origin.sources.add(source);
+    origins.set(id, origin);
+}
+function environment_values_tenantId(type, key, tenant) {
+    return JSON.stringify([type, key, tenant]);
 }
 
-;// CONCATENATED MODULE: ./src/promotion/plan-file.ts
-/**
- * Reading and writing plan files (plan-file, approved-plan) without
- * following a symbolic link in their place: a link from a pull request must
- * not make the action read or write somewhere else. Settings already keep
- * both inside the workspace or RUNNER_TEMP, and out of `.git`.
- */
+;// CONCATENATED MODULE: ./src/entities/version-policy.ts
 
 
-const NO_FOLLOW = external_node_fs_namespaceObject.constants.O_NOFOLLOW ?? 0;
-function writeTextNoFollow(file, text, what) {
-    (0,external_node_fs_namespaceObject.mkdirSync)(external_node_path_namespaceObject.dirname(file), { recursive: true });
-    const fd = openNoFollow(file, external_node_fs_namespaceObject.constants.O_WRONLY | external_node_fs_namespaceObject.constants.O_CREAT | external_node_fs_namespaceObject.constants.O_TRUNC | NO_FOLLOW, what);
-    try {
-        (0,external_node_fs_namespaceObject.writeFileSync)(fd, text, 'utf8');
+
+function applyVersionPolicy(loaded, policy, engine) {
+    if (policy === 'keep')
+        return { loaded, applied: [], rewritten: 0 };
+    const uses = new AppliedMappings();
+    const replaced = new Map();
+    let rewritten = 0;
+    for (const { entity } of loaded.tree.reports) {
+        if (entity.exportEntityType === 'combined_report' || !entity.data.definitions)
+            continue;
+        const type = entity.exportEntityType === 'single_decision_report' ? 'decision' : 'process';
+        let changed = false;
+        const definitions = entity.data.definitions.map(definition => {
+            const line = rewriteLine(type, definition, policy, engine);
+            if (!line)
+                return definition;
+            uses.note(line, `report:${entity.id}`);
+            changed = true;
+            rewritten++;
+            return sortedDefinition({ ...definition, versions: [policy] });
+        });
+        if (changed)
+            replaced.set(entity, { ...entity, data: { ...entity.data, definitions } });
     }
-    finally {
-        (0,external_node_fs_namespaceObject.closeSync)(fd);
-    }
+    return { loaded: replaceEntities(loaded, replaced), applied: uses.lines(), rewritten };
 }
-/** A file's text, refused when it is a link, not a regular file, or over `maxBytes`. */
-function readTextNoFollow(file, maxBytes, what) {
-    const fd = openNoFollow(file, external_node_fs_namespaceObject.constants.O_RDONLY | NO_FOLLOW, what);
-    try {
-        const stat = (0,external_node_fs_namespaceObject.fstatSync)(fd);
-        if (!stat.isFile())
-            throw new Error(`${what}: '${file}' is not a regular file.`);
-        if (stat.size > maxBytes)
-            throw new Error(`${what}: '${file}' has ${stat.size} bytes, more than ${maxBytes}.`);
-        return (0,external_node_fs_namespaceObject.readFileSync)(fd, 'utf8');
-    }
-    finally {
-        (0,external_node_fs_namespaceObject.closeSync)(fd);
-    }
-}
-function openNoFollow(file, flags, what) {
-    try {
-        return (0,external_node_fs_namespaceObject.openSync)(file, flags, 0o644);
-    }
-    catch (error) {
-        const code = error.code;
-        if (code === 'ELOOP')
-            throw new Error(`${what}: refusing '${file}': it is a symbolic link.`, { cause: error });
-        if (code === 'ENOENT')
-            throw new Error(`${what}: '${file}' does not exist.`, { cause: error });
-        throw error;
-    }
+/** The mapping line when the policy rewrites this definition, else undefined. */
+function rewriteLine(type, definition, policy, engine) {
+    const pinned = definition.versions ?? ['all'];
+    if (pinned.length === 0 || pinned.some(v => /^(all|latest)$/i.test(v)))
+        return undefined;
+    const has = engine.byId.get(definitionId(type, definition.key))?.versions ?? [];
+    if (has.length === 0)
+        return undefined;
+    const lacking = pinned.filter(v => !has.includes(v));
+    if (lacking.length === 0)
+        return undefined;
+    const versions = `${pinned.length === 1 ? 'version' : 'versions'} ${pinned.join(', ')}`;
+    const partly = lacking.length < pinned.length ? ` (the target lacks ${lacking.join(', ')})` : '';
+    return `${versions} of ${type} '${definition.key}'${partly} → ${policy}`;
 }
 
 ;// CONCATENATED MODULE: ./src/entities/file-checks.ts
@@ -63334,6 +63404,227 @@ function workspaceFile(settings, file) {
     return external_node_path_namespaceObject.posix.join(settings.relativePath, file);
 }
 
+;// CONCATENATED MODULE: ./src/promotion/target-checks.ts
+/**
+ * The prerequisites of a plan that ask the target (and the engine): is the
+ * collection there, could it be read, may its listings be cut short, do the
+ * definitions exist (and with an environment's version policy, what is sent
+ * for versions the engine lacks). Each answers one Prerequisite line of the plan.
+ */
+
+
+
+
+
+
+
+
+/**
+ * A listing of LIST_FETCH_LIMIT entities may be cut short: the plan may miss
+ * what lies beyond. It says so; with prune it refuses, since what it cannot
+ * see it cannot keep apart from what it would delete.
+ */
+function listingCheck(content, prune) {
+    const cut = truncatedListings(content.dashboardIds, content.reportIds);
+    if (cut.length === 0)
+        return undefined;
+    const what = `the target lists exactly ${LIST_FETCH_LIMIT} ${cut.join(' and ')}, where Optimize stops a listing (LIST_FETCH_LIMIT): the collection may hold more, which this plan cannot see`;
+    return prune
+        ? {
+            check: 'listing',
+            status: 'failed',
+            message: `${what}; prune cannot rely on it. Split the collection, or run without prune`
+        }
+        : {
+            check: 'listing',
+            status: 'warning',
+            message: `${what}: a dashboard beyond it would be imported again instead of found unchanged`
+        };
+}
+function connectionFailure(error, baseUrl) {
+    if (error instanceof OptimizeApiError &&
+        (error.status === 401 || error.status === 403 || error.kind === 'auth'))
+        return { check: 'credentials', status: 'failed', message: error.message };
+    const detail = error instanceof OptimizeApiError
+        ? `${error.message} ${describeErrorBody(error.body)}`.trim()
+        : String(error);
+    return {
+        check: 'target',
+        status: 'failed',
+        message: `could not read the collection from ${baseUrl}: ${detail}`
+    };
+}
+async function collectionCheck(client, collectionId, target) {
+    const check = 'collection';
+    if (target.collection)
+        return {
+            check,
+            status: 'ok',
+            message: `'${target.collection.name ?? collectionId}' (${collectionId}) exists`
+        };
+    // 404: an unknown collection, or an Optimize before 8.6 without the endpoint.
+    const collections = await client.listCollections();
+    if (collections !== undefined)
+        return {
+            check,
+            status: 'failed',
+            message: `collection '${collectionId}' does not exist in the target`
+        };
+    const count = target.dashboardIds.length + target.reportIds.length;
+    if (count > 0)
+        return {
+            check,
+            status: 'ok',
+            message: `exists: it lists ${count} entities (this Optimize has no collection endpoint, so the listing tells)`
+        };
+    return {
+        check,
+        status: 'warning',
+        message: `cannot be checked: this Optimize has no collection endpoint (before 8.6) and lists an unknown collection as empty; Optimize checks it at import, before it writes anything`
+    };
+}
+/** The target's index versions (learned from its entities or `optimize-version`) against the files'. */
+function indexVersionCheck(index, entities) {
+    const check = 'index versions';
+    const mismatches = indexVersionMismatches(entities, index.versions);
+    if (mismatches.length > 0)
+        return {
+            check,
+            status: 'failed',
+            message: `${mismatches.join('; ')} (target versions ${index.source})`
+        };
+    if (Object.keys(index.versions).length === 0)
+        return {
+            check,
+            status: 'warning',
+            message: `target versions ${index.source}; Optimize checks them at import, before it writes anything`
+        };
+    return {
+        check,
+        status: index.warning ? 'warning' : 'ok',
+        message: index.warning ?? `the files match the target (${index.source})`
+    };
+}
+/** With `environment`: the origins of the values the reports use in the target, for the checks' messages. */
+function environmentValues(settings, mapping, files) {
+    return new EnvironmentValues(mapping, files, settings.config.relative, file => workspaceFile(settings, file));
+}
+/**
+ * Asks the engine at 'definitions-url' for every definition the reports
+ * need (entities/engine-definitions.ts), applies the environment's version
+ * policy to what it lacks (entities/version-policy.ts), and checks the
+ * reports as they will be sent (entities/promotion-definitions.ts).
+ */
+async function definitionsCheck(settings, client, loaded, environment) {
+    const check = 'definitions';
+    const reports = (tree) => tree.tree.reports.map(r => r.entity);
+    const needs = definitionNeeds(reports(loaded));
+    const policy = environment?.mapping.versions ?? 'keep';
+    const unchanged = (prerequisite) => ({
+        prerequisite,
+        loaded,
+        applied: []
+    });
+    if (!settings.definitionsUrl) {
+        const skipped = `no 'definitions-url': Optimize checks that the ${needs.length} definitions exist at import, before it writes anything`;
+        if (policy === 'keep' || !environment)
+            return unchanged({ check, status: 'skipped', message: skipped });
+        return unchanged({
+            check,
+            status: 'warning',
+            message: `${skipped}; the version policy '${policy}' of environment '${environment.mapping.name}' needs it to tell which pinned versions the target lacks, and changes nothing without it`
+        });
+    }
+    const url = settings.definitionsUrl;
+    let engine;
+    try {
+        engine = await readEngine(url, needs, async (method, to, body) => client.requestWithCredentials(method, to, body));
+    }
+    catch (error) {
+        return unchanged({
+            check,
+            status: 'failed',
+            message: `could not ask ${url}: ${error.message}`
+        });
+    }
+    const api = engine.api === 'camunda8' ? 'Camunda 8' : 'Camunda 7';
+    const sent = applyVersionPolicy(loaded, policy, engine);
+    const result = definitionProblems(definitionNeeds(reports(sent.loaded)), engine, environment);
+    const rewritten = sent.rewritten > 0 && environment
+        ? `; the version policy '${policy}' of environment '${environment.mapping.name}' sends ${sent.rewritten} report ${sent.rewritten === 1 ? 'definition' : 'definitions'} pinned to versions it lacks with ['${policy}']`
+        : '';
+    if (result.missing.length > 0) {
+        const hint = environment && policy === 'keep' && result.pinned > 0 ? `; ${environment.versionsHint()}` : '';
+        return {
+            prerequisite: {
+                check,
+                status: 'failed',
+                message: `${api} at ${url}: ${result.missing.join('; ')}${hint}${rewritten}`
+            },
+            loaded: sent.loaded,
+            applied: sent.applied
+        };
+    }
+    return {
+        prerequisite: {
+            check,
+            status: 'ok',
+            message: `all ${result.found} definitions exist in ${api} at ${url}${rewritten}`
+        },
+        loaded: sent.loaded,
+        applied: sent.applied
+    };
+}
+
+;// CONCATENATED MODULE: ./src/promotion/plan-file.ts
+/**
+ * Reading and writing plan files (plan-file, approved-plan) without
+ * following a symbolic link in their place: a link from a pull request must
+ * not make the action read or write somewhere else. Settings already keep
+ * both inside the workspace or RUNNER_TEMP, and out of `.git`.
+ */
+
+
+const NO_FOLLOW = external_node_fs_namespaceObject.constants.O_NOFOLLOW ?? 0;
+function writeTextNoFollow(file, text, what) {
+    (0,external_node_fs_namespaceObject.mkdirSync)(external_node_path_namespaceObject.dirname(file), { recursive: true });
+    const fd = openNoFollow(file, external_node_fs_namespaceObject.constants.O_WRONLY | external_node_fs_namespaceObject.constants.O_CREAT | external_node_fs_namespaceObject.constants.O_TRUNC | NO_FOLLOW, what);
+    try {
+        (0,external_node_fs_namespaceObject.writeFileSync)(fd, text, 'utf8');
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.closeSync)(fd);
+    }
+}
+/** A file's text, refused when it is a link, not a regular file, or over `maxBytes`. */
+function readTextNoFollow(file, maxBytes, what) {
+    const fd = openNoFollow(file, external_node_fs_namespaceObject.constants.O_RDONLY | NO_FOLLOW, what);
+    try {
+        const stat = (0,external_node_fs_namespaceObject.fstatSync)(fd);
+        if (!stat.isFile())
+            throw new Error(`${what}: '${file}' is not a regular file.`);
+        if (stat.size > maxBytes)
+            throw new Error(`${what}: '${file}' has ${stat.size} bytes, more than ${maxBytes}.`);
+        return (0,external_node_fs_namespaceObject.readFileSync)(fd, 'utf8');
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.closeSync)(fd);
+    }
+}
+function openNoFollow(file, flags, what) {
+    try {
+        return (0,external_node_fs_namespaceObject.openSync)(file, flags, 0o644);
+    }
+    catch (error) {
+        const code = error.code;
+        if (code === 'ELOOP')
+            throw new Error(`${what}: refusing '${file}': it is a symbolic link.`, { cause: error });
+        if (code === 'ENOENT')
+            throw new Error(`${what}: '${file}' does not exist.`, { cause: error });
+        throw error;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/promotion/prepare.ts
 
 
@@ -63436,8 +63727,9 @@ async function preparePlan(settings, io, client) {
     const mapped = mapping ? applyEnvironment(validated.loaded, mapping) : undefined;
     if (mapping && mapped)
         target.environment = { name: mapping.name, mappings: mapped.applied };
-    const loaded = mapped?.loaded ?? validated.loaded;
-    const entities = loaded.files.map(f => f.entity);
+    let loaded = mapped?.loaded ?? validated.loaded;
+    let entities = loaded.files.map(f => f.entity);
+    const values = mapping && environmentValues(settings, mapping, validated.loaded.files);
     prerequisites.push({
         check: 'files',
         status: 'ok',
@@ -63489,11 +63781,17 @@ async function preparePlan(settings, io, client) {
             prerequisites.push(planned.prerequisite);
     }
     else if (content.collection) {
-        const scope = scopeProblems(content.collection, needs);
+        const scope = scopeProblems(content.collection, needs, values);
         if (scope)
             prerequisites.push(scope);
     }
-    prerequisites.push(await definitionsCheck(settings, optimize, needs));
+    const checked = await definitionsCheck(settings, optimize, loaded, values);
+    prerequisites.push(checked.prerequisite);
+    // From here on the reports as sent: with the environment's version policy applied.
+    loaded = checked.loaded;
+    entities = loaded.files.map(f => f.entity);
+    if (target.environment)
+        target.environment.mappings.push(...checked.applied);
     // 5. The plan itself, the bound on what it may delete, and drift since the last import.
     const lastImport = collectionId
         ? await io.group('Reading the record of the last import', async () => readLastImport(settings, collectionId, io))

@@ -12,6 +12,7 @@ import {EmulatorState} from './state.js'
 import type {Profile} from './types.js'
 
 export {EmulatorState} from './state.js'
+export {startEngine, type Engine, type EngineApi} from './engine.js'
 export {Faults, RequestLog, type FaultRule, type LoggedRequest} from './faults.js'
 export type {GenerateOptions, GenerateResult} from './generator.js'
 export type {SeedOptions} from './seed.js'

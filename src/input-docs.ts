@@ -104,13 +104,13 @@ export const INPUT_DOCS: InputDoc[] = [
   {
     name: Input.Environment,
     description:
-      "plan/import: the environment of the config file (input 'config') whose mapping applies: every report's definition keys and tenants, and collection.json's data sources, are renamed for the target before comparing and importing. The files keep the source values.",
+      "plan/import: the environment of the config file (input 'config') whose mapping applies: every report's definition keys and tenants, and collection.json's data sources, are renamed for the target before comparing and importing, and reports pinned to versions the target lacks follow the environment's 'versions' policy. The files keep the source values.",
     commands: ['plan', 'import']
   },
   {
     name: Input.Config,
     description:
-      "The environments file, relative to the workspace: per environment, 'tenants' and 'definitions' maps from source to target. validate checks it when it exists.",
+      "The environments file, relative to the workspace: per environment, 'tenants' and 'definitions' maps from source to target and a 'versions' policy (keep, latest or all). validate checks it when it exists.",
     default: '.optimize-as-code.yml',
     commands: ['validate', 'plan', 'import']
   },

@@ -11,6 +11,7 @@
  *         ~: prod-default   # ~ (null) is the default tenant, as key or value
  *       definitions:        # source definition key → target key
  *         invoice-dev: invoice
+ *       versions: latest    # reports pinned to versions the target lacks: keep, latest or all
  *
  * Unknown keys, duplicate keys, and values that are no tenant id or
  * definition key are problems, each at its line.
@@ -20,11 +21,21 @@ import {z} from 'zod'
 
 export const CONFIG_FILE = '.optimize-as-code.yml'
 
+/**
+ * What a report definition pinned to versions the target's engine lacks is
+ * sent with: `keep` its versions as the files say (the plan fails on the
+ * missing ones), `latest` ['latest'], `all` ['all'] (version-policy.ts).
+ */
+export const VERSION_POLICIES = ['keep', 'latest', 'all'] as const
+export type VersionPolicy = (typeof VERSION_POLICIES)[number]
+
 /** One environment's mapping; tenant null is the default tenant ("not defined"). */
 export interface EnvironmentMapping {
   name: string
   tenants: Map<string | null, string | null>
   definitions: Map<string, string>
+  /** `keep` unless the environment says otherwise. */
+  versions: VersionPolicy
 }
 
 export interface EnvironmentConfig {
@@ -62,9 +73,10 @@ const EnvironmentSchema = z.preprocess(
         .map(DefinitionKey, DefinitionKey, {
           error: 'expected a map of source definition key: target key'
         })
-        .optional()
+        .optional(),
+      versions: z.enum(VERSION_POLICIES, {error: 'expected keep, latest or all'}).optional()
     },
-    {error: 'expected a map with tenants and/or definitions (or nothing)'}
+    {error: 'expected a map with tenants, definitions and/or versions (or nothing)'}
   )
 )
 const ConfigSchema = z.preprocess(
@@ -120,7 +132,8 @@ export function parseEnvironmentConfig(text: string): {
     environments.set(name, {
       name,
       tenants: environment.tenants ?? new Map<string | null, string | null>(),
-      definitions: environment.definitions ?? new Map<string, string>()
+      definitions: environment.definitions ?? new Map<string, string>(),
+      versions: environment.versions ?? 'keep'
     })
   return {config: {environments}, problems: []}
 }

@@ -23,48 +23,76 @@ export interface MappedTree {
 
 /** The tree with the mapping applied: entities copied where they change, the rest shared. */
 export function applyEnvironment(loaded: LoadedTree, mapping: EnvironmentMapping): MappedTree {
-  const uses = new Map<string, Set<string>>()
-  const note = (line: string, where: string): void => {
-    const set = uses.get(line) ?? new Set<string>()
-    set.add(where)
-    uses.set(line, set)
-  }
+  const uses = new AppliedMappings()
   const mapped = new Map<Entity, Entity>()
   for (const {entity} of loaded.tree.reports) {
-    const report = mapReport(entity, mapping, line => note(line, `report:${entity.id}`))
+    const report = mapReport(entity, mapping, line => uses.note(line, `report:${entity.id}`))
     if (report !== entity) mapped.set(entity, report)
   }
-  const swap = <T extends Entity>(entity: T): T => (mapped.get(entity) as T | undefined) ?? entity
   const collection = loaded.collection
-    ? mapCollection(loaded.collection, mapping, line => note(line, 'collection'))
+    ? mapCollection(loaded.collection, mapping, line => uses.note(line, 'collection'))
     : undefined
-  const applied = [...uses]
-    .map(([line, where]) => {
-      const reports = [...where].filter(w => w.startsWith('report:')).length
-      const parts = [
-        ...(reports > 0 ? [`${reports} ${reports === 1 ? 'report' : 'reports'}`] : []),
-        ...(where.has('collection') ? ['collection.json'] : [])
-      ]
-      return `${line} in ${parts.join(' and ')}`
-    })
-    .sort(compareStrings)
-  return {
-    loaded: {
-      ...loaded,
-      tree: {
-        dashboards: loaded.tree.dashboards,
-        reports: loaded.tree.reports.map(r => ({...r, entity: swap(r.entity)}))
-      },
-      files: loaded.files.map(f => ({...f, entity: swap(f.entity)})),
-      collection
-    },
-    applied
+  return {loaded: {...replaceEntities(loaded, mapped), collection}, applied: uses.lines()}
+}
+
+/**
+ * Where each change of a mapping applied ("tenant 'a' → 'b'"): reports by
+ * id, or 'collection'. Its lines say how often: "… in 2 reports and collection.json".
+ */
+export class AppliedMappings {
+  readonly #uses = new Map<string, Set<string>>()
+
+  note(line: string, where: string): void {
+    const set = this.#uses.get(line) ?? new Set<string>()
+    set.add(where)
+    this.#uses.set(line, set)
+  }
+
+  /** One line per change, sorted. */
+  lines(): string[] {
+    return [...this.#uses]
+      .map(([line, where]) => {
+        const reports = [...where].filter(w => w.startsWith('report:')).length
+        const parts = [
+          ...(reports > 0 ? [`${reports} ${reports === 1 ? 'report' : 'reports'}`] : []),
+          ...(where.has('collection') ? ['collection.json'] : [])
+        ]
+        return `${line} in ${parts.join(' and ')}`
+      })
+      .sort(compareStrings)
   }
 }
 
+/** The tree with some entities replaced (old → new), in the tree and in the files alike. */
+export function replaceEntities(
+  loaded: LoadedTree,
+  replaced: ReadonlyMap<Entity, Entity>
+): LoadedTree {
+  if (replaced.size === 0) return loaded
+  const swap = <T extends Entity>(entity: T): T => (replaced.get(entity) as T | undefined) ?? entity
+  return {
+    ...loaded,
+    tree: {
+      dashboards: loaded.tree.dashboards,
+      reports: loaded.tree.reports.map(r => ({...r, entity: swap(r.entity)}))
+    },
+    files: loaded.files.map(f => ({...f, entity: swap(f.entity)}))
+  }
+}
+
+/** The target's key of a source definition key. */
+export function targetKey(mapping: EnvironmentMapping, key: string): string {
+  return mapping.definitions.get(key) ?? key
+}
+
+/** The target's tenant of a source tenant (null: the default tenant). */
+export function targetTenant(mapping: EnvironmentMapping, tenant: string | null): string | null {
+  return mapping.tenants.has(tenant) ? (mapping.tenants.get(tenant) ?? null) : tenant
+}
+
 function mapKey(key: string, mapping: EnvironmentMapping, note: (line: string) => void): string {
-  const target = mapping.definitions.get(key)
-  if (target === undefined || target === key) return key
+  const target = targetKey(mapping, key)
+  if (target === key) return key
   note(`definition '${key}' → '${target}'`)
   return target
 }
@@ -76,7 +104,7 @@ function mapTenants(
 ): (string | null)[] {
   const out: (string | null)[] = []
   for (const tenant of tenants) {
-    const target = mapping.tenants.has(tenant) ? (mapping.tenants.get(tenant) ?? null) : tenant
+    const target = targetTenant(mapping, tenant)
     if (target !== tenant) note(`tenant ${describeTenant(tenant)} → ${describeTenant(target)}`)
     if (!out.includes(target)) out.push(target)
   }

@@ -1,31 +1,22 @@
 /**
- * Do the definitions the reports need exist in the engine behind the target?
- * Optimize refuses an import when none of a report's versions exist and
- * silently drops the versions that don't (optimize-api.md §4.1 step 9d), so
- * the plan asks the engine first:
- *
- * - Camunda 7 engine REST: `GET {url}/process-definition?key=…` (and
- *   `decision-definition`), an array of `{key, version, tenantId}`.
- * - Camunda 8 REST: `POST {url}/v2/process-definitions/search` (and
- *   `decision-definitions`) with `{filter: {processDefinitionId: key}}`,
- *   answering `{items: [{version, tenantId}]}`.
- *
- * The URL's shape picks the API (`…/engine-rest` → 7, `…/v2` → 8); otherwise
- * Camunda 7 is tried first and Camunda 8 when that path does not exist. The
- * HTTP call itself is injected: this module does no I/O.
+ * The definitions the reports need, against what the target has: the engine
+ * behind it (engine-definitions.ts asks it) and the collection's data
+ * sources. Optimize refuses an import when none of a report's versions exist,
+ * silently drops the versions that don't (optimize-api.md §4.1 step 9d), and
+ * refuses definitions and tenants outside the collection's scope (step 9f).
+ * With an environment, a key or tenant the target does not know is named with
+ * its files and the config entry to add (environment-values.ts).
  */
 import type {Report} from '../optimize/schemas.js'
+import {
+  definitionId,
+  servesTenant,
+  type DefinitionType,
+  type EngineDefinitions
+} from './engine-definitions.js'
 import {compareStrings} from './normalize.js'
 
-export type DefinitionType = 'process' | 'decision'
-export type EngineApi = 'camunda7' | 'camunda8'
-
-/** Sends one request with the action's credentials; network failures throw. */
-export type EngineSend = (
-  method: 'GET' | 'POST',
-  url: string,
-  body?: unknown
-) => Promise<{status: number; text: string}>
+export type {DefinitionType} from './engine-definitions.js'
 
 export interface DefinitionNeed {
   type: DefinitionType
@@ -39,14 +30,22 @@ export interface DefinitionNeed {
 }
 
 export interface DefinitionCheck {
-  api?: EngineApi
-  /** One line per missing key or version. */
+  /** One line per missing key, version, or (with an environment) tenant. */
   missing: string[]
   /** Keys found with every pinned version. */
   found: number
+  /** Keys found, but without some version a report pins. */
+  pinned: number
 }
 
-const C8_PAGE_LIMIT = 1000
+/** Where the target lacks a value: in the engine behind it, or in the collection's data sources. */
+export type Lacking = 'engine' | 'scope'
+
+/** With an environment: the message for a key or tenant the target does not know. */
+export interface UnknownValues {
+  key(type: DefinitionType, key: string, where: Lacking): string
+  tenant(type: DefinitionType, key: string, tenant: string | null, where: Lacking): string
+}
 
 /** What the reports need, one entry per definition type and key, sorted. */
 export function definitionNeeds(reports: Iterable<Report>): DefinitionNeed[] {
@@ -80,94 +79,43 @@ export function definitionNeeds(reports: Iterable<Report>): DefinitionNeed[] {
   )
 }
 
-export function engineApiOf(url: string): EngineApi | undefined {
-  const path = new URL(url).pathname.replace(/\/+$/, '')
-  if (/\/engine-rest$/.test(path) || /\/engine\/[^/]+$/.test(path)) return 'camunda7'
-  if (/\/v2$/.test(path)) return 'camunda8'
-  return undefined
-}
-
-export async function checkDefinitions(
-  url: string,
+/**
+ * The needs against the engine's answer: a key it lacks, a pinned version it
+ * lacks, and with `unknown` (an environment) a tenant it has no definition
+ * of the key for.
+ */
+export function definitionProblems(
   needs: readonly DefinitionNeed[],
-  send: EngineSend
-): Promise<DefinitionCheck> {
-  const base = url.replace(/\/+$/, '')
-  let api = engineApiOf(base)
-  const result: DefinitionCheck = {api, missing: [], found: 0}
+  engine: EngineDefinitions,
+  unknown?: UnknownValues
+): DefinitionCheck {
+  const result: DefinitionCheck = {missing: [], found: 0, pinned: 0}
   for (const need of needs) {
-    let versions: string[] | undefined
-    if (api !== 'camunda8') {
-      versions = await camunda7Versions(base, need, send)
-      if (versions === undefined && api === undefined) api = 'camunda8'
-      else api ??= 'camunda7'
-    }
-    if (api === 'camunda8') versions = await camunda8Versions(base, need, send)
-    if (versions === undefined)
-      throw new Error(
-        `${base} is neither a Camunda 7 engine REST API nor a Camunda 8 REST API (no definition endpoint answered).`
-      )
+    const definition = engine.byId.get(definitionId(need.type, need.key))
     const what = `${need.type} definition '${need.key}'`
     const usedBy = `used by ${need.reports.map(r => `'${r}'`).join(', ')}`
-    if (versions.length === 0) {
-      result.missing.push(`${what} does not exist (${usedBy})`)
-      continue
-    }
-    const absent = need.versions.filter(v => !versions.includes(v))
-    if (absent.length > 0) {
+    if (!definition || definition.versions.length === 0) {
       result.missing.push(
-        `${what} has no version ${absent.join(', ')} (it has ${versions.join(', ')}; ${usedBy}); Optimize would drop the missing versions silently`
+        unknown?.key(need.type, need.key, 'engine') ?? `${what} does not exist (${usedBy})`
       )
       continue
     }
-    result.found++
+    const problems: string[] = []
+    const absent = need.versions.filter(v => !definition.versions.includes(v))
+    if (absent.length > 0) {
+      result.pinned++
+      problems.push(
+        `${what} has no version ${absent.join(', ')} (it has ${definition.versions.join(', ')}; ${usedBy}); Optimize would drop the missing versions silently`
+      )
+    }
+    if (unknown)
+      for (const tenant of need.tenants)
+        if (!servesTenant(engine.api, definition, tenant))
+          problems.push(unknown.tenant(need.type, need.key, tenant, 'engine'))
+    if (problems.length > 0) result.missing.push(...problems)
+    else result.found++
   }
-  result.api = api
   return result
-}
-
-/** The versions of a key, or undefined when the endpoint does not exist (not a Camunda 7 URL). */
-async function camunda7Versions(
-  base: string,
-  need: DefinitionNeed,
-  send: EngineSend
-): Promise<string[] | undefined> {
-  const url = `${base}/${need.type}-definition?key=${encodeURIComponent(need.key)}`
-  const response = await send('GET', url)
-  if (response.status === 404 || response.status === 405) return undefined
-  const list = parseOk(response, url)
-  if (!Array.isArray(list)) throw new Error(`GET ${url} did not answer a list of definitions.`)
-  return versionsOf(list as {version?: unknown}[])
-}
-
-async function camunda8Versions(
-  base: string,
-  need: DefinitionNeed,
-  send: EngineSend
-): Promise<string[]> {
-  const root = base.replace(/\/v2$/, '')
-  const url = `${root}/v2/${need.type}-definitions/search`
-  const idField = need.type === 'process' ? 'processDefinitionId' : 'decisionDefinitionId'
-  const body = {filter: {[idField]: need.key}, page: {limit: C8_PAGE_LIMIT}}
-  const answer = parseOk(await send('POST', url, body), url) as {items?: unknown}
-  if (!answer || !Array.isArray(answer.items))
-    throw new Error(`POST ${url} did not answer {items: [...]}.`)
-  return versionsOf(answer.items as {version?: unknown}[])
-}
-
-function parseOk(response: {status: number; text: string}, url: string): unknown {
-  if (response.status >= 400)
-    throw new Error(`${url} answered ${response.status}: ${response.text.slice(0, 200)}`)
-  try {
-    return JSON.parse(response.text) as unknown
-  } catch {
-    throw new Error(`${url} did not answer JSON.`)
-  }
-}
-
-function versionsOf(items: {version?: unknown}[]): string[] {
-  const versions = new Set(items.map(item => String(item.version)).filter(v => v !== 'undefined'))
-  return [...versions].sort((a, b) => Number(a) - Number(b) || compareStrings(a, b))
 }
 
 /**
@@ -177,7 +125,8 @@ function versionsOf(items: {version?: unknown}[]): string[] {
  */
 export function scopeProblems(
   collection: Record<string, unknown>,
-  needs: readonly DefinitionNeed[]
+  needs: readonly DefinitionNeed[],
+  unknown?: UnknownValues
 ): {check: string; status: 'ok' | 'failed'; message: string} | undefined {
   const data = collection.data as {scope?: unknown} | undefined
   if (!data || !Array.isArray(data.scope)) return undefined
@@ -190,12 +139,17 @@ export function scopeProblems(
   for (const need of needs) {
     const entries = scope.filter(e => e.type === need.type && e.key === need.key)
     if (entries.length === 0) {
-      problems.push(`${need.type} definition '${need.key}' is not in the collection's data sources`)
+      problems.push(
+        unknown?.key(need.type, need.key, 'scope') ??
+          `${need.type} definition '${need.key}' is not in the collection's data sources`
+      )
       continue
     }
     const covered = new Set(entries.flatMap(e => e.tenants))
     const absent = need.tenants.filter(t => !covered.has(t))
-    if (absent.length > 0)
+    if (absent.length > 0 && unknown)
+      problems.push(...absent.map(t => unknown.tenant(need.type, need.key, t, 'scope')))
+    else if (absent.length > 0)
       problems.push(
         `tenants ${absent.map(t => (t === null ? 'none (not defined)' : `'${t}'`)).join(', ')} of ${need.type} definition '${need.key}' are not in the collection's data source`
       )

@@ -52,6 +52,7 @@ import {
   collectionCheck,
   connectionFailure,
   definitionsCheck,
+  environmentValues,
   indexVersionCheck,
   listingCheck
 } from './target-checks.js'
@@ -181,8 +182,9 @@ export async function preparePlan(
   // From here on the files are the desired state of the target: with `environment`, mapped.
   const mapped = mapping ? applyEnvironment(validated.loaded, mapping) : undefined
   if (mapping && mapped) target.environment = {name: mapping.name, mappings: mapped.applied}
-  const loaded = mapped?.loaded ?? validated.loaded
-  const entities: Entity[] = loaded.files.map(f => f.entity)
+  let loaded = mapped?.loaded ?? validated.loaded
+  let entities: Entity[] = loaded.files.map(f => f.entity)
+  const values = mapping && environmentValues(settings, mapping, validated.loaded.files)
   prerequisites.push({
     check: 'files',
     status: 'ok',
@@ -233,10 +235,15 @@ export async function preparePlan(
     collection = planned.part
     if (planned.prerequisite) prerequisites.push(planned.prerequisite)
   } else if (content.collection) {
-    const scope = scopeProblems(content.collection, needs)
+    const scope = scopeProblems(content.collection, needs, values)
     if (scope) prerequisites.push(scope)
   }
-  prerequisites.push(await definitionsCheck(settings, optimize, needs))
+  const checked = await definitionsCheck(settings, optimize, loaded, values)
+  prerequisites.push(checked.prerequisite)
+  // From here on the reports as sent: with the environment's version policy applied.
+  loaded = checked.loaded
+  entities = loaded.files.map(f => f.entity)
+  if (target.environment) target.environment.mappings.push(...checked.applied)
 
   // 5. The plan itself, the bound on what it may delete, and drift since the last import.
   const lastImport = collectionId

@@ -1,16 +1,23 @@
 /**
  * The prerequisites of a plan that ask the target (and the engine): is the
  * collection there, could it be read, may its listings be cut short, do the
- * definitions exist. Each answers one Prerequisite line of the plan.
+ * definitions exist (and with an environment's version policy, what is sent
+ * for versions the engine lacks). Each answers one Prerequisite line of the plan.
  */
 import {indexVersionMismatches, type targetIndexVersions} from '../entities/index-versions.js'
-import {checkDefinitions, type definitionNeeds} from '../entities/promotion-definitions.js'
+import {readEngine} from '../entities/engine-definitions.js'
+import type {EnvironmentMapping} from '../entities/environment-config.js'
+import {EnvironmentValues} from '../entities/environment-values.js'
+import type {EntityFile, LoadedTree} from '../entities/layout.js'
+import {definitionNeeds, definitionProblems} from '../entities/promotion-definitions.js'
+import {applyVersionPolicy} from '../entities/version-policy.js'
 import type {Prerequisite} from '../entities/plan-document.js'
 import type {OptimizeClient} from '../optimize/client.js'
 import {describeErrorBody, OptimizeApiError} from '../optimize/errors.js'
 import {LIST_FETCH_LIMIT, truncatedListings, type TargetContent} from '../optimize/entities.js'
-import type {Collection, Entity} from '../optimize/schemas.js'
+import type {Collection, Entity, Report} from '../optimize/schemas.js'
 import type {Settings} from '../settings.js'
+import {workspaceFile} from '../validate.js'
 
 /**
  * A listing of LIST_FETCH_LIMIT entities may be cut short: the plan may miss
@@ -111,41 +118,96 @@ export function indexVersionCheck(
   }
 }
 
+/** With `environment`: the origins of the values the reports use in the target, for the checks' messages. */
+export function environmentValues(
+  settings: Settings,
+  mapping: EnvironmentMapping,
+  files: readonly EntityFile[]
+): EnvironmentValues {
+  return new EnvironmentValues(mapping, files, settings.config.relative, file =>
+    workspaceFile(settings, file)
+  )
+}
+
+/** The definitions check, and the reports as sent: with an environment's version policy applied. */
+export interface DefinitionsChecked {
+  prerequisite: Prerequisite
+  loaded: LoadedTree
+  /** The version policy's rewrites, as lines of the plan's environment mappings. */
+  applied: string[]
+}
+
+/**
+ * Asks the engine at 'definitions-url' for every definition the reports
+ * need (entities/engine-definitions.ts), applies the environment's version
+ * policy to what it lacks (entities/version-policy.ts), and checks the
+ * reports as they will be sent (entities/promotion-definitions.ts).
+ */
 export async function definitionsCheck(
   settings: Settings,
   client: OptimizeClient,
-  needs: ReturnType<typeof definitionNeeds>
-): Promise<Prerequisite> {
+  loaded: LoadedTree,
+  environment?: EnvironmentValues
+): Promise<DefinitionsChecked> {
   const check = 'definitions'
-  if (!settings.definitionsUrl)
-    return {
+  const reports = (tree: LoadedTree): Report[] => tree.tree.reports.map(r => r.entity)
+  const needs = definitionNeeds(reports(loaded))
+  const policy = environment?.mapping.versions ?? 'keep'
+  const unchanged = (prerequisite: Prerequisite): DefinitionsChecked => ({
+    prerequisite,
+    loaded,
+    applied: []
+  })
+  if (!settings.definitionsUrl) {
+    const skipped = `no 'definitions-url': Optimize checks that the ${needs.length} definitions exist at import, before it writes anything`
+    if (policy === 'keep' || !environment)
+      return unchanged({check, status: 'skipped', message: skipped})
+    return unchanged({
       check,
-      status: 'skipped',
-      message: `no 'definitions-url': Optimize checks that the ${needs.length} definitions exist at import, before it writes anything`
-    }
+      status: 'warning',
+      message: `${skipped}; the version policy '${policy}' of environment '${environment.mapping.name}' needs it to tell which pinned versions the target lacks, and changes nothing without it`
+    })
+  }
+  const url = settings.definitionsUrl
+  let engine
   try {
-    const result = await checkDefinitions(
-      settings.definitionsUrl,
-      needs,
-      async (method, url, body) => client.requestWithCredentials(method, url, body)
+    engine = await readEngine(url, needs, async (method, to, body) =>
+      client.requestWithCredentials(method, to, body)
     )
-    const api = result.api === 'camunda8' ? 'Camunda 8' : 'Camunda 7'
-    if (result.missing.length > 0)
-      return {
-        check,
-        status: 'failed',
-        message: `${api} at ${settings.definitionsUrl}: ${result.missing.join('; ')}`
-      }
-    return {
-      check,
-      status: 'ok',
-      message: `all ${result.found} definitions exist in ${api} at ${settings.definitionsUrl}`
-    }
   } catch (error) {
-    return {
+    return unchanged({
       check,
       status: 'failed',
-      message: `could not ask ${settings.definitionsUrl}: ${(error as Error).message}`
+      message: `could not ask ${url}: ${(error as Error).message}`
+    })
+  }
+  const api = engine.api === 'camunda8' ? 'Camunda 8' : 'Camunda 7'
+  const sent = applyVersionPolicy(loaded, policy, engine)
+  const result = definitionProblems(definitionNeeds(reports(sent.loaded)), engine, environment)
+  const rewritten =
+    sent.rewritten > 0 && environment
+      ? `; the version policy '${policy}' of environment '${environment.mapping.name}' sends ${sent.rewritten} report ${sent.rewritten === 1 ? 'definition' : 'definitions'} pinned to versions it lacks with ['${policy}']`
+      : ''
+  if (result.missing.length > 0) {
+    const hint =
+      environment && policy === 'keep' && result.pinned > 0 ? `; ${environment.versionsHint()}` : ''
+    return {
+      prerequisite: {
+        check,
+        status: 'failed',
+        message: `${api} at ${url}: ${result.missing.join('; ')}${hint}${rewritten}`
+      },
+      loaded: sent.loaded,
+      applied: sent.applied
     }
+  }
+  return {
+    prerequisite: {
+      check,
+      status: 'ok',
+      message: `all ${result.found} definitions exist in ${api} at ${url}${rewritten}`
+    },
+    loaded: sent.loaded,
+    applied: sent.applied
   }
 }

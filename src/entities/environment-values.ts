@@ -1,0 +1,141 @@
+/**
+ * With an environment: where each definition key and tenant the reports use
+ * in the target came from (their files, and the source values the mapping
+ * renamed to it), so that a value the target does not know fails the plan
+ * with the files, the value, the environment and the config entry to add or
+ * correct. Pure; promotion-definitions.ts asks it for the messages.
+ */
+import {describeTenant} from './collection-file.js'
+import type {EnvironmentMapping} from './environment-config.js'
+import {targetKey, targetTenant} from './environment-mapping.js'
+import {definitionId, type DefinitionType} from './engine-definitions.js'
+import type {EntityFile} from './layout.js'
+import {compareStrings} from './normalize.js'
+import type {Lacking, UnknownValues} from './promotion-definitions.js'
+
+/** Files named in a message; the rest are counted. */
+const MAX_FILES = 3
+
+interface Origin {
+  /** Entity files, relative to `path`. */
+  files: Set<string>
+  /** The source values the files hold (the value itself when it is not mapped). */
+  sources: Set<string | null>
+}
+
+export class EnvironmentValues implements UnknownValues {
+  readonly #keys = new Map<string, Origin>()
+  readonly #tenants = new Map<string, Origin>()
+
+  /**
+   * @param files the entity files as read (the source's values)
+   * @param configFile the config file as messages name it
+   * @param fileName an entity file (relative to `path`) as messages name it
+   */
+  constructor(
+    readonly mapping: EnvironmentMapping,
+    files: readonly EntityFile[],
+    readonly configFile: string,
+    private readonly fileName: (file: string) => string
+  ) {
+    for (const {file, entity} of files) {
+      if (entity.exportEntityType === 'dashboard' || entity.exportEntityType === 'combined_report')
+        continue
+      const type: DefinitionType =
+        entity.exportEntityType === 'single_decision_report' ? 'decision' : 'process'
+      for (const definition of entity.data.definitions ?? []) {
+        const key = targetKey(mapping, definition.key)
+        note(this.#keys, definitionId(type, key), file, definition.key)
+        for (const tenant of definition.tenantIds ?? [null])
+          note(this.#tenants, tenantId(type, key, targetTenant(mapping, tenant)), file, tenant)
+      }
+    }
+  }
+
+  key(type: DefinitionType, key: string, where: Lacking): string {
+    const origin = this.#keys.get(definitionId(type, key))
+    const mapped = this.#mapped(
+      origin,
+      key,
+      source => source !== null && this.mapping.definitions.has(source)
+    )
+    const entry = `environments.${this.mapping.name}.definitions`
+    const subject = `${type} definition '${key}'${mapped.from ? ` (mapped from ${mapped.from} by ${entry} in \`${this.configFile}\`)` : ''}`
+    const advice = [
+      ...(mapped.unmapped
+        ? [
+            `it is not mapped; add it to ${entry} in \`${this.configFile}\` (${key}: the key in ${this.mapping.name})`
+          ]
+        : []),
+      ...(mapped.from ? ['correct that mapping'] : [])
+    ]
+    return this.#message(subject, origin, where, advice, 'it')
+  }
+
+  tenant(type: DefinitionType, key: string, tenant: string | null, where: Lacking): string {
+    const origin = this.#tenants.get(tenantId(type, key, tenant))
+    const mapped = this.#mapped(origin, tenant, source => this.mapping.tenants.has(source))
+    const entry = `environments.${this.mapping.name}.tenants`
+    const subject = `tenant ${describeTenant(tenant)} of ${type} definition '${key}'${mapped.from ? ` (mapped from ${mapped.from} by ${entry} in \`${this.configFile}\`)` : ''}`
+    const advice = [
+      ...(mapped.unmapped
+        ? [
+            `it is not mapped; add it to ${entry} in \`${this.configFile}\` (${tenant ?? '~'}: the tenant in ${this.mapping.name})`
+          ]
+        : []),
+      ...(mapped.from ? ['correct that mapping'] : [])
+    ]
+    return this.#message(subject, origin, where, advice, 'the tenant')
+  }
+
+  /** The keep policy's hint for a failed versions check. */
+  versionsHint(): string {
+    return `environments.${this.mapping.name}.versions in \`${this.configFile}\` is keep; latest or all would send these reports with the latest or all versions instead`
+  }
+
+  /** Whether the value came through unmapped, and the mapped source values that became it. */
+  #mapped(
+    origin: Origin | undefined,
+    value: string | null,
+    isMapped: (source: string | null) => boolean
+  ): {unmapped: boolean; from?: string} {
+    const sources = [...(origin?.sources ?? [])]
+    const from = sources.filter(isMapped)
+    return {
+      unmapped: sources.some(source => source === value && !isMapped(source)) || !origin,
+      from: from.length > 0 ? from.map(describeTenant).sort(compareStrings).join(', ') : undefined
+    }
+  }
+
+  #message(
+    subject: string,
+    origin: Origin | undefined,
+    where: Lacking,
+    advice: string[],
+    it: string
+  ): string {
+    const files = [...(origin?.files ?? [])].sort(compareStrings).map(this.fileName)
+    const named =
+      files.length > MAX_FILES
+        ? `${files.slice(0, MAX_FILES).join(', ')} and ${files.length - MAX_FILES} more`
+        : files.join(', ')
+    const lacking =
+      where === 'engine' ? 'not in the engine behind it' : "not in the collection's data sources"
+    const scope =
+      where === 'scope'
+        ? [`or, if the target has ${it}, add it to the collection's data sources`]
+        : []
+    return `${subject} in ${named} is unknown to the target of environment '${this.mapping.name}' (${lacking}): ${[...advice, ...scope].join('; ')}`
+  }
+}
+
+function note(origins: Map<string, Origin>, id: string, file: string, source: string | null): void {
+  const origin = origins.get(id) ?? {files: new Set<string>(), sources: new Set<string | null>()}
+  origin.files.add(file)
+  origin.sources.add(source)
+  origins.set(id, origin)
+}
+
+function tenantId(type: DefinitionType, key: string, tenant: string | null): string {
+  return JSON.stringify([type, key, tenant])
+}
