@@ -63576,103 +63576,40 @@ async function definitionsCheck(settings, client, loaded, environment) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/promotion/plan-file.ts
-/**
- * Reading and writing plan files (plan-file, approved-plan) without
- * following a symbolic link in their place: a link from a pull request must
- * not make the action read or write somewhere else. Settings already keep
- * both inside the workspace or RUNNER_TEMP, and out of `.git`.
- */
-
-
-const NO_FOLLOW = external_node_fs_namespaceObject.constants.O_NOFOLLOW ?? 0;
-function writeTextNoFollow(file, text, what) {
-    (0,external_node_fs_namespaceObject.mkdirSync)(external_node_path_namespaceObject.dirname(file), { recursive: true });
-    const fd = openNoFollow(file, external_node_fs_namespaceObject.constants.O_WRONLY | external_node_fs_namespaceObject.constants.O_CREAT | external_node_fs_namespaceObject.constants.O_TRUNC | NO_FOLLOW, what);
-    try {
-        (0,external_node_fs_namespaceObject.writeFileSync)(fd, text, 'utf8');
-    }
-    finally {
-        (0,external_node_fs_namespaceObject.closeSync)(fd);
-    }
-}
-/** A file's text, refused when it is a link, not a regular file, or over `maxBytes`. */
-function readTextNoFollow(file, maxBytes, what) {
-    const fd = openNoFollow(file, external_node_fs_namespaceObject.constants.O_RDONLY | NO_FOLLOW, what);
-    try {
-        const stat = (0,external_node_fs_namespaceObject.fstatSync)(fd);
-        if (!stat.isFile())
-            throw new Error(`${what}: '${file}' is not a regular file.`);
-        if (stat.size > maxBytes)
-            throw new Error(`${what}: '${file}' has ${stat.size} bytes, more than ${maxBytes}.`);
-        return (0,external_node_fs_namespaceObject.readFileSync)(fd, 'utf8');
-    }
-    finally {
-        (0,external_node_fs_namespaceObject.closeSync)(fd);
-    }
-}
-function openNoFollow(file, flags, what) {
-    try {
-        return (0,external_node_fs_namespaceObject.openSync)(file, flags, 0o644);
-    }
-    catch (error) {
-        const code = error.code;
-        if (code === 'ELOOP')
-            throw new Error(`${what}: refusing '${file}': it is a symbolic link.`, { cause: error });
-        if (code === 'ENOENT')
-            throw new Error(`${what}: '${file}' does not exist.`, { cause: error });
-        throw error;
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/promotion/prepare.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 /**
- * plan.json's text: canonical JSON without any secret of the inputs (names
- * and messages come from the server). What is compared with an approved plan.
+ * The plan of a promotion, shared by the `plan` and `import` commands: what a
+ * release would do to the target collection, without writing to it.
+ *
+ * Prerequisites first (the files are valid, the credentials work, the
+ * collection exists, the index versions match, the definitions exist, and
+ * with manage-collection what the collection itself needs: collection.ts), then
+ * one plan item per dashboard and standalone report: create, replace (with
+ * what differs), unchanged, or delete, and the bound on deletions, and last a
+ * dry run of the import that the target validates and refuses by design
+ * (dry-run-check.ts). Written as plan.json (canonical, deterministic) and as
+ * Markdown. `import` writes nothing unless every prerequisite passed.
+ *
  */
-function planFileText(settings, document) {
-    return redact(toCanonicalJson(document), inputSecrets(settings));
-}
-/** Writes plan.json; the outputs and the Markdown every plan-running command returns. */
-async function publishPlan(settings, outcome) {
-    writeTextNoFollow(settings.planFile, planFileText(settings, outcome.document), "input 'plan-file'");
-    const { collectionId } = outcome.document;
-    return {
-        outputs: {
-            [Output.Plan]: settings.planFile,
-            [Output.HasChanges]: String(outcome.document.hasChanges),
-            ...(collectionId ? { [Output.CollectionId]: collectionId } : {})
-        },
-        summary: outcome.markdown
-    };
-}
-function failureMessage(document) {
-    const failed = document.prerequisites.filter(p => p.status === 'failed');
-    return `The plan's prerequisites failed, nothing was written: ${failed.map(p => `${p.check}: ${p.message}`).join('; ')}`;
-}
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
 async function preparePlan(settings, io, client) {
     if (!settings.connection || !(settings.collectionId || settings.collectionName))
         throw new Error('plan needs a connection to Optimize and a target collection.');
@@ -64481,6 +64418,83 @@ function wroteNothing(error) {
         error.status < 500);
 }
 
+;// CONCATENATED MODULE: ./src/promotion/plan-file.ts
+/**
+ * plan.json: its text, the outputs of a plan, and reading and writing plan
+ * files (plan-file, approved-plan) without following a symbolic link in
+ * their place: a link from a pull request must
+ * not make the action read or write somewhere else. Settings already keep
+ * both inside the workspace or RUNNER_TEMP, and out of `.git`.
+ */
+
+
+
+
+
+const NO_FOLLOW = external_node_fs_namespaceObject.constants.O_NOFOLLOW ?? 0;
+function writeTextNoFollow(file, text, what) {
+    (0,external_node_fs_namespaceObject.mkdirSync)(external_node_path_namespaceObject.dirname(file), { recursive: true });
+    const fd = openNoFollow(file, external_node_fs_namespaceObject.constants.O_WRONLY | external_node_fs_namespaceObject.constants.O_CREAT | external_node_fs_namespaceObject.constants.O_TRUNC | NO_FOLLOW, what);
+    try {
+        (0,external_node_fs_namespaceObject.writeFileSync)(fd, text, 'utf8');
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.closeSync)(fd);
+    }
+}
+/** A file's text, refused when it is a link, not a regular file, or over `maxBytes`. */
+function readTextNoFollow(file, maxBytes, what) {
+    const fd = openNoFollow(file, external_node_fs_namespaceObject.constants.O_RDONLY | NO_FOLLOW, what);
+    try {
+        const stat = (0,external_node_fs_namespaceObject.fstatSync)(fd);
+        if (!stat.isFile())
+            throw new Error(`${what}: '${file}' is not a regular file.`);
+        if (stat.size > maxBytes)
+            throw new Error(`${what}: '${file}' has ${stat.size} bytes, more than ${maxBytes}.`);
+        return (0,external_node_fs_namespaceObject.readFileSync)(fd, 'utf8');
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.closeSync)(fd);
+    }
+}
+function openNoFollow(file, flags, what) {
+    try {
+        return (0,external_node_fs_namespaceObject.openSync)(file, flags, 0o644);
+    }
+    catch (error) {
+        const code = error.code;
+        if (code === 'ELOOP')
+            throw new Error(`${what}: refusing '${file}': it is a symbolic link.`, { cause: error });
+        if (code === 'ENOENT')
+            throw new Error(`${what}: '${file}' does not exist.`, { cause: error });
+        throw error;
+    }
+}
+/**
+ * plan.json's text: canonical JSON without any secret of the inputs (names
+ * and messages come from the server). What is compared with an approved plan.
+ */
+function planFileText(settings, document) {
+    return redact(toCanonicalJson(document), inputSecrets(settings));
+}
+/** Writes plan.json; the outputs and the Markdown every plan-running command returns. */
+async function publishPlan(settings, outcome) {
+    writeTextNoFollow(settings.planFile, planFileText(settings, outcome.document), "input 'plan-file'");
+    const { collectionId } = outcome.document;
+    return {
+        outputs: {
+            [Output.Plan]: settings.planFile,
+            [Output.HasChanges]: String(outcome.document.hasChanges),
+            ...(collectionId ? { [Output.CollectionId]: collectionId } : {})
+        },
+        summary: outcome.markdown
+    };
+}
+function failureMessage(document) {
+    const failed = document.prerequisites.filter(p => p.status === 'failed');
+    return `The plan's prerequisites failed, nothing was written: ${failed.map(p => `${p.check}: ${p.message}`).join('; ')}`;
+}
+
 ;// CONCATENATED MODULE: ./src/import.ts
 /**
  * `import`: applies the plan to the target collection. Whatever fails on the
@@ -64737,6 +64751,7 @@ function createCliIo(options = {}) {
  * (promotion/prepare.ts). Writes plan.json and the Markdown summary, and
  * fails when a prerequisite does.
  */
+
 
 
 async function runPlan(settings, io) {

@@ -5,7 +5,8 @@
  */
 import {CommandFailedError, type CommandResult} from './command.js'
 import type {Io} from './io.js'
-import {failureMessage, preparePlan, publishPlan} from './promotion/prepare.js'
+import {preparePlan} from './promotion/prepare.js'
+import {failureMessage, publishPlan} from './promotion/plan-file.js'
 import type {Settings} from './settings.js'
 
 export async function runPlan(settings: Settings, io: Io): Promise<CommandResult> {

@@ -1,6 +1,7 @@
 /**
- * Reading and writing plan files (plan-file, approved-plan) without
- * following a symbolic link in their place: a link from a pull request must
+ * plan.json: its text, the outputs of a plan, and reading and writing plan
+ * files (plan-file, approved-plan) without following a symbolic link in
+ * their place: a link from a pull request must
  * not make the action read or write somewhere else. Settings already keep
  * both inside the workspace or RUNNER_TEMP, and out of `.git`.
  */
@@ -14,6 +15,13 @@ import {
   writeFileSync
 } from 'node:fs'
 import * as path from 'node:path'
+import type {CommandResult} from '../command.js'
+import {Output} from '../constants.js'
+import {toCanonicalJson} from '../entities/canonical-json.js'
+import type {PlanDocument} from '../entities/plan-document.js'
+import {inputSecrets, redact} from '../redact.js'
+import type {Settings} from '../settings.js'
+import type {PlanOutcome} from './prepare.js'
 
 const NO_FOLLOW = constants.O_NOFOLLOW ?? 0
 
@@ -55,4 +63,38 @@ function openNoFollow(file: string, flags: number, what: string): number {
     if (code === 'ENOENT') throw new Error(`${what}: '${file}' does not exist.`, {cause: error})
     throw error
   }
+}
+
+/**
+ * plan.json's text: canonical JSON without any secret of the inputs (names
+ * and messages come from the server). What is compared with an approved plan.
+ */
+export function planFileText(settings: Settings, document: PlanDocument): string {
+  return redact(toCanonicalJson(document), inputSecrets(settings))
+}
+
+/** Writes plan.json; the outputs and the Markdown every plan-running command returns. */
+export async function publishPlan(
+  settings: Settings,
+  outcome: PlanOutcome
+): Promise<CommandResult> {
+  writeTextNoFollow(
+    settings.planFile,
+    planFileText(settings, outcome.document),
+    "input 'plan-file'"
+  )
+  const {collectionId} = outcome.document
+  return {
+    outputs: {
+      [Output.Plan]: settings.planFile,
+      [Output.HasChanges]: String(outcome.document.hasChanges),
+      ...(collectionId ? {[Output.CollectionId]: collectionId} : {})
+    },
+    summary: outcome.markdown
+  }
+}
+
+export function failureMessage(document: PlanDocument): string {
+  const failed = document.prerequisites.filter(p => p.status === 'failed')
+  return `The plan's prerequisites failed, nothing was written: ${failed.map(p => `${p.check}: ${p.message}`).join('; ')}`
 }

@@ -12,9 +12,6 @@
  * Markdown. `import` writes nothing unless every prerequisite passed.
  *
  */
-import type {CommandResult} from '../command.js'
-import {Output} from '../constants.js'
-import {toCanonicalJson} from '../entities/canonical-json.js'
 import {planBasis} from '../entities/plan-approval.js'
 import {Fingerprinter, indexEntities, type EntityIndex} from '../entities/promotion-compare.js'
 import {definitionNeeds, scopeProblems} from '../entities/promotion-definitions.js'
@@ -56,8 +53,6 @@ import {
   indexVersionCheck,
   listingCheck
 } from './target-checks.js'
-import {writeTextNoFollow} from './plan-file.js'
-import {inputSecrets, redact} from '../redact.js'
 import type {Settings} from '../settings.js'
 import {openDesiredState, validateTree, workspaceFile} from '../validate.js'
 
@@ -85,40 +80,6 @@ export interface PlanContext {
   twoStep: ReadonlySet<string>
   /** The record of the last import into the target; none for a collection import creates. */
   lastImport?: LastImport
-}
-
-/**
- * plan.json's text: canonical JSON without any secret of the inputs (names
- * and messages come from the server). What is compared with an approved plan.
- */
-export function planFileText(settings: Settings, document: PlanDocument): string {
-  return redact(toCanonicalJson(document), inputSecrets(settings))
-}
-
-/** Writes plan.json; the outputs and the Markdown every plan-running command returns. */
-export async function publishPlan(
-  settings: Settings,
-  outcome: PlanOutcome
-): Promise<CommandResult> {
-  writeTextNoFollow(
-    settings.planFile,
-    planFileText(settings, outcome.document),
-    "input 'plan-file'"
-  )
-  const {collectionId} = outcome.document
-  return {
-    outputs: {
-      [Output.Plan]: settings.planFile,
-      [Output.HasChanges]: String(outcome.document.hasChanges),
-      ...(collectionId ? {[Output.CollectionId]: collectionId} : {})
-    },
-    summary: outcome.markdown
-  }
-}
-
-export function failureMessage(document: PlanDocument): string {
-  const failed = document.prerequisites.filter(p => p.status === 'failed')
-  return `The plan's prerequisites failed, nothing was written: ${failed.map(p => `${p.check}: ${p.message}`).join('; ')}`
 }
 
 export async function preparePlan(
