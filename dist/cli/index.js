@@ -50810,7 +50810,7 @@ async function readRecord(folder, workspace, target, options) {
     const record = parseRecord(text.exitCode === 0 ? text.stdout : undefined, target);
     if (typeof record === 'string')
         return { ref, git, parent, missing: `the record at ${ref} ${record}` };
-    return { ref, git, parent, record };
+    return { ref, git, parent, record, ...(fetchProblem ? { unfetched: fetchProblem } : {}) };
 }
 /** Adds `record` on top of the last one and pushes it; problems come back as warnings. */
 async function writeRecord(last, record, options) {
@@ -50924,6 +50924,8 @@ function import_record_messageOf(error) {
 
 async function readLastImport(settings, collectionId, io) {
     const last = await readRecord(settings.path, settings.workspace, { optimizeUrl: settings.connection?.baseUrl ?? '', collectionId }, { token: settings.github.token, io });
+    if (last.unfetched)
+        io.warning(`The record of the last import could not be fetched from origin (${last.unfetched}): the local one is used, which may be older.`);
     io.info(last.record
         ? `The last import is recorded at ${last.ref} (${last.parent?.slice(0, 12)}).`
         : `No record of the last import: ${last.missing}.`);

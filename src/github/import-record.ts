@@ -46,6 +46,8 @@ export interface LastImport {
   record?: ImportRecord
   /** Why there is no record, in plain language; set exactly when `record` is not. */
   missing?: string
+  /** Why origin could not be asked, when a local record is used instead. */
+  unfetched?: string
 }
 
 export function recordRef(target: RecordTarget): string {
@@ -86,7 +88,7 @@ export async function readRecord(
   const record = parseRecord(text.exitCode === 0 ? text.stdout : undefined, target)
   if (typeof record === 'string')
     return {ref, git, parent, missing: `the record at ${ref} ${record}`}
-  return {ref, git, parent, record}
+  return {ref, git, parent, record, ...(fetchProblem ? {unfetched: fetchProblem} : {})}
 }
 
 /** Adds `record` on top of the last one and pushes it; problems come back as warnings. */

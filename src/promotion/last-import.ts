@@ -25,6 +25,10 @@ export async function readLastImport(
     {optimizeUrl: settings.connection?.baseUrl ?? '', collectionId},
     {token: settings.github.token, io}
   )
+  if (last.unfetched)
+    io.warning(
+      `The record of the last import could not be fetched from origin (${last.unfetched}): the local one is used, which may be older.`
+    )
   io.info(
     last.record
       ? `The last import is recorded at ${last.ref} (${last.parent?.slice(0, 12)}).`

@@ -6,7 +6,7 @@
  * bare repository as origin, the emulators over loopback.
  */
 import {execFile} from 'node:child_process'
-import {writeFile} from 'node:fs/promises'
+import {rename, writeFile} from 'node:fs/promises'
 import * as path from 'node:path'
 import {promisify} from 'node:util'
 import {afterEach, beforeAll, describe, expect, it} from 'vitest'
@@ -245,6 +245,20 @@ describe('drift: a change made in the target since the last import', () => {
     expect(made.code).toBe(1)
     expect(said(made)).toMatch(/dashboard 'Hand made' \(made in the target, not by an import/)
   }, 90_000)
+})
+
+describe('origin out of reach', () => {
+  it('the local record is used, with a warning', async () => {
+    const {workspace, origin, target, name} = await imported()
+    await rename(origin, `${origin}.moved`)
+    moveTileInTarget(target, name)
+    const plan = await action('plan', target, workspace)
+    expect(plan.code).toBe(1)
+    expect(said(plan)).toMatch(
+      /::warning::The record of the last import could not be fetched from origin \(git fetch failed: .+\): the local one is used/
+    )
+    expect(said(plan)).toMatch(/drift: 1 dashboard or report changed in the target/)
+  }, 60_000)
 })
 
 describe('without the record, import works as before, with a warning', () => {
