@@ -32,15 +32,7 @@ import {
 
 export * from './summary-model.js'
 export {escapeMarkdown} from '../entities/markdown.js'
-export type {ReportDiff, ValueChange, ListChanges} from './summary-reports.js'
-export type {TileChange, TileRef, Point, Size} from './summary-tiles.js'
-export {
-  DEFAULT_MAX_LENGTH,
-  MAX_PICTURES,
-  renderSummaryMarkdown,
-  type DashboardLinks,
-  type RenderOptions
-} from './summary-markdown.js'
+export {MAX_PICTURES, renderSummaryMarkdown, type DashboardLinks} from './summary-markdown.js'
 
 /** The changes from `before` (what git holds) to `after` (this export). */
 export function summarizeChanges(before: EntityTree, after: EntityTree): ChangeSummary {

@@ -137,10 +137,6 @@ export function isDashboard(entity: Entity): entity is Dashboard {
   return entity.exportEntityType === 'dashboard'
 }
 
-export function isReport(entity: Entity): entity is Report {
-  return entity.exportEntityType !== 'dashboard'
-}
-
 /** The report ids a dashboard's tiles reference (only UUID ids count, §3.3). */
 export function tileReportIds(dashboard: Dashboard): string[] {
   return dashboard.tiles.map(tile => tile.id).filter(id => REPORT_ID_PATTERN.test(id))
