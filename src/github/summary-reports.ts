@@ -197,7 +197,8 @@ function formatPath(path: readonly (string | number)[]): string {
     .join('')
 }
 
-function changedKeys(before: Data, after: Data, handled: ReadonlySet<string>): string[] {
+/** Keys of either that `handled` leaves out and whose values differ, sorted. */
+export function changedKeys(before: Data, after: Data, handled: ReadonlySet<string>): string[] {
   return [...new Set([...Object.keys(before), ...Object.keys(after)])]
     .filter(key => !handled.has(key) && !same(before[key], after[key]))
     .sort(compareStrings)

@@ -17,9 +17,8 @@ import {toCanonicalJson} from '../entities/canonical-json.js'
 import {matchEntities} from '../entities/identity.js'
 import {deepEqual} from '../entities/json-equal.js'
 import type {EntityTree} from '../entities/layout.js'
-import {compareStrings} from '../entities/normalize.js'
 import type {EntityIndex} from '../entities/promotion-compare.js'
-import {diffReport} from './summary-reports.js'
+import {changedKeys, diffReport} from './summary-reports.js'
 import {diffTiles} from './summary-tiles.js'
 
 import {
@@ -115,6 +114,9 @@ function withReportIds(report: Report, id: string, toNew: (id: string) => string
   return {...report, id, data: {...report.data, reports}}
 }
 
+/** Dashboard fields diffDashboard describes itself; any other that changed is named in `other`. */
+const HANDLED_DASHBOARD_KEYS = new Set(['id', 'name', 'description', 'tiles', 'availableFilters'])
+
 /** `before` carries `after`'s ids already; `recreated`: the two had different ids. */
 function diffDashboard(
   before: Dashboard | undefined,
@@ -146,12 +148,7 @@ function diffDashboard(
       .filter((_, i) => !newFilters.includes(oldFilters[i]))
       .map(typeOf)
   }
-  const handled = new Set(['id', 'name', 'description', 'tiles', 'availableFilters'])
-  const keys = new Set([...Object.keys(before), ...Object.keys(after)])
-  change.other = [...keys]
-    .filter(key => !handled.has(key))
-    .filter(key => !sameJson(field(before, key), field(after, key)))
-    .sort(compareStrings)
+  change.other = changedKeys(before, after, HANDLED_DASHBOARD_KEYS)
   return change
 }
 
@@ -180,10 +177,6 @@ function dashboardsByReport(dashboards: readonly Dashboard[]): Map<string, Named
 
 function sameJson(a: unknown, b: unknown): boolean {
   return deepEqual(a ?? null, b ?? null)
-}
-
-function field(entity: object, key: string): unknown {
-  return (entity as Record<string, unknown>)[key]
 }
 
 function typeOf(filter: {type: string}): string {
