@@ -103,32 +103,27 @@ export async function upsertPullRequest(
   request: {branch: string; base: string; title: string; body: string; labels: string[]},
   existing?: PullRequest
 ): Promise<PullRequest & {created: boolean}> {
-  let pull: PullRequest
-  const created = !existing
-  if (existing) {
-    const response = await call('update the pull request', 'pull-requests: write', repository, () =>
-      octokit.rest.pulls.update({
-        ...repository,
-        pull_number: existing.number,
-        title: request.title,
-        body: request.body,
-        ...(existing.base === request.base ? {} : {base: request.base})
-      })
-    )
-    pull = {number: response.data.number, url: response.data.html_url, base: response.data.base.ref}
-  } else {
-    const response = await call('create the pull request', 'pull-requests: write', repository, () =>
-      octokit.rest.pulls.create({
-        ...repository,
-        head: request.branch,
-        base: request.base,
-        title: request.title,
-        body: request.body,
-        maintainer_can_modify: false
-      })
-    )
-    pull = {number: response.data.number, url: response.data.html_url, base: response.data.base.ref}
-  }
+  const {data} = existing
+    ? await call('update the pull request', 'pull-requests: write', repository, () =>
+        octokit.rest.pulls.update({
+          ...repository,
+          pull_number: existing.number,
+          title: request.title,
+          body: request.body,
+          ...(existing.base === request.base ? {} : {base: request.base})
+        })
+      )
+    : await call('create the pull request', 'pull-requests: write', repository, () =>
+        octokit.rest.pulls.create({
+          ...repository,
+          head: request.branch,
+          base: request.base,
+          title: request.title,
+          body: request.body,
+          maintainer_can_modify: false
+        })
+      )
+  const pull: PullRequest = {number: data.number, url: data.html_url, base: data.base.ref}
   if (request.labels.length) {
     await call('add labels to the pull request', 'pull-requests: write', repository, () =>
       octokit.rest.issues.addLabels({
@@ -138,7 +133,7 @@ export async function upsertPullRequest(
       })
     )
   }
-  return {...pull, created}
+  return {...pull, created: !existing}
 }
 
 /** Runs one API call; a failure becomes an error saying what to fix. */
