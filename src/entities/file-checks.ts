@@ -8,6 +8,7 @@ import {
   EntityTypes,
   INDEX_VERSIONS,
   REPORT_ID_PATTERN,
+  TYPE_WORDS,
   hasDescriptions,
   isDashboard,
   type EntityType
@@ -19,13 +20,6 @@ import {referencedIds} from './promotion-compare.js'
 
 /** Optimize accepts null or 1–400 characters; "" is refused (§4.1 step 9a). */
 export const MAX_DESCRIPTION_LENGTH = 400
-
-const TYPE_WORDS: Record<EntityType, string> = {
-  single_process_report: 'process reports',
-  single_decision_report: 'decision reports',
-  combined_report: 'combined reports',
-  dashboard: 'dashboards'
-}
 
 /** Every problem of a tree read from disk, sorted by file and line. */
 export function checkTree(loaded: LoadedTree): TreeProblem[] {
@@ -215,13 +209,13 @@ function checkIndexVersions(files: EntityFile[], at: At): void {
           at(
             file,
             ['sourceIndexVersion'],
-            `sourceIndexVersion ${version} is not one Optimize uses for ${TYPE_WORDS[type]} (known: ${known.join(', ')})`
+            `sourceIndexVersion ${version} is not one Optimize uses for ${TYPE_WORDS[type]}s (known: ${known.join(', ')})`
           )
         if (majority && version !== majority[0] && majority[0] !== null)
           at(
             file,
             ['sourceIndexVersion'],
-            `sourceIndexVersion ${version} differs from the other ${TYPE_WORDS[type]} (${majority[0]} in ${majority[1].length} files); export all files from one Optimize version`
+            `sourceIndexVersion ${version} differs from the other ${TYPE_WORDS[type]}s (${majority[0]} in ${majority[1].length} files); export all files from one Optimize version`
           )
       }
     }

@@ -12,7 +12,7 @@
  * same two trees always give the same summary, byte for byte.
  */
 import type {Dashboard, Report} from '../optimize/schemas.js'
-import {REPORT_ID_PATTERN, tileReportIds} from '../optimize/schemas.js'
+import {REPORT_ID_PATTERN, tileReportIds, TYPE_WORDS} from '../optimize/schemas.js'
 import {toCanonicalJson} from '../entities/canonical-json.js'
 import {matchEntities} from '../entities/identity.js'
 import {deepEqual} from '../entities/json-equal.js'
@@ -153,11 +153,7 @@ function diffDashboard(
 }
 
 function describeReport(report: Report): string {
-  const kind = {
-    single_process_report: 'process report',
-    single_decision_report: 'decision report',
-    combined_report: 'combined report'
-  }[report.exportEntityType]
+  const kind = TYPE_WORDS[report.exportEntityType]
   const visualization = report.data.visualization
   return visualization ? `${kind}, ${visualization}` : kind
 }

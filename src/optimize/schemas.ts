@@ -15,6 +15,14 @@ export const EntityTypes = [
 export type EntityType = (typeof EntityTypes)[number]
 export type ReportType = Exclude<EntityType, 'dashboard'>
 
+/** Each entity type in words, for messages. */
+export const TYPE_WORDS: Record<EntityType, string> = {
+  single_process_report: 'process report',
+  single_decision_report: 'decision report',
+  combined_report: 'combined report',
+  dashboard: 'dashboard'
+}
+
 export const TileTypes = ['optimize_report', 'external_url', 'text'] as const
 
 /** Optimize only treats lower-case UUID tile ids as report references (§3.3). */
