@@ -6,6 +6,7 @@
 import diff from 'microdiff'
 import type {Report} from '../optimize/schemas.js'
 import {toCanonicalJson} from '../entities/canonical-json.js'
+import {deepEqual} from '../entities/json-equal.js'
 import {compareStrings} from '../entities/normalize.js'
 
 export interface ValueChange {
@@ -269,8 +270,9 @@ function asObject(value: unknown): Data {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Data) : {}
 }
 
-function same(a: unknown, b: unknown): boolean {
-  return toCanonicalJson(a ?? null) === toCanonicalJson(b ?? null)
+/** Equal as JSON, an absent value as null. */
+export function same(a: unknown, b: unknown): boolean {
+  return deepEqual(a ?? null, b ?? null)
 }
 
 function compareJson(a: unknown, b: unknown): number {

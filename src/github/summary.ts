@@ -18,7 +18,7 @@ import {matchEntities} from '../entities/identity.js'
 import {deepEqual} from '../entities/json-equal.js'
 import type {EntityTree} from '../entities/layout.js'
 import type {EntityIndex} from '../entities/promotion-compare.js'
-import {changedKeys, diffReport} from './summary-reports.js'
+import {changedKeys, diffReport, same} from './summary-reports.js'
 import {diffTiles} from './summary-tiles.js'
 
 import {
@@ -138,7 +138,7 @@ function diffDashboard(
   if (recreated) change.recreated = true
   else if (deepEqual(before, after)) return undefined
   if (before.name !== after.name) change.previousName = before.name
-  if (!sameJson(before.description, after.description)) change.description = true
+  if (!same(before.description, after.description)) change.description = true
   change.tiles = diffTiles(before.tiles, after.tiles, reportName)
   const oldFilters = before.availableFilters.map(f => toCanonicalJson(f))
   const newFilters = after.availableFilters.map(f => toCanonicalJson(f))
@@ -169,10 +169,6 @@ function dashboardsByReport(dashboards: readonly Dashboard[]): Map<string, Named
     }
   }
   return homes
-}
-
-function sameJson(a: unknown, b: unknown): boolean {
-  return deepEqual(a ?? null, b ?? null)
 }
 
 function typeOf(filter: {type: string}): string {
