@@ -132,23 +132,12 @@ export async function planCollection(
     }
   }
   const current = content.collection ? dataSourcesOf(content.collection) : undefined
-  if (content.collection && !current)
-    return {
-      prerequisite: {
-        check: 'data sources',
-        status: 'failed',
-        message: `Optimize's answer for collection ${target.id} has no data sources (data.scope), so 'manage-collection' cannot tell what to add`
-      }
-    }
   if (!current) {
-    if ((await client.listCollections()) !== undefined) return {}
-    return {
-      prerequisite: {
-        check: 'data sources',
-        status: 'failed',
-        message: `'manage-collection' needs Optimize's collection endpoints, which this Optimize does not have (they exist from 8.6): make sure collection ${target.id} has these data sources in Optimize's UI (the collection's Data Sources tab), then run without 'manage-collection': ${listed(wanted)}`
-      }
-    }
+    if (!content.collection && (await client.listCollections()) !== undefined) return {}
+    const message = content.collection
+      ? `Optimize's answer for collection ${target.id} has no data sources (data.scope), so 'manage-collection' cannot tell what to add`
+      : `'manage-collection' needs Optimize's collection endpoints, which this Optimize does not have (they exist from 8.6): make sure collection ${target.id} has these data sources in Optimize's UI (the collection's Data Sources tab), then run without 'manage-collection': ${listed(wanted)}`
+    return {prerequisite: {check: 'data sources', status: 'failed', message}}
   }
   const add = missingSources(wanted, current)
   return {
