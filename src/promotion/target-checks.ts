@@ -21,17 +21,13 @@ export function listingCheck(content: TargetContent, prune: boolean): Prerequisi
   const cut = truncatedListings(content.dashboardIds, content.reportIds)
   if (cut.length === 0) return undefined
   const what = `the target lists exactly ${LIST_FETCH_LIMIT} ${cut.join(' and ')}, where Optimize stops a listing (LIST_FETCH_LIMIT): the collection may hold more, which this plan cannot see`
-  return prune
-    ? {
-        check: 'listing',
-        status: 'failed',
-        message: `${what}; prune cannot rely on it. Split the collection, or run without prune`
-      }
-    : {
-        check: 'listing',
-        status: 'warning',
-        message: `${what}: a dashboard beyond it would be imported again instead of found unchanged`
-      }
+  return {
+    check: 'listing',
+    status: prune ? 'failed' : 'warning',
+    message: prune
+      ? `${what}; prune cannot rely on it. Split the collection, or run without prune`
+      : `${what}: a dashboard beyond it would be imported again instead of found unchanged`
+  }
 }
 
 export function connectionFailure(error: unknown, baseUrl: string): Prerequisite {
