@@ -87,16 +87,13 @@ export function unresolvedCheck(
   target: Extract<CollectionTarget, {kind: 'unresolved'}>,
   wanted: readonly DataSource[]
 ): Prerequisite {
-  if (target.ids.length > 0)
-    return {
-      check: 'collection',
-      status: 'failed',
-      message: `${target.ids.length} collections are named '${target.name}' (${target.ids.join(', ')}): rename all but one in Optimize, or set 'collection-id'`
-    }
   return {
     check: 'collection',
     status: 'failed',
-    message: `'collection-name' needs Optimize's collection endpoints, which this Optimize does not have (GET /api/public/collection answered 404; they exist from 8.6): create collection '${target.name}' in Optimize with these data sources, then set 'collection-id' instead: ${listed(wanted)}`
+    message:
+      target.ids.length > 0
+        ? `${target.ids.length} collections are named '${target.name}' (${target.ids.join(', ')}): rename all but one in Optimize, or set 'collection-id'`
+        : `'collection-name' needs Optimize's collection endpoints, which this Optimize does not have (GET /api/public/collection answered 404; they exist from 8.6): create collection '${target.name}' in Optimize with these data sources, then set 'collection-id' instead: ${listed(wanted)}`
   }
 }
 
