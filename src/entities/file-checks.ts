@@ -196,28 +196,24 @@ function checkIndexVersions(files: EntityFile[], at: At): void {
     )
     const [majority] = ranked
     for (const [version, owners] of ranked) {
-      for (const file of owners) {
-        if (version === null) {
-          at(
-            file,
-            ['sourceIndexVersion'],
-            'sourceIndexVersion is missing; Optimize reads it as 0 and refuses the import'
-          )
-          continue
-        }
+      // One version's problems are those of each file that carries it.
+      const messages: string[] = []
+      if (version === null) {
+        messages.push(
+          'sourceIndexVersion is missing; Optimize reads it as 0 and refuses the import'
+        )
+      } else {
         if (!known.includes(version))
-          at(
-            file,
-            ['sourceIndexVersion'],
+          messages.push(
             `sourceIndexVersion ${version} is not one Optimize uses for ${TYPE_WORDS[type]}s (known: ${known.join(', ')})`
           )
         if (majority && version !== majority[0] && majority[0] !== null)
-          at(
-            file,
-            ['sourceIndexVersion'],
+          messages.push(
             `sourceIndexVersion ${version} differs from the other ${TYPE_WORDS[type]}s (${majority[0]} in ${majority[1].length} files); export all files from one Optimize version`
           )
       }
+      for (const file of owners)
+        for (const message of messages) at(file, ['sourceIndexVersion'], message)
     }
   }
 }
