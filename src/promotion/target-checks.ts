@@ -9,7 +9,7 @@ import type {Prerequisite} from '../entities/plan-document.js'
 import type {OptimizeClient} from '../optimize/client.js'
 import {describeErrorBody, OptimizeApiError} from '../optimize/errors.js'
 import {LIST_FETCH_LIMIT, truncatedListings, type TargetContent} from '../optimize/entities.js'
-import type {Collection, Entity} from '../optimize/schemas.js'
+import type {Entity} from '../optimize/schemas.js'
 import type {Settings} from '../settings.js'
 
 /**
@@ -60,24 +60,20 @@ export async function collectionCheck(
       message: `'${target.collection.name ?? collectionId}' (${collectionId}) exists`
     }
   // 404: an unknown collection, or an Optimize before 8.6 without the endpoint.
-  const collections: Collection[] | undefined = await client.listCollections()
-  if (collections !== undefined)
+  if ((await client.listCollections()) !== undefined)
     return {
       check,
       status: 'failed',
       message: `collection '${collectionId}' does not exist in the target`
     }
   const count = target.dashboardIds.length + target.reportIds.length
-  if (count > 0)
-    return {
-      check,
-      status: 'ok',
-      message: `exists: it lists ${count} entities (this Optimize has no collection endpoint, so the listing tells)`
-    }
   return {
     check,
-    status: 'warning',
-    message: `cannot be checked: this Optimize has no collection endpoint (before 8.6) and lists an unknown collection as empty; Optimize checks it at import, before it writes anything`
+    status: count > 0 ? 'ok' : 'warning',
+    message:
+      count > 0
+        ? `exists: it lists ${count} entities (this Optimize has no collection endpoint, so the listing tells)`
+        : `cannot be checked: this Optimize has no collection endpoint (before 8.6) and lists an unknown collection as empty; Optimize checks it at import, before it writes anything`
   }
 }
 
@@ -126,16 +122,13 @@ export async function definitionsCheck(
       async (method, url, body) => client.requestWithCredentials(method, url, body)
     )
     const api = result.api === 'camunda8' ? 'Camunda 8' : 'Camunda 7'
-    if (result.missing.length > 0)
-      return {
-        check,
-        status: 'failed',
-        message: `${api} at ${settings.definitionsUrl}: ${result.missing.join('; ')}`
-      }
+    const missing = result.missing.length > 0
     return {
       check,
-      status: 'ok',
-      message: `all ${result.found} definitions exist in ${api} at ${settings.definitionsUrl}`
+      status: missing ? 'failed' : 'ok',
+      message: missing
+        ? `${api} at ${settings.definitionsUrl}: ${result.missing.join('; ')}`
+        : `all ${result.found} definitions exist in ${api} at ${settings.definitionsUrl}`
     }
   } catch (error) {
     return {
