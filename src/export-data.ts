@@ -25,10 +25,6 @@ import type {Io} from './io.js'
 import {OptimizeClient} from './optimize/client.js'
 import type {Settings} from './settings.js'
 
-export type {ProgressOptions} from './data/progress.js'
-export type {ReportFile} from './data/report-file.js'
-export {DATA_MANIFEST_FILE, type DataManifest} from './data/manifest.js'
-
 export async function runExportData(
   settings: Settings,
   io: Io,

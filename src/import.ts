@@ -92,11 +92,9 @@ export async function runImport(settings: Settings, io: Io): Promise<CommandResu
   } catch (error) {
     const cleanup = await run.rollBack()
     const kept = target.created
-      ? [
-          `collection ${target.created}, which this run created, stays (collections are never deleted)`
-        ]
-      : []
-    const message = `Import failed, the target keeps its previous versions: ${failureText(error)}${kept.length ? `; ${kept[0]}` : ''}`
+      ? `; collection ${target.created}, which this run created, stays (collections are never deleted)`
+      : ''
+    const message = `Import failed, the target keeps its previous versions: ${failureText(error)}${kept}`
     throw new CommandFailedError(message, {
       outputs,
       summary: summary('Optimize import failed', [message, ...cleanup])

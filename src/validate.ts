@@ -41,14 +41,7 @@ export async function validateTree(settings: Settings, io: Io): Promise<Validati
   openDesiredState(settings, io)
   const loaded = await readEntityTree(settings.path)
   const problems = checkTree(loaded)
-  for (const problem of problems) {
-    io.error(problem.message, {
-      file: workspaceFile(settings, problem.file),
-      line: problem.line,
-      column: problem.column,
-      title: 'optimize-as-code validate'
-    })
-  }
+  for (const problem of problems) annotate(io, workspaceFile(settings, problem.file), problem)
   return {loaded, problems}
 }
 
@@ -94,22 +87,26 @@ function checkConfig(settings: Settings, io: Io): {rows: SummaryRow[]; note: str
   if (!read.found) {
     if (!settings.config.explicit) return {rows: [], note: '', file}
     const message = `the config file does not exist (input '${Input.Config}')`
-    io.error(message, {file, title: 'optimize-as-code validate'})
+    annotate(io, file, {message})
     return {rows: [{file, message}], note: '', file}
   }
-  for (const problem of read.problems)
-    io.error(problem.message, {
-      file,
-      line: problem.line,
-      column: problem.column,
-      title: 'optimize-as-code validate'
-    })
+  for (const problem of read.problems) annotate(io, file, problem)
   const environments = read.config?.environments.size ?? 0
   return {
     rows: read.problems.map(p => ({file, line: p.line, message: p.message})),
     note: `, and ${file} with ${environments} ${environments === 1 ? 'environment' : 'environments'} is valid`,
     file
   }
+}
+
+/** An error annotation of `problem` on `file` (relative to the workspace), at its line. */
+function annotate(
+  io: Io,
+  file: string,
+  problem: {message: string; line?: number; column?: number}
+): void {
+  const where = {file, line: problem.line, column: problem.column}
+  io.error(problem.message, {...where, title: 'optimize-as-code validate'})
 }
 
 function problemSummary(settings: Settings, rows: SummaryRow[], counts: string): string {

@@ -33547,7 +33547,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7242);
 /* harmony import */ var _input_docs_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(503);
 /* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(5027);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(1888);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(8056);
 /* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(217);
 /**
  * The command line beside the action: `optimize-as-code <command> --option value`.
@@ -34358,7 +34358,7 @@ function createCliIo(options = {}) {
 
 /***/ }),
 
-/***/ 1888:
+/***/ 8056:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34747,18 +34747,9 @@ function mergeSources(sources) {
         byId.set(id, merged);
     }
     return [...byId.values()]
-        .map(source => ({ ...source, tenants: [...source.tenants].sort(collection_file_compareTenants) }))
+        .map(source => ({ ...source, tenants: [...source.tenants].sort(compareTenants) }))
         .sort((a, b) => compareStrings(a.definitionType, b.definitionType) ||
         compareStrings(a.definitionKey, b.definitionKey));
-}
-function collection_file_compareTenants(a, b) {
-    if (a === b)
-        return 0;
-    if (a === null)
-        return -1;
-    if (b === null)
-        return 1;
-    return compareStrings(a, b);
 }
 /** Optimize's scope entry id (CollectionScopeEntryDto.convertTypeAndKeyToScopeEntryId). */
 function sourceId(type, key) {
@@ -37327,6 +37318,13 @@ const EntityTypes = [
     'combined_report',
     'dashboard'
 ];
+/** Each entity type in words, for messages. */
+const TYPE_WORDS = {
+    single_process_report: 'process report',
+    single_decision_report: 'decision report',
+    combined_report: 'combined report',
+    dashboard: 'dashboard'
+};
 const TileTypes = ['optimize_report', 'external_url', 'text'];
 /** Optimize only treats lower-case UUID tile ids as report references (§3.3). */
 const REPORT_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -37424,9 +37422,6 @@ const EntitySchema = schemas/* discriminatedUnion */.gMt('exportEntityType', [
 ]);
 function isDashboard(entity) {
     return entity.exportEntityType === 'dashboard';
-}
-function isReport(entity) {
-    return entity.exportEntityType !== 'dashboard';
 }
 /** The report ids a dashboard's tiles reference (only UUID ids count, §3.3). */
 function tileReportIds(dashboard) {
@@ -38195,8 +38190,8 @@ function compare(oldTile, newTile, reportName) {
     const current = (newTile ?? oldTile);
     const base = {
         tile: refOf(current, reportName),
-        position: point(current),
-        dimensions: size(current)
+        position: { ...current.position },
+        dimensions: { ...current.dimensions }
     };
     if (!oldTile)
         return { ...base, kind: 'added' };
@@ -38212,7 +38207,7 @@ function compare(oldTile, newTile, reportName) {
     return {
         ...base,
         kind: 'changed',
-        previous: { position: point(oldTile), dimensions: size(oldTile) },
+        previous: { position: { ...oldTile.position }, dimensions: { ...oldTile.dimensions } },
         moved,
         resized,
         reconfigured
@@ -38248,12 +38243,6 @@ function refOf(tile, reportName) {
     if (kind === 'external_url')
         return { type: 'external_url', label: urlHost(externalUrl(tile)) };
     return { type: 'report', label: reportName(tile.id), reportId: tile.id };
-}
-function point(tile) {
-    return { x: tile.position.x, y: tile.position.y };
-}
-function size(tile) {
-    return { width: tile.dimensions.width, height: tile.dimensions.height };
 }
 
 ;// CONCATENATED MODULE: ./src/export-pictures.ts
@@ -39172,6 +39161,7 @@ function diff(obj, newObj, options = { cyclesFix: true }, _stack = []) {
 
 
 
+
 /** Most configuration paths listed per report; the rest are counted. */
 const MAX_CONFIGURATION_PATHS = 8;
 const MAX_VALUE_LENGTH = 40;
@@ -39327,6 +39317,7 @@ function formatPath(path) {
         .map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? part : `.${part}`))
         .join('');
 }
+/** Keys of either that `handled` leaves out and whose values differ, sorted. */
 function changedKeys(before, after, handled) {
     return [...new Set([...Object.keys(before), ...Object.keys(after)])]
         .filter(key => !handled.has(key) && !same(before[key], after[key]))
@@ -39396,8 +39387,9 @@ function records(value) {
 function asObject(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : {};
 }
+/** Equal as JSON, an absent value as null. */
 function same(a, b) {
-    return toCanonicalJson(a ?? null) === toCanonicalJson(b ?? null);
+    return deepEqual(a ?? null, b ?? null);
 }
 function compareJson(a, b) {
     return compareStrings(toCanonicalJson(a), toCanonicalJson(b));
@@ -39498,17 +39490,17 @@ function tileText(change) {
         : tile.type === 'external_url'
             ? `external page tile *${escapeMarkdown(tile.label)}*`
             : `tile *${escapeMarkdown(tile.label)}*`;
-    const at = summary_lines_point(change.position);
+    const at = point(change.position);
     if (change.kind === 'added')
-        return `${label} added at ${at}, ${summary_lines_size(change.dimensions)}`;
+        return `${label} added at ${at}, ${size(change.dimensions)}`;
     if (change.kind === 'removed')
         return `${label} removed from ${at}`;
     const previous = change.previous ?? change;
     const parts = [];
     if (change.moved)
-        parts.push(`moved from ${summary_lines_point(previous.position)} to ${at}`);
+        parts.push(`moved from ${point(previous.position)} to ${at}`);
     if (change.resized) {
-        parts.push(`resized from ${summary_lines_size(previous.dimensions)} to ${summary_lines_size(change.dimensions)}`);
+        parts.push(`resized from ${size(previous.dimensions)} to ${size(change.dimensions)}`);
     }
     if (change.reconfigured) {
         const what = tile.type === 'text' ? 'text edited' : 'tile options changed';
@@ -39603,10 +39595,10 @@ function list(items) {
 function plural(count, noun) {
     return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
-function summary_lines_point(p) {
+function point(p) {
     return `(${p.x},${p.y})`;
 }
-function summary_lines_size(s) {
+function size(s) {
     return `${s.width}×${s.height}`;
 }
 
@@ -39818,7 +39810,6 @@ function dashboardsToShow(summary) {
 
 
 
-
 /** The changes from `before` (what git holds) to `after` (this export). */
 function summarizeChanges(before, after) {
     const old = indexOf(before);
@@ -39892,6 +39883,8 @@ function withReportIds(report, id, toNew) {
     const reports = report.data.reports.map(item => ({ ...item, id: toNew(item.id) }));
     return { ...report, id, data: { ...report.data, reports } };
 }
+/** Dashboard fields diffDashboard describes itself; any other that changed is named in `other`. */
+const HANDLED_DASHBOARD_KEYS = new Set(['id', 'name', 'description', 'tiles', 'availableFilters']);
 /** `before` carries `after`'s ids already; `recreated`: the two had different ids. */
 function diffDashboard(before, after, reportName, recreated = false) {
     const current = (after ?? before);
@@ -39912,7 +39905,7 @@ function diffDashboard(before, after, reportName, recreated = false) {
         return undefined;
     if (before.name !== after.name)
         change.previousName = before.name;
-    if (!sameJson(before.description, after.description))
+    if (!same(before.description, after.description))
         change.description = true;
     change.tiles = diffTiles(before.tiles, after.tiles, reportName);
     const oldFilters = before.availableFilters.map(f => toCanonicalJson(f));
@@ -39923,20 +39916,11 @@ function diffDashboard(before, after, reportName, recreated = false) {
             .filter((_, i) => !newFilters.includes(oldFilters[i]))
             .map(summary_typeOf)
     };
-    const handled = new Set(['id', 'name', 'description', 'tiles', 'availableFilters']);
-    const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-    change.other = [...keys]
-        .filter(key => !handled.has(key))
-        .filter(key => !sameJson(field(before, key), field(after, key)))
-        .sort(compareStrings);
+    change.other = changedKeys(before, after, HANDLED_DASHBOARD_KEYS);
     return change;
 }
 function describeReport(report) {
-    const kind = {
-        single_process_report: 'process report',
-        single_decision_report: 'decision report',
-        combined_report: 'combined report'
-    }[report.exportEntityType];
+    const kind = TYPE_WORDS[report.exportEntityType];
     const visualization = report.data.visualization;
     return visualization ? `${kind}, ${visualization}` : kind;
 }
@@ -39951,12 +39935,6 @@ function dashboardsByReport(dashboards) {
         }
     }
     return homes;
-}
-function sameJson(a, b) {
-    return deepEqual(a ?? null, b ?? null);
-}
-function field(entity, key) {
-    return entity[key];
 }
 function summary_typeOf(filter) {
     return filter.type;
@@ -40172,31 +40150,23 @@ async function* readChunks(body, label, timeoutMs) {
 function networkError(label, cause, timeoutMs) {
     // The failure itself, or (from fetch-like wrappers) in a `cause`.
     const error = cause;
-    if (error?.name === 'TimeoutError' || error?.name === 'AbortError') {
-        return new OptimizeApiError({
-            ...label,
-            kind: 'timeout',
-            message: `no answer within ${timeoutMs / 1000} s (input 'timeout')`,
-            cause
-        });
-    }
     const code = error?.cause?.code ?? error?.code;
-    if (code && TLS_CODES.has(code)) {
-        return new OptimizeApiError({
-            ...label,
-            kind: 'auth',
-            message: `TLS certificate not trusted (${code}). For a self-signed or corporate CA, set NODE_EXTRA_CA_CERTS to the CA's PEM file in the step's env.`,
-            cause
-        });
+    let kind = 'network';
+    let message;
+    if (error?.name === 'TimeoutError' || error?.name === 'AbortError') {
+        kind = 'timeout';
+        message = `no answer within ${timeoutMs / 1000} s (input 'timeout')`;
     }
-    // An AggregateError (every address refused) has no message of its own.
-    const reason = error?.cause?.message || error?.message || error?.errors?.[0]?.message || String(cause);
-    return new OptimizeApiError({
-        ...label,
-        kind: 'network',
-        message: `network error: ${reason}${code ? ` (${code})` : ''}`,
-        cause
-    });
+    else if (code && TLS_CODES.has(code)) {
+        kind = 'auth';
+        message = `TLS certificate not trusted (${code}). For a self-signed or corporate CA, set NODE_EXTRA_CA_CERTS to the CA's PEM file in the step's env.`;
+    }
+    else {
+        // An AggregateError (every address refused) has no message of its own.
+        const reason = error?.cause?.message || error?.message || error?.errors?.[0]?.message || String(cause);
+        message = `network error: ${reason}${code ? ` (${code})` : ''}`;
+    }
+    return new OptimizeApiError({ ...label, kind, message, cause });
 }
 /** `Retry-After` as milliseconds: delay-seconds or an HTTP date. */
 function retryAfter(header) {
@@ -40206,9 +40176,6 @@ function retryAfter(header) {
         return Number(header) * 1000;
     const date = Date.parse(header);
     return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
-async function sleep(ms) {
-    return new Promise(resolve => setTimeout(resolve, ms));
 }
 
 ;// CONCATENATED MODULE: ./src/optimize/responses.ts
@@ -40357,6 +40324,8 @@ function parseJson(method, path, body, schema) {
     return result.data;
 }
 
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 // EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
 var lib = __nccwpck_require__(4942);
 ;// CONCATENATED MODULE: ./node_modules/yocto-queue/index.js
@@ -40930,15 +40899,13 @@ class ClientCredentialsProvider {
         if (response.status !== 200 || typeof body?.access_token !== 'string') {
             // A token endpoint or a proxy may echo the client secret or a token in its error.
             const answer = safeJson(this.io.redact(response.text));
-            const reason = [answer?.error, answer?.error_description]
-                .filter((v) => typeof v === 'string')
-                .map(v => this.io.redact(v))
-                .join(': ');
+            const said = [answer?.error, answer?.error_description].filter(v => typeof v === 'string');
+            const reason = said.map(v => this.io.redact(v)).join(': ');
             throw new OptimizeApiError({
                 ...label,
                 kind: 'auth',
                 status: response.status,
-                message: `the token endpoint ${oauthUrl.host} answered ${response.status}${reason ? ` (${reason})` : ''}. Check 'client-id', 'client-secret', 'oauth-url', 'audience' and 'scope'${scopeHint(answer)}.`
+                message: `the token endpoint ${oauthUrl.host} answered ${response.status}${reason ? ` (${reason})` : ''}. Check 'client-id', 'client-secret', 'oauth-url', 'audience' and 'scope'${scopeHint(said)}.`
             });
         }
         const token = body.access_token;
@@ -40955,11 +40922,8 @@ class ClientCredentialsProvider {
     }
 }
 /** Entra ID refuses client credentials without a scope (AADSTS90014): say which input that is. */
-function scopeHint(answer) {
-    const text = [answer?.error, answer?.error_description]
-        .filter((v) => typeof v === 'string')
-        .join(' ');
-    return /AADSTS90014|\bscope\b/i.test(text)
+function scopeHint(said) {
+    return /AADSTS90014|\bscope\b/i.test(said.join(' '))
         ? " (Microsoft Entra ID needs input 'scope', e.g. api://<Optimize application ID>/.default)"
         : '';
 }
@@ -40990,6 +40954,7 @@ function safeJson(text) {
  * - Proxies: HTTPS_PROXY/NO_PROXY as @actions/http-client applies them for
  *   every other action (loopback is never proxied).
  */
+
 
 
 
@@ -41083,7 +41048,7 @@ class OptimizeTransport {
                     const left = dns ? 1 : retriesLeft;
                     this.io.info(`${error.message}; trying again (${left} ${left === 1 ? 'try' : 'tries'} left)`);
                     if (error.retryAfterMs && error.retryAfterMs <= this.#maxRetryAfterMs)
-                        await sleep(error.retryAfterMs);
+                        await (0,promises_namespaceObject.setTimeout)(error.retryAfterMs);
                 }
             }).catch((error) => {
                 // Out of tries on a transient failure: the bare status does not tell the user what to do.
@@ -41351,7 +41316,7 @@ class OptimizeClient {
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: ./src/workspace/files.ts
 /**
  * The one way the action reaches a file: inside a root folder, never through
@@ -41447,20 +41412,13 @@ class Folder {
      * anything but a regular file, and a file over `maxBytes` (FileTooLargeError).
      */
     read(file, maxBytes = Infinity) {
-        const target = this.resolve(file);
-        this.#checkParents(target, 'read');
-        if (!NOFOLLOW && (0,external_node_fs_.lstatSync)(target, { throwIfNoEntry: false })?.isSymbolicLink())
-            throw this.#linkError('read', file);
         let fd;
         try {
-            fd = (0,external_node_fs_.openSync)(target, READ);
+            fd = this.#open(file, 'read', READ);
         }
         catch (error) {
-            const { code } = error;
-            if (code === 'ENOENT')
+            if (error.code === 'ENOENT')
                 return undefined;
-            if (code === 'ELOOP' || code === 'EMLINK')
-                throw this.#linkError('read', file);
             throw error;
         }
         try {
@@ -41477,11 +41435,13 @@ class Folder {
     }
     /** Writes a new file; fails when anything, a link included, is there already. */
     create(file, content) {
-        this.#write(file, content, CREATE);
-    }
-    /** Writes `file`, replacing a regular file that is there; refuses a link. */
-    write(file, content) {
-        this.#write(file, content, REPLACE);
+        const fd = this.#open(file, 'write', CREATE);
+        try {
+            (0,external_node_fs_.writeFileSync)(fd, content, 'utf8');
+        }
+        finally {
+            (0,external_node_fs_.closeSync)(fd);
+        }
     }
     /** Makes the root folder if it does not exist; the caller trusts the folders above it. */
     makeRoot(created) {
@@ -41502,26 +41462,20 @@ class Folder {
         if (made !== undefined)
             created?.push(made);
     }
-    #write(file, content, flag) {
-        const target = this.resolve(file, 'write');
-        this.#checkParents(target, 'write');
+    /** Opens `file` with `flags` after checking its folders; a link in its place is refused. */
+    #open(file, access, flags) {
+        const target = this.resolve(file, access);
+        this.#checkParents(target, access);
         if (!NOFOLLOW && (0,external_node_fs_.lstatSync)(target, { throwIfNoEntry: false })?.isSymbolicLink())
-            throw this.#linkError('write', file);
-        let fd;
+            throw this.#linkError(access, file);
         try {
-            fd = (0,external_node_fs_.openSync)(target, flag, 0o666);
+            return (0,external_node_fs_.openSync)(target, flags, 0o666);
         }
         catch (error) {
             const { code } = error;
             if (code === 'ELOOP' || code === 'EMLINK')
-                throw this.#linkError('write', file);
+                throw this.#linkError(access, file);
             throw error;
-        }
-        try {
-            (0,external_node_fs_.writeFileSync)(fd, content, 'utf8');
-        }
-        finally {
-            (0,external_node_fs_.closeSync)(fd);
         }
     }
     /** Checks each folder from the root down to `target`'s: none may be a link; missing ones end the check. */
@@ -41561,15 +41515,9 @@ function checkNoLinksBetween(base, target, access = 'read') {
     const folder = new Folder(base);
     folder.checkFolders(external_node_path_.join(folder.resolve(target, access), 'x'), access);
 }
-/** Reads a file inside `root` without following links (for plan files and `approved-plan`). */
+/** Reads a file inside `root` without following links (the environments file, a picture of the folder). */
 function readFileInside(root, file, maxBytes) {
     return new Folder(root).read(file, maxBytes);
-}
-/** Writes a file inside `root` without following links, making its folders. */
-function writeFileInside(root, file, content) {
-    const folder = new Folder(root);
-    folder.makeFolders(path.dirname(folder.resolve(file, 'write')));
-    folder.write(file, content);
 }
 /**
  * Opens `file` (an absolute path) for writing piece by piece, created or
@@ -41580,7 +41528,7 @@ async function openToWrite(file) {
     if (!NOFOLLOW && (0,external_node_fs_.lstatSync)(file, { throwIfNoEntry: false })?.isSymbolicLink())
         throw new WorkspaceError(`Refusing to write '${file}': it is a symbolic link.`);
     try {
-        return await (0,promises_namespaceObject.open)(file, REPLACE, 0o666);
+        return await (0,external_node_fs_promises_namespaceObject.open)(file, REPLACE, 0o666);
     }
     catch (error) {
         const { code } = error;
@@ -41746,7 +41694,6 @@ function removeEmptyFolders(folder, dir) {
 
 
 
-/** Larger entity files are refused, by export, validate and import alike: real ones are well under 1 MB. */
 /** The manifest; undefined when there is none. Throws a WorkspaceError naming what is wrong with it. */
 function readManifest(root) {
     const folder = typeof root === 'string' ? new Folder(root) : root;
@@ -41884,22 +41831,16 @@ function addEntry(loaded, { file, text, sidecar }, known) {
     if (sidecar !== undefined)
         texts.set(file.replace(/\.json$/, '.dmn'), sidecar);
     const reused = known?.(file, text, sidecar);
-    if (reused) {
-        const { entity, decisionXml } = reused;
-        if (entity.exportEntityType === 'dashboard')
-            tree.dashboards.push({ entity });
-        else
-            tree.reports.push({ entity, decisionXml });
+    const parsed = reused ? undefined : parseEntityFile(file, text, loaded.problems, sidecar);
+    if (parsed)
+        loaded.files.push(parsed);
+    const { entity, decisionXml } = reused ?? parsed ?? {};
+    if (!entity)
         return;
-    }
-    const parsed = parseEntityFile(file, text, loaded.problems, sidecar);
-    if (!parsed)
-        return;
-    loaded.files.push(parsed);
-    if (parsed.entity.exportEntityType === 'dashboard')
-        tree.dashboards.push({ entity: parsed.entity });
+    if (entity.exportEntityType === 'dashboard')
+        tree.dashboards.push({ entity });
     else
-        tree.reports.push({ entity: parsed.entity, decisionXml: parsed.decisionXml });
+        tree.reports.push({ entity, decisionXml });
 }
 /** Milliseconds of synchronous reading between two turns of the event loop. */
 const PAUSE_EVERY_MS = 5;
@@ -42380,7 +42321,7 @@ class FileSink {
     /** Closes the file and gives it its final name. Returns the SHA-256 (hex). */
     async commit(finalPath) {
         const sha256 = await this.close();
-        await (0,promises_namespaceObject.rename)(this.tempPath, finalPath);
+        await (0,external_node_fs_promises_namespaceObject.rename)(this.tempPath, finalPath);
         return sha256;
     }
     /** Closes and removes the temporary file; never throws. */
@@ -42389,7 +42330,7 @@ class FileSink {
             this.#closed = true;
             await this.handle.close().catch(() => undefined);
         }
-        await (0,promises_namespaceObject.rm)(this.tempPath, { force: true }).catch(() => undefined);
+        await (0,external_node_fs_promises_namespaceObject.rm)(this.tempPath, { force: true }).catch(() => undefined);
     }
 }
 
@@ -42459,7 +42400,7 @@ function buildManifest(files) {
 }
 /** Writes `<output>/manifest.json` (canonical JSON) under a temporary name, then renames it. */
 async function writeManifest(output, manifest) {
-    await (0,promises_namespaceObject.mkdir)(output, { recursive: true });
+    await (0,external_node_fs_promises_namespaceObject.mkdir)(output, { recursive: true });
     const target = external_node_path_.join(output, DATA_MANIFEST_FILE);
     const sink = await FileSink.open(`${target}.partial`);
     try {
@@ -42937,6 +42878,7 @@ class RestartableError extends Error {
 class CombinedReportError extends Error {
     name = 'CombinedReportError';
 }
+/** Elasticsearch's missing scroll context, and Optimize's refusal of a combined report. */
 const SCROLL_MISSING = /no search context found|search_context_missing_exception/i;
 const COMBINED = /combined reports cannot be exported/i;
 /**
@@ -43003,10 +42945,10 @@ class PageReader {
             });
         }
         catch (error) {
-            if (searchRequestId && isScrollExpired(error)) {
+            if (searchRequestId && hasBodyText(error, SCROLL_MISSING)) {
                 throw new RestartableError(`the scroll expired (Optimize: "No search context found"), e.g. because more than 'pagination-timeout' (${paginationTimeout} s) passed between two pages`, { cause: error });
             }
-            if (isCombinedRefusal(error)) {
+            if (hasBodyText(error, COMBINED)) {
                 throw new CombinedReportError(`Report ${this.reportId} is a combined report: Optimize cannot export the data of combined reports. List its single reports in 'report-ids' instead.`, { cause: error });
             }
             throw error;
@@ -43035,13 +42977,7 @@ function recordCount(page) {
         return page.rows;
     return page.value === undefined ? 0 : 1;
 }
-/** 400 (≤ 8.6) or 500 (8.7+ wraps every failure) naming Elasticsearch's missing scroll context. */
-function isScrollExpired(error) {
-    return hasBodyText(error, SCROLL_MISSING);
-}
-function isCombinedRefusal(error) {
-    return hasBodyText(error, COMBINED);
-}
+/** A 400 (≤ 8.6) or 500 (8.7+ wraps every failure) whose error body matches `pattern`. */
 function hasBodyText(error, pattern) {
     if (!(error instanceof OptimizeApiError))
         return false;
@@ -43143,11 +43079,10 @@ async function writeOnce(client, reportId, target, options, io, progress) {
 
 
 
-
 async function runExportData(settings, io, client, options = {}) {
     const optimize = client ?? createClient(settings, io);
     const { output, relativeOutput, limit, paginationTimeout, format } = settings.data;
-    await (0,promises_namespaceObject.mkdir)(output, { recursive: true });
+    await (0,external_node_fs_promises_namespaceObject.mkdir)(output, { recursive: true });
     const progress = new Progress(io, options);
     const files = [];
     let failure;
@@ -43453,7 +43388,7 @@ async function identityEnv(git) {
 }
 /** The tree of `parent` with `relativePath` replaced by what the workspace holds there. */
 async function buildTree(git, parent, relativePath) {
-    const dir = await (0,promises_namespaceObject.mkdtemp)(external_node_path_.join((0,external_node_os_namespaceObject.tmpdir)(), 'optimize-as-code-index-'));
+    const dir = await (0,external_node_fs_promises_namespaceObject.mkdtemp)(external_node_path_.join((0,external_node_os_namespaceObject.tmpdir)(), 'optimize-as-code-index-'));
     const env = { GIT_INDEX_FILE: external_node_path_.join(dir, 'index') };
     try {
         await git.exec(['read-tree', parent], { env });
@@ -43467,7 +43402,7 @@ async function buildTree(git, parent, relativePath) {
         return await git.read(['write-tree'], { env });
     }
     finally {
-        await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
+        await (0,external_node_fs_promises_namespaceObject.rm)(dir, { recursive: true, force: true });
     }
 }
 async function commitTree(git, tree, parent, message, env) {
@@ -48689,20 +48624,15 @@ async function findOpenPullRequest(octokit, repository, branch) {
 }
 /** Opens the pull request of `branch`, or updates the open one in place. */
 async function upsertPullRequest(octokit, repository, request, existing) {
-    let pull;
-    const created = !existing;
-    if (existing) {
-        const response = await call('update the pull request', 'pull-requests: write', repository, () => octokit.rest.pulls.update({
+    const { data } = existing
+        ? await call('update the pull request', 'pull-requests: write', repository, () => octokit.rest.pulls.update({
             ...repository,
             pull_number: existing.number,
             title: request.title,
             body: request.body,
             ...(existing.base === request.base ? {} : { base: request.base })
-        }));
-        pull = { number: response.data.number, url: response.data.html_url, base: response.data.base.ref };
-    }
-    else {
-        const response = await call('create the pull request', 'pull-requests: write', repository, () => octokit.rest.pulls.create({
+        }))
+        : await call('create the pull request', 'pull-requests: write', repository, () => octokit.rest.pulls.create({
             ...repository,
             head: request.branch,
             base: request.base,
@@ -48710,8 +48640,7 @@ async function upsertPullRequest(octokit, repository, request, existing) {
             body: request.body,
             maintainer_can_modify: false
         }));
-        pull = { number: response.data.number, url: response.data.html_url, base: response.data.base.ref };
-    }
+    const pull = { number: data.number, url: data.html_url, base: data.base.ref };
     if (request.labels.length) {
         await call('add labels to the pull request', 'pull-requests: write', repository, () => octokit.rest.issues.addLabels({
             ...repository,
@@ -48719,7 +48648,7 @@ async function upsertPullRequest(octokit, repository, request, existing) {
             labels: request.labels
         }));
     }
-    return { ...pull, created };
+    return { ...pull, created: !existing };
 }
 /** Runs one API call; a failure becomes an error saying what to fix. */
 async function call(action, permission, repository, request) {
@@ -48733,37 +48662,38 @@ async function call(action, permission, repository, request) {
 function explainApiError(error, action, permission, repository) {
     const status = statusOf(error);
     const detail = error instanceof Error ? error.message : String(error);
-    const where = `${repository.owner}/${repository.repo}`;
     const headers = headersOf(error);
+    let why;
     if (status === 403 && (headers['x-ratelimit-remaining'] === '0' || /rate limit/i.test(detail))) {
         const reset = Number(headers['x-ratelimit-reset']);
         const when = reset ? ` It resets at ${new Date(reset * 1000).toISOString()}.` : '';
-        return new Error(`Could not ${action} in ${where}: the GitHub API rate limit is exhausted.${when}`, {
-            cause: error
-        });
+        why = `: the GitHub API rate limit is exhausted.${when}`;
     }
-    if (status === 403 && /not permitted to create or approve pull requests/i.test(detail)) {
-        return new Error(`Could not ${action} in ${where}: GitHub Actions may not create pull requests in this repository. ` +
-            `Enable "Allow GitHub Actions to create and approve pull requests" under Settings → Actions → General ` +
-            `(and in the organization's settings), or pass a different token in 'github-token'.`, { cause: error });
+    else if (status === 403 && /not permitted to create or approve pull requests/i.test(detail)) {
+        why =
+            ': GitHub Actions may not create pull requests in this repository. ' +
+                `Enable "Allow GitHub Actions to create and approve pull requests" under Settings → Actions → General ` +
+                `(and in the organization's settings), or pass a different token in 'github-token'.`;
     }
-    if (status === 401) {
-        return new Error(`Could not ${action} in ${where}: the GitHub token was rejected (401 ${detail}).`, {
-            cause: error
-        });
+    else if (status === 401) {
+        why = `: the GitHub token was rejected (401 ${detail}).`;
     }
-    if (status === 403 || status === 404) {
+    else if (status === 403 || status === 404) {
         const missing = status === 404
             ? `the repository was not found or the token cannot see it (check GITHUB_REPOSITORY and the API URL), or the token lacks '${permission}'`
             : `the token lacks the '${permission}' permission`;
-        return new Error(`Could not ${action} in ${where} (${status} ${detail}): ${missing}. ` +
-            `Give the job these permissions:\n\n${PERMISSIONS_BLOCK}`, { cause: error });
+        why = ` (${status} ${detail}): ${missing}. Give the job these permissions:\n\n${PERMISSIONS_BLOCK}`;
     }
-    if (status !== undefined && status >= 500) {
+    else if (status !== undefined && status >= 500) {
         // Octokit has already retried; a bare "Service Unavailable" leaves users guessing what to do.
-        return new Error(`Could not ${action} in ${where}: GitHub answered ${status} (${detail}), also on retrying. GitHub may be having an incident (https://www.githubstatus.com): run the job again later.`, { cause: error });
+        why = `: GitHub answered ${status} (${detail}), also on retrying. GitHub may be having an incident (https://www.githubstatus.com): run the job again later.`;
     }
-    return new Error(`Could not ${action} in ${where}: ${detail}`, { cause: error });
+    else {
+        why = `: ${detail}`;
+    }
+    return new Error(`Could not ${action} in ${repository.owner}/${repository.repo}${why}`, {
+        cause: error
+    });
 }
 function statusOf(error) {
     const status = error?.status;
@@ -49468,12 +49398,6 @@ function promotion_definitions_tenantId(tenant) {
  * the plan checks it first and explains a mismatch in words.
  */
 
-const TYPE_WORDS = {
-    single_process_report: 'process report',
-    single_decision_report: 'decision report',
-    combined_report: 'combined report',
-    dashboard: 'dashboard'
-};
 /**
  * The Optimize line of a version string, Optimize's own ('3.10', '8.6') or
  * Camunda 8's: Camunda 8.0-8.2 shipped Optimize 3.8-3.10 (inferred from the
@@ -49725,8 +49649,6 @@ function refusedNameLines(text, sent, probes, files) {
         .map(e => `report '${e.name.length > 60 ? `${e.name.slice(0, 57)}...` : e.name}'${files.get(e.id) ? ` (${files.get(e.id)})` : ''} has a name of ${e.name.length} characters`)
         .sort(compareStrings);
 }
-/** Names longer than this are refused by Optimize's newest builds by default (`entity.nameMaxLength`). */
-const DEFAULT_NAME_MAX_LENGTH = 255;
 
 ;// CONCATENATED MODULE: ./src/entities/promotion-import.ts
 /**
@@ -50418,16 +50340,12 @@ function wantedSources(loaded) {
 }
 /** The failed prerequisite of a `collection-name` that names no single collection. */
 function unresolvedCheck(target, wanted) {
-    if (target.ids.length > 0)
-        return {
-            check: 'collection',
-            status: 'failed',
-            message: `${target.ids.length} collections are named '${target.name}' (${target.ids.join(', ')}): rename all but one in Optimize, or set 'collection-id'`
-        };
     return {
         check: 'collection',
         status: 'failed',
-        message: `'collection-name' needs Optimize's collection endpoints, which this Optimize does not have (GET /api/public/collection answered 404; they exist from 8.6): create collection '${target.name}' in Optimize with these data sources, then set 'collection-id' instead: ${listed(wanted)}`
+        message: target.ids.length > 0
+            ? `${target.ids.length} collections are named '${target.name}' (${target.ids.join(', ')}): rename all but one in Optimize, or set 'collection-id'`
+            : `'collection-name' needs Optimize's collection endpoints, which this Optimize does not have (GET /api/public/collection answered 404; they exist from 8.6): create collection '${target.name}' in Optimize with these data sources, then set 'collection-id' instead: ${listed(wanted)}`
     };
 }
 /**
@@ -50456,24 +50374,13 @@ async function planCollection(settings, client, target, content, wanted) {
         };
     }
     const current = content.collection ? dataSourcesOf(content.collection) : undefined;
-    if (content.collection && !current)
-        return {
-            prerequisite: {
-                check: 'data sources',
-                status: 'failed',
-                message: `Optimize's answer for collection ${target.id} has no data sources (data.scope), so 'manage-collection' cannot tell what to add`
-            }
-        };
     if (!current) {
-        if ((await client.listCollections()) !== undefined)
+        if (!content.collection && (await client.listCollections()) !== undefined)
             return {};
-        return {
-            prerequisite: {
-                check: 'data sources',
-                status: 'failed',
-                message: `'manage-collection' needs Optimize's collection endpoints, which this Optimize does not have (they exist from 8.6): make sure collection ${target.id} has these data sources in Optimize's UI (the collection's Data Sources tab), then run without 'manage-collection': ${listed(wanted)}`
-            }
-        };
+        const message = content.collection
+            ? `Optimize's answer for collection ${target.id} has no data sources (data.scope), so 'manage-collection' cannot tell what to add`
+            : `'manage-collection' needs Optimize's collection endpoints, which this Optimize does not have (they exist from 8.6): make sure collection ${target.id} has these data sources in Optimize's UI (the collection's Data Sources tab), then run without 'manage-collection': ${listed(wanted)}`;
+        return { prerequisite: { check: 'data sources', status: 'failed', message } };
     }
     const add = missingSources(wanted, current);
     return {
@@ -50609,12 +50516,8 @@ function onlyOurIndex(error) {
 }
 /** An empty dashboard with an id of its own (a lower-case UUID made from the payload). */
 function sentinel(entities, legacy) {
-    const hex = (0,external_node_crypto_.createHash)('sha256')
-        .update(entities.map(e => e.id).join('\n'))
-        .digest('hex');
-    const id = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
     return {
-        id,
+        id: probeId(entities.map(e => e.id).join('\n')),
         exportEntityType: 'dashboard',
         name: 'optimize-as-code dry run (refused by design)',
         sourceIndexVersion: DRY_RUN_INDEX,
@@ -50709,41 +50612,33 @@ async function variableCheck(dashboards, dryRun) {
         .join(', ');
     const count = dashboards.length === 1 ? '1 dashboard takes' : `${dashboards.length} dashboards take`;
     const twoSteps = `Import brings their reports in first, then each dashboard with reports under the ids of those copies, then deletes the copies. Whether the target's data has the variables (for the definitions of the dashboard's reports) shows only once the reports are in: import asks with a dry run before it writes any dashboard, and refuses naming the dashboard and the variable`;
-    let answer;
+    let status = 'warning';
+    let reason;
     try {
-        answer = await dryRun([variableCheckProbe(dashboards[0])]);
+        const answer = await dryRun([variableCheckProbe(dashboards[0])]);
+        if (answer.kind === 'passed')
+            return {
+                checks: false,
+                prerequisite: {
+                    check,
+                    status: 'ok',
+                    message: `the target does not check variable filters against the reports it already has: ${names} are imported as any dashboard`
+                }
+            };
+        const text = describeErrorBody(answer.error.body) || answer.error.message;
+        if (answer.kind === 'refused' && isUnknownVariableRefusal(text)) {
+            status = 'ok';
+            reason = `the target checks variable filters against the reports it already has (camunda/camunda#55766, camunda/issues#816)`;
+        }
+        else {
+            reason = `could not tell whether the target checks variable filters (it answered: ${text})`;
+        }
     }
     catch (error) {
-        return {
-            checks: true,
-            prerequisite: {
-                check,
-                status: 'warning',
-                message: `could not ask whether the target checks variable filters (${failureText(error)}), so ${count} two steps: ${names}. ${twoSteps}`
-            }
-        };
+        reason = `could not ask whether the target checks variable filters (${failureText(error)})`;
     }
-    if (answer.kind === 'passed')
-        return {
-            checks: false,
-            prerequisite: {
-                check,
-                status: 'ok',
-                message: `the target does not check variable filters against the reports it already has: ${names} are imported as any dashboard`
-            }
-        };
-    const text = describeErrorBody(answer.error.body) || answer.error.message;
-    const known = answer.kind === 'refused' && isUnknownVariableRefusal(text);
-    return {
-        checks: true,
-        prerequisite: {
-            check,
-            status: known ? 'ok' : 'warning',
-            message: known
-                ? `the target checks variable filters against the reports it already has (camunda/camunda#55766, camunda/issues#816), so ${count} two steps: ${names}. ${twoSteps}`
-                : `could not tell whether the target checks variable filters (it answered: ${text}), so ${count} two steps: ${names}. ${twoSteps}`
-        }
-    };
+    const message = `${reason}, so ${count} two steps: ${names}. ${twoSteps}`;
+    return { checks: true, prerequisite: { check, status, message } };
 }
 
 ;// CONCATENATED MODULE: ./src/github/import-record.ts
@@ -50820,11 +50715,11 @@ async function writeRecord(last, record, options) {
     const text = toCanonicalJson(record);
     if (last.record && toCanonicalJson(last.record) === text)
         return [];
-    const dir = await (0,promises_namespaceObject.mkdtemp)(external_node_path_.join((0,external_node_os_namespaceObject.tmpdir)(), 'optimize-as-code-record-'));
+    const dir = await (0,external_node_fs_promises_namespaceObject.mkdtemp)(external_node_path_.join((0,external_node_os_namespaceObject.tmpdir)(), 'optimize-as-code-record-'));
     let commit;
     try {
         const file = external_node_path_.join(dir, FILE);
-        await (0,promises_namespaceObject.writeFile)(file, text);
+        await (0,external_node_fs_promises_namespaceObject.writeFile)(file, text);
         const blob = await git.read(['hash-object', '-w', '--', file]);
         const env = { GIT_INDEX_FILE: external_node_path_.join(dir, 'index') };
         await git.exec(['update-index', '--add', '--cacheinfo', `100644,${blob},${FILE}`], { env });
@@ -50840,7 +50735,7 @@ async function writeRecord(last, record, options) {
         return [`the record of this import could not be kept: ${import_record_messageOf(error)}`];
     }
     finally {
-        await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
+        await (0,external_node_fs_promises_namespaceObject.rm)(dir, { recursive: true, force: true });
     }
     if (!options.push)
         return [];
@@ -51277,12 +51172,6 @@ function rewriteLine(type, definition, policy, engine) {
 
 /** Optimize accepts null or 1–400 characters; "" is refused (§4.1 step 9a). */
 const MAX_DESCRIPTION_LENGTH = 400;
-const file_checks_TYPE_WORDS = {
-    single_process_report: 'process reports',
-    single_decision_report: 'decision reports',
-    combined_report: 'combined reports',
-    dashboard: 'dashboards'
-};
 /** Every problem of a tree read from disk, sorted by file and line. */
 function checkTree(loaded) {
     const problems = [...loaded.problems];
@@ -51411,16 +51300,20 @@ function checkIndexVersions(files, at) {
         const ranked = [...byVersion].sort((a, b) => b[1].length - a[1].length || (b[0] ?? 0) - (a[0] ?? 0));
         const [majority] = ranked;
         for (const [version, owners] of ranked) {
-            for (const file of owners) {
-                if (version === null) {
-                    at(file, ['sourceIndexVersion'], 'sourceIndexVersion is missing; Optimize reads it as 0 and refuses the import');
-                    continue;
-                }
-                if (!known.includes(version))
-                    at(file, ['sourceIndexVersion'], `sourceIndexVersion ${version} is not one Optimize uses for ${file_checks_TYPE_WORDS[type]} (known: ${known.join(', ')})`);
-                if (majority && version !== majority[0] && majority[0] !== null)
-                    at(file, ['sourceIndexVersion'], `sourceIndexVersion ${version} differs from the other ${file_checks_TYPE_WORDS[type]} (${majority[0]} in ${majority[1].length} files); export all files from one Optimize version`);
+            // One version's problems are those of each file that carries it.
+            const messages = [];
+            if (version === null) {
+                messages.push('sourceIndexVersion is missing; Optimize reads it as 0 and refuses the import');
             }
+            else {
+                if (!known.includes(version))
+                    messages.push(`sourceIndexVersion ${version} is not one Optimize uses for ${TYPE_WORDS[type]}s (known: ${known.join(', ')})`);
+                if (majority && version !== majority[0] && majority[0] !== null)
+                    messages.push(`sourceIndexVersion ${version} differs from the other ${TYPE_WORDS[type]}s (${majority[0]} in ${majority[1].length} files); export all files from one Optimize version`);
+            }
+            for (const file of owners)
+                for (const message of messages)
+                    at(file, ['sourceIndexVersion'], message);
         }
     }
 }
@@ -51460,14 +51353,8 @@ async function validateTree(settings, io) {
     openDesiredState(settings, io);
     const loaded = await readEntityTree(settings.path);
     const problems = checkTree(loaded);
-    for (const problem of problems) {
-        io.error(problem.message, {
-            file: workspaceFile(settings, problem.file),
-            line: problem.line,
-            column: problem.column,
-            title: 'optimize-as-code validate'
-        });
-    }
+    for (const problem of problems)
+        annotate(io, workspaceFile(settings, problem.file), problem);
     return { loaded, problems };
 }
 async function runValidate(settings, io) {
@@ -51499,22 +51386,22 @@ function checkConfig(settings, io) {
         if (!settings.config.explicit)
             return { rows: [], note: '', file };
         const message = `the config file does not exist (input '${constants/* Input */.pd.Config}')`;
-        io.error(message, { file, title: 'optimize-as-code validate' });
+        annotate(io, file, { message });
         return { rows: [{ file, message }], note: '', file };
     }
     for (const problem of read.problems)
-        io.error(problem.message, {
-            file,
-            line: problem.line,
-            column: problem.column,
-            title: 'optimize-as-code validate'
-        });
+        annotate(io, file, problem);
     const environments = read.config?.environments.size ?? 0;
     return {
         rows: read.problems.map(p => ({ file, line: p.line, message: p.message })),
         note: `, and ${file} with ${environments} ${environments === 1 ? 'environment' : 'environments'} is valid`,
         file
     };
+}
+/** An error annotation of `problem` on `file` (relative to the workspace), at its line. */
+function annotate(io, file, problem) {
+    const where = { file, line: problem.line, column: problem.column };
+    io.error(problem.message, { ...where, title: 'optimize-as-code validate' });
 }
 function problemSummary(settings, rows, counts) {
     const lines = [
@@ -51560,17 +51447,13 @@ function listingCheck(content, prune) {
     if (cut.length === 0)
         return undefined;
     const what = `the target lists exactly ${LIST_FETCH_LIMIT} ${cut.join(' and ')}, where Optimize stops a listing (LIST_FETCH_LIMIT): the collection may hold more, which this plan cannot see`;
-    return prune
-        ? {
-            check: 'listing',
-            status: 'failed',
-            message: `${what}; prune cannot rely on it. Split the collection, or run without prune`
-        }
-        : {
-            check: 'listing',
-            status: 'warning',
-            message: `${what}: a dashboard beyond it would be imported again instead of found unchanged`
-        };
+    return {
+        check: 'listing',
+        status: prune ? 'failed' : 'warning',
+        message: prune
+            ? `${what}; prune cannot rely on it. Split the collection, or run without prune`
+            : `${what}: a dashboard beyond it would be imported again instead of found unchanged`
+    };
 }
 function connectionFailure(error, baseUrl) {
     if (error instanceof OptimizeApiError &&
@@ -51594,24 +51477,19 @@ async function collectionCheck(client, collectionId, target) {
             message: `'${target.collection.name ?? collectionId}' (${collectionId}) exists`
         };
     // 404: an unknown collection, or an Optimize before 8.6 without the endpoint.
-    const collections = await client.listCollections();
-    if (collections !== undefined)
+    if ((await client.listCollections()) !== undefined)
         return {
             check,
             status: 'failed',
             message: `collection '${collectionId}' does not exist in the target`
         };
     const count = target.dashboardIds.length + target.reportIds.length;
-    if (count > 0)
-        return {
-            check,
-            status: 'ok',
-            message: `exists: it lists ${count} entities (this Optimize has no collection endpoint, so the listing tells)`
-        };
     return {
         check,
-        status: 'warning',
-        message: `cannot be checked: this Optimize has no collection endpoint (before 8.6) and lists an unknown collection as empty; Optimize checks it at import, before it writes anything`
+        status: count > 0 ? 'ok' : 'warning',
+        message: count > 0
+            ? `exists: it lists ${count} entities (this Optimize has no collection endpoint, so the listing tells)`
+            : `cannot be checked: this Optimize has no collection endpoint (before 8.6) and lists an unknown collection as empty; Optimize checks it at import, before it writes anything`
     };
 }
 /** The target's index versions (learned from its entities or `optimize-version`) against the files'. */
@@ -52705,11 +52583,9 @@ async function runImport(settings, io) {
     catch (error) {
         const cleanup = await run.rollBack();
         const kept = target.created
-            ? [
-                `collection ${target.created}, which this run created, stays (collections are never deleted)`
-            ]
-            : [];
-        const message = `Import failed, the target keeps its previous versions: ${failureText(error)}${kept.length ? `; ${kept[0]}` : ''}`;
+            ? `; collection ${target.created}, which this run created, stays (collections are never deleted)`
+            : '';
+        const message = `Import failed, the target keeps its previous versions: ${failureText(error)}${kept}`;
         throw new command/* CommandFailedError */.j(message, {
             outputs,
             summary: summary('Optimize import failed', [message, ...cleanup])

@@ -40,6 +40,7 @@ export class CombinedReportError extends Error {
   override name = 'CombinedReportError'
 }
 
+/** Elasticsearch's missing scroll context, and Optimize's refusal of a combined report. */
 const SCROLL_MISSING = /no search context found|search_context_missing_exception/i
 const COMBINED = /combined reports cannot be exported/i
 
@@ -110,13 +111,13 @@ class PageReader {
         }
       })
     } catch (error) {
-      if (searchRequestId && isScrollExpired(error)) {
+      if (searchRequestId && hasBodyText(error, SCROLL_MISSING)) {
         throw new RestartableError(
           `the scroll expired (Optimize: "No search context found"), e.g. because more than 'pagination-timeout' (${paginationTimeout} s) passed between two pages`,
           {cause: error}
         )
       }
-      if (isCombinedRefusal(error)) {
+      if (hasBodyText(error, COMBINED)) {
         throw new CombinedReportError(
           `Report ${this.reportId} is a combined report: Optimize cannot export the data of combined reports. List its single reports in 'report-ids' instead.`,
           {cause: error}
@@ -151,15 +152,7 @@ function recordCount(page: DecodedPage): number {
   return page.value === undefined ? 0 : 1
 }
 
-/** 400 (≤ 8.6) or 500 (8.7+ wraps every failure) naming Elasticsearch's missing scroll context. */
-export function isScrollExpired(error: unknown): boolean {
-  return hasBodyText(error, SCROLL_MISSING)
-}
-
-function isCombinedRefusal(error: unknown): boolean {
-  return hasBodyText(error, COMBINED)
-}
-
+/** A 400 (≤ 8.6) or 500 (8.7+ wraps every failure) whose error body matches `pattern`. */
 function hasBodyText(error: unknown, pattern: RegExp): boolean {
   if (!(error instanceof OptimizeApiError)) return false
   if (error.status !== 400 && error.status !== 500) return false

@@ -16,7 +16,7 @@ import {z} from 'zod'
 import type {Entity} from '../optimize/schemas.js'
 import {parseJsonDocument, type JsonDocument} from './json-document.js'
 import type {EntityFile, TreeProblem} from './layout.js'
-import {compareStrings} from './normalize.js'
+import {compareStrings, compareTenants} from './normalize.js'
 
 export const COLLECTION_FILE = 'collection.json'
 export const COLLECTION_FORMAT_VERSION = 1
@@ -98,13 +98,6 @@ export function mergeSources(sources: readonly DataSource[]): DataSource[] {
         compareStrings(a.definitionType, b.definitionType) ||
         compareStrings(a.definitionKey, b.definitionKey)
     )
-}
-
-function compareTenants(a: string | null, b: string | null): number {
-  if (a === b) return 0
-  if (a === null) return -1
-  if (b === null) return 1
-  return compareStrings(a, b)
 }
 
 /** Optimize's scope entry id (CollectionScopeEntryDto.convertTypeAndKeyToScopeEntryId). */

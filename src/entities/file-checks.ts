@@ -8,6 +8,7 @@ import {
   EntityTypes,
   INDEX_VERSIONS,
   REPORT_ID_PATTERN,
+  TYPE_WORDS,
   hasDescriptions,
   isDashboard,
   type EntityType
@@ -19,13 +20,6 @@ import {referencedIds} from './promotion-compare.js'
 
 /** Optimize accepts null or 1–400 characters; "" is refused (§4.1 step 9a). */
 export const MAX_DESCRIPTION_LENGTH = 400
-
-const TYPE_WORDS: Record<EntityType, string> = {
-  single_process_report: 'process reports',
-  single_decision_report: 'decision reports',
-  combined_report: 'combined reports',
-  dashboard: 'dashboards'
-}
 
 /** Every problem of a tree read from disk, sorted by file and line. */
 export function checkTree(loaded: LoadedTree): TreeProblem[] {
@@ -202,28 +196,24 @@ function checkIndexVersions(files: EntityFile[], at: At): void {
     )
     const [majority] = ranked
     for (const [version, owners] of ranked) {
-      for (const file of owners) {
-        if (version === null) {
-          at(
-            file,
-            ['sourceIndexVersion'],
-            'sourceIndexVersion is missing; Optimize reads it as 0 and refuses the import'
-          )
-          continue
-        }
+      // One version's problems are those of each file that carries it.
+      const messages: string[] = []
+      if (version === null) {
+        messages.push(
+          'sourceIndexVersion is missing; Optimize reads it as 0 and refuses the import'
+        )
+      } else {
         if (!known.includes(version))
-          at(
-            file,
-            ['sourceIndexVersion'],
-            `sourceIndexVersion ${version} is not one Optimize uses for ${TYPE_WORDS[type]} (known: ${known.join(', ')})`
+          messages.push(
+            `sourceIndexVersion ${version} is not one Optimize uses for ${TYPE_WORDS[type]}s (known: ${known.join(', ')})`
           )
         if (majority && version !== majority[0] && majority[0] !== null)
-          at(
-            file,
-            ['sourceIndexVersion'],
-            `sourceIndexVersion ${version} differs from the other ${TYPE_WORDS[type]} (${majority[0]} in ${majority[1].length} files); export all files from one Optimize version`
+          messages.push(
+            `sourceIndexVersion ${version} differs from the other ${TYPE_WORDS[type]}s (${majority[0]} in ${majority[1].length} files); export all files from one Optimize version`
           )
       }
+      for (const file of owners)
+        for (const message of messages) at(file, ['sourceIndexVersion'], message)
     }
   }
 }

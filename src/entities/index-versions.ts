@@ -7,6 +7,7 @@
 import {
   EntityTypes,
   INDEX_VERSIONS,
+  TYPE_WORDS,
   type Entity,
   type EntityType,
   type IndexVersions,
@@ -20,13 +21,6 @@ export interface TargetIndexVersions {
   source: string
   /** A doubt worth a warning (e.g. 'optimize-version' contradicts the target). */
   warning?: string
-}
-
-const TYPE_WORDS: Record<EntityType, string> = {
-  single_process_report: 'process report',
-  single_decision_report: 'decision report',
-  combined_report: 'combined report',
-  dashboard: 'dashboard'
 }
 
 /**

@@ -103,7 +103,7 @@ function compareVersions(a: string, b: string): number {
 }
 
 /** `null` (Camunda 7's "not defined" tenant) first, then by code unit. */
-function compareTenants(a: string | null, b: string | null): number {
+export function compareTenants(a: string | null, b: string | null): number {
   if (a === b) return 0
   if (a === null) return -1
   if (b === null) return 1

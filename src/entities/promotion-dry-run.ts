@@ -210,6 +210,3 @@ export function refusedNameLines(
     )
     .sort(compareStrings)
 }
-
-/** Names longer than this are refused by Optimize's newest builds by default (`entity.nameMaxLength`). */
-export const DEFAULT_NAME_MAX_LENGTH = 255

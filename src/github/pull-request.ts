@@ -103,32 +103,27 @@ export async function upsertPullRequest(
   request: {branch: string; base: string; title: string; body: string; labels: string[]},
   existing?: PullRequest
 ): Promise<PullRequest & {created: boolean}> {
-  let pull: PullRequest
-  const created = !existing
-  if (existing) {
-    const response = await call('update the pull request', 'pull-requests: write', repository, () =>
-      octokit.rest.pulls.update({
-        ...repository,
-        pull_number: existing.number,
-        title: request.title,
-        body: request.body,
-        ...(existing.base === request.base ? {} : {base: request.base})
-      })
-    )
-    pull = {number: response.data.number, url: response.data.html_url, base: response.data.base.ref}
-  } else {
-    const response = await call('create the pull request', 'pull-requests: write', repository, () =>
-      octokit.rest.pulls.create({
-        ...repository,
-        head: request.branch,
-        base: request.base,
-        title: request.title,
-        body: request.body,
-        maintainer_can_modify: false
-      })
-    )
-    pull = {number: response.data.number, url: response.data.html_url, base: response.data.base.ref}
-  }
+  const {data} = existing
+    ? await call('update the pull request', 'pull-requests: write', repository, () =>
+        octokit.rest.pulls.update({
+          ...repository,
+          pull_number: existing.number,
+          title: request.title,
+          body: request.body,
+          ...(existing.base === request.base ? {} : {base: request.base})
+        })
+      )
+    : await call('create the pull request', 'pull-requests: write', repository, () =>
+        octokit.rest.pulls.create({
+          ...repository,
+          head: request.branch,
+          base: request.base,
+          title: request.title,
+          body: request.body,
+          maintainer_can_modify: false
+        })
+      )
+  const pull: PullRequest = {number: data.number, url: data.html_url, base: data.base.ref}
   if (request.labels.length) {
     await call('add labels to the pull request', 'pull-requests: write', repository, () =>
       octokit.rest.issues.addLabels({
@@ -138,7 +133,7 @@ export async function upsertPullRequest(
       })
     )
   }
-  return {...pull, created}
+  return {...pull, created: !existing}
 }
 
 /** Runs one API call; a failure becomes an error saying what to fix. */
@@ -163,53 +158,34 @@ export function explainApiError(
 ): Error {
   const status = statusOf(error)
   const detail = error instanceof Error ? error.message : String(error)
-  const where = `${repository.owner}/${repository.repo}`
   const headers = headersOf(error)
+  let why: string
   if (status === 403 && (headers['x-ratelimit-remaining'] === '0' || /rate limit/i.test(detail))) {
     const reset = Number(headers['x-ratelimit-reset'])
     const when = reset ? ` It resets at ${new Date(reset * 1000).toISOString()}.` : ''
-    return new Error(
-      `Could not ${action} in ${where}: the GitHub API rate limit is exhausted.${when}`,
-      {
-        cause: error
-      }
-    )
-  }
-  if (status === 403 && /not permitted to create or approve pull requests/i.test(detail)) {
-    return new Error(
-      `Could not ${action} in ${where}: GitHub Actions may not create pull requests in this repository. ` +
-        `Enable "Allow GitHub Actions to create and approve pull requests" under Settings → Actions → General ` +
-        `(and in the organization's settings), or pass a different token in 'github-token'.`,
-      {cause: error}
-    )
-  }
-  if (status === 401) {
-    return new Error(
-      `Could not ${action} in ${where}: the GitHub token was rejected (401 ${detail}).`,
-      {
-        cause: error
-      }
-    )
-  }
-  if (status === 403 || status === 404) {
+    why = `: the GitHub API rate limit is exhausted.${when}`
+  } else if (status === 403 && /not permitted to create or approve pull requests/i.test(detail)) {
+    why =
+      ': GitHub Actions may not create pull requests in this repository. ' +
+      `Enable "Allow GitHub Actions to create and approve pull requests" under Settings → Actions → General ` +
+      `(and in the organization's settings), or pass a different token in 'github-token'.`
+  } else if (status === 401) {
+    why = `: the GitHub token was rejected (401 ${detail}).`
+  } else if (status === 403 || status === 404) {
     const missing =
       status === 404
         ? `the repository was not found or the token cannot see it (check GITHUB_REPOSITORY and the API URL), or the token lacks '${permission}'`
         : `the token lacks the '${permission}' permission`
-    return new Error(
-      `Could not ${action} in ${where} (${status} ${detail}): ${missing}. ` +
-        `Give the job these permissions:\n\n${PERMISSIONS_BLOCK}`,
-      {cause: error}
-    )
-  }
-  if (status !== undefined && status >= 500) {
+    why = ` (${status} ${detail}): ${missing}. Give the job these permissions:\n\n${PERMISSIONS_BLOCK}`
+  } else if (status !== undefined && status >= 500) {
     // Octokit has already retried; a bare "Service Unavailable" leaves users guessing what to do.
-    return new Error(
-      `Could not ${action} in ${where}: GitHub answered ${status} (${detail}), also on retrying. GitHub may be having an incident (https://www.githubstatus.com): run the job again later.`,
-      {cause: error}
-    )
+    why = `: GitHub answered ${status} (${detail}), also on retrying. GitHub may be having an incident (https://www.githubstatus.com): run the job again later.`
+  } else {
+    why = `: ${detail}`
   }
-  return new Error(`Could not ${action} in ${where}: ${detail}`, {cause: error})
+  return new Error(`Could not ${action} in ${repository.owner}/${repository.repo}${why}`, {
+    cause: error
+  })
 }
 
 function statusOf(error: unknown): number | undefined {

@@ -6,6 +6,7 @@
 import diff from 'microdiff'
 import type {Report} from '../optimize/schemas.js'
 import {toCanonicalJson} from '../entities/canonical-json.js'
+import {deepEqual} from '../entities/json-equal.js'
 import {compareStrings} from '../entities/normalize.js'
 
 export interface ValueChange {
@@ -197,7 +198,8 @@ function formatPath(path: readonly (string | number)[]): string {
     .join('')
 }
 
-function changedKeys(before: Data, after: Data, handled: ReadonlySet<string>): string[] {
+/** Keys of either that `handled` leaves out and whose values differ, sorted. */
+export function changedKeys(before: Data, after: Data, handled: ReadonlySet<string>): string[] {
   return [...new Set([...Object.keys(before), ...Object.keys(after)])]
     .filter(key => !handled.has(key) && !same(before[key], after[key]))
     .sort(compareStrings)
@@ -268,8 +270,9 @@ function asObject(value: unknown): Data {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Data) : {}
 }
 
-function same(a: unknown, b: unknown): boolean {
-  return toCanonicalJson(a ?? null) === toCanonicalJson(b ?? null)
+/** Equal as JSON, an absent value as null. */
+export function same(a: unknown, b: unknown): boolean {
+  return deepEqual(a ?? null, b ?? null)
 }
 
 function compareJson(a: unknown, b: unknown): number {

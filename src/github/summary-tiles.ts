@@ -101,8 +101,8 @@ function compare(
   const current = (newTile ?? oldTile) as Tile
   const base = {
     tile: refOf(current, reportName),
-    position: point(current),
-    dimensions: size(current)
+    position: {...current.position},
+    dimensions: {...current.dimensions}
   }
   if (!oldTile) return {...base, kind: 'added'}
   if (!newTile) return {...base, kind: 'removed'}
@@ -118,7 +118,7 @@ function compare(
   return {
     ...base,
     kind: 'changed',
-    previous: {position: point(oldTile), dimensions: size(oldTile)},
+    previous: {position: {...oldTile.position}, dimensions: {...oldTile.dimensions}},
     moved,
     resized,
     reconfigured
@@ -152,12 +152,4 @@ function refOf(tile: Tile, reportName: (id: string) => string): TileRef {
   if (kind === 'text') return {type: 'text', label: ''}
   if (kind === 'external_url') return {type: 'external_url', label: urlHost(externalUrl(tile))}
   return {type: 'report', label: reportName(tile.id), reportId: tile.id}
-}
-
-function point(tile: Tile): Point {
-  return {x: tile.position.x, y: tile.position.y}
-}
-
-function size(tile: Tile): Size {
-  return {width: tile.dimensions.width, height: tile.dimensions.height}
 }

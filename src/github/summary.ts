@@ -12,14 +12,13 @@
  * same two trees always give the same summary, byte for byte.
  */
 import type {Dashboard, Report} from '../optimize/schemas.js'
-import {REPORT_ID_PATTERN, tileReportIds} from '../optimize/schemas.js'
+import {REPORT_ID_PATTERN, tileReportIds, TYPE_WORDS} from '../optimize/schemas.js'
 import {toCanonicalJson} from '../entities/canonical-json.js'
 import {matchEntities} from '../entities/identity.js'
 import {deepEqual} from '../entities/json-equal.js'
 import type {EntityTree} from '../entities/layout.js'
-import {compareStrings} from '../entities/normalize.js'
 import type {EntityIndex} from '../entities/promotion-compare.js'
-import {diffReport} from './summary-reports.js'
+import {changedKeys, diffReport, same} from './summary-reports.js'
 import {diffTiles} from './summary-tiles.js'
 
 import {
@@ -32,15 +31,7 @@ import {
 
 export * from './summary-model.js'
 export {escapeMarkdown} from '../entities/markdown.js'
-export type {ReportDiff, ValueChange, ListChanges} from './summary-reports.js'
-export type {TileChange, TileRef, Point, Size} from './summary-tiles.js'
-export {
-  DEFAULT_MAX_LENGTH,
-  MAX_PICTURES,
-  renderSummaryMarkdown,
-  type DashboardLinks,
-  type RenderOptions
-} from './summary-markdown.js'
+export {MAX_PICTURES, renderSummaryMarkdown, type DashboardLinks} from './summary-markdown.js'
 
 /** The changes from `before` (what git holds) to `after` (this export). */
 export function summarizeChanges(before: EntityTree, after: EntityTree): ChangeSummary {
@@ -123,6 +114,9 @@ function withReportIds(report: Report, id: string, toNew: (id: string) => string
   return {...report, id, data: {...report.data, reports}}
 }
 
+/** Dashboard fields diffDashboard describes itself; any other that changed is named in `other`. */
+const HANDLED_DASHBOARD_KEYS = new Set(['id', 'name', 'description', 'tiles', 'availableFilters'])
+
 /** `before` carries `after`'s ids already; `recreated`: the two had different ids. */
 function diffDashboard(
   before: Dashboard | undefined,
@@ -144,7 +138,7 @@ function diffDashboard(
   if (recreated) change.recreated = true
   else if (deepEqual(before, after)) return undefined
   if (before.name !== after.name) change.previousName = before.name
-  if (!sameJson(before.description, after.description)) change.description = true
+  if (!same(before.description, after.description)) change.description = true
   change.tiles = diffTiles(before.tiles, after.tiles, reportName)
   const oldFilters = before.availableFilters.map(f => toCanonicalJson(f))
   const newFilters = after.availableFilters.map(f => toCanonicalJson(f))
@@ -154,21 +148,12 @@ function diffDashboard(
       .filter((_, i) => !newFilters.includes(oldFilters[i]))
       .map(typeOf)
   }
-  const handled = new Set(['id', 'name', 'description', 'tiles', 'availableFilters'])
-  const keys = new Set([...Object.keys(before), ...Object.keys(after)])
-  change.other = [...keys]
-    .filter(key => !handled.has(key))
-    .filter(key => !sameJson(field(before, key), field(after, key)))
-    .sort(compareStrings)
+  change.other = changedKeys(before, after, HANDLED_DASHBOARD_KEYS)
   return change
 }
 
 function describeReport(report: Report): string {
-  const kind = {
-    single_process_report: 'process report',
-    single_decision_report: 'decision report',
-    combined_report: 'combined report'
-  }[report.exportEntityType]
+  const kind = TYPE_WORDS[report.exportEntityType]
   const visualization = report.data.visualization
   return visualization ? `${kind}, ${visualization}` : kind
 }
@@ -184,14 +169,6 @@ function dashboardsByReport(dashboards: readonly Dashboard[]): Map<string, Named
     }
   }
   return homes
-}
-
-function sameJson(a: unknown, b: unknown): boolean {
-  return deepEqual(a ?? null, b ?? null)
-}
-
-function field(entity: object, key: string): unknown {
-  return (entity as Record<string, unknown>)[key]
 }
 
 function typeOf(filter: {type: string}): string {

@@ -84,15 +84,13 @@ class ClientCredentialsProvider implements TokenProvider {
     if (response.status !== 200 || typeof body?.access_token !== 'string') {
       // A token endpoint or a proxy may echo the client secret or a token in its error.
       const answer = safeJson(this.io.redact(response.text))
-      const reason = [answer?.error, answer?.error_description]
-        .filter((v): v is string => typeof v === 'string')
-        .map(v => this.io.redact(v))
-        .join(': ')
+      const said = [answer?.error, answer?.error_description].filter(v => typeof v === 'string')
+      const reason = said.map(v => this.io.redact(v)).join(': ')
       throw new OptimizeApiError({
         ...label,
         kind: 'auth',
         status: response.status,
-        message: `the token endpoint ${oauthUrl.host} answered ${response.status}${reason ? ` (${reason})` : ''}. Check 'client-id', 'client-secret', 'oauth-url', 'audience' and 'scope'${scopeHint(answer)}.`
+        message: `the token endpoint ${oauthUrl.host} answered ${response.status}${reason ? ` (${reason})` : ''}. Check 'client-id', 'client-secret', 'oauth-url', 'audience' and 'scope'${scopeHint(said)}.`
       })
     }
     const token = body.access_token
@@ -109,11 +107,8 @@ class ClientCredentialsProvider implements TokenProvider {
 }
 
 /** Entra ID refuses client credentials without a scope (AADSTS90014): say which input that is. */
-function scopeHint(answer: Record<string, unknown> | undefined): string {
-  const text = [answer?.error, answer?.error_description]
-    .filter((v): v is string => typeof v === 'string')
-    .join(' ')
-  return /AADSTS90014|\bscope\b/i.test(text)
+function scopeHint(said: readonly string[]): string {
+  return /AADSTS90014|\bscope\b/i.test(said.join(' '))
     ? " (Microsoft Entra ID needs input 'scope', e.g. api://<Optimize application ID>/.default)"
     : ''
 }

@@ -17,7 +17,7 @@
  * carries `dryRun=true`, which Optimize ignores, so its access log tells them
  * apart.
  */
-import {createHash} from 'node:crypto'
+import {probeId} from '../entities/promotion-dry-run.js'
 import type {OptimizeClient} from './client.js'
 import {isImportBodyUnread, OptimizeApiError} from './errors.js'
 import {isDashboard, type Entity} from './schemas.js'
@@ -82,12 +82,8 @@ function onlyOurIndex(error: OptimizeApiError): boolean {
 
 /** An empty dashboard with an id of its own (a lower-case UUID made from the payload). */
 function sentinel(entities: readonly Entity[], legacy: boolean): Record<string, unknown> {
-  const hex = createHash('sha256')
-    .update(entities.map(e => e.id).join('\n'))
-    .digest('hex')
-  const id = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`
   return {
-    id,
+    id: probeId(entities.map(e => e.id).join('\n')),
     exportEntityType: 'dashboard',
     name: 'optimize-as-code dry run (refused by design)',
     sourceIndexVersion: DRY_RUN_INDEX,

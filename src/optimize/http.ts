@@ -7,7 +7,7 @@
 import {pipeline, type Readable} from 'node:stream'
 import {createBrotliDecompress, createGunzip, createInflate} from 'node:zlib'
 import {request, type Dispatcher} from 'undici'
-import {OptimizeApiError} from './errors.js'
+import {OptimizeApiError, type FailureKind} from './errors.js'
 
 /** An answer: its status, its headers, and its body's bytes as they arrive, decompressed. */
 export interface Reply {
@@ -145,32 +145,22 @@ export function networkError(label: Label, cause: unknown, timeoutMs: number): O
     errors?: {message?: string}[]
     cause?: {code?: string; message?: string}
   }
-  if (error?.name === 'TimeoutError' || error?.name === 'AbortError') {
-    return new OptimizeApiError({
-      ...label,
-      kind: 'timeout',
-      message: `no answer within ${timeoutMs / 1000} s (input 'timeout')`,
-      cause
-    })
-  }
   const code = error?.cause?.code ?? error?.code
-  if (code && TLS_CODES.has(code)) {
-    return new OptimizeApiError({
-      ...label,
-      kind: 'auth',
-      message: `TLS certificate not trusted (${code}). For a self-signed or corporate CA, set NODE_EXTRA_CA_CERTS to the CA's PEM file in the step's env.`,
-      cause
-    })
+  let kind: FailureKind = 'network'
+  let message: string
+  if (error?.name === 'TimeoutError' || error?.name === 'AbortError') {
+    kind = 'timeout'
+    message = `no answer within ${timeoutMs / 1000} s (input 'timeout')`
+  } else if (code && TLS_CODES.has(code)) {
+    kind = 'auth'
+    message = `TLS certificate not trusted (${code}). For a self-signed or corporate CA, set NODE_EXTRA_CA_CERTS to the CA's PEM file in the step's env.`
+  } else {
+    // An AggregateError (every address refused) has no message of its own.
+    const reason =
+      error?.cause?.message || error?.message || error?.errors?.[0]?.message || String(cause)
+    message = `network error: ${reason}${code ? ` (${code})` : ''}`
   }
-  // An AggregateError (every address refused) has no message of its own.
-  const reason =
-    error?.cause?.message || error?.message || error?.errors?.[0]?.message || String(cause)
-  return new OptimizeApiError({
-    ...label,
-    kind: 'network',
-    message: `network error: ${reason}${code ? ` (${code})` : ''}`,
-    cause
-  })
+  return new OptimizeApiError({...label, kind, message, cause})
 }
 
 /** `Retry-After` as milliseconds: delay-seconds or an HTTP date. */
@@ -179,8 +169,4 @@ export function retryAfter(header: string | undefined): number | undefined {
   if (/^\d+$/.test(header.trim())) return Number(header) * 1000
   const date = Date.parse(header)
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now())
-}
-
-export async function sleep(ms: number): Promise<void> {
-  return new Promise(resolve => setTimeout(resolve, ms))
 }

@@ -15,6 +15,14 @@ export const EntityTypes = [
 export type EntityType = (typeof EntityTypes)[number]
 export type ReportType = Exclude<EntityType, 'dashboard'>
 
+/** Each entity type in words, for messages. */
+export const TYPE_WORDS: Record<EntityType, string> = {
+  single_process_report: 'process report',
+  single_decision_report: 'decision report',
+  combined_report: 'combined report',
+  dashboard: 'dashboard'
+}
+
 export const TileTypes = ['optimize_report', 'external_url', 'text'] as const
 
 /** Optimize only treats lower-case UUID tile ids as report references (§3.3). */
@@ -135,10 +143,6 @@ export type Entity = z.infer<typeof EntitySchema>
 
 export function isDashboard(entity: Entity): entity is Dashboard {
   return entity.exportEntityType === 'dashboard'
-}
-
-export function isReport(entity: Entity): entity is Report {
-  return entity.exportEntityType !== 'dashboard'
 }
 
 /** The report ids a dashboard's tiles reference (only UUID ids count, §3.3). */

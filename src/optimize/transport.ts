@@ -14,6 +14,7 @@
  * - Proxies: HTTPS_PROXY/NO_PROXY as @actions/http-client applies them for
  *   every other action (loopback is never proxied).
  */
+import {setTimeout as sleep} from 'node:timers/promises'
 import {HttpClient} from '@actions/http-client'
 import pLimit, {type LimitFunction} from 'p-limit'
 import pRetry from 'p-retry'
@@ -29,7 +30,6 @@ import {
   readChunks,
   readText,
   sendRequest,
-  sleep,
   withTimeout,
   type Reply
 } from './http.js'

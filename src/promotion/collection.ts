@@ -87,16 +87,13 @@ export function unresolvedCheck(
   target: Extract<CollectionTarget, {kind: 'unresolved'}>,
   wanted: readonly DataSource[]
 ): Prerequisite {
-  if (target.ids.length > 0)
-    return {
-      check: 'collection',
-      status: 'failed',
-      message: `${target.ids.length} collections are named '${target.name}' (${target.ids.join(', ')}): rename all but one in Optimize, or set 'collection-id'`
-    }
   return {
     check: 'collection',
     status: 'failed',
-    message: `'collection-name' needs Optimize's collection endpoints, which this Optimize does not have (GET /api/public/collection answered 404; they exist from 8.6): create collection '${target.name}' in Optimize with these data sources, then set 'collection-id' instead: ${listed(wanted)}`
+    message:
+      target.ids.length > 0
+        ? `${target.ids.length} collections are named '${target.name}' (${target.ids.join(', ')}): rename all but one in Optimize, or set 'collection-id'`
+        : `'collection-name' needs Optimize's collection endpoints, which this Optimize does not have (GET /api/public/collection answered 404; they exist from 8.6): create collection '${target.name}' in Optimize with these data sources, then set 'collection-id' instead: ${listed(wanted)}`
   }
 }
 
@@ -132,23 +129,12 @@ export async function planCollection(
     }
   }
   const current = content.collection ? dataSourcesOf(content.collection) : undefined
-  if (content.collection && !current)
-    return {
-      prerequisite: {
-        check: 'data sources',
-        status: 'failed',
-        message: `Optimize's answer for collection ${target.id} has no data sources (data.scope), so 'manage-collection' cannot tell what to add`
-      }
-    }
   if (!current) {
-    if ((await client.listCollections()) !== undefined) return {}
-    return {
-      prerequisite: {
-        check: 'data sources',
-        status: 'failed',
-        message: `'manage-collection' needs Optimize's collection endpoints, which this Optimize does not have (they exist from 8.6): make sure collection ${target.id} has these data sources in Optimize's UI (the collection's Data Sources tab), then run without 'manage-collection': ${listed(wanted)}`
-      }
-    }
+    if (!content.collection && (await client.listCollections()) !== undefined) return {}
+    const message = content.collection
+      ? `Optimize's answer for collection ${target.id} has no data sources (data.scope), so 'manage-collection' cannot tell what to add`
+      : `'manage-collection' needs Optimize's collection endpoints, which this Optimize does not have (they exist from 8.6): make sure collection ${target.id} has these data sources in Optimize's UI (the collection's Data Sources tab), then run without 'manage-collection': ${listed(wanted)}`
+    return {prerequisite: {check: 'data sources', status: 'failed', message}}
   }
   const add = missingSources(wanted, current)
   return {

@@ -152,38 +152,29 @@ async function variableCheck(
   const count =
     dashboards.length === 1 ? '1 dashboard takes' : `${dashboards.length} dashboards take`
   const twoSteps = `Import brings their reports in first, then each dashboard with reports under the ids of those copies, then deletes the copies. Whether the target's data has the variables (for the definitions of the dashboard's reports) shows only once the reports are in: import asks with a dry run before it writes any dashboard, and refuses naming the dashboard and the variable`
-  let answer: DryRunAnswer
+  let status: Prerequisite['status'] = 'warning'
+  let reason: string
   try {
-    answer = await dryRun([variableCheckProbe(dashboards[0])])
+    const answer = await dryRun([variableCheckProbe(dashboards[0])])
+    if (answer.kind === 'passed')
+      return {
+        checks: false,
+        prerequisite: {
+          check,
+          status: 'ok',
+          message: `the target does not check variable filters against the reports it already has: ${names} are imported as any dashboard`
+        }
+      }
+    const text = describeErrorBody(answer.error.body) || answer.error.message
+    if (answer.kind === 'refused' && isUnknownVariableRefusal(text)) {
+      status = 'ok'
+      reason = `the target checks variable filters against the reports it already has (camunda/camunda#55766, camunda/issues#816)`
+    } else {
+      reason = `could not tell whether the target checks variable filters (it answered: ${text})`
+    }
   } catch (error) {
-    return {
-      checks: true,
-      prerequisite: {
-        check,
-        status: 'warning',
-        message: `could not ask whether the target checks variable filters (${failureText(error)}), so ${count} two steps: ${names}. ${twoSteps}`
-      }
-    }
+    reason = `could not ask whether the target checks variable filters (${failureText(error)})`
   }
-  if (answer.kind === 'passed')
-    return {
-      checks: false,
-      prerequisite: {
-        check,
-        status: 'ok',
-        message: `the target does not check variable filters against the reports it already has: ${names} are imported as any dashboard`
-      }
-    }
-  const text = describeErrorBody(answer.error.body) || answer.error.message
-  const known = answer.kind === 'refused' && isUnknownVariableRefusal(text)
-  return {
-    checks: true,
-    prerequisite: {
-      check,
-      status: known ? 'ok' : 'warning',
-      message: known
-        ? `the target checks variable filters against the reports it already has (camunda/camunda#55766, camunda/issues#816), so ${count} two steps: ${names}. ${twoSteps}`
-        : `could not tell whether the target checks variable filters (it answered: ${text}), so ${count} two steps: ${names}. ${twoSteps}`
-    }
-  }
+  const message = `${reason}, so ${count} two steps: ${names}. ${twoSteps}`
+  return {checks: true, prerequisite: {check, status, message}}
 }

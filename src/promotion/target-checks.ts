@@ -15,7 +15,7 @@ import type {Prerequisite} from '../entities/plan-document.js'
 import type {OptimizeClient} from '../optimize/client.js'
 import {describeErrorBody, OptimizeApiError} from '../optimize/errors.js'
 import {LIST_FETCH_LIMIT, truncatedListings, type TargetContent} from '../optimize/entities.js'
-import type {Collection, Entity, Report} from '../optimize/schemas.js'
+import type {Entity, Report} from '../optimize/schemas.js'
 import type {Settings} from '../settings.js'
 import {workspaceFile} from '../validate.js'
 
@@ -28,17 +28,13 @@ export function listingCheck(content: TargetContent, prune: boolean): Prerequisi
   const cut = truncatedListings(content.dashboardIds, content.reportIds)
   if (cut.length === 0) return undefined
   const what = `the target lists exactly ${LIST_FETCH_LIMIT} ${cut.join(' and ')}, where Optimize stops a listing (LIST_FETCH_LIMIT): the collection may hold more, which this plan cannot see`
-  return prune
-    ? {
-        check: 'listing',
-        status: 'failed',
-        message: `${what}; prune cannot rely on it. Split the collection, or run without prune`
-      }
-    : {
-        check: 'listing',
-        status: 'warning',
-        message: `${what}: a dashboard beyond it would be imported again instead of found unchanged`
-      }
+  return {
+    check: 'listing',
+    status: prune ? 'failed' : 'warning',
+    message: prune
+      ? `${what}; prune cannot rely on it. Split the collection, or run without prune`
+      : `${what}: a dashboard beyond it would be imported again instead of found unchanged`
+  }
 }
 
 export function connectionFailure(error: unknown, baseUrl: string): Prerequisite {
@@ -71,24 +67,20 @@ export async function collectionCheck(
       message: `'${target.collection.name ?? collectionId}' (${collectionId}) exists`
     }
   // 404: an unknown collection, or an Optimize before 8.6 without the endpoint.
-  const collections: Collection[] | undefined = await client.listCollections()
-  if (collections !== undefined)
+  if ((await client.listCollections()) !== undefined)
     return {
       check,
       status: 'failed',
       message: `collection '${collectionId}' does not exist in the target`
     }
   const count = target.dashboardIds.length + target.reportIds.length
-  if (count > 0)
-    return {
-      check,
-      status: 'ok',
-      message: `exists: it lists ${count} entities (this Optimize has no collection endpoint, so the listing tells)`
-    }
   return {
     check,
-    status: 'warning',
-    message: `cannot be checked: this Optimize has no collection endpoint (before 8.6) and lists an unknown collection as empty; Optimize checks it at import, before it writes anything`
+    status: count > 0 ? 'ok' : 'warning',
+    message:
+      count > 0
+        ? `exists: it lists ${count} entities (this Optimize has no collection endpoint, so the listing tells)`
+        : `cannot be checked: this Optimize has no collection endpoint (before 8.6) and lists an unknown collection as empty; Optimize checks it at import, before it writes anything`
   }
 }
 

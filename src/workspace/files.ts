@@ -112,17 +112,11 @@ export class Folder {
    * anything but a regular file, and a file over `maxBytes` (FileTooLargeError).
    */
   read(file: string, maxBytes = Infinity): string | undefined {
-    const target = this.resolve(file)
-    this.#checkParents(target, 'read')
-    if (!NOFOLLOW && lstatSync(target, {throwIfNoEntry: false})?.isSymbolicLink())
-      throw this.#linkError('read', file)
     let fd: number
     try {
-      fd = openSync(target, READ)
+      fd = this.#open(file, 'read', READ)
     } catch (error) {
-      const {code} = error as NodeJS.ErrnoException
-      if (code === 'ENOENT') return undefined
-      if (code === 'ELOOP' || code === 'EMLINK') throw this.#linkError('read', file)
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
       throw error
     }
     try {
@@ -138,12 +132,12 @@ export class Folder {
 
   /** Writes a new file; fails when anything, a link included, is there already. */
   create(file: string, content: string): void {
-    this.#write(file, content, CREATE)
-  }
-
-  /** Writes `file`, replacing a regular file that is there; refuses a link. */
-  write(file: string, content: string): void {
-    this.#write(file, content, REPLACE)
+    const fd = this.#open(file, 'write', CREATE)
+    try {
+      writeFileSync(fd, content, 'utf8')
+    } finally {
+      closeSync(fd)
+    }
   }
 
   /** Makes the root folder if it does not exist; the caller trusts the folders above it. */
@@ -164,23 +158,18 @@ export class Folder {
     if (made !== undefined) created?.push(made)
   }
 
-  #write(file: string, content: string, flag: number): void {
-    const target = this.resolve(file, 'write')
-    this.#checkParents(target, 'write')
+  /** Opens `file` with `flags` after checking its folders; a link in its place is refused. */
+  #open(file: string, access: Access, flags: number): number {
+    const target = this.resolve(file, access)
+    this.#checkParents(target, access)
     if (!NOFOLLOW && lstatSync(target, {throwIfNoEntry: false})?.isSymbolicLink())
-      throw this.#linkError('write', file)
-    let fd: number
+      throw this.#linkError(access, file)
     try {
-      fd = openSync(target, flag, 0o666)
+      return openSync(target, flags, 0o666)
     } catch (error) {
       const {code} = error as NodeJS.ErrnoException
-      if (code === 'ELOOP' || code === 'EMLINK') throw this.#linkError('write', file)
+      if (code === 'ELOOP' || code === 'EMLINK') throw this.#linkError(access, file)
       throw error
-    }
-    try {
-      writeFileSync(fd, content, 'utf8')
-    } finally {
-      closeSync(fd)
     }
   }
 
@@ -222,16 +211,9 @@ export function checkNoLinksBetween(base: string, target: string, access: Access
   folder.checkFolders(path.join(folder.resolve(target, access), 'x'), access)
 }
 
-/** Reads a file inside `root` without following links (for plan files and `approved-plan`). */
+/** Reads a file inside `root` without following links (the environments file, a picture of the folder). */
 export function readFileInside(root: string, file: string, maxBytes?: number): string | undefined {
   return new Folder(root).read(file, maxBytes)
-}
-
-/** Writes a file inside `root` without following links, making its folders. */
-export function writeFileInside(root: string, file: string, content: string): void {
-  const folder = new Folder(root)
-  folder.makeFolders(path.dirname(folder.resolve(file, 'write')))
-  folder.write(file, content)
 }
 
 /**

@@ -20,8 +20,6 @@ import type {NormalizedEntity} from '../entities/normalize.js'
 import {DashboardSchema, ReportSchema, type Dashboard, type Report} from '../optimize/schemas.js'
 import {FileTooLargeError, Folder, WorkspaceError} from './files.js'
 
-/** Larger entity files are refused, by export, validate and import alike: real ones are well under 1 MB. */
-
 /** The manifest; undefined when there is none. Throws a WorkspaceError naming what is wrong with it. */
 export function readManifest(root: string | Folder): Manifest | undefined {
   const folder = typeof root === 'string' ? new Folder(root) : root
@@ -181,17 +179,12 @@ function addEntry(loaded: LoadedTree, {file, text, sidecar}: TreeEntry, known?: 
   texts.set(file, text)
   if (sidecar !== undefined) texts.set(file.replace(/\.json$/, '.dmn'), sidecar)
   const reused = known?.(file, text, sidecar)
-  if (reused) {
-    const {entity, decisionXml} = reused
-    if (entity.exportEntityType === 'dashboard') tree.dashboards.push({entity})
-    else tree.reports.push({entity, decisionXml})
-    return
-  }
-  const parsed = parseEntityFile(file, text, loaded.problems, sidecar)
-  if (!parsed) return
-  loaded.files.push(parsed)
-  if (parsed.entity.exportEntityType === 'dashboard') tree.dashboards.push({entity: parsed.entity})
-  else tree.reports.push({entity: parsed.entity, decisionXml: parsed.decisionXml})
+  const parsed = reused ? undefined : parseEntityFile(file, text, loaded.problems, sidecar)
+  if (parsed) loaded.files.push(parsed)
+  const {entity, decisionXml} = reused ?? parsed ?? {}
+  if (!entity) return
+  if (entity.exportEntityType === 'dashboard') tree.dashboards.push({entity})
+  else tree.reports.push({entity, decisionXml})
 }
 
 /** Milliseconds of synchronous reading between two turns of the event loop. */
