@@ -46013,6 +46013,7 @@ var main = __nccwpck_require__(9547);
  */
 const MAX_ENTITY_FILE_BYTES = 10 * 1024 * 1024;
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const QUOTE = 34;
 const BACKSLASH = 92;
 function parseJsonDocument(text) {
     // Most files are fine: JSON.parse plus a one-pass key check is far cheaper than
@@ -46030,7 +46031,7 @@ function parseFast(text) {
     catch {
         return undefined;
     }
-    if (hasSuspiciousKeys(text, value))
+    if (hasSuspiciousKeys(text))
         return undefined;
     let slow;
     return { value, problems: [], locate: path => (slow ??= parseWithPositions(text)).locate(path) };
@@ -46117,69 +46118,51 @@ function positionOf(lineStarts, offset) {
 function json_document_describe(code) {
     return code.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
 }
-/**
- * True when some object of `value`, what JSON.parse made of `text`, lost a
- * key of `text` to a later one of the same name, or has a forbidden key.
- * JSON.parse keeps every key of the text as an own property except those a
- * later duplicate replaces (and the keys inside the value it dropped), so
- * `value` has fewer keys than `text` exactly when `text` repeats one.
- * Counting is cheap: a key is a string followed by a colon, and strings are
- * found with indexOf, never char by char. `text` must be valid JSON.
- */
-function hasSuspiciousKeys(text, value) {
-    const keys = keysOf(value);
-    return keys < 0 || keys !== keysInText(text);
-}
-/** The keys of every object in `value`, or -1 when one is forbidden (a stack, not recursion: any depth). */
-function keysOf(value) {
-    let count = 0;
-    const stack = [value];
-    while (stack.length) {
-        const item = stack.pop();
-        if (Array.isArray(item)) {
-            for (const element of item)
-                if (typeof element === 'object' && element)
-                    stack.push(element);
-        }
-        else if (typeof item === 'object' && item) {
-            for (const key of Object.keys(item)) {
-                if (FORBIDDEN_KEYS.has(key))
-                    return -1;
-                count++;
-                const field = item[key];
-                if (typeof field === 'object' && field)
-                    stack.push(field);
+/** True when some object of `text` repeats a key or has a forbidden one. `text` must be valid JSON. */
+function hasSuspiciousKeys(text) {
+    // One entry per open container: the keys seen so far (objects) or null (arrays).
+    const stack = [];
+    for (let i = 0; i < text.length; i++) {
+        const code = text.charCodeAt(i);
+        if (code === QUOTE) {
+            const start = i;
+            let escaped = false;
+            for (i++; i < text.length; i++) {
+                const c = text.charCodeAt(i);
+                if (c === BACKSLASH) {
+                    escaped = true;
+                    i++;
+                }
+                else if (c === QUOTE)
+                    break;
             }
+            const keys = stack[stack.length - 1];
+            if (!keys || !isFollowedByColon(text, i + 1))
+                continue;
+            const raw = text.slice(start, i + 1);
+            const key = escaped ? JSON.parse(raw) : raw.slice(1, -1);
+            if (keys.has(key) || FORBIDDEN_KEYS.has(key))
+                return true;
+            keys.add(key);
         }
+        else if (code === 123 /* { */)
+            stack.push(new Set());
+        else if (code === 91 /* [ */)
+            stack.push(null);
+        else if (code === 125 /* } */ || code === 93 /* ] */)
+            stack.pop();
     }
-    return count;
+    return false;
 }
-/** The keys in a JSON text: its strings followed by a colon. */
-function keysInText(text) {
-    let keys = 0;
-    let start = text.indexOf('"');
-    while (start >= 0) {
-        let end = text.indexOf('"', start + 1);
-        // A quote after an odd number of backslashes is inside the string.
-        while (end > 0 && text.charCodeAt(end - 1) === BACKSLASH) {
-            let backslashes = 1;
-            while (text.charCodeAt(end - 1 - backslashes) === BACKSLASH)
-                backslashes++;
-            if (backslashes % 2 === 0)
-                break;
-            end = text.indexOf('"', end + 1);
-        }
-        if (end < 0)
-            break;
-        let next = end + 1;
-        let code = text.charCodeAt(next);
-        while (code === 32 || code === 9 || code === 10 || code === 13)
-            code = text.charCodeAt(++next);
-        if (code === 58 /* : */)
-            keys++;
-        start = text.indexOf('"', next);
+function isFollowedByColon(text, from) {
+    for (let i = from; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c === 58 /* : */)
+            return true;
+        if (c !== 32 && c !== 9 && c !== 10 && c !== 13)
+            return false;
     }
-    return keys;
+    return false;
 }
 
 // EXTERNAL MODULE: ./node_modules/safe-stable-stringify/index.js
@@ -50287,7 +50270,7 @@ const MARK_JSON = '\\u0000oac-xml:';
 /** The only way JSON text can hold a NUL character. */
 const NUL_ESCAPE = '\\u0000';
 const XML_KEY = [0x78, 0x6d, 0x6c]; // x m l
-const QUOTE = 0x22;
+const export_decoder_QUOTE = 0x22;
 const export_decoder_BACKSLASH = 0x5c;
 const COLON = 0x3a;
 const COMMA = 0x2c;
@@ -50379,7 +50362,7 @@ class ExportDecoder {
                         else if (b === export_decoder_BACKSLASH) {
                             escaped = true;
                         }
-                        else if (b === QUOTE) {
+                        else if (b === export_decoder_QUOTE) {
                             xmlKey = keyMatch === 3 ? 1 : 0;
                             inString = false;
                         }
@@ -50387,7 +50370,7 @@ class ExportDecoder {
                             keyMatch = XML_KEY[keyMatch] === b ? keyMatch + 1 : -1;
                         }
                     }
-                    else if (b === QUOTE) {
+                    else if (b === export_decoder_QUOTE) {
                         if (xmlKey === 2) {
                             next = XML;
                             break;
@@ -50544,13 +50527,13 @@ class ExportDecoder {
     /** The offset of the first unescaped quote from `start` on, or -1 when there is none in `bytes`. */
     #closingQuote(bytes, start, from) {
         // XML has a quote every few bytes, each escaped: this loop runs millions of times a batch.
-        let quote = bytes.indexOf(QUOTE, start);
+        let quote = bytes.indexOf(export_decoder_QUOTE, start);
         while (quote >= 0) {
             if ((quote > from && bytes[quote - 1] !== export_decoder_BACKSLASH) ||
                 countBackslashes(bytes, quote, from, this.#trailingBackslashes) % 2 === 0) {
                 return quote;
             }
-            quote = bytes.indexOf(QUOTE, quote + 1);
+            quote = bytes.indexOf(export_decoder_QUOTE, quote + 1);
         }
         this.#trailingBackslashes = countBackslashes(bytes, bytes.length, from, this.#trailingBackslashes);
         return -1;
