@@ -34568,9 +34568,10 @@ function toCanonicalJson(value) {
  * something reads it whole. An export keeps the texts of thousands of files
  * until it writes them: kept as trees, their millions of pieces are copied by
  * every garbage collection of the young generation (serializing the 2,270
- * entities of the benchmark's export took 0.5–0.8 s that way, 0.1–0.25 s
- * flat). Measuring the UTF-8 length makes V8 flatten the string at once,
- * while its pieces are still young and die cheaply.
+ * entities of the benchmark's export and then reading the texts took
+ * 190–200 ms that way, 71–77 ms flat, on a quiet machine; several times more
+ * under load). Measuring the UTF-8 length makes V8 flatten the string at
+ * once, while its pieces are still young and die cheaply.
  */
 function flat(text) {
     Buffer.byteLength(text, 'utf8');
