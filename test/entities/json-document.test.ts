@@ -51,6 +51,23 @@ describe('parseJsonDocument', () => {
     expect(problems('{"a": ":1", "a": 2}')).toEqual(['1:13 duplicate key "a"'])
   })
 
+  it('finds a repeated key wherever it is and whatever the values around it hold', () => {
+    const problems = (text: string): string[] =>
+      parseJsonDocument(text).problems.map(p => `${p.line}:${p.column} ${p.message}`)
+    // The first value, dropped by JSON.parse, holds keys of its own.
+    expect(problems('{"a": {"b": 1, "c": 2}, "a": 3}')).toEqual(['1:25 duplicate key "a"'])
+    expect(problems('[{"k": 1}, {"k": 1, "k": 2}]')).toEqual(['1:21 duplicate key "k"'])
+    // An integer-like key, which JSON.parse moves to the front of its object.
+    expect(problems('{"b": {"x": 1}, "2": {"x": 1, "x": 2}}')).toEqual(['1:31 duplicate key "x"'])
+    // Quotes, colons and backslashes inside strings are not keys.
+    expect(problems('{"a": "\\"b\\": 1", "b": {"c": "x\\\\"}, "d": "\\\\\\":"}')).toEqual([])
+    expect(problems('{"s": "x\\\\", "s": 1}')).toEqual(['1:14 duplicate key "s"'])
+    expect(problems('{"a": "\\"", "a": 1}')).toEqual(['1:13 duplicate key "a"'])
+    // Any depth: the check is not recursive.
+    const deep = `${'{"a": ['.repeat(100_000)}1${']}'.repeat(100_000)}`
+    expect(parseJsonDocument(deep).problems).toEqual([])
+  })
+
   it('refuses comments and trailing commas, which Optimize files never have', () => {
     expect(parseJsonDocument('{"a": 1, // c\n}').problems.length).toBeGreaterThan(0)
     expect(parseJsonDocument('[1, 2,]').problems.length).toBeGreaterThan(0)
