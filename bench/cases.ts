@@ -42,7 +42,7 @@ export interface CaseResult {
 /** `before`: the bundled action of another commit, run in the same turns when given. */
 type Case = (rounds: number, before?: string) => Promise<CaseResult>
 
-/** A folder for one run; removed with the case's folder. */
+/** A folder for one run; removed when the bench ends. */
 let folders = 0
 function folder(name: string, kind: string): string {
   return path.join(WORK, name, `${kind}-${++folders}`)
@@ -115,7 +115,13 @@ const changed = (value: string) => (outputs: Map<string, string>) =>
 const someEntities = (result: {entities?: number}) =>
   result.entities ? undefined : 'no entities exported'
 
-/** Runs `body` with an emulator of `options` and the case's folder, removing both after. */
+/**
+ * Runs `body` with an emulator of `options` and the case's folder, stopping
+ * the emulator after. The folder stays until the bench ends (run.ts removes
+ * them all): on a disk mounted with `discard`, creating files right after
+ * thousands were deleted is 5–20 times slower for a while, which no runner's
+ * fresh workspace sees, and only the action (not the floor) creates files.
+ */
 async function withEmulator(
   name: string,
   options: object,
@@ -127,7 +133,6 @@ async function withEmulator(
     return await body(emulator)
   } finally {
     await emulator.stop()
-    await rm(path.join(WORK, name), {recursive: true, force: true})
   }
 }
 
