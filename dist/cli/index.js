@@ -50146,7 +50146,7 @@ function compareRefs(a, b) {
 
 function computePlan(input) {
     const { git, target } = input;
-    const gitPrints = new Fingerprinter(git);
+    const gitPrints = input.gitPrints ?? new Fingerprinter(git);
     const targetPrints = input.targetPrints ?? new Fingerprinter(target);
     const items = [];
     const unmanaged = [];
@@ -50831,7 +50831,6 @@ function import_record_messageOf(error) {
 
 
 
-
 async function readLastImport(settings, collectionId, io) {
     const last = await readRecord(settings.path, settings.workspace, { optimizeUrl: settings.connection?.baseUrl ?? '', collectionId }, { token: settings.github.token, io });
     if (last.unfetched)
@@ -50847,11 +50846,10 @@ async function readLastImport(settings, collectionId, io) {
  */
 async function recordImport(settings, io, context, collectionId) {
     const last = context.lastImport ?? (await readLastImport(settings, collectionId, io));
-    const prints = new Fingerprinter(context.git);
     const units = unitsByName(context.git);
     const record = nextRecord(last.record, context.body.items, context.body.unmanaged, (kind, name) => {
         const unit = units.get(kind, name);
-        return unit && prints.hash(unit);
+        return unit && context.gitPrints.hash(unit);
     }, collectionId);
     return writeRecord(last, record, {
         push: settings.github.mode !== 'none',
@@ -51760,6 +51758,7 @@ async function preparePlan(settings, io, client) {
     const git = indexEntities(entities);
     const files = new Map(loaded.files.map(f => [f.entity.id, f.file]));
     const targetPrints = new Fingerprinter(content.index);
+    const gitPrints = new Fingerprinter(git);
     const body = computePlan({
         git,
         files,
@@ -51767,6 +51766,7 @@ async function preparePlan(settings, io, client) {
         targetReportIds: new Set(content.reportIds),
         prune: settings.prune,
         targetPrints,
+        gitPrints,
         ...(lastImport?.record
             ? { lastImport: { record: lastImport.record, onDrift: settings.onDrift } }
             : {})
@@ -51809,6 +51809,7 @@ async function preparePlan(settings, io, client) {
         target: content,
         body,
         twoStep,
+        gitPrints,
         lastImport
     };
     return finish(context, planBasis(loaded.texts, content.index, targetPrints));

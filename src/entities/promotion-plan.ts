@@ -67,13 +67,15 @@ export interface PlanInput {
   prune: boolean
   /** The target's fingerprints, when the caller hashes the target too (the plan's basis). */
   targetPrints?: Fingerprinter
+  /** The files' fingerprints, when the caller hashes them too (the record of an import). */
+  gitPrints?: Fingerprinter
   /** The record of the last import into this target, and what to do with drift (drift.ts). */
   lastImport?: {record: ImportRecord; onDrift: OnDrift}
 }
 
 export function computePlan(input: PlanInput): PlanBody {
   const {git, target} = input
-  const gitPrints = new Fingerprinter(git)
+  const gitPrints = input.gitPrints ?? new Fingerprinter(git)
   const targetPrints = input.targetPrints ?? new Fingerprinter(target)
   const items: PlanItem[] = []
   const unmanaged: TargetRef[] = []

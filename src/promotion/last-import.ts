@@ -5,7 +5,6 @@
  * (github/import-record.ts).
  */
 import {nextRecord} from '../entities/drift.js'
-import {Fingerprinter} from '../entities/promotion-compare.js'
 import {unitsByName} from '../entities/promotion-plan.js'
 import type {Io} from '../io.js'
 import {readRecord, writeRecord, type LastImport} from '../github/import-record.js'
@@ -48,7 +47,6 @@ export async function recordImport(
   collectionId: string
 ): Promise<string[]> {
   const last = context.lastImport ?? (await readLastImport(settings, collectionId, io))
-  const prints = new Fingerprinter(context.git)
   const units = unitsByName(context.git)
   const record = nextRecord(
     last.record,
@@ -56,7 +54,7 @@ export async function recordImport(
     context.body.unmanaged,
     (kind, name) => {
       const unit = units.get(kind, name)
-      return unit && prints.hash(unit)
+      return unit && context.gitPrints.hash(unit)
     },
     collectionId
   )

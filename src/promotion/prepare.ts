@@ -78,6 +78,8 @@ export interface PlanContext {
   body: PlanBody
   /** Dashboards (ids in the files) import brings in two steps (promotion/two-step.ts). */
   twoStep: ReadonlySet<string>
+  /** Fingerprints of the files' entities, as the plan compared them. */
+  gitPrints: Fingerprinter
   /** The record of the last import into the target; none for a collection import creates. */
   lastImport?: LastImport
 }
@@ -215,6 +217,7 @@ export async function preparePlan(
   const git = indexEntities(entities)
   const files = new Map(loaded.files.map(f => [f.entity.id, f.file]))
   const targetPrints = new Fingerprinter(content.index)
+  const gitPrints = new Fingerprinter(git)
   const body = computePlan({
     git,
     files,
@@ -222,6 +225,7 @@ export async function preparePlan(
     targetReportIds: new Set(content.reportIds),
     prune: settings.prune,
     targetPrints,
+    gitPrints,
     ...(lastImport?.record
       ? {lastImport: {record: lastImport.record, onDrift: settings.onDrift}}
       : {})
@@ -269,6 +273,7 @@ export async function preparePlan(
     target: content,
     body,
     twoStep,
+    gitPrints,
     lastImport
   }
   return finish(context, planBasis(loaded.texts, content.index, targetPrints))
