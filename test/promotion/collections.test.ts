@@ -18,6 +18,7 @@ import {
   editJson,
   importCalls,
   processReport,
+  runBundled,
   uuid
 } from './helpers.js'
 
@@ -53,18 +54,7 @@ async function salesDev(profile?: EmulatorOptions['profile']): Promise<Emulator>
 }
 
 async function exportFrom(dev: Emulator, workspace: string): Promise<ActionRun> {
-  return runAction(
-    {
-      command: 'export',
-      path: TREE,
-      'optimize-url': dev.url,
-      'access-token': dev.token,
-      'collection-id': SOURCE,
-      commit: 'none',
-      retries: '1'
-    },
-    {GITHUB_WORKSPACE: workspace}
-  )
+  return runBundled('export', dev, workspace, {'collection-id': SOURCE, commit: 'none'})
 }
 
 async function validate(workspace: string): Promise<ActionRun> {
@@ -163,19 +153,11 @@ async function promote(
   workspace: string,
   inputs: Record<string, string>
 ): Promise<ActionRun> {
-  return runAction(
-    {
-      command,
-      path: TREE,
-      'optimize-url': target.url,
-      'access-token': target.token,
-      'manage-collection': 'true',
-      'plan-file': 'plan.json',
-      retries: '1',
-      ...inputs
-    },
-    {GITHUB_WORKSPACE: workspace}
-  )
+  return runBundled(command, target, workspace, {
+    'manage-collection': 'true',
+    'plan-file': 'plan.json',
+    ...inputs
+  })
 }
 
 /** A target Optimize of `profile` that knows the definition the report uses. */

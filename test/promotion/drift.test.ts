@@ -11,10 +11,18 @@ import * as path from 'node:path'
 import {promisify} from 'node:util'
 import {afterEach, beforeAll, describe, expect, it} from 'vitest'
 import type {Emulator} from '../../emulator/index.js'
-import {ensureBundle, runAction, said, type ActionRun} from '../helpers/action.js'
+import {ensureBundle, said, type ActionRun} from '../helpers/action.js'
 import {ensureCliBundle, runCli} from '../helpers/cli.js'
 import {tempDir} from '../helpers/temp.js'
-import {TARGET_COLLECTION, TREE, devWorkspace, importCalls, reexport, targetFor} from './helpers.js'
+import {
+  TARGET_COLLECTION,
+  TREE,
+  devWorkspace,
+  importCalls,
+  reexport,
+  runBundled,
+  targetFor
+} from './helpers.js'
 
 const exec = promisify(execFile)
 const running: Emulator[] = []
@@ -62,18 +70,7 @@ async function action(
   workspace: string,
   inputs: Record<string, string> = {}
 ): Promise<ActionRun> {
-  return runAction(
-    {
-      command,
-      path: TREE,
-      'optimize-url': target.url,
-      'access-token': target.token,
-      'collection-id': TARGET_COLLECTION,
-      retries: '1',
-      ...inputs
-    },
-    {GITHUB_WORKSPACE: workspace}
-  )
+  return runBundled(command, target, workspace, {'collection-id': TARGET_COLLECTION, ...inputs})
 }
 
 function dashboardsNamed(target: Emulator, name: string): Record<string, unknown>[] {

@@ -10,7 +10,15 @@ import {afterEach, beforeAll, describe, expect, it} from 'vitest'
 import {startEmulator, startEngine, type Emulator, type EngineApi} from '../../emulator/index.js'
 import {ensureBundle, outputOf, runAction, said, type ActionRun} from '../helpers/action.js'
 import {tempDir} from '../helpers/temp.js'
-import {TARGET_COLLECTION, TREE, dashboard, importCalls, processReport, uuid} from './helpers.js'
+import {
+  TARGET_COLLECTION,
+  TREE,
+  dashboard,
+  importCalls,
+  processReport,
+  runBundled,
+  uuid
+} from './helpers.js'
 
 const running: {close(): Promise<void>}[] = []
 afterEach(async () => {
@@ -63,18 +71,7 @@ async function exportedDev(pinned: Record<string, string[]> = {}): Promise<strin
   )
   dev.state.putEntity(dashboard(2, 'Sales', [uuid(1), uuid(3)]), SOURCE)
   const workspace = await tempDir('oac-env-')
-  const run = await runAction(
-    {
-      command: 'export',
-      path: TREE,
-      'optimize-url': dev.url,
-      'access-token': dev.token,
-      'collection-id': SOURCE,
-      commit: 'none',
-      retries: '1'
-    },
-    {GITHUB_WORKSPACE: workspace}
-  )
+  const run = await runBundled('export', dev, workspace, {'collection-id': SOURCE, commit: 'none'})
   expect(run.code, said(run)).toBe(0)
   return workspace
 }
@@ -110,24 +107,14 @@ async function promote(
   workspace: string,
   inputs: Record<string, string> = {}
 ): Promise<ActionRun> {
-  return runAction(
-    {
-      command,
-      path: TREE,
-      ...(target
-        ? {
-            'optimize-url': target.url,
-            'access-token': target.token,
-            'collection-id': TARGET_COLLECTION,
-            'manage-collection': 'true',
-            'plan-file': 'plan.json',
-            retries: '1'
-          }
-        : {}),
-      ...inputs
-    },
-    {GITHUB_WORKSPACE: workspace}
-  )
+  if (command === 'validate' || !target)
+    return runAction({command, path: TREE, ...inputs}, {GITHUB_WORKSPACE: workspace})
+  return runBundled(command, target, workspace, {
+    'collection-id': TARGET_COLLECTION,
+    'manage-collection': 'true',
+    'plan-file': 'plan.json',
+    ...inputs
+  })
 }
 
 /** Every file under the workspace but plan.json, with its text. */

@@ -9,6 +9,7 @@ import {runExport} from '../../src/export.js'
 import type {Dashboard, Entity, Report} from '../../src/optimize/schemas.js'
 import type {Settings} from '../../src/settings.js'
 import {writeManagedFiles} from '../../src/workspace/write.js'
+import {runAction, type ActionRun} from '../helpers/action.js'
 import {recordingIo} from '../helpers/io.js'
 import {makeSettings} from '../helpers/settings.js'
 import {tempDir} from '../helpers/temp.js'
@@ -256,4 +257,27 @@ export function importCalls(emu: Emulator): number {
 /** The plan's dry runs of an import (src/optimize/dry-run.ts). */
 export function dryRuns(emu: Emulator): number {
   return emu.requests.all().filter(r => r.route === 'import' && r.query.dryRun === 'true').length
+}
+
+/**
+ * Runs the bundled action (`node dist/index.js`) against `emulator` as a
+ * workflow step would: `path`, its URL and token, one retry, then `inputs`.
+ */
+export async function runBundled(
+  command: 'export' | 'plan' | 'import',
+  emulator: Emulator,
+  workspace: string,
+  inputs: Record<string, string> = {}
+): Promise<ActionRun> {
+  return runAction(
+    {
+      command,
+      path: TREE,
+      'optimize-url': emulator.url,
+      'access-token': emulator.token,
+      retries: '1',
+      ...inputs
+    },
+    {GITHUB_WORKSPACE: workspace}
+  )
 }
