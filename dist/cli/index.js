@@ -34798,7 +34798,7 @@ function sourcesUsedBy(entities) {
     for (const entity of entities) {
         if (entity.exportEntityType === 'dashboard' || entity.exportEntityType === 'combined_report')
             continue;
-        const definitionType = typeOf(entity);
+        const definitionType = definitionTypeOf(entity);
         for (const definition of entity.data.definitions ?? [])
             used.push({
                 definitionType,
@@ -34808,7 +34808,8 @@ function sourcesUsedBy(entities) {
     }
     return mergeSources(used);
 }
-function typeOf(entity) {
+/** The type of definition a report reads: decision reports decisions, the others processes. */
+function definitionTypeOf(entity) {
     return entity.exportEntityType === 'single_decision_report' ? 'decision' : 'process';
 }
 function parseCollectionFile(text) {
@@ -34850,7 +34851,7 @@ function coverageProblems(files, collection) {
     for (const { file, entity, document } of files) {
         if (entity.exportEntityType === 'dashboard' || entity.exportEntityType === 'combined_report')
             continue;
-        const type = typeOf(entity);
+        const type = definitionTypeOf(entity);
         (entity.data.definitions ?? []).forEach((definition, i) => {
             const at = (path, message) => {
                 problems.push({ file, ...document.locate(['data', 'definitions', i, ...path]), message });
@@ -39926,10 +39927,10 @@ function diffDashboard(before, after, reportName, recreated = false) {
     const oldFilters = before.availableFilters.map(f => toCanonicalJson(f));
     const newFilters = after.availableFilters.map(f => toCanonicalJson(f));
     change.filters = {
-        added: after.availableFilters.filter((_, i) => !oldFilters.includes(newFilters[i])).map(summary_typeOf),
+        added: after.availableFilters.filter((_, i) => !oldFilters.includes(newFilters[i])).map(typeOf),
         removed: before.availableFilters
             .filter((_, i) => !newFilters.includes(oldFilters[i]))
-            .map(summary_typeOf)
+            .map(typeOf)
     };
     change.other = changedKeys(before, after, HANDLED_DASHBOARD_KEYS);
     return change;
@@ -39951,7 +39952,7 @@ function dashboardsByReport(dashboards) {
     }
     return homes;
 }
-function summary_typeOf(filter) {
+function typeOf(filter) {
     return filter.type;
 }
 
@@ -49188,26 +49189,6 @@ function promotion_markdown_cut(lines) {
 }
 
 ;// CONCATENATED MODULE: ./src/entities/engine-definitions.ts
-/**
- * What the engine behind the target has of each definition the reports need:
- * its versions and the tenants it is deployed for. Optimize refuses an import
- * when none of a report's versions exist and silently drops the versions that
- * don't (optimize-api.md §4.1 step 9d), so the plan asks the engine first:
- *
- * - Camunda 7 engine REST: `GET {url}/process-definition?key=…` (and
- *   `decision-definition`), an array of `{key, version, tenantId}`; tenantId
- *   null is a definition deployed without a tenant, which every tenant shares
- *   (docs.camunda.org, user guide, process engine, multi-tenancy: "shared
- *   definitions").
- * - Camunda 8 REST: `POST {url}/v2/process-definitions/search` (and
- *   `decision-definitions`) with `{filter: {processDefinitionId: key}}`,
- *   answering `{items: [{version, tenantId}]}`; the default tenant is
- *   `<default>`.
- *
- * The URL's shape picks the API (`…/engine-rest` → 7, `…/v2` → 8); otherwise
- * Camunda 7 is tried first and Camunda 8 when that path does not exist. The
- * HTTP call itself is injected: this module does no I/O.
- */
 
 /** Camunda 8's default tenant (Optimize's ZeebeConstants.ZEEBE_DEFAULT_TENANT_ID). */
 const C8_DEFAULT_TENANT = '<default>';
@@ -49298,13 +49279,14 @@ function servesTenant(api, definition, tenant) {
 ;// CONCATENATED MODULE: ./src/entities/promotion-definitions.ts
 
 
+
 /** What the reports need, one entry per definition type and key, sorted. */
 function definitionNeeds(reports) {
     const needs = new Map();
     for (const report of reports) {
         if (report.exportEntityType === 'combined_report')
             continue;
-        const type = report.exportEntityType === 'single_decision_report' ? 'decision' : 'process';
+        const type = definitionTypeOf(report);
         for (const definition of report.data.definitions ?? []) {
             const id = `${type}:${definition.key}`;
             const need = needs.get(id) ?? {
@@ -49524,6 +49506,7 @@ function expectedDashboardIndex(target, files) {
 
 
 
+
 /** The variable filters of a dashboard (`availableFilters` of type `variable`). */
 function variableFilters(dashboard) {
     return dashboard.availableFilters.flatMap(filter => {
@@ -49623,7 +49606,7 @@ function missingVersionLines(missing, sent, files) {
         const first = entity.data.definitions?.[0];
         if (!first)
             continue;
-        const type = entity.exportEntityType === 'single_decision_report' ? 'decision' : 'process';
+        const type = definitionTypeOf(entity);
         const pins = pinnedVersions(entity);
         const tenants = sameTenants(first.tenantIds ?? [null]);
         const matches = missing.filter(m => m.type === type && m.key === first.key && (!m.tenantIds || tenants(m.tenantIds)));
@@ -51053,7 +51036,7 @@ class EnvironmentValues {
         for (const { file, entity } of files) {
             if (entity.exportEntityType === 'dashboard' || entity.exportEntityType === 'combined_report')
                 continue;
-            const type = entity.exportEntityType === 'single_decision_report' ? 'decision' : 'process';
+            const type = definitionTypeOf(entity);
             for (const definition of entity.data.definitions ?? []) {
                 const key = targetKey(mapping, definition.key);
                 note(this.#keys, definitionId(type, key), file, definition.key);
@@ -51131,6 +51114,7 @@ function environment_values_tenantId(type, key, tenant) {
 
 
 
+
 function applyVersionPolicy(loaded, policy, engine) {
     if (policy === 'keep')
         return { loaded, applied: [], rewritten: 0 };
@@ -51140,7 +51124,7 @@ function applyVersionPolicy(loaded, policy, engine) {
     for (const { entity } of loaded.tree.reports) {
         if (entity.exportEntityType === 'combined_report' || !entity.data.definitions)
             continue;
-        const type = entity.exportEntityType === 'single_decision_report' ? 'decision' : 'process';
+        const type = definitionTypeOf(entity);
         let changed = false;
         const definitions = entity.data.definitions.map(definition => {
             const line = rewriteLine(type, definition, policy, engine);

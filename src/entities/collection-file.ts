@@ -138,7 +138,7 @@ export function sourcesUsedBy(entities: Iterable<Entity>): DataSource[] {
   for (const entity of entities) {
     if (entity.exportEntityType === 'dashboard' || entity.exportEntityType === 'combined_report')
       continue
-    const definitionType = typeOf(entity)
+    const definitionType = definitionTypeOf(entity)
     for (const definition of entity.data.definitions ?? [])
       used.push({
         definitionType,
@@ -149,7 +149,8 @@ export function sourcesUsedBy(entities: Iterable<Entity>): DataSource[] {
   return mergeSources(used)
 }
 
-function typeOf(entity: Entity): DefinitionType {
+/** The type of definition a report reads: decision reports decisions, the others processes. */
+export function definitionTypeOf(entity: Entity): DefinitionType {
   return entity.exportEntityType === 'single_decision_report' ? 'decision' : 'process'
 }
 
@@ -204,7 +205,7 @@ export function coverageProblems(
   for (const {file, entity, document} of files) {
     if (entity.exportEntityType === 'dashboard' || entity.exportEntityType === 'combined_report')
       continue
-    const type = typeOf(entity)
+    const type = definitionTypeOf(entity)
     ;(entity.data.definitions ?? []).forEach((definition, i) => {
       const at = (path: (string | number)[], message: string): void => {
         problems.push({file, ...document.locate(['data', 'definitions', i, ...path]), message})

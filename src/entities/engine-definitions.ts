@@ -18,9 +18,10 @@
  * Camunda 7 is tried first and Camunda 8 when that path does not exist. The
  * HTTP call itself is injected: this module does no I/O.
  */
+import type {DefinitionType} from './collection-file.js'
 import {compareStrings} from './normalize.js'
 
-export type DefinitionType = 'process' | 'decision'
+export type {DefinitionType}
 export type EngineApi = 'camunda7' | 'camunda8'
 
 /** Sends one request with the action's credentials; network failures throw. */

@@ -5,7 +5,7 @@
  * with the files, the value, the environment and the config entry to add or
  * correct. Pure; promotion-definitions.ts asks it for the messages.
  */
-import {describeTenant} from './collection-file.js'
+import {definitionTypeOf, describeTenant} from './collection-file.js'
 import type {EnvironmentMapping} from './environment-config.js'
 import {targetKey, targetTenant} from './environment-mapping.js'
 import {definitionId, type DefinitionType} from './engine-definitions.js'
@@ -41,8 +41,7 @@ export class EnvironmentValues implements UnknownValues {
     for (const {file, entity} of files) {
       if (entity.exportEntityType === 'dashboard' || entity.exportEntityType === 'combined_report')
         continue
-      const type: DefinitionType =
-        entity.exportEntityType === 'single_decision_report' ? 'decision' : 'process'
+      const type = definitionTypeOf(entity)
       for (const definition of entity.data.definitions ?? []) {
         const key = targetKey(mapping, definition.key)
         note(this.#keys, definitionId(type, key), file, definition.key)

@@ -14,6 +14,7 @@ import {
   type DefinitionType,
   type EngineDefinitions
 } from './engine-definitions.js'
+import {definitionTypeOf} from './collection-file.js'
 import {compareStrings} from './normalize.js'
 
 export type {DefinitionType} from './engine-definitions.js'
@@ -52,8 +53,7 @@ export function definitionNeeds(reports: Iterable<Report>): DefinitionNeed[] {
   const needs = new Map<string, DefinitionNeed>()
   for (const report of reports) {
     if (report.exportEntityType === 'combined_report') continue
-    const type: DefinitionType =
-      report.exportEntityType === 'single_decision_report' ? 'decision' : 'process'
+    const type = definitionTypeOf(report)
     for (const definition of report.data.definitions ?? []) {
       const id = `${type}:${definition.key}`
       const need = needs.get(id) ?? {

@@ -19,6 +19,7 @@
  */
 import {createHash} from 'node:crypto'
 import {isDashboard, type Dashboard, type Entity, type Report} from '../optimize/schemas.js'
+import {definitionTypeOf} from './collection-file.js'
 import {compareStrings} from './normalize.js'
 
 export interface VariableFilter {
@@ -156,7 +157,7 @@ export function missingVersionLines(
     if (isDashboard(entity) || entity.exportEntityType === 'combined_report') continue
     const first = entity.data.definitions?.[0]
     if (!first) continue
-    const type = entity.exportEntityType === 'single_decision_report' ? 'decision' : 'process'
+    const type = definitionTypeOf(entity)
     const pins = pinnedVersions(entity)
     const tenants = sameTenants(first.tenantIds ?? [null])
     const matches = missing.filter(

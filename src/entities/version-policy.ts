@@ -10,6 +10,7 @@
  * each rewrite among the environment's mappings.
  */
 import type {Entity} from '../optimize/schemas.js'
+import {definitionTypeOf} from './collection-file.js'
 import type {VersionPolicy} from './environment-config.js'
 import {replaceEntities, AppliedMappings} from './environment-mapping.js'
 import {definitionId, type DefinitionType, type EngineDefinitions} from './engine-definitions.js'
@@ -35,8 +36,7 @@ export function applyVersionPolicy(
   let rewritten = 0
   for (const {entity} of loaded.tree.reports) {
     if (entity.exportEntityType === 'combined_report' || !entity.data.definitions) continue
-    const type: DefinitionType =
-      entity.exportEntityType === 'single_decision_report' ? 'decision' : 'process'
+    const type = definitionTypeOf(entity)
     let changed = false
     const definitions = entity.data.definitions.map(definition => {
       const line = rewriteLine(type, definition, policy, engine)
