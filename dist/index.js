@@ -62445,9 +62445,11 @@ async function readRecord(folder, workspace, target, options) {
             ref,
             missing: 'the files are not in a git repository of the workspace, where the record is kept'
         };
+    const origin = (await git.exec(['remote', 'get-url', 'origin'], { allowedExitCodes: [2] })).exitCode === 0;
     let fetchProblem = '';
     try {
-        await fetchRecord(git, ref);
+        if (origin)
+            await fetchRecord(git, ref);
     }
     catch (error) {
         fetchProblem = error instanceof GitError ? error.message : String(error);
@@ -62457,13 +62459,13 @@ async function readRecord(folder, workspace, target, options) {
     });
     if (!parent)
         return fetchProblem
-            ? { ref, git, missing: `the record could not be fetched from origin (${fetchProblem})` }
-            : { ref, git, missing: 'no import into this collection has been recorded yet' };
+            ? { ref, git, origin, missing: `the record could not be fetched from origin (${fetchProblem})` }
+            : { ref, git, origin, missing: 'no import into this collection has been recorded yet' };
     const text = await git.exec(['cat-file', 'blob', `${parent}:${FILE}`], { allowedExitCodes: [128] });
     const record = parseRecord(text.exitCode === 0 ? text.stdout : undefined, target);
     if (typeof record === 'string')
-        return { ref, git, parent, missing: `the record at ${ref} ${record}` };
-    return { ref, git, parent, record, ...(fetchProblem ? { unfetched: fetchProblem } : {}) };
+        return { ref, git, origin, parent, missing: `the record at ${ref} ${record}` };
+    return { ref, git, origin, parent, record, ...(fetchProblem ? { unfetched: fetchProblem } : {}) };
 }
 /** Adds `record` on top of the last one and pushes it; problems come back as warnings. */
 async function writeRecord(last, record, options) {
@@ -62495,10 +62497,7 @@ async function writeRecord(last, record, options) {
     finally {
         await (0,external_node_fs_promises_namespaceObject.rm)(dir, { recursive: true, force: true });
     }
-    if (!options.push)
-        return [];
-    const origin = await git.exec(['remote', 'get-url', 'origin'], { allowedExitCodes: [2] });
-    if (origin.exitCode !== 0)
+    if (!options.push || !last.origin)
         return [];
     try {
         await git.exec(['push', '--quiet', 'origin', `${last.ref}:${last.ref}`], { auth: true });
@@ -62525,9 +62524,6 @@ async function repository(folder, workspace, options) {
 }
 /** Origin's record, when origin has one, replaces the local ref. */
 async function fetchRecord(git, ref) {
-    const origin = await git.exec(['remote', 'get-url', 'origin'], { allowedExitCodes: [2] });
-    if (origin.exitCode !== 0)
-        return;
     const shallow = (await git.read(['rev-parse', '--is-shallow-repository'])) === 'true';
     const fetched = await git.exec([
         'fetch',

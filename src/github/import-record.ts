@@ -41,6 +41,8 @@ export interface LastImport {
   ref: string
   /** Present when a repository can hold the record. */
   git?: Git
+  /** The repository has a remote named origin, where the record is fetched from and pushed to. */
+  origin?: boolean
   /** The record commit the next record is put on. */
   parent?: string
   record?: ImportRecord
@@ -71,9 +73,11 @@ export async function readRecord(
       ref,
       missing: 'the files are not in a git repository of the workspace, where the record is kept'
     }
+  const origin =
+    (await git.exec(['remote', 'get-url', 'origin'], {allowedExitCodes: [2]})).exitCode === 0
   let fetchProblem = ''
   try {
-    await fetchRecord(git, ref)
+    if (origin) await fetchRecord(git, ref)
   } catch (error) {
     fetchProblem = error instanceof GitError ? error.message : String(error)
   }
@@ -82,13 +86,13 @@ export async function readRecord(
   })
   if (!parent)
     return fetchProblem
-      ? {ref, git, missing: `the record could not be fetched from origin (${fetchProblem})`}
-      : {ref, git, missing: 'no import into this collection has been recorded yet'}
+      ? {ref, git, origin, missing: `the record could not be fetched from origin (${fetchProblem})`}
+      : {ref, git, origin, missing: 'no import into this collection has been recorded yet'}
   const text = await git.exec(['cat-file', 'blob', `${parent}:${FILE}`], {allowedExitCodes: [128]})
   const record = parseRecord(text.exitCode === 0 ? text.stdout : undefined, target)
   if (typeof record === 'string')
-    return {ref, git, parent, missing: `the record at ${ref} ${record}`}
-  return {ref, git, parent, record, ...(fetchProblem ? {unfetched: fetchProblem} : {})}
+    return {ref, git, origin, parent, missing: `the record at ${ref} ${record}`}
+  return {ref, git, origin, parent, record, ...(fetchProblem ? {unfetched: fetchProblem} : {})}
 }
 
 /** Adds `record` on top of the last one and pushes it; problems come back as warnings. */
@@ -121,9 +125,7 @@ export async function writeRecord(
   } finally {
     await rm(dir, {recursive: true, force: true})
   }
-  if (!options.push) return []
-  const origin = await git.exec(['remote', 'get-url', 'origin'], {allowedExitCodes: [2]})
-  if (origin.exitCode !== 0) return []
+  if (!options.push || !last.origin) return []
   try {
     await git.exec(['push', '--quiet', 'origin', `${last.ref}:${last.ref}`], {auth: true})
     return []
@@ -153,8 +155,6 @@ async function repository(
 
 /** Origin's record, when origin has one, replaces the local ref. */
 async function fetchRecord(git: Git, ref: string): Promise<void> {
-  const origin = await git.exec(['remote', 'get-url', 'origin'], {allowedExitCodes: [2]})
-  if (origin.exitCode !== 0) return
   const shallow = (await git.read(['rev-parse', '--is-shallow-repository'])) === 'true'
   const fetched = await git.exec(
     [
