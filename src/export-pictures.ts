@@ -15,15 +15,9 @@ import {tileKind} from './github/summary-tiles.js'
 import {isDashboard, type Report, type Tile} from './optimize/schemas.js'
 
 /** Beside each dashboard's JSON: a picture of its tile grid, so GitHub's image diff shows layout changes. */
-export function dashboardPictures(tree: EntityTree): DashboardExtras {
-  const reportsById = reportsOf(tree)
-  const pictures = new Map(
-    tree.dashboards.map(({entity}) => [entity, renderDashboardSvg(entity, reportsById)])
-  )
-  return (dashboard, reports) => [
-    {extension: 'svg', content: pictures.get(dashboard) ?? renderDashboardSvg(dashboard, reports)}
-  ]
-}
+export const dashboardPictures: DashboardExtras = (dashboard, reports) => [
+  {extension: 'svg', content: renderDashboardSvg(dashboard, reports)}
+]
 
 /**
  * Redraws, in `files`, the picture of each dashboard that changed with its
@@ -36,7 +30,7 @@ export function markChangedTiles(
   changes: ChangeSummary,
   previous: (file: string) => string | undefined
 ): void {
-  const reports = reportsOf(tree)
+  const reports = new Map(tree.reports.map(({entity}) => [entity.id, entity]))
   const byPath = new Map(files.map(file => [file.path, file]))
   const changedBoards = new Map(changes.dashboards.map(change => [change.id, change]))
   const changedReports = new Set(changes.reports.filter(r => r.kind === 'changed').map(r => r.id))
@@ -82,8 +76,4 @@ function marksOf(
       if (changedReports.has(id)) return 'changed'
     return undefined
   }
-}
-
-function reportsOf(tree: EntityTree): Map<string, Report> {
-  return new Map(tree.reports.map(({entity}) => [entity.id, entity]))
 }

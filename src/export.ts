@@ -79,7 +79,7 @@ export async function runExport(
   const dangling = selection.danglingDashboards
   const exported = selection.entities.map(entity => normalizeEntity(entity))
   const after = toTree([...exported, ...keptUnits(dangling, read, exported)])
-  const files = layoutTree(after, dashboardPictures(after), collectionOf(settings, selection, io))
+  const files = layoutTree(after, dashboardPictures, collectionOf(settings, selection, io))
   checkSizes(files)
   // What git holds (the "before" of the change summary): a file that holds
   // what this export writes holds the same entity, unparsed.
