@@ -52,16 +52,6 @@ export async function buildTree(git: Git, parent: string, relativePath: string):
   }
 }
 
-export async function commitTree(
-  git: Git,
-  tree: string,
-  parent: string,
-  message: string,
-  env: Record<string, string>
-): Promise<string> {
-  return git.read(['commit-tree', tree, '-p', parent, '-m', message], {env})
-}
-
 export async function treeOf(git: Git, commit: string): Promise<string> {
   return git.read(['rev-parse', `${commit}^{tree}`])
 }

@@ -18,7 +18,6 @@ import {checkPublishable} from '../workspace/check.js'
 import {recoverTree} from '../workspace/journal.js'
 import {
   buildTree,
-  commitTree,
   fetchBranches,
   identityEnv,
   pushCommit,
@@ -107,12 +106,9 @@ async function pushToCurrentBranch(settings: Settings, io: Io, git: Git): Promis
     io.info(`No changes under ${settings.relativePath}; nothing to commit.`)
     return {mode: 'push', changed: false}
   }
-  const commit = await commitTree(
-    git,
-    tree,
-    head,
-    settings.github.commitMessage,
-    await identityEnv(git)
+  const commit = await git.read(
+    ['commit-tree', tree, '-p', head, '-m', settings.github.commitMessage],
+    {env: await identityEnv(git)}
   )
   await withPushHelp(() => pushCommit(git, commit, branch))
   // Move the local branch too (the push succeeded, so this is the remote's state),
@@ -192,7 +188,10 @@ async function publishPullRequest(
       }
     }
 
-    const commit = await commitTree(git, tree, baseSha, github.commitMessage, identity)
+    const commit = await git.read(
+      ['commit-tree', tree, '-p', baseSha, '-m', github.commitMessage],
+      {env: identity}
+    )
     await options.beforePush?.(attempt)
     const outcome = await withPushHelp(() => pushCommit(git, commit, branch, {expected: branchSha}))
     if (outcome === 'stale') {
