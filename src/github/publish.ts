@@ -30,8 +30,7 @@ import {
   defaultBranch,
   findOpenPullRequest,
   PERMISSIONS_BLOCK,
-  upsertPullRequest,
-  type Repository
+  upsertPullRequest
 } from './pull-request.js'
 
 export interface PublishResult {
@@ -46,8 +45,6 @@ export interface PublishResult {
 
 export interface PublishChange {
   summaryMarkdown: string
-  /** Pull-request title; `settings.github.prTitle` by default. */
-  title?: string
 }
 
 export interface PublishOptions {
@@ -139,7 +136,7 @@ async function publishPullRequest(
       "Input 'github-token' is required for commit: pull-request (e.g. ${{ github.token }})."
     )
   }
-  const repository: Repository | undefined = github.repository
+  const {repository} = github
   if (!repository) {
     throw new Error(
       'GITHUB_REPOSITORY is not set: cannot tell which repository the pull request is for.'
@@ -154,6 +151,14 @@ async function publishPullRequest(
     )
   }
   const identity = await identityEnv(git)
+  // The body is the export summary, which quotes Optimize, so it is redacted.
+  const request = {
+    branch,
+    base,
+    title: github.prTitle,
+    body: io.redact(change.summaryMarkdown),
+    labels: github.prLabels
+  }
   const maxAttempts = options.maxAttempts ?? DEFAULT_ATTEMPTS
 
   for (let attempt = 1; ; attempt++) {
@@ -177,8 +182,7 @@ async function publishPullRequest(
       io.info(`Branch '${branch}' already holds this export: no commit, no push.`)
       let open = await findOpenPullRequest(octokit, repository, branch)
       // The content is new to the base but nobody is looking at it (the PR was closed).
-      if (!open)
-        open = await upsertPullRequest(octokit, repository, prRequest(settings, io, change, base))
+      if (!open) open = await upsertPullRequest(octokit, repository, request)
       return {
         mode: 'pull-request',
         commitSha: branchSha,
@@ -207,12 +211,7 @@ async function publishPullRequest(
     }
     io.info(`Pushed ${commit.slice(0, 12)} to '${branch}' (one commit on top of '${base}').`)
     const open = await findOpenPullRequest(octokit, repository, branch)
-    const pull = await upsertPullRequest(
-      octokit,
-      repository,
-      prRequest(settings, io, change, base),
-      open
-    )
+    const pull = await upsertPullRequest(octokit, repository, request, open)
     io.info(`${pull.created ? 'Opened' : 'Updated'} pull request #${pull.number}: ${pull.url}`)
     return {
       mode: 'pull-request',
@@ -221,22 +220,6 @@ async function publishPullRequest(
       pullRequestUrl: pull.url,
       changed: true
     }
-  }
-}
-
-/** The pull request; its body is the export summary, which quotes Optimize, so it is redacted. */
-function prRequest(
-  settings: Settings,
-  io: Io,
-  change: PublishChange,
-  base: string
-): {branch: string; base: string; title: string; body: string; labels: string[]} {
-  return {
-    branch: settings.github.branch,
-    base,
-    title: change.title ?? settings.github.prTitle,
-    body: io.redact(change.summaryMarkdown),
-    labels: settings.github.prLabels
   }
 }
 
