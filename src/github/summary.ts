@@ -142,12 +142,9 @@ function diffDashboard(
   change.tiles = diffTiles(before.tiles, after.tiles, reportName)
   const oldFilters = before.availableFilters.map(f => toCanonicalJson(f))
   const newFilters = after.availableFilters.map(f => toCanonicalJson(f))
-  change.filters = {
-    added: after.availableFilters.filter((_, i) => !oldFilters.includes(newFilters[i])).map(typeOf),
-    removed: before.availableFilters
-      .filter((_, i) => !newFilters.includes(oldFilters[i]))
-      .map(typeOf)
-  }
+  const added = after.availableFilters.filter((_, i) => !oldFilters.includes(newFilters[i]))
+  const removed = before.availableFilters.filter((_, i) => !newFilters.includes(oldFilters[i]))
+  change.filters = {added: added.map(f => f.type), removed: removed.map(f => f.type)}
   change.other = changedKeys(before, after, HANDLED_DASHBOARD_KEYS)
   return change
 }
@@ -169,8 +166,4 @@ function dashboardsByReport(dashboards: readonly Dashboard[]): Map<string, Named
     }
   }
   return homes
-}
-
-function typeOf(filter: {type: string}): string {
-  return filter.type
 }
