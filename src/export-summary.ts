@@ -6,12 +6,13 @@
  * what could not be exported; every exported dashboard, folded.
  */
 import type {EntityTree, ManagedFile} from './entities/layout.js'
-import {compareStrings} from './entities/normalize.js'
+import {plural} from './github/summary-lines.js'
 import {dashboardLinks, linkBase} from './github/summary-links.js'
 import {
   escapeMarkdown,
   hasChanges,
   renderSummaryMarkdown,
+  sortNamed,
   type ChangeSummary,
   type DashboardLinks
 } from './github/summary.js'
@@ -91,9 +92,7 @@ function exportedTable(
   links: (id: string) => DashboardLinks | undefined
 ): string {
   if (!tree.dashboards.length) return ''
-  const dashboards = tree.dashboards
-    .map(({entity}) => entity)
-    .sort((a, b) => compareStrings(a.name, b.name) || compareStrings(a.id, b.id))
+  const dashboards = sortNamed(tree.dashboards.map(({entity}) => entity))
   const lines = ['| Dashboard | Reports | Files | ID |', '| --- | --- | --- | --- |']
   let length = 0
   for (const [i, d] of dashboards.entries()) {
@@ -109,7 +108,7 @@ function exportedTable(
     lines.push(row)
   }
   return [
-    `<details><summary>${dashboards.length} exported dashboard${dashboards.length === 1 ? '' : 's'}</summary>`,
+    `<details><summary>${plural(dashboards.length, 'exported dashboard')}</summary>`,
     '',
     ...lines,
     '',
