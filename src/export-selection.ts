@@ -33,7 +33,6 @@ export async function fetchSelection(
 ): Promise<Selection> {
   const dashboardIds = [...settings.dashboardIds]
   const reportIds = [...settings.reportIds]
-  let collectionReportIds: string[] = []
   let emptyCollection = false
   let collection: Collection | undefined
   if (settings.collectionId) {
@@ -55,12 +54,11 @@ export async function fetchSelection(
       await checkCollectionExists(client, id, collection, io)
     }
     dashboardIds.push(...dashboards.filter(d => !dashboardIds.includes(d)))
-    collectionReportIds = reports
+    reportIds.push(...reports)
   }
 
   // A collection's reports that no dashboard brought are exported as standalone reports.
-  const listed = [...new Set([...reportIds, ...collectionReportIds])]
-  const {entities, dangling} = await exportEntities(client, dashboardIds, listed)
+  const {entities, dangling} = await exportEntities(client, dashboardIds, [...new Set(reportIds)])
   return {entities, danglingDashboards: dangling, emptyCollection, collection}
 }
 
