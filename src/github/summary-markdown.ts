@@ -52,15 +52,13 @@ type Detail = 'full' | 'compact' | 'counts'
 
 export function renderSummaryMarkdown(summary: ChangeSummary, options: RenderOptions = {}): string {
   const maxLength = options.maxLength ?? DEFAULT_MAX_LENGTH
-  const title = options.title ?? 'Optimize changes'
   // A first export of 2,000 reports fits no listing: say so without rendering two.
-  for (const detail of shortestListing(summary) <= maxLength
-    ? (['full', 'compact'] as const)
-    : []) {
-    const text = render(summary, detail, {...options, title}, maxLength)
+  const listings = shortestListing(summary) <= maxLength ? (['full', 'compact'] as const) : []
+  for (const detail of listings) {
+    const text = render(summary, detail, options, maxLength)
     if (text !== undefined) return text
   }
-  const counts = render(summary, 'counts', {...options, title}, maxLength) ?? ''
+  const counts = render(summary, 'counts', options, maxLength) ?? ''
   if (counts.length <= maxLength) return counts
   // Only a tiny maxLength gets here: cut on a code-point boundary.
   return Array.from(counts)
@@ -101,10 +99,10 @@ class Lines {
 function render(
   summary: ChangeSummary,
   detail: Detail,
-  options: RenderOptions & {title: string},
+  options: RenderOptions,
   max: number
 ): string | undefined {
-  const {title} = options
+  const title = options.title ?? 'Optimize changes'
   const counts = summaryCounts(summary)
   const out = new Lines(detail === 'counts' ? Infinity : max)
   out.push(
