@@ -77,7 +77,7 @@ export async function readRecord(
     (await git.exec(['remote', 'get-url', 'origin'], {allowedExitCodes: [2]})).exitCode === 0
   let fetchProblem = ''
   try {
-    if (origin) await fetchRecord(git, ref)
+    if (origin) fetchProblem = await fetchRecord(git, ref)
   } catch (error) {
     fetchProblem = error instanceof GitError ? error.message : String(error)
   }
@@ -106,7 +106,6 @@ export async function writeRecord(
   const text = toCanonicalJson(record)
   if (last.record && toCanonicalJson(last.record) === text) return []
   const dir = await mkdtemp(path.join(tmpdir(), 'optimize-as-code-record-'))
-  let commit: string
   try {
     const file = path.join(dir, FILE)
     await writeFile(file, text)
@@ -115,7 +114,7 @@ export async function writeRecord(
     await git.exec(['update-index', '--add', '--cacheinfo', `100644,${blob},${FILE}`], {env})
     const tree = await git.read(['write-tree'], {env})
     const parents = last.parent ? ['-p', last.parent] : []
-    commit = await git.read(['commit-tree', tree, ...parents, '-m', options.message], {
+    const commit = await git.read(['commit-tree', tree, ...parents, '-m', options.message], {
       env: await identityEnv(git)
     })
     // The old value guards against another run having moved the ref meanwhile.
@@ -153,8 +152,8 @@ async function repository(
   return relative.startsWith('..') || path.isAbsolute(relative) ? undefined : git
 }
 
-/** Origin's record, when origin has one, replaces the local ref. */
-async function fetchRecord(git: Git, ref: string): Promise<void> {
+/** Replaces the local ref with origin's record, if origin has one; '' or why the fetch failed. */
+async function fetchRecord(git: Git, ref: string): Promise<string> {
   const shallow = (await git.read(['rev-parse', '--is-shallow-repository'])) === 'true'
   const fetched = await git.exec(
     [
@@ -168,13 +167,8 @@ async function fetchRecord(git: Git, ref: string): Promise<void> {
     ],
     {auth: true, allowedExitCodes: [128]}
   )
-  if (fetched.exitCode === 0 || /couldn't find remote ref/i.test(fetched.stderr)) return
-  throw new GitError(
-    `git fetch failed: ${git.redact(fetched.stderr.trim())}`,
-    ['fetch'],
-    fetched.exitCode,
-    fetched.stderr
-  )
+  if (fetched.exitCode === 0 || /couldn't find remote ref/i.test(fetched.stderr)) return ''
+  return `git fetch failed: ${git.redact(fetched.stderr.trim())}`
 }
 
 /** The record, or why it cannot be used. */
