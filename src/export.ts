@@ -21,7 +21,7 @@ import {
   type CollectionFile
 } from './entities/collection-file.js'
 import {MAX_ENTITY_FILE_BYTES} from './entities/json-document.js'
-import {layoutTree, type EntityTree, type ManagedFile, type TreeProblem} from './entities/layout.js'
+import {layoutTree, type EntityTree, type ManagedFile} from './entities/layout.js'
 import {compareStrings, normalizeEntity, type NormalizedEntity} from './entities/normalize.js'
 import {referencedIds} from './entities/promotion-compare.js'
 import {dashboardPictures, markChangedTiles} from './export-pictures.js'
@@ -191,24 +191,16 @@ function keptUnits(
   const texts = new Map(read.files.map(entry => [entry.file, entry]))
   const have = new Set(exported.map(({entity}) => entityKey(kindOf(entity), entity.id)))
   const kept: NormalizedEntity[] = []
-  const keep = (key: string): NormalizedEntity | undefined => {
+  const stack = dangling.map(id => entityKey('dashboard', id))
+  while (stack.length) {
+    const key = stack.pop() as string
     const entry = texts.get(fileOf.get(key) ?? '')
-    if (have.has(key) || !entry) return undefined
+    if (have.has(key) || !entry) continue
     have.add(key)
-    const problems: TreeProblem[] = []
-    const parsed = parseEntityFile(entry.file, entry.text, problems, entry.sidecar)
-    if (!parsed) return undefined
-    const normalized = {entity: parsed.entity, decisionXml: parsed.decisionXml}
-    kept.push(normalized)
-    return normalized
-  }
-  for (const id of dangling) {
-    const dashboard = keep(entityKey('dashboard', id))
-    const stack = dashboard ? referencedIds(dashboard.entity) : []
-    while (stack.length) {
-      const report = keep(entityKey('report', stack.pop() as string))
-      if (report) stack.push(...referencedIds(report.entity))
-    }
+    const parsed = parseEntityFile(entry.file, entry.text, [], entry.sidecar)
+    if (!parsed) continue
+    kept.push({entity: parsed.entity, decisionXml: parsed.decisionXml})
+    stack.push(...referencedIds(parsed.entity).map(id => entityKey('report', id)))
   }
   return kept
 }
