@@ -141,12 +141,8 @@ async function repository(
   workspace: string,
   options: {token?: string; io?: Io}
 ): Promise<Git | undefined> {
-  let git: Git
-  try {
-    git = await Git.create(folder, options)
-  } catch {
-    return undefined
-  }
+  const git = await Git.create(folder, options).catch(() => undefined)
+  if (!git) return undefined
   const top = await git.read(['rev-parse', '--show-toplevel'])
   const relative = path.relative(path.resolve(workspace), path.resolve(top))
   return relative.startsWith('..') || path.isAbsolute(relative) ? undefined : git
