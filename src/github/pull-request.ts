@@ -156,9 +156,11 @@ export function explainApiError(
   permission: string,
   repository: Repository
 ): Error {
-  const status = statusOf(error)
+  // Octokit's RequestError carries the status and the answer's headers.
+  const failure = error as {status?: unknown; response?: {headers?: Record<string, string>}} | null
+  const status = typeof failure?.status === 'number' ? failure.status : undefined
+  const headers = failure?.response?.headers ?? {}
   const detail = error instanceof Error ? error.message : String(error)
-  const headers = headersOf(error)
   let why: string
   if (status === 403 && (headers['x-ratelimit-remaining'] === '0' || /rate limit/i.test(detail))) {
     const reset = Number(headers['x-ratelimit-reset'])
@@ -186,16 +188,4 @@ export function explainApiError(
   return new Error(`Could not ${action} in ${repository.owner}/${repository.repo}${why}`, {
     cause: error
   })
-}
-
-function statusOf(error: unknown): number | undefined {
-  const status = (error as {status?: unknown} | null)?.status
-  return typeof status === 'number' ? status : undefined
-}
-
-function headersOf(error: unknown): Record<string, string | undefined> {
-  const headers = (error as {response?: {headers?: unknown}} | null)?.response?.headers
-  return headers && typeof headers === 'object'
-    ? (headers as Record<string, string | undefined>)
-    : {}
 }
