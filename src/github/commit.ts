@@ -9,6 +9,7 @@ import {tmpdir} from 'node:os'
 import * as path from 'node:path'
 import type {Git} from './git.js'
 import {GitError} from './git.js'
+import {PERMISSIONS_BLOCK} from './pull-request.js'
 
 /** The identity actions/checkout users know from bot commits. */
 export const BOT_IDENTITY = {
@@ -102,7 +103,7 @@ export async function fetchBranches(
 /**
  * Pushes `commit` to `branch`. With `lease`, only if the branch is still at
  * `lease.expected` (or absent, when that is undefined); returns 'stale' when
- * someone else moved it first.
+ * someone else moved it first. A refused push gets the permission it needs spelled out.
  */
 export async function pushCommit(
   git: Git,
@@ -117,7 +118,18 @@ export async function pushCommit(
     await git.exec(args, {auth: true})
     return 'pushed'
   } catch (error) {
-    if (error instanceof GitError && lease && isStale(error)) return 'stale'
+    if (!(error instanceof GitError)) throw error
+    if (lease && isStale(error)) return 'stale'
+    if (
+      /\b403\b|permission to .* denied|denied to|not allowed to push|protected branch/i.test(
+        error.stderr
+      )
+    ) {
+      throw new Error(
+        `Pushing to origin was refused: ${error.stderr}\nThe token needs the 'contents: write' permission (and the branch must not be protected against it). Give the job these permissions:\n\n${PERMISSIONS_BLOCK}`,
+        {cause: error}
+      )
+    }
     throw error
   }
 }

@@ -24,12 +24,11 @@ import {
   remoteBranches,
   treeOf
 } from './commit.js'
-import {Git, GitError} from './git.js'
+import {Git} from './git.js'
 import {
   createOctokit,
   defaultBranch,
   findOpenPullRequest,
-  PERMISSIONS_BLOCK,
   upsertPullRequest
 } from './pull-request.js'
 
@@ -107,7 +106,7 @@ async function pushToCurrentBranch(settings: Settings, io: Io, git: Git): Promis
     ['commit-tree', tree, '-p', head, '-m', settings.github.commitMessage],
     {env: await identityEnv(git)}
   )
-  await withPushHelp(() => pushCommit(git, commit, branch))
+  await pushCommit(git, commit, branch)
   // Move the local branch too (the push succeeded, so this is the remote's state),
   // and align the index with it for the exported folder only.
   await git.exec([
@@ -197,7 +196,7 @@ async function publishPullRequest(
       {env: identity}
     )
     await options.beforePush?.(attempt)
-    const outcome = await withPushHelp(() => pushCommit(git, commit, branch, {expected: branchSha}))
+    const outcome = await pushCommit(git, commit, branch, {expected: branchSha})
     if (outcome === 'stale') {
       if (attempt >= maxAttempts) {
         throw new Error(
@@ -220,25 +219,5 @@ async function publishPullRequest(
       pullRequestUrl: pull.url,
       changed: true
     }
-  }
-}
-
-/** A refused push gets the permission it needs spelled out. */
-async function withPushHelp<T>(push: () => Promise<T>): Promise<T> {
-  try {
-    return await push()
-  } catch (error) {
-    if (
-      error instanceof GitError &&
-      /\b403\b|permission to .* denied|denied to|not allowed to push|protected branch/i.test(
-        error.stderr
-      )
-    ) {
-      throw new Error(
-        `Pushing to origin was refused: ${error.stderr}\nThe token needs the 'contents: write' permission (and the branch must not be protected against it). Give the job these permissions:\n\n${PERMISSIONS_BLOCK}`,
-        {cause: error}
-      )
-    }
-    throw error
   }
 }
