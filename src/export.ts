@@ -52,14 +52,10 @@ export interface ExportOutcome {
   changedFiles: string[]
 }
 
-export interface ExportHooks {
-  client?: OptimizeClient
-}
-
 export async function runExport(
   settings: Settings,
   io: Io,
-  hooks: ExportHooks = {}
+  hooks: {client?: OptimizeClient} = {}
 ): Promise<ExportOutcome> {
   if (!settings.connection) throw new Error('export needs a connection to Optimize.')
   const client = hooks.client ?? OptimizeClient.create(settings.connection, io)
