@@ -94,7 +94,8 @@ export async function runExport(
     return text
   })
   const names = new Map(read.manifest?.entities.map(entry => [entry.id, entry.name]))
-  for (const id of dangling) io.warning(danglingMessage(id, names.get(id)))
+  const problems = dangling.map(id => danglingMessage(id, names.get(id)))
+  for (const problem of problems) io.warning(problem)
 
   const toWorkspace = (file: string): string => path.posix.join(settings.relativePath, file)
   // One line per file only in debug mode: a collection makes thousands.
@@ -111,12 +112,10 @@ export async function runExport(
       return outcome
     }
   )
-  const changedFiles = [...written.changed, ...written.removed]
-    .map(toWorkspace)
-    .sort(compareStrings)
+  const touched = [...written.changed, ...written.removed]
+  const changedFiles = touched.map(toWorkspace).sort(compareStrings)
 
-  const problems = dangling.map(id => danglingMessage(id, names.get(id)))
-  const notes = [...written.changed, ...written.removed].includes(COLLECTION_FILE)
+  const notes = touched.includes(COLLECTION_FILE)
     ? [
         `\`${COLLECTION_FILE}\` ${written.removed.includes(COLLECTION_FILE) ? 'was removed' : 'changed'}: the collection's name or data sources.`
       ]
