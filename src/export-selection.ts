@@ -51,7 +51,8 @@ export async function fetchSelection(
       )
     if (!dashboards.length && !reports.length) {
       emptyCollection = true
-      await checkCollectionExists(client, id, collection, io)
+      if (collection) io.warning(`Collection '${id}' is empty.`)
+      else await checkCollectionExists(client, id, io)
     }
     dashboardIds.push(...dashboards.filter(d => !dashboardIds.includes(d)))
     reportIds.push(...reports)
@@ -67,16 +68,7 @@ export async function fetchSelection(
  * collection endpoint, and an unknown collection cannot be told from an
  * empty one: a warning says so.
  */
-async function checkCollectionExists(
-  client: OptimizeClient,
-  id: string,
-  collection: Collection | undefined,
-  io: Io
-): Promise<void> {
-  if (collection) {
-    io.warning(`Collection '${id}' is empty.`)
-    return
-  }
+async function checkCollectionExists(client: OptimizeClient, id: string, io: Io): Promise<void> {
   const all = await client.listCollections()
   if (all === undefined) {
     io.warning(
