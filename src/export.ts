@@ -235,7 +235,7 @@ function unchangedEntity(files: readonly ManagedFile[]): KnownEntity {
 }
 
 /** Normalized entities by kind, in id order. */
-export function toTree(entities: readonly NormalizedEntity[]): EntityTree {
+function toTree(entities: readonly NormalizedEntity[]): EntityTree {
   const tree: EntityTree = {dashboards: [], reports: []}
   for (const normalized of entities) {
     if (isDashboard(normalized.entity))

@@ -12,7 +12,7 @@ import {GitError} from './git.js'
 import {PERMISSIONS_BLOCK} from './pull-request.js'
 
 /** The identity actions/checkout users know from bot commits. */
-export const BOT_IDENTITY = {
+const BOT_IDENTITY = {
   name: 'github-actions[bot]',
   email: '41898282+github-actions[bot]@users.noreply.github.com'
 } as const

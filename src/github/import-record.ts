@@ -52,7 +52,7 @@ export interface LastImport {
   unfetched?: string
 }
 
-export function recordRef(target: RecordTarget): string {
+function recordRef(target: RecordTarget): string {
   const digest = createHash('sha256')
     .update(`${target.optimizeUrl}\n${target.collectionId}`)
     .digest('hex')

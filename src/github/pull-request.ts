@@ -150,7 +150,7 @@ async function call<T>(
   }
 }
 
-export function explainApiError(
+function explainApiError(
   error: unknown,
   action: string,
   permission: string,

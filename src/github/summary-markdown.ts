@@ -46,7 +46,7 @@ export interface DashboardLinks {
 export const MAX_PICTURES = 10
 
 /** Below GitHub's limit of 65536, leaving room for what the caller adds. */
-export const DEFAULT_MAX_LENGTH = 60_000
+const DEFAULT_MAX_LENGTH = 60_000
 
 type Detail = 'full' | 'compact' | 'counts'
 

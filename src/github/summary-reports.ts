@@ -38,7 +38,7 @@ export interface ReportDiff {
 }
 
 /** Most configuration paths listed per report; the rest are counted. */
-export const MAX_CONFIGURATION_PATHS = 8
+const MAX_CONFIGURATION_PATHS = 8
 const MAX_VALUE_LENGTH = 40
 const HANDLED_DATA_KEYS = new Set([
   'visualization',
@@ -221,7 +221,7 @@ function describeGrouping(value: unknown): string {
 }
 
 /** The scalar leaves of a value, in key order, e.g. `rolling 6 months` (false/null left out). */
-export function describeValue(value: unknown): string {
+function describeValue(value: unknown): string {
   const leaves: string[] = []
   const visit = (node: unknown): void => {
     if (node === null || node === undefined || node === false) return

@@ -126,7 +126,7 @@ function compare(
 }
 
 /** The URL of an external-page tile; legacy exports stored it as the tile id. */
-export function externalUrl(tile: Tile): string {
+function externalUrl(tile: Tile): string {
   const configuration = tile.configuration as {external?: unknown} | null | undefined
   return typeof configuration?.external === 'string' ? configuration.external : tile.id
 }
