@@ -104,18 +104,10 @@ export class PromotionRun {
       count: this.settings.connection?.batchSize ?? 100,
       bytes: this.settings.batchBytes
     }
-    const first = importBatches(
-      roots.filter(r => twoStep.has(r.id)),
-      git,
-      decisionXml,
-      limit
-    )
-    const rest = importBatches(
-      roots.filter(r => !twoStep.has(r.id)),
-      git,
-      decisionXml,
-      limit
-    )
+    const batched = (selected: Entity[]): ReturnType<typeof importBatches> =>
+      importBatches(selected, git, decisionXml, limit)
+    const first = batched(roots.filter(r => twoStep.has(r.id)))
+    const rest = batched(roots.filter(r => !twoStep.has(r.id)))
     for (const {root, bytes} of [...first.oversized, ...rest.oversized])
       this.io.warning(
         `'${root.name}' with its reports is ${bytes} bytes, more than 'batch-bytes' allows: it is imported alone, and a proxy that caps request bodies may refuse it`
