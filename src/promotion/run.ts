@@ -59,10 +59,8 @@ export class PromotionRun {
   readonly #units = new Map<string, ImportedUnit>()
   /** The exported copies of the verified units. */
   readonly #copies: Entity[] = []
-  readonly #items: PlanItem[]
-  /** Root id in git → its plan item, and the root itself. */
-  readonly #itemOf = new Map<string, PlanItem>()
-  readonly #roots = new Map<string, Entity>()
+  /** The units this run imports: plan item and root in git. */
+  #planned: {item: PlanItem; root: Entity}[] = []
   importCalls = 0
 
   constructor(
@@ -74,7 +72,6 @@ export class PromotionRun {
       dashboards: new Set(context.target.dashboardIds),
       reports: new Set(context.target.reportIds)
     }
-    this.#items = context.body.items.filter(i => i.action === 'create' || i.action === 'replace')
   }
 
   get unitCount(): number {
@@ -95,11 +92,8 @@ export class PromotionRun {
    */
   async importUnits(): Promise<void> {
     const {git, files, decisionXml, twoStep} = this.context
-    const roots = plannedRoots(this.#items, files, git).map(({item, root}) => {
-      this.#itemOf.set(root.id, item)
-      this.#roots.set(root.id, root)
-      return root
-    })
+    this.#planned = plannedRoots(this.context.body.items, files, git)
+    const roots = this.#planned.map(({root}) => root)
     const limit = {
       count: this.settings.connection?.batchSize ?? 100,
       bytes: this.settings.batchBytes
@@ -307,7 +301,7 @@ export class PromotionRun {
 
   /** This run's copies of units whose old versions are gone and that have no other equal copy. */
   private async adoptedCopies(): Promise<Set<string>> {
-    const replacing = [...this.#itemOf].filter(([, item]) => item.action === 'replace')
+    const replacing = this.#planned.filter(({item}) => item.action === 'replace')
     if (replacing.length === 0) return new Set()
     const {client, collectionId, git, target} = this.context
     const [dashboardIds, reportIds] = await Promise.all([
@@ -324,9 +318,8 @@ export class PromotionRun {
     }
     const listed = new Set([...dashboardIds, ...reportIds])
     const orphaned = replacing
-      .filter(([, item]) => item.targetIds.every(id => !listed.has(id)))
-      .map(([rootId]) => this.#roots.get(rootId))
-      .filter(root => root !== undefined)
+      .filter(({item}) => item.targetIds.every(id => !listed.has(id)))
+      .map(({root}) => root)
     if (orphaned.length === 0) return new Set()
     // Every copy made since the plan's listing, this run's and others'.
     const sincePlan = {
