@@ -223,15 +223,11 @@ export class PromotionRun {
   }
 
   /**
-   * The entities of the collection this run has not accounted for: made
-   * meanwhile by people or other runs, or by this run's lost answer.
+   * The entities of the collection now, but for the ids of `known`; by
+   * default those this run has not accounted for: made meanwhile by people
+   * or other runs, or by this run's lost answer.
    */
-  private async freshEntities(): Promise<Entity[]> {
-    return this.entitiesBeyond(this.#known)
-  }
-
-  /** The entities of the collection now, but for the ids of `known`. */
-  private async entitiesBeyond(known: Ids): Promise<Entity[]> {
+  private async freshEntities(known: Ids = this.#known): Promise<Entity[]> {
     const {client, collectionId} = this.context
     // An entity may be deleted between the listing and the export (404): list again.
     for (let attempt = 1; ; attempt++) {
@@ -326,7 +322,7 @@ export class PromotionRun {
       dashboards: new Set(target.dashboardIds),
       reports: new Set(target.reportIds)
     }
-    const copies = indexEntities(await this.entitiesBeyond(sincePlan))
+    const copies = indexEntities(await this.freshEntities(sincePlan))
     const kept = adoptedCopies(orphaned, git, copies, this.#created)
     const reports = reachableReports(
       [...copies.dashboards, ...copies.reports.values()].filter(e => kept.has(e.id)),
