@@ -175,7 +175,9 @@ export class PromotionRun {
         })
       if (wroteNothing(error)) throw error
       try {
-        this.record(await this.findSent(sent))
+        // What of `sent` is in the collection now although no answer said so.
+        const fresh = indexEntities(await this.freshEntities())
+        this.record(matchSent(sent, this.context.git, fresh))
       } catch (lookup) {
         throw new Error(
           `${failureText(error)}; what it may have written could not be looked for: ${failureText(lookup)}`,
@@ -214,12 +216,6 @@ export class PromotionRun {
     for (const id of ids.reports) this.#created.reports.add(id)
     for (const id of ids.dashboards) this.#known.dashboards.add(id)
     for (const id of ids.reports) this.#known.reports.add(id)
-  }
-
-  /** What of `sent` is in the collection now although no answer said so. */
-  private async findSent(sent: readonly Entity[]): Promise<Ids> {
-    const fresh = await this.freshEntities()
-    return matchSent(sent, this.context.git, indexEntities(fresh))
   }
 
   /**
