@@ -180,26 +180,19 @@ export async function definitionsCheck(
     sent.rewritten > 0 && environment
       ? `; the version policy '${policy}' of environment '${environment.mapping.name}' sends ${sent.rewritten} report ${sent.rewritten === 1 ? 'definition' : 'definitions'} pinned to versions it lacks with ['${policy}']`
       : ''
-  if (result.missing.length > 0) {
-    const hint =
-      environment && policy === 'keep' && result.pinned > 0 ? `; ${environment.versionsHint()}` : ''
-    return {
-      prerequisite: {
-        check,
-        status: 'failed',
-        message: `${api} at ${url}: ${result.missing.join('; ')}${hint}${rewritten}`
-      },
-      loaded: sent.loaded,
-      applied: sent.applied
-    }
-  }
-  return {
-    prerequisite: {
-      check,
-      status: 'ok',
-      message: `all ${result.found} definitions exist in ${api} at ${url}${rewritten}`
-    },
-    loaded: sent.loaded,
-    applied: sent.applied
-  }
+  const hint =
+    environment && policy === 'keep' && result.pinned > 0 ? `; ${environment.versionsHint()}` : ''
+  const prerequisite: Prerequisite =
+    result.missing.length > 0
+      ? {
+          check,
+          status: 'failed',
+          message: `${api} at ${url}: ${result.missing.join('; ')}${hint}${rewritten}`
+        }
+      : {
+          check,
+          status: 'ok',
+          message: `all ${result.found} definitions exist in ${api} at ${url}${rewritten}`
+        }
+  return {prerequisite, loaded: sent.loaded, applied: sent.applied}
 }
