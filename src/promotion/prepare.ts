@@ -44,12 +44,12 @@ import {
 import {dryRunCheck} from './dry-run-check.js'
 import {readLastImport, type LastImport} from './last-import.js'
 import {applyEnvironment} from '../entities/environment-mapping.js'
+import {EnvironmentValues} from '../entities/environment-values.js'
 import {environmentMapping} from '../workspace/config.js'
 import {
   collectionCheck,
   connectionFailure,
   definitionsCheck,
-  environmentValues,
   indexVersionCheck,
   listingCheck
 } from './target-checks.js'
@@ -147,7 +147,12 @@ export async function preparePlan(
   if (mapping && mapped) target.environment = {name: mapping.name, mappings: mapped.applied}
   let loaded = mapped?.loaded ?? validated.loaded
   let entities: Entity[] = loaded.files.map(f => f.entity)
-  const values = mapping && environmentValues(settings, mapping, validated.loaded.files)
+  // With `environment`: the origins of the values the reports use in the target, for the checks' messages.
+  const values =
+    mapping &&
+    new EnvironmentValues(mapping, validated.loaded.files, settings.config.relative, file =>
+      workspaceFile(settings, file)
+    )
   prerequisites.push({
     check: 'files',
     status: 'ok',

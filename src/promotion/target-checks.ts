@@ -6,9 +6,8 @@
  */
 import {indexVersionMismatches, type targetIndexVersions} from '../entities/index-versions.js'
 import {readEngine} from '../entities/engine-definitions.js'
-import type {EnvironmentMapping} from '../entities/environment-config.js'
-import {EnvironmentValues} from '../entities/environment-values.js'
-import type {EntityFile, LoadedTree} from '../entities/layout.js'
+import type {EnvironmentValues} from '../entities/environment-values.js'
+import type {LoadedTree} from '../entities/layout.js'
 import {definitionNeeds, definitionProblems} from '../entities/promotion-definitions.js'
 import {applyVersionPolicy} from '../entities/version-policy.js'
 import type {Prerequisite} from '../entities/plan-document.js'
@@ -17,7 +16,6 @@ import {describeErrorBody, OptimizeApiError} from '../optimize/errors.js'
 import {LIST_FETCH_LIMIT, truncatedListings, type TargetContent} from '../optimize/entities.js'
 import type {Entity, Report} from '../optimize/schemas.js'
 import type {Settings} from '../settings.js'
-import {workspaceFile} from '../validate.js'
 
 /**
  * A listing of LIST_FETCH_LIMIT entities may be cut short: the plan may miss
@@ -108,17 +106,6 @@ export function indexVersionCheck(
     status: index.warning ? 'warning' : 'ok',
     message: index.warning ?? `the files match the target (${index.source})`
   }
-}
-
-/** With `environment`: the origins of the values the reports use in the target, for the checks' messages. */
-export function environmentValues(
-  settings: Settings,
-  mapping: EnvironmentMapping,
-  files: readonly EntityFile[]
-): EnvironmentValues {
-  return new EnvironmentValues(mapping, files, settings.config.relative, file =>
-    workspaceFile(settings, file)
-  )
 }
 
 /** The definitions check, and the reports as sent: with an environment's version policy applied. */
