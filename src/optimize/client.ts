@@ -15,10 +15,8 @@ import {
   type Collection,
   type ImportedEntity
 } from './schemas.js'
-import {OptimizeTransport, type RequestOptions, type TransportOptions} from './transport.js'
+import {OptimizeTransport, type RequestOptions} from './transport.js'
 import {z} from 'zod'
-
-export type ClientOptions = TransportOptions
 
 /** How the bulk exports read their batches. */
 export interface BatchOptions<T> {
@@ -36,10 +34,9 @@ export class OptimizeClient {
 
   private constructor(
     private readonly connection: ConnectionSettings,
-    io: Io,
-    options: ClientOptions
+    io: Io
   ) {
-    this.#http = new OptimizeTransport(connection, io, options)
+    this.#http = new OptimizeTransport(connection, io)
   }
 
   /** HTTP requests sent, retries and token requests included. */
@@ -47,12 +44,8 @@ export class OptimizeClient {
     return this.#http.requestCount
   }
 
-  static create(
-    connection: ConnectionSettings,
-    io: Io,
-    options: ClientOptions = {}
-  ): OptimizeClient {
-    return new OptimizeClient(connection, io, options)
+  static create(connection: ConnectionSettings, io: Io): OptimizeClient {
+    return new OptimizeClient(connection, io)
   }
 
   get batchSize(): number {

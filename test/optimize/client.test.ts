@@ -29,10 +29,10 @@ async function setup(options: EmulatorOptions = {}, connection: Partial<Connecti
       retries: 3,
       concurrency: 4,
       batchSize: 100,
+      retryBaseMs: 5,
       ...connection
     },
-    io,
-    {retryBaseMs: 5}
+    io
   )
   return {emu, io, client}
 }
@@ -81,10 +81,10 @@ describe('OptimizeClient authentication', () => {
         timeoutMs: 2000,
         retries: 2,
         concurrency: 2,
-        batchSize: 10
+        batchSize: 10,
+        retryBaseMs: 5
       },
-      io,
-      {retryBaseMs: 5}
+      io
     )
     const error = await failure(client.listDashboardIds('dev'))
     expect(error.status).toBe(401)
@@ -218,10 +218,10 @@ describe('OptimizeClient identity providers', () => {
           timeoutMs: 2000,
           retries: 0,
           concurrency: 4,
-          batchSize: 100
+          batchSize: 100,
+          retryBaseMs: 5
         },
-        recordingIo(),
-        {retryBaseMs: 5}
+        recordingIo()
       )
     const error = await failure(make().listDashboardIds('dev'))
     expect(error.message).toMatch(/AADSTS90014/)
