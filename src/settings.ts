@@ -34,9 +34,6 @@ import {
 
 export {SettingsError} from './settings-values.js'
 
-/** Reads one input; '' when it was not given. */
-export type InputReader = (name: InputName) => string
-
 export type Credentials =
   | {kind: 'token'; token: string}
   | {
@@ -149,7 +146,7 @@ export function getActionSettings(io: Io): Settings {
   return parseSettings(name => core.getInput(name), process.env, io)
 }
 
-export function parseSettings(read: InputReader, env: NodeJS.ProcessEnv, io: Io): Settings {
+export function parseSettings(read: Get, env: NodeJS.ProcessEnv, io: Io): Settings {
   const get = (name: InputName): string => read(name).trim()
   const secret = (name: InputName): string => {
     const value = read(name).trim()
