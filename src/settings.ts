@@ -229,13 +229,9 @@ export function parseSettings(read: Get, env: NodeJS.ProcessEnv, io: Io): Settin
     }
   }
   checkCommandNeeds(settings)
-  for (const [key, value] of Object.entries({
-    command,
-    baseUrl: connection?.baseUrl,
-    path: entityPath.relative
-  })) {
-    io.debug(`${key} = ${value}`)
-  }
+  io.debug(`command = ${command}`)
+  io.debug(`baseUrl = ${connection?.baseUrl}`)
+  io.debug(`path = ${entityPath.relative}`)
   return settings
 }
 
