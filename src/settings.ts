@@ -61,7 +61,8 @@ export interface ConnectionSettings {
   retryBaseMs?: number
 }
 
-export type CommitMode = 'pull-request' | 'push' | 'none'
+const COMMIT_MODES = ['pull-request', 'push', 'none'] as const
+export type CommitMode = (typeof COMMIT_MODES)[number]
 
 export interface GitHubSettings {
   mode: CommitMode
@@ -83,7 +84,8 @@ export interface GitHubSettings {
   pullRequestNumber?: number
 }
 
-export type DataFormat = 'ndjson' | 'csv'
+const DATA_FORMATS = ['ndjson', 'csv'] as const
+export type DataFormat = (typeof DATA_FORMATS)[number]
 
 export interface Settings {
   command: Command
@@ -225,7 +227,7 @@ export function parseSettings(read: Get, env: NodeJS.ProcessEnv, io: Io): Settin
       relativeOutput: output.relative,
       limit: integer(get, Input.Limit, 1000, 1, 10000),
       paginationTimeout: integer(get, Input.PaginationTimeout, 120, 60, 86400),
-      format: oneOf(Input.Format, get(Input.Format) || 'ndjson', ['ndjson', 'csv'] as const)
+      format: oneOf(Input.Format, get(Input.Format) || 'ndjson', DATA_FORMATS)
     }
   }
   checkCommandNeeds(settings)
@@ -276,11 +278,7 @@ function github(get: Get, token: string, env: NodeJS.ProcessEnv): GitHubSettings
     throw new SettingsError(`Input '${Input.Branch}' is not a valid branch name: '${branch}'.`)
   }
   return {
-    mode: oneOf(Input.Commit, get(Input.Commit) || 'pull-request', [
-      'pull-request',
-      'push',
-      'none'
-    ] as const),
+    mode: oneOf(Input.Commit, get(Input.Commit) || 'pull-request', COMMIT_MODES),
     token: token || undefined,
     branch,
     base: get(Input.Base) || undefined,
