@@ -96,7 +96,7 @@ export async function exportEntities(
       entities.set(key, entity)
     }
   }
-  const batches: BatchOptions<Entity> = {decoder: () => new ExportDecoder(), each: checked}
+  const batches: BatchOptions = {decoder: () => new ExportDecoder(), each: checked}
   const chunks: string[][] = []
   for (let i = 0; i < dashboardIds.length; i += client.batchSize)
     chunks.push(dashboardIds.slice(i, i + client.batchSize))
@@ -119,7 +119,7 @@ export function kindOf(entity: Pick<Entity, 'exportEntityType'>): 'dashboard' | 
 async function isolating(
   client: OptimizeClient,
   ids: readonly string[],
-  batches: BatchOptions<Entity>
+  batches: BatchOptions
 ): Promise<{entities: Entity[]; dangling: string[]}> {
   try {
     return {entities: await client.exportDashboards(ids, batches), dangling: []}
