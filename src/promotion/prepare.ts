@@ -122,10 +122,7 @@ export async function preparePlan(
   openDesiredState(settings, io)
   // The target is read while the files are checked: both are read-only.
   const optimize = client ?? OptimizeClient.create(settings.connection, io)
-  const reading = readTarget(settings, optimize).then(
-    read => read,
-    (error: unknown) => ({error})
-  )
+  const reading = readTarget(settings, optimize).catch((error: unknown) => ({error}))
 
   // 1. The files, offline.
   const validated = await io.group(`Validating ${settings.relativePath}`, async () =>
