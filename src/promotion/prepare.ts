@@ -84,11 +84,7 @@ export interface PlanContext {
   lastImport?: LastImport
 }
 
-export async function preparePlan(
-  settings: Settings,
-  io: Io,
-  client?: OptimizeClient
-): Promise<PlanOutcome> {
+export async function preparePlan(settings: Settings, io: Io): Promise<PlanOutcome> {
   if (!settings.connection || !(settings.collectionId || settings.collectionName))
     throw new Error('plan needs a connection to Optimize and a target collection.')
   // Before anything is read from Optimize: a missing or invalid environment stops the run.
@@ -121,7 +117,7 @@ export async function preparePlan(
 
   openDesiredState(settings, io)
   // The target is read while the files are checked: both are read-only.
-  const optimize = client ?? OptimizeClient.create(settings.connection, io)
+  const optimize = OptimizeClient.create(settings.connection, io)
   const reading = readTarget(settings, optimize).catch((error: unknown) => ({error}))
 
   // 1. The files, offline.
