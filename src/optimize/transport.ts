@@ -243,11 +243,7 @@ export class OptimizeTransport {
     return this.#dispatchers.get(origin)
   }
 
-  /**
-   * One read-only request to another API with Optimize's credentials (the
-   * engine REST API the plan asks about definitions). Answers any HTTP status
-   * instead of throwing; network failures are retried like other reads.
-   */
+  /** One read-only request to another API with Optimize's credentials (OptimizeClient.requestWithCredentials). */
   async requestWithCredentials(
     method: 'GET' | 'POST',
     url: string,
