@@ -8,7 +8,7 @@ import {fromLegacy, indexEntities, type EntityIndex} from '../entities/promotion
 import type {BatchOptions, OptimizeClient} from './client.js'
 import {OptimizeApiError} from './errors.js'
 import {ExportDecoder} from './export-decoder.js'
-import {EntitySchema, isDashboard, type Collection, type Entity} from './schemas.js'
+import {EntitySchema, type Collection, type Entity} from './schemas.js'
 
 /**
  * Optimize answers a collection's listing (GET /api/public/report or
@@ -85,10 +85,10 @@ export async function exportEntities(
   const entities = new Map<string, Entity>()
   const add = (exported: readonly Entity[]): void => {
     for (const entity of exported) {
-      const key = entityKey(kindOf(entity), entity.id)
+      const kind = kindOf(entity)
+      const key = entityKey(kind, entity.id)
       const seen = entities.get(key)
       if (seen && toCanonicalJson(seen) !== toCanonicalJson(entity)) {
-        const kind = isDashboard(entity) ? 'dashboard' : 'report'
         throw new Error(
           `Optimize answered two different versions of ${kind} ${entity.id} ('${entity.name}') in one export; nothing was written. Run again; if it happens again, the entity may have been changed during the export.`
         )
