@@ -42,7 +42,8 @@ import {
   wantedSources
 } from './collection.js'
 import {dryRunCheck} from './dry-run-check.js'
-import {readLastImport, type LastImport} from './last-import.js'
+import type {LastImport} from '../github/import-record.js'
+import {readLastImport} from './last-import.js'
 import {applyEnvironment} from '../entities/environment-mapping.js'
 import {EnvironmentValues} from '../entities/environment-values.js'
 import {environmentMapping} from '../workspace/config.js'
