@@ -108,8 +108,9 @@ export async function runImport(settings: Settings, io: Io): Promise<CommandResu
   )
   for (const warning of recorded) io.warning(warning)
 
+  const imported = run.importedIds()
   const importedIds: Record<string, string> = {}
-  for (const [rootId, newId] of run.importedIds()) {
+  for (const [rootId, newId] of imported) {
     const file = context.files.get(rootId)
     if (file) importedIds[path.posix.join(settings.relativePath, file)] = newId
   }
@@ -119,7 +120,7 @@ export async function runImport(settings: Settings, io: Io): Promise<CommandResu
     summary: summary(problems.length ? 'Optimize import incomplete' : 'Optimize import', [
       ...createdNote,
       ...(added ? [`added ${added} data sources to the collection`] : []),
-      `imported and verified ${run.unitCount} dashboards and standalone reports (import calls: ${run.importCalls})`,
+      `imported and verified ${imported.size} dashboards and standalone reports (import calls: ${run.importCalls})`,
       `deleted ${deletions.dashboards} old dashboards and ${deletions.reports} old reports`,
       ...converged.notes,
       ...recorded,

@@ -74,10 +74,6 @@ export class PromotionRun {
     }
   }
 
-  get unitCount(): number {
-    return this.#units.size
-  }
-
   /** Root id in git → id of the copy that stays in the target. */
   importedIds(): Map<string, string> {
     return new Map([...this.#units].map(([rootId, unit]) => [rootId, unit.id]))
