@@ -10,8 +10,7 @@
  * names a file it does not describe.
  */
 import {mkdir} from 'node:fs/promises'
-import type {CommandResult} from './command.js'
-import {CommandFailedError} from './command.js'
+import {CommandFailedError, type CommandResult} from './command.js'
 import {Output} from './constants.js'
 import {
   buildManifest,
