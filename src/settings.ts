@@ -141,8 +141,6 @@ export interface Settings {
 const COMMANDS_WITH_OPTIMIZE: readonly Command[] = ['export', 'plan', 'import', 'export-data']
 /** Longest collection name or owner id taken (Optimize's entity.nameMaxLength default is 255). */
 const MAX_NAME_LENGTH = 255
-/** Prune deletions a plan may make when `max-deletions` is not set. */
-export const DEFAULT_MAX_DELETIONS = 10
 
 export function getActionSettings(io: Io): Settings {
   return parseSettings(name => core.getInput(name), process.env, io)
@@ -205,7 +203,7 @@ export function parseSettings(read: Get, env: NodeJS.ProcessEnv, io: Io): Settin
       'overwrite'
     ] as const),
     maxDeletions: {
-      limit: integer(get, Input.MaxDeletions, DEFAULT_MAX_DELETIONS, 0, 10_000),
+      limit: integer(get, Input.MaxDeletions, 10, 0, 10_000),
       explicit: get(Input.MaxDeletions) !== ''
     },
     batchBytes: integer(get, Input.BatchBytes, 900_000, 10_000, 100_000_000),
