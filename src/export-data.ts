@@ -31,7 +31,7 @@ export async function runExportData(
   options: ProgressOptions = {}
 ): Promise<CommandResult> {
   const optimize = client ?? createClient(settings, io)
-  const {output, relativeOutput, limit, paginationTimeout, format} = settings.data
+  const {output, relativeOutput} = settings.data
   await mkdir(output, {recursive: true})
   const progress = new Progress(io, options)
   const files: ReportFile[] = []
@@ -39,13 +39,7 @@ export async function runExportData(
   for (const reportId of settings.reportIds) {
     try {
       const file = await io.group(`Exporting the data of report ${reportId}`, async () =>
-        exportReportFile(
-          optimize,
-          reportId,
-          {output, format, limit, paginationTimeout},
-          io,
-          progress
-        )
+        exportReportFile(optimize, reportId, settings.data, io, progress)
       )
       io.info(
         `Report ${reportId}: ${formatCount(file.records)} records written to ${relativeOutput}/${file.file} (sha256 ${file.sha256.slice(0, 12)})`
