@@ -173,11 +173,7 @@ async function run({command, values}: Parsed, env: NodeJS.ProcessEnv): Promise<n
     values.json === true ? 'json' : values.summary === true ? 'summary' : 'text'
   let settings
   try {
-    settings = parseSettings(
-      read,
-      {...env, GITHUB_WORKSPACE: env.GITHUB_WORKSPACE ?? process.cwd()},
-      io
-    )
+    settings = parseSettings(read, env, io)
   } catch (error) {
     io.error(error instanceof Error ? error.message : String(error))
     // A value its option does not allow makes the command line wrong; nothing was done.

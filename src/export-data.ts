@@ -10,8 +10,7 @@
  * names a file it does not describe.
  */
 import {mkdir} from 'node:fs/promises'
-import type {CommandResult} from './command.js'
-import {CommandFailedError} from './command.js'
+import {CommandFailedError, type CommandResult} from './command.js'
 import {Output} from './constants.js'
 import {
   buildManifest,
@@ -32,7 +31,7 @@ export async function runExportData(
   options: ProgressOptions = {}
 ): Promise<CommandResult> {
   const optimize = client ?? createClient(settings, io)
-  const {output, relativeOutput, limit, paginationTimeout, format} = settings.data
+  const {output, relativeOutput} = settings.data
   await mkdir(output, {recursive: true})
   const progress = new Progress(io, options)
   const files: ReportFile[] = []
@@ -40,13 +39,7 @@ export async function runExportData(
   for (const reportId of settings.reportIds) {
     try {
       const file = await io.group(`Exporting the data of report ${reportId}`, async () =>
-        exportReportFile(
-          optimize,
-          reportId,
-          {output, format, limit, paginationTimeout},
-          io,
-          progress
-        )
+        exportReportFile(optimize, reportId, settings.data, io, progress)
       )
       io.info(
         `Report ${reportId}: ${formatCount(file.records)} records written to ${relativeOutput}/${file.file} (sha256 ${file.sha256.slice(0, 12)})`

@@ -82,9 +82,6 @@ export async function runImport(settings: Settings, io: Io): Promise<CommandResu
       summary: summary('Optimize import failed', [message])
     })
   }
-  const createdNote = target.created
-    ? [`created collection '${outcome.document.collection?.name}' (${target.created})`]
-    : []
   const outputs = {...planned.outputs, [Output.CollectionId]: target.id}
   const run = new PromotionRun(settings, io, {...context, collectionId: target.id})
   try {
@@ -108,8 +105,9 @@ export async function runImport(settings: Settings, io: Io): Promise<CommandResu
   )
   for (const warning of recorded) io.warning(warning)
 
+  const imported = run.importedIds()
   const importedIds: Record<string, string> = {}
-  for (const [rootId, newId] of run.importedIds()) {
+  for (const [rootId, newId] of imported) {
     const file = context.files.get(rootId)
     if (file) importedIds[path.posix.join(settings.relativePath, file)] = newId
   }
@@ -117,9 +115,11 @@ export async function runImport(settings: Settings, io: Io): Promise<CommandResu
   const result: CommandResult = {
     outputs: {...outputs, [Output.ImportedIds]: toCanonicalJson(importedIds).trim()},
     summary: summary(problems.length ? 'Optimize import incomplete' : 'Optimize import', [
-      ...createdNote,
+      ...(target.created
+        ? [`created collection '${outcome.document.collection?.name}' (${target.created})`]
+        : []),
       ...(added ? [`added ${added} data sources to the collection`] : []),
-      `imported and verified ${run.unitCount} dashboards and standalone reports (import calls: ${run.importCalls})`,
+      `imported and verified ${imported.size} dashboards and standalone reports (import calls: ${run.importCalls})`,
       `deleted ${deletions.dashboards} old dashboards and ${deletions.reports} old reports`,
       ...converged.notes,
       ...recorded,

@@ -44,9 +44,10 @@ export function createActionIo(): Io {
   return {
     info: message => core.info(clean(message)),
     // Debug lines (one per file written, among others) are not sent to the
-    // runner at all unless step debug logging is on.
+    // runner at all unless step debug logging (ACTIONS_STEP_DEBUG) is on,
+    // for which the runner sets RUNNER_DEBUG=1 (core.isDebug).
     debug: message => {
-      if (stepDebug()) core.debug(clean(message))
+      if (core.isDebug() || process.env.ACTIONS_STEP_DEBUG === 'true') core.debug(clean(message))
     },
     warning: (message, where) => core.warning(clean(message), toProperties(where)),
     error: (message, where) => core.error(clean(message), toProperties(where)),
@@ -63,11 +64,6 @@ export function createActionIo(): Io {
       await core.summary.addRaw(markdown, true).write()
     }
   }
-}
-
-/** Step debug logging: the runner sets RUNNER_DEBUG=1 when ACTIONS_STEP_DEBUG is on. */
-function stepDebug(): boolean {
-  return core.isDebug() || process.env.ACTIONS_STEP_DEBUG === 'true'
 }
 
 function toProperties(where?: Annotation): core.AnnotationProperties | undefined {

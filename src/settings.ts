@@ -34,9 +34,6 @@ import {
 
 export {SettingsError} from './settings-values.js'
 
-/** Reads one input; '' when it was not given. */
-export type InputReader = (name: InputName) => string
-
 export type Credentials =
   | {kind: 'token'; token: string}
   | {
@@ -64,7 +61,8 @@ export interface ConnectionSettings {
   retryBaseMs?: number
 }
 
-export type CommitMode = 'pull-request' | 'push' | 'none'
+const COMMIT_MODES = ['pull-request', 'push', 'none'] as const
+export type CommitMode = (typeof COMMIT_MODES)[number]
 
 export interface GitHubSettings {
   mode: CommitMode
@@ -86,7 +84,8 @@ export interface GitHubSettings {
   pullRequestNumber?: number
 }
 
-export type DataFormat = 'ndjson' | 'csv'
+const DATA_FORMATS = ['ndjson', 'csv'] as const
+export type DataFormat = (typeof DATA_FORMATS)[number]
 
 export interface Settings {
   command: Command
@@ -142,14 +141,12 @@ export interface Settings {
 const COMMANDS_WITH_OPTIMIZE: readonly Command[] = ['export', 'plan', 'import', 'export-data']
 /** Longest collection name or owner id taken (Optimize's entity.nameMaxLength default is 255). */
 const MAX_NAME_LENGTH = 255
-/** Prune deletions a plan may make when `max-deletions` is not set. */
-export const DEFAULT_MAX_DELETIONS = 10
 
 export function getActionSettings(io: Io): Settings {
   return parseSettings(name => core.getInput(name), process.env, io)
 }
 
-export function parseSettings(read: InputReader, env: NodeJS.ProcessEnv, io: Io): Settings {
+export function parseSettings(read: Get, env: NodeJS.ProcessEnv, io: Io): Settings {
   const get = (name: InputName): string => read(name).trim()
   const secret = (name: InputName): string => {
     const value = read(name).trim()
@@ -206,7 +203,7 @@ export function parseSettings(read: InputReader, env: NodeJS.ProcessEnv, io: Io)
       'overwrite'
     ] as const),
     maxDeletions: {
-      limit: integer(get, Input.MaxDeletions, DEFAULT_MAX_DELETIONS, 0, 10_000),
+      limit: integer(get, Input.MaxDeletions, 10, 0, 10_000),
       explicit: get(Input.MaxDeletions) !== ''
     },
     batchBytes: integer(get, Input.BatchBytes, 900_000, 10_000, 100_000_000),
@@ -228,17 +225,13 @@ export function parseSettings(read: InputReader, env: NodeJS.ProcessEnv, io: Io)
       relativeOutput: output.relative,
       limit: integer(get, Input.Limit, 1000, 1, 10000),
       paginationTimeout: integer(get, Input.PaginationTimeout, 120, 60, 86400),
-      format: oneOf(Input.Format, get(Input.Format) || 'ndjson', ['ndjson', 'csv'] as const)
+      format: oneOf(Input.Format, get(Input.Format) || 'ndjson', DATA_FORMATS)
     }
   }
   checkCommandNeeds(settings)
-  for (const [key, value] of Object.entries({
-    command,
-    baseUrl: connection?.baseUrl,
-    path: entityPath.relative
-  })) {
-    io.debug(`${key} = ${value}`)
-  }
+  io.debug(`command = ${command}`)
+  io.debug(`baseUrl = ${connection?.baseUrl}`)
+  io.debug(`path = ${entityPath.relative}`)
   return settings
 }
 
@@ -283,11 +276,7 @@ function github(get: Get, token: string, env: NodeJS.ProcessEnv): GitHubSettings
     throw new SettingsError(`Input '${Input.Branch}' is not a valid branch name: '${branch}'.`)
   }
   return {
-    mode: oneOf(Input.Commit, get(Input.Commit) || 'pull-request', [
-      'pull-request',
-      'push',
-      'none'
-    ] as const),
+    mode: oneOf(Input.Commit, get(Input.Commit) || 'pull-request', COMMIT_MODES),
     token: token || undefined,
     branch,
     base: get(Input.Base) || undefined,

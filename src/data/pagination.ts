@@ -27,9 +27,6 @@ export interface ReportRead {
   message?: string
 }
 
-/** Told after each page how many records are written and how many there are. */
-export type PageHandler = (done: number, total: number) => void
-
 /** The export of a report must start over from its first page (scroll gone, or a gap). */
 export class RestartableError extends Error {
   override name = 'RestartableError'
@@ -47,13 +44,15 @@ const COMBINED = /combined reports cannot be exported/i
 /**
  * Writes every record of `reportId` to `sink` as NDJSON lines, in order, page
  * by page: each page goes from the response body to the sink as it arrives.
+ * `onPage` is told after each page how many records are written and how many
+ * there are.
  */
 export async function readReport(
   client: OptimizeClient,
   reportId: string,
   options: PaginationOptions,
   sink: FileSink,
-  onPage: PageHandler
+  onPage: (done: number, total: number) => void
 ): Promise<ReportRead> {
   const reader = new PageReader(client, reportId, options, sink)
   let done = 0

@@ -8,24 +8,23 @@ import type {DataSource} from '../entities/collection-file.js'
 import type {Io} from '../io.js'
 import type {ConnectionSettings} from '../settings.js'
 import {OptimizeApiError} from './errors.js'
-import {readArray, wholeBodyDecoder, type ArrayDecoder} from './responses.js'
+import {readArray, type ArrayDecoder} from './responses.js'
 import {
   CollectionSchema,
   ImportedEntitySchema,
   type Collection,
+  type Entity,
   type ImportedEntity
 } from './schemas.js'
-import {OptimizeTransport, type RequestOptions, type TransportOptions} from './transport.js'
+import {OptimizeTransport, type RequestOptions} from './transport.js'
 import {z} from 'zod'
 
-export type ClientOptions = TransportOptions
-
 /** How the bulk exports read their batches. */
-export interface BatchOptions<T> {
-  /** A decoder for each batch's body; by default `JSON.parse` of the whole body. */
-  decoder?: () => ArrayDecoder
-  /** Turns each element into a result as soon as it has arrived, while the rest is on its way. */
-  each?: (item: unknown, index: number) => T
+export interface BatchOptions {
+  /** A decoder for each batch's body. */
+  decoder: () => ArrayDecoder
+  /** Turns each element into an entity as soon as it has arrived, while the rest is on its way. */
+  each: (item: unknown, index: number) => Entity
 }
 
 const IdSchema = z.object({id: z.string()})
@@ -36,10 +35,9 @@ export class OptimizeClient {
 
   private constructor(
     private readonly connection: ConnectionSettings,
-    io: Io,
-    options: ClientOptions
+    io: Io
   ) {
-    this.#http = new OptimizeTransport(connection, io, options)
+    this.#http = new OptimizeTransport(connection, io)
   }
 
   /** HTTP requests sent, retries and token requests included. */
@@ -47,12 +45,8 @@ export class OptimizeClient {
     return this.#http.requestCount
   }
 
-  static create(
-    connection: ConnectionSettings,
-    io: Io,
-    options: ClientOptions = {}
-  ): OptimizeClient {
-    return new OptimizeClient(connection, io, options)
+  static create(connection: ConnectionSettings, io: Io): OptimizeClient {
+    return new OptimizeClient(connection, io)
   }
 
   get batchSize(): number {
@@ -76,18 +70,12 @@ export class OptimizeClient {
   }
 
   /** Report definitions, `batchSize` ids a request. Combined reports bring their children (§1 row 4). */
-  async exportReports<T = unknown>(
-    ids: readonly string[],
-    options?: BatchOptions<T>
-  ): Promise<T[]> {
+  async exportReports(ids: readonly string[], options: BatchOptions): Promise<Entity[]> {
     return this.exportInBatches('/api/public/export/report/definition/json', ids, options)
   }
 
   /** Dashboards with all their reports, `batchSize` ids a request (§1 row 5). */
-  async exportDashboards<T = unknown>(
-    ids: readonly string[],
-    options?: BatchOptions<T>
-  ): Promise<T[]> {
+  async exportDashboards(ids: readonly string[], options: BatchOptions): Promise<Entity[]> {
     return this.exportInBatches('/api/public/export/dashboard/definition/json', ids, options)
   }
 
@@ -159,11 +147,11 @@ export class OptimizeClient {
     await this.#http.text('PUT', path, options)
   }
 
-  private async exportInBatches<T>(
+  private async exportInBatches(
     path: string,
     ids: readonly string[],
-    {decoder = wholeBodyDecoder, each = item => item as T}: BatchOptions<T> = {}
-  ): Promise<T[]> {
+    {decoder, each}: BatchOptions
+  ): Promise<Entity[]> {
     const batches: string[][] = []
     for (let i = 0; i < ids.length; i += this.batchSize)
       batches.push(ids.slice(i, i + this.batchSize))

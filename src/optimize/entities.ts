@@ -8,7 +8,7 @@ import {fromLegacy, indexEntities, type EntityIndex} from '../entities/promotion
 import type {BatchOptions, OptimizeClient} from './client.js'
 import {OptimizeApiError} from './errors.js'
 import {ExportDecoder} from './export-decoder.js'
-import {EntitySchema, isDashboard, type Collection, type Entity} from './schemas.js'
+import {EntitySchema, type Collection, type Entity} from './schemas.js'
 
 /**
  * Optimize answers a collection's listing (GET /api/public/report or
@@ -85,10 +85,10 @@ export async function exportEntities(
   const entities = new Map<string, Entity>()
   const add = (exported: readonly Entity[]): void => {
     for (const entity of exported) {
-      const key = entityKey(kindOf(entity), entity.id)
+      const kind = kindOf(entity)
+      const key = entityKey(kind, entity.id)
       const seen = entities.get(key)
       if (seen && toCanonicalJson(seen) !== toCanonicalJson(entity)) {
-        const kind = isDashboard(entity) ? 'dashboard' : 'report'
         throw new Error(
           `Optimize answered two different versions of ${kind} ${entity.id} ('${entity.name}') in one export; nothing was written. Run again; if it happens again, the entity may have been changed during the export.`
         )
@@ -96,7 +96,7 @@ export async function exportEntities(
       entities.set(key, entity)
     }
   }
-  const batches: BatchOptions<Entity> = {decoder: () => new ExportDecoder(), each: checked}
+  const batches: BatchOptions = {decoder: () => new ExportDecoder(), each: checked}
   const chunks: string[][] = []
   for (let i = 0; i < dashboardIds.length; i += client.batchSize)
     chunks.push(dashboardIds.slice(i, i + client.batchSize))
@@ -119,7 +119,7 @@ export function kindOf(entity: Pick<Entity, 'exportEntityType'>): 'dashboard' | 
 async function isolating(
   client: OptimizeClient,
   ids: readonly string[],
-  batches: BatchOptions<Entity>
+  batches: BatchOptions
 ): Promise<{entities: Entity[]; dangling: string[]}> {
   try {
     return {entities: await client.exportDashboards(ids, batches), dangling: []}

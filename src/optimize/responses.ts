@@ -123,18 +123,6 @@ export async function readArray<T>(
   return items
 }
 
-/** The default decoder: `JSON.parse` of the whole body once it is in. */
-export function wholeBodyDecoder(): ArrayDecoder {
-  const chunks: Uint8Array[] = []
-  return {
-    push: chunk => {
-      chunks.push(chunk)
-      return []
-    },
-    end: () => JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown
-  }
-}
-
 export function parseJson<T>(method: string, path: string, body: string, schema: z.ZodType<T>): T {
   let parsed: unknown
   try {

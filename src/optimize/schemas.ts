@@ -127,9 +127,7 @@ export const ReportSchema = z.discriminatedUnion('exportEntityType', [
 ])
 
 export const EntitySchema = z.discriminatedUnion('exportEntityType', [
-  ProcessReportSchema,
-  DecisionReportSchema,
-  CombinedReportSchema,
+  ...ReportSchema.options,
   DashboardSchema
 ])
 

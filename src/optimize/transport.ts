@@ -35,12 +35,8 @@ import {
 } from './http.js'
 import {dnsCode, dnsRetry, httpError, inputOfHost, parseJson} from './responses.js'
 
-export interface TransportOptions {
-  /** First backoff delay; later ones double, with jitter. */
-  retryBaseMs?: number
-  /** Longest `Retry-After` the client waits for before giving up. */
-  maxRetryAfterMs?: number
-}
+/** Longest `Retry-After` the client waits for before giving up. */
+const MAX_RETRY_AFTER_MS = 120_000
 
 export interface RequestOptions {
   query?: Record<string, string | number | undefined>
@@ -55,17 +51,12 @@ export class OptimizeTransport {
   readonly #limit: LimitFunction
   readonly #auth: TokenProvider
   readonly #dispatchers = new Map<string, Dispatcher | undefined>()
-  readonly #retryBaseMs: number
-  readonly #maxRetryAfterMs: number
 
   constructor(
     private readonly connection: ConnectionSettings,
-    private readonly io: Io,
-    options: TransportOptions
+    private readonly io: Io
   ) {
     this.#limit = pLimit(connection.concurrency)
-    this.#retryBaseMs = options.retryBaseMs ?? connection.retryBaseMs ?? 1000
-    this.#maxRetryAfterMs = options.maxRetryAfterMs ?? 120_000
     this.#auth = createTokenProvider(connection.credentials, this.transport, io)
   }
 
@@ -133,14 +124,14 @@ export class OptimizeTransport {
       if (!options.idempotent) return once()
       return pRetry(once, {
         retries: this.connection.retries,
-        minTimeout: this.#retryBaseMs,
+        minTimeout: this.connection.retryBaseMs ?? 1000,
         factor: 2,
         randomize: true,
         shouldRetry: ({error, attemptNumber}) =>
           dnsRetry(error, attemptNumber) ??
           (error instanceof OptimizeApiError &&
             error.isTransient &&
-            (error.retryAfterMs ?? 0) <= this.#maxRetryAfterMs),
+            (error.retryAfterMs ?? 0) <= MAX_RETRY_AFTER_MS),
         onFailedAttempt: async ({error, retriesLeft, attemptNumber}) => {
           if (!(error instanceof OptimizeApiError) || !error.isTransient || retriesLeft === 0)
             return
@@ -150,7 +141,7 @@ export class OptimizeTransport {
           this.io.info(
             `${error.message}; trying again (${left} ${left === 1 ? 'try' : 'tries'} left)`
           )
-          if (error.retryAfterMs && error.retryAfterMs <= this.#maxRetryAfterMs)
+          if (error.retryAfterMs && error.retryAfterMs <= MAX_RETRY_AFTER_MS)
             await sleep(error.retryAfterMs)
         }
       }).catch((error: unknown) => {
@@ -252,11 +243,7 @@ export class OptimizeTransport {
     return this.#dispatchers.get(origin)
   }
 
-  /**
-   * One read-only request to another API with Optimize's credentials (the
-   * engine REST API the plan asks about definitions). Answers any HTTP status
-   * instead of throwing; network failures are retried like other reads.
-   */
+  /** One read-only request to another API with Optimize's credentials (OptimizeClient.requestWithCredentials). */
   async requestWithCredentials(
     method: 'GET' | 'POST',
     url: string,

@@ -11,8 +11,6 @@ import {readRecord, writeRecord, type LastImport} from '../github/import-record.
 import type {Settings} from '../settings.js'
 import type {PlanContext} from './prepare.js'
 
-export type {LastImport}
-
 export async function readLastImport(
   settings: Settings,
   collectionId: string,

@@ -42,14 +42,15 @@ import {
   wantedSources
 } from './collection.js'
 import {dryRunCheck} from './dry-run-check.js'
-import {readLastImport, type LastImport} from './last-import.js'
+import type {LastImport} from '../github/import-record.js'
+import {readLastImport} from './last-import.js'
 import {applyEnvironment} from '../entities/environment-mapping.js'
+import {EnvironmentValues} from '../entities/environment-values.js'
 import {environmentMapping} from '../workspace/config.js'
 import {
   collectionCheck,
   connectionFailure,
   definitionsCheck,
-  environmentValues,
   indexVersionCheck,
   listingCheck
 } from './target-checks.js'
@@ -84,11 +85,7 @@ export interface PlanContext {
   lastImport?: LastImport
 }
 
-export async function preparePlan(
-  settings: Settings,
-  io: Io,
-  client?: OptimizeClient
-): Promise<PlanOutcome> {
+export async function preparePlan(settings: Settings, io: Io): Promise<PlanOutcome> {
   if (!settings.connection || !(settings.collectionId || settings.collectionName))
     throw new Error('plan needs a connection to Optimize and a target collection.')
   // Before anything is read from Optimize: a missing or invalid environment stops the run.
@@ -121,11 +118,8 @@ export async function preparePlan(
 
   openDesiredState(settings, io)
   // The target is read while the files are checked: both are read-only.
-  const optimize = client ?? OptimizeClient.create(settings.connection, io)
-  const reading = readTarget(settings, optimize).then(
-    read => read,
-    (error: unknown) => ({error})
-  )
+  const optimize = OptimizeClient.create(settings.connection, io)
+  const reading = readTarget(settings, optimize).catch((error: unknown) => ({error}))
 
   // 1. The files, offline.
   const validated = await io.group(`Validating ${settings.relativePath}`, async () =>
@@ -147,7 +141,12 @@ export async function preparePlan(
   if (mapping && mapped) target.environment = {name: mapping.name, mappings: mapped.applied}
   let loaded = mapped?.loaded ?? validated.loaded
   let entities: Entity[] = loaded.files.map(f => f.entity)
-  const values = mapping && environmentValues(settings, mapping, validated.loaded.files)
+  // With `environment`: the origins of the values the reports use in the target, for the checks' messages.
+  const values =
+    mapping &&
+    new EnvironmentValues(mapping, validated.loaded.files, settings.config.relative, file =>
+      workspaceFile(settings, file)
+    )
   prerequisites.push({
     check: 'files',
     status: 'ok',

@@ -59,10 +59,8 @@ export class PromotionRun {
   readonly #units = new Map<string, ImportedUnit>()
   /** The exported copies of the verified units. */
   readonly #copies: Entity[] = []
-  readonly #items: PlanItem[]
-  /** Root id in git → its plan item, and the root itself. */
-  readonly #itemOf = new Map<string, PlanItem>()
-  readonly #roots = new Map<string, Entity>()
+  /** The units this run imports: plan item and root in git. */
+  #planned: {item: PlanItem; root: Entity}[] = []
   importCalls = 0
 
   constructor(
@@ -74,11 +72,6 @@ export class PromotionRun {
       dashboards: new Set(context.target.dashboardIds),
       reports: new Set(context.target.reportIds)
     }
-    this.#items = context.body.items.filter(i => i.action === 'create' || i.action === 'replace')
-  }
-
-  get unitCount(): number {
-    return this.#units.size
   }
 
   /** Root id in git → id of the copy that stays in the target. */
@@ -95,27 +88,16 @@ export class PromotionRun {
    */
   async importUnits(): Promise<void> {
     const {git, files, decisionXml, twoStep} = this.context
-    const roots = plannedRoots(this.#items, files, git).map(({item, root}) => {
-      this.#itemOf.set(root.id, item)
-      this.#roots.set(root.id, root)
-      return root
-    })
+    this.#planned = plannedRoots(this.context.body.items, files, git)
+    const roots = this.#planned.map(({root}) => root)
     const limit = {
       count: this.settings.connection?.batchSize ?? 100,
       bytes: this.settings.batchBytes
     }
-    const first = importBatches(
-      roots.filter(r => twoStep.has(r.id)),
-      git,
-      decisionXml,
-      limit
-    )
-    const rest = importBatches(
-      roots.filter(r => !twoStep.has(r.id)),
-      git,
-      decisionXml,
-      limit
-    )
+    const batched = (selected: Entity[]): ReturnType<typeof importBatches> =>
+      importBatches(selected, git, decisionXml, limit)
+    const first = batched(roots.filter(r => twoStep.has(r.id)))
+    const rest = batched(roots.filter(r => !twoStep.has(r.id)))
     for (const {root, bytes} of [...first.oversized, ...rest.oversized])
       this.io.warning(
         `'${root.name}' with its reports is ${bytes} bytes, more than 'batch-bytes' allows: it is imported alone, and a proxy that caps request bodies may refuse it`
@@ -189,7 +171,9 @@ export class PromotionRun {
         })
       if (wroteNothing(error)) throw error
       try {
-        this.record(await this.findSent(sent))
+        // What of `sent` is in the collection now although no answer said so.
+        const fresh = indexEntities(await this.freshEntities())
+        this.record(matchSent(sent, this.context.git, fresh))
       } catch (lookup) {
         throw new Error(
           `${failureText(error)}; what it may have written could not be looked for: ${failureText(lookup)}`,
@@ -230,22 +214,12 @@ export class PromotionRun {
     for (const id of ids.reports) this.#known.reports.add(id)
   }
 
-  /** What of `sent` is in the collection now although no answer said so. */
-  private async findSent(sent: readonly Entity[]): Promise<Ids> {
-    const fresh = await this.freshEntities()
-    return matchSent(sent, this.context.git, indexEntities(fresh))
-  }
-
   /**
-   * The entities of the collection this run has not accounted for: made
-   * meanwhile by people or other runs, or by this run's lost answer.
+   * The entities of the collection now, but for the ids of `known`; by
+   * default those this run has not accounted for: made meanwhile by people
+   * or other runs, or by this run's lost answer.
    */
-  private async freshEntities(): Promise<Entity[]> {
-    return this.entitiesBeyond(this.#known)
-  }
-
-  /** The entities of the collection now, but for the ids of `known`. */
-  private async entitiesBeyond(known: Ids): Promise<Entity[]> {
+  private async freshEntities(known: Ids = this.#known): Promise<Entity[]> {
     const {client, collectionId} = this.context
     // An entity may be deleted between the listing and the export (404): list again.
     for (let attempt = 1; ; attempt++) {
@@ -315,7 +289,7 @@ export class PromotionRun {
 
   /** This run's copies of units whose old versions are gone and that have no other equal copy. */
   private async adoptedCopies(): Promise<Set<string>> {
-    const replacing = [...this.#itemOf].filter(([, item]) => item.action === 'replace')
+    const replacing = this.#planned.filter(({item}) => item.action === 'replace')
     if (replacing.length === 0) return new Set()
     const {client, collectionId, git, target} = this.context
     const [dashboardIds, reportIds] = await Promise.all([
@@ -332,16 +306,15 @@ export class PromotionRun {
     }
     const listed = new Set([...dashboardIds, ...reportIds])
     const orphaned = replacing
-      .filter(([, item]) => item.targetIds.every(id => !listed.has(id)))
-      .map(([rootId]) => this.#roots.get(rootId))
-      .filter(root => root !== undefined)
+      .filter(({item}) => item.targetIds.every(id => !listed.has(id)))
+      .map(({root}) => root)
     if (orphaned.length === 0) return new Set()
     // Every copy made since the plan's listing, this run's and others'.
     const sincePlan = {
       dashboards: new Set(target.dashboardIds),
       reports: new Set(target.reportIds)
     }
-    const copies = indexEntities(await this.entitiesBeyond(sincePlan))
+    const copies = indexEntities(await this.freshEntities(sincePlan))
     const kept = adoptedCopies(orphaned, git, copies, this.#created)
     const reports = reachableReports(
       [...copies.dashboards, ...copies.reports.values()].filter(e => kept.has(e.id)),

@@ -6,9 +6,8 @@
  */
 import {indexVersionMismatches, type targetIndexVersions} from '../entities/index-versions.js'
 import {readEngine} from '../entities/engine-definitions.js'
-import type {EnvironmentMapping} from '../entities/environment-config.js'
-import {EnvironmentValues} from '../entities/environment-values.js'
-import type {EntityFile, LoadedTree} from '../entities/layout.js'
+import type {EnvironmentValues} from '../entities/environment-values.js'
+import type {LoadedTree} from '../entities/layout.js'
 import {definitionNeeds, definitionProblems} from '../entities/promotion-definitions.js'
 import {applyVersionPolicy} from '../entities/version-policy.js'
 import type {Prerequisite} from '../entities/plan-document.js'
@@ -17,7 +16,6 @@ import {describeErrorBody, OptimizeApiError} from '../optimize/errors.js'
 import {LIST_FETCH_LIMIT, truncatedListings, type TargetContent} from '../optimize/entities.js'
 import type {Entity, Report} from '../optimize/schemas.js'
 import type {Settings} from '../settings.js'
-import {workspaceFile} from '../validate.js'
 
 /**
  * A listing of LIST_FETCH_LIMIT entities may be cut short: the plan may miss
@@ -110,17 +108,6 @@ export function indexVersionCheck(
   }
 }
 
-/** With `environment`: the origins of the values the reports use in the target, for the checks' messages. */
-export function environmentValues(
-  settings: Settings,
-  mapping: EnvironmentMapping,
-  files: readonly EntityFile[]
-): EnvironmentValues {
-  return new EnvironmentValues(mapping, files, settings.config.relative, file =>
-    workspaceFile(settings, file)
-  )
-}
-
 /** The definitions check, and the reports as sent: with an environment's version policy applied. */
 export interface DefinitionsChecked {
   prerequisite: Prerequisite
@@ -180,26 +167,19 @@ export async function definitionsCheck(
     sent.rewritten > 0 && environment
       ? `; the version policy '${policy}' of environment '${environment.mapping.name}' sends ${sent.rewritten} report ${sent.rewritten === 1 ? 'definition' : 'definitions'} pinned to versions it lacks with ['${policy}']`
       : ''
-  if (result.missing.length > 0) {
-    const hint =
-      environment && policy === 'keep' && result.pinned > 0 ? `; ${environment.versionsHint()}` : ''
-    return {
-      prerequisite: {
-        check,
-        status: 'failed',
-        message: `${api} at ${url}: ${result.missing.join('; ')}${hint}${rewritten}`
-      },
-      loaded: sent.loaded,
-      applied: sent.applied
-    }
-  }
-  return {
-    prerequisite: {
-      check,
-      status: 'ok',
-      message: `all ${result.found} definitions exist in ${api} at ${url}${rewritten}`
-    },
-    loaded: sent.loaded,
-    applied: sent.applied
-  }
+  const hint =
+    environment && policy === 'keep' && result.pinned > 0 ? `; ${environment.versionsHint()}` : ''
+  const prerequisite: Prerequisite =
+    result.missing.length > 0
+      ? {
+          check,
+          status: 'failed',
+          message: `${api} at ${url}: ${result.missing.join('; ')}${hint}${rewritten}`
+        }
+      : {
+          check,
+          status: 'ok',
+          message: `all ${result.found} definitions exist in ${api} at ${url}${rewritten}`
+        }
+  return {prerequisite, loaded: sent.loaded, applied: sent.applied}
 }

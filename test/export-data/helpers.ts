@@ -69,7 +69,7 @@ export function settingsFor(
 
 export function clientFor(settings: Settings, io: Io): OptimizeClient {
   if (!settings.connection) throw new Error('no connection')
-  return OptimizeClient.create(settings.connection, io, {retryBaseMs: 5})
+  return OptimizeClient.create({...settings.connection, retryBaseMs: 5}, io)
 }
 
 let counter = 0

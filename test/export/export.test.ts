@@ -33,7 +33,7 @@ async function exportOnce(
     {'optimize-url': emu.url, 'access-token': emu.token, commit: 'none', ...inputs},
     {workspace, io}
   )
-  const client = OptimizeClient.create(settings.connection!, io, {retryBaseMs: 5})
+  const client = OptimizeClient.create({...settings.connection!, retryBaseMs: 5}, io)
   const outcome = await runExport(settings, io, {client})
   return {outcome, io, client}
 }

@@ -3,6 +3,7 @@ import {connect, type AddressInfo} from 'node:net'
 import {afterEach, describe, expect, it, vi} from 'vitest'
 import {startEmulator, type Emulator, type EmulatorOptions} from '../../emulator/index.js'
 import {OptimizeClient} from '../../src/optimize/client.js'
+import {exportEntities} from '../../src/optimize/entities.js'
 import {OptimizeApiError} from '../../src/optimize/errors.js'
 import type {ConnectionSettings, Credentials} from '../../src/settings.js'
 import {recordingIo, type RecordingIo} from '../helpers/io.js'
@@ -29,10 +30,10 @@ async function setup(options: EmulatorOptions = {}, connection: Partial<Connecti
       retries: 3,
       concurrency: 4,
       batchSize: 100,
+      retryBaseMs: 5,
       ...connection
     },
-    io,
-    {retryBaseMs: 5}
+    io
   )
   return {emu, io, client}
 }
@@ -81,10 +82,10 @@ describe('OptimizeClient authentication', () => {
         timeoutMs: 2000,
         retries: 2,
         concurrency: 2,
-        batchSize: 10
+        batchSize: 10,
+        retryBaseMs: 5
       },
-      io,
-      {retryBaseMs: 5}
+      io
     )
     const error = await failure(client.listDashboardIds('dev'))
     expect(error.status).toBe(401)
@@ -111,7 +112,7 @@ describe('OptimizeClient authentication', () => {
       io
     )
     const ids = await client.listDashboardIds('dev')
-    await client.exportDashboards(ids)
+    await exportEntities(client, ids, [])
     expect(emu.requests.count('token')).toBe(1)
     expect(emu.requests.count('exportDashboards')).toBe(4)
     expect(io.secrets).toHaveLength(1)
@@ -218,10 +219,10 @@ describe('OptimizeClient identity providers', () => {
           timeoutMs: 2000,
           retries: 0,
           concurrency: 4,
-          batchSize: 100
+          batchSize: 100,
+          retryBaseMs: 5
         },
-        recordingIo(),
-        {retryBaseMs: 5}
+        recordingIo()
       )
     const error = await failure(make().listDashboardIds('dev'))
     expect(error.message).toMatch(/AADSTS90014/)
@@ -272,7 +273,7 @@ describe('OptimizeClient retries', () => {
   it('never retries an import: Optimize would create the copies twice', async () => {
     const {emu, client} = await setup()
     const [dashboard] = emu.state.listDashboards('dev')
-    const exported = await client.exportDashboards([String(dashboard.id)])
+    const {entities: exported} = await exportEntities(client, [String(dashboard.id)], [])
     emu.faults.add({route: 'import', status: 502})
     const error = await failure(client.importEntities('dev', exported))
     expect(error.status).toBe(502)
@@ -281,7 +282,7 @@ describe('OptimizeClient retries', () => {
 
   it('does not retry client errors', async () => {
     const {emu, client} = await setup()
-    const error = await failure(client.exportReports(['missing-report']))
+    const error = await failure(exportEntities(client, [], ['missing-report']))
     expect(error.status).toBe(404)
     expect(error.message).toMatch(/Could not find reports with IDs \[missing-report\]/)
     expect(emu.requests.count('exportReports')).toBe(1)
@@ -292,7 +293,7 @@ describe('OptimizeClient retries', () => {
     const ids = await client.listDashboardIds('dev')
     emu.faults.add({route: 'exportDashboards', delayMs: 150, times: Infinity})
     const started = Date.now()
-    await client.exportDashboards(ids)
+    await exportEntities(client, ids, [])
     // 4 batches of 150 ms, two at a time: at least two rounds.
     expect(Date.now() - started).toBeGreaterThanOrEqual(290)
     expect(emu.requests.count('exportDashboards')).toBe(4)
@@ -343,11 +344,11 @@ describe('OptimizeClient transport', () => {
   it('undoes the gzip compression a proxy in front of Optimize applies', async () => {
     const {emu, client} = await setup()
     const ids = await client.listDashboardIds('dev')
-    const plain = await client.exportDashboards(ids)
+    const plain = await exportEntities(client, ids, [])
     emu.faults.add({route: 'exportDashboards', gzip: true, times: Infinity})
     emu.faults.add({route: 'listDashboards', gzip: true, times: Infinity})
     expect(await client.listDashboardIds('dev')).toEqual(ids)
-    expect(await client.exportDashboards(ids)).toEqual(plain)
+    expect(await exportEntities(client, ids, [])).toEqual(plain)
     // The emulator compressed only when asked, as a proxy does.
     const encodings = await Promise.all(
       ['identity', 'gzip'].map(async encoding => {
