@@ -17,7 +17,7 @@ import {compareStrings} from './normalize.js'
 import {Fingerprinter, standaloneReports, type EntityIndex} from './promotion-compare.js'
 import {markDrift, type ImportRecord, type OnDrift, type TargetChange} from './drift.js'
 import {describeDifferences} from './promotion-differences.js'
-import {compareRefs, orphansOf} from './promotion-removal.js'
+import {compareRefs, orphansOf, removedRoots} from './promotion-removal.js'
 
 /** skip: a unit that drifted, left as the target has it (`on-drift: skip`, drift.ts). */
 export type PlanAction = 'create' | 'replace' | 'unchanged' | 'delete' | 'skip'
@@ -126,19 +126,16 @@ export function computePlan(input: PlanInput): PlanBody {
           targetIds: [kept.id],
           reasons: [`equals the file (${label} ${kept.id})`]
         })
-        for (const other of [...extra, ...same.filter(t => !equal.includes(t))]) {
-          items.push({
-            kind,
-            action: 'delete',
-            name: unit.name,
-            targetIds: [other.id],
-            changes: [],
-            cause: 'leftover',
-            reasons: [
+        for (const other of [...extra, ...same.filter(t => !equal.includes(t))])
+          items.push(
+            deletion(
+              kind,
+              unit.name,
+              other.id,
+              'leftover',
               `another ${label} named '${unit.name}' (${kept.id}) equals the file and is kept; this one is a leftover of an interrupted or earlier release`
-            ]
-          })
-        }
+            )
+          )
         continue
       }
       const reasons = ['differs from the file']
@@ -153,27 +150,19 @@ export function computePlan(input: PlanInput): PlanBody {
     for (const [name, others] of byName) {
       for (const other of others) {
         const copyOf = kind === 'report' ? leftoverOf(other) : undefined
-        const deletion = (cause: PlanItem['cause'], reason: string): PlanItem => ({
-          kind,
-          action: 'delete',
-          name,
-          targetIds: [other.id],
-          changes: [],
-          cause,
-          reasons: [reason]
-        })
-        if (copyOf !== undefined) {
+        if (copyOf !== undefined)
           items.push(
             deletion(
+              kind,
+              name,
+              other.id,
               'leftover',
               `nothing references it and it equals report '${copyOf}' of a dashboard in git: a leftover of an interrupted release`
             )
           )
-        } else if (input.prune) {
-          items.push(deletion('prune', `not in git, and prune is on`))
-        } else {
-          unmanaged.push({kind, id: other.id, name})
-        }
+        else if (input.prune)
+          items.push(deletion(kind, name, other.id, 'prune', `not in git, and prune is on`))
+        else unmanaged.push({kind, id: other.id, name})
       }
     }
   }
@@ -195,7 +184,19 @@ export function computePlan(input: PlanInput): PlanBody {
   }
   items.sort(compareItems)
   unmanaged.sort(compareRefs)
-  return {items, orphanedReports: orphanedReports(items, input), unmanaged}
+  // Reports only the replaced or deleted entities reach; reports other entities use stay.
+  const removed = new Set(removedRoots({items}).map(root => root.id))
+  return {items, orphanedReports: orphansOf(removed, target, input.targetReportIds), unmanaged}
+}
+
+function deletion(
+  kind: UnitKind,
+  name: string,
+  id: string,
+  cause: PlanItem['cause'],
+  reason: string
+): PlanItem {
+  return {kind, action: 'delete', name, targetIds: [id], changes: [], cause, reasons: [reason]}
 }
 
 /** The dashboards and standalone reports of one side by kind and name (the first of a name). */
@@ -209,14 +210,6 @@ export function unitsByName(index: EntityIndex): {
   for (const unit of index.dashboards) add('dashboard', unit)
   for (const unit of standaloneReports(index)) add('report', unit)
   return {get: (kind, name) => byName.get(`${kind}:${name}`)}
-}
-
-/** Reports only the replaced or deleted entities reach; reports other entities use stay. */
-function orphanedReports(items: PlanItem[], input: PlanInput): TargetRef[] {
-  const removed = new Set(
-    items.filter(i => i.action === 'replace' || i.action === 'delete').flatMap(i => i.targetIds)
-  )
-  return orphansOf(removed, input.target, input.targetReportIds)
 }
 
 const ACTION_ORDER: Record<PlanAction, number> = {

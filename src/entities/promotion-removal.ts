@@ -82,7 +82,7 @@ export function removalOrder(
 }
 
 /** The roots a plan deletes: replaced versions, leftovers and prune deletions. */
-export function removedRoots(body: PlanBody): TargetRef[] {
+export function removedRoots(body: Pick<PlanBody, 'items'>): TargetRef[] {
   return body.items.flatMap(item =>
     item.action === 'replace' || item.action === 'delete'
       ? item.targetIds.map(id => ({kind: item.kind, id, name: item.name}))
