@@ -85,7 +85,7 @@ function tenantId(tenant: unknown): string | null {
 export function mergeSources(sources: readonly DataSource[]): DataSource[] {
   const byId = new Map<string, DataSource>()
   for (const source of sources) {
-    const id = sourceId(source.definitionType, source.definitionKey)
+    const id = definitionId(source.definitionType, source.definitionKey)
     const merged = byId.get(id) ?? {...source, tenants: []}
     for (const tenant of source.tenants)
       if (!merged.tenants.includes(tenant)) merged.tenants.push(tenant)
@@ -100,8 +100,11 @@ export function mergeSources(sources: readonly DataSource[]): DataSource[] {
     )
 }
 
-/** Optimize's scope entry id (CollectionScopeEntryDto.convertTypeAndKeyToScopeEntryId). */
-function sourceId(type: DefinitionType, key: string): string {
+/**
+ * A definition's id: `type:key`, as Optimize's scope entry id
+ * (CollectionScopeEntryDto.convertTypeAndKeyToScopeEntryId).
+ */
+export function definitionId(type: DefinitionType, key: string): string {
   return `${type}:${key}`
 }
 
@@ -113,10 +116,10 @@ export function missingSources(
   wanted: readonly DataSource[],
   current: readonly DataSource[]
 ): DataSource[] {
-  const have = new Map(current.map(s => [sourceId(s.definitionType, s.definitionKey), s]))
+  const have = new Map(current.map(s => [definitionId(s.definitionType, s.definitionKey), s]))
   const missing: DataSource[] = []
   for (const source of mergeSources(wanted)) {
-    const existing = have.get(sourceId(source.definitionType, source.definitionKey))
+    const existing = have.get(definitionId(source.definitionType, source.definitionKey))
     const tenants = source.tenants.filter(t => !existing?.tenants.includes(t))
     if (tenants.length > 0) missing.push({...source, tenants})
   }
@@ -176,7 +179,7 @@ export function parseCollectionFile(text: string): ParsedCollectionFile {
   }
   const seen = new Set<string>()
   result.data.dataSources.forEach((source, i) => {
-    const id = sourceId(source.definitionType, source.definitionKey)
+    const id = definitionId(source.definitionType, source.definitionKey)
     if (seen.has(id))
       problems.push({
         file: COLLECTION_FILE,
@@ -199,7 +202,7 @@ export function coverageProblems(
   collection: CollectionFile
 ): TreeProblem[] {
   const sources = new Map(
-    collection.dataSources.map(s => [sourceId(s.definitionType, s.definitionKey), s])
+    collection.dataSources.map(s => [definitionId(s.definitionType, s.definitionKey), s])
   )
   const problems: TreeProblem[] = []
   for (const {file, entity, document} of files) {
@@ -211,7 +214,7 @@ export function coverageProblems(
         problems.push({file, ...document.locate(['data', 'definitions', i, ...path]), message})
       }
       const what = `${type} definition '${definition.key}'`
-      const source = sources.get(sourceId(type, definition.key))
+      const source = sources.get(definitionId(type, definition.key))
       if (!source) {
         at(['key'], `${what} is not a data source of the collection (${COLLECTION_FILE})`)
         return

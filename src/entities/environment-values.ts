@@ -5,10 +5,14 @@
  * with the files, the value, the environment and the config entry to add or
  * correct. Pure; promotion-definitions.ts asks it for the messages.
  */
-import {definitionTypeOf, describeTenant} from './collection-file.js'
+import {
+  definitionId,
+  definitionTypeOf,
+  describeTenant,
+  type DefinitionType
+} from './collection-file.js'
 import type {EnvironmentMapping} from './environment-config.js'
 import {targetKey, targetTenant} from './environment-mapping.js'
-import {definitionId, type DefinitionType} from './engine-definitions.js'
 import type {EntityFile} from './layout.js'
 import {compareStrings} from './normalize.js'
 import type {Lacking, UnknownValues} from './promotion-definitions.js'

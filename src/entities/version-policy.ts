@@ -10,10 +10,10 @@
  * each rewrite among the environment's mappings.
  */
 import type {Entity} from '../optimize/schemas.js'
-import {definitionTypeOf} from './collection-file.js'
+import {definitionId, definitionTypeOf, type DefinitionType} from './collection-file.js'
 import type {VersionPolicy} from './environment-config.js'
 import {replaceEntities, AppliedMappings} from './environment-mapping.js'
-import {definitionId, type DefinitionType, type EngineDefinitions} from './engine-definitions.js'
+import type {EngineDefinitions} from './engine-definitions.js'
 import type {LoadedTree} from './layout.js'
 import {sortedDefinition} from './normalize.js'
 
