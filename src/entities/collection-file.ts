@@ -76,7 +76,8 @@ export function dataSourcesOf(collection: Record<string, unknown>): DataSource[]
   return mergeSources(sources)
 }
 
-function tenantId(tenant: unknown): string | null {
+/** Scope tenants are ids (emulator) or `{id, name}` objects (Optimize's collection DTO). */
+export function tenantId(tenant: unknown): string | null {
   if (tenant && typeof tenant === 'object') return tenantId((tenant as {id?: unknown}).id)
   return typeof tenant === 'string' ? tenant : null
 }

@@ -19,7 +19,7 @@
  * HTTP call itself is injected: this module does no I/O.
  */
 import {definitionId, type DefinitionType} from './collection-file.js'
-import {compareStrings} from './normalize.js'
+import {compareStrings, compareTenants} from './normalize.js'
 
 export type EngineApi = 'camunda7' | 'camunda8'
 
@@ -134,9 +134,7 @@ function definitionOf(items: readonly EngineItem[]): EngineDefinition {
   )
   return {
     versions: [...versions].sort((a, b) => Number(a) - Number(b) || compareStrings(a, b)),
-    tenants: [...tenants].sort((a, b) =>
-      a === b ? 0 : a === null ? -1 : b === null ? 1 : compareStrings(a, b)
-    )
+    tenants: [...tenants].sort(compareTenants)
   }
 }
 

@@ -9,7 +9,7 @@
  */
 import type {Report} from '../optimize/schemas.js'
 import {servesTenant, type EngineDefinitions} from './engine-definitions.js'
-import {definitionId, definitionTypeOf, type DefinitionType} from './collection-file.js'
+import {definitionId, definitionTypeOf, tenantId, type DefinitionType} from './collection-file.js'
 import {compareStrings} from './normalize.js'
 
 export interface DefinitionNeed {
@@ -154,10 +154,4 @@ export function scopeProblems(
     status: 'ok',
     message: `all ${needs.length} definitions and their tenants are in the collection's data sources`
   }
-}
-
-/** Scope tenants are ids (emulator) or `{id, name}` objects (Optimize's collection DTO). */
-function tenantId(tenant: unknown): string | null {
-  if (tenant && typeof tenant === 'object') return tenantId((tenant as {id?: unknown}).id)
-  return typeof tenant === 'string' ? tenant : null
 }
