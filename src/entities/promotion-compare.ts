@@ -23,6 +23,7 @@ import {
 import {createHash} from 'node:crypto'
 import {configure} from 'safe-stable-stringify'
 import {compareCells, compareStrings, sortedDefinition} from './normalize.js'
+import type {UnitKind} from './promotion-plan.js'
 
 type Json = unknown
 
@@ -97,6 +98,11 @@ export function standaloneReports(index: EntityIndex): Report[] {
   return [...index.reports.values()]
     .filter(report => !referenced.has(report.id))
     .sort((a, b) => compareStrings(a.name, b.name) || compareStrings(a.id, b.id))
+}
+
+/** The units of one side by kind: its dashboards and its standalone reports (new arrays). */
+export function unitsOf(index: EntityIndex): Record<UnitKind, Entity[]> {
+  return {dashboard: [...index.dashboards], report: standaloneReports(index)}
 }
 
 /** Compact deterministic JSON, for hashing only (the canonical text is indented). */

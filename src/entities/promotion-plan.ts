@@ -14,7 +14,7 @@
 import type {Entity} from '../optimize/schemas.js'
 import {groupByName} from './identity.js'
 import {compareStrings} from './normalize.js'
-import {Fingerprinter, standaloneReports, type EntityIndex} from './promotion-compare.js'
+import {Fingerprinter, standaloneReports, unitsOf, type EntityIndex} from './promotion-compare.js'
 import {markDrift, type ImportRecord, type OnDrift, type TargetChange} from './drift.js'
 import {describeDifferences} from './promotion-differences.js'
 import {compareRefs, orphansOf, removedRoots} from './promotion-removal.js'
@@ -80,16 +80,12 @@ export function computePlan(input: PlanInput): PlanBody {
   const items: PlanItem[] = []
   const unmanaged: TargetRef[] = []
 
-  const gitStandalone = standaloneReports(git)
-  const targetStandalone = standaloneReports(target)
-  const units: {kind: UnitKind; gitUnits: Entity[]; targetUnits: Entity[]}[] = [
-    {kind: 'dashboard', gitUnits: git.dashboards, targetUnits: target.dashboards},
-    {kind: 'report', gitUnits: gitStandalone, targetUnits: targetStandalone}
-  ]
+  const gitUnits = unitsOf(git)
+  const targetUnits = unitsOf(target)
 
   // Reports on git dashboards, by content: an unreferenced target copy is a leftover.
   // Hashed only when the target has unreferenced reports git does not name.
-  const standaloneIds = new Set(gitStandalone.map(r => r.id))
+  const standaloneIds = new Set(gitUnits.report.map(r => r.id))
   let onDashboards: Map<string, string> | undefined
   const leftoverOf = (report: Entity): string | undefined => {
     if (!onDashboards) {
@@ -100,10 +96,10 @@ export function computePlan(input: PlanInput): PlanBody {
     return onDashboards.get(targetPrints.hash(report))
   }
 
-  for (const {kind, gitUnits, targetUnits} of units) {
-    const byName = groupByName(targetUnits)
+  for (const kind of ['dashboard', 'report'] as const) {
+    const byName = groupByName(targetUnits[kind])
     const label = kind === 'dashboard' ? 'dashboard' : 'standalone report'
-    for (const unit of gitUnits) {
+    for (const unit of gitUnits[kind]) {
       const file = input.files.get(unit.id)
       const same = byName.get(unit.name) ?? []
       byName.delete(unit.name)
@@ -168,12 +164,12 @@ export function computePlan(input: PlanInput): PlanBody {
   }
 
   if (input.lastImport) {
-    const gitUnits = unitsByName(git)
+    const gitByName = unitsByName(git)
     const targetDashboards = new Map(target.dashboards.map(d => [d.id, d]))
     markDrift(items, {
       ...input.lastImport,
       gitDigest: (kind, name) => {
-        const unit = gitUnits.get(kind, name)
+        const unit = gitByName.get(kind, name)
         return unit && gitPrints.hash(unit)
       },
       targetDigest: (kind, id) => {
