@@ -21,25 +21,10 @@ import {compareStrings, compareTenants} from './normalize.js'
 export const COLLECTION_FILE = 'collection.json'
 export const COLLECTION_FORMAT_VERSION = 1
 
-export type DefinitionType = 'process' | 'decision'
-
-/** One data source of a collection: a definition and the tenants the collection may use. */
-export interface DataSource {
-  definitionType: DefinitionType
-  definitionKey: string
-  /** Tenant ids; null is the "not defined" tenant of Camunda 7 (Optimize's DEFAULT_TENANT_IDS). */
-  tenants: (string | null)[]
-}
-
-export interface CollectionFile {
-  formatVersion: number
-  name: string
-  dataSources: DataSource[]
-}
-
 const DataSourceSchema = z.strictObject({
   definitionType: z.enum(['process', 'decision']),
   definitionKey: z.string().min(1),
+  /** Tenant ids; null is the "not defined" tenant of Camunda 7 (Optimize's DEFAULT_TENANT_IDS). */
   tenants: z.array(z.string().nullable()).min(1)
 })
 
@@ -48,6 +33,11 @@ const CollectionFileSchema = z.strictObject({
   name: z.string(),
   dataSources: z.array(DataSourceSchema)
 })
+
+/** One data source of a collection: a definition and the tenants the collection may use. */
+export type DataSource = z.infer<typeof DataSourceSchema>
+export type DefinitionType = DataSource['definitionType']
+export type CollectionFile = z.infer<typeof CollectionFileSchema>
 
 /** The collection file of a name and data sources: merged per definition, sorted. */
 export function collectionFile(name: string, sources: readonly DataSource[]): CollectionFile {
