@@ -41,13 +41,7 @@ export function plannedRoots(
  */
 export function batchEntities(roots: readonly Entity[], git: EntityIndex): Entity[] {
   const reports = [...reachableReports(roots, git.reports)].sort()
-  const entities: Entity[] = []
-  for (const id of reports) {
-    const report = git.reports.get(id)
-    if (report) entities.push(report)
-  }
-  for (const root of roots) if (isDashboard(root)) entities.push(root)
-  return entities
+  return [...reports.flatMap(id => git.reports.get(id) ?? []), ...roots.filter(isDashboard)]
 }
 
 /**
