@@ -91,10 +91,8 @@ export function reachableReports(
 /** Reports that no dashboard and no combined report references, sorted by name then id. */
 export function standaloneReports(index: EntityIndex): Report[] {
   const referenced = new Set<string>()
-  for (const dashboard of index.dashboards)
-    for (const id of tileReportIds(dashboard)) referenced.add(id)
-  for (const report of index.reports.values())
-    for (const id of referencedIds(report)) referenced.add(id)
+  for (const entity of [...index.dashboards, ...index.reports.values()])
+    for (const id of referencedIds(entity)) referenced.add(id)
   return [...index.reports.values()]
     .filter(report => !referenced.has(report.id))
     .sort((a, b) => compareStrings(a.name, b.name) || compareStrings(a.id, b.id))
