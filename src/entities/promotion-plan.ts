@@ -65,18 +65,16 @@ export interface PlanInput {
   /** Report ids listed in the target collection: the only reports ever deleted. */
   targetReportIds: ReadonlySet<string>
   prune: boolean
-  /** The target's fingerprints, when the caller hashes the target too (the plan's basis). */
-  targetPrints?: Fingerprinter
-  /** The files' fingerprints, when the caller hashes them too (the record of an import). */
-  gitPrints?: Fingerprinter
+  /** The target's fingerprints, which the plan's basis shares. */
+  targetPrints: Fingerprinter
+  /** The files' fingerprints, which the record of an import shares. */
+  gitPrints: Fingerprinter
   /** The record of the last import into this target, and what to do with drift (drift.ts). */
   lastImport?: {record: ImportRecord; onDrift: OnDrift}
 }
 
 export function computePlan(input: PlanInput): PlanBody {
-  const {git, target} = input
-  const gitPrints = input.gitPrints ?? new Fingerprinter(git)
-  const targetPrints = input.targetPrints ?? new Fingerprinter(target)
+  const {git, target, gitPrints, targetPrints} = input
   const items: PlanItem[] = []
   const unmanaged: TargetRef[] = []
 
