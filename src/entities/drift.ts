@@ -57,11 +57,10 @@ const unitKey = (kind: UnitKind, name: string): string => `${kind}\u0000${name}`
 /**
  * Marks each item that writes with what changed since the last import
  * (`item.since`), and applies `on-drift` to those that drifted: `skip`
- * turns them into 'skip' items. Returns the drifted items, in plan order.
+ * turns them into 'skip' items.
  */
-export function markDrift(items: PlanItem[], input: DriftInput): PlanItem[] {
+export function markDrift(items: PlanItem[], input: DriftInput): void {
   const recorded = new Map(input.record.units.map(u => [unitKey(u.kind, u.name), u.digest]))
-  const drifted: PlanItem[] = []
   for (const item of items) {
     const writes =
       item.action === 'create' ||
@@ -79,7 +78,6 @@ export function markDrift(items: PlanItem[], input: DriftInput): PlanItem[] {
     item.since = {git: gitChanged, ...(target ? {target} : {})}
     item.reasons.push(sinceText(item, gitChanged, target))
     if (!target) continue
-    drifted.push(item)
     if (input.onDrift === 'skip') {
       item.action = 'skip'
       item.reasons.push(
@@ -93,7 +91,6 @@ export function markDrift(items: PlanItem[], input: DriftInput): PlanItem[] {
       )
     }
   }
-  return drifted
 }
 
 function targetChange(
