@@ -113,7 +113,9 @@ export function parseEnvironmentConfig(text: string): {
             ? offsetOf(doc, [...issue.path, issue.keys[0]], 'key')
             : offsetOf(doc, issue.path, 'value')
         const position = offset === undefined ? undefined : lines.linePos(offset)
-        const where = issue.path.length > 0 ? `${issue.path.map(describeKey).join('.')}: ` : ''
+        // A null key is YAML's ~ (the default tenant).
+        const path = issue.path.map(key => (key === null ? '~' : String(key)))
+        const where = path.length > 0 ? `${path.join('.')}: ` : ''
         const what =
           issue.code === 'unrecognized_keys'
             ? `unknown key '${issue.keys.join("', '")}'`
@@ -125,10 +127,6 @@ export function parseEnvironmentConfig(text: string): {
   for (const [name, environment] of parsed.data.environments)
     environments.set(name, {name, ...environment})
   return {config: {environments}, problems: []}
-}
-
-function describeKey(key: PropertyKey | null): string {
-  return key === null ? '~' : String(key)
 }
 
 /** The offset in the text of the node at `path` (its key or value), or of the deepest node on the way. */
