@@ -20,7 +20,7 @@ import {
   type Entity,
   type Report
 } from '../optimize/schemas.js'
-import {createHash} from 'node:crypto'
+import {hash} from 'node:crypto'
 import {configure} from 'safe-stable-stringify'
 import {compareCells, compareStrings, sortedDefinition} from './normalize.js'
 import type {UnitKind} from './promotion-plan.js'
@@ -107,9 +107,7 @@ export function unitsOf(index: EntityIndex): Record<UnitKind, Entity[]> {
 const stableStringify = configure({deterministic: true, bigint: false, circularValue: Error})
 
 function hashOf(value: unknown): string {
-  return createHash('sha256')
-    .update(stableStringify(value) ?? 'undefined')
-    .digest('hex')
+  return hash('sha256', stableStringify(value) ?? 'undefined')
 }
 
 /**
