@@ -98,6 +98,11 @@ export function standaloneReports(index: EntityIndex): Report[] {
     .sort((a, b) => compareStrings(a.name, b.name) || compareStrings(a.id, b.id))
 }
 
+/** A dashboard or report of one side, by kind and id. */
+export function entityOf(index: EntityIndex, kind: UnitKind, id: string): Entity | undefined {
+  return kind === 'dashboard' ? index.dashboards.find(d => d.id === id) : index.reports.get(id)
+}
+
 /** The units of one side by kind: its dashboards and its standalone reports (new arrays). */
 export function unitsOf(index: EntityIndex): Record<UnitKind, Entity[]> {
   return {dashboard: [...index.dashboards], report: standaloneReports(index)}
