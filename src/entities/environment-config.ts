@@ -152,5 +152,5 @@ function offsetOf(
 }
 
 function sameKey(value: unknown, segment: PropertyKey): boolean {
-  return value === segment || (value === null && segment === null) || String(value) === segment
+  return value === segment || String(value) === segment
 }
