@@ -7,8 +7,6 @@ import microdiff from 'microdiff'
 import {toCanonicalJson} from './canonical-json.js'
 import type {AbstractTile} from './promotion-compare.js'
 
-type Json = unknown
-
 /** Most difference lines per unit; the rest is counted. */
 export const MAX_DIFFERENCES = 12
 
@@ -16,7 +14,7 @@ export const MAX_DIFFERENCES = 12
  * What differs between the file's fingerprint (`wanted`) and the target's
  * (`current`), in short lines: "tile (0, 4) report 'Cycle time': data.visualization 'line' → 'bar'".
  */
-export function describeDifferences(current: Json, wanted: Json): string[] {
+export function describeDifferences(current: unknown, wanted: unknown): string[] {
   const lines: string[] = []
   const a = current as Record<string, unknown>
   const b = wanted as Record<string, unknown>
