@@ -120,8 +120,7 @@ export function compareStrings(a: string, b: string): number {
 export function toImportPayload(entity: Entity, decisionXml?: string): Entity {
   const payload = structuredClone(entity)
   if (payload.exportEntityType === 'single_decision_report' && decisionXml !== undefined) {
-    const data = payload.data
-    data.configuration = {...(data.configuration ?? {}), xml: decisionXml}
+    payload.data.configuration = {...(payload.data.configuration ?? {}), xml: decisionXml}
   }
   return payload
 }
