@@ -21,25 +21,10 @@ import {compareStrings, compareTenants} from './normalize.js'
 export const COLLECTION_FILE = 'collection.json'
 export const COLLECTION_FORMAT_VERSION = 1
 
-export type DefinitionType = 'process' | 'decision'
-
-/** One data source of a collection: a definition and the tenants the collection may use. */
-export interface DataSource {
-  definitionType: DefinitionType
-  definitionKey: string
-  /** Tenant ids; null is the "not defined" tenant of Camunda 7 (Optimize's DEFAULT_TENANT_IDS). */
-  tenants: (string | null)[]
-}
-
-export interface CollectionFile {
-  formatVersion: number
-  name: string
-  dataSources: DataSource[]
-}
-
 const DataSourceSchema = z.strictObject({
   definitionType: z.enum(['process', 'decision']),
   definitionKey: z.string().min(1),
+  /** Tenant ids; null is the "not defined" tenant of Camunda 7 (Optimize's DEFAULT_TENANT_IDS). */
   tenants: z.array(z.string().nullable()).min(1)
 })
 
@@ -48,6 +33,11 @@ const CollectionFileSchema = z.strictObject({
   name: z.string(),
   dataSources: z.array(DataSourceSchema)
 })
+
+/** One data source of a collection: a definition and the tenants the collection may use. */
+export type DataSource = z.infer<typeof DataSourceSchema>
+export type DefinitionType = DataSource['definitionType']
+export type CollectionFile = z.infer<typeof CollectionFileSchema>
 
 /** The collection file of a name and data sources: merged per definition, sorted. */
 export function collectionFile(name: string, sources: readonly DataSource[]): CollectionFile {
@@ -76,7 +66,8 @@ export function dataSourcesOf(collection: Record<string, unknown>): DataSource[]
   return mergeSources(sources)
 }
 
-function tenantId(tenant: unknown): string | null {
+/** Scope tenants are ids (emulator) or `{id, name}` objects (Optimize's collection DTO). */
+export function tenantId(tenant: unknown): string | null {
   if (tenant && typeof tenant === 'object') return tenantId((tenant as {id?: unknown}).id)
   return typeof tenant === 'string' ? tenant : null
 }
@@ -85,7 +76,7 @@ function tenantId(tenant: unknown): string | null {
 export function mergeSources(sources: readonly DataSource[]): DataSource[] {
   const byId = new Map<string, DataSource>()
   for (const source of sources) {
-    const id = sourceId(source.definitionType, source.definitionKey)
+    const id = definitionId(source.definitionType, source.definitionKey)
     const merged = byId.get(id) ?? {...source, tenants: []}
     for (const tenant of source.tenants)
       if (!merged.tenants.includes(tenant)) merged.tenants.push(tenant)
@@ -100,8 +91,11 @@ export function mergeSources(sources: readonly DataSource[]): DataSource[] {
     )
 }
 
-/** Optimize's scope entry id (CollectionScopeEntryDto.convertTypeAndKeyToScopeEntryId). */
-function sourceId(type: DefinitionType, key: string): string {
+/**
+ * A definition's id: `type:key`, as Optimize's scope entry id
+ * (CollectionScopeEntryDto.convertTypeAndKeyToScopeEntryId).
+ */
+export function definitionId(type: DefinitionType, key: string): string {
   return `${type}:${key}`
 }
 
@@ -113,10 +107,10 @@ export function missingSources(
   wanted: readonly DataSource[],
   current: readonly DataSource[]
 ): DataSource[] {
-  const have = new Map(current.map(s => [sourceId(s.definitionType, s.definitionKey), s]))
+  const have = new Map(current.map(s => [definitionId(s.definitionType, s.definitionKey), s]))
   const missing: DataSource[] = []
   for (const source of mergeSources(wanted)) {
-    const existing = have.get(sourceId(source.definitionType, source.definitionKey))
+    const existing = have.get(definitionId(source.definitionType, source.definitionKey))
     const tenants = source.tenants.filter(t => !existing?.tenants.includes(t))
     if (tenants.length > 0) missing.push({...source, tenants})
   }
@@ -176,7 +170,7 @@ export function parseCollectionFile(text: string): ParsedCollectionFile {
   }
   const seen = new Set<string>()
   result.data.dataSources.forEach((source, i) => {
-    const id = sourceId(source.definitionType, source.definitionKey)
+    const id = definitionId(source.definitionType, source.definitionKey)
     if (seen.has(id))
       problems.push({
         file: COLLECTION_FILE,
@@ -199,7 +193,7 @@ export function coverageProblems(
   collection: CollectionFile
 ): TreeProblem[] {
   const sources = new Map(
-    collection.dataSources.map(s => [sourceId(s.definitionType, s.definitionKey), s])
+    collection.dataSources.map(s => [definitionId(s.definitionType, s.definitionKey), s])
   )
   const problems: TreeProblem[] = []
   for (const {file, entity, document} of files) {
@@ -211,7 +205,7 @@ export function coverageProblems(
         problems.push({file, ...document.locate(['data', 'definitions', i, ...path]), message})
       }
       const what = `${type} definition '${definition.key}'`
-      const source = sources.get(sourceId(type, definition.key))
+      const source = sources.get(definitionId(type, definition.key))
       if (!source) {
         at(['key'], `${what} is not a data source of the collection (${COLLECTION_FILE})`)
         return

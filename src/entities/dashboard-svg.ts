@@ -82,8 +82,8 @@ export function renderDashboardSvg(
     `<title>${escapeXml(dashboard.name)}</title>`,
     `<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>`,
     `<text x="${MARGIN}" y="${MARGIN + TITLE_SIZE}" font-size="${TITLE_SIZE}" font-weight="600" fill="#1a1a1a">${fitText(dashboard.name, titleWidth, TITLE_SIZE)}</text>`,
-    ...(marked ? legend(width, marks) : []),
-    ...gridLines(columns, rows)
+    ...(marked ? [legend(width, marks)] : []),
+    gridLines(columns, rows)
   ]
   tiles.forEach((tile, i) => lines.push(...renderTile(tile, labelOf(tile, reportsById), marks[i])))
   if (tiles.length === 0) {
@@ -96,7 +96,7 @@ export function renderDashboardSvg(
 }
 
 /** Faint column guides, so the 18-column grid is visible behind the tiles. */
-function gridLines(columns: number, rows: number): string[] {
+function gridLines(columns: number, rows: number): string {
   const top = HEADER_HEIGHT
   const bottom = HEADER_HEIGHT + rows * ROW_HEIGHT
   const guides: string[] = []
@@ -104,19 +104,17 @@ function gridLines(columns: number, rows: number): string[] {
     const x = MARGIN + column * COLUMN_WIDTH
     guides.push(`M${x} ${top}V${bottom}`)
   }
-  return [`<path d="${guides.join('')}" stroke="#ececec" stroke-width="1" fill="none"/>`]
+  return `<path d="${guides.join('')}" stroke="#ececec" stroke-width="1" fill="none"/>`
 }
 
 /** What the outlines mean, right-aligned in the header, each word in its colour. */
-function legend(width: number, marks: readonly (TileMark | undefined)[]): string[] {
+function legend(width: number, marks: readonly (TileMark | undefined)[]): string {
   const words = (['changed', 'added'] as const)
     .filter(kind => marks.includes(kind))
     .map(
       kind => `<tspan fill="${MARKS[kind].stroke}" font-weight="600">${MARKS[kind].badge}</tspan>`
     )
-  return [
-    `<text x="${width - MARGIN}" y="${MARGIN + TITLE_SIZE}" font-size="${SUBTITLE_SIZE}" fill="#5c5c5c" text-anchor="end">Outlined: ${words.join(' / ')} since the previous export</text>`
-  ]
+  return `<text x="${width - MARGIN}" y="${MARGIN + TITLE_SIZE}" font-size="${SUBTITLE_SIZE}" fill="#5c5c5c" text-anchor="end">Outlined: ${words.join(' / ')} since the previous export</text>`
 }
 
 function renderTile(tile: Tile, label: TileLabel, mark?: TileMark): string[] {

@@ -16,7 +16,7 @@
  */
 import {z} from 'zod'
 import {compareStrings} from './normalize.js'
-import type {Prerequisite} from './plan-document.js'
+import type {Prerequisite, PrerequisiteStatus} from './plan-document.js'
 import type {PlanItem, UnitKind} from './promotion-plan.js'
 
 export type OnDrift = 'fail' | 'skip' | 'overwrite'
@@ -57,11 +57,10 @@ const unitKey = (kind: UnitKind, name: string): string => `${kind}\u0000${name}`
 /**
  * Marks each item that writes with what changed since the last import
  * (`item.since`), and applies `on-drift` to those that drifted: `skip`
- * turns them into 'skip' items. Returns the drifted items, in plan order.
+ * turns them into 'skip' items.
  */
-export function markDrift(items: PlanItem[], input: DriftInput): PlanItem[] {
+export function markDrift(items: PlanItem[], input: DriftInput): void {
   const recorded = new Map(input.record.units.map(u => [unitKey(u.kind, u.name), u.digest]))
-  const drifted: PlanItem[] = []
   for (const item of items) {
     const writes =
       item.action === 'create' ||
@@ -79,7 +78,6 @@ export function markDrift(items: PlanItem[], input: DriftInput): PlanItem[] {
     item.since = {git: gitChanged, ...(target ? {target} : {})}
     item.reasons.push(sinceText(item, gitChanged, target))
     if (!target) continue
-    drifted.push(item)
     if (input.onDrift === 'skip') {
       item.action = 'skip'
       item.reasons.push(
@@ -93,7 +91,6 @@ export function markDrift(items: PlanItem[], input: DriftInput): PlanItem[] {
       )
     }
   }
-  return drifted
 }
 
 function targetChange(
@@ -179,53 +176,43 @@ export function driftCheck(
   last: {record?: ImportRecord; missing?: string} | undefined,
   onDrift: OnDrift
 ): Prerequisite {
-  const check = 'drift'
-  if (!last)
-    return {
-      check,
-      status: 'ok',
-      message: 'a new collection: drift is tracked from its first import'
-    }
+  const drift = (status: PrerequisiteStatus, message: string): Prerequisite => ({
+    check: 'drift',
+    status,
+    message
+  })
+  if (!last) return drift('ok', 'a new collection: drift is tracked from its first import')
   if (!last.record) {
     const overwrites = items.filter(
       i => i.action === 'replace' || (i.action === 'delete' && i.cause === 'prune')
     ).length
     return overwrites > 0
-      ? {
-          check,
-          status: 'warning',
-          message: `${last.missing}: whether the ${overwrites} dashboards and reports import replaces or deletes were changed in the target since they were imported cannot be told, so import writes them as it would without a record. Import records what it leaves in the target`
-        }
-      : {
-          check,
-          status: 'ok',
-          message: `${last.missing}; import records what it leaves in the target`
-        }
+      ? drift(
+          'warning',
+          `${last.missing}: whether the ${overwrites} dashboards and reports import replaces or deletes were changed in the target since they were imported cannot be told, so import writes them as it would without a record. Import records what it leaves in the target`
+        )
+      : drift('ok', `${last.missing}; import records what it leaves in the target`)
   }
   const drifted = items.filter(i => i.since?.target)
   const inGit = items.filter(i => i.since?.git).length
   if (drifted.length === 0)
-    return {
-      check,
-      status: 'ok',
-      message: `nothing changed in the target since the last import; ${inGit} changed in git`
-    }
+    return drift(
+      'ok',
+      `nothing changed in the target since the last import; ${inGit} changed in git`
+    )
   const named = describeDrift(drifted.slice(0, MAX_NAMED)).join('; ')
   const more = drifted.length > MAX_NAMED ? `; and ${drifted.length - MAX_NAMED} more` : ''
   const units = drifted.length === 1 ? 'dashboard or report' : 'dashboards and reports'
   const what = `${drifted.length} ${units} changed in the target since the last import: ${named}${more}`
   if (onDrift === 'fail')
-    return {
-      check,
-      status: 'failed',
-      message: `${what}. Import refuses to overwrite them: bring the change into git (export and merge it), or set input 'on-drift' to overwrite or skip`
-    }
-  return {
-    check,
-    status: 'warning',
-    message:
-      onDrift === 'skip'
-        ? `${what}. Left as the target has them (on-drift: skip)`
-        : `${what}. Replaced by the files' version (on-drift: overwrite)`
-  }
+    return drift(
+      'failed',
+      `${what}. Import refuses to overwrite them: bring the change into git (export and merge it), or set input 'on-drift' to overwrite or skip`
+    )
+  return drift(
+    'warning',
+    onDrift === 'skip'
+      ? `${what}. Left as the target has them (on-drift: skip)`
+      : `${what}. Replaced by the files' version (on-drift: overwrite)`
+  )
 }

@@ -18,10 +18,9 @@
  * Camunda 7 is tried first and Camunda 8 when that path does not exist. The
  * HTTP call itself is injected: this module does no I/O.
  */
-import type {DefinitionType} from './collection-file.js'
-import {compareStrings} from './normalize.js'
+import {definitionId, type DefinitionType} from './collection-file.js'
+import {compareStrings, compareTenants} from './normalize.js'
 
-export type {DefinitionType}
 export type EngineApi = 'camunda7' | 'camunda8'
 
 /** Sends one request with the action's credentials; network failures throw. */
@@ -48,10 +47,6 @@ export interface EngineDefinitions {
 /** Camunda 8's default tenant (Optimize's ZeebeConstants.ZEEBE_DEFAULT_TENANT_ID). */
 export const C8_DEFAULT_TENANT = '<default>'
 const C8_PAGE_LIMIT = 1000
-
-export function definitionId(type: DefinitionType, key: string): string {
-  return `${type}:${key}`
-}
 
 export function engineApiOf(url: string): EngineApi | undefined {
   const path = new URL(url).pathname.replace(/\/+$/, '')
@@ -139,9 +134,7 @@ function definitionOf(items: readonly EngineItem[]): EngineDefinition {
   )
   return {
     versions: [...versions].sort((a, b) => Number(a) - Number(b) || compareStrings(a, b)),
-    tenants: [...tenants].sort((a, b) =>
-      a === b ? 0 : a === null ? -1 : b === null ? 1 : compareStrings(a, b)
-    )
+    tenants: [...tenants].sort(compareTenants)
   }
 }
 

@@ -29,15 +29,6 @@ export const CONFIG_FILE = '.optimize-as-code.yml'
 export const VERSION_POLICIES = ['keep', 'latest', 'all'] as const
 export type VersionPolicy = (typeof VERSION_POLICIES)[number]
 
-/** One environment's mapping; tenant null is the default tenant ("not defined"). */
-export interface EnvironmentMapping {
-  name: string
-  tenants: Map<string | null, string | null>
-  definitions: Map<string, string>
-  /** `keep` unless the environment says otherwise. */
-  versions: VersionPolicy
-}
-
 export interface EnvironmentConfig {
   environments: Map<string, EnvironmentMapping>
 }
@@ -68,17 +59,20 @@ const EnvironmentSchema = z.preprocess(
     {
       tenants: z
         .map(Tenant, Tenant, {error: 'expected a map of source tenant: target tenant'})
-        .optional(),
+        .default(() => new Map()),
       definitions: z
         .map(DefinitionKey, DefinitionKey, {
           error: 'expected a map of source definition key: target key'
         })
-        .optional(),
-      versions: z.enum(VERSION_POLICIES, {error: 'expected keep, latest or all'}).optional()
+        .default(() => new Map()),
+      versions: z.enum(VERSION_POLICIES, {error: 'expected keep, latest or all'}).default('keep')
     },
     {error: 'expected a map with tenants, definitions and/or versions (or nothing)'}
   )
 )
+/** One environment's mapping; tenant null is the default tenant ("not defined"). */
+export type EnvironmentMapping = z.infer<typeof EnvironmentSchema> & {name: string}
+
 const ConfigSchema = z.preprocess(
   asObject,
   z.strictObject(
@@ -119,7 +113,9 @@ export function parseEnvironmentConfig(text: string): {
             ? offsetOf(doc, [...issue.path, issue.keys[0]], 'key')
             : offsetOf(doc, issue.path, 'value')
         const position = offset === undefined ? undefined : lines.linePos(offset)
-        const where = issue.path.length > 0 ? `${issue.path.map(describeKey).join('.')}: ` : ''
+        // A null key is YAML's ~ (the default tenant).
+        const path = issue.path.map(key => (key === null ? '~' : String(key)))
+        const where = path.length > 0 ? `${path.join('.')}: ` : ''
         const what =
           issue.code === 'unrecognized_keys'
             ? `unknown key '${issue.keys.join("', '")}'`
@@ -129,17 +125,8 @@ export function parseEnvironmentConfig(text: string): {
     }
   const environments = new Map<string, EnvironmentMapping>()
   for (const [name, environment] of parsed.data.environments)
-    environments.set(name, {
-      name,
-      tenants: environment.tenants ?? new Map<string | null, string | null>(),
-      definitions: environment.definitions ?? new Map<string, string>(),
-      versions: environment.versions ?? 'keep'
-    })
+    environments.set(name, {name, ...environment})
   return {config: {environments}, problems: []}
-}
-
-function describeKey(key: PropertyKey | null): string {
-  return key === null ? '~' : String(key)
 }
 
 /** The offset in the text of the node at `path` (its key or value), or of the deepest node on the way. */
@@ -165,5 +152,5 @@ function offsetOf(
 }
 
 function sameKey(value: unknown, segment: PropertyKey): boolean {
-  return value === segment || (value === null && segment === null) || String(value) === segment
+  return value === segment || String(value) === segment
 }

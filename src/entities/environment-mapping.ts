@@ -124,12 +124,9 @@ export function mapReport(
   const next = definitions.map(definition => {
     const key = mapKey(definition.key, mapping, note)
     // Absent tenantIds means the default tenant (Optimize's import default); absent stays absent unless it maps.
-    const before = definition.tenantIds
-    const tenants = mapTenants(before ?? [null], mapping, note)
-    const sameTenants =
-      before === undefined
-        ? tenants.length === 1 && tenants[0] === null
-        : tenants.length === before.length && tenants.every((t, i) => t === before[i])
+    const before = definition.tenantIds ?? [null]
+    const tenants = mapTenants(before, mapping, note)
+    const sameTenants = tenants.length === before.length && tenants.every((t, i) => t === before[i])
     if (key === definition.key && sameTenants) return definition
     changed = true
     // In the order a normalized export has them, so the target's copy compares equal.

@@ -5,10 +5,14 @@
  * with the files, the value, the environment and the config entry to add or
  * correct. Pure; promotion-definitions.ts asks it for the messages.
  */
-import {definitionTypeOf, describeTenant} from './collection-file.js'
+import {
+  definitionId,
+  definitionTypeOf,
+  describeTenant,
+  type DefinitionType
+} from './collection-file.js'
 import type {EnvironmentMapping} from './environment-config.js'
 import {targetKey, targetTenant} from './environment-mapping.js'
-import {definitionId, type DefinitionType} from './engine-definitions.js'
 import type {EntityFile} from './layout.js'
 import {compareStrings} from './normalize.js'
 import type {Lacking, UnknownValues} from './promotion-definitions.js'
@@ -52,39 +56,25 @@ export class EnvironmentValues implements UnknownValues {
   }
 
   key(type: DefinitionType, key: string, where: Lacking): string {
-    const origin = this.#keys.get(definitionId(type, key))
-    const mapped = this.#mapped(
-      origin,
-      key,
-      source => source !== null && this.mapping.definitions.has(source)
-    )
-    const entry = `environments.${this.mapping.name}.definitions`
-    const subject = `${type} definition '${key}'${mapped.from ? ` (mapped from ${mapped.from} by ${entry} in \`${this.configFile}\`)` : ''}`
-    const advice = [
-      ...(mapped.unmapped
-        ? [
-            `it is not mapped; add it to ${entry} in \`${this.configFile}\` (${key}: the key in ${this.mapping.name})`
-          ]
-        : []),
-      ...(mapped.from ? ['correct that mapping'] : [])
-    ]
-    return this.#message(subject, origin, where, advice, 'it')
+    return this.#unknown(where, this.#keys.get(definitionId(type, key)), {
+      subject: `${type} definition '${key}'`,
+      value: key,
+      isMapped: source => source !== null && this.mapping.definitions.has(source),
+      entry: 'definitions',
+      example: `${key}: the key in ${this.mapping.name}`,
+      it: 'it'
+    })
   }
 
   tenant(type: DefinitionType, key: string, tenant: string | null, where: Lacking): string {
-    const origin = this.#tenants.get(tenantId(type, key, tenant))
-    const mapped = this.#mapped(origin, tenant, source => this.mapping.tenants.has(source))
-    const entry = `environments.${this.mapping.name}.tenants`
-    const subject = `tenant ${describeTenant(tenant)} of ${type} definition '${key}'${mapped.from ? ` (mapped from ${mapped.from} by ${entry} in \`${this.configFile}\`)` : ''}`
-    const advice = [
-      ...(mapped.unmapped
-        ? [
-            `it is not mapped; add it to ${entry} in \`${this.configFile}\` (${tenant ?? '~'}: the tenant in ${this.mapping.name})`
-          ]
-        : []),
-      ...(mapped.from ? ['correct that mapping'] : [])
-    ]
-    return this.#message(subject, origin, where, advice, 'the tenant')
+    return this.#unknown(where, this.#tenants.get(tenantId(type, key, tenant)), {
+      subject: `tenant ${describeTenant(tenant)} of ${type} definition '${key}'`,
+      value: tenant,
+      isMapped: source => this.mapping.tenants.has(source),
+      entry: 'tenants',
+      example: `${tenant ?? '~'}: the tenant in ${this.mapping.name}`,
+      it: 'the tenant'
+    })
   }
 
   /** The keep policy's hint for a failed versions check. */
@@ -92,27 +82,28 @@ export class EnvironmentValues implements UnknownValues {
     return `environments.${this.mapping.name}.versions in \`${this.configFile}\` is keep; latest or all would send these reports with the latest or all versions instead`
   }
 
-  /** Whether the value came through unmapped, and the mapped source values that became it. */
-  #mapped(
-    origin: Origin | undefined,
-    value: string | null,
-    isMapped: (source: string | null) => boolean
-  ): {unmapped: boolean; from?: string} {
+  /**
+   * The message for a value the target lacks: the files that have it, the
+   * mapped source values that became it, and what to add or correct.
+   */
+  #unknown(where: Lacking, origin: Origin | undefined, unknown: UnknownValue): string {
     const sources = [...(origin?.sources ?? [])]
-    const from = sources.filter(isMapped)
-    return {
-      unmapped: sources.some(source => source === value && !isMapped(source)) || !origin,
-      from: from.length > 0 ? from.map(describeTenant).sort(compareStrings).join(', ') : undefined
-    }
-  }
-
-  #message(
-    subject: string,
-    origin: Origin | undefined,
-    where: Lacking,
-    advice: string[],
-    it: string
-  ): string {
+    const from = sources
+      .filter(unknown.isMapped)
+      .map(describeTenant)
+      .sort(compareStrings)
+      .join(', ')
+    const unmapped =
+      sources.some(source => source === unknown.value && !unknown.isMapped(source)) || !origin
+    const entry = `environments.${this.mapping.name}.${unknown.entry} in \`${this.configFile}\``
+    const subject = from ? `${unknown.subject} (mapped from ${from} by ${entry})` : unknown.subject
+    const advice = [
+      ...(unmapped ? [`it is not mapped; add it to ${entry} (${unknown.example})`] : []),
+      ...(from ? ['correct that mapping'] : []),
+      ...(where === 'scope'
+        ? [`or, if the target has ${unknown.it}, add it to the collection's data sources`]
+        : [])
+    ]
     const files = [...(origin?.files ?? [])].sort(compareStrings).map(this.fileName)
     const named =
       files.length > MAX_FILES
@@ -120,12 +111,22 @@ export class EnvironmentValues implements UnknownValues {
         : files.join(', ')
     const lacking =
       where === 'engine' ? 'not in the engine behind it' : "not in the collection's data sources"
-    const scope =
-      where === 'scope'
-        ? [`or, if the target has ${it}, add it to the collection's data sources`]
-        : []
-    return `${subject} in ${named} is unknown to the target of environment '${this.mapping.name}' (${lacking}): ${[...advice, ...scope].join('; ')}`
+    return `${subject} in ${named} is unknown to the target of environment '${this.mapping.name}' (${lacking}): ${advice.join('; ')}`
   }
+}
+
+/** A definition key or tenant the target lacks, as a message names it. */
+interface UnknownValue {
+  subject: string
+  value: string | null
+  /** Whether a source value is one the mapping renames. */
+  isMapped: (source: string | null) => boolean
+  /** The part of the environment's mapping that renames such values. */
+  entry: 'definitions' | 'tenants'
+  /** An entry to add, as the config file writes it. */
+  example: string
+  /** How the advice to add it to the data sources refers to the value. */
+  it: string
 }
 
 function note(origins: Map<string, Origin>, id: string, file: string, source: string | null): void {

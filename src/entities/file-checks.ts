@@ -10,8 +10,7 @@ import {
   REPORT_ID_PATTERN,
   TYPE_WORDS,
   hasDescriptions,
-  isDashboard,
-  type EntityType
+  isDashboard
 } from '../optimize/schemas.js'
 import {coverageProblems} from './collection-file.js'
 import type {EntityFile, LoadedTree, TreeProblem} from './layout.js'
@@ -175,11 +174,6 @@ function checkEntity(file: EntityFile, at: At): void {
   }
 }
 
-/** Index versions Optimize has used per entity type (§3.4). */
-export function knownIndexVersions(type: EntityType): number[] {
-  return Object.values(INDEX_VERSIONS).map(versions => versions[type])
-}
-
 /** All entities of a type must carry the same, known `sourceIndexVersion` (§3.4). */
 function checkIndexVersions(files: EntityFile[], at: At): void {
   for (const type of EntityTypes) {
@@ -189,7 +183,7 @@ function checkIndexVersions(files: EntityFile[], at: At): void {
       const version = file.entity.sourceIndexVersion ?? null
       byVersion.set(version, [...(byVersion.get(version) ?? []), file])
     }
-    const known = knownIndexVersions(type)
+    const known: number[] = Object.values(INDEX_VERSIONS).map(versions => versions[type])
     // The most common version is the reference; the others are the odd ones out.
     const ranked = [...byVersion].sort(
       (a, b) => b[1].length - a[1].length || (b[0] ?? 0) - (a[0] ?? 0)

@@ -45,9 +45,7 @@ const BACKSLASH = 92
 export function parseJsonDocument(text: string): JsonDocument {
   // Most files are fine: JSON.parse plus a one-pass key check is far cheaper than
   // a position-tracking parse, which is then only built if a position is asked for.
-  const fast = parseFast(text)
-  if (fast) return fast
-  return parseWithPositions(text)
+  return parseFast(text) ?? parseWithPositions(text)
 }
 
 function parseFast(text: string): JsonDocument | undefined {

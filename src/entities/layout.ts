@@ -104,11 +104,6 @@ export function slugFor(name: string, fallback: string): string {
   return slug
 }
 
-/** Eight hex digits of a SHA-256: the suffix that tells apart entities whose slugs collide. */
-export function shortHash(text: string): string {
-  return hash('sha256', text).slice(0, 8)
-}
-
 /** An entity of one folder: its id, its name and its identity key (identity.ts). */
 export interface NamedEntity {
   id: string
@@ -137,8 +132,9 @@ export function assignFileNames(
   const names = new Map<string, string>()
   for (const [slug, group] of bySlug) {
     const unique = new Set(group.map(entity => entity.id))
+    // Entities whose slugs collide are told apart by eight hex digits of a SHA-256 of their identity.
     for (const {id, key} of group)
-      names.set(id, unique.size === 1 ? slug : `${slug}-${shortHash(key)}`)
+      names.set(id, unique.size === 1 ? slug : `${slug}-${hash('sha256', key).slice(0, 8)}`)
   }
   return names
 }

@@ -1,13 +1,11 @@
 /**
  * Pure: the one escaping of untrusted text (names from Optimize users, file
  * names from pull requests) for a Markdown line, used by the plan and the
- * change summary alike.
- */
-/**
- * Text safe to put anywhere in a Markdown line: control characters become
- * spaces, format characters (bidi overrides, zero-width marks) are dropped,
- * and everything Markdown or HTML could act on is escaped. A zero-width space
- * (as Renovate does) keeps `@team` from notifying anyone and URLs from linking.
+ * change summary alike. The result is safe anywhere in the line: control
+ * characters become spaces, format characters (bidi overrides, zero-width
+ * marks) are dropped, and everything Markdown or HTML could act on is
+ * escaped. A zero-width space (as Renovate does) keeps `@team` from
+ * notifying anyone and URLs from linking.
  */
 export function escapeMarkdown(text: string): string {
   return text

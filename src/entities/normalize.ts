@@ -13,8 +13,6 @@
  *   versions and tenants) are sorted. Key order is the serializer's job.
  */
 import type {CombinedReport, Entity, ProcessReport, Tile} from '../optimize/schemas.js'
-
-type SingleReportData = ProcessReport['data']
 import {toCanonicalJson} from './canonical-json.js'
 
 export interface NormalizedEntity<T extends Entity = Entity> {
@@ -39,7 +37,7 @@ function normalize(input: Entity): NormalizedEntity {
   if (report.exportEntityType === 'combined_report') {
     return {entity: {...report, data: data as CombinedReport['data']}}
   }
-  const single = data as SingleReportData
+  const single = data as ProcessReport['data']
   if (single.definitions) single.definitions = single.definitions.map(sortedDefinition)
   let decisionXml: string | undefined
   if (single.configuration && 'xml' in single.configuration) {
@@ -122,8 +120,7 @@ export function compareStrings(a: string, b: string): number {
 export function toImportPayload(entity: Entity, decisionXml?: string): Entity {
   const payload = structuredClone(entity)
   if (payload.exportEntityType === 'single_decision_report' && decisionXml !== undefined) {
-    const data = payload.data
-    data.configuration = {...(data.configuration ?? {}), xml: decisionXml}
+    payload.data.configuration = {...(payload.data.configuration ?? {}), xml: decisionXml}
   }
   return payload
 }

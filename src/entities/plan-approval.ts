@@ -9,7 +9,7 @@
  * approved one, which makes the two plans identical; otherwise it says what
  * changed and writes nothing.
  */
-import {createHash} from 'node:crypto'
+import {hash} from 'node:crypto'
 import {z} from 'zod'
 import {toCanonicalJson} from './canonical-json.js'
 import {PLAN_FORMAT_VERSION, type PlanBasis, type PlanDocument} from './plan-document.js'
@@ -118,10 +118,7 @@ export function planBasis(
   prints: Fingerprinter
 ): PlanBasis {
   const files: Record<string, string> = {}
-  for (const file of [...texts.keys()].sort())
-    files[file] = createHash('sha256')
-      .update(texts.get(file) ?? '')
-      .digest('hex')
+  for (const file of [...texts.keys()].sort()) files[file] = hash('sha256', texts.get(file) ?? '')
   const entities = [
     ...target.dashboards.map(d => [`dashboard/${d.id}`, prints.hash(d)]),
     ...[...target.reports.values()].map(r => [`report/${r.id}`, prints.hash(r)])

@@ -83,12 +83,11 @@ export function planDocument(
     replace: 0,
     unchanged: 0,
     delete: 0,
-    orphanedReports: 0
+    orphanedReports: body?.orphanedReports.length ?? 0
   }
   for (const item of body?.items ?? [])
     if (item.action === 'skip') counts.skip = (counts.skip ?? 0) + 1
     else counts[item.action]++
-  counts.orphanedReports = body?.orphanedReports.length ?? 0
   const collectionChanges = collection
     ? (collection.create ? 1 : 0) + collection.addDataSources.length
     : 0

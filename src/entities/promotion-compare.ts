@@ -20,9 +20,10 @@ import {
   type Entity,
   type Report
 } from '../optimize/schemas.js'
-import {createHash} from 'node:crypto'
+import {hash} from 'node:crypto'
 import {configure} from 'safe-stable-stringify'
 import {compareCells, compareStrings, sortedDefinition} from './normalize.js'
+import type {UnitKind} from './promotion-plan.js'
 
 type Json = unknown
 
@@ -90,22 +91,28 @@ export function reachableReports(
 /** Reports that no dashboard and no combined report references, sorted by name then id. */
 export function standaloneReports(index: EntityIndex): Report[] {
   const referenced = new Set<string>()
-  for (const dashboard of index.dashboards)
-    for (const id of tileReportIds(dashboard)) referenced.add(id)
-  for (const report of index.reports.values())
-    for (const id of referencedIds(report)) referenced.add(id)
+  for (const entity of [...index.dashboards, ...index.reports.values()])
+    for (const id of referencedIds(entity)) referenced.add(id)
   return [...index.reports.values()]
     .filter(report => !referenced.has(report.id))
     .sort((a, b) => compareStrings(a.name, b.name) || compareStrings(a.id, b.id))
+}
+
+/** A dashboard or report of one side, by kind and id. */
+export function entityOf(index: EntityIndex, kind: UnitKind, id: string): Entity | undefined {
+  return kind === 'dashboard' ? index.dashboards.find(d => d.id === id) : index.reports.get(id)
+}
+
+/** The units of one side by kind: its dashboards and its standalone reports (new arrays). */
+export function unitsOf(index: EntityIndex): Record<UnitKind, Entity[]> {
+  return {dashboard: [...index.dashboards], report: standaloneReports(index)}
 }
 
 /** Compact deterministic JSON, for hashing only (the canonical text is indented). */
 const stableStringify = configure({deterministic: true, bigint: false, circularValue: Error})
 
 function hashOf(value: unknown): string {
-  return createHash('sha256')
-    .update(stableStringify(value) ?? 'undefined')
-    .digest('hex')
+  return hash('sha256', stableStringify(value) ?? 'undefined')
 }
 
 /**

@@ -7,7 +7,7 @@
  */
 import {isDashboard, type Entity} from '../optimize/schemas.js'
 import {compareStrings} from './normalize.js'
-import {Fingerprinter, standaloneReports, type EntityIndex} from './promotion-compare.js'
+import {Fingerprinter, unitsOf, type EntityIndex} from './promotion-compare.js'
 import {describeDifferences} from './promotion-differences.js'
 import type {TargetRef, UnitKind} from './promotion-plan.js'
 
@@ -30,10 +30,7 @@ export function matchImported(
 ): MatchResult {
   const gitPrints = new Fingerprinter(git)
   const newPrints = new Fingerprinter(created)
-  const candidates: Record<'dashboard' | 'report', Entity[]> = {
-    dashboard: [...created.dashboards],
-    report: standaloneReports(created)
-  }
+  const candidates = unitsOf(created)
   const result: MatchResult = {ids: new Map(), problems: []}
   for (const root of roots) {
     const kind = isDashboard(root) ? 'dashboard' : 'report'
@@ -134,10 +131,7 @@ export function duplicateCopies(
 ): {keep: Map<string, string>; remove: TargetRef[]} {
   const gitPrints = new Fingerprinter(git)
   const freshPrints = new Fingerprinter(fresh)
-  const freshRoots: Record<UnitKind, Entity[]> = {
-    dashboard: fresh.dashboards,
-    report: standaloneReports(fresh)
-  }
+  const freshRoots = unitsOf(fresh)
   const keep = new Map<string, string>()
   const remove: TargetRef[] = []
   for (const {root, id} of units) {
@@ -168,10 +162,7 @@ export function adoptedCopies(
 ): Set<string> {
   const gitPrints = new Fingerprinter(git)
   const copyPrints = new Fingerprinter(copies)
-  const pools: Record<UnitKind, Entity[]> = {
-    dashboard: copies.dashboards,
-    report: standaloneReports(copies)
-  }
+  const pools = unitsOf(copies)
   const kept = new Set<string>()
   for (const root of roots) {
     const kind: UnitKind = isDashboard(root) ? 'dashboard' : 'report'

@@ -8,16 +8,9 @@
  * its files and the config entry to add (environment-values.ts).
  */
 import type {Report} from '../optimize/schemas.js'
-import {
-  definitionId,
-  servesTenant,
-  type DefinitionType,
-  type EngineDefinitions
-} from './engine-definitions.js'
-import {definitionTypeOf} from './collection-file.js'
+import {servesTenant, type EngineDefinitions} from './engine-definitions.js'
+import {definitionId, definitionTypeOf, tenantId, type DefinitionType} from './collection-file.js'
 import {compareStrings} from './normalize.js'
-
-export type {DefinitionType} from './engine-definitions.js'
 
 export interface DefinitionNeed {
   type: DefinitionType
@@ -55,7 +48,7 @@ export function definitionNeeds(reports: Iterable<Report>): DefinitionNeed[] {
     if (report.exportEntityType === 'combined_report') continue
     const type = definitionTypeOf(report)
     for (const definition of report.data.definitions ?? []) {
-      const id = `${type}:${definition.key}`
+      const id = definitionId(type, definition.key)
       const need = needs.get(id) ?? {
         type,
         key: definition.key,
@@ -161,10 +154,4 @@ export function scopeProblems(
     status: 'ok',
     message: `all ${needs.length} definitions and their tenants are in the collection's data sources`
   }
-}
-
-/** Scope tenants are ids (emulator) or `{id, name}` objects (Optimize's collection DTO). */
-function tenantId(tenant: unknown): string | null {
-  if (tenant && typeof tenant === 'object') return tenantId((tenant as {id?: unknown}).id)
-  return typeof tenant === 'string' ? tenant : null
 }

@@ -7,8 +7,6 @@ import microdiff from 'microdiff'
 import {toCanonicalJson} from './canonical-json.js'
 import type {AbstractTile} from './promotion-compare.js'
 
-type Json = unknown
-
 /** Most difference lines per unit; the rest is counted. */
 export const MAX_DIFFERENCES = 12
 
@@ -16,17 +14,17 @@ export const MAX_DIFFERENCES = 12
  * What differs between the file's fingerprint (`wanted`) and the target's
  * (`current`), in short lines: "tile (0, 4) report 'Cycle time': data.visualization 'line' → 'bar'".
  */
-export function describeDifferences(current: Json, wanted: Json): string[] {
+export function describeDifferences(current: unknown, wanted: unknown): string[] {
   const lines: string[] = []
   const a = current as Record<string, unknown>
   const b = wanted as Record<string, unknown>
   if (Array.isArray(a.tiles) && Array.isArray(b.tiles)) {
     const {tiles: tilesA, ...restA} = a
     const {tiles: tilesB, ...restB} = b
-    lines.push(...diffLines(restA, restB, ''))
+    lines.push(...diffLines(restA, restB))
     lines.push(...describeTiles(tilesA as AbstractTile[], tilesB as AbstractTile[]))
   } else {
-    lines.push(...diffLines(a, b, ''))
+    lines.push(...diffLines(a, b))
   }
   if (lines.length <= MAX_DIFFERENCES) return lines
   return [
@@ -58,7 +56,7 @@ function describeTiles(current: AbstractTile[], wanted: AbstractTile[]): string[
     if (size(old) !== size(tile)) lines.push(`${where}: resized ${size(old)} → ${size(tile)}`)
     const {position: _p, dimensions: _d, ...restOld} = old
     const {position: _q, dimensions: _e, ...restNew} = tile
-    lines.push(...diffLines(restOld, restNew, '').map(line => `${where}: ${line}`))
+    lines.push(...diffLines(restOld, restNew).map(line => `${where}: ${line}`))
   }
   for (const tile of remaining) lines.push(`tile removed at ${cell(tile)}: ${tileLabel(tile)}`)
   return lines
@@ -80,15 +78,13 @@ function size(tile: AbstractTile): string {
   return `${tile.dimensions.width}×${tile.dimensions.height}`
 }
 
-function diffLines(current: object, wanted: object, prefix: string): string[] {
-  return microdiff(current as Record<string, unknown>, wanted as Record<string, unknown>).map(
-    change => {
-      const where = prefix + renderPath(change.path)
-      if (change.type === 'CREATE') return `${where}: added ${show(change.value)}`
-      if (change.type === 'REMOVE') return `${where}: removed (was ${show(change.oldValue)})`
-      return `${where}: ${show(change.oldValue)} → ${show(change.value)}`
-    }
-  )
+function diffLines(current: Record<string, unknown>, wanted: Record<string, unknown>): string[] {
+  return microdiff(current, wanted).map(change => {
+    const where = renderPath(change.path)
+    if (change.type === 'CREATE') return `${where}: added ${show(change.value)}`
+    if (change.type === 'REMOVE') return `${where}: removed (was ${show(change.oldValue)})`
+    return `${where}: ${show(change.oldValue)} → ${show(change.value)}`
+  })
 }
 
 function renderPath(path: readonly (string | number)[]): string {

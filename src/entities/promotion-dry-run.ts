@@ -17,7 +17,7 @@
  *   more dry run (a dashboard with one variable filter and no tile) tells
  *   whether the target checks them at all.
  */
-import {createHash} from 'node:crypto'
+import {hash} from 'node:crypto'
 import {isDashboard, type Dashboard, type Entity, type Report} from '../optimize/schemas.js'
 import {definitionTypeOf} from './collection-file.js'
 import {compareStrings} from './normalize.js'
@@ -130,7 +130,7 @@ function pinned(report: Report, version: string, id: string): Entity {
 
 /** A lower-case UUID (the only ids Optimize links) derived from `seed`. */
 export function probeId(seed: string): string {
-  const hex = createHash('sha256').update(seed).digest('hex')
+  const hex = hash('sha256', seed)
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`
 }
 

@@ -5,7 +5,7 @@
  */
 import {isDashboard, LAST_LEGACY_DASHBOARD_INDEX, type Entity} from '../optimize/schemas.js'
 import {toImportPayload} from './normalize.js'
-import {reachableReports, type EntityIndex} from './promotion-compare.js'
+import {entityOf, reachableReports, type EntityIndex} from './promotion-compare.js'
 import type {PlanItem} from './promotion-plan.js'
 
 /**
@@ -23,12 +23,7 @@ export function plannedRoots(
     .filter(item => item.action === 'create' || item.action === 'replace')
     .map(item => {
       const id = item.file ? byFile.get(item.file) : undefined
-      const root =
-        item.kind === 'dashboard'
-          ? git.dashboards.find(d => d.id === id)
-          : id === undefined
-            ? undefined
-            : git.reports.get(id)
+      const root = id === undefined ? undefined : entityOf(git, item.kind, id)
       if (!root) throw new Error(`plan item ${item.kind} '${item.name}' has no file`)
       return {item, root}
     })
@@ -41,13 +36,7 @@ export function plannedRoots(
  */
 export function batchEntities(roots: readonly Entity[], git: EntityIndex): Entity[] {
   const reports = [...reachableReports(roots, git.reports)].sort()
-  const entities: Entity[] = []
-  for (const id of reports) {
-    const report = git.reports.get(id)
-    if (report) entities.push(report)
-  }
-  for (const root of roots) if (isDashboard(root)) entities.push(root)
-  return entities
+  return [...reports.flatMap(id => git.reports.get(id) ?? []), ...roots.filter(isDashboard)]
 }
 
 /**

@@ -64,37 +64,23 @@ export function renderPlanMarkdown(plan: PlanDocument, options: {title?: string}
     lines.push('Nothing to create, replace or delete.', '')
   }
 
-  if (plan.orphanedReports?.length) {
-    lines.push(
-      `<details><summary>${plan.orphanedReports.length} reports that nothing references any more are deleted after the dashboards that used them</summary>`,
-      '',
-      ...cut(plan.orphanedReports.map(r => `- ${escapeMarkdown(r.name)} (\`${r.id}\`)`)),
-      '',
-      '</details>',
-      ''
-    )
-  }
+  const orphaned = plan.orphanedReports ?? []
   const unchanged = items.filter(i => i.action === 'unchanged')
-  if (unchanged.length > 0) {
-    lines.push(
-      `<details><summary>${unchanged.length} unchanged (ids stay)</summary>`,
-      '',
-      ...cut(unchanged.map(i => `- ${i.kind} ${escapeMarkdown(i.name)} (\`${i.targetIds[0]}\`)`)),
-      '',
-      '</details>',
-      ''
+  const unmanaged = plan.unmanaged ?? []
+  lines.push(
+    ...folded(
+      `${orphaned.length} reports that nothing references any more are deleted after the dashboards that used them`,
+      orphaned.map(r => `- ${escapeMarkdown(r.name)} (\`${r.id}\`)`)
+    ),
+    ...folded(
+      `${unchanged.length} unchanged (ids stay)`,
+      unchanged.map(i => `- ${i.kind} ${escapeMarkdown(i.name)} (\`${i.targetIds[0]}\`)`)
+    ),
+    ...folded(
+      `${unmanaged.length} in the collection but not in git (kept; set prune to delete them)`,
+      unmanaged.map(r => `- ${r.kind} ${escapeMarkdown(r.name)} (\`${r.id}\`)`)
     )
-  }
-  if (plan.unmanaged?.length) {
-    lines.push(
-      `<details><summary>${plan.unmanaged.length} in the collection but not in git (kept; set prune to delete them)</summary>`,
-      '',
-      ...cut(plan.unmanaged.map(r => `- ${r.kind} ${escapeMarkdown(r.name)} (\`${r.id}\`)`)),
-      '',
-      '</details>',
-      ''
-    )
-  }
+  )
   return `${lines.join('\n').trimEnd()}\n`
 }
 
@@ -127,7 +113,12 @@ function collectionLines(plan: PlanDocument): string[] {
   return lines
 }
 
-function cut(lines: string[]): string[] {
-  if (lines.length <= MAX_LISTED) return lines
-  return [...lines.slice(0, MAX_LISTED), `- … and ${lines.length - MAX_LISTED} more`]
+/** A folded list, cut after MAX_LISTED lines; nothing when the list is empty. */
+function folded(summary: string, lines: string[]): string[] {
+  if (lines.length === 0) return []
+  const shown =
+    lines.length <= MAX_LISTED
+      ? lines
+      : [...lines.slice(0, MAX_LISTED), `- … and ${lines.length - MAX_LISTED} more`]
+  return [`<details><summary>${summary}</summary>`, '', ...shown, '', '</details>', '']
 }

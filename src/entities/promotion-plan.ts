@@ -14,10 +14,10 @@
 import type {Entity} from '../optimize/schemas.js'
 import {groupByName} from './identity.js'
 import {compareStrings} from './normalize.js'
-import {Fingerprinter, standaloneReports, type EntityIndex} from './promotion-compare.js'
+import {Fingerprinter, standaloneReports, unitsOf, type EntityIndex} from './promotion-compare.js'
 import {markDrift, type ImportRecord, type OnDrift, type TargetChange} from './drift.js'
 import {describeDifferences} from './promotion-differences.js'
-import {compareRefs, orphansOf} from './promotion-removal.js'
+import {compareRefs, orphansOf, removedRoots} from './promotion-removal.js'
 
 /** skip: a unit that drifted, left as the target has it (`on-drift: skip`, drift.ts). */
 export type PlanAction = 'create' | 'replace' | 'unchanged' | 'delete' | 'skip'
@@ -65,31 +65,25 @@ export interface PlanInput {
   /** Report ids listed in the target collection: the only reports ever deleted. */
   targetReportIds: ReadonlySet<string>
   prune: boolean
-  /** The target's fingerprints, when the caller hashes the target too (the plan's basis). */
-  targetPrints?: Fingerprinter
-  /** The files' fingerprints, when the caller hashes them too (the record of an import). */
-  gitPrints?: Fingerprinter
+  /** The target's fingerprints, which the plan's basis shares. */
+  targetPrints: Fingerprinter
+  /** The files' fingerprints, which the record of an import shares. */
+  gitPrints: Fingerprinter
   /** The record of the last import into this target, and what to do with drift (drift.ts). */
   lastImport?: {record: ImportRecord; onDrift: OnDrift}
 }
 
 export function computePlan(input: PlanInput): PlanBody {
-  const {git, target} = input
-  const gitPrints = input.gitPrints ?? new Fingerprinter(git)
-  const targetPrints = input.targetPrints ?? new Fingerprinter(target)
+  const {git, target, gitPrints, targetPrints} = input
   const items: PlanItem[] = []
   const unmanaged: TargetRef[] = []
 
-  const gitStandalone = standaloneReports(git)
-  const targetStandalone = standaloneReports(target)
-  const units: {kind: UnitKind; gitUnits: Entity[]; targetUnits: Entity[]}[] = [
-    {kind: 'dashboard', gitUnits: git.dashboards, targetUnits: target.dashboards},
-    {kind: 'report', gitUnits: gitStandalone, targetUnits: targetStandalone}
-  ]
+  const gitUnits = unitsOf(git)
+  const targetUnits = unitsOf(target)
 
   // Reports on git dashboards, by content: an unreferenced target copy is a leftover.
   // Hashed only when the target has unreferenced reports git does not name.
-  const standaloneIds = new Set(gitStandalone.map(r => r.id))
+  const standaloneIds = new Set(gitUnits.report.map(r => r.id))
   let onDashboards: Map<string, string> | undefined
   const leftoverOf = (report: Entity): string | undefined => {
     if (!onDashboards) {
@@ -100,10 +94,10 @@ export function computePlan(input: PlanInput): PlanBody {
     return onDashboards.get(targetPrints.hash(report))
   }
 
-  for (const {kind, gitUnits, targetUnits} of units) {
-    const byName = groupByName(targetUnits)
+  for (const kind of ['dashboard', 'report'] as const) {
+    const byName = groupByName(targetUnits[kind])
     const label = kind === 'dashboard' ? 'dashboard' : 'standalone report'
-    for (const unit of gitUnits) {
+    for (const unit of gitUnits[kind]) {
       const file = input.files.get(unit.id)
       const same = byName.get(unit.name) ?? []
       byName.delete(unit.name)
@@ -126,19 +120,16 @@ export function computePlan(input: PlanInput): PlanBody {
           targetIds: [kept.id],
           reasons: [`equals the file (${label} ${kept.id})`]
         })
-        for (const other of [...extra, ...same.filter(t => !equal.includes(t))]) {
-          items.push({
-            kind,
-            action: 'delete',
-            name: unit.name,
-            targetIds: [other.id],
-            changes: [],
-            cause: 'leftover',
-            reasons: [
+        for (const other of [...extra, ...same.filter(t => !equal.includes(t))])
+          items.push(
+            deletion(
+              kind,
+              unit.name,
+              other.id,
+              'leftover',
               `another ${label} named '${unit.name}' (${kept.id}) equals the file and is kept; this one is a leftover of an interrupted or earlier release`
-            ]
-          })
-        }
+            )
+          )
         continue
       }
       const reasons = ['differs from the file']
@@ -153,38 +144,30 @@ export function computePlan(input: PlanInput): PlanBody {
     for (const [name, others] of byName) {
       for (const other of others) {
         const copyOf = kind === 'report' ? leftoverOf(other) : undefined
-        const deletion = (cause: PlanItem['cause'], reason: string): PlanItem => ({
-          kind,
-          action: 'delete',
-          name,
-          targetIds: [other.id],
-          changes: [],
-          cause,
-          reasons: [reason]
-        })
-        if (copyOf !== undefined) {
+        if (copyOf !== undefined)
           items.push(
             deletion(
+              kind,
+              name,
+              other.id,
               'leftover',
               `nothing references it and it equals report '${copyOf}' of a dashboard in git: a leftover of an interrupted release`
             )
           )
-        } else if (input.prune) {
-          items.push(deletion('prune', `not in git, and prune is on`))
-        } else {
-          unmanaged.push({kind, id: other.id, name})
-        }
+        else if (input.prune)
+          items.push(deletion(kind, name, other.id, 'prune', `not in git, and prune is on`))
+        else unmanaged.push({kind, id: other.id, name})
       }
     }
   }
 
   if (input.lastImport) {
-    const gitUnits = unitsByName(git)
+    const gitByName = unitsByName(git)
     const targetDashboards = new Map(target.dashboards.map(d => [d.id, d]))
     markDrift(items, {
       ...input.lastImport,
       gitDigest: (kind, name) => {
-        const unit = gitUnits.get(kind, name)
+        const unit = gitByName.get(kind, name)
         return unit && gitPrints.hash(unit)
       },
       targetDigest: (kind, id) => {
@@ -195,7 +178,19 @@ export function computePlan(input: PlanInput): PlanBody {
   }
   items.sort(compareItems)
   unmanaged.sort(compareRefs)
-  return {items, orphanedReports: orphanedReports(items, input), unmanaged}
+  // Reports only the replaced or deleted entities reach; reports other entities use stay.
+  const removed = new Set(removedRoots({items}).map(root => root.id))
+  return {items, orphanedReports: orphansOf(removed, target, input.targetReportIds), unmanaged}
+}
+
+function deletion(
+  kind: UnitKind,
+  name: string,
+  id: string,
+  cause: PlanItem['cause'],
+  reason: string
+): PlanItem {
+  return {kind, action: 'delete', name, targetIds: [id], changes: [], cause, reasons: [reason]}
 }
 
 /** The dashboards and standalone reports of one side by kind and name (the first of a name). */
@@ -209,14 +204,6 @@ export function unitsByName(index: EntityIndex): {
   for (const unit of index.dashboards) add('dashboard', unit)
   for (const unit of standaloneReports(index)) add('report', unit)
   return {get: (kind, name) => byName.get(`${kind}:${name}`)}
-}
-
-/** Reports only the replaced or deleted entities reach; reports other entities use stay. */
-function orphanedReports(items: PlanItem[], input: PlanInput): TargetRef[] {
-  const removed = new Set(
-    items.filter(i => i.action === 'replace' || i.action === 'delete').flatMap(i => i.targetIds)
-  )
-  return orphansOf(removed, input.target, input.targetReportIds)
 }
 
 const ACTION_ORDER: Record<PlanAction, number> = {

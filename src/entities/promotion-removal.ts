@@ -4,6 +4,7 @@
  */
 import type {Entity} from '../optimize/schemas.js'
 import {
+  entityOf,
   reachableReports,
   referencedIds,
   standaloneReports,
@@ -58,10 +59,7 @@ export function removalOrder(
   const left = new Map(orphans.map(r => [r.id, r]))
   const removals: Removal[] = []
   for (const root of roots) {
-    const entity =
-      root.kind === 'dashboard'
-        ? index.dashboards.find(d => d.id === root.id)
-        : index.reports.get(root.id)
+    const entity = entityOf(index, root.kind, root.id)
     const reports: TargetRef[] = []
     const visit = (parent: Entity, trail: Set<string>): void => {
       for (const child of referencedIds(parent)) {
@@ -82,7 +80,7 @@ export function removalOrder(
 }
 
 /** The roots a plan deletes: replaced versions, leftovers and prune deletions. */
-export function removedRoots(body: PlanBody): TargetRef[] {
+export function removedRoots(body: Pick<PlanBody, 'items'>): TargetRef[] {
   return body.items.flatMap(item =>
     item.action === 'replace' || item.action === 'delete'
       ? item.targetIds.map(id => ({kind: item.kind, id, name: item.name}))

@@ -10,17 +10,15 @@
  * each rewrite among the environment's mappings.
  */
 import type {Entity} from '../optimize/schemas.js'
-import {definitionTypeOf} from './collection-file.js'
+import {definitionId, definitionTypeOf, type DefinitionType} from './collection-file.js'
 import type {VersionPolicy} from './environment-config.js'
-import {replaceEntities, AppliedMappings} from './environment-mapping.js'
-import {definitionId, type DefinitionType, type EngineDefinitions} from './engine-definitions.js'
+import {replaceEntities, AppliedMappings, type MappedTree} from './environment-mapping.js'
+import type {EngineDefinitions} from './engine-definitions.js'
 import type {LoadedTree} from './layout.js'
 import {sortedDefinition} from './normalize.js'
 
-export interface VersionRewrite {
-  loaded: LoadedTree
-  /** E.g. "versions 3, 4 of process 'invoice' → latest in 2 reports", sorted. */
-  applied: string[]
+/** `applied` holds lines such as "versions 3, 4 of process 'invoice' → latest in 2 reports". */
+export interface VersionRewrite extends MappedTree {
   /** Report definitions rewritten. */
   rewritten: number
 }

@@ -23,19 +23,20 @@ function item(action: PlanItem['action'], name: string, targetIds: string[] = []
   return {kind: 'dashboard', action, name, targetIds, reasons: [], changes: []}
 }
 
-/** git digests by name, target digests by id. */
+/** git digests by name, target digests by id; returns the items marked as drifted. */
 function mark(
   items: PlanItem[],
   git: Record<string, string>,
   target: Record<string, string>,
   onDrift: OnDrift = 'fail'
 ): PlanItem[] {
-  return markDrift(items, {
+  markDrift(items, {
     record,
     onDrift,
     gitDigest: (_kind, name) => git[name],
     targetDigest: (_kind, id) => target[id]
   })
+  return items.filter(item => item.since?.target)
 }
 
 describe('markDrift', () => {
