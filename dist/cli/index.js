@@ -33547,7 +33547,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7242);
 /* harmony import */ var _input_docs_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(503);
 /* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(5027);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(8056);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(6311);
 /* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(217);
 /**
  * The command line beside the action: `optimize-as-code <command> --option value`.
@@ -33700,7 +33700,7 @@ async function run({ command, values }, env) {
     const form = values.json === true ? 'json' : values.summary === true ? 'summary' : 'text';
     let settings;
     try {
-        settings = (0,_settings_js__WEBPACK_IMPORTED_MODULE_9__/* .parseSettings */ .P$)(read, { ...env, GITHUB_WORKSPACE: env.GITHUB_WORKSPACE ?? process.cwd() }, io);
+        settings = (0,_settings_js__WEBPACK_IMPORTED_MODULE_9__/* .parseSettings */ .P$)(read, env, io);
     }
     catch (error) {
         io.error(error instanceof Error ? error.message : String(error));
@@ -33902,12 +33902,12 @@ const DefinitionKey = zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP({ error
 const asObject = (value) => value instanceof Map ? Object.fromEntries(value) : value;
 const EnvironmentSchema = zod__WEBPACK_IMPORTED_MODULE_1__/* .preprocess */ .vkY(value => asObject(value ?? new Map()), zod__WEBPACK_IMPORTED_MODULE_1__/* .strictObject */ .rej({
     tenants: zod__WEBPACK_IMPORTED_MODULE_1__/* .map */ .TjK(Tenant, Tenant, { error: 'expected a map of source tenant: target tenant' })
-        .optional(),
+        .default(() => new Map()),
     definitions: zod__WEBPACK_IMPORTED_MODULE_1__/* .map */ .TjK(DefinitionKey, DefinitionKey, {
         error: 'expected a map of source definition key: target key'
     })
-        .optional(),
-    versions: zod__WEBPACK_IMPORTED_MODULE_1__/* ["enum"] */ .k5n(VERSION_POLICIES, { error: 'expected keep, latest or all' }).optional()
+        .default(() => new Map()),
+    versions: zod__WEBPACK_IMPORTED_MODULE_1__/* ["enum"] */ .k5n(VERSION_POLICIES, { error: 'expected keep, latest or all' }).default('keep')
 }, { error: 'expected a map with tenants, definitions and/or versions (or nothing)' }));
 const ConfigSchema = zod__WEBPACK_IMPORTED_MODULE_1__/* .preprocess */ .vkY(asObject, zod__WEBPACK_IMPORTED_MODULE_1__/* .strictObject */ .rej({
     environments: zod__WEBPACK_IMPORTED_MODULE_1__/* .map */ .TjK(zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP({ error: 'expected an environment name' }).regex(NO_SPACES, {
@@ -33934,7 +33934,9 @@ function parseEnvironmentConfig(text) {
                     ? offsetOf(doc, [...issue.path, issue.keys[0]], 'key')
                     : offsetOf(doc, issue.path, 'value');
                 const position = offset === undefined ? undefined : lines.linePos(offset);
-                const where = issue.path.length > 0 ? `${issue.path.map(describeKey).join('.')}: ` : '';
+                // A null key is YAML's ~ (the default tenant).
+                const path = issue.path.map(key => (key === null ? '~' : String(key)));
+                const where = path.length > 0 ? `${path.join('.')}: ` : '';
                 const what = issue.code === 'unrecognized_keys'
                     ? `unknown key '${issue.keys.join("', '")}'`
                     : issue.message.replace(/^Invalid input: /, '');
@@ -33943,16 +33945,8 @@ function parseEnvironmentConfig(text) {
         };
     const environments = new Map();
     for (const [name, environment] of parsed.data.environments)
-        environments.set(name, {
-            name,
-            tenants: environment.tenants ?? new Map(),
-            definitions: environment.definitions ?? new Map(),
-            versions: environment.versions ?? 'keep'
-        });
+        environments.set(name, { name, ...environment });
     return { config: { environments }, problems: [] };
-}
-function describeKey(key) {
-    return key === null ? '~' : String(key);
 }
 /** The offset in the text of the node at `path` (its key or value), or of the deepest node on the way. */
 function offsetOf(doc, path, part) {
@@ -33972,7 +33966,7 @@ function offsetOf(doc, path, part) {
     return offset;
 }
 function sameKey(value, segment) {
-    return value === segment || (value === null && segment === null) || String(value) === segment;
+    return value === segment || String(value) === segment;
 }
 
 
@@ -34277,9 +34271,10 @@ function createActionIo() {
     return {
         info: message => core.info(clean(message)),
         // Debug lines (one per file written, among others) are not sent to the
-        // runner at all unless step debug logging is on.
+        // runner at all unless step debug logging (ACTIONS_STEP_DEBUG) is on,
+        // for which the runner sets RUNNER_DEBUG=1 (core.isDebug).
         debug: message => {
-            if (stepDebug())
+            if (core.isDebug() || process.env.ACTIONS_STEP_DEBUG === 'true')
                 core.debug(clean(message));
         },
         warning: (message, where) => core.warning(clean(message), toProperties(where)),
@@ -34298,10 +34293,6 @@ function createActionIo() {
             await core.summary.addRaw(markdown, true).write();
         }
     };
-}
-/** Step debug logging: the runner sets RUNNER_DEBUG=1 when ACTIONS_STEP_DEBUG is on. */
-function stepDebug() {
-    return core.isDebug() || process.env.ACTIONS_STEP_DEBUG === 'true';
 }
 function toProperties(where) {
     if (!where)
@@ -34358,7 +34349,7 @@ function createCliIo(options = {}) {
 
 /***/ }),
 
-/***/ 8056:
+/***/ 6311:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34402,10 +34393,7 @@ const BACKSLASH = 92;
 function parseJsonDocument(text) {
     // Most files are fine: JSON.parse plus a one-pass key check is far cheaper than
     // a position-tracking parse, which is then only built if a position is asked for.
-    const fast = parseFast(text);
-    if (fast)
-        return fast;
-    return parseWithPositions(text);
+    return parseFast(text) ?? parseWithPositions(text);
 }
 function parseFast(text) {
     let value;
@@ -34683,8 +34671,7 @@ function compareStrings(a, b) {
 function toImportPayload(entity, decisionXml) {
     const payload = structuredClone(entity);
     if (payload.exportEntityType === 'single_decision_report' && decisionXml !== undefined) {
-        const data = payload.data;
-        data.configuration = { ...(data.configuration ?? {}), xml: decisionXml };
+        payload.data.configuration = { ...(payload.data.configuration ?? {}), xml: decisionXml };
     }
     return payload;
 }
@@ -34712,6 +34699,7 @@ const COLLECTION_FORMAT_VERSION = 1;
 const DataSourceSchema = schemas/* strictObject */.rej({
     definitionType: schemas/* enum */.k5n(['process', 'decision']),
     definitionKey: schemas/* string */.YjP().min(1),
+    /** Tenant ids; null is the "not defined" tenant of Camunda 7 (Optimize's DEFAULT_TENANT_IDS). */
     tenants: schemas/* array */.YOg(schemas/* string */.YjP().nullable()).min(1)
 });
 const CollectionFileSchema = schemas/* strictObject */.rej({
@@ -34745,6 +34733,7 @@ function dataSourcesOf(collection) {
     }
     return mergeSources(sources);
 }
+/** Scope tenants are ids (emulator) or `{id, name}` objects (Optimize's collection DTO). */
 function tenantId(tenant) {
     if (tenant && typeof tenant === 'object')
         return tenantId(tenant.id);
@@ -34754,7 +34743,7 @@ function tenantId(tenant) {
 function mergeSources(sources) {
     const byId = new Map();
     for (const source of sources) {
-        const id = sourceId(source.definitionType, source.definitionKey);
+        const id = definitionId(source.definitionType, source.definitionKey);
         const merged = byId.get(id) ?? { ...source, tenants: [] };
         for (const tenant of source.tenants)
             if (!merged.tenants.includes(tenant))
@@ -34766,8 +34755,11 @@ function mergeSources(sources) {
         .sort((a, b) => compareStrings(a.definitionType, b.definitionType) ||
         compareStrings(a.definitionKey, b.definitionKey));
 }
-/** Optimize's scope entry id (CollectionScopeEntryDto.convertTypeAndKeyToScopeEntryId). */
-function sourceId(type, key) {
+/**
+ * A definition's id: `type:key`, as Optimize's scope entry id
+ * (CollectionScopeEntryDto.convertTypeAndKeyToScopeEntryId).
+ */
+function definitionId(type, key) {
     return `${type}:${key}`;
 }
 /**
@@ -34775,10 +34767,10 @@ function sourceId(type, key) {
  * an existing one lacks. Empty when `current` covers `wanted`.
  */
 function missingSources(wanted, current) {
-    const have = new Map(current.map(s => [sourceId(s.definitionType, s.definitionKey), s]));
+    const have = new Map(current.map(s => [definitionId(s.definitionType, s.definitionKey), s]));
     const missing = [];
     for (const source of mergeSources(wanted)) {
-        const existing = have.get(sourceId(source.definitionType, source.definitionKey));
+        const existing = have.get(definitionId(source.definitionType, source.definitionKey));
         const tenants = source.tenants.filter(t => !existing?.tenants.includes(t));
         if (tenants.length > 0)
             missing.push({ ...source, tenants });
@@ -34828,7 +34820,7 @@ function parseCollectionFile(text) {
     }
     const seen = new Set();
     result.data.dataSources.forEach((source, i) => {
-        const id = sourceId(source.definitionType, source.definitionKey);
+        const id = definitionId(source.definitionType, source.definitionKey);
         if (seen.has(id))
             problems.push({
                 file: COLLECTION_FILE,
@@ -34846,7 +34838,7 @@ function parseCollectionFile(text) {
  * optimize-api.md §4.1 step 9f).
  */
 function coverageProblems(files, collection) {
-    const sources = new Map(collection.dataSources.map(s => [sourceId(s.definitionType, s.definitionKey), s]));
+    const sources = new Map(collection.dataSources.map(s => [definitionId(s.definitionType, s.definitionKey), s]));
     const problems = [];
     for (const { file, entity, document } of files) {
         if (entity.exportEntityType === 'dashboard' || entity.exportEntityType === 'combined_report')
@@ -34857,7 +34849,7 @@ function coverageProblems(files, collection) {
                 problems.push({ file, ...document.locate(['data', 'definitions', i, ...path]), message });
             };
             const what = `${type} definition '${definition.key}'`;
-            const source = sources.get(sourceId(type, definition.key));
+            const source = sources.get(definitionId(type, definition.key));
             if (!source) {
                 at(['key'], `${what} is not a data source of the collection (${COLLECTION_FILE})`);
                 return;
@@ -37431,9 +37423,7 @@ const ReportSchema = schemas/* discriminatedUnion */.gMt('exportEntityType', [
     CombinedReportSchema
 ]);
 const EntitySchema = schemas/* discriminatedUnion */.gMt('exportEntityType', [
-    ProcessReportSchema,
-    DecisionReportSchema,
-    CombinedReportSchema,
+    ...ReportSchema.options,
     DashboardSchema
 ]);
 function isDashboard(entity) {
@@ -37569,22 +37559,25 @@ function reachableReports(roots, reports) {
 /** Reports that no dashboard and no combined report references, sorted by name then id. */
 function standaloneReports(index) {
     const referenced = new Set();
-    for (const dashboard of index.dashboards)
-        for (const id of tileReportIds(dashboard))
-            referenced.add(id);
-    for (const report of index.reports.values())
-        for (const id of referencedIds(report))
+    for (const entity of [...index.dashboards, ...index.reports.values()])
+        for (const id of referencedIds(entity))
             referenced.add(id);
     return [...index.reports.values()]
         .filter(report => !referenced.has(report.id))
         .sort((a, b) => compareStrings(a.name, b.name) || compareStrings(a.id, b.id));
 }
+/** A dashboard or report of one side, by kind and id. */
+function entityOf(index, kind, id) {
+    return kind === 'dashboard' ? index.dashboards.find(d => d.id === id) : index.reports.get(id);
+}
+/** The units of one side by kind: its dashboards and its standalone reports (new arrays). */
+function unitsOf(index) {
+    return { dashboard: [...index.dashboards], report: standaloneReports(index) };
+}
 /** Compact deterministic JSON, for hashing only (the canonical text is indented). */
 const stableStringify = configure({ deterministic: true, bigint: false, circularValue: Error });
 function hashOf(value) {
-    return (0,external_node_crypto_.createHash)('sha256')
-        .update(stableStringify(value) ?? 'undefined')
-        .digest('hex');
+    return (0,external_node_crypto_.hash)('sha256', stableStringify(value) ?? 'undefined');
 }
 /**
  * Fingerprints of one side, cached per report (reports are shared by
@@ -37857,10 +37850,6 @@ function slugFor(name, fallback) {
         slug = `${fallback}-${slug}`;
     return slug;
 }
-/** Eight hex digits of a SHA-256: the suffix that tells apart entities whose slugs collide. */
-function shortHash(text) {
-    return (0,external_node_crypto_.hash)('sha256', text).slice(0, 8);
-}
 /** File base names (no extension) for entities of one folder, keyed by id. */
 function assignFileNames(entities, fallback) {
     const bySlug = new Map();
@@ -37881,8 +37870,9 @@ function assignFileNames(entities, fallback) {
     const names = new Map();
     for (const [slug, group] of bySlug) {
         const unique = new Set(group.map(entity => entity.id));
+        // Entities whose slugs collide are told apart by eight hex digits of a SHA-256 of their identity.
         for (const { id, key } of group)
-            names.set(id, unique.size === 1 ? slug : `${slug}-${shortHash(key)}`);
+            names.set(id, unique.size === 1 ? slug : `${slug}-${(0,external_node_crypto_.hash)('sha256', key).slice(0, 8)}`);
     }
     return names;
 }
@@ -37977,8 +37967,8 @@ function renderDashboardSvg(dashboard, reportsById, markOf) {
         `<title>${escapeXml(dashboard.name)}</title>`,
         `<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>`,
         `<text x="${MARGIN}" y="${MARGIN + TITLE_SIZE}" font-size="${TITLE_SIZE}" font-weight="600" fill="#1a1a1a">${fitText(dashboard.name, titleWidth, TITLE_SIZE)}</text>`,
-        ...(marked ? legend(width, marks) : []),
-        ...gridLines(columns, rows)
+        ...(marked ? [legend(width, marks)] : []),
+        gridLines(columns, rows)
     ];
     tiles.forEach((tile, i) => lines.push(...renderTile(tile, labelOf(tile, reportsById), marks[i])));
     if (tiles.length === 0) {
@@ -37996,16 +37986,14 @@ function gridLines(columns, rows) {
         const x = MARGIN + column * COLUMN_WIDTH;
         guides.push(`M${x} ${top}V${bottom}`);
     }
-    return [`<path d="${guides.join('')}" stroke="#ececec" stroke-width="1" fill="none"/>`];
+    return `<path d="${guides.join('')}" stroke="#ececec" stroke-width="1" fill="none"/>`;
 }
 /** What the outlines mean, right-aligned in the header, each word in its colour. */
 function legend(width, marks) {
     const words = ['changed', 'added']
         .filter(kind => marks.includes(kind))
         .map(kind => `<tspan fill="${MARKS[kind].stroke}" font-weight="600">${MARKS[kind].badge}</tspan>`);
-    return [
-        `<text x="${width - MARGIN}" y="${MARGIN + TITLE_SIZE}" font-size="${SUBTITLE_SIZE}" fill="#5c5c5c" text-anchor="end">Outlined: ${words.join(' / ')} since the previous export</text>`
-    ];
+    return `<text x="${width - MARGIN}" y="${MARGIN + TITLE_SIZE}" font-size="${SUBTITLE_SIZE}" fill="#5c5c5c" text-anchor="end">Outlined: ${words.join(' / ')} since the previous export</text>`;
 }
 function renderTile(tile, label, mark) {
     const x = MARGIN + cell(tile.position.x) * COLUMN_WIDTH + TILE_GAP;
@@ -38276,20 +38264,16 @@ function refOf(tile, reportName) {
 
 
 /** Beside each dashboard's JSON: a picture of its tile grid, so GitHub's image diff shows layout changes. */
-function dashboardPictures(tree) {
-    const reportsById = reportsOf(tree);
-    const pictures = new Map(tree.dashboards.map(({ entity }) => [entity, renderDashboardSvg(entity, reportsById)]));
-    return (dashboard, reports) => [
-        { extension: 'svg', content: pictures.get(dashboard) ?? renderDashboardSvg(dashboard, reports) }
-    ];
-}
+const dashboardPictures = (dashboard, reports) => [
+    { extension: 'svg', content: renderDashboardSvg(dashboard, reports) }
+];
 /**
  * Redraws, in `files`, the picture of each dashboard that changed with its
  * changed tiles marked, and of each unchanged one with the marks its
  * picture had (`previous` reads a file of the folder as git holds it).
  */
 function markChangedTiles(files, tree, changes, previous) {
-    const reports = reportsOf(tree);
+    const reports = new Map(tree.reports.map(({ entity }) => [entity.id, entity]));
     const byPath = new Map(files.map(file => [file.path, file]));
     const changedBoards = new Map(changes.dashboards.map(change => [change.id, change]));
     const changedReports = new Set(changes.reports.filter(r => r.kind === 'changed').map(r => r.id));
@@ -38337,9 +38321,6 @@ function marksOf(change, changedReports, reports) {
                 return 'changed';
         return undefined;
     };
-}
-function reportsOf(tree) {
-    return new Map(tree.reports.map(({ entity }) => [entity.id, entity]));
 }
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/errors.js
@@ -38898,10 +38879,10 @@ async function exportEntities(client, dashboardIds, reportIds) {
     const entities = new Map();
     const add = (exported) => {
         for (const entity of exported) {
-            const key = entityKey(kindOf(entity), entity.id);
+            const kind = kindOf(entity);
+            const key = entityKey(kind, entity.id);
             const seen = entities.get(key);
             if (seen && toCanonicalJson(seen) !== toCanonicalJson(entity)) {
-                const kind = isDashboard(entity) ? 'dashboard' : 'report';
                 throw new Error(`Optimize answered two different versions of ${kind} ${entity.id} ('${entity.name}') in one export; nothing was written. Run again; if it happens again, the entity may have been changed during the export.`);
             }
             entities.set(key, entity);
@@ -38969,7 +38950,6 @@ function checked(value, index) {
 async function fetchSelection(settings, client, io) {
     const dashboardIds = [...settings.dashboardIds];
     const reportIds = [...settings.reportIds];
-    let collectionReportIds = [];
     let emptyCollection = false;
     let collection;
     if (settings.collectionId) {
@@ -38986,14 +38966,16 @@ async function fetchSelection(settings, client, io) {
             io.warning(`Collection ${id} lists exactly ${LIST_FETCH_LIMIT} ${cut.join(' and ')}, where Optimize stops a listing (LIST_FETCH_LIMIT, no paging): it may hold more, which this export cannot see, and the files of those are removed from the folder as if they were gone. Export them by 'dashboard-ids' and 'report-ids', or split the collection.`);
         if (!dashboards.length && !reports.length) {
             emptyCollection = true;
-            await checkCollectionExists(client, id, collection, io);
+            if (collection)
+                io.warning(`Collection '${id}' is empty.`);
+            else
+                await checkCollectionExists(client, id, io);
         }
         dashboardIds.push(...dashboards.filter(d => !dashboardIds.includes(d)));
-        collectionReportIds = reports;
+        reportIds.push(...reports);
     }
     // A collection's reports that no dashboard brought are exported as standalone reports.
-    const listed = [...new Set([...reportIds, ...collectionReportIds])];
-    const { entities, dangling } = await exportEntities(client, dashboardIds, listed);
+    const { entities, dangling } = await exportEntities(client, dashboardIds, [...new Set(reportIds)]);
     return { entities, danglingDashboards: dangling, emptyCollection, collection };
 }
 /**
@@ -39001,11 +38983,7 @@ async function fetchSelection(settings, client, io) {
  * collection endpoint, and an unknown collection cannot be told from an
  * empty one: a warning says so.
  */
-async function checkCollectionExists(client, id, collection, io) {
-    if (collection) {
-        io.warning(`Collection '${id}' is empty.`);
-        return;
-    }
+async function checkCollectionExists(client, id, io) {
     const all = await client.listCollections();
     if (all === undefined) {
         io.warning(`Collection '${id}' lists nothing: it is empty or does not exist (this Optimize, before 8.6, answers both the same way).`);
@@ -39014,6 +38992,398 @@ async function checkCollectionExists(client, id, collection, io) {
     if (all.some(collection => collection.id === id))
         return;
     throw new Error(`Collection '${id}' does not exist in Optimize (GET /api/public/collection/${id} answered 404); nothing was written. Check the input 'collection-id'.`);
+}
+
+;// CONCATENATED MODULE: ./src/github/summary-model.ts
+
+function summaryCounts(summary) {
+    const count = (changes) => ({
+        added: changes.filter(c => c.kind === 'added').length,
+        removed: changes.filter(c => c.kind === 'removed').length,
+        changed: changes.filter(c => c.kind === 'changed').length,
+        renamed: changes.filter(c => c.previousName !== undefined).length
+    });
+    return { dashboards: count(summary.dashboards), reports: count(summary.reports) };
+}
+function hasChanges(summary) {
+    return summary.dashboards.length > 0 || summary.reports.length > 0;
+}
+/** Sorted by name, then id: stable whatever order Optimize returned. */
+function sortNamed(items) {
+    return [...items].sort((a, b) => compareStrings(a.name, b.name) || compareStrings(a.id, b.id));
+}
+
+;// CONCATENATED MODULE: ./src/entities/markdown.ts
+/**
+ * Pure: the one escaping of untrusted text (names from Optimize users, file
+ * names from pull requests) for a Markdown line, used by the plan and the
+ * change summary alike. The result is safe anywhere in the line: control
+ * characters become spaces, format characters (bidi overrides, zero-width
+ * marks) are dropped, and everything Markdown or HTML could act on is
+ * escaped. A zero-width space (as Renovate does) keeps `@team` from
+ * notifying anyone and URLs from linking.
+ */
+function escapeMarkdown(text) {
+    return text
+        .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
+        .replace(/[\p{Cc}\u2028\u2029]/gu, ' ')
+        .replace(/\p{Cf}/gu, '')
+        .replace(/[\\`*_[\]|~#!]/g, char => `\\${char}`)
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/@/g, '@&#8203;')
+        .replace(/:\/\//g, ':&#8203;//')
+        .replace(/\bwww\./gi, match => `${match.slice(0, 3)}&#8203;.`);
+}
+
+;// CONCATENATED MODULE: ./src/github/summary-markdown.ts
+
+
+/** Most dashboards pictured in one body; the others' pictures are among the changed files. */
+const MAX_PICTURES = 10;
+/** Below GitHub's limit of 65536, leaving room for what the caller adds. */
+const DEFAULT_MAX_LENGTH = 60_000;
+function renderSummaryMarkdown(summary, options = {}) {
+    const maxLength = options.maxLength ?? DEFAULT_MAX_LENGTH;
+    // A first export of 2,000 reports fits no listing: say so without rendering two.
+    const listings = shortestListing(summary) <= maxLength ? ['full', 'compact'] : [];
+    for (const detail of listings) {
+        const text = render(summary, detail, options, maxLength);
+        if (text !== undefined)
+            return text;
+    }
+    const counts = render(summary, 'counts', options, maxLength) ?? '';
+    if (counts.length <= maxLength)
+        return counts;
+    // Only a tiny maxLength gets here: cut on a code-point boundary.
+    return Array.from(counts)
+        .slice(0, Math.max(0, maxLength - 1))
+        .join('')
+        .concat('…')
+        .slice(0, maxLength);
+}
+/**
+ * Lines of Markdown and their length as joined (each line and its line feed).
+ * Rendering stops as soon as the text is over budget: a first export of 2,000
+ * reports would otherwise render a full list only to throw it away.
+ */
+class Lines {
+    max;
+    lines = [];
+    #length = 0;
+    constructor(max) {
+        this.max = max;
+    }
+    push(...lines) {
+        for (const line of lines) {
+            this.lines.push(line);
+            this.#length += line.length + 1;
+        }
+    }
+    get over() {
+        return this.#length > this.max;
+    }
+    text() {
+        return this.over ? undefined : `${this.lines.join('\n')}\n`;
+    }
+}
+/** The summary at one level of detail; undefined when it does not fit in `max` (except counts). */
+function render(summary, detail, options, max) {
+    const title = options.title ?? 'Optimize changes';
+    const counts = summaryCounts(summary);
+    const out = new Lines(detail === 'counts' ? Infinity : max);
+    out.push(`## ${escapeMarkdown(title)}`, '', `**Dashboards:** ${countText(counts.dashboards)} · **Reports:** ${countText(counts.reports)}`);
+    if (detail === 'counts') {
+        if (summary.dashboards.length || summary.reports.length) {
+            out.push('', `_The list of changes is longer than ${max} characters; see the changed files._`);
+        }
+        return out.text();
+    }
+    const boards = dashboardsToShow(summary);
+    const listed = summary.reports.filter(report => report.kind !== 'removed');
+    const removed = summary.reports.filter(report => report.kind === 'removed');
+    const reportsOf = reportsByDashboard(listed);
+    const standalone = listed.filter(report => report.dashboards.length === 0);
+    if (detail === 'compact') {
+        out.push('', `_One line per dashboard and report: the full list is longer than ${max} characters._`);
+        if (boards.length)
+            out.push('', '### Dashboards', '');
+        for (const board of boards) {
+            out.push(compactDashboard(board, reportsOf.get(board.id)?.length ?? 0));
+            if (out.over)
+                return undefined;
+        }
+        if (listed.length)
+            out.push('', '### Reports', '');
+        for (const report of listed) {
+            out.push(compactReport(report));
+            if (out.over)
+                return undefined;
+        }
+        return folded(out, removed, compactReport);
+    }
+    const links = options.links ?? (() => undefined);
+    if (boards.length)
+        out.push('', '### Dashboards', '');
+    for (const board of boards) {
+        out.push(dashboardLine(board) + linkText(board.change?.kind, links(board.id)));
+        for (const report of reportsOf.get(board.id) ?? [])
+            out.push(`  - ${reportLine(report)}`);
+        if (out.over)
+            return undefined;
+    }
+    pictures(out, boards, links);
+    if (standalone.length)
+        out.push('', '### Reports not on a dashboard', '');
+    for (const report of standalone) {
+        out.push(`- ${reportLine(report)}`);
+        if (out.over)
+            return undefined;
+    }
+    return folded(out, removed, report => `- ${reportLine(report)}${homesText(report)}`);
+}
+/** The removed reports, folded: a reviewer opens them when they care. */
+function folded(out, removed, line) {
+    if (removed.length) {
+        out.push('', `<details><summary>${plural(removed.length, 'report')} removed</summary>`, '');
+        for (const report of removed) {
+            out.push(line(report));
+            if (out.over)
+                return undefined;
+        }
+        out.push('', '</details>');
+    }
+    return out.text();
+}
+/** The pictures of the dashboards shown (not removed ones), at most MAX_PICTURES. */
+function pictures(out, boards, links) {
+    const pictured = boards.flatMap(board => {
+        const url = board.change?.kind === 'removed' ? undefined : links(board.id)?.picture;
+        return url ? [{ name: board.name, url }] : [];
+    });
+    if (!pictured.length)
+        return;
+    out.push('', '### Pictures', '', '_Tiles outlined in orange changed since the previous export; tiles outlined in green are new._');
+    for (const { name, url } of pictured.slice(0, MAX_PICTURES)) {
+        out.push('', `**${escapeMarkdown(name)}**`, '', `![${escapeMarkdown(name)}](${url})`);
+    }
+    if (pictured.length > MAX_PICTURES) {
+        const more = pictured.length - MAX_PICTURES;
+        out.push('', `_${plural(more, 'more dashboard')} changed: see their .svg files._`);
+    }
+}
+/** ` · [JSON](…) · [SVG](…) · [Optimize](…)` for a dashboard of this export. */
+function linkText(kind, links) {
+    if (!links || kind === 'removed')
+        return '';
+    const parts = [
+        ['JSON', links.json],
+        ['SVG', links.svg],
+        ['Optimize', links.optimize]
+    ].flatMap(([label, url]) => (url ? [`[${label}](${url})`] : []));
+    return parts.length ? ` · ${parts.join(' · ')}` : '';
+}
+/** Where a removed report was shown, e.g. `, on **Sales**`. */
+function homesText(report) {
+    if (!report.dashboards.length)
+        return '';
+    return `, on ${report.dashboards.map(d => `**${escapeMarkdown(d.name)}**`).join(', ')}`;
+}
+/** The reports of each dashboard, in the summary's order. */
+function reportsByDashboard(reports) {
+    const byBoard = new Map();
+    for (const report of reports) {
+        for (const board of new Set(report.dashboards.map(d => d.id))) {
+            const list = byBoard.get(board);
+            if (list)
+                list.push(report);
+            else
+                byBoard.set(board, [report]);
+        }
+    }
+    return byBoard;
+}
+/**
+ * Fewer characters than either listing takes: both give every changed
+ * dashboard and every changed report a line with its name, which escaping
+ * only makes longer, except for the format characters it drops.
+ */
+function shortestListing(summary) {
+    const visible = (name) => name.length - (name.match(FORMAT_CHARACTERS)?.length ?? 0);
+    let length = 0;
+    for (const board of summary.dashboards)
+        length += visible(board.name) + '- ****\n'.length;
+    for (const report of summary.reports)
+        length += visible(report.name) + '- report **\n'.length;
+    return length;
+}
+const FORMAT_CHARACTERS = /\p{Cf}/gu;
+/** Changed dashboards, plus the unchanged ones that show a changed report. */
+function dashboardsToShow(summary) {
+    const shown = new Map();
+    for (const report of summary.reports) {
+        for (const board of report.dashboards)
+            shown.set(board.id, { id: board.id, name: board.name });
+    }
+    for (const change of summary.dashboards)
+        shown.set(change.id, { id: change.id, name: change.name, change });
+    return sortNamed([...shown.values()]);
+}
+function countText(counts) {
+    const parts = [];
+    if (counts.added)
+        parts.push(`${counts.added} added`);
+    if (counts.removed)
+        parts.push(`${counts.removed} removed`);
+    if (counts.changed) {
+        parts.push(`${counts.changed} changed${counts.renamed ? ` (${counts.renamed} renamed)` : ''}`);
+    }
+    return parts.length ? parts.join(', ') : 'no changes';
+}
+function dashboardLine(board) {
+    const name = `**${escapeMarkdown(board.name)}**`;
+    const change = board.change;
+    if (!change)
+        return `- ${name}`;
+    if (change.kind === 'added')
+        return `- ${name} — added, ${plural(change.tileCount, 'tile')}`;
+    if (change.kind === 'removed')
+        return `- ${name} — removed`;
+    const parts = [];
+    if (change.recreated)
+        parts.push('re-created in Optimize (new ids for it and its reports)');
+    if (change.previousName !== undefined) {
+        parts.push(`renamed from **${escapeMarkdown(change.previousName)}**`);
+    }
+    if (change.description)
+        parts.push('description changed');
+    if (change.filters.added.length)
+        parts.push(`filters added: ${list(change.filters.added)}`);
+    if (change.filters.removed.length)
+        parts.push(`filters removed: ${list(change.filters.removed)}`);
+    parts.push(...change.tiles.map(tileText));
+    if (change.other.length)
+        parts.push(`also changed: ${list(change.other)}`);
+    return `- ${name} — ${parts.join('; ')}`;
+}
+function tileText(change) {
+    const { tile } = change;
+    const label = tile.type === 'text'
+        ? 'text tile'
+        : tile.type === 'external_url'
+            ? `external page tile *${escapeMarkdown(tile.label)}*`
+            : `tile *${escapeMarkdown(tile.label)}*`;
+    const at = point(change.position);
+    if (change.kind === 'added')
+        return `${label} added at ${at}, ${size(change.dimensions)}`;
+    if (change.kind === 'removed')
+        return `${label} removed from ${at}`;
+    const previous = change.previous ?? change;
+    const parts = [];
+    if (change.moved)
+        parts.push(`moved from ${point(previous.position)} to ${at}`);
+    if (change.resized) {
+        parts.push(`resized from ${size(previous.dimensions)} to ${size(change.dimensions)}`);
+    }
+    if (change.reconfigured) {
+        const what = tile.type === 'text' ? 'text edited' : 'tile options changed';
+        parts.push(change.moved ? what : `at ${at} ${what}`);
+    }
+    return `${label} ${parts.join(', ')}`;
+}
+function reportLine(report) {
+    const name = `report *${escapeMarkdown(report.name)}*`;
+    if (report.kind !== 'changed') {
+        const shows = report.shows ? ` (${escapeMarkdown(report.shows)})` : '';
+        return `${name} — ${report.kind}${shows}`;
+    }
+    const parts = [];
+    if (report.previousName !== undefined) {
+        parts.push(`renamed from *${escapeMarkdown(report.previousName)}*`);
+    }
+    if (report.description)
+        parts.push('description changed');
+    const value = (label, change) => {
+        if (change)
+            parts.push(`${label} ${escapeMarkdown(change.from)} → ${escapeMarkdown(change.to)}`);
+    };
+    value('visualization', report.visualization);
+    value('view', report.view);
+    value('group-by', report.groupBy);
+    value('distributed-by', report.distributedBy);
+    for (const [label, changes] of [
+        ['filter', report.filters],
+        ['definition', report.definitions]
+    ]) {
+        if (changes.added.length)
+            parts.push(`${label} added: ${list(changes.added)}`);
+        if (changes.removed.length)
+            parts.push(`${label} removed: ${list(changes.removed)}`);
+        if (changes.changed.length)
+            parts.push(`${label} changed: ${list(changes.changed)}`);
+    }
+    if (report.combined.added.length)
+        parts.push(`combines also ${list(report.combined.added)}`);
+    if (report.combined.removed.length)
+        parts.push(`no longer combines ${list(report.combined.removed)}`);
+    if (report.configuration.length)
+        parts.push(`configuration: ${list(report.configuration)}`);
+    if (report.other.length)
+        parts.push(`also changed: ${list(report.other)}`);
+    return `${name} — ${parts.length ? parts.join('; ') : 'changed'}`;
+}
+function compactDashboard(board, reports) {
+    const parts = [];
+    const change = board.change;
+    if (change && change.kind !== 'changed')
+        parts.push(change.kind);
+    if (change?.recreated)
+        parts.push('re-created');
+    if (change?.previousName !== undefined)
+        parts.push('renamed');
+    if (change?.kind === 'changed' && change.tiles.length) {
+        parts.push(plural(change.tiles.length, 'tile change'));
+    }
+    if (reports)
+        parts.push(plural(reports, 'report') + ' changed');
+    if (!parts.length)
+        parts.push('changed');
+    return `- **${escapeMarkdown(board.name)}** — ${parts.join(', ')}`;
+}
+function compactReport(report) {
+    const name = `- report *${escapeMarkdown(report.name)}*`;
+    if (report.kind !== 'changed')
+        return `${name} — ${report.kind}`;
+    const aspects = [
+        ['renamed', report.previousName !== undefined],
+        ['description', report.description],
+        ['visualization', report.visualization],
+        ['view', report.view],
+        ['group-by', report.groupBy],
+        ['distributed-by', report.distributedBy],
+        ['filters', hasAny(report.filters)],
+        ['definitions', hasAny(report.definitions)],
+        ['combined reports', report.combined.added.length + report.combined.removed.length > 0],
+        ['configuration', report.configuration.length > 0],
+        ['other fields', report.other.length > 0]
+    ].filter(([, present]) => Boolean(present));
+    return `${name} — changed: ${aspects.map(([label]) => label).join(', ') || 'details'}`;
+}
+function hasAny(changes) {
+    return changes.added.length + changes.removed.length + changes.changed.length > 0;
+}
+function list(items) {
+    return items.map(escapeMarkdown).join(', ');
+}
+function plural(count, noun) {
+    return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+function point(p) {
+    return `(${p.x},${p.y})`;
+}
+function size(s) {
+    return `${s.width}×${s.height}`;
 }
 
 ;// CONCATENATED MODULE: ./src/github/summary-links.ts
@@ -39411,410 +39781,6 @@ function compareJson(a, b) {
     return compareStrings(toCanonicalJson(a), toCanonicalJson(b));
 }
 
-;// CONCATENATED MODULE: ./src/github/summary-model.ts
-
-function summaryCounts(summary) {
-    const count = (changes) => ({
-        added: changes.filter(c => c.kind === 'added').length,
-        removed: changes.filter(c => c.kind === 'removed').length,
-        changed: changes.filter(c => c.kind === 'changed').length,
-        renamed: changes.filter(c => c.previousName !== undefined).length
-    });
-    return { dashboards: count(summary.dashboards), reports: count(summary.reports) };
-}
-function hasChanges(summary) {
-    return summary.dashboards.length > 0 || summary.reports.length > 0;
-}
-/** Sorted by name, then id: stable whatever order Optimize returned. */
-function sortNamed(items) {
-    return [...items].sort((a, b) => compareStrings(a.name, b.name) || compareStrings(a.id, b.id));
-}
-
-;// CONCATENATED MODULE: ./src/entities/markdown.ts
-/**
- * Pure: the one escaping of untrusted text (names from Optimize users, file
- * names from pull requests) for a Markdown line, used by the plan and the
- * change summary alike.
- */
-/**
- * Text safe to put anywhere in a Markdown line: control characters become
- * spaces, format characters (bidi overrides, zero-width marks) are dropped,
- * and everything Markdown or HTML could act on is escaped. A zero-width space
- * (as Renovate does) keeps `@team` from notifying anyone and URLs from linking.
- */
-function escapeMarkdown(text) {
-    return text
-        .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
-        .replace(/[\p{Cc}\u2028\u2029]/gu, ' ')
-        .replace(/\p{Cf}/gu, '')
-        .replace(/[\\`*_[\]|~#!]/g, char => `\\${char}`)
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/@/g, '@&#8203;')
-        .replace(/:\/\//g, ':&#8203;//')
-        .replace(/\bwww\./gi, match => `${match.slice(0, 3)}&#8203;.`);
-}
-
-;// CONCATENATED MODULE: ./src/github/summary-lines.ts
-/**
- * Pure: one line of Markdown per change of a summary (summary-markdown.ts
- * puts them together).
- */
-
-function countText(counts) {
-    const parts = [];
-    if (counts.added)
-        parts.push(`${counts.added} added`);
-    if (counts.removed)
-        parts.push(`${counts.removed} removed`);
-    if (counts.changed) {
-        parts.push(`${counts.changed} changed${counts.renamed ? ` (${counts.renamed} renamed)` : ''}`);
-    }
-    return parts.length ? parts.join(', ') : 'no changes';
-}
-function dashboardLine(board) {
-    const name = `**${escapeMarkdown(board.name)}**`;
-    const change = board.change;
-    if (!change)
-        return `- ${name}`;
-    if (change.kind === 'added')
-        return `- ${name} — added, ${plural(change.tileCount, 'tile')}`;
-    if (change.kind === 'removed')
-        return `- ${name} — removed`;
-    const parts = [];
-    if (change.recreated)
-        parts.push('re-created in Optimize (new ids for it and its reports)');
-    if (change.previousName !== undefined) {
-        parts.push(`renamed from **${escapeMarkdown(change.previousName)}**`);
-    }
-    if (change.description)
-        parts.push('description changed');
-    if (change.filters.added.length)
-        parts.push(`filters added: ${list(change.filters.added)}`);
-    if (change.filters.removed.length)
-        parts.push(`filters removed: ${list(change.filters.removed)}`);
-    parts.push(...change.tiles.map(tileText));
-    if (change.other.length)
-        parts.push(`also changed: ${list(change.other)}`);
-    return `- ${name} — ${parts.join('; ')}`;
-}
-function tileText(change) {
-    const { tile } = change;
-    const label = tile.type === 'text'
-        ? 'text tile'
-        : tile.type === 'external_url'
-            ? `external page tile *${escapeMarkdown(tile.label)}*`
-            : `tile *${escapeMarkdown(tile.label)}*`;
-    const at = point(change.position);
-    if (change.kind === 'added')
-        return `${label} added at ${at}, ${size(change.dimensions)}`;
-    if (change.kind === 'removed')
-        return `${label} removed from ${at}`;
-    const previous = change.previous ?? change;
-    const parts = [];
-    if (change.moved)
-        parts.push(`moved from ${point(previous.position)} to ${at}`);
-    if (change.resized) {
-        parts.push(`resized from ${size(previous.dimensions)} to ${size(change.dimensions)}`);
-    }
-    if (change.reconfigured) {
-        const what = tile.type === 'text' ? 'text edited' : 'tile options changed';
-        parts.push(change.moved ? what : `at ${at} ${what}`);
-    }
-    return `${label} ${parts.join(', ')}`;
-}
-function reportLine(report) {
-    const name = `report *${escapeMarkdown(report.name)}*`;
-    if (report.kind !== 'changed') {
-        const shows = report.shows ? ` (${escapeMarkdown(report.shows)})` : '';
-        return `${name} — ${report.kind}${shows}`;
-    }
-    const parts = [];
-    if (report.previousName !== undefined) {
-        parts.push(`renamed from *${escapeMarkdown(report.previousName)}*`);
-    }
-    if (report.description)
-        parts.push('description changed');
-    const value = (label, change) => {
-        if (change)
-            parts.push(`${label} ${escapeMarkdown(change.from)} → ${escapeMarkdown(change.to)}`);
-    };
-    value('visualization', report.visualization);
-    value('view', report.view);
-    value('group-by', report.groupBy);
-    value('distributed-by', report.distributedBy);
-    for (const [label, changes] of [
-        ['filter', report.filters],
-        ['definition', report.definitions]
-    ]) {
-        if (changes.added.length)
-            parts.push(`${label} added: ${list(changes.added)}`);
-        if (changes.removed.length)
-            parts.push(`${label} removed: ${list(changes.removed)}`);
-        if (changes.changed.length)
-            parts.push(`${label} changed: ${list(changes.changed)}`);
-    }
-    if (report.combined.added.length)
-        parts.push(`combines also ${list(report.combined.added)}`);
-    if (report.combined.removed.length)
-        parts.push(`no longer combines ${list(report.combined.removed)}`);
-    if (report.configuration.length)
-        parts.push(`configuration: ${list(report.configuration)}`);
-    if (report.other.length)
-        parts.push(`also changed: ${list(report.other)}`);
-    return `${name} — ${parts.length ? parts.join('; ') : 'changed'}`;
-}
-function compactDashboard(board, reports) {
-    const parts = [];
-    const change = board.change;
-    if (change && change.kind !== 'changed')
-        parts.push(change.kind);
-    if (change?.recreated)
-        parts.push('re-created');
-    if (change?.previousName !== undefined)
-        parts.push('renamed');
-    if (change?.kind === 'changed' && change.tiles.length) {
-        parts.push(plural(change.tiles.length, 'tile change'));
-    }
-    if (reports)
-        parts.push(plural(reports, 'report') + ' changed');
-    if (!parts.length)
-        parts.push('changed');
-    return `- **${escapeMarkdown(board.name)}** — ${parts.join(', ')}`;
-}
-function compactReport(report) {
-    const name = `- report *${escapeMarkdown(report.name)}*`;
-    if (report.kind !== 'changed')
-        return `${name} — ${report.kind}`;
-    const aspects = [
-        ['renamed', report.previousName !== undefined],
-        ['description', report.description],
-        ['visualization', report.visualization],
-        ['view', report.view],
-        ['group-by', report.groupBy],
-        ['distributed-by', report.distributedBy],
-        ['filters', hasAny(report.filters)],
-        ['definitions', hasAny(report.definitions)],
-        ['combined reports', report.combined.added.length + report.combined.removed.length > 0],
-        ['configuration', report.configuration.length > 0],
-        ['other fields', report.other.length > 0]
-    ].filter(([, present]) => Boolean(present));
-    return `${name} — changed: ${aspects.map(([label]) => label).join(', ') || 'details'}`;
-}
-function hasAny(changes) {
-    return changes.added.length + changes.removed.length + changes.changed.length > 0;
-}
-function list(items) {
-    return items.map(escapeMarkdown).join(', ');
-}
-function plural(count, noun) {
-    return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
-function point(p) {
-    return `(${p.x},${p.y})`;
-}
-function size(s) {
-    return `${s.width}×${s.height}`;
-}
-
-;// CONCATENATED MODULE: ./src/github/summary-markdown.ts
-
-
-
-/** Most dashboards pictured in one body; the others' pictures are among the changed files. */
-const MAX_PICTURES = 10;
-/** Below GitHub's limit of 65536, leaving room for what the caller adds. */
-const DEFAULT_MAX_LENGTH = 60_000;
-function renderSummaryMarkdown(summary, options = {}) {
-    const maxLength = options.maxLength ?? DEFAULT_MAX_LENGTH;
-    const title = options.title ?? 'Optimize changes';
-    // A first export of 2,000 reports fits no listing: say so without rendering two.
-    for (const detail of shortestListing(summary) <= maxLength
-        ? ['full', 'compact']
-        : []) {
-        const text = render(summary, detail, { ...options, title }, maxLength);
-        if (text !== undefined)
-            return text;
-    }
-    const counts = render(summary, 'counts', { ...options, title }, maxLength) ?? '';
-    if (counts.length <= maxLength)
-        return counts;
-    // Only a tiny maxLength gets here: cut on a code-point boundary.
-    return Array.from(counts)
-        .slice(0, Math.max(0, maxLength - 1))
-        .join('')
-        .concat('…')
-        .slice(0, maxLength);
-}
-/**
- * Lines of Markdown and their length as joined (each line and its line feed).
- * Rendering stops as soon as the text is over budget: a first export of 2,000
- * reports would otherwise render a full list only to throw it away.
- */
-class Lines {
-    max;
-    lines = [];
-    #length = 0;
-    constructor(max) {
-        this.max = max;
-    }
-    push(...lines) {
-        for (const line of lines) {
-            this.lines.push(line);
-            this.#length += line.length + 1;
-        }
-    }
-    get over() {
-        return this.#length > this.max;
-    }
-    text() {
-        return this.over ? undefined : `${this.lines.join('\n')}\n`;
-    }
-}
-/** The summary at one level of detail; undefined when it does not fit in `max` (except counts). */
-function render(summary, detail, options, max) {
-    const { title } = options;
-    const counts = summaryCounts(summary);
-    const out = new Lines(detail === 'counts' ? Infinity : max);
-    out.push(`## ${escapeMarkdown(title)}`, '', `**Dashboards:** ${countText(counts.dashboards)} · **Reports:** ${countText(counts.reports)}`);
-    if (detail === 'counts') {
-        if (summary.dashboards.length || summary.reports.length) {
-            out.push('', `_The list of changes is longer than ${max} characters; see the changed files._`);
-        }
-        return out.text();
-    }
-    const boards = dashboardsToShow(summary);
-    const listed = summary.reports.filter(report => report.kind !== 'removed');
-    const removed = summary.reports.filter(report => report.kind === 'removed');
-    const reportsOf = reportsByDashboard(listed);
-    const standalone = listed.filter(report => report.dashboards.length === 0);
-    if (detail === 'compact') {
-        out.push('', `_One line per dashboard and report: the full list is longer than ${max} characters._`);
-        if (boards.length)
-            out.push('', '### Dashboards', '');
-        for (const board of boards) {
-            out.push(compactDashboard(board, reportsOf.get(board.id)?.length ?? 0));
-            if (out.over)
-                return undefined;
-        }
-        if (listed.length)
-            out.push('', '### Reports', '');
-        for (const report of listed) {
-            out.push(compactReport(report));
-            if (out.over)
-                return undefined;
-        }
-        return folded(out, removed, compactReport);
-    }
-    const links = options.links ?? (() => undefined);
-    if (boards.length)
-        out.push('', '### Dashboards', '');
-    for (const board of boards) {
-        out.push(dashboardLine(board) + linkText(board.change?.kind, links(board.id)));
-        for (const report of reportsOf.get(board.id) ?? [])
-            out.push(`  - ${reportLine(report)}`);
-        if (out.over)
-            return undefined;
-    }
-    pictures(out, boards, links);
-    if (standalone.length)
-        out.push('', '### Reports not on a dashboard', '');
-    for (const report of standalone) {
-        out.push(`- ${reportLine(report)}`);
-        if (out.over)
-            return undefined;
-    }
-    return folded(out, removed, report => `- ${reportLine(report)}${homesText(report)}`);
-}
-/** The removed reports, folded: a reviewer opens them when they care. */
-function folded(out, removed, line) {
-    if (removed.length) {
-        out.push('', `<details><summary>${plural(removed.length, 'report')} removed</summary>`, '');
-        for (const report of removed) {
-            out.push(line(report));
-            if (out.over)
-                return undefined;
-        }
-        out.push('', '</details>');
-    }
-    return out.text();
-}
-/** The pictures of the dashboards shown (not removed ones), at most MAX_PICTURES. */
-function pictures(out, boards, links) {
-    const pictured = boards.flatMap(board => {
-        const url = board.change?.kind === 'removed' ? undefined : links(board.id)?.picture;
-        return url ? [{ name: board.name, url }] : [];
-    });
-    if (!pictured.length)
-        return;
-    out.push('', '### Pictures', '', '_Tiles outlined in orange changed since the previous export; tiles outlined in green are new._');
-    for (const { name, url } of pictured.slice(0, MAX_PICTURES)) {
-        out.push('', `**${escapeMarkdown(name)}**`, '', `![${escapeMarkdown(name)}](${url})`);
-    }
-    if (pictured.length > MAX_PICTURES) {
-        const more = pictured.length - MAX_PICTURES;
-        out.push('', `_${plural(more, 'more dashboard')} changed: see their .svg files._`);
-    }
-}
-/** ` · [JSON](…) · [SVG](…) · [Optimize](…)` for a dashboard of this export. */
-function linkText(kind, links) {
-    if (!links || kind === 'removed')
-        return '';
-    const parts = [
-        ['JSON', links.json],
-        ['SVG', links.svg],
-        ['Optimize', links.optimize]
-    ].flatMap(([label, url]) => (url ? [`[${label}](${url})`] : []));
-    return parts.length ? ` · ${parts.join(' · ')}` : '';
-}
-/** Where a removed report was shown, e.g. `, on **Sales**`. */
-function homesText(report) {
-    if (!report.dashboards.length)
-        return '';
-    return `, on ${report.dashboards.map(d => `**${escapeMarkdown(d.name)}**`).join(', ')}`;
-}
-/** The reports of each dashboard, in the summary's order. */
-function reportsByDashboard(reports) {
-    const byBoard = new Map();
-    for (const report of reports) {
-        for (const board of new Set(report.dashboards.map(d => d.id))) {
-            const list = byBoard.get(board);
-            if (list)
-                list.push(report);
-            else
-                byBoard.set(board, [report]);
-        }
-    }
-    return byBoard;
-}
-/**
- * Fewer characters than either listing takes: both give every changed
- * dashboard and every changed report a line with its name, which escaping
- * only makes longer, except for the format characters it drops.
- */
-function shortestListing(summary) {
-    const visible = (name) => name.length - (name.match(FORMAT_CHARACTERS)?.length ?? 0);
-    let length = 0;
-    for (const board of summary.dashboards)
-        length += visible(board.name) + '- ****\n'.length;
-    for (const report of summary.reports)
-        length += visible(report.name) + '- report **\n'.length;
-    return length;
-}
-const FORMAT_CHARACTERS = /\p{Cf}/gu;
-/** Changed dashboards, plus the unchanged ones that show a changed report. */
-function dashboardsToShow(summary) {
-    const shown = new Map();
-    for (const report of summary.reports) {
-        for (const board of report.dashboards)
-            shown.set(board.id, { id: board.id, name: board.name });
-    }
-    for (const change of summary.dashboards)
-        shown.set(change.id, { id: change.id, name: change.name, change });
-    return sortNamed([...shown.values()]);
-}
-
 ;// CONCATENATED MODULE: ./src/github/summary.ts
 
 
@@ -39926,12 +39892,9 @@ function diffDashboard(before, after, reportName, recreated = false) {
     change.tiles = diffTiles(before.tiles, after.tiles, reportName);
     const oldFilters = before.availableFilters.map(f => toCanonicalJson(f));
     const newFilters = after.availableFilters.map(f => toCanonicalJson(f));
-    change.filters = {
-        added: after.availableFilters.filter((_, i) => !oldFilters.includes(newFilters[i])).map(typeOf),
-        removed: before.availableFilters
-            .filter((_, i) => !newFilters.includes(oldFilters[i]))
-            .map(typeOf)
-    };
+    const added = after.availableFilters.filter((_, i) => !oldFilters.includes(newFilters[i]));
+    const removed = before.availableFilters.filter((_, i) => !newFilters.includes(oldFilters[i]));
+    change.filters = { added: added.map(f => f.type), removed: removed.map(f => f.type) };
     change.other = changedKeys(before, after, HANDLED_DASHBOARD_KEYS);
     return change;
 }
@@ -39951,9 +39914,6 @@ function dashboardsByReport(dashboards) {
         }
     }
     return homes;
-}
-function typeOf(filter) {
-    return filter.type;
 }
 
 ;// CONCATENATED MODULE: ./src/export-summary.ts
@@ -40021,9 +39981,7 @@ function linksOf(settings, files) {
 function exportedTable(tree, links) {
     if (!tree.dashboards.length)
         return '';
-    const dashboards = tree.dashboards
-        .map(({ entity }) => entity)
-        .sort((a, b) => compareStrings(a.name, b.name) || compareStrings(a.id, b.id));
+    const dashboards = sortNamed(tree.dashboards.map(({ entity }) => entity));
     const lines = ['| Dashboard | Reports | Files | ID |', '| --- | --- | --- | --- |'];
     let length = 0;
     for (const [i, d] of dashboards.entries()) {
@@ -40039,7 +39997,7 @@ function exportedTable(tree, links) {
         lines.push(row);
     }
     return [
-        `<details><summary>${dashboards.length} exported dashboard${dashboards.length === 1 ? '' : 's'}</summary>`,
+        `<details><summary>${plural(dashboards.length, 'exported dashboard')}</summary>`,
         '',
         ...lines,
         '',
@@ -40302,17 +40260,6 @@ async function readArray(chunks, decoder, each, label) {
         throw error;
     }
     return items;
-}
-/** The default decoder: `JSON.parse` of the whole body once it is in. */
-function wholeBodyDecoder() {
-    const chunks = [];
-    return {
-        push: chunk => {
-            chunks.push(chunk);
-            return [];
-        },
-        end: () => JSON.parse(Buffer.concat(chunks).toString('utf8'))
-    };
 }
 function parseJson(method, path, body, schema) {
     let parsed;
@@ -40978,6 +40925,8 @@ function safeJson(text) {
 
 
 
+/** Longest `Retry-After` the client waits for before giving up. */
+const MAX_RETRY_AFTER_MS = 120_000;
 class OptimizeTransport {
     connection;
     io;
@@ -40986,14 +40935,10 @@ class OptimizeTransport {
     #limit;
     #auth;
     #dispatchers = new Map();
-    #retryBaseMs;
-    #maxRetryAfterMs;
-    constructor(connection, io, options) {
+    constructor(connection, io) {
         this.connection = connection;
         this.io = io;
         this.#limit = pLimit(connection.concurrency);
-        this.#retryBaseMs = options.retryBaseMs ?? connection.retryBaseMs ?? 1000;
-        this.#maxRetryAfterMs = options.maxRetryAfterMs ?? 120_000;
         this.#auth = createTokenProvider(connection.credentials, this.transport, io);
     }
     /** One request, its body as text (retried when idempotent). */
@@ -41048,13 +40993,13 @@ class OptimizeTransport {
                 return once();
             return pRetry(once, {
                 retries: this.connection.retries,
-                minTimeout: this.#retryBaseMs,
+                minTimeout: this.connection.retryBaseMs ?? 1000,
                 factor: 2,
                 randomize: true,
                 shouldRetry: ({ error, attemptNumber }) => dnsRetry(error, attemptNumber) ??
                     (error instanceof OptimizeApiError &&
                         error.isTransient &&
-                        (error.retryAfterMs ?? 0) <= this.#maxRetryAfterMs),
+                        (error.retryAfterMs ?? 0) <= MAX_RETRY_AFTER_MS),
                 onFailedAttempt: async ({ error, retriesLeft, attemptNumber }) => {
                     if (!(error instanceof OptimizeApiError) || !error.isTransient || retriesLeft === 0)
                         return;
@@ -41063,7 +41008,7 @@ class OptimizeTransport {
                         return;
                     const left = dns ? 1 : retriesLeft;
                     this.io.info(`${error.message}; trying again (${left} ${left === 1 ? 'try' : 'tries'} left)`);
-                    if (error.retryAfterMs && error.retryAfterMs <= this.#maxRetryAfterMs)
+                    if (error.retryAfterMs && error.retryAfterMs <= MAX_RETRY_AFTER_MS)
                         await (0,promises_namespaceObject.setTimeout)(error.retryAfterMs);
                 }
             }).catch((error) => {
@@ -41150,11 +41095,7 @@ class OptimizeTransport {
         }
         return this.#dispatchers.get(origin);
     }
-    /**
-     * One read-only request to another API with Optimize's credentials (the
-     * engine REST API the plan asks about definitions). Answers any HTTP status
-     * instead of throwing; network failures are retried like other reads.
-     */
+    /** One read-only request to another API with Optimize's credentials (OptimizeClient.requestWithCredentials). */
     async requestWithCredentials(method, url, body) {
         const label = { method, path: new URL(url).pathname };
         // Read-only, even as a POST (a query): retried as every other read.
@@ -41179,16 +41120,16 @@ const IdListSchema = schemas/* array */.YOg(IdSchema);
 class OptimizeClient {
     connection;
     #http;
-    constructor(connection, io, options) {
+    constructor(connection, io) {
         this.connection = connection;
-        this.#http = new OptimizeTransport(connection, io, options);
+        this.#http = new OptimizeTransport(connection, io);
     }
     /** HTTP requests sent, retries and token requests included. */
     get requestCount() {
         return this.#http.requestCount;
     }
-    static create(connection, io, options = {}) {
-        return new OptimizeClient(connection, io, options);
+    static create(connection, io) {
+        return new OptimizeClient(connection, io);
     }
     get batchSize() {
         return this.connection.batchSize;
@@ -41270,7 +41211,7 @@ class OptimizeClient {
         const options = { body: sources.map(s => ({ ...s })), idempotent: true };
         await this.#http.text('PUT', path, options);
     }
-    async exportInBatches(path, ids, { decoder = wholeBodyDecoder, each = item => item } = {}) {
+    async exportInBatches(path, ids, { decoder, each }) {
         const batches = [];
         for (let i = 0; i < ids.length; i += this.batchSize)
             batches.push(ids.slice(i, i + this.batchSize));
@@ -42069,7 +42010,7 @@ async function runExport(settings, io, hooks = {}) {
     const dangling = selection.danglingDashboards;
     const exported = selection.entities.map(entity => normalizeEntity(entity));
     const after = toTree([...exported, ...keptUnits(dangling, read, exported)]);
-    const files = layoutTree(after, dashboardPictures(after), collectionOf(settings, selection, io));
+    const files = layoutTree(after, dashboardPictures, collectionOf(settings, selection, io));
     checkSizes(files);
     // What git holds (the "before" of the change summary): a file that holds
     // what this export writes holds the same entity, unparsed.
@@ -42087,8 +42028,9 @@ async function runExport(settings, io, hooks = {}) {
         return text;
     });
     const names = new Map(read.manifest?.entities.map(entry => [entry.id, entry.name]));
-    for (const id of dangling)
-        io.warning(danglingMessage(id, names.get(id)));
+    const problems = dangling.map(id => danglingMessage(id, names.get(id)));
+    for (const problem of problems)
+        io.warning(problem);
     const toWorkspace = (file) => external_node_path_.posix.join(settings.relativePath, file);
     // One line per file only in debug mode: a collection makes thousands.
     const written = await io.group(`Writing ${files.length} files to ${settings.relativePath}`, async () => {
@@ -42101,11 +42043,9 @@ async function runExport(settings, io, hooks = {}) {
         io.info(`${changed.length} files new or changed, ${removed.length} removed, ${files.length - changed.length} unchanged`);
         return outcome;
     });
-    const changedFiles = [...written.changed, ...written.removed]
-        .map(toWorkspace)
-        .sort(compareStrings);
-    const problems = dangling.map(id => danglingMessage(id, names.get(id)));
-    const notes = [...written.changed, ...written.removed].includes(COLLECTION_FILE)
+    const touched = [...written.changed, ...written.removed];
+    const changedFiles = touched.map(toWorkspace).sort(compareStrings);
+    const notes = touched.includes(COLLECTION_FILE)
         ? [
             `\`${COLLECTION_FILE}\` ${written.removed.includes(COLLECTION_FILE) ? 'was removed' : 'changed'}: the collection's name or data sources.`
         ]
@@ -42157,27 +42097,18 @@ function keptUnits(dangling, read, exported) {
     const texts = new Map(read.files.map(entry => [entry.file, entry]));
     const have = new Set(exported.map(({ entity }) => entityKey(kindOf(entity), entity.id)));
     const kept = [];
-    const keep = (key) => {
+    const stack = dangling.map(id => entityKey('dashboard', id));
+    while (stack.length) {
+        const key = stack.pop();
         const entry = texts.get(fileOf.get(key) ?? '');
         if (have.has(key) || !entry)
-            return undefined;
+            continue;
         have.add(key);
-        const problems = [];
-        const parsed = parseEntityFile(entry.file, entry.text, problems, entry.sidecar);
+        const parsed = parseEntityFile(entry.file, entry.text, [], entry.sidecar);
         if (!parsed)
-            return undefined;
-        const normalized = { entity: parsed.entity, decisionXml: parsed.decisionXml };
-        kept.push(normalized);
-        return normalized;
-    };
-    for (const id of dangling) {
-        const dashboard = keep(entityKey('dashboard', id));
-        const stack = dashboard ? referencedIds(dashboard.entity) : [];
-        while (stack.length) {
-            const report = keep(entityKey('report', stack.pop()));
-            if (report)
-                stack.push(...referencedIds(report.entity));
-        }
+            continue;
+        kept.push({ entity: parsed.entity, decisionXml: parsed.decisionXml });
+        stack.push(...referencedIds(parsed.entity).map(id => entityKey('report', id)));
     }
     return kept;
 }
@@ -42900,6 +42831,8 @@ const COMBINED = /combined reports cannot be exported/i;
 /**
  * Writes every record of `reportId` to `sink` as NDJSON lines, in order, page
  * by page: each page goes from the response body to the sink as it arrives.
+ * `onPage` is told after each page how many records are written and how many
+ * there are.
  */
 async function readReport(client, reportId, options, sink, onPage) {
     const reader = new PageReader(client, reportId, options, sink);
@@ -43097,14 +43030,14 @@ async function writeOnce(client, reportId, target, options, io, progress) {
 
 async function runExportData(settings, io, client, options = {}) {
     const optimize = client ?? createClient(settings, io);
-    const { output, relativeOutput, limit, paginationTimeout, format } = settings.data;
+    const { output, relativeOutput } = settings.data;
     await (0,external_node_fs_promises_namespaceObject.mkdir)(output, { recursive: true });
     const progress = new Progress(io, options);
     const files = [];
     let failure;
     for (const reportId of settings.reportIds) {
         try {
-            const file = await io.group(`Exporting the data of report ${reportId}`, async () => exportReportFile(optimize, reportId, { output, format, limit, paginationTimeout }, io, progress));
+            const file = await io.group(`Exporting the data of report ${reportId}`, async () => exportReportFile(optimize, reportId, settings.data, io, progress));
             io.info(`Report ${reportId}: ${formatCount(file.records)} records written to ${relativeOutput}/${file.file} (sha256 ${file.sha256.slice(0, 12)})`);
             files.push(file);
         }
@@ -43367,123 +43300,6 @@ function addConfig(env, config) {
 /** The command for a message; long arguments (commit messages) are shortened. */
 function git_describe(args) {
     return args.map(arg => (arg.length > 80 ? `${arg.slice(0, 77)}...` : arg)).join(' ');
-}
-
-;// CONCATENATED MODULE: ./src/github/commit.ts
-/**
- * Commits built with git plumbing on a temporary index (GIT_INDEX_FILE), so
- * the user's checkout, index and HEAD are never touched: the workspace ends on
- * the branch and commit it started on, whatever happens.
- */
-
-
-
-
-
-/** The identity actions/checkout users know from bot commits. */
-const BOT_IDENTITY = {
-    name: 'github-actions[bot]',
-    email: '41898282+github-actions[bot]@users.noreply.github.com'
-};
-/**
- * The commit identity as environment: empty when git already has one (config
- * or GIT_AUTHOR_* env), the bot otherwise. The user's config is never changed.
- */
-async function identityEnv(git) {
-    const get = async (key) => git.read(['config', '--get', key], { allowedExitCodes: [1] });
-    const name = process.env.GIT_AUTHOR_NAME || (await get('user.name'));
-    const email = process.env.GIT_AUTHOR_EMAIL || (await get('user.email'));
-    if (name && email)
-        return {};
-    return {
-        GIT_AUTHOR_NAME: BOT_IDENTITY.name,
-        GIT_AUTHOR_EMAIL: BOT_IDENTITY.email,
-        GIT_COMMITTER_NAME: BOT_IDENTITY.name,
-        GIT_COMMITTER_EMAIL: BOT_IDENTITY.email
-    };
-}
-/** The tree of `parent` with `relativePath` replaced by what the workspace holds there. */
-async function buildTree(git, parent, relativePath) {
-    const dir = await (0,external_node_fs_promises_namespaceObject.mkdtemp)(external_node_path_.join((0,external_node_os_namespaceObject.tmpdir)(), 'optimize-as-code-index-'));
-    const env = { GIT_INDEX_FILE: external_node_path_.join(dir, 'index') };
-    try {
-        await git.exec(['read-tree', parent], { env });
-        if ((0,external_node_fs_.existsSync)(external_node_path_.join(git.workdir, relativePath))) {
-            // -A also stages deletions, but only inside the pathspec.
-            await git.exec(['add', '-A', '--', relativePath], { env });
-        }
-        else {
-            await git.exec(['rm', '-r', '-q', '--cached', '--ignore-unmatch', '--', relativePath], { env });
-        }
-        return await git.read(['write-tree'], { env });
-    }
-    finally {
-        await (0,external_node_fs_promises_namespaceObject.rm)(dir, { recursive: true, force: true });
-    }
-}
-async function commitTree(git, tree, parent, message, env) {
-    return git.read(['commit-tree', tree, '-p', parent, '-m', message], { env });
-}
-async function treeOf(git, commit) {
-    return git.read(['rev-parse', `${commit}^{tree}`]);
-}
-/** Which of `branches` exist on origin. */
-async function remoteBranches(git, branches) {
-    const output = await git.read(['ls-remote', '--heads', 'origin', ...branches.map(b => `refs/heads/${b}`)], { auth: true });
-    const found = new Set();
-    for (const line of output.split('\n')) {
-        const ref = line.split('\t')[1];
-        if (ref?.startsWith('refs/heads/'))
-            found.add(ref.slice('refs/heads/'.length));
-    }
-    return found;
-}
-/**
- * Fetches branches into origin's remote-tracking refs and returns their
- * commits, as fetched: these are the values a later `--force-with-lease` expects.
- */
-async function fetchBranches(git, branches) {
-    const result = new Map();
-    if (!branches.length)
-        return result;
-    const shallow = (await git.read(['rev-parse', '--is-shallow-repository'])) === 'true';
-    await git.exec([
-        'fetch',
-        '--no-tags',
-        '--no-recurse-submodules',
-        // A shallow checkout (actions/checkout's default) only needs the tips.
-        ...(shallow ? ['--depth=1'] : []),
-        'origin',
-        ...branches.map(b => `+refs/heads/${b}:refs/remotes/origin/${b}`)
-    ], { auth: true });
-    for (const branch of branches) {
-        result.set(branch, await git.read(['rev-parse', `refs/remotes/origin/${branch}^{commit}`]));
-    }
-    return result;
-}
-/**
- * Pushes `commit` to `branch`. With `lease`, only if the branch is still at
- * `lease.expected` (or absent, when that is undefined); returns 'stale' when
- * someone else moved it first.
- */
-async function pushCommit(git, commit, branch, lease) {
-    const args = ['push', '--no-verify'];
-    if (lease)
-        args.push(`--force-with-lease=refs/heads/${branch}:${lease.expected ?? ''}`);
-    args.push('origin', `${commit}:refs/heads/${branch}`);
-    try {
-        await git.exec(args, { auth: true });
-        return 'pushed';
-    }
-    catch (error) {
-        if (error instanceof GitError && lease && isStale(error))
-            return 'stale';
-        throw error;
-    }
-}
-/** A lease lost on the client ("stale info") or on the server (ref lock/compare failed). */
-function isStale(error) {
-    return /stale info|fetch first|cannot lock ref|failed to update ref|incorrect old value/i.test(`${error.message}\n${error.stderr}`);
 }
 
 // EXTERNAL MODULE: external "fs"
@@ -48676,9 +48492,11 @@ async function call(action, permission, repository, request) {
     }
 }
 function explainApiError(error, action, permission, repository) {
-    const status = statusOf(error);
+    // Octokit's RequestError carries the status and the answer's headers.
+    const failure = error;
+    const status = typeof failure?.status === 'number' ? failure.status : undefined;
+    const headers = failure?.response?.headers ?? {};
     const detail = error instanceof Error ? error.message : String(error);
-    const headers = headersOf(error);
     let why;
     if (status === 403 && (headers['x-ratelimit-remaining'] === '0' || /rate limit/i.test(detail))) {
         const reset = Number(headers['x-ratelimit-reset']);
@@ -48711,15 +48529,125 @@ function explainApiError(error, action, permission, repository) {
         cause: error
     });
 }
-function statusOf(error) {
-    const status = error?.status;
-    return typeof status === 'number' ? status : undefined;
+
+;// CONCATENATED MODULE: ./src/github/commit.ts
+/**
+ * Commits built with git plumbing on a temporary index (GIT_INDEX_FILE), so
+ * the user's checkout, index and HEAD are never touched: the workspace ends on
+ * the branch and commit it started on, whatever happens.
+ */
+
+
+
+
+
+
+/** The identity actions/checkout users know from bot commits. */
+const BOT_IDENTITY = {
+    name: 'github-actions[bot]',
+    email: '41898282+github-actions[bot]@users.noreply.github.com'
+};
+/**
+ * The commit identity as environment: empty when git already has one (config
+ * or GIT_AUTHOR_* env), the bot otherwise. The user's config is never changed.
+ */
+async function identityEnv(git) {
+    const get = async (key) => git.read(['config', '--get', key], { allowedExitCodes: [1] });
+    const name = process.env.GIT_AUTHOR_NAME || (await get('user.name'));
+    const email = process.env.GIT_AUTHOR_EMAIL || (await get('user.email'));
+    if (name && email)
+        return {};
+    return {
+        GIT_AUTHOR_NAME: BOT_IDENTITY.name,
+        GIT_AUTHOR_EMAIL: BOT_IDENTITY.email,
+        GIT_COMMITTER_NAME: BOT_IDENTITY.name,
+        GIT_COMMITTER_EMAIL: BOT_IDENTITY.email
+    };
 }
-function headersOf(error) {
-    const headers = error?.response?.headers;
-    return headers && typeof headers === 'object'
-        ? headers
-        : {};
+/** The tree of `parent` with `relativePath` replaced by what the workspace holds there. */
+async function buildTree(git, parent, relativePath) {
+    const dir = await (0,external_node_fs_promises_namespaceObject.mkdtemp)(external_node_path_.join((0,external_node_os_namespaceObject.tmpdir)(), 'optimize-as-code-index-'));
+    const env = { GIT_INDEX_FILE: external_node_path_.join(dir, 'index') };
+    try {
+        await git.exec(['read-tree', parent], { env });
+        if ((0,external_node_fs_.existsSync)(external_node_path_.join(git.workdir, relativePath))) {
+            // -A also stages deletions, but only inside the pathspec.
+            await git.exec(['add', '-A', '--', relativePath], { env });
+        }
+        else {
+            await git.exec(['rm', '-r', '-q', '--cached', '--ignore-unmatch', '--', relativePath], { env });
+        }
+        return await git.read(['write-tree'], { env });
+    }
+    finally {
+        await (0,external_node_fs_promises_namespaceObject.rm)(dir, { recursive: true, force: true });
+    }
+}
+async function treeOf(git, commit) {
+    return git.read(['rev-parse', `${commit}^{tree}`]);
+}
+/** Which of `branches` exist on origin. */
+async function remoteBranches(git, branches) {
+    const output = await git.read(['ls-remote', '--heads', 'origin', ...branches.map(b => `refs/heads/${b}`)], { auth: true });
+    const found = new Set();
+    for (const line of output.split('\n')) {
+        const ref = line.split('\t')[1];
+        if (ref?.startsWith('refs/heads/'))
+            found.add(ref.slice('refs/heads/'.length));
+    }
+    return found;
+}
+/**
+ * Fetches branches into origin's remote-tracking refs and returns their
+ * commits, as fetched: these are the values a later `--force-with-lease` expects.
+ */
+async function fetchBranches(git, branches) {
+    const result = new Map();
+    if (!branches.length)
+        return result;
+    const shallow = (await git.read(['rev-parse', '--is-shallow-repository'])) === 'true';
+    await git.exec([
+        'fetch',
+        '--no-tags',
+        '--no-recurse-submodules',
+        // A shallow checkout (actions/checkout's default) only needs the tips.
+        ...(shallow ? ['--depth=1'] : []),
+        'origin',
+        ...branches.map(b => `+refs/heads/${b}:refs/remotes/origin/${b}`)
+    ], { auth: true });
+    for (const branch of branches) {
+        result.set(branch, await git.read(['rev-parse', `refs/remotes/origin/${branch}^{commit}`]));
+    }
+    return result;
+}
+/**
+ * Pushes `commit` to `branch`. With `lease`, only if the branch is still at
+ * `lease.expected` (or absent, when that is undefined); returns 'stale' when
+ * someone else moved it first. A refused push gets the permission it needs spelled out.
+ */
+async function pushCommit(git, commit, branch, lease) {
+    const args = ['push', '--no-verify'];
+    if (lease)
+        args.push(`--force-with-lease=refs/heads/${branch}:${lease.expected ?? ''}`);
+    args.push('origin', `${commit}:refs/heads/${branch}`);
+    try {
+        await git.exec(args, { auth: true });
+        return 'pushed';
+    }
+    catch (error) {
+        if (!(error instanceof GitError))
+            throw error;
+        if (lease && isStale(error))
+            return 'stale';
+        if (/\b403\b|permission to .* denied|denied to|not allowed to push|protected branch/i.test(error.stderr)) {
+            throw new Error(`Pushing to origin was refused: ${error.stderr}\nThe token needs the 'contents: write' permission (and the branch must not be protected against it). Give the job these permissions:\n\n${PERMISSIONS_BLOCK}`, { cause: error });
+        }
+        throw error;
+    }
+}
+/** A lease lost on the client ("stale info") or on the server (ref lock/compare failed). */
+function isStale(error) {
+    return /stale info|fetch first|cannot lock ref|failed to update ref|incorrect old value/i.test(`${error.message}\n${error.stderr}`);
 }
 
 ;// CONCATENATED MODULE: ./src/github/publish.ts
@@ -48767,8 +48695,8 @@ async function pushToCurrentBranch(settings, io, git) {
         io.info(`No changes under ${settings.relativePath}; nothing to commit.`);
         return { mode: 'push', changed: false };
     }
-    const commit = await commitTree(git, tree, head, settings.github.commitMessage, await identityEnv(git));
-    await withPushHelp(() => pushCommit(git, commit, branch));
+    const commit = await git.read(['commit-tree', tree, '-p', head, '-m', settings.github.commitMessage], { env: await identityEnv(git) });
+    await pushCommit(git, commit, branch);
     // Move the local branch too (the push succeeded, so this is the remote's state),
     // and align the index with it for the exported folder only.
     await git.exec([
@@ -48788,7 +48716,7 @@ async function publishPullRequest(settings, io, git, change, options) {
     if (!github.token) {
         throw new Error("Input 'github-token' is required for commit: pull-request (e.g. ${{ github.token }}).");
     }
-    const repository = github.repository;
+    const { repository } = github;
     if (!repository) {
         throw new Error('GITHUB_REPOSITORY is not set: cannot tell which repository the pull request is for.');
     }
@@ -48799,6 +48727,14 @@ async function publishPullRequest(settings, io, git, change, options) {
         throw new Error(`Input 'branch' ('${branch}') must differ from the base branch of the pull request.`);
     }
     const identity = await identityEnv(git);
+    // The body is the export summary, which quotes Optimize, so it is redacted.
+    const request = {
+        branch,
+        base,
+        title: github.prTitle,
+        body: io.redact(change.summaryMarkdown),
+        labels: github.prLabels
+    };
     const maxAttempts = options.maxAttempts ?? DEFAULT_ATTEMPTS;
     for (let attempt = 1;; attempt++) {
         const existing = await remoteBranches(git, [base, branch]);
@@ -48819,7 +48755,7 @@ async function publishPullRequest(settings, io, git, change, options) {
             let open = await findOpenPullRequest(octokit, repository, branch);
             // The content is new to the base but nobody is looking at it (the PR was closed).
             if (!open)
-                open = await upsertPullRequest(octokit, repository, prRequest(settings, io, change, base));
+                open = await upsertPullRequest(octokit, repository, request);
             return {
                 mode: 'pull-request',
                 commitSha: branchSha,
@@ -48828,9 +48764,9 @@ async function publishPullRequest(settings, io, git, change, options) {
                 changed: false
             };
         }
-        const commit = await commitTree(git, tree, baseSha, github.commitMessage, identity);
+        const commit = await git.read(['commit-tree', tree, '-p', baseSha, '-m', github.commitMessage], { env: identity });
         await options.beforePush?.(attempt);
-        const outcome = await withPushHelp(() => pushCommit(git, commit, branch, { expected: branchSha }));
+        const outcome = await pushCommit(git, commit, branch, { expected: branchSha });
         if (outcome === 'stale') {
             if (attempt >= maxAttempts) {
                 throw new Error(`Branch '${branch}' kept changing while this export was pushed (${attempt} attempts); another run is probably writing to it. Run again.`);
@@ -48840,7 +48776,7 @@ async function publishPullRequest(settings, io, git, change, options) {
         }
         io.info(`Pushed ${commit.slice(0, 12)} to '${branch}' (one commit on top of '${base}').`);
         const open = await findOpenPullRequest(octokit, repository, branch);
-        const pull = await upsertPullRequest(octokit, repository, prRequest(settings, io, change, base), open);
+        const pull = await upsertPullRequest(octokit, repository, request, open);
         io.info(`${pull.created ? 'Opened' : 'Updated'} pull request #${pull.number}: ${pull.url}`);
         return {
             mode: 'pull-request',
@@ -48849,29 +48785,6 @@ async function publishPullRequest(settings, io, git, change, options) {
             pullRequestUrl: pull.url,
             changed: true
         };
-    }
-}
-/** The pull request; its body is the export summary, which quotes Optimize, so it is redacted. */
-function prRequest(settings, io, change, base) {
-    return {
-        branch: settings.github.branch,
-        base,
-        title: change.title ?? settings.github.prTitle,
-        body: io.redact(change.summaryMarkdown),
-        labels: settings.github.prLabels
-    };
-}
-/** A refused push gets the permission it needs spelled out. */
-async function withPushHelp(push) {
-    try {
-        return await push();
-    }
-    catch (error) {
-        if (error instanceof GitError &&
-            /\b403\b|permission to .* denied|denied to|not allowed to push|protected branch/i.test(error.stderr)) {
-            throw new Error(`Pushing to origin was refused: ${error.stderr}\nThe token needs the 'contents: write' permission (and the branch must not be protected against it). Give the job these permissions:\n\n${PERMISSIONS_BLOCK}`, { cause: error });
-        }
-        throw error;
     }
 }
 
@@ -48932,14 +48845,13 @@ function planDocument(target, prerequisites, body, basis, collection) {
         replace: 0,
         unchanged: 0,
         delete: 0,
-        orphanedReports: 0
+        orphanedReports: body?.orphanedReports.length ?? 0
     };
     for (const item of body?.items ?? [])
         if (item.action === 'skip')
             counts.skip = (counts.skip ?? 0) + 1;
         else
             counts[item.action]++;
-    counts.orphanedReports = body?.orphanedReports.length ?? 0;
     const collectionChanges = collection
         ? (collection.create ? 1 : 0) + collection.addDataSources.length
         : 0;
@@ -49078,9 +48990,7 @@ function planText(plan) {
 function planBasis(texts, target, prints) {
     const files = {};
     for (const file of [...texts.keys()].sort())
-        files[file] = (0,external_node_crypto_.createHash)('sha256')
-            .update(texts.get(file) ?? '')
-            .digest('hex');
+        files[file] = (0,external_node_crypto_.hash)('sha256', texts.get(file) ?? '');
     const entities = [
         ...target.dashboards.map(d => [`dashboard/${d.id}`, prints.hash(d)]),
         ...[...target.reports.values()].map(r => [`report/${r.id}`, prints.hash(r)])
@@ -49142,16 +49052,10 @@ function renderPlanMarkdown(plan, options = {}) {
     else if (plan.items) {
         lines.push('Nothing to create, replace or delete.', '');
     }
-    if (plan.orphanedReports?.length) {
-        lines.push(`<details><summary>${plan.orphanedReports.length} reports that nothing references any more are deleted after the dashboards that used them</summary>`, '', ...promotion_markdown_cut(plan.orphanedReports.map(r => `- ${escapeMarkdown(r.name)} (\`${r.id}\`)`)), '', '</details>', '');
-    }
+    const orphaned = plan.orphanedReports ?? [];
     const unchanged = items.filter(i => i.action === 'unchanged');
-    if (unchanged.length > 0) {
-        lines.push(`<details><summary>${unchanged.length} unchanged (ids stay)</summary>`, '', ...promotion_markdown_cut(unchanged.map(i => `- ${i.kind} ${escapeMarkdown(i.name)} (\`${i.targetIds[0]}\`)`)), '', '</details>', '');
-    }
-    if (plan.unmanaged?.length) {
-        lines.push(`<details><summary>${plan.unmanaged.length} in the collection but not in git (kept; set prune to delete them)</summary>`, '', ...promotion_markdown_cut(plan.unmanaged.map(r => `- ${r.kind} ${escapeMarkdown(r.name)} (\`${r.id}\`)`)), '', '</details>', '');
-    }
+    const unmanaged = plan.unmanaged ?? [];
+    lines.push(...promotion_markdown_folded(`${orphaned.length} reports that nothing references any more are deleted after the dashboards that used them`, orphaned.map(r => `- ${escapeMarkdown(r.name)} (\`${r.id}\`)`)), ...promotion_markdown_folded(`${unchanged.length} unchanged (ids stay)`, unchanged.map(i => `- ${i.kind} ${escapeMarkdown(i.name)} (\`${i.targetIds[0]}\`)`)), ...promotion_markdown_folded(`${unmanaged.length} in the collection but not in git (kept; set prune to delete them)`, unmanaged.map(r => `- ${r.kind} ${escapeMarkdown(r.name)} (\`${r.id}\`)`)));
     return `${lines.join('\n').trimEnd()}\n`;
 }
 /** The environment whose mapping the plan applied, and each mapping. */
@@ -49182,20 +49086,42 @@ function collectionLines(plan) {
     lines.push('');
     return lines;
 }
-function promotion_markdown_cut(lines) {
-    if (lines.length <= MAX_LISTED)
-        return lines;
-    return [...lines.slice(0, MAX_LISTED), `- … and ${lines.length - MAX_LISTED} more`];
+/** A folded list, cut after MAX_LISTED lines; nothing when the list is empty. */
+function promotion_markdown_folded(summary, lines) {
+    if (lines.length === 0)
+        return [];
+    const shown = lines.length <= MAX_LISTED
+        ? lines
+        : [...lines.slice(0, MAX_LISTED), `- … and ${lines.length - MAX_LISTED} more`];
+    return [`<details><summary>${summary}</summary>`, '', ...shown, '', '</details>', ''];
 }
 
 ;// CONCATENATED MODULE: ./src/entities/engine-definitions.ts
+/**
+ * What the engine behind the target has of each definition the reports need:
+ * its versions and the tenants it is deployed for. Optimize refuses an import
+ * when none of a report's versions exist and silently drops the versions that
+ * don't (optimize-api.md §4.1 step 9d), so the plan asks the engine first:
+ *
+ * - Camunda 7 engine REST: `GET {url}/process-definition?key=…` (and
+ *   `decision-definition`), an array of `{key, version, tenantId}`; tenantId
+ *   null is a definition deployed without a tenant, which every tenant shares
+ *   (docs.camunda.org, user guide, process engine, multi-tenancy: "shared
+ *   definitions").
+ * - Camunda 8 REST: `POST {url}/v2/process-definitions/search` (and
+ *   `decision-definitions`) with `{filter: {processDefinitionId: key}}`,
+ *   answering `{items: [{version, tenantId}]}`; the default tenant is
+ *   `<default>`.
+ *
+ * The URL's shape picks the API (`…/engine-rest` → 7, `…/v2` → 8); otherwise
+ * Camunda 7 is tried first and Camunda 8 when that path does not exist. The
+ * HTTP call itself is injected: this module does no I/O.
+ */
+
 
 /** Camunda 8's default tenant (Optimize's ZeebeConstants.ZEEBE_DEFAULT_TENANT_ID). */
 const C8_DEFAULT_TENANT = '<default>';
 const C8_PAGE_LIMIT = 1000;
-function definitionId(type, key) {
-    return `${type}:${key}`;
-}
 function engineApiOf(url) {
     const path = new URL(url).pathname.replace(/\/+$/, '');
     if (/\/engine-rest$/.test(path) || /\/engine\/[^/]+$/.test(path))
@@ -49262,7 +49188,7 @@ function definitionOf(items) {
     const tenants = new Set(items.map(item => (typeof item.tenantId === 'string' ? item.tenantId : null)));
     return {
         versions: [...versions].sort((a, b) => Number(a) - Number(b) || compareStrings(a, b)),
-        tenants: [...tenants].sort((a, b) => a === b ? 0 : a === null ? -1 : b === null ? 1 : compareStrings(a, b))
+        tenants: [...tenants].sort(compareTenants)
     };
 }
 /**
@@ -49288,7 +49214,7 @@ function definitionNeeds(reports) {
             continue;
         const type = definitionTypeOf(report);
         for (const definition of report.data.definitions ?? []) {
-            const id = `${type}:${definition.key}`;
+            const id = definitionId(type, definition.key);
             const need = needs.get(id) ?? {
                 type,
                 key: definition.key,
@@ -49355,7 +49281,7 @@ function scopeProblems(collection, needs, unknown) {
     const scope = data.scope.map(entry => ({
         type: entry.definitionType,
         key: entry.definitionKey,
-        tenants: (Array.isArray(entry.tenants) ? entry.tenants : []).map(promotion_definitions_tenantId)
+        tenants: (Array.isArray(entry.tenants) ? entry.tenants : []).map(tenantId)
     }));
     const problems = [];
     for (const need of needs) {
@@ -49379,12 +49305,6 @@ function scopeProblems(collection, needs, unknown) {
         status: 'ok',
         message: `all ${needs.length} definitions and their tenants are in the collection's data sources`
     };
-}
-/** Scope tenants are ids (emulator) or `{id, name}` objects (Optimize's collection DTO). */
-function promotion_definitions_tenantId(tenant) {
-    if (tenant && typeof tenant === 'object')
-        return promotion_definitions_tenantId(tenant.id);
-    return typeof tenant === 'string' ? tenant : null;
 }
 
 ;// CONCATENATED MODULE: ./src/entities/index-versions.ts
@@ -49590,7 +49510,7 @@ function pinned(report, version, id) {
 }
 /** A lower-case UUID (the only ids Optimize links) derived from `seed`. */
 function probeId(seed) {
-    const hex = (0,external_node_crypto_.createHash)('sha256').update(seed).digest('hex');
+    const hex = (0,external_node_crypto_.hash)('sha256', seed);
     return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 /**
@@ -49668,11 +49588,7 @@ function plannedRoots(items, files, git) {
         .filter(item => item.action === 'create' || item.action === 'replace')
         .map(item => {
         const id = item.file ? byFile.get(item.file) : undefined;
-        const root = item.kind === 'dashboard'
-            ? git.dashboards.find(d => d.id === id)
-            : id === undefined
-                ? undefined
-                : git.reports.get(id);
+        const root = id === undefined ? undefined : entityOf(git, item.kind, id);
         if (!root)
             throw new Error(`plan item ${item.kind} '${item.name}' has no file`);
         return { item, root };
@@ -49685,16 +49601,7 @@ function plannedRoots(items, files, git) {
  */
 function batchEntities(roots, git) {
     const reports = [...reachableReports(roots, git.reports)].sort();
-    const entities = [];
-    for (const id of reports) {
-        const report = git.reports.get(id);
-        if (report)
-            entities.push(report);
-    }
-    for (const root of roots)
-        if (isDashboard(root))
-            entities.push(root);
-    return entities;
+    return [...reports.flatMap(id => git.reports.get(id) ?? []), ...roots.filter(isDashboard)];
 }
 /**
  * The units in import batches of at most `count` units and `bytes` bytes of
@@ -49795,11 +49702,10 @@ const unitKey = (kind, name) => `${kind}\u0000${name}`;
 /**
  * Marks each item that writes with what changed since the last import
  * (`item.since`), and applies `on-drift` to those that drifted: `skip`
- * turns them into 'skip' items. Returns the drifted items, in plan order.
+ * turns them into 'skip' items.
  */
 function markDrift(items, input) {
     const recorded = new Map(input.record.units.map(u => [unitKey(u.kind, u.name), u.digest]));
-    const drifted = [];
     for (const item of items) {
         const writes = item.action === 'create' ||
             item.action === 'replace' ||
@@ -49819,7 +49725,6 @@ function markDrift(items, input) {
         item.reasons.push(sinceText(item, gitChanged, target));
         if (!target)
             continue;
-        drifted.push(item);
         if (input.onDrift === 'skip') {
             item.action = 'skip';
             item.reasons.push(`left as the target has it (on-drift: skip); ${item.targetIds.length ? 'the files’ version is not imported' : 'it is not recreated'}`);
@@ -49830,7 +49735,6 @@ function markDrift(items, input) {
                 : 'the files’ version replaces the change made in the target (on-drift: overwrite)');
         }
     }
-    return drifted;
 }
 function targetChange(record, targets) {
     if (targets.length === 0)
@@ -49902,52 +49806,32 @@ const drift_MAX_NAMED = 10;
  * it warns only when import would overwrite or delete something.
  */
 function driftCheck(items, last, onDrift) {
-    const check = 'drift';
+    const drift = (status, message) => ({
+        check: 'drift',
+        status,
+        message
+    });
     if (!last)
-        return {
-            check,
-            status: 'ok',
-            message: 'a new collection: drift is tracked from its first import'
-        };
+        return drift('ok', 'a new collection: drift is tracked from its first import');
     if (!last.record) {
         const overwrites = items.filter(i => i.action === 'replace' || (i.action === 'delete' && i.cause === 'prune')).length;
         return overwrites > 0
-            ? {
-                check,
-                status: 'warning',
-                message: `${last.missing}: whether the ${overwrites} dashboards and reports import replaces or deletes were changed in the target since they were imported cannot be told, so import writes them as it would without a record. Import records what it leaves in the target`
-            }
-            : {
-                check,
-                status: 'ok',
-                message: `${last.missing}; import records what it leaves in the target`
-            };
+            ? drift('warning', `${last.missing}: whether the ${overwrites} dashboards and reports import replaces or deletes were changed in the target since they were imported cannot be told, so import writes them as it would without a record. Import records what it leaves in the target`)
+            : drift('ok', `${last.missing}; import records what it leaves in the target`);
     }
     const drifted = items.filter(i => i.since?.target);
     const inGit = items.filter(i => i.since?.git).length;
     if (drifted.length === 0)
-        return {
-            check,
-            status: 'ok',
-            message: `nothing changed in the target since the last import; ${inGit} changed in git`
-        };
+        return drift('ok', `nothing changed in the target since the last import; ${inGit} changed in git`);
     const named = describeDrift(drifted.slice(0, drift_MAX_NAMED)).join('; ');
     const more = drifted.length > drift_MAX_NAMED ? `; and ${drifted.length - drift_MAX_NAMED} more` : '';
     const units = drifted.length === 1 ? 'dashboard or report' : 'dashboards and reports';
     const what = `${drifted.length} ${units} changed in the target since the last import: ${named}${more}`;
     if (onDrift === 'fail')
-        return {
-            check,
-            status: 'failed',
-            message: `${what}. Import refuses to overwrite them: bring the change into git (export and merge it), or set input 'on-drift' to overwrite or skip`
-        };
-    return {
-        check,
-        status: 'warning',
-        message: onDrift === 'skip'
-            ? `${what}. Left as the target has them (on-drift: skip)`
-            : `${what}. Replaced by the files' version (on-drift: overwrite)`
-    };
+        return drift('failed', `${what}. Import refuses to overwrite them: bring the change into git (export and merge it), or set input 'on-drift' to overwrite or skip`);
+    return drift('warning', onDrift === 'skip'
+        ? `${what}. Left as the target has them (on-drift: skip)`
+        : `${what}. Replaced by the files' version (on-drift: overwrite)`);
 }
 
 ;// CONCATENATED MODULE: ./src/entities/promotion-differences.ts
@@ -49971,11 +49855,11 @@ function describeDifferences(current, wanted) {
     if (Array.isArray(a.tiles) && Array.isArray(b.tiles)) {
         const { tiles: tilesA, ...restA } = a;
         const { tiles: tilesB, ...restB } = b;
-        lines.push(...diffLines(restA, restB, ''));
+        lines.push(...diffLines(restA, restB));
         lines.push(...describeTiles(tilesA, tilesB));
     }
     else {
-        lines.push(...diffLines(a, b, ''));
+        lines.push(...diffLines(a, b));
     }
     if (lines.length <= MAX_DIFFERENCES)
         return lines;
@@ -50011,7 +49895,7 @@ function describeTiles(current, wanted) {
             lines.push(`${where}: resized ${promotion_differences_size(old)} → ${promotion_differences_size(tile)}`);
         const { position: _p, dimensions: _d, ...restOld } = old;
         const { position: _q, dimensions: _e, ...restNew } = tile;
-        lines.push(...diffLines(restOld, restNew, '').map(line => `${where}: ${line}`));
+        lines.push(...diffLines(restOld, restNew).map(line => `${where}: ${line}`));
     }
     for (const tile of remaining)
         lines.push(`tile removed at ${promotion_differences_cell(tile)}: ${tileLabel(tile)}`);
@@ -50030,9 +49914,9 @@ function promotion_differences_cell(tile) {
 function promotion_differences_size(tile) {
     return `${tile.dimensions.width}×${tile.dimensions.height}`;
 }
-function diffLines(current, wanted, prefix) {
+function diffLines(current, wanted) {
     return diff(current, wanted).map(change => {
-        const where = prefix + renderPath(change.path);
+        const where = renderPath(change.path);
         if (change.type === 'CREATE')
             return `${where}: added ${show(change.value)}`;
         if (change.type === 'REMOVE')
@@ -50086,9 +49970,7 @@ function removalOrder(roots, index, orphans) {
     const left = new Map(orphans.map(r => [r.id, r]));
     const removals = [];
     for (const root of roots) {
-        const entity = root.kind === 'dashboard'
-            ? index.dashboards.find(d => d.id === root.id)
-            : index.reports.get(root.id);
+        const entity = entityOf(index, root.kind, root.id);
         const reports = [];
         const visit = (parent, trail) => {
             for (const child of referencedIds(parent)) {
@@ -50128,20 +50010,14 @@ function compareRefs(a, b) {
 
 
 function computePlan(input) {
-    const { git, target } = input;
-    const gitPrints = input.gitPrints ?? new Fingerprinter(git);
-    const targetPrints = input.targetPrints ?? new Fingerprinter(target);
+    const { git, target, gitPrints, targetPrints } = input;
     const items = [];
     const unmanaged = [];
-    const gitStandalone = standaloneReports(git);
-    const targetStandalone = standaloneReports(target);
-    const units = [
-        { kind: 'dashboard', gitUnits: git.dashboards, targetUnits: target.dashboards },
-        { kind: 'report', gitUnits: gitStandalone, targetUnits: targetStandalone }
-    ];
+    const gitUnits = unitsOf(git);
+    const targetUnits = unitsOf(target);
     // Reports on git dashboards, by content: an unreferenced target copy is a leftover.
     // Hashed only when the target has unreferenced reports git does not name.
-    const standaloneIds = new Set(gitStandalone.map(r => r.id));
+    const standaloneIds = new Set(gitUnits.report.map(r => r.id));
     let onDashboards;
     const leftoverOf = (report) => {
         if (!onDashboards) {
@@ -50152,10 +50028,10 @@ function computePlan(input) {
         }
         return onDashboards.get(targetPrints.hash(report));
     };
-    for (const { kind, gitUnits, targetUnits } of units) {
-        const byName = groupByName(targetUnits);
+    for (const kind of ['dashboard', 'report']) {
+        const byName = groupByName(targetUnits[kind]);
         const label = kind === 'dashboard' ? 'dashboard' : 'standalone report';
-        for (const unit of gitUnits) {
+        for (const unit of gitUnits[kind]) {
             const file = input.files.get(unit.id);
             const same = byName.get(unit.name) ?? [];
             byName.delete(unit.name);
@@ -50178,19 +50054,8 @@ function computePlan(input) {
                     targetIds: [kept.id],
                     reasons: [`equals the file (${label} ${kept.id})`]
                 });
-                for (const other of [...extra, ...same.filter(t => !equal.includes(t))]) {
-                    items.push({
-                        kind,
-                        action: 'delete',
-                        name: unit.name,
-                        targetIds: [other.id],
-                        changes: [],
-                        cause: 'leftover',
-                        reasons: [
-                            `another ${label} named '${unit.name}' (${kept.id}) equals the file and is kept; this one is a leftover of an interrupted or earlier release`
-                        ]
-                    });
-                }
+                for (const other of [...extra, ...same.filter(t => !equal.includes(t))])
+                    items.push(deletion(kind, unit.name, other.id, 'leftover', `another ${label} named '${unit.name}' (${kept.id}) equals the file and is kept; this one is a leftover of an interrupted or earlier release`));
                 continue;
             }
             const reasons = ['differs from the file'];
@@ -50203,34 +50068,22 @@ function computePlan(input) {
         for (const [name, others] of byName) {
             for (const other of others) {
                 const copyOf = kind === 'report' ? leftoverOf(other) : undefined;
-                const deletion = (cause, reason) => ({
-                    kind,
-                    action: 'delete',
-                    name,
-                    targetIds: [other.id],
-                    changes: [],
-                    cause,
-                    reasons: [reason]
-                });
-                if (copyOf !== undefined) {
-                    items.push(deletion('leftover', `nothing references it and it equals report '${copyOf}' of a dashboard in git: a leftover of an interrupted release`));
-                }
-                else if (input.prune) {
-                    items.push(deletion('prune', `not in git, and prune is on`));
-                }
-                else {
+                if (copyOf !== undefined)
+                    items.push(deletion(kind, name, other.id, 'leftover', `nothing references it and it equals report '${copyOf}' of a dashboard in git: a leftover of an interrupted release`));
+                else if (input.prune)
+                    items.push(deletion(kind, name, other.id, 'prune', `not in git, and prune is on`));
+                else
                     unmanaged.push({ kind, id: other.id, name });
-                }
             }
         }
     }
     if (input.lastImport) {
-        const gitUnits = unitsByName(git);
+        const gitByName = unitsByName(git);
         const targetDashboards = new Map(target.dashboards.map(d => [d.id, d]));
         markDrift(items, {
             ...input.lastImport,
             gitDigest: (kind, name) => {
-                const unit = gitUnits.get(kind, name);
+                const unit = gitByName.get(kind, name);
                 return unit && gitPrints.hash(unit);
             },
             targetDigest: (kind, id) => {
@@ -50241,7 +50094,12 @@ function computePlan(input) {
     }
     items.sort(compareItems);
     unmanaged.sort(compareRefs);
-    return { items, orphanedReports: orphanedReports(items, input), unmanaged };
+    // Reports only the replaced or deleted entities reach; reports other entities use stay.
+    const removed = new Set(removedRoots({ items }).map(root => root.id));
+    return { items, orphanedReports: orphansOf(removed, target, input.targetReportIds), unmanaged };
+}
+function deletion(kind, name, id, cause, reason) {
+    return { kind, action: 'delete', name, targetIds: [id], changes: [], cause, reasons: [reason] };
 }
 /** The dashboards and standalone reports of one side by kind and name (the first of a name). */
 function unitsByName(index) {
@@ -50255,11 +50113,6 @@ function unitsByName(index) {
     for (const unit of standaloneReports(index))
         add('report', unit);
     return { get: (kind, name) => byName.get(`${kind}:${name}`) };
-}
-/** Reports only the replaced or deleted entities reach; reports other entities use stay. */
-function orphanedReports(items, input) {
-    const removed = new Set(items.filter(i => i.action === 'replace' || i.action === 'delete').flatMap(i => i.targetIds));
-    return orphansOf(removed, input.target, input.targetReportIds);
 }
 const ACTION_ORDER = {
     create: 0,
@@ -50689,7 +50542,7 @@ async function readRecord(folder, workspace, target, options) {
     let fetchProblem = '';
     try {
         if (origin)
-            await fetchRecord(git, ref);
+            fetchProblem = await fetchRecord(git, ref);
     }
     catch (error) {
         fetchProblem = error instanceof GitError ? error.message : String(error);
@@ -50716,7 +50569,6 @@ async function writeRecord(last, record, options) {
     if (last.record && toCanonicalJson(last.record) === text)
         return [];
     const dir = await (0,external_node_fs_promises_namespaceObject.mkdtemp)(external_node_path_.join((0,external_node_os_namespaceObject.tmpdir)(), 'optimize-as-code-record-'));
-    let commit;
     try {
         const file = external_node_path_.join(dir, FILE);
         await (0,external_node_fs_promises_namespaceObject.writeFile)(file, text);
@@ -50725,7 +50577,7 @@ async function writeRecord(last, record, options) {
         await git.exec(['update-index', '--add', '--cacheinfo', `100644,${blob},${FILE}`], { env });
         const tree = await git.read(['write-tree'], { env });
         const parents = last.parent ? ['-p', last.parent] : [];
-        commit = await git.read(['commit-tree', tree, ...parents, '-m', options.message], {
+        const commit = await git.read(['commit-tree', tree, ...parents, '-m', options.message], {
             env: await identityEnv(git)
         });
         // The old value guards against another run having moved the ref meanwhile.
@@ -50751,18 +50603,14 @@ async function writeRecord(last, record, options) {
 }
 /** The repository that holds `folder`, when its top level is the workspace or below it. */
 async function repository(folder, workspace, options) {
-    let git;
-    try {
-        git = await Git.create(folder, options);
-    }
-    catch {
+    const git = await Git.create(folder, options).catch(() => undefined);
+    if (!git)
         return undefined;
-    }
     const top = await git.read(['rev-parse', '--show-toplevel']);
     const relative = external_node_path_.relative(external_node_path_.resolve(workspace), external_node_path_.resolve(top));
     return relative.startsWith('..') || external_node_path_.isAbsolute(relative) ? undefined : git;
 }
-/** Origin's record, when origin has one, replaces the local ref. */
+/** Replaces the local ref with origin's record, if origin has one; '' or why the fetch failed. */
 async function fetchRecord(git, ref) {
     const shallow = (await git.read(['rev-parse', '--is-shallow-repository'])) === 'true';
     const fetched = await git.exec([
@@ -50775,8 +50623,8 @@ async function fetchRecord(git, ref) {
         `+${ref}:${ref}`
     ], { auth: true, allowedExitCodes: [128] });
     if (fetched.exitCode === 0 || /couldn't find remote ref/i.test(fetched.stderr))
-        return;
-    throw new GitError(`git fetch failed: ${git.redact(fetched.stderr.trim())}`, ['fetch'], fetched.exitCode, fetched.stderr);
+        return '';
+    return `git fetch failed: ${git.redact(fetched.stderr.trim())}`;
 }
 /** The record, or why it cannot be used. */
 function parseRecord(text, target) {
@@ -50929,11 +50777,9 @@ function mapReport(report, mapping, note) {
     const next = definitions.map(definition => {
         const key = mapKey(definition.key, mapping, note);
         // Absent tenantIds means the default tenant (Optimize's import default); absent stays absent unless it maps.
-        const before = definition.tenantIds;
-        const tenants = mapTenants(before ?? [null], mapping, note);
-        const sameTenants = before === undefined
-            ? tenants.length === 1 && tenants[0] === null
-            : tenants.length === before.length && tenants.every((t, i) => t === before[i]);
+        const before = definition.tenantIds ?? [null];
+        const tenants = mapTenants(before, mapping, note);
+        const sameTenants = tenants.length === before.length && tenants.every((t, i) => t === before[i]);
         if (key === definition.key && sameTenants)
             return definition;
         changed = true;
@@ -50951,6 +50797,109 @@ function mapCollection(collection, mapping, note) {
         tenants: mapTenants(source.tenants, mapping, note)
     }));
     return { ...collection, dataSources: mergeSources(sources) };
+}
+
+;// CONCATENATED MODULE: ./src/entities/environment-values.ts
+/**
+ * With an environment: where each definition key and tenant the reports use
+ * in the target came from (their files, and the source values the mapping
+ * renamed to it), so that a value the target does not know fails the plan
+ * with the files, the value, the environment and the config entry to add or
+ * correct. Pure; promotion-definitions.ts asks it for the messages.
+ */
+
+
+
+/** Files named in a message; the rest are counted. */
+const MAX_FILES = 3;
+class EnvironmentValues {
+    mapping;
+    configFile;
+    fileName;
+    #keys = new Map();
+    #tenants = new Map();
+    /**
+     * @param files the entity files as read (the source's values)
+     * @param configFile the config file as messages name it
+     * @param fileName an entity file (relative to `path`) as messages name it
+     */
+    constructor(mapping, files, configFile, fileName) {
+        this.mapping = mapping;
+        this.configFile = configFile;
+        this.fileName = fileName;
+        for (const { file, entity } of files) {
+            if (entity.exportEntityType === 'dashboard' || entity.exportEntityType === 'combined_report')
+                continue;
+            const type = definitionTypeOf(entity);
+            for (const definition of entity.data.definitions ?? []) {
+                const key = targetKey(mapping, definition.key);
+                note(this.#keys, definitionId(type, key), file, definition.key);
+                for (const tenant of definition.tenantIds ?? [null])
+                    note(this.#tenants, environment_values_tenantId(type, key, targetTenant(mapping, tenant)), file, tenant);
+            }
+        }
+    }
+    key(type, key, where) {
+        return this.#unknown(where, this.#keys.get(definitionId(type, key)), {
+            subject: `${type} definition '${key}'`,
+            value: key,
+            isMapped: source => source !== null && this.mapping.definitions.has(source),
+            entry: 'definitions',
+            example: `${key}: the key in ${this.mapping.name}`,
+            it: 'it'
+        });
+    }
+    tenant(type, key, tenant, where) {
+        return this.#unknown(where, this.#tenants.get(environment_values_tenantId(type, key, tenant)), {
+            subject: `tenant ${describeTenant(tenant)} of ${type} definition '${key}'`,
+            value: tenant,
+            isMapped: source => this.mapping.tenants.has(source),
+            entry: 'tenants',
+            example: `${tenant ?? '~'}: the tenant in ${this.mapping.name}`,
+            it: 'the tenant'
+        });
+    }
+    /** The keep policy's hint for a failed versions check. */
+    versionsHint() {
+        return `environments.${this.mapping.name}.versions in \`${this.configFile}\` is keep; latest or all would send these reports with the latest or all versions instead`;
+    }
+    /**
+     * The message for a value the target lacks: the files that have it, the
+     * mapped source values that became it, and what to add or correct.
+     */
+    #unknown(where, origin, unknown) {
+        const sources = [...(origin?.sources ?? [])];
+        const from = sources
+            .filter(unknown.isMapped)
+            .map(describeTenant)
+            .sort(compareStrings)
+            .join(', ');
+        const unmapped = sources.some(source => source === unknown.value && !unknown.isMapped(source)) || !origin;
+        const entry = `environments.${this.mapping.name}.${unknown.entry} in \`${this.configFile}\``;
+        const subject = from ? `${unknown.subject} (mapped from ${from} by ${entry})` : unknown.subject;
+        const advice = [
+            ...(unmapped ? [`it is not mapped; add it to ${entry} (${unknown.example})`] : []),
+            ...(from ? ['correct that mapping'] : []),
+            ...(where === 'scope'
+                ? [`or, if the target has ${unknown.it}, add it to the collection's data sources`]
+                : [])
+        ];
+        const files = [...(origin?.files ?? [])].sort(compareStrings).map(this.fileName);
+        const named = files.length > MAX_FILES
+            ? `${files.slice(0, MAX_FILES).join(', ')} and ${files.length - MAX_FILES} more`
+            : files.join(', ');
+        const lacking = where === 'engine' ? 'not in the engine behind it' : "not in the collection's data sources";
+        return `${subject} in ${named} is unknown to the target of environment '${this.mapping.name}' (${lacking}): ${advice.join('; ')}`;
+    }
+}
+function note(origins, id, file, source) {
+    const origin = origins.get(id) ?? { files: new Set(), sources: new Set() };
+    origin.files.add(file);
+    origin.sources.add(source);
+    origins.set(id, origin);
+}
+function environment_values_tenantId(type, key, tenant) {
+    return JSON.stringify([type, key, tenant]);
 }
 
 // EXTERNAL MODULE: ./src/entities/environment-config.ts
@@ -51000,114 +50949,7 @@ function environmentMapping(settings) {
     return mapping;
 }
 
-;// CONCATENATED MODULE: ./src/entities/environment-values.ts
-/**
- * With an environment: where each definition key and tenant the reports use
- * in the target came from (their files, and the source values the mapping
- * renamed to it), so that a value the target does not know fails the plan
- * with the files, the value, the environment and the config entry to add or
- * correct. Pure; promotion-definitions.ts asks it for the messages.
- */
-
-
-
-
-/** Files named in a message; the rest are counted. */
-const MAX_FILES = 3;
-class EnvironmentValues {
-    mapping;
-    configFile;
-    fileName;
-    #keys = new Map();
-    #tenants = new Map();
-    /**
-     * @param files the entity files as read (the source's values)
-     * @param configFile the config file as messages name it
-     * @param fileName an entity file (relative to `path`) as messages name it
-     */
-    constructor(mapping, files, configFile, fileName) {
-        this.mapping = mapping;
-        this.configFile = configFile;
-        this.fileName = fileName;
-        for (const { file, entity } of files) {
-            if (entity.exportEntityType === 'dashboard' || entity.exportEntityType === 'combined_report')
-                continue;
-            const type = definitionTypeOf(entity);
-            for (const definition of entity.data.definitions ?? []) {
-                const key = targetKey(mapping, definition.key);
-                note(this.#keys, definitionId(type, key), file, definition.key);
-                for (const tenant of definition.tenantIds ?? [null])
-                    note(this.#tenants, environment_values_tenantId(type, key, targetTenant(mapping, tenant)), file, tenant);
-            }
-        }
-    }
-    key(type, key, where) {
-        const origin = this.#keys.get(definitionId(type, key));
-        const mapped = this.#mapped(origin, key, source => source !== null && this.mapping.definitions.has(source));
-        const entry = `environments.${this.mapping.name}.definitions`;
-        const subject = `${type} definition '${key}'${mapped.from ? ` (mapped from ${mapped.from} by ${entry} in \`${this.configFile}\`)` : ''}`;
-        const advice = [
-            ...(mapped.unmapped
-                ? [
-                    `it is not mapped; add it to ${entry} in \`${this.configFile}\` (${key}: the key in ${this.mapping.name})`
-                ]
-                : []),
-            ...(mapped.from ? ['correct that mapping'] : [])
-        ];
-        return this.#message(subject, origin, where, advice, 'it');
-    }
-    tenant(type, key, tenant, where) {
-        const origin = this.#tenants.get(environment_values_tenantId(type, key, tenant));
-        const mapped = this.#mapped(origin, tenant, source => this.mapping.tenants.has(source));
-        const entry = `environments.${this.mapping.name}.tenants`;
-        const subject = `tenant ${describeTenant(tenant)} of ${type} definition '${key}'${mapped.from ? ` (mapped from ${mapped.from} by ${entry} in \`${this.configFile}\`)` : ''}`;
-        const advice = [
-            ...(mapped.unmapped
-                ? [
-                    `it is not mapped; add it to ${entry} in \`${this.configFile}\` (${tenant ?? '~'}: the tenant in ${this.mapping.name})`
-                ]
-                : []),
-            ...(mapped.from ? ['correct that mapping'] : [])
-        ];
-        return this.#message(subject, origin, where, advice, 'the tenant');
-    }
-    /** The keep policy's hint for a failed versions check. */
-    versionsHint() {
-        return `environments.${this.mapping.name}.versions in \`${this.configFile}\` is keep; latest or all would send these reports with the latest or all versions instead`;
-    }
-    /** Whether the value came through unmapped, and the mapped source values that became it. */
-    #mapped(origin, value, isMapped) {
-        const sources = [...(origin?.sources ?? [])];
-        const from = sources.filter(isMapped);
-        return {
-            unmapped: sources.some(source => source === value && !isMapped(source)) || !origin,
-            from: from.length > 0 ? from.map(describeTenant).sort(compareStrings).join(', ') : undefined
-        };
-    }
-    #message(subject, origin, where, advice, it) {
-        const files = [...(origin?.files ?? [])].sort(compareStrings).map(this.fileName);
-        const named = files.length > MAX_FILES
-            ? `${files.slice(0, MAX_FILES).join(', ')} and ${files.length - MAX_FILES} more`
-            : files.join(', ');
-        const lacking = where === 'engine' ? 'not in the engine behind it' : "not in the collection's data sources";
-        const scope = where === 'scope'
-            ? [`or, if the target has ${it}, add it to the collection's data sources`]
-            : [];
-        return `${subject} in ${named} is unknown to the target of environment '${this.mapping.name}' (${lacking}): ${[...advice, ...scope].join('; ')}`;
-    }
-}
-function note(origins, id, file, source) {
-    const origin = origins.get(id) ?? { files: new Set(), sources: new Set() };
-    origin.files.add(file);
-    origin.sources.add(source);
-    origins.set(id, origin);
-}
-function environment_values_tenantId(type, key, tenant) {
-    return JSON.stringify([type, key, tenant]);
-}
-
 ;// CONCATENATED MODULE: ./src/entities/version-policy.ts
-
 
 
 
@@ -51150,6 +50992,155 @@ function rewriteLine(type, definition, policy, engine) {
     const versions = `${pinned.length === 1 ? 'version' : 'versions'} ${pinned.join(', ')}`;
     const partly = lacking.length < pinned.length ? ` (the target lacks ${lacking.join(', ')})` : '';
     return `${versions} of ${type} '${definition.key}'${partly} → ${policy}`;
+}
+
+;// CONCATENATED MODULE: ./src/promotion/target-checks.ts
+/**
+ * The prerequisites of a plan that ask the target (and the engine): is the
+ * collection there, could it be read, may its listings be cut short, do the
+ * definitions exist (and with an environment's version policy, what is sent
+ * for versions the engine lacks). Each answers one Prerequisite line of the plan.
+ */
+
+
+
+
+
+
+/**
+ * A listing of LIST_FETCH_LIMIT entities may be cut short: the plan may miss
+ * what lies beyond. It says so; with prune it refuses, since what it cannot
+ * see it cannot keep apart from what it would delete.
+ */
+function listingCheck(content, prune) {
+    const cut = truncatedListings(content.dashboardIds, content.reportIds);
+    if (cut.length === 0)
+        return undefined;
+    const what = `the target lists exactly ${LIST_FETCH_LIMIT} ${cut.join(' and ')}, where Optimize stops a listing (LIST_FETCH_LIMIT): the collection may hold more, which this plan cannot see`;
+    return {
+        check: 'listing',
+        status: prune ? 'failed' : 'warning',
+        message: prune
+            ? `${what}; prune cannot rely on it. Split the collection, or run without prune`
+            : `${what}: a dashboard beyond it would be imported again instead of found unchanged`
+    };
+}
+function connectionFailure(error, baseUrl) {
+    if (error instanceof OptimizeApiError &&
+        (error.status === 401 || error.status === 403 || error.kind === 'auth'))
+        return { check: 'credentials', status: 'failed', message: error.message };
+    const detail = error instanceof OptimizeApiError
+        ? `${error.message} ${describeErrorBody(error.body)}`.trim()
+        : String(error);
+    return {
+        check: 'target',
+        status: 'failed',
+        message: `could not read the collection from ${baseUrl}: ${detail}`
+    };
+}
+async function collectionCheck(client, collectionId, target) {
+    const check = 'collection';
+    if (target.collection)
+        return {
+            check,
+            status: 'ok',
+            message: `'${target.collection.name ?? collectionId}' (${collectionId}) exists`
+        };
+    // 404: an unknown collection, or an Optimize before 8.6 without the endpoint.
+    if ((await client.listCollections()) !== undefined)
+        return {
+            check,
+            status: 'failed',
+            message: `collection '${collectionId}' does not exist in the target`
+        };
+    const count = target.dashboardIds.length + target.reportIds.length;
+    return {
+        check,
+        status: count > 0 ? 'ok' : 'warning',
+        message: count > 0
+            ? `exists: it lists ${count} entities (this Optimize has no collection endpoint, so the listing tells)`
+            : `cannot be checked: this Optimize has no collection endpoint (before 8.6) and lists an unknown collection as empty; Optimize checks it at import, before it writes anything`
+    };
+}
+/** The target's index versions (learned from its entities or `optimize-version`) against the files'. */
+function indexVersionCheck(index, entities) {
+    const check = 'index versions';
+    const mismatches = indexVersionMismatches(entities, index.versions);
+    if (mismatches.length > 0)
+        return {
+            check,
+            status: 'failed',
+            message: `${mismatches.join('; ')} (target versions ${index.source})`
+        };
+    if (Object.keys(index.versions).length === 0)
+        return {
+            check,
+            status: 'warning',
+            message: `target versions ${index.source}; Optimize checks them at import, before it writes anything`
+        };
+    return {
+        check,
+        status: index.warning ? 'warning' : 'ok',
+        message: index.warning ?? `the files match the target (${index.source})`
+    };
+}
+/**
+ * Asks the engine at 'definitions-url' for every definition the reports
+ * need (entities/engine-definitions.ts), applies the environment's version
+ * policy to what it lacks (entities/version-policy.ts), and checks the
+ * reports as they will be sent (entities/promotion-definitions.ts).
+ */
+async function definitionsCheck(settings, client, loaded, environment) {
+    const check = 'definitions';
+    const reports = (tree) => tree.tree.reports.map(r => r.entity);
+    const needs = definitionNeeds(reports(loaded));
+    const policy = environment?.mapping.versions ?? 'keep';
+    const unchanged = (prerequisite) => ({
+        prerequisite,
+        loaded,
+        applied: []
+    });
+    if (!settings.definitionsUrl) {
+        const skipped = `no 'definitions-url': Optimize checks that the ${needs.length} definitions exist at import, before it writes anything`;
+        if (policy === 'keep' || !environment)
+            return unchanged({ check, status: 'skipped', message: skipped });
+        return unchanged({
+            check,
+            status: 'warning',
+            message: `${skipped}; the version policy '${policy}' of environment '${environment.mapping.name}' needs it to tell which pinned versions the target lacks, and changes nothing without it`
+        });
+    }
+    const url = settings.definitionsUrl;
+    let engine;
+    try {
+        engine = await readEngine(url, needs, async (method, to, body) => client.requestWithCredentials(method, to, body));
+    }
+    catch (error) {
+        return unchanged({
+            check,
+            status: 'failed',
+            message: `could not ask ${url}: ${error.message}`
+        });
+    }
+    const api = engine.api === 'camunda8' ? 'Camunda 8' : 'Camunda 7';
+    const sent = applyVersionPolicy(loaded, policy, engine);
+    const result = definitionProblems(definitionNeeds(reports(sent.loaded)), engine, environment);
+    const rewritten = sent.rewritten > 0 && environment
+        ? `; the version policy '${policy}' of environment '${environment.mapping.name}' sends ${sent.rewritten} report ${sent.rewritten === 1 ? 'definition' : 'definitions'} pinned to versions it lacks with ['${policy}']`
+        : '';
+    const hint = environment && policy === 'keep' && result.pinned > 0 ? `; ${environment.versionsHint()}` : '';
+    const prerequisite = result.missing.length > 0
+        ? {
+            check,
+            status: 'failed',
+            message: `${api} at ${url}: ${result.missing.join('; ')}${hint}${rewritten}`
+        }
+        : {
+            check,
+            status: 'ok',
+            message: `all ${result.found} definitions exist in ${api} at ${url}${rewritten}`
+        };
+    return { prerequisite, loaded: sent.loaded, applied: sent.applied };
 }
 
 ;// CONCATENATED MODULE: ./src/entities/file-checks.ts
@@ -51275,10 +51266,6 @@ function checkEntity(file, at) {
             at(file, ['data', flag], `is a management report (${flag}); Optimize refuses to import those`);
     }
 }
-/** Index versions Optimize has used per entity type (§3.4). */
-function knownIndexVersions(type) {
-    return Object.values(INDEX_VERSIONS).map(versions => versions[type]);
-}
 /** All entities of a type must carry the same, known `sourceIndexVersion` (§3.4). */
 function checkIndexVersions(files, at) {
     for (const type of EntityTypes) {
@@ -51288,7 +51275,7 @@ function checkIndexVersions(files, at) {
             const version = file.entity.sourceIndexVersion ?? null;
             byVersion.set(version, [...(byVersion.get(version) ?? []), file]);
         }
-        const known = knownIndexVersions(type);
+        const known = Object.values(INDEX_VERSIONS).map(versions => versions[type]);
         // The most common version is the reference; the others are the odd ones out.
         const ranked = [...byVersion].sort((a, b) => b[1].length - a[1].length || (b[0] ?? 0) - (a[0] ?? 0));
         const [majority] = ranked;
@@ -51415,169 +51402,6 @@ function workspaceFile(settings, file) {
     return external_node_path_.posix.join(settings.relativePath, file);
 }
 
-;// CONCATENATED MODULE: ./src/promotion/target-checks.ts
-/**
- * The prerequisites of a plan that ask the target (and the engine): is the
- * collection there, could it be read, may its listings be cut short, do the
- * definitions exist (and with an environment's version policy, what is sent
- * for versions the engine lacks). Each answers one Prerequisite line of the plan.
- */
-
-
-
-
-
-
-
-
-/**
- * A listing of LIST_FETCH_LIMIT entities may be cut short: the plan may miss
- * what lies beyond. It says so; with prune it refuses, since what it cannot
- * see it cannot keep apart from what it would delete.
- */
-function listingCheck(content, prune) {
-    const cut = truncatedListings(content.dashboardIds, content.reportIds);
-    if (cut.length === 0)
-        return undefined;
-    const what = `the target lists exactly ${LIST_FETCH_LIMIT} ${cut.join(' and ')}, where Optimize stops a listing (LIST_FETCH_LIMIT): the collection may hold more, which this plan cannot see`;
-    return {
-        check: 'listing',
-        status: prune ? 'failed' : 'warning',
-        message: prune
-            ? `${what}; prune cannot rely on it. Split the collection, or run without prune`
-            : `${what}: a dashboard beyond it would be imported again instead of found unchanged`
-    };
-}
-function connectionFailure(error, baseUrl) {
-    if (error instanceof OptimizeApiError &&
-        (error.status === 401 || error.status === 403 || error.kind === 'auth'))
-        return { check: 'credentials', status: 'failed', message: error.message };
-    const detail = error instanceof OptimizeApiError
-        ? `${error.message} ${describeErrorBody(error.body)}`.trim()
-        : String(error);
-    return {
-        check: 'target',
-        status: 'failed',
-        message: `could not read the collection from ${baseUrl}: ${detail}`
-    };
-}
-async function collectionCheck(client, collectionId, target) {
-    const check = 'collection';
-    if (target.collection)
-        return {
-            check,
-            status: 'ok',
-            message: `'${target.collection.name ?? collectionId}' (${collectionId}) exists`
-        };
-    // 404: an unknown collection, or an Optimize before 8.6 without the endpoint.
-    if ((await client.listCollections()) !== undefined)
-        return {
-            check,
-            status: 'failed',
-            message: `collection '${collectionId}' does not exist in the target`
-        };
-    const count = target.dashboardIds.length + target.reportIds.length;
-    return {
-        check,
-        status: count > 0 ? 'ok' : 'warning',
-        message: count > 0
-            ? `exists: it lists ${count} entities (this Optimize has no collection endpoint, so the listing tells)`
-            : `cannot be checked: this Optimize has no collection endpoint (before 8.6) and lists an unknown collection as empty; Optimize checks it at import, before it writes anything`
-    };
-}
-/** The target's index versions (learned from its entities or `optimize-version`) against the files'. */
-function indexVersionCheck(index, entities) {
-    const check = 'index versions';
-    const mismatches = indexVersionMismatches(entities, index.versions);
-    if (mismatches.length > 0)
-        return {
-            check,
-            status: 'failed',
-            message: `${mismatches.join('; ')} (target versions ${index.source})`
-        };
-    if (Object.keys(index.versions).length === 0)
-        return {
-            check,
-            status: 'warning',
-            message: `target versions ${index.source}; Optimize checks them at import, before it writes anything`
-        };
-    return {
-        check,
-        status: index.warning ? 'warning' : 'ok',
-        message: index.warning ?? `the files match the target (${index.source})`
-    };
-}
-/** With `environment`: the origins of the values the reports use in the target, for the checks' messages. */
-function environmentValues(settings, mapping, files) {
-    return new EnvironmentValues(mapping, files, settings.config.relative, file => workspaceFile(settings, file));
-}
-/**
- * Asks the engine at 'definitions-url' for every definition the reports
- * need (entities/engine-definitions.ts), applies the environment's version
- * policy to what it lacks (entities/version-policy.ts), and checks the
- * reports as they will be sent (entities/promotion-definitions.ts).
- */
-async function definitionsCheck(settings, client, loaded, environment) {
-    const check = 'definitions';
-    const reports = (tree) => tree.tree.reports.map(r => r.entity);
-    const needs = definitionNeeds(reports(loaded));
-    const policy = environment?.mapping.versions ?? 'keep';
-    const unchanged = (prerequisite) => ({
-        prerequisite,
-        loaded,
-        applied: []
-    });
-    if (!settings.definitionsUrl) {
-        const skipped = `no 'definitions-url': Optimize checks that the ${needs.length} definitions exist at import, before it writes anything`;
-        if (policy === 'keep' || !environment)
-            return unchanged({ check, status: 'skipped', message: skipped });
-        return unchanged({
-            check,
-            status: 'warning',
-            message: `${skipped}; the version policy '${policy}' of environment '${environment.mapping.name}' needs it to tell which pinned versions the target lacks, and changes nothing without it`
-        });
-    }
-    const url = settings.definitionsUrl;
-    let engine;
-    try {
-        engine = await readEngine(url, needs, async (method, to, body) => client.requestWithCredentials(method, to, body));
-    }
-    catch (error) {
-        return unchanged({
-            check,
-            status: 'failed',
-            message: `could not ask ${url}: ${error.message}`
-        });
-    }
-    const api = engine.api === 'camunda8' ? 'Camunda 8' : 'Camunda 7';
-    const sent = applyVersionPolicy(loaded, policy, engine);
-    const result = definitionProblems(definitionNeeds(reports(sent.loaded)), engine, environment);
-    const rewritten = sent.rewritten > 0 && environment
-        ? `; the version policy '${policy}' of environment '${environment.mapping.name}' sends ${sent.rewritten} report ${sent.rewritten === 1 ? 'definition' : 'definitions'} pinned to versions it lacks with ['${policy}']`
-        : '';
-    if (result.missing.length > 0) {
-        const hint = environment && policy === 'keep' && result.pinned > 0 ? `; ${environment.versionsHint()}` : '';
-        return {
-            prerequisite: {
-                check,
-                status: 'failed',
-                message: `${api} at ${url}: ${result.missing.join('; ')}${hint}${rewritten}`
-            },
-            loaded: sent.loaded,
-            applied: sent.applied
-        };
-    }
-    return {
-        prerequisite: {
-            check,
-            status: 'ok',
-            message: `all ${result.found} definitions exist in ${api} at ${url}${rewritten}`
-        },
-        loaded: sent.loaded,
-        applied: sent.applied
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/promotion/prepare.ts
 /**
  * The plan of a promotion, shared by the `plan` and `import` commands: what a
@@ -51612,7 +51436,8 @@ async function definitionsCheck(settings, client, loaded, environment) {
 
 
 
-async function preparePlan(settings, io, client) {
+
+async function preparePlan(settings, io) {
     if (!settings.connection || !(settings.collectionId || settings.collectionName))
         throw new Error('plan needs a connection to Optimize and a target collection.');
     // Before anything is read from Optimize: a missing or invalid environment stops the run.
@@ -51647,8 +51472,8 @@ async function preparePlan(settings, io, client) {
     };
     openDesiredState(settings, io);
     // The target is read while the files are checked: both are read-only.
-    const optimize = client ?? OptimizeClient.create(settings.connection, io);
-    const reading = readTarget(settings, optimize).then(read => read, (error) => ({ error }));
+    const optimize = OptimizeClient.create(settings.connection, io);
+    const reading = readTarget(settings, optimize).catch((error) => ({ error }));
     // 1. The files, offline.
     const validated = await io.group(`Validating ${settings.relativePath}`, async () => validateTree(settings, io));
     const problems = validated.problems;
@@ -51668,7 +51493,9 @@ async function preparePlan(settings, io, client) {
         target.environment = { name: mapping.name, mappings: mapped.applied };
     let loaded = mapped?.loaded ?? validated.loaded;
     let entities = loaded.files.map(f => f.entity);
-    const values = mapping && environmentValues(settings, mapping, validated.loaded.files);
+    // With `environment`: the origins of the values the reports use in the target, for the checks' messages.
+    const values = mapping &&
+        new EnvironmentValues(mapping, validated.loaded.files, settings.config.relative, file => workspaceFile(settings, file));
     prerequisites.push({
         check: 'files',
         status: 'ok',
@@ -51815,10 +51642,7 @@ async function preparePlan(settings, io, client) {
 function matchImported(roots, git, created) {
     const gitPrints = new Fingerprinter(git);
     const newPrints = new Fingerprinter(created);
-    const candidates = {
-        dashboard: [...created.dashboards],
-        report: standaloneReports(created)
-    };
+    const candidates = unitsOf(created);
     const result = { ids: new Map(), problems: [] };
     for (const root of roots) {
         const kind = isDashboard(root) ? 'dashboard' : 'report';
@@ -51896,10 +51720,7 @@ function matchCopies(sent, git, fresh) {
 function duplicateCopies(units, git, fresh) {
     const gitPrints = new Fingerprinter(git);
     const freshPrints = new Fingerprinter(fresh);
-    const freshRoots = {
-        dashboard: fresh.dashboards,
-        report: standaloneReports(fresh)
-    };
+    const freshRoots = unitsOf(fresh);
     const keep = new Map();
     const remove = [];
     for (const { root, id } of units) {
@@ -51923,10 +51744,7 @@ function duplicateCopies(units, git, fresh) {
 function adoptedCopies(roots, git, copies, ours) {
     const gitPrints = new Fingerprinter(git);
     const copyPrints = new Fingerprinter(copies);
-    const pools = {
-        dashboard: copies.dashboards,
-        report: standaloneReports(copies)
-    };
+    const pools = unitsOf(copies);
     const kept = new Set();
     for (const root of roots) {
         const kind = isDashboard(root) ? 'dashboard' : 'report';
@@ -52112,10 +51930,8 @@ class PromotionRun {
     #units = new Map();
     /** The exported copies of the verified units. */
     #copies = [];
-    #items;
-    /** Root id in git → its plan item, and the root itself. */
-    #itemOf = new Map();
-    #roots = new Map();
+    /** The units this run imports: plan item and root in git. */
+    #planned = [];
     importCalls = 0;
     constructor(settings, io, context) {
         this.settings = settings;
@@ -52125,10 +51941,6 @@ class PromotionRun {
             dashboards: new Set(context.target.dashboardIds),
             reports: new Set(context.target.reportIds)
         };
-        this.#items = context.body.items.filter(i => i.action === 'create' || i.action === 'replace');
-    }
-    get unitCount() {
-        return this.#units.size;
     }
     /** Root id in git → id of the copy that stays in the target. */
     importedIds() {
@@ -52143,17 +51955,15 @@ class PromotionRun {
      */
     async importUnits() {
         const { git, files, decisionXml, twoStep } = this.context;
-        const roots = plannedRoots(this.#items, files, git).map(({ item, root }) => {
-            this.#itemOf.set(root.id, item);
-            this.#roots.set(root.id, root);
-            return root;
-        });
+        this.#planned = plannedRoots(this.context.body.items, files, git);
+        const roots = this.#planned.map(({ root }) => root);
         const limit = {
             count: this.settings.connection?.batchSize ?? 100,
             bytes: this.settings.batchBytes
         };
-        const first = importBatches(roots.filter(r => twoStep.has(r.id)), git, decisionXml, limit);
-        const rest = importBatches(roots.filter(r => !twoStep.has(r.id)), git, decisionXml, limit);
+        const batched = (selected) => importBatches(selected, git, decisionXml, limit);
+        const first = batched(roots.filter(r => twoStep.has(r.id)));
+        const rest = batched(roots.filter(r => !twoStep.has(r.id)));
         for (const { root, bytes } of [...first.oversized, ...rest.oversized])
             this.io.warning(`'${root.name}' with its reports is ${bytes} bytes, more than 'batch-bytes' allows: it is imported alone, and a proxy that caps request bodies may refuse it`);
         let interim = { ids: new Map(), copies: new Set() };
@@ -52214,7 +52024,9 @@ class PromotionRun {
             if (wroteNothing(error))
                 throw error;
             try {
-                this.record(await this.findSent(sent));
+                // What of `sent` is in the collection now although no answer said so.
+                const fresh = indexEntities(await this.freshEntities());
+                this.record(matchSent(sent, this.context.git, fresh));
             }
             catch (lookup) {
                 throw new Error(`${failureText(error)}; what it may have written could not be looked for: ${failureText(lookup)}`, { cause: lookup });
@@ -52253,20 +52065,12 @@ class PromotionRun {
         for (const id of ids.reports)
             this.#known.reports.add(id);
     }
-    /** What of `sent` is in the collection now although no answer said so. */
-    async findSent(sent) {
-        const fresh = await this.freshEntities();
-        return matchSent(sent, this.context.git, indexEntities(fresh));
-    }
     /**
-     * The entities of the collection this run has not accounted for: made
-     * meanwhile by people or other runs, or by this run's lost answer.
+     * The entities of the collection now, but for the ids of `known`; by
+     * default those this run has not accounted for: made meanwhile by people
+     * or other runs, or by this run's lost answer.
      */
-    async freshEntities() {
-        return this.entitiesBeyond(this.#known);
-    }
-    /** The entities of the collection now, but for the ids of `known`. */
-    async entitiesBeyond(known) {
+    async freshEntities(known = this.#known) {
         const { client, collectionId } = this.context;
         // An entity may be deleted between the listing and the export (404): list again.
         for (let attempt = 1;; attempt++) {
@@ -52332,7 +52136,7 @@ class PromotionRun {
     }
     /** This run's copies of units whose old versions are gone and that have no other equal copy. */
     async adoptedCopies() {
-        const replacing = [...this.#itemOf].filter(([, item]) => item.action === 'replace');
+        const replacing = this.#planned.filter(({ item }) => item.action === 'replace');
         if (replacing.length === 0)
             return new Set();
         const { client, collectionId, git, target } = this.context;
@@ -52348,9 +52152,8 @@ class PromotionRun {
         }
         const listed = new Set([...dashboardIds, ...reportIds]);
         const orphaned = replacing
-            .filter(([, item]) => item.targetIds.every(id => !listed.has(id)))
-            .map(([rootId]) => this.#roots.get(rootId))
-            .filter(root => root !== undefined);
+            .filter(({ item }) => item.targetIds.every(id => !listed.has(id)))
+            .map(({ root }) => root);
         if (orphaned.length === 0)
             return new Set();
         // Every copy made since the plan's listing, this run's and others'.
@@ -52358,7 +52161,7 @@ class PromotionRun {
             dashboards: new Set(target.dashboardIds),
             reports: new Set(target.reportIds)
         };
-        const copies = indexEntities(await this.entitiesBeyond(sincePlan));
+        const copies = indexEntities(await this.freshEntities(sincePlan));
         const kept = adoptedCopies(orphaned, git, copies, this.#created);
         const reports = reachableReports([...copies.dashboards, ...copies.reports.values()].filter(e => kept.has(e.id)), copies.reports);
         return new Set([...kept, ...reports]);
@@ -52568,9 +52371,6 @@ async function runImport(settings, io) {
             summary: summary('Optimize import failed', [message])
         });
     }
-    const createdNote = target.created
-        ? [`created collection '${outcome.document.collection?.name}' (${target.created})`]
-        : [];
     const outputs = { ...planned.outputs, [constants/* Output */.k7.CollectionId]: target.id };
     const run = new PromotionRun(settings, io, { ...context, collectionId: target.id });
     try {
@@ -52593,8 +52393,9 @@ async function runImport(settings, io) {
     const recorded = await io.group('Recording the import', async () => recordImport(settings, io, context, target.id));
     for (const warning of recorded)
         io.warning(warning);
+    const imported = run.importedIds();
     const importedIds = {};
-    for (const [rootId, newId] of run.importedIds()) {
+    for (const [rootId, newId] of imported) {
         const file = context.files.get(rootId);
         if (file)
             importedIds[external_node_path_.posix.join(settings.relativePath, file)] = newId;
@@ -52603,9 +52404,11 @@ async function runImport(settings, io) {
     const result = {
         outputs: { ...outputs, [constants/* Output */.k7.ImportedIds]: toCanonicalJson(importedIds).trim() },
         summary: summary(problems.length ? 'Optimize import incomplete' : 'Optimize import', [
-            ...createdNote,
+            ...(target.created
+                ? [`created collection '${outcome.document.collection?.name}' (${target.created})`]
+                : []),
             ...(added ? [`added ${added} data sources to the collection`] : []),
-            `imported and verified ${run.unitCount} dashboards and standalone reports (import calls: ${run.importCalls})`,
+            `imported and verified ${imported.size} dashboards and standalone reports (import calls: ${run.importCalls})`,
             `deleted ${deletions.dashboards} old dashboards and ${deletions.reports} old reports`,
             ...converged.notes,
             ...recorded,
@@ -52930,7 +52733,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   P$: () => (/* binding */ parseSettings)
 });
 
-// UNUSED EXPORTS: DEFAULT_MAX_DELETIONS, getActionSettings
+// UNUSED EXPORTS: getActionSettings
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
@@ -53174,11 +52977,11 @@ function credentials(get, accessToken, clientSecret, baseUrl) {
 
 
 
+const COMMIT_MODES = ['pull-request', 'push', 'none'];
+const DATA_FORMATS = ['ndjson', 'csv'];
 const COMMANDS_WITH_OPTIMIZE = ['export', 'plan', 'import', 'export-data'];
 /** Longest collection name or owner id taken (Optimize's entity.nameMaxLength default is 255). */
 const MAX_NAME_LENGTH = 255;
-/** Prune deletions a plan may make when `max-deletions` is not set. */
-const DEFAULT_MAX_DELETIONS = 10;
 function getActionSettings(io) {
     return parseSettings(name => core.getInput(name), process.env, io);
 }
@@ -53237,7 +53040,7 @@ function parseSettings(read, env, io) {
             'overwrite'
         ]),
         maxDeletions: {
-            limit: integer(get, constants/* Input */.pd.MaxDeletions, DEFAULT_MAX_DELETIONS, 0, 10_000),
+            limit: integer(get, constants/* Input */.pd.MaxDeletions, 10, 0, 10_000),
             explicit: get(constants/* Input */.pd.MaxDeletions) !== ''
         },
         batchBytes: integer(get, constants/* Input */.pd.BatchBytes, 900_000, 10_000, 100_000_000),
@@ -53254,17 +53057,13 @@ function parseSettings(read, env, io) {
             relativeOutput: output.relative,
             limit: integer(get, constants/* Input */.pd.Limit, 1000, 1, 10000),
             paginationTimeout: integer(get, constants/* Input */.pd.PaginationTimeout, 120, 60, 86400),
-            format: oneOf(constants/* Input */.pd.Format, get(constants/* Input */.pd.Format) || 'ndjson', ['ndjson', 'csv'])
+            format: oneOf(constants/* Input */.pd.Format, get(constants/* Input */.pd.Format) || 'ndjson', DATA_FORMATS)
         }
     };
     checkCommandNeeds(settings);
-    for (const [key, value] of Object.entries({
-        command,
-        baseUrl: connection?.baseUrl,
-        path: entityPath.relative
-    })) {
-        io.debug(`${key} = ${value}`);
-    }
+    io.debug(`command = ${command}`);
+    io.debug(`baseUrl = ${connection?.baseUrl}`);
+    io.debug(`path = ${entityPath.relative}`);
     return settings;
 }
 function checkCommandNeeds(settings) {
@@ -53299,11 +53098,7 @@ function github(get, token, env) {
         throw new SettingsError(`Input '${constants/* Input */.pd.Branch}' is not a valid branch name: '${branch}'.`);
     }
     return {
-        mode: oneOf(constants/* Input */.pd.Commit, get(constants/* Input */.pd.Commit) || 'pull-request', [
-            'pull-request',
-            'push',
-            'none'
-        ]),
+        mode: oneOf(constants/* Input */.pd.Commit, get(constants/* Input */.pd.Commit) || 'pull-request', COMMIT_MODES),
         token: token || undefined,
         branch,
         base: get(constants/* Input */.pd.Base) || undefined,
