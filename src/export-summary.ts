@@ -6,7 +6,7 @@
  * what could not be exported; every exported dashboard, folded.
  */
 import type {EntityTree, ManagedFile} from './entities/layout.js'
-import {plural} from './github/summary-markdown.js'
+import {plural} from './github/summary-lines.js'
 import {dashboardLinks, linkBase} from './github/summary-links.js'
 import {
   escapeMarkdown,
