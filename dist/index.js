@@ -33400,7 +33400,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8503);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2962);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -33409,7 +33409,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8503:
+/***/ 2962:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -50771,25 +50771,6 @@ async function checkCollectionExists(client, id, io) {
     throw new Error(`Collection '${id}' does not exist in Optimize (GET /api/public/collection/${id} answered 404); nothing was written. Check the input 'collection-id'.`);
 }
 
-;// CONCATENATED MODULE: ./src/github/summary-model.ts
-
-function summaryCounts(summary) {
-    const count = (changes) => ({
-        added: changes.filter(c => c.kind === 'added').length,
-        removed: changes.filter(c => c.kind === 'removed').length,
-        changed: changes.filter(c => c.kind === 'changed').length,
-        renamed: changes.filter(c => c.previousName !== undefined).length
-    });
-    return { dashboards: count(summary.dashboards), reports: count(summary.reports) };
-}
-function hasChanges(summary) {
-    return summary.dashboards.length > 0 || summary.reports.length > 0;
-}
-/** Sorted by name, then id: stable whatever order Optimize returned. */
-function sortNamed(items) {
-    return [...items].sort((a, b) => compareStrings(a.name, b.name) || compareStrings(a.id, b.id));
-}
-
 ;// CONCATENATED MODULE: ./src/entities/markdown.ts
 /**
  * Pure: the one escaping of untrusted text (names from Optimize users, file
@@ -50814,199 +50795,12 @@ function escapeMarkdown(text) {
         .replace(/\bwww\./gi, match => `${match.slice(0, 3)}&#8203;.`);
 }
 
-;// CONCATENATED MODULE: ./src/github/summary-markdown.ts
-
-
-/** Most dashboards pictured in one body; the others' pictures are among the changed files. */
-const MAX_PICTURES = 10;
-/** Below GitHub's limit of 65536, leaving room for what the caller adds. */
-const DEFAULT_MAX_LENGTH = 60_000;
-function renderSummaryMarkdown(summary, options = {}) {
-    const maxLength = options.maxLength ?? DEFAULT_MAX_LENGTH;
-    // A first export of 2,000 reports fits no listing: say so without rendering two.
-    const listings = shortestListing(summary) <= maxLength ? ['full', 'compact'] : [];
-    for (const detail of listings) {
-        const text = render(summary, detail, options, maxLength);
-        if (text !== undefined)
-            return text;
-    }
-    const counts = render(summary, 'counts', options, maxLength) ?? '';
-    if (counts.length <= maxLength)
-        return counts;
-    // Only a tiny maxLength gets here: cut on a code-point boundary.
-    return Array.from(counts)
-        .slice(0, Math.max(0, maxLength - 1))
-        .join('')
-        .concat('…')
-        .slice(0, maxLength);
-}
+;// CONCATENATED MODULE: ./src/github/summary-lines.ts
 /**
- * Lines of Markdown and their length as joined (each line and its line feed).
- * Rendering stops as soon as the text is over budget: a first export of 2,000
- * reports would otherwise render a full list only to throw it away.
+ * Pure: one line of Markdown per change of a summary (summary-markdown.ts
+ * puts them together).
  */
-class Lines {
-    max;
-    lines = [];
-    #length = 0;
-    constructor(max) {
-        this.max = max;
-    }
-    push(...lines) {
-        for (const line of lines) {
-            this.lines.push(line);
-            this.#length += line.length + 1;
-        }
-    }
-    get over() {
-        return this.#length > this.max;
-    }
-    text() {
-        return this.over ? undefined : `${this.lines.join('\n')}\n`;
-    }
-}
-/** The summary at one level of detail; undefined when it does not fit in `max` (except counts). */
-function render(summary, detail, options, max) {
-    const title = options.title ?? 'Optimize changes';
-    const counts = summaryCounts(summary);
-    const out = new Lines(detail === 'counts' ? Infinity : max);
-    out.push(`## ${escapeMarkdown(title)}`, '', `**Dashboards:** ${countText(counts.dashboards)} · **Reports:** ${countText(counts.reports)}`);
-    if (detail === 'counts') {
-        if (summary.dashboards.length || summary.reports.length) {
-            out.push('', `_The list of changes is longer than ${max} characters; see the changed files._`);
-        }
-        return out.text();
-    }
-    const boards = dashboardsToShow(summary);
-    const listed = summary.reports.filter(report => report.kind !== 'removed');
-    const removed = summary.reports.filter(report => report.kind === 'removed');
-    const reportsOf = reportsByDashboard(listed);
-    const standalone = listed.filter(report => report.dashboards.length === 0);
-    if (detail === 'compact') {
-        out.push('', `_One line per dashboard and report: the full list is longer than ${max} characters._`);
-        if (boards.length)
-            out.push('', '### Dashboards', '');
-        for (const board of boards) {
-            out.push(compactDashboard(board, reportsOf.get(board.id)?.length ?? 0));
-            if (out.over)
-                return undefined;
-        }
-        if (listed.length)
-            out.push('', '### Reports', '');
-        for (const report of listed) {
-            out.push(compactReport(report));
-            if (out.over)
-                return undefined;
-        }
-        return folded(out, removed, compactReport);
-    }
-    const links = options.links ?? (() => undefined);
-    if (boards.length)
-        out.push('', '### Dashboards', '');
-    for (const board of boards) {
-        out.push(dashboardLine(board) + linkText(board.change?.kind, links(board.id)));
-        for (const report of reportsOf.get(board.id) ?? [])
-            out.push(`  - ${reportLine(report)}`);
-        if (out.over)
-            return undefined;
-    }
-    pictures(out, boards, links);
-    if (standalone.length)
-        out.push('', '### Reports not on a dashboard', '');
-    for (const report of standalone) {
-        out.push(`- ${reportLine(report)}`);
-        if (out.over)
-            return undefined;
-    }
-    return folded(out, removed, report => `- ${reportLine(report)}${homesText(report)}`);
-}
-/** The removed reports, folded: a reviewer opens them when they care. */
-function folded(out, removed, line) {
-    if (removed.length) {
-        out.push('', `<details><summary>${plural(removed.length, 'report')} removed</summary>`, '');
-        for (const report of removed) {
-            out.push(line(report));
-            if (out.over)
-                return undefined;
-        }
-        out.push('', '</details>');
-    }
-    return out.text();
-}
-/** The pictures of the dashboards shown (not removed ones), at most MAX_PICTURES. */
-function pictures(out, boards, links) {
-    const pictured = boards.flatMap(board => {
-        const url = board.change?.kind === 'removed' ? undefined : links(board.id)?.picture;
-        return url ? [{ name: board.name, url }] : [];
-    });
-    if (!pictured.length)
-        return;
-    out.push('', '### Pictures', '', '_Tiles outlined in orange changed since the previous export; tiles outlined in green are new._');
-    for (const { name, url } of pictured.slice(0, MAX_PICTURES)) {
-        out.push('', `**${escapeMarkdown(name)}**`, '', `![${escapeMarkdown(name)}](${url})`);
-    }
-    if (pictured.length > MAX_PICTURES) {
-        const more = pictured.length - MAX_PICTURES;
-        out.push('', `_${plural(more, 'more dashboard')} changed: see their .svg files._`);
-    }
-}
-/** ` · [JSON](…) · [SVG](…) · [Optimize](…)` for a dashboard of this export. */
-function linkText(kind, links) {
-    if (!links || kind === 'removed')
-        return '';
-    const parts = [
-        ['JSON', links.json],
-        ['SVG', links.svg],
-        ['Optimize', links.optimize]
-    ].flatMap(([label, url]) => (url ? [`[${label}](${url})`] : []));
-    return parts.length ? ` · ${parts.join(' · ')}` : '';
-}
-/** Where a removed report was shown, e.g. `, on **Sales**`. */
-function homesText(report) {
-    if (!report.dashboards.length)
-        return '';
-    return `, on ${report.dashboards.map(d => `**${escapeMarkdown(d.name)}**`).join(', ')}`;
-}
-/** The reports of each dashboard, in the summary's order. */
-function reportsByDashboard(reports) {
-    const byBoard = new Map();
-    for (const report of reports) {
-        for (const board of new Set(report.dashboards.map(d => d.id))) {
-            const list = byBoard.get(board);
-            if (list)
-                list.push(report);
-            else
-                byBoard.set(board, [report]);
-        }
-    }
-    return byBoard;
-}
-/**
- * Fewer characters than either listing takes: both give every changed
- * dashboard and every changed report a line with its name, which escaping
- * only makes longer, except for the format characters it drops.
- */
-function shortestListing(summary) {
-    const visible = (name) => name.length - (name.match(FORMAT_CHARACTERS)?.length ?? 0);
-    let length = 0;
-    for (const board of summary.dashboards)
-        length += visible(board.name) + '- ****\n'.length;
-    for (const report of summary.reports)
-        length += visible(report.name) + '- report **\n'.length;
-    return length;
-}
-const FORMAT_CHARACTERS = /\p{Cf}/gu;
-/** Changed dashboards, plus the unchanged ones that show a changed report. */
-function dashboardsToShow(summary) {
-    const shown = new Map();
-    for (const report of summary.reports) {
-        for (const board of report.dashboards)
-            shown.set(board.id, { id: board.id, name: board.name });
-    }
-    for (const change of summary.dashboards)
-        shown.set(change.id, { id: change.id, name: change.name, change });
-    return sortNamed([...shown.values()]);
-}
+
 function countText(counts) {
     const parts = [];
     if (counts.added)
@@ -51556,6 +51350,220 @@ function same(a, b) {
 }
 function compareJson(a, b) {
     return compareStrings(toCanonicalJson(a), toCanonicalJson(b));
+}
+
+;// CONCATENATED MODULE: ./src/github/summary-model.ts
+
+function summaryCounts(summary) {
+    const count = (changes) => ({
+        added: changes.filter(c => c.kind === 'added').length,
+        removed: changes.filter(c => c.kind === 'removed').length,
+        changed: changes.filter(c => c.kind === 'changed').length,
+        renamed: changes.filter(c => c.previousName !== undefined).length
+    });
+    return { dashboards: count(summary.dashboards), reports: count(summary.reports) };
+}
+function hasChanges(summary) {
+    return summary.dashboards.length > 0 || summary.reports.length > 0;
+}
+/** Sorted by name, then id: stable whatever order Optimize returned. */
+function sortNamed(items) {
+    return [...items].sort((a, b) => compareStrings(a.name, b.name) || compareStrings(a.id, b.id));
+}
+
+;// CONCATENATED MODULE: ./src/github/summary-markdown.ts
+
+
+
+/** Most dashboards pictured in one body; the others' pictures are among the changed files. */
+const MAX_PICTURES = 10;
+/** Below GitHub's limit of 65536, leaving room for what the caller adds. */
+const DEFAULT_MAX_LENGTH = 60_000;
+function renderSummaryMarkdown(summary, options = {}) {
+    const maxLength = options.maxLength ?? DEFAULT_MAX_LENGTH;
+    // A first export of 2,000 reports fits no listing: say so without rendering two.
+    const listings = shortestListing(summary) <= maxLength ? ['full', 'compact'] : [];
+    for (const detail of listings) {
+        const text = render(summary, detail, options, maxLength);
+        if (text !== undefined)
+            return text;
+    }
+    const counts = render(summary, 'counts', options, maxLength) ?? '';
+    if (counts.length <= maxLength)
+        return counts;
+    // Only a tiny maxLength gets here: cut on a code-point boundary.
+    return Array.from(counts)
+        .slice(0, Math.max(0, maxLength - 1))
+        .join('')
+        .concat('…')
+        .slice(0, maxLength);
+}
+/**
+ * Lines of Markdown and their length as joined (each line and its line feed).
+ * Rendering stops as soon as the text is over budget: a first export of 2,000
+ * reports would otherwise render a full list only to throw it away.
+ */
+class Lines {
+    max;
+    lines = [];
+    #length = 0;
+    constructor(max) {
+        this.max = max;
+    }
+    push(...lines) {
+        for (const line of lines) {
+            this.lines.push(line);
+            this.#length += line.length + 1;
+        }
+    }
+    get over() {
+        return this.#length > this.max;
+    }
+    text() {
+        return this.over ? undefined : `${this.lines.join('\n')}\n`;
+    }
+}
+/** The summary at one level of detail; undefined when it does not fit in `max` (except counts). */
+function render(summary, detail, options, max) {
+    const title = options.title ?? 'Optimize changes';
+    const counts = summaryCounts(summary);
+    const out = new Lines(detail === 'counts' ? Infinity : max);
+    out.push(`## ${escapeMarkdown(title)}`, '', `**Dashboards:** ${countText(counts.dashboards)} · **Reports:** ${countText(counts.reports)}`);
+    if (detail === 'counts') {
+        if (summary.dashboards.length || summary.reports.length) {
+            out.push('', `_The list of changes is longer than ${max} characters; see the changed files._`);
+        }
+        return out.text();
+    }
+    const boards = dashboardsToShow(summary);
+    const listed = summary.reports.filter(report => report.kind !== 'removed');
+    const removed = summary.reports.filter(report => report.kind === 'removed');
+    const reportsOf = reportsByDashboard(listed);
+    const standalone = listed.filter(report => report.dashboards.length === 0);
+    if (detail === 'compact') {
+        out.push('', `_One line per dashboard and report: the full list is longer than ${max} characters._`);
+        if (boards.length)
+            out.push('', '### Dashboards', '');
+        for (const board of boards) {
+            out.push(compactDashboard(board, reportsOf.get(board.id)?.length ?? 0));
+            if (out.over)
+                return undefined;
+        }
+        if (listed.length)
+            out.push('', '### Reports', '');
+        for (const report of listed) {
+            out.push(compactReport(report));
+            if (out.over)
+                return undefined;
+        }
+        return folded(out, removed, compactReport);
+    }
+    const links = options.links ?? (() => undefined);
+    if (boards.length)
+        out.push('', '### Dashboards', '');
+    for (const board of boards) {
+        out.push(dashboardLine(board) + linkText(board.change?.kind, links(board.id)));
+        for (const report of reportsOf.get(board.id) ?? [])
+            out.push(`  - ${reportLine(report)}`);
+        if (out.over)
+            return undefined;
+    }
+    pictures(out, boards, links);
+    if (standalone.length)
+        out.push('', '### Reports not on a dashboard', '');
+    for (const report of standalone) {
+        out.push(`- ${reportLine(report)}`);
+        if (out.over)
+            return undefined;
+    }
+    return folded(out, removed, report => `- ${reportLine(report)}${homesText(report)}`);
+}
+/** The removed reports, folded: a reviewer opens them when they care. */
+function folded(out, removed, line) {
+    if (removed.length) {
+        out.push('', `<details><summary>${plural(removed.length, 'report')} removed</summary>`, '');
+        for (const report of removed) {
+            out.push(line(report));
+            if (out.over)
+                return undefined;
+        }
+        out.push('', '</details>');
+    }
+    return out.text();
+}
+/** The pictures of the dashboards shown (not removed ones), at most MAX_PICTURES. */
+function pictures(out, boards, links) {
+    const pictured = boards.flatMap(board => {
+        const url = board.change?.kind === 'removed' ? undefined : links(board.id)?.picture;
+        return url ? [{ name: board.name, url }] : [];
+    });
+    if (!pictured.length)
+        return;
+    out.push('', '### Pictures', '', '_Tiles outlined in orange changed since the previous export; tiles outlined in green are new._');
+    for (const { name, url } of pictured.slice(0, MAX_PICTURES)) {
+        out.push('', `**${escapeMarkdown(name)}**`, '', `![${escapeMarkdown(name)}](${url})`);
+    }
+    if (pictured.length > MAX_PICTURES) {
+        const more = pictured.length - MAX_PICTURES;
+        out.push('', `_${plural(more, 'more dashboard')} changed: see their .svg files._`);
+    }
+}
+/** ` · [JSON](…) · [SVG](…) · [Optimize](…)` for a dashboard of this export. */
+function linkText(kind, links) {
+    if (!links || kind === 'removed')
+        return '';
+    const parts = [
+        ['JSON', links.json],
+        ['SVG', links.svg],
+        ['Optimize', links.optimize]
+    ].flatMap(([label, url]) => (url ? [`[${label}](${url})`] : []));
+    return parts.length ? ` · ${parts.join(' · ')}` : '';
+}
+/** Where a removed report was shown, e.g. `, on **Sales**`. */
+function homesText(report) {
+    if (!report.dashboards.length)
+        return '';
+    return `, on ${report.dashboards.map(d => `**${escapeMarkdown(d.name)}**`).join(', ')}`;
+}
+/** The reports of each dashboard, in the summary's order. */
+function reportsByDashboard(reports) {
+    const byBoard = new Map();
+    for (const report of reports) {
+        for (const board of new Set(report.dashboards.map(d => d.id))) {
+            const list = byBoard.get(board);
+            if (list)
+                list.push(report);
+            else
+                byBoard.set(board, [report]);
+        }
+    }
+    return byBoard;
+}
+/**
+ * Fewer characters than either listing takes: both give every changed
+ * dashboard and every changed report a line with its name, which escaping
+ * only makes longer, except for the format characters it drops.
+ */
+function shortestListing(summary) {
+    const visible = (name) => name.length - (name.match(FORMAT_CHARACTERS)?.length ?? 0);
+    let length = 0;
+    for (const board of summary.dashboards)
+        length += visible(board.name) + '- ****\n'.length;
+    for (const report of summary.reports)
+        length += visible(report.name) + '- report **\n'.length;
+    return length;
+}
+const FORMAT_CHARACTERS = /\p{Cf}/gu;
+/** Changed dashboards, plus the unchanged ones that show a changed report. */
+function dashboardsToShow(summary) {
+    const shown = new Map();
+    for (const report of summary.reports) {
+        for (const board of report.dashboards)
+            shown.set(board.id, { id: board.id, name: board.name });
+    }
+    for (const change of summary.dashboards)
+        shown.set(change.id, { id: change.id, name: change.name, change });
+    return sortNamed([...shown.values()]);
 }
 
 ;// CONCATENATED MODULE: ./src/github/summary.ts
