@@ -8,11 +8,14 @@
  *
  *   .gitignore     `*`, written first: no tool commits what is staged
  *   <file>         every new or changed file, at its path in the tree
- *   journal.json   the commit point: the files to move into place and the
- *                  files to remove (written as journal.json.partial, renamed)
+ *   journal.json   the commit point: the files to move into place, the
+ *                  folders to move into place whole, and the files to remove
+ *                  (written as journal.json.partial, renamed)
  *
  * Writing (write.ts) stages every file and then writes the journal; applying
- * the journal moves each staged file into place (a rename), removes the files
+ * the journal moves each staged folder the tree did not have into place (one
+ * rename: a first export does not pay a rename per file), then each staged
+ * file (a rename), removes the files
  * of the previous run that are gone, and deletes the staging folder, the
  * journal first. recoverTree, at the start of every command that reads or
  * writes the folder and before publishing, applies a journal it finds
@@ -39,6 +42,8 @@ export interface Journal {
   formatVersion: number
   /** Staged files to move into place, in this order. */
   write: string[]
+  /** Staged folders the tree does not have, moved into place whole before the files. */
+  folders?: string[]
   /** Files of the previous run to remove. */
   remove: string[]
 }
@@ -67,6 +72,13 @@ export function commitJournal(folder: Folder, journal: Omit<Journal, 'formatVers
  */
 export function applyJournal(folder: Folder, journal: Omit<Journal, 'formatVersion'>): void {
   const madeFolders = new Set<string>()
+  for (const dir of journal.folders ?? []) {
+    folder.makeFolders(path.posix.dirname(dir))
+    folder.checkFolders(dir, 'write')
+    // Gone from staging: moved into place by an earlier, interrupted apply.
+    if (!folder.lstat(stagedPath(dir))) continue
+    renameSync(folder.resolve(stagedPath(dir)), folder.resolve(dir, 'write'))
+  }
   for (const file of journal.write) {
     const dir = path.posix.dirname(file)
     if (!madeFolders.has(dir)) {
@@ -123,7 +135,8 @@ export function recoverTree(root: string): string | undefined {
   }
   const journal = parseJournal(folder, text)
   applyJournal(folder, journal)
-  return `An earlier run stopped while moving its files into '${root}': completed its write (${journal.write.length} files written, ${journal.remove.length} removed).`
+  const folders = journal.folders?.length ? `, ${journal.folders.length} new folders` : ''
+  return `An earlier run stopped while moving its files into '${root}': completed its write (${journal.write.length} files written${folders}, ${journal.remove.length} removed).`
 }
 
 function parseJournal(folder: Folder, text: string): Journal {
@@ -139,7 +152,11 @@ function parseJournal(folder: Folder, text: string): Journal {
     value?.formatVersion !== JOURNAL_FORMAT ||
     !paths(value.write) ||
     !paths(value.remove) ||
-    [...value.write, ...value.remove].some(file => isStaging(folder, file))
+    !paths(value.folders ?? []) ||
+    (value.folders ?? []).some(dir => folder.name(dir) === '') ||
+    [...value.write, ...value.remove, ...(value.folders ?? [])].some(file =>
+      isStaging(folder, file)
+    )
   ) {
     throw new WorkspaceError(
       `${JOURNAL} in '${folder.root}' is not a journal optimize-as-code wrote; remove the folder '${STAGING_DIR}' and export again.`

@@ -55,7 +55,7 @@ export async function writeManagedFiles(
       `'${root}' holds '${STAGING_DIR}' of an earlier run that was not recovered; run the command again.`
     )
   const managed = new Set([...(previous?.files ?? []), ...(previous ? [MANIFEST_FILE] : [])])
-  const existing = listingOf(folder)
+  const {entry: existing, missing} = listingOf(folder)
   const changed: string[] = []
   for (const file of files) {
     const entry = existing(file.path)
@@ -81,6 +81,15 @@ export async function writeManagedFiles(
     ...changed.filter(file => file !== MANIFEST_FILE),
     ...changed.filter(file => file === MANIFEST_FILE)
   ]
+  // A folder the tree does not have is staged whole and moved into place with one rename.
+  const newFolders = [...new Set(order.map(file => path.posix.dirname(file)))].filter(
+    dir => dir !== '.' && missing(dir)
+  )
+  const journal = {
+    folders: newFolders,
+    write: order.filter(file => !newFolders.includes(path.posix.dirname(file))),
+    remove: removed
+  }
   const created: string[] = []
   let staging = false
   try {
@@ -93,12 +102,12 @@ export async function writeManagedFiles(
       if (!stagedFolders.has(dir)) {
         folder.makeFolders(path.posix.dirname(stagedPath(file)))
         // The tree's folders too: an empty folder changes nothing a reader sees.
-        folder.makeFolders(dir, created)
+        if (!newFolders.includes(dir)) folder.makeFolders(dir, created)
         stagedFolders.add(dir)
       }
       folder.create(stagedPath(file), contents.get(file) as string)
     }
-    commitJournal(folder, {write: order, remove: removed})
+    commitJournal(folder, journal)
   } catch (error) {
     // Before the commit point: the tree is the old one; take back what was staged.
     if (staging) removeQuietly(() => removeStaging(folder))
@@ -106,7 +115,7 @@ export async function writeManagedFiles(
     throw error
   }
   try {
-    applyJournal(folder, {write: order, remove: removed})
+    applyJournal(folder, journal)
   } catch (error) {
     throw new WorkspaceError(
       `Writing '${root}' stopped after its commit point: ${(error as Error).message} The next run completes it.`,
@@ -117,21 +126,29 @@ export async function writeManagedFiles(
 }
 
 /**
- * Answers the entry at a path of the tree, from one listing of each folder.
+ * Answers the entry at a path of the tree, and whether a folder of the tree
+ * is missing, from one listing of each folder (its folders checked once).
  * The listing tells links from files without an lstat of each.
  */
-function listingOf(folder: Folder): (file: string) => Dirent | undefined {
-  const listings = new Map<string, Map<string, Dirent>>()
-  return file => {
-    folder.checkFolders(file, 'write')
-    const dir = path.dirname(folder.resolve(file, 'write'))
-    let entries = listings.get(dir)
-    if (!entries) {
-      const listed = folder.list(path.relative(folder.root, dir) || '.') ?? []
-      entries = new Map(listed.map(entry => [entry.name, entry]))
-      listings.set(dir, entries)
+function listingOf(folder: Folder): {
+  entry: (file: string) => Dirent | undefined
+  missing: (dir: string) => boolean
+} {
+  const listings = new Map<string, Map<string, Dirent> | undefined>()
+  const listing = (dir: string): Map<string, Dirent> | undefined => {
+    if (!listings.has(dir)) {
+      folder.checkFolders(path.posix.join(dir, 'x'), 'write')
+      const listed = folder.list(dir)
+      listings.set(dir, listed && new Map(listed.map(entry => [entry.name, entry])))
     }
-    return entries.get(path.basename(file))
+    return listings.get(dir)
+  }
+  return {
+    entry: file => {
+      folder.resolve(file, 'write')
+      return listing(path.posix.dirname(file))?.get(path.posix.basename(file))
+    },
+    missing: dir => !listing(dir)
   }
 }
 

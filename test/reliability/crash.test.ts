@@ -25,6 +25,7 @@ import type {InputName} from '../../src/constants.js'
 import {runCommand} from '../../src/main.js'
 import {recordingIo} from '../helpers/io.js'
 import {makeSettings} from '../helpers/settings.js'
+import {recoverTree} from '../../src/workspace/journal.js'
 import {snapshot} from './helpers.js'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
@@ -39,6 +40,8 @@ type Files = Record<string, string>
 
 let emu: Emulator
 let scratch: string
+/** The tree a first export of the changed collection writes into an empty workspace. */
+let firstTree: Files
 /** A git repository whose last commit holds the old export. */
 let oldWorkspace: string
 let oldTree: Files
@@ -107,6 +110,13 @@ async function runAction(
   })
 }
 
+async function emptyWorkspace(name: string): Promise<string> {
+  const dir = path.join(scratch, name)
+  await mkdir(dir)
+  git(dir, 'init', '-q', '-b', 'main')
+  return dir
+}
+
 async function copyOfOld(name: string): Promise<string> {
   const dir = path.join(scratch, name)
   await cp(oldWorkspace, dir, {recursive: true})
@@ -145,6 +155,9 @@ beforeAll(async () => {
   newTree = await snapshot(path.join(clean, TREE))
   cleanStatus = status(clean)
   expect(newTree).not.toEqual(oldTree)
+  const first = await emptyWorkspace('first')
+  expect(await runHere('export', first)).toBeUndefined()
+  firstTree = await snapshot(path.join(first, TREE))
 }, 120_000)
 
 afterAll(async () => {
@@ -196,6 +209,40 @@ describe('SIGKILL of export at each write step', () => {
     for (let i = 0; i < all.length; i += 2) await Promise.all(all.slice(i, i + 2).map(killAt))
     // Killed before the commit point the old tree stands, after it the new one.
     expect(outcomes[1]).toBe('old')
+    expect(outcomes[mutations]).toBe('new')
+  }, 240_000)
+
+  it('a first export into an empty workspace leaves no tree or the whole new one', async () => {
+    const countFile = path.join(scratch, 'count-first.txt')
+    const complete = await runAction(await emptyWorkspace('count-first'), {countFile})
+    expect(complete).toEqual({code: 0, signal: null})
+    const mutations = Number(await readFile(countFile, 'utf8'))
+    expect(mutations).toBeGreaterThan(3)
+
+    const outcomes: string[] = []
+    const killAt = async (n: number): Promise<void> => {
+      const workspace = await emptyWorkspace(`first-kill-${n}`)
+      expect((await runAction(workspace, {killAt: n})).signal, `mutation ${n}`).toBe('SIGKILL')
+      const visible = status(workspace)
+        .split('\n')
+        .filter(line => line.includes(STAGING))
+      expect(
+        visible.every(line => line.endsWith(`${STAGING}/.gitignore`)),
+        visible.join()
+      ).toBe(true)
+      // What every command does first: no tree, or the whole new one.
+      recoverTree(path.join(workspace, TREE))
+      const after = await snapshot(path.join(workspace, TREE))
+      const which = Object.keys(after).length === 0 ? 'none' : 'new'
+      expect(after, `the tree after mutation ${n}`).toEqual(which === 'none' ? {} : firstTree)
+      outcomes[n] = which
+      expect(await runHere('export', workspace)).toBeUndefined()
+      expect(await snapshot(path.join(workspace, TREE))).toEqual(firstTree)
+      await rm(workspace, {recursive: true, force: true})
+    }
+    const all = Array.from({length: mutations}, (_, i) => i + 1)
+    for (let i = 0; i < all.length; i += 2) await Promise.all(all.slice(i, i + 2).map(killAt))
+    expect(outcomes[1]).toBe('none')
     expect(outcomes[mutations]).toBe('new')
   }, 240_000)
 })

@@ -67,6 +67,28 @@ describe('recoverTree', () => {
     expect(await snapshot(root)).toEqual(NEXT)
   })
 
+  it('moves a folder the tree did not have into place whole, also after an interrupted apply', async () => {
+    for (const interrupted of [false, true]) {
+      const root = await tempDir()
+      const folder = new Folder(root)
+      startStaging(folder)
+      folder.makeFolders(path.dirname(stagedPath('reports/b.json')))
+      folder.create(stagedPath('reports/b.json'), 'b\n')
+      folder.create(stagedPath(MANIFEST_FILE), 'new manifest\n')
+      commitJournal(folder, {folders: ['reports'], write: [MANIFEST_FILE], remove: []})
+      // The run died right after moving the folder.
+      if (interrupted)
+        await rename(path.join(root, stagedPath('reports')), path.join(root, 'reports'))
+      expect(recoverTree(root)).toMatch(
+        /completed its write \(1 files written, 1 new folders, 0 removed\)/
+      )
+      const next = {[MANIFEST_FILE]: 'new manifest\n', reports: 'folder', 'reports/b.json': 'b\n'}
+      expect(await snapshot(root)).toEqual(next)
+      expect(recoverTree(root)).toBeUndefined()
+      expect(await snapshot(root)).toEqual(next)
+    }
+  })
+
   it('discards what was staged before the commit point: the old tree stands', async () => {
     const root = await oldTree()
     const before = await snapshot(root)
@@ -93,7 +115,9 @@ describe('recoverTree', () => {
     for (const journal of [
       {formatVersion: 1, write: [], remove: ['../../outside.json']},
       {formatVersion: 1, write: [`${STAGING_DIR}/journal.json`], remove: []},
-      {formatVersion: 2, write: [], remove: []}
+      {formatVersion: 2, write: [], remove: []},
+      {formatVersion: 1, write: [], remove: [], folders: ['.']},
+      {formatVersion: 1, write: [], remove: [], folders: [STAGING_DIR]}
     ]) {
       await writeFile(path.join(other, STAGING_DIR, 'journal.json'), JSON.stringify(journal))
       expect(() => recoverTree(other)).toThrow(/outside|not a journal optimize-as-code wrote/)
