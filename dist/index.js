@@ -53287,11 +53287,14 @@ async function openToWrite(file) {
  *
  *   .gitignore     `*`, written first: no tool commits what is staged
  *   <file>         every new or changed file, at its path in the tree
- *   journal.json   the commit point: the files to move into place and the
- *                  files to remove (written as journal.json.partial, renamed)
+ *   journal.json   the commit point: the files to move into place, the
+ *                  folders to move into place whole, and the files to remove
+ *                  (written as journal.json.partial, renamed)
  *
  * Writing (write.ts) stages every file and then writes the journal; applying
- * the journal moves each staged file into place (a rename), removes the files
+ * the journal moves each staged folder the tree did not have into place (one
+ * rename: a first export does not pay a rename per file), then each staged
+ * file (a rename), removes the files
  * of the previous run that are gone, and deletes the staging folder, the
  * journal first. recoverTree, at the start of every command that reads or
  * writes the folder and before publishing, applies a journal it finds
@@ -53332,6 +53335,14 @@ function commitJournal(folder, journal) {
  */
 function applyJournal(folder, journal) {
     const madeFolders = new Set();
+    for (const dir of journal.folders ?? []) {
+        folder.makeFolders(external_node_path_namespaceObject.posix.dirname(dir));
+        folder.checkFolders(dir, 'write');
+        // Gone from staging: moved into place by an earlier, interrupted apply.
+        if (!folder.lstat(stagedPath(dir)))
+            continue;
+        (0,external_node_fs_namespaceObject.renameSync)(folder.resolve(stagedPath(dir)), folder.resolve(dir, 'write'));
+    }
     for (const file of journal.write) {
         const dir = external_node_path_namespaceObject.posix.dirname(file);
         if (!madeFolders.has(dir)) {
@@ -53389,7 +53400,8 @@ function recoverTree(root) {
     }
     const journal = parseJournal(folder, text);
     applyJournal(folder, journal);
-    return `An earlier run stopped while moving its files into '${root}': completed its write (${journal.write.length} files written, ${journal.remove.length} removed).`;
+    const folders = journal.folders?.length ? `, ${journal.folders.length} new folders` : '';
+    return `An earlier run stopped while moving its files into '${root}': completed its write (${journal.write.length} files written${folders}, ${journal.remove.length} removed).`;
 }
 function parseJournal(folder, text) {
     let value;
@@ -53403,7 +53415,9 @@ function parseJournal(folder, text) {
     if (value?.formatVersion !== JOURNAL_FORMAT ||
         !paths(value.write) ||
         !paths(value.remove) ||
-        [...value.write, ...value.remove].some(file => isStaging(folder, file))) {
+        !paths(value.folders ?? []) ||
+        (value.folders ?? []).some(dir => folder.name(dir) === '') ||
+        [...value.write, ...value.remove, ...(value.folders ?? [])].some(file => isStaging(folder, file))) {
         throw new WorkspaceError(`${JOURNAL} in '${folder.root}' is not a journal optimize-as-code wrote; remove the folder '${STAGING_DIR}' and export again.`);
     }
     return value;
@@ -53656,7 +53670,7 @@ async function writeManagedFiles(root, files, previous, known) {
     if (folder.lstat(STAGING_DIR))
         throw new WorkspaceError(`'${root}' holds '${STAGING_DIR}' of an earlier run that was not recovered; run the command again.`);
     const managed = new Set([...(previous?.files ?? []), ...(previous ? [MANIFEST_FILE] : [])]);
-    const existing = listingOf(folder);
+    const { entry: existing, missing } = listingOf(folder);
     const changed = [];
     for (const file of files) {
         const entry = existing(file.path);
@@ -53681,6 +53695,13 @@ async function writeManagedFiles(root, files, previous, known) {
         ...changed.filter(file => file !== MANIFEST_FILE),
         ...changed.filter(file => file === MANIFEST_FILE)
     ];
+    // A folder the tree does not have is staged whole and moved into place with one rename.
+    const newFolders = [...new Set(order.map(file => external_node_path_namespaceObject.posix.dirname(file)))].filter(dir => dir !== '.' && missing(dir));
+    const journal = {
+        folders: newFolders,
+        write: order.filter(file => !newFolders.includes(external_node_path_namespaceObject.posix.dirname(file))),
+        remove: removed
+    };
     const created = [];
     let staging = false;
     try {
@@ -53693,12 +53714,13 @@ async function writeManagedFiles(root, files, previous, known) {
             if (!stagedFolders.has(dir)) {
                 folder.makeFolders(external_node_path_namespaceObject.posix.dirname(stagedPath(file)));
                 // The tree's folders too: an empty folder changes nothing a reader sees.
-                folder.makeFolders(dir, created);
+                if (!newFolders.includes(dir))
+                    folder.makeFolders(dir, created);
                 stagedFolders.add(dir);
             }
             folder.create(stagedPath(file), contents.get(file));
         }
-        commitJournal(folder, { write: order, remove: removed });
+        commitJournal(folder, journal);
     }
     catch (error) {
         // Before the commit point: the tree is the old one; take back what was staged.
@@ -53709,7 +53731,7 @@ async function writeManagedFiles(root, files, previous, known) {
         throw error;
     }
     try {
-        applyJournal(folder, { write: order, remove: removed });
+        applyJournal(folder, journal);
     }
     catch (error) {
         throw new WorkspaceError(`Writing '${root}' stopped after its commit point: ${error.message} The next run completes it.`, { cause: error });
@@ -53717,21 +53739,26 @@ async function writeManagedFiles(root, files, previous, known) {
     return result;
 }
 /**
- * Answers the entry at a path of the tree, from one listing of each folder.
+ * Answers the entry at a path of the tree, and whether a folder of the tree
+ * is missing, from one listing of each folder (its folders checked once).
  * The listing tells links from files without an lstat of each.
  */
 function listingOf(folder) {
     const listings = new Map();
-    return file => {
-        folder.checkFolders(file, 'write');
-        const dir = external_node_path_namespaceObject.dirname(folder.resolve(file, 'write'));
-        let entries = listings.get(dir);
-        if (!entries) {
-            const listed = folder.list(external_node_path_namespaceObject.relative(folder.root, dir) || '.') ?? [];
-            entries = new Map(listed.map(entry => [entry.name, entry]));
-            listings.set(dir, entries);
+    const listing = (dir) => {
+        if (!listings.has(dir)) {
+            folder.checkFolders(external_node_path_namespaceObject.posix.join(dir, 'x'), 'write');
+            const listed = folder.list(dir);
+            listings.set(dir, listed && new Map(listed.map(entry => [entry.name, entry])));
         }
-        return entries.get(external_node_path_namespaceObject.basename(file));
+        return listings.get(dir);
+    };
+    return {
+        entry: file => {
+            folder.resolve(file, 'write');
+            return listing(external_node_path_namespaceObject.posix.dirname(file))?.get(external_node_path_namespaceObject.posix.basename(file));
+        },
+        missing: dir => !listing(dir)
     };
 }
 function removeQuietly(remove) {
