@@ -33,7 +33,7 @@ import {OptimizeClient} from './optimize/client.js'
 import {entityKey, kindOf} from './optimize/entities.js'
 import {isDashboard, type Dashboard, type Report} from './optimize/schemas.js'
 import type {Settings} from './settings.js'
-import {checkNoLinksBetween, readFileInside, WorkspaceError} from './workspace/files.js'
+import {checkNoLinksBetween, Folder, WorkspaceError} from './workspace/files.js'
 import {recoverTree} from './workspace/journal.js'
 import {
   parseEntityFile,
@@ -215,7 +215,7 @@ function checkSizes(files: readonly ManagedFile[]): void {
 /** A picture of the folder as git holds it; none when it is missing or unreadable (writing then says why). */
 function readPicture(root: string, file: string): string | undefined {
   try {
-    return readFileInside(root, file, MAX_ENTITY_FILE_BYTES)
+    return new Folder(root).read(file, MAX_ENTITY_FILE_BYTES)
   } catch (error) {
     if (error instanceof WorkspaceError) return undefined
     throw error

@@ -12,7 +12,7 @@ import {
 } from '../entities/environment-config.js'
 import {Input} from '../constants.js'
 import type {Settings} from '../settings.js'
-import {readFileInside} from './files.js'
+import {Folder} from './files.js'
 
 /** Larger than any hand-written mapping needs. */
 const MAX_CONFIG_BYTES = 1_000_000
@@ -28,7 +28,7 @@ export interface ConfigRead {
 
 export function readConfig(settings: Settings): ConfigRead {
   const file = settings.config.relative
-  const text = readFileInside(settings.workspace, file, MAX_CONFIG_BYTES)
+  const text = new Folder(settings.workspace).read(file, MAX_CONFIG_BYTES)
   if (text === undefined) return {file, found: false, problems: []}
   return {file, found: true, ...parseEnvironmentConfig(text)}
 }

@@ -211,11 +211,6 @@ export function checkNoLinksBetween(base: string, target: string, access: Access
   folder.checkFolders(path.join(folder.resolve(target, access), 'x'), access)
 }
 
-/** Reads a file inside `root` without following links (the environments file, a picture of the folder). */
-export function readFileInside(root: string, file: string, maxBytes?: number): string | undefined {
-  return new Folder(root).read(file, maxBytes)
-}
-
 /**
  * Opens `file` (an absolute path) for writing piece by piece, created or
  * emptied, refusing a symbolic link in its place: for the data files of

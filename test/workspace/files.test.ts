@@ -6,7 +6,6 @@ import {
   checkNoLinksBetween,
   Folder,
   openToWrite,
-  readFileInside,
   WorkspaceError
 } from '../../src/workspace/files.js'
 import {tempDir} from '../helpers/temp.js'
@@ -78,13 +77,13 @@ describe('Folder', () => {
 })
 
 describe('functions for other modules', () => {
-  it('readFileInside refuses links', async () => {
+  it('Folder.read refuses links', async () => {
     const {root, outside} = await scene()
     await mkdir(path.join(root, 'plans'), {recursive: true})
     await writeFile(path.join(root, 'plans/plan.json'), '{}\n')
-    expect(readFileInside(root, 'plans/plan.json')).toBe('{}\n')
+    expect(new Folder(root).read('plans/plan.json')).toBe('{}\n')
     await symlink(outside, path.join(root, 'plans/linked.json'))
-    expect(() => readFileInside(root, 'plans/linked.json')).toThrow(/symbolic link/)
+    expect(() => new Folder(root).read('plans/linked.json')).toThrow(/symbolic link/)
     expect(await readFile(outside, 'utf8')).toBe('outside bytes\n')
   })
 
