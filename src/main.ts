@@ -12,12 +12,12 @@ import {upsertPlanComment} from './github/plan-comment.js'
 import {runImport} from './import.js'
 import {createActionIo, type Io} from './io.js'
 import {runPlan} from './plan.js'
-import {getActionSettings, type Settings} from './settings.js'
+import {parseSettings, type Settings} from './settings.js'
 import {runValidate} from './validate.js'
 
 export async function run(io: Io = createActionIo()): Promise<void> {
   try {
-    const settings = getActionSettings(io)
+    const settings = parseSettings(name => core.getInput(name), process.env, io)
     const result = await runCommand(settings, io)
     await publish(result, io)
   } catch (error) {

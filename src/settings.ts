@@ -9,7 +9,6 @@
  */
 import {readFileSync} from 'node:fs'
 import * as path from 'node:path'
-import * as core from '@actions/core'
 import {Commands, Input, type Command, type InputName} from './constants.js'
 import {CONFIG_FILE} from './entities/environment-config.js'
 import type {OnDrift} from './entities/drift.js'
@@ -141,10 +140,6 @@ export interface Settings {
 const COMMANDS_WITH_OPTIMIZE: readonly Command[] = ['export', 'plan', 'import', 'export-data']
 /** Longest collection name or owner id taken (Optimize's entity.nameMaxLength default is 255). */
 const MAX_NAME_LENGTH = 255
-
-export function getActionSettings(io: Io): Settings {
-  return parseSettings(name => core.getInput(name), process.env, io)
-}
 
 export function parseSettings(read: Get, env: NodeJS.ProcessEnv, io: Io): Settings {
   const get = (name: InputName): string => read(name).trim()
