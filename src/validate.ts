@@ -49,7 +49,8 @@ export async function runValidate(settings: Settings, io: Io): Promise<CommandRe
   const {loaded, problems} = await io.group(`Validating ${settings.relativePath}`, async () =>
     validateTree(settings, io)
   )
-  const rows: SummaryRow[] = problems.map(p => ({...p, file: workspaceFile(settings, p.file)}))
+  // The summary's rows name each file relative to the workspace, as annotations do.
+  const rows: TreeProblem[] = problems.map(p => ({...p, file: workspaceFile(settings, p.file)}))
   const config = checkConfig(settings, io)
   rows.push(...config.rows)
   const counts = `${loaded.tree.dashboards.length} dashboards and ${loaded.tree.reports.length} reports`
@@ -69,19 +70,15 @@ export async function runValidate(settings: Settings, io: Io): Promise<CommandRe
   )
 }
 
-/** One problem of the summary's table; `file` relative to the workspace. */
-interface SummaryRow {
-  file: string
-  line?: number
-  message: string
-}
-
 /**
  * The environments file (workspace/config.ts), when it exists or input
  * `config` names it: every environment against the schema, each problem
  * annotated at its line.
  */
-function checkConfig(settings: Settings, io: Io): {rows: SummaryRow[]; note: string; file: string} {
+function checkConfig(
+  settings: Settings,
+  io: Io
+): {rows: TreeProblem[]; note: string; file: string} {
   const read = readConfig(settings)
   const file = read.file
   if (!read.found) {
@@ -109,7 +106,7 @@ function annotate(
   io.error(problem.message, {...where, title: 'optimize-as-code validate'})
 }
 
-function problemSummary(settings: Settings, rows: SummaryRow[], counts: string): string {
+function problemSummary(settings: Settings, rows: TreeProblem[], counts: string): string {
   const lines = [
     `### ❌ Validation failed: ${rows.length} ${rows.length === 1 ? 'problem' : 'problems'}`,
     '',
