@@ -12,12 +12,7 @@
 import {mkdir} from 'node:fs/promises'
 import {CommandFailedError, type CommandResult} from './command.js'
 import {Output} from './constants.js'
-import {
-  buildManifest,
-  DATA_MANIFEST_FILE,
-  renderDataSummary,
-  writeManifest
-} from './data/manifest.js'
+import {DATA_MANIFEST_FILE, renderDataSummary, writeManifest} from './data/manifest.js'
 import {Progress, formatCount, type ProgressOptions} from './data/progress.js'
 import {exportReportFile, type ReportFile} from './data/report-file.js'
 import type {Io} from './io.js'
@@ -51,7 +46,7 @@ export async function runExportData(
     }
   }
 
-  await writeManifest(output, buildManifest(files))
+  await writeManifest(output, files)
   const result: CommandResult = {
     outputs: {
       [Output.Records]: String(files.reduce((sum, f) => sum + f.records, 0)),

@@ -13,12 +13,9 @@ import type {ReportFile} from './report-file.js'
 
 export const DATA_MANIFEST_FILE = 'manifest.json'
 
-export interface DataManifest {
-  reports: {id: string; file: string; format: string; records: number; sha256: string}[]
-}
-
-export function buildManifest(files: readonly ReportFile[]): DataManifest {
-  return {
+/** Writes `<output>/manifest.json` (canonical JSON) under a temporary name, then renames it. */
+export async function writeManifest(output: string, files: readonly ReportFile[]): Promise<void> {
+  const manifest = {
     reports: [...files]
       .sort((a, b) => compareStrings(a.reportId, b.reportId))
       .map(f => ({
@@ -29,10 +26,6 @@ export function buildManifest(files: readonly ReportFile[]): DataManifest {
         sha256: f.sha256
       }))
   }
-}
-
-/** Writes `<output>/manifest.json` (canonical JSON) under a temporary name, then renames it. */
-export async function writeManifest(output: string, manifest: DataManifest): Promise<void> {
   await mkdir(output, {recursive: true})
   const target = path.join(output, DATA_MANIFEST_FILE)
   const sink = await FileSink.open(`${target}.partial`)
