@@ -157,11 +157,7 @@ function attribute(name: string): string {
 }
 
 async function run({command, values}: Parsed, env: NodeJS.ProcessEnv): Promise<number> {
-  const io = createCliIo({
-    verbose: values.verbose === true,
-    quiet: values.quiet === true,
-    rename: inCliVocabulary
-  })
+  const io = createCliIo({verbose: values.verbose === true, quiet: values.quiet === true})
   const read = (name: InputName): string => {
     if (name === 'command') return command
     const flag = values[attribute(name)]

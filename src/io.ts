@@ -11,6 +11,7 @@
  * writers.
  */
 import * as core from '@actions/core'
+import {inCliVocabulary} from './cli-names.js'
 import {Redactor} from './redact.js'
 
 /** A place in a file, for GitHub annotations. */
@@ -86,25 +87,18 @@ export const silentIo: Io = {
   appendSummary: async () => {}
 }
 
-export interface CliIoOptions {
-  /** Also the debug lines (among them one line per file written). */
-  verbose?: boolean
-  /** Only warnings and errors. */
-  quiet?: boolean
-  /** Rewrites each line before it is printed (the CLI names inputs as flags). */
-  rename?: (text: string) => string
-}
-
 /**
  * The CLI's Io: every message on stderr, so stdout holds only the results,
  * which cli.ts prints itself (cli-results.ts). Secrets are redacted from
- * every line.
+ * every line, and inputs are named as flags (cli-names.ts). `verbose` adds
+ * the debug lines (among them one line per file written); `quiet` leaves
+ * only warnings and errors.
  */
-export function createCliIo(options: CliIoOptions = {}): Io {
+export function createCliIo(options: {verbose: boolean; quiet: boolean}): Io {
   const redactor = new Redactor()
   const redact = (text: string): string => redactor.redact(text)
-  const rename = options.rename ?? ((text: string): string => text)
-  const say = (line: string): void => void process.stderr.write(`${rename(redact(line))}\n`)
+  const say = (line: string): void =>
+    void process.stderr.write(`${inCliVocabulary(redact(line))}\n`)
   const where = (w?: Annotation): string =>
     w?.file ? `${w.file}${w.line ? `:${w.line}` : ''}${w.column ? `:${w.column}` : ''}: ` : ''
   return {
