@@ -13,8 +13,6 @@ import {Input} from './constants.js'
 import {readConfig} from './workspace/config.js'
 import type {LoadedTree, TreeProblem} from './entities/layout.js'
 import {checkDesiredState} from './workspace/check.js'
-import {checkNoLinksBetween} from './workspace/files.js'
-import {recoverTree} from './workspace/journal.js'
 import {readEntityTree} from './workspace/read.js'
 
 export interface ValidationOutcome {
@@ -22,23 +20,9 @@ export interface ValidationOutcome {
   problems: TreeProblem[]
 }
 
-/**
- * Makes the folder ready to be read as the desired state, or refuses it:
- * completes or discards a write an earlier run left unfinished, then refuses
- * a `path` that does not exist, that export did not write, or that holds no
- * entity (workspace/check.ts). `plan` and `import` call it before they talk
- * to Optimize; validateTree calls it too.
- */
-export function openDesiredState(settings: Settings, io: Io): void {
-  checkNoLinksBetween(settings.workspace, settings.path)
-  const recovered = recoverTree(settings.path)
-  if (recovered) io.warning(recovered)
-  checkDesiredState(settings.workspace, settings.path, settings.relativePath)
-}
-
 /** Reads and checks the files; annotates every problem. Shared with `plan`. */
 export async function validateTree(settings: Settings, io: Io): Promise<ValidationOutcome> {
-  openDesiredState(settings, io)
+  checkDesiredState(settings, io)
   const loaded = await readEntityTree(settings.path)
   const problems = checkTree(loaded)
   for (const problem of problems) annotate(io, workspaceFile(settings, problem.file), problem)

@@ -55,7 +55,8 @@ import {
   listingCheck
 } from './target-checks.js'
 import type {Settings} from '../settings.js'
-import {openDesiredState, validateTree, workspaceFile} from '../validate.js'
+import {validateTree, workspaceFile} from '../validate.js'
+import {checkDesiredState} from '../workspace/check.js'
 
 export interface PlanOutcome {
   document: PlanDocument
@@ -116,7 +117,7 @@ export async function preparePlan(settings: Settings, io: Io): Promise<PlanOutco
     }
   }
 
-  openDesiredState(settings, io)
+  checkDesiredState(settings, io)
   // The target is read while the files are checked: both are read-only.
   const optimize = OptimizeClient.create(settings.connection, io)
   const reading = readTarget(settings, optimize).catch((error: unknown) => ({error}))

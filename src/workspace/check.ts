@@ -14,20 +14,27 @@ import * as path from 'node:path'
 import {COLLECTION_FILE} from '../entities/collection-file.js'
 import {parseJsonDocument} from '../entities/json-document.js'
 import {DASHBOARD_DIR, MANIFEST_FILE, REPORT_DIR, type TreeProblem} from '../entities/layout.js'
+import type {Io} from '../io.js'
+import type {Settings} from '../settings.js'
 import {checkNoLinksBetween, Folder, WorkspaceError} from './files.js'
-import {STAGING_DIR} from './journal.js'
+import {recoverTree, STAGING_DIR} from './journal.js'
 import {parseEntityTree, readTreeTexts} from './read.js'
 
 const CHECKOUT_HINT =
   "Check that an actions/checkout step runs before this one (with the ref and sparse-checkout you expect), and that the input 'path' names the folder 'export' writes."
 
 /**
- * Refuses a `path` that does not exist, is not a folder written by export
- * (no manifest), or holds no entity file at all, saying which. `relative` is
- * `root` as the user wrote it (relative to `workspace`).
+ * Makes the folder ready to be read as the desired state, or refuses it:
+ * completes or discards a write an earlier run left unfinished, then refuses
+ * a `path` that does not exist, is not a folder written by export (no
+ * manifest), or holds no entity file at all, saying which. `plan` and
+ * `import` call it before they talk to Optimize; validateTree calls it too.
  */
-export function checkDesiredState(workspace: string, root: string, relative: string): void {
+export function checkDesiredState(settings: Settings, io: Io): void {
+  const {workspace, path: root, relativePath: relative} = settings
   checkNoLinksBetween(workspace, root)
+  const recovered = recoverTree(root)
+  if (recovered) io.warning(recovered)
   const stats = new Folder(workspace).lstat(path.relative(workspace, root))
   if (!stats)
     throw new WorkspaceError(
