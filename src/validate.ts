@@ -15,13 +15,11 @@ import type {LoadedTree, TreeProblem} from './entities/layout.js'
 import {checkDesiredState} from './workspace/check.js'
 import {readEntityTree} from './workspace/read.js'
 
-export interface ValidationOutcome {
-  loaded: LoadedTree
-  problems: TreeProblem[]
-}
-
 /** Reads and checks the files; annotates every problem. Shared with `plan`. */
-export async function validateTree(settings: Settings, io: Io): Promise<ValidationOutcome> {
+export async function validateTree(
+  settings: Settings,
+  io: Io
+): Promise<{loaded: LoadedTree; problems: TreeProblem[]}> {
   checkDesiredState(settings, io)
   const loaded = await readEntityTree(settings.path)
   const problems = checkTree(loaded)
