@@ -21,8 +21,7 @@ import {DashboardSchema, ReportSchema, type Dashboard, type Report} from '../opt
 import {FileTooLargeError, Folder, WorkspaceError} from './files.js'
 
 /** The manifest; undefined when there is none. Throws a WorkspaceError naming what is wrong with it. */
-export function readManifest(root: string | Folder): Manifest | undefined {
-  const folder = typeof root === 'string' ? new Folder(root) : root
+function readManifest(folder: Folder): Manifest | undefined {
   const text = folder.read(MANIFEST_FILE, MAX_ENTITY_FILE_BYTES)
   if (text === undefined) return undefined
   const document = parseJsonDocument(text)
