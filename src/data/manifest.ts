@@ -4,7 +4,6 @@
  * so committing it shows a diff only when the data changed.
  */
 import * as path from 'node:path'
-import {mkdir} from 'node:fs/promises'
 import {toCanonicalJson} from '../entities/canonical-json.js'
 import {compareStrings} from '../entities/normalize.js'
 import {FileSink} from './file-sink.js'
@@ -13,7 +12,7 @@ import type {ReportFile} from './report-file.js'
 
 export const DATA_MANIFEST_FILE = 'manifest.json'
 
-/** Writes `<output>/manifest.json` (canonical JSON) under a temporary name, then renames it. */
+/** Writes `<output>/manifest.json` (canonical JSON) under a temporary name, then renames it; `output` exists. */
 export async function writeManifest(output: string, files: readonly ReportFile[]): Promise<void> {
   const manifest = {
     reports: [...files]
@@ -26,7 +25,6 @@ export async function writeManifest(output: string, files: readonly ReportFile[]
         sha256: f.sha256
       }))
   }
-  await mkdir(output, {recursive: true})
   const target = path.join(output, DATA_MANIFEST_FILE)
   const sink = await FileSink.open(`${target}.partial`)
   try {
