@@ -139,13 +139,16 @@ async function parse(argv: string[]): Promise<Parsed | number> {
     doc => parsed.values[attribute(doc.name)] !== undefined && !appliesTo(doc, parsed.command)
   )
   if (!misplaced) return parsed
-  // "a, b and c": en-GB puts no comma before the "and".
-  const commands = new Intl.ListFormat('en-GB').format(misplaced.commands ?? [])
   process.stderr.write(
-    `error: --${misplaced.name} does not apply to '${parsed.command}' (only to ${commands}).\n` +
+    `error: --${misplaced.name} does not apply to '${parsed.command}' (only to ${words(misplaced.commands ?? [])}).\n` +
       `Run '${CLI_NAME} ${parsed.command} --help' for its options.\n`
   )
   return 2
+}
+
+/** "a, b and c". */
+function words(items: readonly string[]): string {
+  return items.length > 1 ? `${items.slice(0, -1).join(', ')} and ${items.at(-1)}` : items.join('')
 }
 
 /** commander's property name of an option: `--optimize-url` → `optimizeUrl`. */
