@@ -33400,7 +33400,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2962);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1273);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -33409,7 +33409,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2962:
+/***/ 1273:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36445,7 +36445,7 @@ const CLI_NAME = 'optimize-as-code';
  * given: the connection settings, so secrets stay out of shell history and a
  * shell can keep them for every command.
  */
-const CliEnv = {
+const constants_CliEnv = {
     'optimize-url': 'OPTIMIZE_URL',
     'access-token': 'OPTIMIZE_ACCESS_TOKEN',
     'client-id': 'OPTIMIZE_CLIENT_ID',
@@ -53253,10 +53253,6 @@ function checkNoLinksBetween(base, target, access = 'read') {
     const folder = new Folder(base);
     folder.checkFolders(external_node_path_namespaceObject.join(folder.resolve(target, access), 'x'), access);
 }
-/** Reads a file inside `root` without following links (the environments file, a picture of the folder). */
-function readFileInside(root, file, maxBytes) {
-    return new Folder(root).read(file, maxBytes);
-}
 /**
  * Opens `file` (an absolute path) for writing piece by piece, created or
  * emptied, refusing a symbolic link in its place: for the data files of
@@ -53447,8 +53443,7 @@ function removeEmptyFolders(folder, dir) {
 
 
 /** The manifest; undefined when there is none. Throws a WorkspaceError naming what is wrong with it. */
-function readManifest(root) {
-    const folder = typeof root === 'string' ? new Folder(root) : root;
+function readManifest(folder) {
     const text = folder.read(MANIFEST_FILE, MAX_ENTITY_FILE_BYTES);
     if (text === undefined)
         return undefined;
@@ -53934,7 +53929,7 @@ function checkSizes(files) {
 /** A picture of the folder as git holds it; none when it is missing or unreadable (writing then says why). */
 function readPicture(root, file) {
     try {
-        return readFileInside(root, file, MAX_ENTITY_FILE_BYTES);
+        return new Folder(root).read(file, MAX_ENTITY_FILE_BYTES);
     }
     catch (error) {
         if (error instanceof WorkspaceError)
@@ -54138,10 +54133,10 @@ function formatCount(value) {
 
 
 
-
 const DATA_MANIFEST_FILE = 'manifest.json';
-function buildManifest(files) {
-    return {
+/** Writes `<output>/manifest.json` (canonical JSON) under a temporary name, then renames it; `output` exists. */
+async function writeManifest(output, files) {
+    const manifest = {
         reports: [...files]
             .sort((a, b) => compareStrings(a.reportId, b.reportId))
             .map(f => ({
@@ -54152,10 +54147,6 @@ function buildManifest(files) {
             sha256: f.sha256
         }))
     };
-}
-/** Writes `<output>/manifest.json` (canonical JSON) under a temporary name, then renames it. */
-async function writeManifest(output, manifest) {
-    await (0,external_node_fs_promises_namespaceObject.mkdir)(output, { recursive: true });
     const target = external_node_path_namespaceObject.join(output, DATA_MANIFEST_FILE);
     const sink = await FileSink.open(`${target}.partial`);
     try {
@@ -54854,7 +54845,7 @@ async function runExportData(settings, io, client, options = {}) {
             break;
         }
     }
-    await writeManifest(output, buildManifest(files));
+    await writeManifest(output, files);
     const result = {
         outputs: {
             [Output.Records]: String(files.reduce((sum, f) => sum + f.records, 0)),
@@ -54905,12 +54896,18 @@ function messageOf(reportId, error) {
 
 const CHECKOUT_HINT = "Check that an actions/checkout step runs before this one (with the ref and sparse-checkout you expect), and that the input 'path' names the folder 'export' writes.";
 /**
- * Refuses a `path` that does not exist, is not a folder written by export
- * (no manifest), or holds no entity file at all, saying which. `relative` is
- * `root` as the user wrote it (relative to `workspace`).
+ * Makes the folder ready to be read as the desired state, or refuses it:
+ * completes or discards a write an earlier run left unfinished, then refuses
+ * a `path` that does not exist, is not a folder written by export (no
+ * manifest), or holds no entity file at all, saying which. `plan` and
+ * `import` call it before they talk to Optimize; validateTree calls it too.
  */
-function checkDesiredState(workspace, root, relative) {
+function checkDesiredState(settings, io) {
+    const { workspace, path: root, relativePath: relative } = settings;
     checkNoLinksBetween(workspace, root);
+    const recovered = recoverTree(root);
+    if (recovered)
+        io.warning(recovered);
     const stats = new Folder(workspace).lstat(external_node_path_namespaceObject.relative(workspace, root));
     if (!stats)
         throw new WorkspaceError(`The folder '${relative}' (input 'path') does not exist in the workspace, so there is nothing to take as the desired state. ${CHECKOUT_HINT}`);
@@ -62827,7 +62824,7 @@ function sameKey(value, segment) {
 const MAX_CONFIG_BYTES = 1_000_000;
 function readConfig(settings) {
     const file = settings.config.relative;
-    const text = readFileInside(settings.workspace, file, MAX_CONFIG_BYTES);
+    const text = new Folder(settings.workspace).read(file, MAX_CONFIG_BYTES);
     if (text === undefined)
         return { file, found: false, problems: [] };
     return { file, found: true, ...parseEnvironmentConfig(text) };
@@ -63221,25 +63218,9 @@ function checkIndexVersions(files, at) {
 
 
 
-
-
-/**
- * Makes the folder ready to be read as the desired state, or refuses it:
- * completes or discards a write an earlier run left unfinished, then refuses
- * a `path` that does not exist, that export did not write, or that holds no
- * entity (workspace/check.ts). `plan` and `import` call it before they talk
- * to Optimize; validateTree calls it too.
- */
-function openDesiredState(settings, io) {
-    checkNoLinksBetween(settings.workspace, settings.path);
-    const recovered = recoverTree(settings.path);
-    if (recovered)
-        io.warning(recovered);
-    checkDesiredState(settings.workspace, settings.path, settings.relativePath);
-}
 /** Reads and checks the files; annotates every problem. Shared with `plan`. */
 async function validateTree(settings, io) {
-    openDesiredState(settings, io);
+    checkDesiredState(settings, io);
     const loaded = await readEntityTree(settings.path);
     const problems = checkTree(loaded);
     for (const problem of problems)
@@ -63248,6 +63229,7 @@ async function validateTree(settings, io) {
 }
 async function runValidate(settings, io) {
     const { loaded, problems } = await io.group(`Validating ${settings.relativePath}`, async () => validateTree(settings, io));
+    // The summary's rows name each file relative to the workspace, as annotations do.
     const rows = problems.map(p => ({ ...p, file: workspaceFile(settings, p.file) }));
     const config = checkConfig(settings, io);
     rows.push(...config.rows);
@@ -63346,6 +63328,7 @@ function workspaceFile(settings, file) {
 
 
 
+
 async function preparePlan(settings, io) {
     if (!settings.connection || !(settings.collectionId || settings.collectionName))
         throw new Error('plan needs a connection to Optimize and a target collection.');
@@ -63379,7 +63362,7 @@ async function preparePlan(settings, io) {
             context
         };
     };
-    openDesiredState(settings, io);
+    checkDesiredState(settings, io);
     // The target is read while the files are checked: both are read-only.
     const optimize = OptimizeClient.create(settings.connection, io);
     const reading = readTarget(settings, optimize).catch((error) => ({ error }));
@@ -64360,6 +64343,45 @@ function readApprovedPlan(file) {
     return parsed.data;
 }
 
+;// CONCATENATED MODULE: ./src/cli-names.ts
+/**
+ * How the command line names the action's inputs: `--optimize-url`, with the
+ * environment variable that may stand in for it (constants.ts `CliEnv`).
+ *
+ * Messages everywhere name an input the way the action's user knows it:
+ * `Input 'optimize-url'`, `input 'timeout'`, or just `'retries'`. Each
+ * message is written once; the CLI passes every line it prints through
+ * `inCliVocabulary`, which puts the flag where the input's name is. A value
+ * a message quotes after "got" or in parentheses stays as it is; another
+ * quoted value spelled exactly like an input (a folder a user named 'output')
+ * reads as its flag: rare enough to keep the rule this simple.
+ */
+
+/** Inputs that are flags on the command line (`command` is the first argument). */
+const FLAGS = new Set(Object.values(Input).filter(name => name !== Input.Command));
+/** `--optimize-url (or OPTIMIZE_URL)`; `--path` for an input without an environment variable. */
+function cliName(name) {
+    const env = CliEnv[name];
+    return `--${name}${env ? ` (or ${env})` : ''}`;
+}
+/**
+ * An input's name in a message: after "input" (or "Input", "Inputs", "the
+ * input"), or quoted on its own. A quoted value the message repeats ("got
+ * 'x'", "('x')") is not a name.
+ */
+const NAMED = /\b(?:the )?[Ii]nputs? '([a-z][a-z-]*)'|(?<!got |\()'([a-z][a-z-]*)'/g;
+/**
+ * The text with every input named as a flag: "Input 'optimize-url' is
+ * required" → "--optimize-url (or OPTIMIZE_URL) is required", "raise
+ * 'retries'" → "raise --retries". A quoted word that is no input stays.
+ */
+function cli_names_inCliVocabulary(text) {
+    return text.replace(NAMED, (whole, named, quoted) => {
+        const name = named ?? quoted ?? '';
+        return FLAGS.has(name) ? cliName(name) : whole;
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/io.ts
 /**
  * Where a command's messages, secrets and outputs go. The action sends them to
@@ -64373,6 +64395,7 @@ function readApprovedPlan(file) {
  * outputs and the summary are redacted by main.ts's publish(), files by their
  * writers.
  */
+
 
 
 /** The action's Io: the runner's log, outputs and job summary, through @actions/core. */
@@ -64426,13 +64449,14 @@ const silentIo = {
 /**
  * The CLI's Io: every message on stderr, so stdout holds only the results,
  * which cli.ts prints itself (cli-results.ts). Secrets are redacted from
- * every line.
+ * every line, and inputs are named as flags (cli-names.ts). `verbose` adds
+ * the debug lines (among them one line per file written); `quiet` leaves
+ * only warnings and errors.
  */
-function createCliIo(options = {}) {
+function createCliIo(options) {
     const redactor = new Redactor();
     const redact = (text) => redactor.redact(text);
-    const rename = options.rename ?? ((text) => text);
-    const say = (line) => void process.stderr.write(`${rename(redact(line))}\n`);
+    const say = (line) => void process.stderr.write(`${inCliVocabulary(redact(line))}\n`);
     const where = (w) => w?.file ? `${w.file}${w.line ? `:${w.line}` : ''}${w.column ? `:${w.column}` : ''}: ` : '';
     return {
         info: message => {
@@ -64705,15 +64729,11 @@ function credentials(get, accessToken, clientSecret, baseUrl) {
 
 
 
-
 const COMMIT_MODES = ['pull-request', 'push', 'none'];
 const DATA_FORMATS = ['ndjson', 'csv'];
 const COMMANDS_WITH_OPTIMIZE = ['export', 'plan', 'import', 'export-data'];
 /** Longest collection name or owner id taken (Optimize's entity.nameMaxLength default is 255). */
 const MAX_NAME_LENGTH = 255;
-function getActionSettings(io) {
-    return parseSettings(name => getInput(name), process.env, io);
-}
 function parseSettings(read, env, io) {
     const get = (name) => read(name).trim();
     const secret = (name) => {
@@ -64873,7 +64893,7 @@ function pullRequestOfEvent(env) {
 
 async function run(io = createActionIo()) {
     try {
-        const settings = getActionSettings(io);
+        const settings = parseSettings(name => getInput(name), process.env, io);
         const result = await runCommand(settings, io);
         await publish(result, io);
     }

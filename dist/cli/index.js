@@ -33683,11 +33683,7 @@ function attribute(name) {
     return name.replace(/-([a-z])/g, (_, letter) => letter.toUpperCase());
 }
 async function run({ command, values }, env) {
-    const io = (0,_io_js__WEBPACK_IMPORTED_MODULE_7__/* .createCliIo */ .jz)({
-        verbose: values.verbose === true,
-        quiet: values.quiet === true,
-        rename: _cli_names_js__WEBPACK_IMPORTED_MODULE_2__/* .inCliVocabulary */ .s
-    });
+    const io = (0,_io_js__WEBPACK_IMPORTED_MODULE_7__/* .createCliIo */ .jz)({ verbose: values.verbose === true, quiet: values.quiet === true });
     const read = (name) => {
         if (name === 'command')
             return command;
@@ -33700,12 +33696,12 @@ async function run({ command, values }, env) {
     const form = values.json === true ? 'json' : values.summary === true ? 'summary' : 'text';
     let settings;
     try {
-        settings = (0,_settings_js__WEBPACK_IMPORTED_MODULE_9__/* .parseSettings */ .P$)(read, env, io);
+        settings = (0,_settings_js__WEBPACK_IMPORTED_MODULE_9__/* .parseSettings */ .P)(read, env, io);
     }
     catch (error) {
         io.error(error instanceof Error ? error.message : String(error));
         // A value its option does not allow makes the command line wrong; nothing was done.
-        return error instanceof _settings_js__WEBPACK_IMPORTED_MODULE_9__/* .SettingsError */ .GN ? 2 : 1;
+        return error instanceof _settings_js__WEBPACK_IMPORTED_MODULE_9__/* .SettingsError */ .G ? 2 : 1;
     }
     try {
         printResult(await (0,_main_js__WEBPACK_IMPORTED_MODULE_8__/* .runCommand */ .d1)(settings, io), form, io);
@@ -34249,7 +34245,8 @@ const OUTPUT_DOCS = [
 /* harmony export */ });
 /* unused harmony exports createActionIo, silentIo */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2576);
-/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6670);
+/* harmony import */ var _cli_names_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(376);
+/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6670);
 /**
  * Where a command's messages, secrets and outputs go. The action sends them to
  * the runner through @actions/core; the CLI prints them as plain text on
@@ -34262,6 +34259,7 @@ const OUTPUT_DOCS = [
  * outputs and the summary are redacted by main.ts's publish(), files by their
  * writers.
  */
+
 
 
 /** The action's Io: the runner's log, outputs and job summary, through @actions/core. */
@@ -34299,7 +34297,7 @@ function toProperties(where) {
         return undefined;
     return { file: where.file, startLine: where.line, startColumn: where.column, title: where.title };
 }
-const silentRedactor = new _redact_js__WEBPACK_IMPORTED_MODULE_1__/* .Redactor */ .pO();
+const silentRedactor = new _redact_js__WEBPACK_IMPORTED_MODULE_2__/* .Redactor */ .pO();
 /** Says nothing: for benchmarks and scripts that run commands as a library. */
 const silentIo = {
     info: () => { },
@@ -34315,13 +34313,14 @@ const silentIo = {
 /**
  * The CLI's Io: every message on stderr, so stdout holds only the results,
  * which cli.ts prints itself (cli-results.ts). Secrets are redacted from
- * every line.
+ * every line, and inputs are named as flags (cli-names.ts). `verbose` adds
+ * the debug lines (among them one line per file written); `quiet` leaves
+ * only warnings and errors.
  */
-function createCliIo(options = {}) {
-    const redactor = new _redact_js__WEBPACK_IMPORTED_MODULE_1__/* .Redactor */ .pO();
+function createCliIo(options) {
+    const redactor = new _redact_js__WEBPACK_IMPORTED_MODULE_2__/* .Redactor */ .pO();
     const redact = (text) => redactor.redact(text);
-    const rename = options.rename ?? ((text) => text);
-    const say = (line) => void process.stderr.write(`${rename(redact(line))}\n`);
+    const say = (line) => void process.stderr.write(`${(0,_cli_names_js__WEBPACK_IMPORTED_MODULE_1__/* .inCliVocabulary */ .s)(redact(line))}\n`);
     const where = (w) => w?.file ? `${w.file}${w.line ? `:${w.line}` : ''}${w.column ? `:${w.column}` : ''}: ` : '';
     return {
         info: message => {
@@ -41480,10 +41479,6 @@ function checkNoLinksBetween(base, target, access = 'read') {
     const folder = new Folder(base);
     folder.checkFolders(external_node_path_.join(folder.resolve(target, access), 'x'), access);
 }
-/** Reads a file inside `root` without following links (the environments file, a picture of the folder). */
-function readFileInside(root, file, maxBytes) {
-    return new Folder(root).read(file, maxBytes);
-}
 /**
  * Opens `file` (an absolute path) for writing piece by piece, created or
  * emptied, refusing a symbolic link in its place: for the data files of
@@ -41674,8 +41669,7 @@ function removeEmptyFolders(folder, dir) {
 
 
 /** The manifest; undefined when there is none. Throws a WorkspaceError naming what is wrong with it. */
-function readManifest(root) {
-    const folder = typeof root === 'string' ? new Folder(root) : root;
+function readManifest(folder) {
     const text = folder.read(MANIFEST_FILE, MAX_ENTITY_FILE_BYTES);
     if (text === undefined)
         return undefined;
@@ -42161,7 +42155,7 @@ function checkSizes(files) {
 /** A picture of the folder as git holds it; none when it is missing or unreadable (writing then says why). */
 function readPicture(root, file) {
     try {
-        return readFileInside(root, file, MAX_ENTITY_FILE_BYTES);
+        return new Folder(root).read(file, MAX_ENTITY_FILE_BYTES);
     }
     catch (error) {
         if (error instanceof WorkspaceError)
@@ -42365,10 +42359,10 @@ function formatCount(value) {
 
 
 
-
 const DATA_MANIFEST_FILE = 'manifest.json';
-function buildManifest(files) {
-    return {
+/** Writes `<output>/manifest.json` (canonical JSON) under a temporary name, then renames it; `output` exists. */
+async function writeManifest(output, files) {
+    const manifest = {
         reports: [...files]
             .sort((a, b) => compareStrings(a.reportId, b.reportId))
             .map(f => ({
@@ -42379,10 +42373,6 @@ function buildManifest(files) {
             sha256: f.sha256
         }))
     };
-}
-/** Writes `<output>/manifest.json` (canonical JSON) under a temporary name, then renames it. */
-async function writeManifest(output, manifest) {
-    await (0,external_node_fs_promises_namespaceObject.mkdir)(output, { recursive: true });
     const target = external_node_path_.join(output, DATA_MANIFEST_FILE);
     const sink = await FileSink.open(`${target}.partial`);
     try {
@@ -43081,7 +43071,7 @@ async function runExportData(settings, io, client, options = {}) {
             break;
         }
     }
-    await writeManifest(output, buildManifest(files));
+    await writeManifest(output, files);
     const result = {
         outputs: {
             [constants/* Output */.k7.Records]: String(files.reduce((sum, f) => sum + f.records, 0)),
@@ -43132,12 +43122,18 @@ function messageOf(reportId, error) {
 
 const CHECKOUT_HINT = "Check that an actions/checkout step runs before this one (with the ref and sparse-checkout you expect), and that the input 'path' names the folder 'export' writes.";
 /**
- * Refuses a `path` that does not exist, is not a folder written by export
- * (no manifest), or holds no entity file at all, saying which. `relative` is
- * `root` as the user wrote it (relative to `workspace`).
+ * Makes the folder ready to be read as the desired state, or refuses it:
+ * completes or discards a write an earlier run left unfinished, then refuses
+ * a `path` that does not exist, is not a folder written by export (no
+ * manifest), or holds no entity file at all, saying which. `plan` and
+ * `import` call it before they talk to Optimize; validateTree calls it too.
  */
-function checkDesiredState(workspace, root, relative) {
+function checkDesiredState(settings, io) {
+    const { workspace, path: root, relativePath: relative } = settings;
     checkNoLinksBetween(workspace, root);
+    const recovered = recoverTree(root);
+    if (recovered)
+        io.warning(recovered);
     const stats = new Folder(workspace).lstat(external_node_path_.relative(workspace, root));
     if (!stats)
         throw new WorkspaceError(`The folder '${relative}' (input 'path') does not exist in the workspace, so there is nothing to take as the desired state. ${CHECKOUT_HINT}`);
@@ -50953,7 +50949,7 @@ var environment_config = __nccwpck_require__(517);
 const MAX_CONFIG_BYTES = 1_000_000;
 function readConfig(settings) {
     const file = settings.config.relative;
-    const text = readFileInside(settings.workspace, file, MAX_CONFIG_BYTES);
+    const text = new Folder(settings.workspace).read(file, MAX_CONFIG_BYTES);
     if (text === undefined)
         return { file, found: false, problems: [] };
     return { file, found: true, ...(0,environment_config/* parseEnvironmentConfig */.hH)(text) };
@@ -51347,25 +51343,9 @@ function checkIndexVersions(files, at) {
 
 
 
-
-
-/**
- * Makes the folder ready to be read as the desired state, or refuses it:
- * completes or discards a write an earlier run left unfinished, then refuses
- * a `path` that does not exist, that export did not write, or that holds no
- * entity (workspace/check.ts). `plan` and `import` call it before they talk
- * to Optimize; validateTree calls it too.
- */
-function openDesiredState(settings, io) {
-    checkNoLinksBetween(settings.workspace, settings.path);
-    const recovered = recoverTree(settings.path);
-    if (recovered)
-        io.warning(recovered);
-    checkDesiredState(settings.workspace, settings.path, settings.relativePath);
-}
 /** Reads and checks the files; annotates every problem. Shared with `plan`. */
 async function validateTree(settings, io) {
-    openDesiredState(settings, io);
+    checkDesiredState(settings, io);
     const loaded = await readEntityTree(settings.path);
     const problems = checkTree(loaded);
     for (const problem of problems)
@@ -51374,6 +51354,7 @@ async function validateTree(settings, io) {
 }
 async function runValidate(settings, io) {
     const { loaded, problems } = await io.group(`Validating ${settings.relativePath}`, async () => validateTree(settings, io));
+    // The summary's rows name each file relative to the workspace, as annotations do.
     const rows = problems.map(p => ({ ...p, file: workspaceFile(settings, p.file) }));
     const config = checkConfig(settings, io);
     rows.push(...config.rows);
@@ -51472,6 +51453,7 @@ function workspaceFile(settings, file) {
 
 
 
+
 async function preparePlan(settings, io) {
     if (!settings.connection || !(settings.collectionId || settings.collectionName))
         throw new Error('plan needs a connection to Optimize and a target collection.');
@@ -51505,7 +51487,7 @@ async function preparePlan(settings, io) {
             context
         };
     };
-    openDesiredState(settings, io);
+    checkDesiredState(settings, io);
     // The target is read while the files are checked: both are read-only.
     const optimize = OptimizeClient.create(settings.connection, io);
     const reading = readTarget(settings, optimize).catch((error) => ({ error }));
@@ -52526,7 +52508,7 @@ var settings = __nccwpck_require__(217);
 
 async function run(io = createActionIo()) {
     try {
-        const settings = getActionSettings(io);
+        const settings = parseSettings(name => core.getInput(name), process.env, io);
         const result = await runCommand(settings, io);
         await publish(result, io);
     }
@@ -52764,18 +52746,14 @@ function escapeRegExp(text) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  GN: () => (/* reexport */ SettingsError),
-  P$: () => (/* binding */ parseSettings)
+  G: () => (/* reexport */ SettingsError),
+  P: () => (/* binding */ parseSettings)
 });
-
-// UNUSED EXPORTS: getActionSettings
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 15 modules
-var lib_core = __nccwpck_require__(2576);
 // EXTERNAL MODULE: ./src/constants.ts
 var constants = __nccwpck_require__(7242);
 // EXTERNAL MODULE: ./src/entities/environment-config.ts
@@ -53011,15 +52989,11 @@ function credentials(get, accessToken, clientSecret, baseUrl) {
 
 
 
-
 const COMMIT_MODES = ['pull-request', 'push', 'none'];
 const DATA_FORMATS = ['ndjson', 'csv'];
 const COMMANDS_WITH_OPTIMIZE = ['export', 'plan', 'import', 'export-data'];
 /** Longest collection name or owner id taken (Optimize's entity.nameMaxLength default is 255). */
 const MAX_NAME_LENGTH = 255;
-function getActionSettings(io) {
-    return parseSettings(name => core.getInput(name), process.env, io);
-}
 function parseSettings(read, env, io) {
     const get = (name) => read(name).trim();
     const secret = (name) => {
