@@ -110,6 +110,23 @@ async function runAction(
   })
 }
 
+/** What git would commit right after a kill: nothing staged, at worst the staging folder's .gitignore. */
+function expectNothingStaged(workspace: string): void {
+  const visible = status(workspace)
+    .split('\n')
+    .filter(line => line.includes(STAGING))
+  expect(
+    visible.every(line => line.endsWith(`${STAGING}/.gitignore`)),
+    visible.join()
+  ).toBe(true)
+}
+
+/** Runs `killAt` for mutations 1 to `count`, two at a time: this machine has two cores. */
+async function eachMutation(count: number, killAt: (n: number) => Promise<void>): Promise<void> {
+  const all = Array.from({length: count}, (_, i) => i + 1)
+  for (let i = 0; i < all.length; i += 2) await Promise.all(all.slice(i, i + 2).map(killAt))
+}
+
 async function emptyWorkspace(name: string): Promise<string> {
   const dir = path.join(scratch, name)
   await mkdir(dir)
@@ -182,14 +199,7 @@ describe('SIGKILL of export at each write step', () => {
       const run = await runAction(workspace, {killAt: n})
       expect(run.signal, `mutation ${n}`).toBe('SIGKILL')
 
-      // What git would commit right now: nothing staged, at worst the staging folder's .gitignore.
-      const visible = status(workspace)
-        .split('\n')
-        .filter(line => line.includes(STAGING))
-      expect(
-        visible.every(line => line.endsWith(`${STAGING}/.gitignore`)),
-        visible.join()
-      ).toBe(true)
+      expectNothingStaged(workspace)
 
       // The next run reads the old tree or the new one.
       expect(await runHere('validate', workspace), `validate after mutation ${n}`).toBeUndefined()
@@ -204,9 +214,7 @@ describe('SIGKILL of export at each write step', () => {
       expect(status(workspace), `git status after mutation ${n} and a rerun`).toBe(cleanStatus)
       await rm(workspace, {recursive: true, force: true})
     }
-    const all = Array.from({length: mutations}, (_, i) => i + 1)
-    // Two at a time: this machine has two cores.
-    for (let i = 0; i < all.length; i += 2) await Promise.all(all.slice(i, i + 2).map(killAt))
+    await eachMutation(mutations, killAt)
     // Killed before the commit point the old tree stands, after it the new one.
     expect(outcomes[1]).toBe('old')
     expect(outcomes[mutations]).toBe('new')
@@ -223,13 +231,7 @@ describe('SIGKILL of export at each write step', () => {
     const killAt = async (n: number): Promise<void> => {
       const workspace = await emptyWorkspace(`first-kill-${n}`)
       expect((await runAction(workspace, {killAt: n})).signal, `mutation ${n}`).toBe('SIGKILL')
-      const visible = status(workspace)
-        .split('\n')
-        .filter(line => line.includes(STAGING))
-      expect(
-        visible.every(line => line.endsWith(`${STAGING}/.gitignore`)),
-        visible.join()
-      ).toBe(true)
+      expectNothingStaged(workspace)
       // What every command does first: no tree, or the whole new one.
       recoverTree(path.join(workspace, TREE))
       const after = await snapshot(path.join(workspace, TREE))
@@ -240,8 +242,7 @@ describe('SIGKILL of export at each write step', () => {
       expect(await snapshot(path.join(workspace, TREE))).toEqual(firstTree)
       await rm(workspace, {recursive: true, force: true})
     }
-    const all = Array.from({length: mutations}, (_, i) => i + 1)
-    for (let i = 0; i < all.length; i += 2) await Promise.all(all.slice(i, i + 2).map(killAt))
+    await eachMutation(mutations, killAt)
     expect(outcomes[1]).toBe('none')
     expect(outcomes[mutations]).toBe('new')
   }, 240_000)
