@@ -41516,13 +41516,12 @@ async function openToWrite(file) {
  * Writing (write.ts) stages every file and then writes the journal; applying
  * the journal moves each staged folder the tree did not have into place (one
  * rename: a first export does not pay a rename per file), then each staged
- * file (a rename), removes the files
- * of the previous run that are gone, and deletes the staging folder, the
- * journal first. recoverTree, at the start of every command that reads or
- * writes the folder and before publishing, applies a journal it finds
- * (applying twice changes nothing: a moved file is no longer staged) and
- * discards a staging folder without one: that write never reached its commit
- * point, and the tree is still the old one.
+ * file (a rename), removes the files of the previous run that are gone, and
+ * deletes the staging folder, the journal first. recoverTree, at the start
+ * of every command that reads or writes the folder and before publishing,
+ * applies a journal it finds (applying twice changes nothing: a moved file or
+ * folder is no longer staged) and discards a staging folder without one: that
+ * write never reached its commit point, and the tree is still the old one.
  *
  * It protects against the process dying, not against the machine losing
  * power (nothing is fsync'ed): a runner that crashes loses its workspace.
