@@ -29,6 +29,8 @@ const LIMIT = 10_000
 const ACTION = path.join(ROOT, 'dist/index.js')
 const CLI = path.join(ROOT, 'dist/cli/index.js')
 const FLOOR = path.join(ROOT, 'bench/floor.mjs')
+/** The entity folder in the workspace: the input `path`'s default. */
+const ENTITY_FOLDER = String(INPUT_DOCS.find(doc => doc.name === 'path')?.default)
 
 export interface CaseResult {
   title: string
@@ -156,7 +158,9 @@ const exportCollection: Case = async (rounds, before) =>
             ['export', '--collection-id', 'bench'],
             changed('true')
           ),
-        floor: async () => floor(emulator, floorJob, someEntities)
+        floor: async () => floor(emulator, floorJob, someEntities),
+        'floor+files': async () =>
+          floor(emulator, {...floorJob, files: {write: folder('export', 'floor')}}, someEntities)
       },
       emulator
     )
@@ -170,10 +174,13 @@ const exportCollection: Case = async (rounds, before) =>
 const reExport: Case = async (rounds, before) =>
   withEmulator('re-export', {dashboards: 200, reports: 10}, async emulator => {
     const inputs = {...connection(emulator), 'collection-id': 'bench'}
+    const floorJob = {mode: 'export', collectionId: 'bench'}
+    let files = ''
     const again = async (bundle: string) => {
       const dir = folder('re-export', 'action')
       const workspace = path.join(dir, 'workspace')
       await action(dir, workspace, inputs, changed('true'), bundle)
+      files = path.join(workspace, ENTITY_FOLDER)
       return async () => action(dir, workspace, inputs, changed('false'), bundle)
     }
     const figures = await inTurns(
@@ -181,7 +188,9 @@ const reExport: Case = async (rounds, before) =>
       {
         action: await again(ACTION),
         before: before ? await again(before) : undefined,
-        floor: async () => floor(emulator, {mode: 'export', collectionId: 'bench'}, someEntities)
+        floor: async () => floor(emulator, floorJob, someEntities),
+        'floor+files': async () =>
+          floor(emulator, {...floorJob, files: {read: files}}, someEntities)
       },
       emulator
     )
@@ -208,7 +217,13 @@ const exportIds: Case = async (rounds, before) =>
       {
         action: first(ACTION),
         before: before ? first(before) : undefined,
-        floor: async () => floor(emulator, {mode: 'export', dashboardIds}, someEntities)
+        floor: async () => floor(emulator, {mode: 'export', dashboardIds}, someEntities),
+        'floor+files': async () =>
+          floor(
+            emulator,
+            {mode: 'export', dashboardIds, files: {write: folder('export-ids', 'floor')}},
+            someEntities
+          )
       },
       emulator
     )
@@ -242,7 +257,18 @@ const plan: Case = async (rounds, before) =>
           ? async () =>
               action(dir, workspace, {...target, command: 'plan'}, hasChanges('false'), before)
           : undefined,
-        floor: async () => floor(emulator, {mode: 'plan', collectionId: 'production'}, someEntities)
+        floor: async () =>
+          floor(emulator, {mode: 'plan', collectionId: 'production'}, someEntities),
+        'floor+files': async () =>
+          floor(
+            emulator,
+            {
+              mode: 'plan',
+              collectionId: 'production',
+              files: {read: path.join(workspace, ENTITY_FOLDER), parse: true}
+            },
+            someEntities
+          )
       },
       emulator
     )

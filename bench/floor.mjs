@@ -10,8 +10,17 @@
 //   brought; `plan` also asks for the collection itself, as the plan does.
 // - export-data: page through the report's raw data by `searchRequestId` and
 //   write the rows to `output` as NDJSON.
+// - `files` (export and plan): the least work with files a tool of this kind
+//   cannot skip, for the `floor+files` contender. `{write: dir}`: each entity
+//   (process XML left out, as the action's files leave it out) written as
+//   JSON with two-space indentation to a file of its own in `dir`, one after
+//   the other. `{read: dir}`: every file under `dir` read (re-export compares
+//   texts); with `parse: true` each JSON file also JSON.parse'd (plan checks
+//   every file).
 // At most `concurrency` requests at once, as the action. Prints `{entities}` or `{records}`.
+import {mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {open} from 'node:fs/promises'
+import {join} from 'node:path'
 
 const job = JSON.parse(process.argv[2])
 const headers = {authorization: `Bearer ${job.token}`, accept: 'application/json'}
@@ -72,7 +81,27 @@ async function exportEntities() {
   const have = new Set(entities.map(e => e.id))
   const rest = reportIds.filter(id => !have.has(id))
   if (rest.length) entities.push(...(await exportInBatches('report', rest)))
+  if (job.files?.write) writeFiles(entities, job.files.write)
+  if (job.files?.read) readFiles(job.files.read, job.files.parse)
   return {entities: entities.length}
+}
+
+function writeFiles(entities, dir) {
+  mkdirSync(dir, {recursive: true})
+  for (const entity of entities) {
+    if (entity.exportEntityType === 'single_process_report') delete entity.data?.configuration?.xml
+    writeFileSync(join(dir, `${entity.id}.json`), `${JSON.stringify(entity, null, 2)}\n`, {
+      flag: 'wx'
+    })
+  }
+}
+
+function readFiles(dir, parse) {
+  for (const entry of readdirSync(dir, {recursive: true, withFileTypes: true})) {
+    if (!entry.isFile()) continue
+    const text = readFileSync(join(entry.parentPath, entry.name), 'utf8')
+    if (parse && entry.name.endsWith('.json')) JSON.parse(text)
+  }
 }
 
 async function exportData() {

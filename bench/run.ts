@@ -2,7 +2,9 @@
  * `npm run bench [-- <case> ...] [--rounds N] [--before REV]`: the action as
  * users run it (`node dist/index.js` with the runner's environment, a fresh
  * process, the workspace on the checkout's disk), against a floor process that
- * makes the same requests with bare `fetch` (bench/floor.mjs), taken in turns.
+ * makes the same requests with bare `fetch` (bench/floor.mjs), taken in turns;
+ * for the entity cases also `floor+files`, the floor that writes (export) or
+ * reads (re-export, plan) one plain JSON file per entity as well.
  * Cases: export, re-export, export-ids, plan, export-data. Build dist/ first.
  * Five rounds by default (about ten minutes on a busy 2-core machine); the
  * README's figures are from `--rounds 5`. `--before REV` adds the committed
@@ -58,17 +60,21 @@ try {
 function table({title, figures, compare, rssTarget}: CaseResult): string {
   const lines = [`${title}`]
   lines.push(
-    `  ${''.padEnd(8)}${'median'.padStart(10)}  ${'range'.padEnd(17)}${'peak RSS'.padStart(9)}  CPU user+sys  requests`
+    `  ${''.padEnd(12)}${'median'.padStart(10)}  ${'range'.padEnd(17)}${'peak RSS'.padStart(9)}  CPU user+sys  requests`
   )
   for (const [name, {runs, requests}] of Object.entries(figures)) {
     const ms = runs.map(r => r.ms)
     const rss = runs.map(r => r.rssMb ?? NaN)
     const cpu = `${median(runs.map(r => r.userS ?? NaN)).toFixed(2)}+${median(runs.map(r => r.sysS ?? NaN)).toFixed(2)} s`
     lines.push(
-      `  ${name.padEnd(8)}${`${fmt(median(ms))} ms`.padStart(10)}  ${`${fmt(Math.min(...ms))}–${fmt(Math.max(...ms))} ms`.padEnd(17)}${`${fmt(Math.max(...rss))} MB`.padStart(9)}  ${cpu.padEnd(12)}  ${requests}`
+      `  ${name.padEnd(12)}${`${fmt(median(ms))} ms`.padStart(10)}  ${`${fmt(Math.min(...ms))}–${fmt(Math.max(...ms))} ms`.padEnd(17)}${`${fmt(Math.max(...rss))} MB`.padStart(9)}  ${cpu.padEnd(12)}  ${requests}`
     )
   }
   lines.push(`  ${ratioLine(figures[compare.of], figures[compare.to], compare)}`)
+  if (figures['floor+files'])
+    lines.push(
+      `  ${ratioLine(figures[compare.of], figures['floor+files'], {...compare, to: 'floor+files', target: 'none (the floor with the files written or read)'})}`
+    )
   if (figures.before)
     lines.push(
       `  ${ratioLine(figures[compare.of], figures.before, {...compare, to: 'before', target: compare.throughput ? 'higher is better' : 'lower is better'})}`
