@@ -6,7 +6,7 @@
  * for the entity cases also `floor+files`, the floor that writes (export) or
  * reads (re-export, plan) one plain JSON file per entity as well.
  * Cases: export, re-export, export-ids, plan, export-data. Build dist/ first.
- * Five rounds by default (about ten minutes on a busy 2-core machine); the
+ * Five rounds by default (about three minutes on a quiet 2-core machine); the
  * README's figures are from `--rounds 5`. `--before REV` adds the committed
  * dist/ of another commit as a third contender in the same turns, which is
  * how a change is judged on a machine whose speed drifts.
