@@ -8,7 +8,7 @@
  * Cases: export, re-export, export-ids, plan, export-data. Build dist/ first.
  * Five rounds by default (about three minutes on a quiet 2-core machine); the
  * README's figures are from `--rounds 5`. `--before REV` adds the committed
- * dist/ of another commit as a third contender in the same turns, which is
+ * dist/ of another commit as a contender of its own in the same turns, which is
  * how a change is judged on a machine whose speed drifts.
  */
 import {execFileSync} from 'node:child_process'
