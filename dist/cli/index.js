@@ -51207,10 +51207,7 @@ function checkTree(loaded) {
         compareStrings(a.message, b.message));
 }
 function checkIds(files, at) {
-    const byId = new Map();
-    for (const file of files)
-        byId.set(file.entity.id, [...(byId.get(file.entity.id) ?? []), file]);
-    for (const [id, owners] of byId) {
+    for (const [id, owners] of groupBy(files, file => file.entity.id)) {
         if (owners.length < 2)
             continue;
         for (const file of owners) {
@@ -51255,10 +51252,7 @@ function checkNames(files, at) {
         }
     ];
     for (const { label, members } of groups) {
-        const byName = new Map();
-        for (const file of members)
-            byName.set(file.entity.name, [...(byName.get(file.entity.name) ?? []), file]);
-        for (const [name, owners] of byName) {
+        for (const [name, owners] of groupBy(members, file => file.entity.name)) {
             if (owners.length < 2)
                 continue;
             for (const file of owners) {
@@ -51300,11 +51294,7 @@ function checkEntity(file, at) {
 function checkIndexVersions(files, at) {
     for (const type of EntityTypes) {
         const ofType = files.filter(f => f.entity.exportEntityType === type);
-        const byVersion = new Map();
-        for (const file of ofType) {
-            const version = file.entity.sourceIndexVersion ?? null;
-            byVersion.set(version, [...(byVersion.get(version) ?? []), file]);
-        }
+        const byVersion = groupBy(ofType, file => file.entity.sourceIndexVersion ?? null);
         const known = Object.values(INDEX_VERSIONS).map(versions => versions[type]);
         // The most common version is the reference; the others are the odd ones out.
         const ranked = [...byVersion].sort((a, b) => b[1].length - a[1].length || (b[0] ?? 0) - (a[0] ?? 0));
@@ -51326,6 +51316,18 @@ function checkIndexVersions(files, at) {
                     at(file, ['sourceIndexVersion'], message);
         }
     }
+}
+/** `items` grouped by `key`, each group in the order given. */
+function groupBy(items, key) {
+    const groups = new Map();
+    for (const item of items) {
+        const group = groups.get(key(item));
+        if (group)
+            group.push(item);
+        else
+            groups.set(key(item), [item]);
+    }
+    return groups;
 }
 
 ;// CONCATENATED MODULE: ./src/validate.ts

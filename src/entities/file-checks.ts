@@ -47,9 +47,7 @@ export function checkTree(loaded: LoadedTree): TreeProblem[] {
 type At = (file: EntityFile, path: (string | number)[], message: string) => void
 
 function checkIds(files: EntityFile[], at: At): void {
-  const byId = new Map<string, EntityFile[]>()
-  for (const file of files) byId.set(file.entity.id, [...(byId.get(file.entity.id) ?? []), file])
-  for (const [id, owners] of byId) {
+  for (const [id, owners] of groupBy(files, file => file.entity.id)) {
     if (owners.length < 2) continue
     for (const file of owners) {
       const others = owners.filter(o => o !== file).map(o => o.file)
@@ -106,10 +104,7 @@ function checkNames(files: EntityFile[], at: At): void {
     }
   ]
   for (const {label, members} of groups) {
-    const byName = new Map<string, EntityFile[]>()
-    for (const file of members)
-      byName.set(file.entity.name, [...(byName.get(file.entity.name) ?? []), file])
-    for (const [name, owners] of byName) {
+    for (const [name, owners] of groupBy(members, file => file.entity.name)) {
       if (owners.length < 2) continue
       for (const file of owners) {
         const others = owners.filter(o => o !== file).map(o => o.file)
@@ -178,11 +173,7 @@ function checkEntity(file: EntityFile, at: At): void {
 function checkIndexVersions(files: EntityFile[], at: At): void {
   for (const type of EntityTypes) {
     const ofType = files.filter(f => f.entity.exportEntityType === type)
-    const byVersion = new Map<number | null, EntityFile[]>()
-    for (const file of ofType) {
-      const version = file.entity.sourceIndexVersion ?? null
-      byVersion.set(version, [...(byVersion.get(version) ?? []), file])
-    }
+    const byVersion = groupBy(ofType, file => file.entity.sourceIndexVersion ?? null)
     const known: number[] = Object.values(INDEX_VERSIONS).map(versions => versions[type])
     // The most common version is the reference; the others are the odd ones out.
     const ranked = [...byVersion].sort(
@@ -210,4 +201,15 @@ function checkIndexVersions(files: EntityFile[], at: At): void {
         for (const message of messages) at(file, ['sourceIndexVersion'], message)
     }
   }
+}
+
+/** `items` grouped by `key`, each group in the order given. */
+function groupBy<K, T>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>()
+  for (const item of items) {
+    const group = groups.get(key(item))
+    if (group) group.push(item)
+    else groups.set(key(item), [item])
+  }
+  return groups
 }
