@@ -51321,11 +51321,12 @@ function checkIndexVersions(files, at) {
 function groupBy(items, key) {
     const groups = new Map();
     for (const item of items) {
-        const group = groups.get(key(item));
+        const value = key(item);
+        const group = groups.get(value);
         if (group)
             group.push(item);
         else
-            groups.set(key(item), [item]);
+            groups.set(value, [item]);
     }
     return groups;
 }

@@ -207,9 +207,10 @@ function checkIndexVersions(files: EntityFile[], at: At): void {
 function groupBy<K, T>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
   const groups = new Map<K, T[]>()
   for (const item of items) {
-    const group = groups.get(key(item))
+    const value = key(item)
+    const group = groups.get(value)
     if (group) group.push(item)
-    else groups.set(key(item), [item])
+    else groups.set(value, [item])
   }
   return groups
 }
