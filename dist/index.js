@@ -46289,6 +46289,19 @@ function compareTenants(a, b) {
 function compareStrings(a, b) {
     return a < b ? -1 : a > b ? 1 : 0;
 }
+/** `items` grouped by `key`, each group in the order given. */
+function groupBy(items, key) {
+    const groups = new Map();
+    for (const item of items) {
+        const value = key(item);
+        const group = groups.get(value);
+        if (group)
+            group.push(item);
+        else
+            groups.set(value, [item]);
+    }
+    return groups;
+}
 /**
  * The import payload for a committed entity: the decision XML goes back into
  * the configuration. Nothing else is needed: Optimize ignores `collectionId`
@@ -49313,15 +49326,7 @@ class Fingerprinter {
 
 /** Entities by name, each group in id order (the smallest id first). */
 function groupByName(entities) {
-    const groups = new Map();
-    for (const entity of [...entities].sort((a, b) => compareStrings(a.id, b.id))) {
-        const group = groups.get(entity.name);
-        if (group)
-            group.push(entity);
-        else
-            groups.set(entity.name, [entity]);
-    }
-    return groups;
+    return groupBy([...entities].sort((a, b) => compareStrings(a.id, b.id)), entity => entity.name);
 }
 function identityKeys(index) {
     const keys = { dashboards: new Map(), reports: new Map() };
@@ -49797,13 +49802,7 @@ function diffTiles(before, after, reportName) {
         compareStrings(a.tile.label, b.tile.label));
 }
 function pairByKey(before, after) {
-    const group = (tiles) => {
-        const groups = new Map();
-        for (const tile of [...tiles].sort(compareTiles)) {
-            groups.set(keyOf(tile), [...(groups.get(keyOf(tile)) ?? []), tile]);
-        }
-        return groups;
-    };
+    const group = (tiles) => groupBy([...tiles].sort(compareTiles), keyOf);
     const oldGroups = group(before);
     const newGroups = group(after);
     const keys = [...new Set([...oldGroups.keys(), ...newGroups.keys()])].sort(compareStrings);
@@ -63191,19 +63190,6 @@ function checkIndexVersions(files, at) {
                     at(file, ['sourceIndexVersion'], message);
         }
     }
-}
-/** `items` grouped by `key`, each group in the order given. */
-function groupBy(items, key) {
-    const groups = new Map();
-    for (const item of items) {
-        const value = key(item);
-        const group = groups.get(value);
-        if (group)
-            group.push(item);
-        else
-            groups.set(value, [item]);
-    }
-    return groups;
 }
 
 ;// CONCATENATED MODULE: ./src/validate.ts

@@ -14,7 +14,7 @@ import {
 } from '../optimize/schemas.js'
 import {coverageProblems} from './collection-file.js'
 import type {EntityFile, LoadedTree, TreeProblem} from './layout.js'
-import {compareStrings} from './normalize.js'
+import {compareStrings, groupBy} from './normalize.js'
 import {referencedIds} from './promotion-compare.js'
 
 /** Optimize accepts null or 1–400 characters; "" is refused (§4.1 step 9a). */
@@ -201,16 +201,4 @@ function checkIndexVersions(files: EntityFile[], at: At): void {
         for (const message of messages) at(file, ['sourceIndexVersion'], message)
     }
   }
-}
-
-/** `items` grouped by `key`, each group in the order given. */
-function groupBy<K, T>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
-  const groups = new Map<K, T[]>()
-  for (const item of items) {
-    const value = key(item)
-    const group = groups.get(value)
-    if (group) group.push(item)
-    else groups.set(value, [item])
-  }
-  return groups
 }

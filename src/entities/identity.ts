@@ -20,7 +20,7 @@
  * pairs (see there why).
  */
 import type {Dashboard, Report} from '../optimize/schemas.js'
-import {compareStrings, compareTiles} from './normalize.js'
+import {compareStrings, compareTiles, groupBy} from './normalize.js'
 import {referencedIds, standaloneReports, type EntityIndex} from './promotion-compare.js'
 
 /** Identity keys of one tree: dashboard id → key, report id → key. */
@@ -33,13 +33,10 @@ export interface IdentityKeys {
 export function groupByName<T extends {id: string; name: string}>(
   entities: readonly T[]
 ): Map<string, T[]> {
-  const groups = new Map<string, T[]>()
-  for (const entity of [...entities].sort((a, b) => compareStrings(a.id, b.id))) {
-    const group = groups.get(entity.name)
-    if (group) group.push(entity)
-    else groups.set(entity.name, [entity])
-  }
-  return groups
+  return groupBy(
+    [...entities].sort((a, b) => compareStrings(a.id, b.id)),
+    entity => entity.name
+  )
 }
 
 export function identityKeys(index: EntityIndex): IdentityKeys {

@@ -112,6 +112,18 @@ export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
 }
 
+/** `items` grouped by `key`, each group in the order given. */
+export function groupBy<K, T>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>()
+  for (const item of items) {
+    const value = key(item)
+    const group = groups.get(value)
+    if (group) group.push(item)
+    else groups.set(value, [item])
+  }
+  return groups
+}
+
 /**
  * The import payload for a committed entity: the decision XML goes back into
  * the configuration. Nothing else is needed: Optimize ignores `collectionId`

@@ -7,7 +7,7 @@
 import {REPORT_ID_PATTERN, type Tile} from '../optimize/schemas.js'
 import {toCanonicalJson} from '../entities/canonical-json.js'
 import {urlHost} from '../entities/dashboard-svg.js'
-import {compareStrings, compareTiles} from '../entities/normalize.js'
+import {compareStrings, compareTiles, groupBy} from '../entities/normalize.js'
 
 export interface Point {
   x: number
@@ -74,13 +74,8 @@ export function diffTiles(
 }
 
 function pairByKey(before: readonly Tile[], after: readonly Tile[]): Pair[] {
-  const group = (tiles: readonly Tile[]): Map<string, Tile[]> => {
-    const groups = new Map<string, Tile[]>()
-    for (const tile of [...tiles].sort(compareTiles)) {
-      groups.set(keyOf(tile), [...(groups.get(keyOf(tile)) ?? []), tile])
-    }
-    return groups
-  }
+  const group = (tiles: readonly Tile[]): Map<string, Tile[]> =>
+    groupBy([...tiles].sort(compareTiles), keyOf)
   const oldGroups = group(before)
   const newGroups = group(after)
   const keys = [...new Set([...oldGroups.keys(), ...newGroups.keys()])].sort(compareStrings)
